@@ -1,0 +1,59 @@
+# minicorn — the two commands a newcomer types are `make run` and `make test`.
+# Everything lands in build/ (binaries in build/bin/).
+
+JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
+BUILD     ?= build
+BUILDTYPE ?= RelWithDebInfo
+BIN        = $(BUILD)/bin
+
+.PHONY: all deps build run test asan-test tsan-test bench clean help
+
+all: build
+
+help:
+	@echo "make run        build and start minicorn serve on 127.0.0.1:8000 (2 sync workers)"
+	@echo "make test       build and run the whole test suite"
+	@echo "make asan-test  the suite under AddressSanitizer + UBSan (build-asan/)"
+	@echo "make tsan-test  the suite under ThreadSanitizer (build-tsan/)"
+	@echo "make bench      minicorn vs gunicorn 20.1, side by side, with wrk"
+	@echo "make clean      remove build directories"
+
+deps:
+	@./scripts/install-deps
+
+$(BUILD)/CMakeCache.txt: | deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILDTYPE)
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	@echo
+	@echo "minicorn serve: 2 sync workers on http://127.0.0.1:8000 — try, in another terminal:"
+	@echo "    curl -i http://127.0.0.1:8000/"
+	@echo "    curl -i 'http://127.0.0.1:8000/io?ms=500'"
+	@echo "    wrk -t1 -c20 -d5s http://127.0.0.1:8000/"
+	@echo "    kill -TTIN \$$(cat $(BUILD)/minicorn.pid)    # one more worker"
+	@echo "Ctrl-C stops it."
+	@echo
+	$(BIN)/minicorn serve -w 2 -k sync --pid $(BUILD)/minicorn.pid
+
+test: build
+	$(BIN)/minicorn_tests --order lex $(TESTFLAGS)
+
+asan-test: deps
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DMINICORN_SANITIZE=address,undefined
+	cmake --build build-asan -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	    build-asan/bin/minicorn_tests --order lex $(TESTFLAGS)
+
+tsan-test: deps
+	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DMINICORN_SANITIZE=thread
+	cmake --build build-tsan -j $(JOBS)
+	TSAN_OPTIONS=halt_on_error=1 build-tsan/bin/minicorn_tests --order lex $(TESTFLAGS)
+
+bench: build
+	./bench/run-bench
+
+clean:
+	rm -rf $(BUILD) build-asan build-tsan

@@ -1,0 +1,46 @@
+// engine/wsgi/runtime.h — the simulated Python runtime seen by application code.
+//
+// The demo application never sleeps, blocks or computes directly: it asks the
+// Runtime of the thread it runs on, the way Python code calls time.sleep() or
+// a C extension. Each worker model supplies the Runtime that gives those calls
+// their real meaning there:
+//   - an OS thread (sync, gthread): sleep() releases the GIL and blocks the thread;
+//   - a greenlet (gevent, eventlet; later issues): sleep() is monkey-patched and
+//     parks only the greenlet, while block() still blocks the whole hub.
+//
+// Thread affinity: a Runtime belongs to one OS thread; call it only from there.
+#pragma once
+
+#include <chrono>
+
+namespace minicorn::wsgi {
+
+class Gil;
+
+using Millis = std::chrono::milliseconds;
+
+class Runtime {
+public:
+    virtual ~Runtime() = default;
+
+    // time.sleep(ms) as the worker model patches it. Releases the GIL.
+    virtual void sleep(Millis ms) = 0;
+
+    // An unpatched blocking C call (e.g. a driver without gevent support):
+    // releases the GIL but blocks the OS thread, whatever the model.
+    virtual void block(Millis ms) = 0;
+
+    // Pure-Python busy work for `ms` of this thread's CPU time (not wall time),
+    // holding the GIL and giving it up when another thread has waited a switch
+    // interval, as CPython does.
+    virtual void cpu(Millis ms) = 0;
+
+    // Never returns (until a signal ends the process): an app stuck for good.
+    [[noreturn]] virtual void hang() = 0;
+
+    // Runs pending signal handlers, as CPython does between bytecodes. May not
+    // return (a handler can end the process, e.g. SIGABRT → exit 1).
+    virtual void check_signals() = 0;
+};
+
+}  // namespace minicorn::wsgi
