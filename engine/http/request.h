@@ -13,8 +13,10 @@
 
 namespace minicorn::http {
 
-// A header as gunicorn stores it: the name upper-cased ("CONTENT-LENGTH"),
-// the value with surrounding whitespace stripped.
+// A header as gunicorn 20.1 stores it: the name upper-cased ("CONTENT-LENGTH"),
+// the value with leading spaces and tabs stripped but trailing ones kept
+// ("close " stays "close "), obs-fold continuation lines joined with one space.
+// Values are the raw bytes (gunicorn reads them as latin-1).
 struct Header {
     std::string name;
     std::string value;
@@ -31,6 +33,7 @@ struct Request {
     std::vector<Header> headers;   // in arrival order, duplicates kept
     std::vector<Header> trailers;  // chunked trailers, same form
     std::string body;              // the whole decoded body
+    std::string scheme = "http";   // wsgi.url_scheme: "https" via a trusted X-Forwarded-Proto etc.
     bool chunked = false;                        // Transfer-Encoding: chunked
     std::optional<std::uint64_t> content_length; // Content-Length, if given
 

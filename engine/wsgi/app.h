@@ -4,6 +4,16 @@
 // on the thread (or greenlet) that handles the connection. The response body is
 // produced lazily, chunk by chunk, like a WSGI iterable, so an app can sleep
 // between chunks (/stream) and the worker writes each chunk as it comes.
+//
+// The GIL: the worker holds the process's Gil (gil.h) across call() and across
+// each next_chunk() call, as CPython runs a WSGI app and iterates its body with
+// the GIL held; the app's Runtime calls release it where Python would.
+//
+// Threads: one Application serves every thread of a worker (gthread calls it
+// from several at once), so call() must be safe to run concurrently. A
+// Response's next_chunk belongs to the thread (greenlet) that got it, and may
+// use that call's env.runtime: the worker keeps that Runtime alive until the
+// body is finished or abandoned.
 #pragma once
 
 #include <cstdint>
@@ -41,6 +51,15 @@ struct Response {
 // Thrown by an application that fails before it returned a response; the worker
 // answers 500 with an empty message (gunicorn's handle_error).
 class AppError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Thrown while loading the application when it cannot be found — gunicorn's
+// AppImportError ("Failed to find attribute 'application' in 'x'."). The worker
+// prints the message and exits with code 4 (APP_LOAD_ERROR), and the master
+// then halts with "App failed to load." instead of respawning.
+class AppLoadError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
 };

@@ -9,6 +9,8 @@
 //     parks only the greenlet, while block() still blocks the whole hub.
 //
 // Thread affinity: a Runtime belongs to one OS thread; call it only from there.
+// The GIL: call with the GIL held (the worker takes it before calling the
+// application); each call returns with it held, also when it throws.
 #pragma once
 
 #include <chrono>

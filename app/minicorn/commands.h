@@ -1,0 +1,12 @@
+// app/minicorn/commands.h — the subcommands of `minicorn`. Each returns the
+// process exit status: 0 ok, 1 runtime failure, 2 bad usage.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace minicorn::cli {
+
+int serve_command(const std::vector<std::string>& args);
+
+}  // namespace minicorn::cli

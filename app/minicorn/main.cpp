@@ -1,0 +1,53 @@
+// app/minicorn/main.cpp — the `minicorn` command: the engine and its headless tools.
+//
+//   minicorn serve [OPTIONS]   run the engine (gunicorn's command line)
+//   minicorn --help | --version
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/minicorn/commands.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: minicorn <command> [OPTIONS]\n"
+    "\n"
+    "minicorn shows what gunicorn's worker models really do: a real master that forks\n"
+    "workers, serving a demo application on loopback sockets, as gunicorn 20.1 does.\n"
+    "\n"
+    "commands:\n"
+    "  serve     run the engine: an HTTP/1.1 server with gunicorn's flags and log lines\n"
+    "            (minicorn serve --help lists every setting)\n"
+    "\n"
+    "planned (not built yet): load (the built-in client), lesson (lessons in a terminal),\n"
+    "export (a recording as Perfetto JSON), and minicorn-studio, the desktop front end.\n"
+    "\n"
+    "options:\n"
+    "  -h, --help       show this help and exit\n"
+    "  -V, --version    show the version and exit\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty()) {
+        std::fputs(kUsage, stderr);
+        return 2;
+    }
+    std::string_view command = args[0];
+    std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (command == "-h" || command == "--help" || command == "help") {
+        std::fputs(kUsage, stdout);
+        return 0;
+    }
+    if (command == "-V" || command == "--version") {
+        std::printf("minicorn %s (reproduces gunicorn 20.1)\n", MINICORN_VERSION);
+        return 0;
+    }
+    if (command == "serve") return minicorn::cli::serve_command(rest);
+    std::fprintf(stderr, "minicorn: unknown command '%.*s'\n\n%s", static_cast<int>(command.size()), command.data(),
+                 kUsage);
+    return 2;
+}

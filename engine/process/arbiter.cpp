@@ -1,0 +1,467 @@
+// engine/process/arbiter.cpp — the master.
+//
+// Index:
+//   [SECTION] Signals       — the queue, the pipe, sleep/wakeup
+//   [SECTION] Main loop     — run, start, dispatch, halt, stop
+//   [SECTION] Handlers      — handle_<signal>
+//   [SECTION] Workers       — murder, reap, manage, spawn, kill
+#include "engine/process/arbiter.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/select.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <random>
+
+#include "engine/sys/clock.h"
+#include "engine/wsgi/demo_app.h"
+
+namespace minicorn::process {
+
+// ============================================================================
+// [SECTION] Signals
+// ============================================================================
+namespace {
+
+// The master's queue. Handlers run with every signal blocked (sa_mask), and
+// the main loop blocks signals while it pops, so plain ints are enough.
+constexpr int kQueueLimit = 5;  // gunicorn 20.1: `if len(self.SIG_QUEUE) < 5`
+std::array<volatile sig_atomic_t, kQueueLimit> g_queue{};
+volatile sig_atomic_t g_queue_len = 0;
+volatile sig_atomic_t g_chld_pending = 0;
+int g_master_wakeup_fd = -1;
+
+extern "C" void master_signal(int sig) {
+    int saved = errno;
+    if (sig == SIGCHLD) {
+        g_chld_pending = 1;
+    } else if (g_queue_len < kQueueLimit) {
+        g_queue[static_cast<std::size_t>(g_queue_len)] = sig;
+        g_queue_len = g_queue_len + 1;
+    }
+    if (g_master_wakeup_fd >= 0) {
+        [[maybe_unused]] ssize_t n = ::write(g_master_wakeup_fd, ".", 1);
+    }
+    errno = saved;
+}
+
+constexpr int kMasterSignals[] = {SIGHUP, SIGQUIT, SIGINT, SIGTERM, SIGTTIN, SIGTTOU,
+                                  SIGUSR1, SIGUSR2, SIGWINCH, SIGCHLD};
+
+const char* signal_name(int sig) {
+    switch (sig) {
+        case SIGHUP: return "hup";
+        case SIGQUIT: return "quit";
+        case SIGINT: return "int";
+        case SIGTERM: return "term";
+        case SIGTTIN: return "ttin";
+        case SIGTTOU: return "ttou";
+        case SIGUSR1: return "usr1";
+        case SIGUSR2: return "usr2";
+        case SIGWINCH: return "winch";
+        case SIGCHLD: return "chld";
+        default: return nullptr;
+    }
+}
+
+double elapsed_since(sys::MonoTime t) { return std::chrono::duration<double>(sys::MonoClock::now() - t).count(); }
+
+}  // namespace
+
+void Arbiter::init_signals() {
+    int fds[2];
+    if (::pipe2(fds, O_NONBLOCK | O_CLOEXEC) != 0) sys::die_bug("pipe2 for the master's signal pipe");
+    pipe_read_.reset(fds[0]);
+    pipe_write_.reset(fds[1]);
+    g_master_wakeup_fd = pipe_write_.get();
+    for (int sig : kMasterSignals) {
+        struct sigaction sa{};
+        sa.sa_handler = master_signal;
+        sigfillset(&sa.sa_mask);
+        sa.sa_flags = SA_RESTART;
+        ::sigaction(sig, &sa, nullptr);
+    }
+    ::signal(SIGPIPE, SIG_IGN);
+}
+
+int Arbiter::pop_signal() {
+    sigset_t all, old;
+    sigfillset(&all);
+    ::sigprocmask(SIG_BLOCK, &all, &old);
+    int sig = -1;
+    if (g_chld_pending) {
+        g_chld_pending = 0;
+        sig = SIGCHLD;
+    } else if (g_queue_len > 0) {
+        sig = g_queue[0];
+        for (int i = 1; i < g_queue_len; ++i) g_queue[static_cast<std::size_t>(i - 1)] = g_queue[static_cast<std::size_t>(i)];
+        g_queue_len = g_queue_len - 1;
+    }
+    ::sigprocmask(SIG_SETMASK, &old, nullptr);
+    return sig;
+}
+
+// Waits until the pipe is readable (a signal came) or one second has passed.
+void Arbiter::sleep() {
+    fd_set rfds;
+    FD_ZERO(&rfds);
+    FD_SET(pipe_read_.get(), &rfds);
+    timeval tv{1, 0};
+    int n = ::select(pipe_read_.get() + 1, &rfds, nullptr, nullptr, &tv);
+    if (n > 0) {
+        char buf[64];
+        while (::read(pipe_read_.get(), buf, sizeof buf) > 0) {
+        }
+    }
+}
+
+void Arbiter::wakeup() { [[maybe_unused]] ssize_t n = ::write(pipe_write_.get(), ".", 1); }
+
+// ============================================================================
+// [SECTION] Main loop
+// ============================================================================
+Arbiter::Arbiter(Config cfg, WorkerFactory factory, std::string worker_label, Logger& log)
+    : cfg_(std::move(cfg)), factory_(std::move(factory)), worker_label_(std::move(worker_label)), log_(log) {
+    num_workers_ = cfg_.workers;
+}
+
+Arbiter::~Arbiter() { g_master_wakeup_fd = -1; }
+
+void Arbiter::start() {
+    pid_ = ::getpid();
+    log_.info("Starting minicorn {} (gunicorn 20.1 behaviour)", MINICORN_VERSION);
+    write_pidfile();
+    init_signals();
+
+    std::vector<net::BindAddress> addresses;
+    for (const std::string& b : cfg_.binds()) {
+        auto parsed = net::parse_bind_address(b);
+        if (auto* err = std::get_if<std::string>(&parsed)) throw HaltServer{*err, 1};
+        addresses.push_back(std::get<net::BindAddress>(parsed));
+    }
+    listeners_ = net::create_listeners(addresses, {cfg_.backlog, cfg_.reuse_port}, log_);
+    if (listeners_.empty()) {
+        // gunicorn: sys.exit(1) straight from create_sockets.
+        remove_pidfile();
+        throw HaltServer{"", 1};
+    }
+    std::string urls;
+    for (const net::Listener& l : listeners_) urls += (urls.empty() ? "" : ",") + l.url();
+    log_.info("Listening at: {} ({})", urls, pid_);
+    log_.info("Using worker: {}", worker_label_);
+    ::prctl(PR_SET_NAME, "minicorn-master", 0, 0, 0);
+}
+
+int Arbiter::run() {
+    try {
+        start();
+    } catch (const HaltServer& h) {
+        if (!h.reason.empty()) log_.error("{}", h.reason);
+        remove_pidfile();
+        return h.exit_status;
+    }
+    try {
+        manage_workers();
+        while (true) {
+            int sig = pop_signal();
+            if (sig < 0) {
+                sleep();
+                murder_workers();
+                manage_workers();
+                continue;
+            }
+            dispatch(sig);
+        }
+    } catch (const StopIteration&) {
+        halt("", 0);
+    } catch (const HaltServer& h) {
+        halt(h.reason, h.exit_status);
+    }
+    return exit_status_;
+}
+
+void Arbiter::dispatch(int sig) {
+    const char* name = signal_name(sig);
+    if (!name) {
+        log_.info("Ignoring unknown signal: {}", sig);
+        return;
+    }
+    if (sig == SIGCHLD) {  // 20.1 reaps in the handler and logs nothing
+        handle_chld();
+        return;
+    }
+    log_.info("Handling signal: {}", name);
+    switch (sig) {
+        case SIGHUP: handle_hup(); break;
+        case SIGTERM: handle_term(); break;
+        case SIGINT: handle_int(); break;
+        case SIGQUIT: handle_quit(); break;
+        case SIGTTIN: handle_ttin(); break;
+        case SIGTTOU: handle_ttou(); break;
+        case SIGUSR1: handle_usr1(); break;
+        case SIGUSR2: handle_usr2(); break;
+        case SIGWINCH: handle_winch(); break;
+        default: break;
+    }
+    wakeup();
+}
+
+void Arbiter::halt(const std::string& reason, int exit_status) {
+    stop(true);
+    log_.info("Shutting down: Master");
+    if (!reason.empty()) log_.info("Reason: {}", reason);
+    remove_pidfile();
+    exit_status_ = exit_status;
+}
+
+void Arbiter::stop(bool graceful) {
+    for (net::Listener& l : listeners_) l.close(/*unlink_path=*/!cfg_.reuse_port);
+    listeners_.clear();
+    int sig = graceful ? SIGTERM : SIGQUIT;
+    auto started = sys::MonoClock::now();
+    kill_workers(sig);
+    // 20.1 sleeps 0.1 s at a time while its SIGCHLD handler reaps.
+    while (!workers_.empty() && elapsed_since(started) < cfg_.graceful_timeout) {
+        sys::sleep_for_seconds(0.1);
+        try {
+            reap_workers();
+        } catch (const HaltServer&) {
+            // a worker exiting 3/4 while we are already stopping changes nothing
+        }
+    }
+    kill_workers(SIGKILL);
+    // Not in gunicorn: collect what SIGKILL leaves, so no zombie outlives the
+    // stop while the master is still running (bounded: 1 s).
+    auto kill_started = sys::MonoClock::now();
+    while (!workers_.empty() && elapsed_since(kill_started) < 1.0) {
+        try {
+            reap_workers();
+        } catch (const HaltServer&) {
+        }
+        if (!workers_.empty()) sys::sleep_for_seconds(0.01);
+    }
+}
+
+// ============================================================================
+// [SECTION] Handlers
+// ============================================================================
+void Arbiter::handle_chld() {
+    reap_workers();
+    wakeup();
+}
+
+void Arbiter::handle_hup() {
+    log_.info("Hang up: Master");
+    reload();
+}
+
+void Arbiter::handle_term() { throw StopIteration{}; }
+
+void Arbiter::handle_int() {
+    stop(false);
+    throw StopIteration{};
+}
+
+void Arbiter::handle_quit() {
+    stop(false);
+    throw StopIteration{};
+}
+
+void Arbiter::handle_ttin() {
+    num_workers_ += 1;
+    manage_workers();
+}
+
+void Arbiter::handle_ttou() {
+    if (num_workers_ <= 1) return;
+    num_workers_ -= 1;
+    manage_workers();
+}
+
+void Arbiter::handle_usr1() {
+    log_.reopen_files();
+    kill_workers(SIGUSR1);
+}
+
+void Arbiter::handle_usr2() { log_.warning("USR2 (re-exec) is not supported by minicorn; ignored."); }
+
+void Arbiter::handle_winch() { log_.debug("SIGWINCH ignored. Not daemonized"); }
+
+// HUP: new workers first, then manage_workers() retires the oldest ones.
+// (gunicorn also re-reads its config file here; minicorn has none to re-read.)
+void Arbiter::reload() {
+    log_.reopen_files();
+    num_workers_ = cfg_.workers;
+    for (int i = 0; i < cfg_.workers; ++i) spawn_worker();
+    manage_workers();
+}
+
+// ============================================================================
+// [SECTION] Workers
+// ============================================================================
+
+// WORKER TIMEOUT: a worker whose heartbeat is older than --timeout gets
+// SIGABRT; if it is still listed on a later pass, SIGKILL.
+void Arbiter::murder_workers() {
+    if (cfg_.timeout <= 0) return;
+    std::vector<pid_t> pids;
+    for (auto& [pid, w] : workers_) pids.push_back(pid);
+    for (pid_t pid : pids) {
+        auto it = workers_.find(pid);
+        if (it == workers_.end()) continue;
+        Worker& worker = *it->second;
+        double last = worker.tmp().last_update();
+        if (last < 0 || sys::wall_seconds() - last <= cfg_.timeout) continue;
+        if (!worker.aborted()) {
+            log_.critical("WORKER TIMEOUT (pid:{})", pid);
+            worker.set_aborted();
+            kill_worker(pid, SIGABRT);
+        } else {
+            kill_worker(pid, SIGKILL);
+        }
+    }
+}
+
+void Arbiter::reap_workers() {
+    while (true) {
+        int status = 0;
+        pid_t wpid = ::waitpid(-1, &status, WNOHANG);
+        if (wpid <= 0) break;  // 0: none ready; -1/ECHILD: no children
+        int exitcode = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
+        // Forget the worker before anything can throw: a halt must not wait
+        // for a process that is already gone.
+        if (auto it = workers_.find(wpid); it != workers_.end()) {
+            it->second->tmp().close();
+            workers_.erase(it);
+        }
+        if (exitcode == kWorkerBootError) throw HaltServer{"Worker failed to boot.", kWorkerBootError};
+        if (exitcode == kAppLoadError) throw HaltServer{"App failed to load.", kAppLoadError};
+        if (WIFSIGNALED(status)) {
+            log_.warning("Worker with pid {} was terminated due to signal {}", wpid, WTERMSIG(status));
+        }
+    }
+}
+
+void Arbiter::manage_workers() {
+    if (static_cast<int>(workers_.size()) < num_workers_) spawn_workers();
+
+    std::vector<std::pair<int, pid_t>> by_age;
+    for (auto& [pid, w] : workers_) by_age.emplace_back(w->age(), pid);
+    std::sort(by_age.begin(), by_age.end());
+    std::size_t count = by_age.size();
+    for (std::size_t i = 0; count > static_cast<std::size_t>(num_workers_); ++i, --count) {
+        kill_worker(by_age[i].second, SIGTERM);  // the oldest first
+    }
+    int active = static_cast<int>(count);
+    if (active != last_logged_worker_count_) {
+        last_logged_worker_count_ = active;
+        log_.debug("{} workers", active);
+    }
+}
+
+void Arbiter::spawn_workers() {
+    static thread_local std::mt19937 rng{std::random_device{}()};
+    std::uniform_real_distribution<double> jitter(0.0, 0.1);
+    int missing = num_workers_ - static_cast<int>(workers_.size());
+    for (int i = 0; i < missing; ++i) {
+        spawn_worker();
+        sys::sleep_for_seconds(jitter(rng));  // 20.1: a random 0–100 ms between forks
+    }
+}
+
+pid_t Arbiter::spawn_worker() {
+    worker_age_ += 1;
+    WorkerArgs args;
+    args.age = worker_age_;
+    args.ppid = pid_;
+    args.listeners = listeners_;
+    args.cfg = &cfg_;
+    args.log = &log_;
+    args.num_workers = num_workers_;
+    std::unique_ptr<Worker> worker = factory_(args);  // before fork: the heartbeat file exists now
+
+    pid_t pid = ::fork();
+    if (pid < 0) {
+        log_.error("fork failed: {}", sys::errno_text(errno));
+        return -1;
+    }
+    if (pid != 0) {
+        worker->set_pid(pid);
+        workers_.emplace(pid, std::move(worker));
+        return pid;
+    }
+    run_worker_child(*worker);
+}
+
+// The child side of spawn_worker: this is where a worker leaves the master's code.
+void Arbiter::run_worker_child(Worker& worker) {
+    for (auto& [pid, sibling] : workers_) sibling->tmp().close();  // not our heartbeats
+    pipe_read_.reset();
+    pipe_write_.reset();
+    g_master_wakeup_fd = -1;
+    ::prctl(PR_SET_NAME, "minicorn-worker", 0, 0, 0);
+    pid_t me = ::getpid();
+    worker.set_pid(me);
+    int code = 0;
+    try {
+        log_.info("Booting worker with pid: {}", me);
+        worker.init_process();
+        code = 0;
+    } catch (const SystemExit& e) {
+        code = e.code;
+    } catch (const wsgi::AppLoadError& e) {
+        log_.debug("Exception while loading the application: {}", e.what());
+        std::fprintf(stderr, "%s\n", e.what());
+        std::fflush(stderr);
+        code = kAppLoadError;
+    } catch (const std::exception& e) {
+        log_.error("Exception in worker process\n{}", e.what());
+        code = worker.booted() ? 255 : kWorkerBootError;
+    }
+    log_.info("Worker exiting (pid: {})", me);
+    worker.tmp().close();
+    std::fflush(nullptr);
+    ::_exit(code);
+}
+
+void Arbiter::kill_workers(int sig) {
+    std::vector<pid_t> pids;
+    for (auto& [pid, w] : workers_) pids.push_back(pid);
+    for (pid_t pid : pids) kill_worker(pid, sig);
+}
+
+void Arbiter::kill_worker(pid_t pid, int sig) {
+    if (::kill(pid, sig) == 0) return;
+    if (errno == ESRCH) {  // already gone: forget it
+        auto it = workers_.find(pid);
+        if (it != workers_.end()) {
+            it->second->tmp().close();
+            workers_.erase(it);
+        }
+        return;
+    }
+    log_.error("kill({}, {}) failed: {}", pid, sig, sys::errno_text(errno));
+}
+
+void Arbiter::write_pidfile() {
+    if (cfg_.pidfile.empty()) return;
+    FILE* f = std::fopen(cfg_.pidfile.c_str(), "w");
+    if (!f) throw HaltServer{"cannot write pid file '" + cfg_.pidfile + "': " + sys::errno_text(errno), 1};
+    std::fprintf(f, "%d\n", pid_);
+    std::fclose(f);
+    pidfile_written_ = true;
+}
+
+void Arbiter::remove_pidfile() {
+    if (pidfile_written_) ::unlink(cfg_.pidfile.c_str());
+    pidfile_written_ = false;
+}
+
+}  // namespace minicorn::process

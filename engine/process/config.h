@@ -1,0 +1,59 @@
+// engine/process/config.h — the values of every setting, typed.
+//
+// Filled from the settings table (settings.h), which owns names, flags,
+// defaults, validation and help. Defaults here are gunicorn 20.1's.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/http/access_log.h"
+
+namespace minicorn::process {
+
+
+struct Config {
+    // Server socket
+    std::vector<std::string> bind;  // empty → 127.0.0.1:8000 (or 0.0.0.0:$PORT)
+    int backlog = 2048;
+    bool reuse_port = false;
+
+    // Worker processes
+    int workers = 1;
+    std::string worker_class = "sync";
+    int threads = 1;
+    int worker_connections = 1000;
+    int max_requests = 0;
+    int max_requests_jitter = 0;
+    int timeout = 30;
+    int graceful_timeout = 30;
+    int keepalive = 2;
+
+    // Security
+    int limit_request_line = 4094;
+    int limit_request_fields = 100;
+    int limit_request_field_size = 8190;
+
+    // Logging
+    std::string accesslog;  // empty: off; "-": stdout
+    std::string access_log_format{http::kDefaultAccessLogFormat};
+    std::string errorlog = "-";
+    std::string loglevel = "info";
+
+    // Server mechanics
+    std::string pidfile;
+    std::string worker_tmp_dir;  // empty: the system temp dir
+
+    // minicorn: the simulated Python application
+    std::string gil = "on";       // "on" | "off"
+    std::string app = "demo";     // "demo" | "broken"
+    int app_load_ms = 0;          // simulated import time of the app
+
+    // The bind addresses in force (the default if none was given).
+    std::vector<std::string> binds() const;
+
+    // gunicorn's Config.worker_class: sync with threads > 1 is gthread.
+    std::string effective_worker_class() const;
+};
+
+}  // namespace minicorn::process

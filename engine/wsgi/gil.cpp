@@ -1,0 +1,165 @@
+#include "engine/wsgi/gil.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
+namespace minicorn::wsgi {
+
+namespace {
+
+[[noreturn]] void misuse(OsThreadId self, const char* what) {
+    std::fprintf(stderr, "minicorn: GIL misuse in thread %d: %s\n", static_cast<int>(self), what);
+    std::abort();
+}
+
+}  // namespace
+
+OsThreadId current_thread_id() { return gettid(); }
+
+std::optional<GilMode> parse_gil_mode(std::string_view text) {
+    if (text == "on") return GilMode::On;
+    if (text == "off") return GilMode::Off;
+    return std::nullopt;
+}
+
+std::string_view to_string(GilMode mode) {
+    switch (mode) {
+        case GilMode::On: return "on";
+        case GilMode::Off: return "off";
+    }
+    return "?";
+}
+
+Gil::Gil(GilConfig config) : config_(config) {}
+
+void Gil::acquire() {
+    if (!enabled()) return;
+    const OsThreadId self = current_thread_id();
+    std::unique_lock lock(mutex_);
+    if (locked_ && holder_ == self) {
+        misuse(self, "acquire() by the thread that already holds the GIL — acquired twice, "
+                     "or a blocking call made without a Released scope?");
+    }
+
+    std::chrono::nanoseconds waited{0};
+    if (locked_) {
+        const auto wait_start = std::chrono::steady_clock::now();
+        if (GilObserver* obs = observer()) {
+            const OsThreadId seen_holder = holder_;
+            lock.unlock();
+            obs->on_wait(self, seen_holder);
+            lock.lock();
+        }
+        const auto interval = std::max(config_.switch_interval, std::chrono::microseconds{1});
+        while (locked_) {
+            // As take_gil: a timeout only counts against the holder if nobody
+            // took the GIL meanwhile — otherwise the new holder gets a full
+            // interval of its own before anyone asks it to drop.
+            const std::uint64_t saved_switch_number = stats_.acquisitions;
+            const bool timed_out = released_.wait_for(lock, interval) == std::cv_status::timeout;
+            if (timed_out && locked_ && stats_.acquisitions == saved_switch_number &&
+                !drop_request_.load(std::memory_order_relaxed)) {
+                drop_request_.store(true, std::memory_order_relaxed);
+                ++stats_.drop_requests;
+                if (GilObserver* obs = observer()) {
+                    const OsThreadId asked = holder_;
+                    lock.unlock();
+                    obs->on_drop_request(self, asked);
+                    lock.lock();
+                }
+            }
+        }
+        waited = std::chrono::steady_clock::now() - wait_start;
+    }
+
+    locked_ = true;
+    holder_ = self;
+    if (last_holder_ != self) ++stats_.switches;
+    last_holder_ = self;
+    ++stats_.acquisitions;
+    // Whoever asked for the drop has been served (or this is a new holder):
+    // a fresh holder starts with no pending request, as in take_gil.
+    drop_request_.store(false, std::memory_order_relaxed);
+    switched_.notify_all();
+    lock.unlock();
+
+    if (GilObserver* obs = observer()) obs->on_acquire(self, waited);
+}
+
+void Gil::release() {
+    if (!enabled()) return;
+    drop(current_thread_id(), GilRelease::Voluntary);
+}
+
+void Gil::drop(OsThreadId self, GilRelease reason) {
+    {
+        std::lock_guard lock(mutex_);
+        if (!locked_ || holder_ != self) {
+            misuse(self, "release by a thread that does not hold the GIL — did the worker "
+                         "forget to acquire it before calling the application?");
+        }
+    }
+    // Reported before the GIL is free, so no acquisition can be reported first.
+    if (GilObserver* obs = observer()) obs->on_release(self, reason);
+    {
+        std::lock_guard lock(mutex_);
+        locked_ = false;
+        if (reason == GilRelease::Forced) ++stats_.forced_drops;
+    }
+    released_.notify_one();
+}
+
+bool Gil::drop_requested() const {
+    return enabled() && drop_request_.load(std::memory_order_relaxed);
+}
+
+bool Gil::yield_if_requested() {
+    if (!drop_requested()) return false;
+    const OsThreadId self = current_thread_id();
+    // Only a take clears the request, and nobody can take while we hold the
+    // GIL, so the request seen above is still pending here.
+    drop(self, GilRelease::Forced);
+    {
+        // FORCE_SWITCHING: without this wait the yielding thread, already
+        // running, would usually win the race to retake the GIL against the
+        // waiter it just woke, and the drop request would change nothing.
+        std::unique_lock lock(mutex_);
+        switched_.wait(lock, [&] { return last_holder_ != self; });
+    }
+    acquire();
+    return true;
+}
+
+std::optional<OsThreadId> Gil::holder() const {
+    if (!enabled()) return std::nullopt;
+    std::lock_guard lock(mutex_);
+    if (!locked_) return std::nullopt;
+    return holder_;
+}
+
+bool Gil::held_by_current_thread() const {
+    if (!enabled()) return true;
+    const OsThreadId self = current_thread_id();
+    std::lock_guard lock(mutex_);
+    return locked_ && holder_ == self;
+}
+
+GilStats Gil::stats() const {
+    std::lock_guard lock(mutex_);
+    return stats_;
+}
+
+void Gil::set_observer(GilObserver* observer) {
+    observer_.store(observer, std::memory_order_release);
+}
+
+Gil::Held::Held(Gil& gil) : gil_(gil) { gil_.acquire(); }
+Gil::Held::~Held() { gil_.release(); }
+
+Gil::Released::Released(Gil& gil) : gil_(gil) { gil_.release(); }
+Gil::Released::~Released() { gil_.acquire(); }
+
+}  // namespace minicorn::wsgi

@@ -1,0 +1,33 @@
+#include "models/registry.h"
+
+#include "models/sync/sync_worker.h"
+
+namespace minicorn::models {
+
+const std::vector<WorkerModel>& worker_models() {
+    static const std::vector<WorkerModel> models = {
+        {"sync", "one process, one connection at a time; never keeps a connection alive",
+         [](const process::WorkerArgs& a) -> std::unique_ptr<process::Worker> {
+             return std::make_unique<SyncWorker>(a);
+         },
+         ""},
+        {"gthread", "a thread pool fed by a poller; keep-alive connections parked in the poller", {},
+         "the gthread worker (issue 4)"},
+        {"eventlet", "greenlets on eventlet's hub; one acceptor greenlet per listener", {},
+         "the green workers (issue 5)"},
+        {"gevent", "greenlets on gevent's libev hub; StreamServer accepts", {}, "the green workers (issue 5)"},
+        {"gevent_wsgi", "gevent's own pywsgi server and parser", {}, "the green workers (issue 5)"},
+        {"gevent_pywsgi", "gevent's own pywsgi server and parser", {}, "the green workers (issue 5)"},
+        {"tornado", "tornado's IOLoop running WSGI on the loop thread", {}, "the event-loop workers (issue 6)"},
+    };
+    return models;
+}
+
+const WorkerModel* find_worker_model(std::string_view name) {
+    for (const WorkerModel& m : worker_models()) {
+        if (m.name == name) return &m;
+    }
+    return nullptr;
+}
+
+}  // namespace minicorn::models

@@ -1,0 +1,24 @@
+// models/registry.h — the worker models, one table from name to factory
+// (gunicorn's workers/__init__.py SUPPORTED_WORKERS).
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "engine/process/arbiter.h"
+
+namespace minicorn::models {
+
+struct WorkerModel {
+    std::string_view name;      // "sync", as -k takes it
+    std::string_view summary;   // one line for --help and the studio
+    process::WorkerFactory factory;  // empty: not built yet
+    std::string_view planned;   // for a model not built yet: what brings it
+};
+
+const std::vector<WorkerModel>& worker_models();
+
+// nullptr for a name gunicorn does not know.
+const WorkerModel* find_worker_model(std::string_view name);
+
+}  // namespace minicorn::models

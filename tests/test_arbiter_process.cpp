@@ -1,0 +1,264 @@
+// [process] tests of the arbiter and the sync worker on real processes and
+// real loopback sockets: what an operator of gunicorn 20.1 would see.
+// Every scenario ends by checking that no process and no descriptor leaked.
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <fstream>
+#include <future>
+
+#include "tests/support/server_process.h"
+
+using namespace minicorn::testing;
+
+namespace {
+
+// Checks, when the scenario ends, that it left no child process and no fd.
+class LeakCheck {
+public:
+    LeakCheck() : fds_(open_fd_count()) {}
+    ~LeakCheck() noexcept(false) {
+        reap_children();
+        CHECK(live_children() == 0);
+        CHECK(open_fd_count() == fds_);
+    }
+
+private:
+    std::size_t fds_;
+};
+
+std::vector<pid_t> sorted(std::vector<pid_t> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+}
+
+bool process_exists(pid_t pid) { return ::kill(pid, 0) == 0; }
+
+}  // namespace
+
+TEST_CASE("serve -w 2 runs one master and two workers that answer HTTP with Connection: close", "[process]") {
+    LeakCheck leaks;
+    {
+        auto server = ServerProcess::start({"-w", "2"});
+        REQUIRE(server->wait_for_workers(2, 5s));
+        CHECK(server->count_in_log("[INFO] Booting worker with pid: ") == 2);
+        CHECK(server->count_in_log("[INFO] Using worker: sync") == 1);
+
+        HttpReply r = http_get(server->port(), "/");
+        CHECK(r.status == 200);
+        CHECK(r.body == "Hello, World!");
+        CHECK(r.head.find("Connection: close") != std::string::npos);
+
+        server->signal(SIGTERM);
+        REQUIRE(server->wait_exit(10s) == 0);
+        CHECK(server->count_in_log("[INFO] Shutting down: Master") == 1);
+    }
+}
+
+TEST_CASE("TTIN adds a worker and TTOU retires the oldest, each within 2 s", "[process]") {
+    LeakCheck leaks;
+    {
+        auto server = ServerProcess::start({"-w", "2"});
+        REQUIRE(server->wait_for_workers(2, 5s));
+        std::vector<pid_t> before = sorted(server->worker_pids());
+
+        server->signal(SIGTTIN);
+        CHECK(server->wait_for_workers(3, 2s));
+        CHECK(server->wait_for_log("[INFO] Handling signal: ttin", 2s));
+        std::vector<pid_t> three = sorted(server->worker_pids());
+
+        server->signal(SIGTTOU);
+        CHECK(server->wait_for_workers(2, 2s));
+        CHECK(server->wait_for_log("[INFO] Handling signal: ttou", 2s));
+        // The oldest worker (the first booted) is the one retired.
+        std::vector<pid_t> after = server->worker_pids();
+        pid_t oldest = before.front();
+        for (pid_t p : before) {
+            if (server->log().find("Booting worker with pid: " + std::to_string(p)) <
+                server->log().find("Booting worker with pid: " + std::to_string(oldest)))
+                oldest = p;
+        }
+        CHECK(std::find(after.begin(), after.end(), oldest) == after.end());
+        CHECK(three.size() == 3);
+    }
+}
+
+TEST_CASE("a worker killed with SIGKILL is replaced within 2 s", "[process]") {
+    LeakCheck leaks;
+    {
+        auto server = ServerProcess::start({"-w", "2"});
+        REQUIRE(server->wait_for_workers(2, 5s));
+        pid_t victim = server->worker_pids().front();
+        ::kill(victim, SIGKILL);
+        CHECK(server->wait_for_log("Worker with pid " + std::to_string(victim) + " was terminated due to signal 9", 2s));
+        CHECK(server->wait_for_log("Booting worker with pid: ", 2s, 3));
+        CHECK(server->wait_for_workers(2, 2s));
+        CHECK(http_get(server->port(), "/").status == 200);
+    }
+}
+
+TEST_CASE("/crash kills the worker that served it and the master replaces it", "[process]") {
+    LeakCheck leaks;
+    {
+        auto server = ServerProcess::start({"-w", "1"});
+        REQUIRE(server->wait_for_workers(1, 5s));
+        HttpReply r = http_get(server->port(), "/crash");
+        CHECK_FALSE(r.got_response);
+        CHECK(server->wait_for_log("was terminated due to signal 9", 2s));
+        CHECK(server->wait_for_log("Booting worker with pid: ", 3s, 2));
+        CHECK(http_get(server->port(), "/").status == 200);
+    }
+}
+
+TEST_CASE("TERM lets an in-flight request finish, then the master exits leaving nothing", "[process]") {
+    LeakCheck leaks;
+    {
+        auto server = ServerProcess::start({"-w", "2"});
+        REQUIRE(server->wait_for_workers(2, 5s));
+        int port = server->port();
+        auto slow = std::async(std::launch::async, [port] { return http_get(port, "/io?ms=2000"); });
+        ::usleep(300'000);  // the request is in the worker now
+        server->signal(SIGTERM);
+        HttpReply r = slow.get();
+        CHECK(r.status == 200);
+        CHECK(r.seconds >= 1.9);
+        REQUIRE(server->wait_exit(10s) == 0);
+        CHECK(server->count_in_log("[INFO] Handling signal: term") == 1);
+        CHECK(server->count_in_log("[INFO] Worker exiting (pid: ") == 2);
+    }
+}
+
+TEST_CASE("QUIT stops at once: an in-flight request is cut", "[process]") {
+    LeakCheck leaks;
+    {
+        auto server = ServerProcess::start({"-w", "1"});
+        REQUIRE(server->wait_for_workers(1, 5s));
+        int port = server->port();
+        auto slow = std::async(std::launch::async, [port] { return http_get(port, "/io?ms=5000"); });
+        ::usleep(300'000);
+        server->signal(SIGQUIT);
+        HttpReply r = slow.get();
+        CHECK_FALSE(r.got_response);
+        CHECK(r.seconds < 3.0);
+        REQUIRE(server->wait_exit(5s) == 0);
+        CHECK(server->count_in_log("[INFO] Handling signal: quit") == 1);
+    }
+}
+
+TEST_CASE("HUP boots new workers and retires the old ones", "[process]") {
+    LeakCheck leaks;
+    {
+        auto server = ServerProcess::start({"-w", "2"});
+        REQUIRE(server->wait_for_workers(2, 5s));
+        std::vector<pid_t> old_workers = server->worker_pids();
+        server->signal(SIGHUP);
+        CHECK(server->wait_for_log("[INFO] Hang up: Master", 2s));
+        CHECK(server->wait_for_log("Booting worker with pid: ", 3s, 4));
+        bool replaced = false;
+        for (int i = 0; i < 100 && !replaced; ++i) {
+            std::vector<pid_t> now = server->worker_pids();
+            replaced = now.size() == 2 && std::none_of(now.begin(), now.end(), [&](pid_t p) {
+                           return std::find(old_workers.begin(), old_workers.end(), p) != old_workers.end();
+                       });
+            if (!replaced) ::usleep(50'000);
+        }
+        CHECK(replaced);
+        CHECK(http_get(server->port(), "/").status == 200);
+    }
+}
+
+TEST_CASE("with -t 3, /hang gives WORKER TIMEOUT within 3–5 s and the worker is replaced", "[process]") {
+    LeakCheck leaks;
+    {
+        auto server = ServerProcess::start({"-w", "1", "-t", "3"});
+        REQUIRE(server->wait_for_workers(1, 5s));
+        HttpReply r = http_get(server->port(), "/hang", 10s);
+        CHECK_FALSE(r.got_response);  // 20.1: the connection closes with no bytes at all
+        CHECK(r.seconds >= 2.9);
+        CHECK(r.seconds <= 5.0);
+        CHECK(server->wait_for_log("[CRITICAL] WORKER TIMEOUT (pid:", 1s));
+        CHECK(server->wait_for_log("Booting worker with pid: ", 3s, 2));
+        CHECK(http_get(server->port(), "/").status == 200);
+    }
+}
+
+TEST_CASE("a connection that sends nothing pins a sync worker until WORKER TIMEOUT", "[process]") {
+    LeakCheck leaks;
+    {
+        auto server = ServerProcess::start({"-w", "1", "-t", "3"});
+        REQUIRE(server->wait_for_workers(1, 5s));
+        int port = server->port();
+        int silent = connect_loopback(port);
+        REQUIRE(silent >= 0);
+        ::usleep(200'000);  // the worker has accepted it and blocks in recv()
+        HttpReply r = http_get(port, "/", 15s);  // queued behind the silent client
+        CHECK(r.status == 200);
+        CHECK(r.seconds >= 2.5);  // served only by the replacement worker
+        CHECK(server->count_in_log("WORKER TIMEOUT") == 1);
+        char byte;
+        CHECK(::recv(silent, &byte, 1, 0) == 0);  // closed, no bytes
+        ::close(silent);
+    }
+}
+
+TEST_CASE("a worker that fails to load the app halts the server instead of respawning", "[process]") {
+    LeakCheck leaks;
+    {
+        ServerProcess server({"-b", "127.0.0.1:0", "-w", "2", "--app", "broken"});
+        auto status = server.wait_exit(10s);
+        REQUIRE(status.has_value());
+        CHECK(*status == 4);
+        CHECK(server.count_in_log("[INFO] Reason: App failed to load.") == 1);
+        CHECK(server.count_in_log("Booting worker with pid: ") <= 2);
+    }
+}
+
+TEST_CASE("workers exit when their master dies", "[process]") {
+    LeakCheck leaks;
+    {
+        auto server = ServerProcess::start({"-w", "2", "-t", "2"});
+        REQUIRE(server->wait_for_workers(2, 5s));
+        std::vector<pid_t> workers = server->worker_pids();
+        server->signal(SIGKILL);
+        REQUIRE(server->wait_exit(2s).has_value());
+        bool gone = false;
+        for (int i = 0; i < 60 && !gone; ++i) {  // select() wakes every timeout/2 = 1 s
+            reap_children();
+            gone = std::none_of(workers.begin(), workers.end(), process_exists);
+            if (!gone) ::usleep(50'000);
+        }
+        CHECK(gone);
+    }
+}
+
+TEST_CASE("--max-requests restarts a worker after that many requests", "[process]") {
+    LeakCheck leaks;
+    {
+        auto server = ServerProcess::start({"-w", "1", "--max-requests", "2"});
+        REQUIRE(server->wait_for_workers(1, 5s));
+        pid_t first = server->worker_pids().front();
+        CHECK(http_get(server->port(), "/").status == 200);
+        CHECK(http_get(server->port(), "/").status == 200);
+        CHECK(server->wait_for_log("[INFO] Autorestarting worker after current request.", 2s));
+        CHECK(server->wait_for_log("Booting worker with pid: ", 3s, 2));
+        CHECK(http_get(server->port(), "/").status == 200);
+        std::vector<pid_t> now = server->worker_pids();
+        REQUIRE(now.size() == 1);
+        CHECK(now.front() != first);
+    }
+}
+
+TEST_CASE("a malformed request gets gunicorn 20.1's 400 page over a real socket", "[process]") {
+    LeakCheck leaks;
+    {
+        auto server = ServerProcess::start({"-w", "1"});
+        HttpReply r = send_raw(server->port(), "GET / HTTP/1.x\r\n\r\n");
+        CHECK(r.status == 400);
+        CHECK(r.head.find("Content-Type: text/html") != std::string::npos);
+        CHECK(r.body.find("Invalid HTTP Version") != std::string::npos);
+    }
+}

@@ -1,0 +1,88 @@
+// The `minicorn` command line: help, version, and bad input that must exit 2
+// with a message naming the flag. These run the real binary.
+#include <sys/wait.h>
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <string>
+
+namespace {
+
+struct Run {
+    int status;
+    std::string output;  // stdout and stderr together
+};
+
+Run run_minicorn(const std::string& args) {
+    std::string cmd = std::string(MINICORN_BIN) + " " + args + " 2>&1";
+    Run r{-1, ""};
+    FILE* p = ::popen(cmd.c_str(), "r");
+    if (!p) return r;
+    char buf[4096];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
+    int status = ::pclose(p);
+    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("minicorn --help lists the subcommands and --version prints the version", "[cli]") {
+    Run help = run_minicorn("--help");
+    CHECK(help.status == 0);
+    CHECK(help.output.find("serve") != std::string::npos);
+    Run version = run_minicorn("--version");
+    CHECK(version.status == 0);
+    CHECK(version.output.find("minicorn 0.1.0") != std::string::npos);
+    Run none = run_minicorn("");
+    CHECK(none.status == 2);
+    Run bogus = run_minicorn("frobnicate");
+    CHECK(bogus.status == 2);
+    CHECK(bogus.output.find("unknown command 'frobnicate'") != std::string::npos);
+}
+
+TEST_CASE("minicorn serve --help lists every setting with its default", "[cli]") {
+    Run help = run_minicorn("serve --help");
+    CHECK(help.status == 0);
+    for (const char* flag : {"-b, --bind", "-w, --workers", "-k, --worker-class", "--threads", "--worker-connections",
+                             "-t, --timeout", "--graceful-timeout", "--keep-alive", "--backlog", "--max-requests",
+                             "--max-requests-jitter", "--limit-request-line", "--limit-request-fields",
+                             "--limit-request-field_size", "--reuse-port", "--access-logfile", "--access-logformat",
+                             "--error-logfile", "--log-level", "--pid"}) {
+        INFO(flag);
+        CHECK(help.output.find(flag) != std::string::npos);
+    }
+    CHECK(help.output.find("[default: 2048]") != std::string::npos);
+    CHECK(help.output.find("[default: 127.0.0.1:8000]") != std::string::npos);
+}
+
+TEST_CASE("a bad value exits 2 with a message that names the flag", "[cli]") {
+    Run r = run_minicorn("serve -w abc");
+    CHECK(r.status == 2);
+    CHECK(r.output.find("-w/--workers") != std::string::npos);
+    CHECK(run_minicorn("serve --timeout=-1").output.find("-t/--timeout: value must be positive") != std::string::npos);
+    CHECK(run_minicorn("serve --backlog").status == 2);
+    Run level = run_minicorn("serve --log-level loud");
+    CHECK(level.status == 2);
+    CHECK(level.output.find("--log-level") != std::string::npos);
+    Run bind = run_minicorn("serve -b 127.0.0.1:99999");
+    CHECK(bind.status == 2);
+    CHECK(bind.output.find("-b/--bind") != std::string::npos);
+    Run unknown = run_minicorn("serve --no-such-flag");
+    CHECK(unknown.status == 2);
+    CHECK(unknown.output.find("--no-such-flag") != std::string::npos);
+}
+
+TEST_CASE("a worker class that is not built yet says so plainly", "[cli]") {
+    Run r = run_minicorn("serve -k gevent");
+    CHECK(r.status == 2);
+    CHECK(r.output.find("worker class 'gevent'") != std::string::npos);
+    CHECK(r.output.find("not built yet") != std::string::npos);
+    Run threads = run_minicorn("serve -k sync --threads 4");
+    CHECK(threads.status == 2);
+    CHECK(threads.output.find("'gthread'") != std::string::npos);
+    Run bogus = run_minicorn("serve -k fibers");
+    CHECK(bogus.status == 2);
+    CHECK(bogus.output.find("invalid choice: 'fibers'") != std::string::npos);
+}
