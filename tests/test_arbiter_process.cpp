@@ -262,3 +262,55 @@ TEST_CASE("a malformed request gets gunicorn 20.1's 400 page over a real socket"
         CHECK(r.body.find("Invalid HTTP Version") != std::string::npos);
     }
 }
+
+TEST_CASE("--access-logfile - writes gunicorn's combined format to stdout", "[process]") {
+    LeakCheck leaks;
+    {
+        auto server = ServerProcess::start({"-w", "1", "--access-logfile", "-"});
+        HttpReply r = send_raw(server->port(),
+                               "GET /?a=1 HTTP/1.1\r\nHost: x\r\nReferer: http://r/\r\nUser-Agent: demo/1.0\r\n\r\n");
+        REQUIRE(r.status == 200);
+        for (int i = 0; i < 100 && server->stdout_text().empty(); ++i) ::usleep(10'000);
+        std::string line = server->stdout_text();
+        CHECK(line.starts_with("127.0.0.1 - - ["));
+        CHECK(line.find("] \"GET /?a=1 HTTP/1.1\" 200 13 \"http://r/\" \"demo/1.0\"\n") != std::string::npos);
+    }
+}
+
+TEST_CASE("--pid writes the master's pid and removes the file at exit; USR1 reopens the error log", "[process]") {
+    LeakCheck leaks;
+    std::string dir = "/tmp/minicorn-test-" + std::to_string(::getpid());
+    std::string pidfile = dir + ".pid";
+    std::string errlog = dir + ".log";
+    {
+        // The error log goes to a file here, so the port is chosen up front.
+        int port = free_loopback_port();
+        auto server = std::make_unique<ServerProcess>(std::vector<std::string>{
+            "-b", "127.0.0.1:" + std::to_string(port), "-w", "1", "--pid", pidfile, "--error-logfile", errlog});
+        REQUIRE(server->wait_for_workers(1, 5s));
+        for (int i = 0; i < 100 && ::access(pidfile.c_str(), F_OK) != 0; ++i) ::usleep(10'000);
+        std::ifstream in(pidfile);
+        pid_t written = 0;
+        in >> written;
+        CHECK(written == server->pid());
+
+        std::string rotated = errlog + ".1";
+        REQUIRE(std::rename(errlog.c_str(), rotated.c_str()) == 0);  // as logrotate does
+        server->signal(SIGUSR1);
+        ::usleep(300'000);
+        server->signal(SIGTTIN);
+        bool reopened = false;
+        for (int i = 0; i < 100 && !reopened; ++i) {
+            std::ifstream fresh(errlog);
+            std::string all((std::istreambuf_iterator<char>(fresh)), std::istreambuf_iterator<char>());
+            reopened = all.find("Handling signal: ttin") != std::string::npos;
+            if (!reopened) ::usleep(20'000);
+        }
+        CHECK(reopened);
+        server->signal(SIGTERM);
+        REQUIRE(server->wait_exit(10s) == 0);
+        CHECK(::access(pidfile.c_str(), F_OK) != 0);
+        std::remove(rotated.c_str());
+    }
+    std::remove(errlog.c_str());
+}

@@ -187,22 +187,31 @@ TEST_CASE("GIL off: two threads computing 100 ms each run in parallel", "[gil]")
     Recorder recorder;
     gil.set_observer(&recorder);
 
-    // Load can only slow a run down, so keep the best of several. Beside each
-    // run, time two plain threads spinning without any Gil code: if even they
-    // never ran in parallel, the machine had no second core free (it is shared
-    // with processes this test cannot see), and there was nothing to observe.
+    // Load can only slow a run down, so one fast run proves the point. Beside
+    // each run, two plain threads do the same spinning without any Gil code:
+    // while even they never run in parallel, the machine has no second core
+    // free (it is shared with processes this test cannot see, and autogroup
+    // scheduling then packs our threads onto one core), so there is nothing to
+    // observe yet. Saturated for five attempts, we settle for less.
+    constexpr auto kParallelBound = 180ms;  // with the GIL on this is ≥ 200 ms
     Clock::duration best_off = Clock::duration::max();
-    Clock::duration best_plain = Clock::duration::max();
-    for (int attempt = 0; attempt < 10 && best_off >= 180ms; ++attempt) {
-        best_plain = std::min(best_plain, run_plain_spinning_threads(2, 100ms));
-        best_off = std::min(best_off, run_computing_threads(gil, 2, 100ms));
+    bool machine_was_parallel = false;
+    double best_ratio = 1e9;  // off / plain, measured back to back
+    for (int attempt = 0; attempt < 20 && best_off >= kParallelBound; ++attempt) {
+        if (attempt == 5 && !machine_was_parallel) break;
+        const auto plain = run_plain_spinning_threads(2, 100ms);
+        const auto off = run_computing_threads(gil, 2, 100ms);
+        machine_was_parallel = machine_was_parallel || plain < kParallelBound;
+        best_off = std::min(best_off, off);
+        best_ratio = std::min(best_ratio, ms(off) / ms(plain));
     }
-    INFO("best wall: GIL off " << ms(best_off) << " ms, plain threads " << ms(best_plain) << " ms");
-    if (best_off >= 180ms && best_plain >= 180ms) {
+    INFO("best wall with the GIL off " << ms(best_off) << " ms; best off/plain ratio "
+                                       << best_ratio);
+    if (best_off >= kParallelBound && !machine_was_parallel) {
         WARN("no second core was free: parallelism could not be observed");
-        CHECK(best_off < best_plain + best_plain / 4);  // at least no slower than plain threads
+        CHECK(best_ratio < 1.5);  // at least no slower than plain threads
     } else {
-        CHECK(best_off < 180ms);  // with the GIL on this is ≥ 200 ms
+        CHECK(best_off < kParallelBound);
     }
     CHECK(gil.holder() == std::nullopt);
     CHECK(gil.stats().acquisitions == 0);

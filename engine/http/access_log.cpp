@@ -151,6 +151,17 @@ std::string lower_ascii(std::string_view s) {
     return out;
 }
 
+// "{content-type}o"
+std::string brace_key(std::string_view name, char suffix) {
+    std::string key;
+    key.reserve(name.size() + 3);
+    key += '{';
+    key += lower_ascii(name);
+    key += '}';
+    key += suffix;
+    return key;
+}
+
 bool valid_utf8(std::string_view s) {
     for (std::size_t i = 0; i < s.size();) {
         const auto c = static_cast<unsigned char>(s[i]);
@@ -299,9 +310,9 @@ std::map<std::string, Atom> build_atoms(const AccessLogEntry& e) {
     atoms["L"] = fmt::format("{}.{:06d}", seconds, micros);
     atoms["p"] = fmt::format("<{}>", e.pid);
     // Later entries win, as in the dict updates: last duplicate header wins.
-    for (const Header& h : req.headers) atoms["{" + lower_ascii(h.name) + "}i"] = py::latin1_to_utf8(h.value);
-    for (const Header& h : e.response_headers) atoms["{" + lower_ascii(h.name) + "}o"] = py::latin1_to_utf8(h.value);
-    for (const auto& [key, value] : env) atoms["{" + lower_ascii(key) + "}e"] = value;
+    for (const Header& h : req.headers) atoms[brace_key(h.name, 'i')] = py::latin1_to_utf8(h.value);
+    for (const Header& h : e.response_headers) atoms[brace_key(h.name, 'o')] = py::latin1_to_utf8(h.value);
+    for (const auto& [key, value] : env) atoms[brace_key(key, 'e')] = value;
 
     // SafeAtoms: escape double quotes in text atoms.
     for (auto& [key, atom] : atoms) {

@@ -103,7 +103,11 @@ std::optional<UriParts> urlsplit(std::string url) {
 std::optional<UriParts> split_request_uri(std::string_view uri) {
     if (uri.substr(0, 2) == "//") {
         // urlsplit would read "//host/x" as a netloc; gunicorn wants a path.
-        auto parts = urlsplit("." + std::string(uri));
+        std::string dotted;
+        dotted.reserve(uri.size() + 1);
+        dotted += '.';
+        dotted += uri;
+        auto parts = urlsplit(std::move(dotted));
         if (parts && !parts->path.empty()) parts->path.erase(0, 1);
         return parts;
     }

@@ -1,5 +1,6 @@
 #include "engine/wsgi/gil.h"
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,7 +18,26 @@ namespace {
 
 }  // namespace
 
-OsThreadId current_thread_id() { return gettid(); }
+namespace {
+// Bumped in every forked child: the thread that forked gets a new tid there.
+std::atomic<unsigned> g_fork_generation{1};
+[[maybe_unused]] const int g_atfork_registered = ::pthread_atfork(nullptr, nullptr, [] {
+    g_fork_generation.fetch_add(1, std::memory_order_relaxed);
+});
+}  // namespace
+
+OsThreadId current_thread_id() {
+    // gettid() is a system call and the GIL asks on every acquire and
+    // release, so each thread remembers its id until the next fork.
+    thread_local OsThreadId cached = 0;
+    thread_local unsigned generation = 0;
+    unsigned now = g_fork_generation.load(std::memory_order_relaxed);
+    if (generation != now) {
+        cached = gettid();
+        generation = now;
+    }
+    return cached;
+}
 
 std::optional<GilMode> parse_gil_mode(std::string_view text) {
     if (text == "on") return GilMode::On;

@@ -238,7 +238,10 @@ void SyncWorker::handle_request(const net::Listener& listener, int fd, const htt
         log().debug("{}", r.status == net::IoStatus::BrokenPipe ? "Ignoring EPIPE" : "Ignoring connection reset");
         return false;
     };
-    bool ok = send(resp.send_headers());
+    // The headers go out with the first body chunk: one send() for a small
+    // response instead of two (gunicorn 20.1 sends them separately).
+    std::string pending = resp.send_headers();
+    bool ok = true;
     while (ok && app_resp.next_chunk) {
         std::optional<std::string> chunk;
         try {
@@ -250,9 +253,11 @@ void SyncWorker::handle_request(const net::Listener& listener, int fd, const htt
             break;
         }
         if (!chunk) break;
-        ok = send(resp.write(*chunk));
+        pending += resp.write(*chunk);
+        ok = send(pending);
+        pending.clear();
     }
-    if (ok) send(resp.close());
+    if (ok) send(pending + resp.close());
     log_access(req, resp.status(), resp, peer_ip, started);
 }
 

@@ -82,6 +82,9 @@ struct HttpReply {
 HttpReply send_raw(int port, std::string_view request, Seconds timeout = 10s);
 HttpReply http_get(int port, std::string_view path, Seconds timeout = 10s);
 
+// A loopback port that was free a moment ago (bind to 0, read it, close).
+int free_loopback_port();
+
 // A connected client socket that stays open (e.g. a client that says nothing).
 int connect_loopback(int port);
 
