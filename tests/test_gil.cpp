@@ -188,12 +188,15 @@ TEST_CASE("GIL off: two threads computing 100 ms each run in parallel", "[gil]")
     gil.set_observer(&recorder);
 
     // Load can only slow a run down, so one fast run proves the point. Beside
-    // each run, two plain threads do the same spinning without any Gil code:
-    // while even they never run in parallel, the machine has no second core
+    // each run, two plain threads do the same spinning without any Gil code.
+    // Until even they clearly run in parallel, the machine has no second core
     // free (it is shared with processes this test cannot see, and autogroup
-    // scheduling then packs our threads onto one core), so there is nothing to
-    // observe yet. Saturated for five attempts, we settle for less.
-    constexpr auto kParallelBound = 180ms;  // with the GIL on this is ≥ 200 ms
+    // scheduling then packs our threads onto one core) and there is nothing to
+    // observe: after five such attempts we settle for "no slower than plain
+    // threads", which a GIL that still serialised would fail whenever the
+    // machine had any parallelism to give.
+    constexpr auto kParallelBound = 180ms;    // with the GIL on this is ≥ 200 ms
+    constexpr auto kClearlyParallel = 140ms;  // plain threads on two free cores: ≈ 100 ms
     Clock::duration best_off = Clock::duration::max();
     bool machine_was_parallel = false;
     double best_ratio = 1e9;  // off / plain, measured back to back
@@ -201,15 +204,15 @@ TEST_CASE("GIL off: two threads computing 100 ms each run in parallel", "[gil]")
         if (attempt == 5 && !machine_was_parallel) break;
         const auto plain = run_plain_spinning_threads(2, 100ms);
         const auto off = run_computing_threads(gil, 2, 100ms);
-        machine_was_parallel = machine_was_parallel || plain < kParallelBound;
+        machine_was_parallel = machine_was_parallel || plain < kClearlyParallel;
         best_off = std::min(best_off, off);
         best_ratio = std::min(best_ratio, ms(off) / ms(plain));
     }
     INFO("best wall with the GIL off " << ms(best_off) << " ms; best off/plain ratio "
                                        << best_ratio);
+    CHECK(best_ratio < 1.5);
     if (best_off >= kParallelBound && !machine_was_parallel) {
         WARN("no second core was free: parallelism could not be observed");
-        CHECK(best_ratio < 1.5);  // at least no slower than plain threads
     } else {
         CHECK(best_off < kParallelBound);
     }

@@ -3,7 +3,6 @@
 // leftovers, EOF handling.
 #include <algorithm>
 #include <filesystem>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -29,32 +28,6 @@ std::vector<fs::path> corpus_cases() {
     return cases;
 }
 
-// Feeds the stream in pieces cut at seeded random points.
-CorpusOutcome run_in_random_pieces(const std::string& stream, const Limits& limits, unsigned seed) {
-    std::mt19937 rng(seed);
-    RequestParser parser(limits);
-    CorpusOutcome out;
-    std::size_t pos = 0;
-    while (pos < stream.size() && !parser.done() && !parser.failed()) {
-        std::uniform_int_distribution<std::size_t> dist(1, std::max<std::size_t>(1, (stream.size() - pos) / 2));
-        const std::size_t n = std::min(dist(rng), stream.size() - pos);
-        const std::size_t used = parser.feed(std::string_view(stream).substr(pos, n));
-        out.consumed += used;
-        if (used < n) break;
-        pos += n;
-    }
-    if (!parser.done() && !parser.failed()) parser.finish_eof();
-    if (parser.done()) {
-        out.status = "200";
-        out.request = parser.take_request();
-    } else {
-        out.status = parser.error().sends_response() ? std::to_string(parser.error().status) : "none";
-        out.error = std::string(to_string(parser.error().kind));
-        out.message = parser.error().message;
-    }
-    return out;
-}
-
 }  // namespace
 
 TEST_CASE("every corpus request parses as gunicorn 20.1 parses it, however it is cut", "[http]") {
@@ -76,7 +49,8 @@ TEST_CASE("every corpus request parses as gunicorn 20.1 parses it, however it is
         const Run runs[] = {
             {"whole", testing::run_parser(stream, limits, Feeding::Whole)},
             {"byte by byte", testing::run_parser(stream, limits, Feeding::ByteByByte)},
-            {"random pieces", run_in_random_pieces(stream, limits, static_cast<unsigned>(stream.size()))},
+            {"random pieces", testing::run_parser(stream, limits, Feeding::RandomPieces,
+                                                  static_cast<unsigned>(stream.size()))},
         };
         for (const Run& run : runs) {
             const auto diffs = testing::compare(expect, run.outcome, stream);
@@ -202,4 +176,29 @@ TEST_CASE("parse errors carry gunicorn's page text and status", "[http]") {
     CHECK(e.reason() == "Bad Request");
     CHECK(e.message == "Invalid HTTP Version: 'HTTP/1.x'");
     CHECK(e.page_message == "Invalid HTTP Version 'Invalid HTTP Version: 'HTTP/1.x''");
+}
+
+TEST_CASE("framing and body errors keep the request, for gunicorn's access-log line", "[http]") {
+    RequestParser parser;
+    parser.feed("POST /dup HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nx");
+    REQUIRE(parser.failed());
+    CHECK(parser.error().has_request);
+    CHECK(parser.request().path == "/dup");
+
+    parser.reset();
+    parser.feed("POST /te HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n");
+    REQUIRE(parser.failed());
+    CHECK(parser.error().status == 500);
+    CHECK_FALSE(parser.error().has_request);  // UnsupportedTransferCoding carries no request
+
+    parser.reset();
+    parser.feed("POST /trail HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nBad Trailer\r\n\r\n");
+    REQUIRE(parser.failed());
+    CHECK(parser.error().status == 400);
+    CHECK(parser.error().has_request);
+
+    parser.reset();
+    parser.feed("GET / HTTP/1.x\r\n\r\n");
+    REQUIRE(parser.failed());
+    CHECK_FALSE(parser.error().has_request);
 }

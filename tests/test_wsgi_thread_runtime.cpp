@@ -56,7 +56,7 @@ std::chrono::nanoseconds thread_cpu_time() {
 
 TEST_CASE("a signal during sleep runs check_signals with the GIL, then the sleep goes on "
           "for the time that remains",
-          "[wsgi][runtime][signal]") {
+          "[wsgi][runtime][signal][process]") {
     ScopedSignalHandler handler;
     wsgi::Gil gil;
     std::atomic<bool> sleeping{false};
@@ -88,7 +88,7 @@ TEST_CASE("a signal during sleep runs check_signals with the GIL, then the sleep
 }
 
 TEST_CASE("check_signals raising during sleep ends it early, with the GIL held again",
-          "[wsgi][runtime][signal]") {
+          "[wsgi][runtime][signal][process]") {
     ScopedSignalHandler handler;
     wsgi::Gil gil;
     std::atomic<bool> sleeping{false};
@@ -152,7 +152,7 @@ TEST_CASE("cpu burns the thread's own CPU time, not wall time", "[wsgi][runtime]
 }
 
 TEST_CASE("a hung request waits without the GIL and runs check_signals after every signal",
-          "[wsgi][runtime][signal]") {
+          "[wsgi][runtime][signal][process]") {
     ScopedSignalHandler handler;
     wsgi::Gil gil;
     std::atomic<bool> hanging{false};

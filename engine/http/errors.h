@@ -52,6 +52,11 @@ struct ParseError {
     int status = kNoResponse;  // 400, 500 or kNoResponse, as gunicorn 20.1 answers
     std::string message;       // str(exc), UTF-8: "Invalid HTTP Version: 'HTTP/1.x'"
     std::string page_message;  // the text handle_error puts in the page: "Invalid HTTP Version 'Invalid HTTP Version: ...'"
+    // gunicorn had a request object when this was raised (Content-Length /
+    // Transfer-Encoding framing errors, errors while reading the body), so
+    // handle_error also writes an access-log line with `status` and 0 bytes.
+    // RequestParser::request() holds that request.
+    bool has_request = false;
 
     bool sends_response() const { return status != kNoResponse; }
     // "Bad Request", "Internal Server Error", or "" when nothing is sent.

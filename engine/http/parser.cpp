@@ -88,6 +88,8 @@ Request RequestParser::take_request() {
 }
 
 void RequestParser::fail(ParseError error) {
+    // Body errors surface while the app reads wsgi.input: the request exists.
+    if (state_ != State::RequestLine && state_ != State::Headers) error.has_request = true;
     error_ = std::move(error);
     state_ = State::Error;
 }
@@ -252,7 +254,12 @@ void RequestParser::finish_headers(std::optional<std::string_view> block) {
         }
     }
     BodyFraming framing;
-    if (auto e = decide_body_framing(request_, framing)) return fail(std::move(*e));
+    if (auto e = decide_body_framing(request_, framing)) {
+        // InvalidHeader is raised with req=self (gunicorn logs it as an
+        // access); UnsupportedTransferCoding is not.
+        e->has_request = e->kind == ParseErrorKind::InvalidHeader;
+        return fail(std::move(*e));
+    }
     request_.chunked = framing.chunked;
     if (framing.has_content_length) request_.content_length = framing.content_length;
     start_body(framing);

@@ -82,6 +82,9 @@ public:
     const ParseError& error() const;
     // Requires done(). Moves the request out; call reset() before the next.
     Request take_request();
+    // The request as parsed so far; after a failure with error().has_request,
+    // the one gunicorn's access-log line describes.
+    const Request& request() const { return request_; }
     // Forget everything and wait for a new request (same limits).
     void reset();
 

@@ -33,9 +33,9 @@ struct Request {
     std::vector<Header> headers;   // in arrival order, duplicates kept
     std::vector<Header> trailers;  // chunked trailers, same form
     std::string body;              // the whole decoded body
-    std::string scheme = "http";   // wsgi.url_scheme: "https" via a trusted X-Forwarded-Proto etc.
     bool chunked = false;                        // Transfer-Encoding: chunked
     std::optional<std::uint64_t> content_length; // Content-Length, if given
+    std::string scheme = "http";   // wsgi.url_scheme: "https" via a trusted X-Forwarded-Proto etc.
 
     // First header named `upper_name` (which must be upper case), or nullptr.
     const std::string* header(std::string_view upper_name) const;

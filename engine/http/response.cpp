@@ -1,5 +1,6 @@
 #include "engine/http/response.h"
 
+#include <cassert>
 #include <ctime>
 
 #include <fmt/format.h>
@@ -191,6 +192,7 @@ ConnectionHeader Response::connection() const {
 
 std::string Response::send_headers(std::chrono::system_clock::time_point now) {
     if (headers_sent_) return "";
+    assert(status_ != 0 && "Response::start() must come before any write");
     headers_sent_ = true;
     std::string_view connection = "keep-alive";
     switch (this->connection()) {

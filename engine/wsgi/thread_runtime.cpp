@@ -15,10 +15,10 @@ namespace minicorn::wsgi {
 
 namespace {
 
-// Iterations of arithmetic between two eval-breaker checks: tens of
-// microseconds optimised, a few hundred in a Debug/sanitizer build — either
-// way far below the 5 ms switch interval, so a drop request is honoured
-// promptly, as CPython's every-few-bytecodes check is.
+// Iterations of arithmetic between two eval-breaker checks: ~0.1 ms optimised,
+// ~0.3 ms in a Debug + sanitizer build (measured) — either way well below the
+// 5 ms switch interval, so a drop request is honoured promptly, as CPython's
+// every-few-bytecodes check is.
 constexpr int kSliceIterations = 1 << 15;
 
 std::chrono::nanoseconds thread_cpu_time() {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 
@@ -124,15 +125,19 @@ CorpusExpect parse_expect(const std::string& text) {
     return e;
 }
 
-CorpusOutcome run_parser(const std::string& stream, const Limits& limits, Feeding feeding) {
+CorpusOutcome run_parser(const std::string& stream, const Limits& limits, Feeding feeding, unsigned seed) {
     RequestParser parser(limits);
     CorpusOutcome out;
-    if (feeding == Feeding::Whole) {
-        out.consumed = parser.feed(stream);
-    } else {
-        for (std::size_t i = 0; i < stream.size() && !parser.done() && !parser.failed(); ++i) {
-            out.consumed += parser.feed(std::string_view(stream).substr(i, 1));
+    std::mt19937 rng(seed);
+    for (std::size_t pos = 0; pos < stream.size() && !parser.done() && !parser.failed();) {
+        std::size_t n = stream.size() - pos;
+        if (feeding == Feeding::ByteByByte) {
+            n = 1;
+        } else if (feeding == Feeding::RandomPieces) {
+            n = std::uniform_int_distribution<std::size_t>(1, std::max<std::size_t>(1, n / 2))(rng);
         }
+        out.consumed += parser.feed(std::string_view(stream).substr(pos, n));
+        pos += n;
     }
     // The corpus file is the whole stream: then the peer closes.
     if (!parser.done() && !parser.failed()) parser.finish_eof();
@@ -146,6 +151,19 @@ CorpusOutcome run_parser(const std::string& stream, const Limits& limits, Feedin
         out.message = e.message;
     }
     return out;
+}
+
+std::string describe(const CorpusOutcome& o, const std::string& stream) {
+    std::string line = o.status + "\t" + o.error + "\t" + escape(o.message);
+    if (o.status != "200") return line;
+    const Request& r = o.request;
+    line += "\t" + r.method + "\t" + escape(r.uri) + "\t" + escape(r.path) + "\t" + escape(r.query) + "\t" +
+            escape(r.fragment) + "\t" + std::to_string(r.version_major) + "." + std::to_string(r.version_minor) +
+            "\t" + r.scheme + "\t" + (r.should_close() ? "close" : "keep");
+    for (const Header& h : r.headers) line += "\tH:" + escape(header_text(h));
+    for (const Header& h : r.trailers) line += "\tT:" + escape(header_text(h));
+    line += "\tB:" + escape(r.body) + "\tL:" + std::to_string(stream.size() - std::min(o.consumed, stream.size()));
+    return line;
 }
 
 std::vector<std::string> compare(const CorpusExpect& e, const CorpusOutcome& o, const std::string& stream) {

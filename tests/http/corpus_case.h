@@ -34,7 +34,11 @@ struct CorpusOutcome {
     std::size_t consumed = 0;
 };
 
-enum class Feeding { Whole, ByteByByte };
+enum class Feeding {
+    Whole,         // one feed() call
+    ByteByByte,    // one byte per call
+    RandomPieces,  // pieces cut at points drawn from the seed
+};
 
 // Bytes from the escaped text of a .expect value: \\ \r \n \t \xHH.
 std::string unescape(std::string_view text);
@@ -44,7 +48,13 @@ std::string read_file(const std::filesystem::path& path);
 // Throws std::runtime_error naming the line on a malformed .expect.
 CorpusExpect parse_expect(const std::string& text);
 
-CorpusOutcome run_parser(const std::string& stream, const Limits& limits, Feeding feeding);
+// Feeds the stream (stopping at the end of a complete request), then EOF.
+CorpusOutcome run_parser(const std::string& stream, const Limits& limits, Feeding feeding, unsigned seed = 0);
+
+// One tab-separated line, the format tests/http/gunicorn_reference.py prints:
+// status, error, message, then for a request its fields, H:/T: headers,
+// B:body and L:<bytes left unconsumed>.
+std::string describe(const CorpusOutcome& outcome, const std::string& stream);
 
 // Empty when the outcome matches; otherwise one line per difference.
 std::vector<std::string> compare(const CorpusExpect& expect, const CorpusOutcome& outcome, const std::string& stream);
