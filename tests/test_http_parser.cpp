@@ -2,9 +2,15 @@
 // its README.md), plus focused scenarios: limit clamping, keep-alive
 // leftovers, EOF handling.
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <random>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 
@@ -201,4 +207,92 @@ TEST_CASE("framing and body errors keep the request, for gunicorn's access-log l
     parser.feed("GET / HTTP/1.x\r\n\r\n");
     REQUIRE(parser.failed());
     CHECK_FALSE(parser.error().has_request);
+}
+
+// Hidden (run with "[gunicorn]"): a differential fuzz against gunicorn 20.1's
+// own parser classes, run in-process by tests/http/gunicorn_reference.py.
+// Needs /usr/bin/python3 with Debian's gunicorn; takes a few seconds.
+TEST_CASE("mutated requests and limit sweeps parse exactly as gunicorn's own parser does", "[.][gunicorn]") {
+    if (std::system("/usr/bin/python3 -c 'import gunicorn' 2>/dev/null") != 0) {
+        WARN("skipped: /usr/bin/python3 cannot import gunicorn");
+        return;
+    }
+    std::vector<std::string> inputs;
+    // Sweeps across the request-line, field-size, field-count and buffer limits.
+    for (std::size_t len : std::initializer_list<std::size_t>{4093, 4094, 4095, 4096, 8189, 8190, 8191, 8192, 8193, 16383, 16384, 16385, 16386}) {
+        const std::string line = "GET /" + std::string(len - 14, 'a') + " HTTP/1.1";
+        for (const char* tail : {"\r\n\r\n", "", "\r", "\n\r\n"}) inputs.push_back(line + tail);
+    }
+    for (std::size_t size : std::initializer_list<std::size_t>{8189, 8190, 8191, 8192}) {
+        inputs.push_back("GET / HTTP/1.1\r\nX: " + std::string(size - 5, 'v') + "\r\n\r\n");
+        inputs.push_back("GET / HTTP/1.1\r\nX: a\r\n " + std::string(size - 10, 'c') + "\r\n\r\n");
+    }
+    for (int extra : {-20, -3, 0, 1, 9000}) {
+        std::string block;
+        const auto target = static_cast<std::size_t>(819204 + extra) - 2;
+        while (block.size() + 8192 <= target) block += "X: " + std::string(8187, 'v') + "\r\n";
+        if (target - block.size() >= 5) block += "Y: " + std::string(target - block.size() - 5, 'w') + "\r\n";
+        inputs.push_back("GET / HTTP/1.1\r\n" + block + "\r\n");
+    }
+    // Random mutations of the small corpus cases, mostly after the request line.
+    std::vector<std::string> seeds;
+    for (const fs::path& p : corpus_cases()) {
+        std::string data = testing::read_file(p);
+        if (data.size() < 3000) seeds.push_back(std::move(data));
+    }
+    const std::vector<std::string> tokens = {
+        " ", "\r", "\n", "\r\n", "\r\n\r\n", ":", "\t", std::string(1, '\0'), "\xff", "\xdf", "\xb5", "\xe9",
+        "0", "9", "a", "F", "-", "+", "_", ";", "'", "\\", "[", "]", "?", "#", "/", "\x0b", "\x85", "\xa0",
+        "Transfer-Encoding: chunked\r\n", "Content-Length: 3\r\n", "0\r\n\r\n", "5\r\nhello\r\n",
+        "Connection: close\r\n", "X-Forwarded-Proto: https\r\n", "HTTP/1.0", "//", "http://", " chunked"};
+    std::mt19937 rng(20210211);
+    auto pick = [&](std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng); };
+    for (int i = 0; i < 4000; ++i) {
+        std::string d = seeds[pick(seeds.size())];
+        for (std::size_t edits = 1 + pick(4); edits > 0; --edits) {
+            const std::size_t first = d.find("\r\n");
+            std::size_t pos = pick(d.size() + 1);
+            if (first != std::string::npos && pick(5) != 0) pos = first + 2 + pick(d.size() - first - 1);
+            const std::size_t op = pick(10);
+            if (op < 4) d.insert(pos, tokens[pick(tokens.size())]);
+            else if (op < 7 && pos < d.size()) d.erase(pos, 1 + pick(3));
+            else if (!d.empty()) d[std::min(pos, d.size() - 1)] = " \r\n\t:0aZ-;"[pick(10)];
+        }
+        inputs.push_back(std::move(d));
+    }
+
+    const fs::path dir = fs::temp_directory_path() / ("minicorn-http-fuzz-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    {
+        std::ofstream list(dir / "list");
+        for (std::size_t i = 0; i < inputs.size(); ++i) {
+            const fs::path p = dir / std::to_string(i);
+            std::ofstream(p, std::ios::binary) << inputs[i];
+            list << p.string() << "\n";
+        }
+    }
+    const fs::path script = fs::path(MINICORN_HTTP_CORPUS).parent_path() / "gunicorn_reference.py";
+    const std::string cmd = "/usr/bin/python3 " + script.string() + " < " + (dir / "list").string() + " > " +
+                            (dir / "reference").string();
+    const int rc = std::system(cmd.c_str());
+    std::ifstream reference(dir / "reference");
+    std::vector<std::string> expected;
+    for (std::string line; std::getline(reference, line);) expected.push_back(line);
+    fs::remove_all(dir);
+    REQUIRE(rc == 0);
+    REQUIRE(expected.size() == inputs.size());
+
+    std::size_t differences = 0;
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        const std::string whole = testing::describe(testing::run_parser(inputs[i], Limits{}, Feeding::Whole), inputs[i]);
+        const std::string bytes =
+            testing::describe(testing::run_parser(inputs[i], Limits{}, Feeding::ByteByByte), inputs[i]);
+        if (whole == expected[i] && bytes == whole) continue;
+        if (++differences <= 10) {
+            FAIL_CHECK("input: " << testing::escape(inputs[i].substr(0, 300)) << "\n  gunicorn: "
+                                 << expected[i].substr(0, 300) << "\n  minicorn: " << whole.substr(0, 300)
+                                 << (bytes == whole ? "" : "\n  (byte by byte differs)"));
+        }
+    }
+    CHECK(differences == 0);
 }

@@ -42,8 +42,8 @@ namespace minicorn::wsgi {
 // records as an event's thread, `ps -L` shows and TSan reports.
 using OsThreadId = pid_t;
 
-// gettid() of the calling thread. Not cached: a cache copied by fork() would
-// hand the child the parent's id.
+// gettid() of the calling thread. Cached per thread, and refreshed after a
+// fork (pthread_atfork), where the forking thread gets a new id.
 OsThreadId current_thread_id();
 
 enum class GilMode {

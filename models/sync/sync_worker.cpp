@@ -186,6 +186,10 @@ void SyncWorker::handle(const net::Listener& listener, int client, const std::st
         }
         log().debug("Invalid request from ip={}: {}", peer_ip, err.message);
         write_error_page(conn.get(), http::error_page(err));
+        if (err.has_request) {  // the head parsed: gunicorn logs that request with the error status
+            http::Response none(parser.request());
+            log_access(parser.request(), err.status, none, peer_ip, std::chrono::system_clock::now());
+        }
         return;
     }
     http::Request req = parser.take_request();
@@ -268,7 +272,7 @@ void SyncWorker::log_access(const http::Request& req, int status, const http::Re
     entry.request = &req;
     entry.status = status;
     entry.response_headers = resp.headers();
-    entry.body_bytes = resp.headers_sent() ? std::optional<std::uint64_t>(resp.sent()) : std::nullopt;
+    entry.body_bytes = resp.sent();  // gunicorn's resp.sent starts at 0: never "-"
     entry.request_start = started;
     entry.request_end = std::chrono::system_clock::now();
     entry.pid = pid();
