@@ -1,0 +1,69 @@
+// engine/trace/recording.h — everything the processes emitted, in time order.
+//
+// Append-only: the Collector appends events already merged in time order
+// (never earlier than the last one appended). Indexed by process, thread,
+// connection and request: each index lists positions into events(), in time
+// order. Saved to and loaded from a file (a small header, then the raw events).
+//
+// Thread affinity: one writer (the collector's thread) and no concurrent
+// readers — a reader on another thread must take its own lock around both.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/trace/event.h"
+
+namespace minicorn::trace {
+
+class Recording {
+public:
+    using Index = std::vector<std::uint32_t>;  // positions into events()
+
+    // Appends `sorted` (ascending t_ns, none earlier than last_time()).
+    void append(std::span<const Event> sorted);
+
+    std::span<const Event> events() const { return events_; }
+    std::size_t size() const { return events_.size(); }
+    bool empty() const { return events_.empty(); }
+    const Event& operator[](std::size_t i) const { return events_[i]; }
+    std::uint64_t first_time() const { return events_.empty() ? 0 : events_.front().t_ns; }
+    std::uint64_t last_time() const { return events_.empty() ? 0 : events_.back().t_ns; }
+
+    // The first position whose event is at or after t (size() if none).
+    std::size_t lower_bound(std::uint64_t t_ns) const;
+
+    // nullptr when nothing carries that id.
+    const Index* by_pid(pid_t pid) const;
+    const Index* by_thread(pid_t tid) const;
+    const Index* by_conn(std::uint64_t conn) const;
+    const Index* by_req(std::uint64_t req) const;
+    std::vector<pid_t> pids() const;           // in order of first appearance
+    std::vector<std::uint64_t> conns() const;  // in order of first appearance
+
+    // Events the producers had to drop (full rings), as the collector counted them.
+    std::uint64_t dropped() const { return dropped_; }
+    void add_dropped(std::uint64_t n) { dropped_ += n; }
+
+    // File format: "MCREC001", u64 count, u64 dropped, then count × 64-byte events.
+    bool save(const std::string& path, std::string* error) const;
+    static std::optional<Recording> load(const std::string& path, std::string* error);
+
+private:
+    std::vector<Event> events_;
+    std::unordered_map<pid_t, Index> by_pid_;
+    std::unordered_map<pid_t, Index> by_thread_;
+    std::unordered_map<std::uint64_t, Index> by_conn_;
+    std::unordered_map<std::uint64_t, Index> by_req_;
+    std::vector<pid_t> pid_order_;
+    std::vector<std::uint64_t> conn_order_;
+    std::uint64_t dropped_ = 0;
+};
+
+}  // namespace minicorn::trace
