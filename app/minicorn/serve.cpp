@@ -1,4 +1,15 @@
-// app/minicorn/serve.cpp — `minicorn serve`: settings → arbiter.
+// app/minicorn/serve.cpp — `minicorn serve`: settings → arbiter, optionally traced.
+//
+// With --trace FILE this process becomes the observer: it creates the trace
+// region, forks the master (which runs exactly as without a trace), drains
+// the rings while the server runs, and writes FILE when the master exits.
+// Signals sent to this process are passed on to the master; the pid file, if
+// any, holds the master's pid.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <exception>
 
@@ -6,9 +17,87 @@
 #include "engine/process/arbiter.h"
 #include "engine/process/log.h"
 #include "engine/process/settings.h"
+#include "engine/trace/collector.h"
+#include "engine/trace/emit.h"
+#include "engine/trace/region.h"
 #include "models/registry.h"
 
 namespace minicorn::cli {
+
+namespace {
+
+int run_arbiter(const process::Config& cfg, const models::WorkerModel& model, const std::string& worker_class) {
+    auto level = process::parse_log_level(cfg.loglevel);
+    try {
+        process::Logger log(cfg.errorlog, cfg.accesslog, *level);
+        process::Arbiter arbiter(cfg, model.factory, worker_class, log);
+        return arbiter.run();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "minicorn serve: error: %s\n", e.what());
+        return 1;
+    }
+}
+
+volatile sig_atomic_t g_master_pid = 0;
+
+extern "C" void forward_signal(int sig) {
+    if (g_master_pid > 0) ::kill(g_master_pid, sig);
+}
+
+// --trace FILE: observe a master we fork ourselves.
+int serve_traced(const process::Config& cfg, const models::WorkerModel& model, const std::string& worker_class) {
+    std::string error;
+    trace::Region region = trace::Region::create(&error);
+    if (!region.valid()) {
+        std::fprintf(stderr, "minicorn serve: error: %s\n", error.c_str());
+        return 1;
+    }
+    pid_t master = ::fork();
+    if (master < 0) {
+        std::fprintf(stderr, "minicorn serve: error: fork: %s\n", sys::errno_text(errno).c_str());
+        return 1;
+    }
+    if (master == 0) {
+        trace::attach(&region, 0);
+        int status = run_arbiter(cfg, model, worker_class);
+        std::fflush(nullptr);
+        ::_exit(status);
+    }
+    g_master_pid = master;
+    for (int sig : {SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGTTIN, SIGTTOU, SIGUSR1, SIGUSR2, SIGWINCH}) {
+        struct sigaction sa{};
+        sa.sa_handler = forward_signal;
+        sa.sa_flags = SA_RESTART;
+        ::sigaction(sig, &sa, nullptr);
+    }
+    trace::Collector collector(region);
+    trace::Recording rec;
+    int status = 0;
+    while (true) {
+        collector.drain(rec);
+        int wstatus = 0;
+        pid_t r = ::waitpid(master, &wstatus, WNOHANG);
+        if (r == master) {
+            status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+            break;
+        }
+        ::usleep(10'000);
+    }
+    ::usleep(50'000);  // workers orphaned by a master that died hard get a moment to write their last events
+    collector.flush(rec);
+
+    bool ok = rec.save(cfg.trace_file, &error);
+    if (!ok) {
+        std::fprintf(stderr, "minicorn serve: error: trace not written: %s\n", error.c_str());
+        return status ? status : 1;
+    }
+    std::fprintf(stderr, "minicorn: trace: %zu events from %zu processes written to %s (dropped: %llu)\n",
+                 rec.size(), rec.pids().size(), cfg.trace_file.c_str(),
+                 static_cast<unsigned long long>(rec.dropped()));
+    return status;
+}
+
+}  // namespace
 
 int serve_command(const std::vector<std::string>& args) {
     process::Config cfg;
@@ -43,16 +132,23 @@ int serve_command(const std::vector<std::string>& args) {
                      built.c_str());
         return 2;
     }
-
-    auto level = process::parse_log_level(cfg.loglevel);
-    try {
-        process::Logger log(cfg.errorlog, cfg.accesslog, *level);
-        process::Arbiter arbiter(cfg, model->factory, worker_class, log);
-        return arbiter.run();
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "minicorn serve: error: %s\n", e.what());
-        return 1;
+    if (!cfg.trace_file.empty() && cfg.trace_fd != 0) {
+        std::fprintf(stderr, "minicorn serve: error: --trace and --trace-fd exclude each other\n");
+        return 2;
     }
+    if (!cfg.trace_file.empty()) return serve_traced(cfg, *model, worker_class);
+
+    trace::Region region;
+    if (cfg.trace_fd != 0) {
+        std::string error;
+        region = trace::Region::attach(cfg.trace_fd, &error);
+        if (!region.valid()) {
+            std::fprintf(stderr, "minicorn serve: error: argument --trace-fd: %s\n", error.c_str());
+            return 2;
+        }
+        trace::attach(&region, 0);
+    }
+    return run_arbiter(cfg, *model, worker_class);
 }
 
 }  // namespace minicorn::cli

@@ -21,6 +21,7 @@
 #include <random>
 
 #include "engine/sys/clock.h"
+#include "engine/trace/emit.h"
 #include "engine/wsgi/demo_app.h"
 
 namespace minicorn::process {
@@ -104,22 +105,50 @@ int Arbiter::pop_signal() {
         for (int i = 1; i < g_queue_len; ++i) g_queue[static_cast<std::size_t>(i - 1)] = g_queue[static_cast<std::size_t>(i)];
         g_queue_len = g_queue_len - 1;
     }
+    int left = g_queue_len;
     ::sigprocmask(SIG_SETMASK, &old, nullptr);
+    if (sig > 0) trace::emit(trace::EventKind::SignalReceived, 0, 0, sig, left);
     return sig;
 }
 
 // Waits until the pipe is readable (a signal came) or one second has passed.
+// Traced, the second is cut into 50 ms slices to sample each listener's
+// accept queue 20 times a second; a signal still ends the wait at once.
 void Arbiter::sleep() {
-    fd_set rfds;
-    FD_ZERO(&rfds);
-    FD_SET(pipe_read_.get(), &rfds);
-    timeval tv{1, 0};
-    int n = ::select(pipe_read_.get() + 1, &rfds, nullptr, nullptr, &tv);
-    if (n > 0) {
-        char buf[64];
-        while (::read(pipe_read_.get(), buf, sizeof buf) > 0) {
+    const bool sampling = trace::enabled() && !listeners_.empty();
+    const int slices = sampling ? 20 : 1;
+    for (int i = 0; i < slices; ++i) {
+        if (sampling) sample_accept_queues();
+        fd_set rfds;
+        FD_ZERO(&rfds);
+        FD_SET(pipe_read_.get(), &rfds);
+        timeval tv = sampling ? timeval{0, 50'000} : timeval{1, 0};
+        int n = ::select(pipe_read_.get() + 1, &rfds, nullptr, nullptr, &tv);
+        if (n > 0) {
+            char buf[64];
+            while (::read(pipe_read_.get(), buf, sizeof buf) > 0) {
+            }
+            return;
         }
+        if (n < 0 && errno == EINTR) return;
     }
+}
+
+void Arbiter::sample_accept_queues() {
+    for (const net::Listener& l : listeners_) {
+        net::AcceptQueue q;
+        if (net::read_accept_queue(l.fd(), q)) trace::emit(trace::EventKind::AcceptQueueSample, 0, 0, q.length, q.backlog);
+    }
+}
+
+void Arbiter::reap_if_child_exited() {
+    sigset_t all, old;
+    sigfillset(&all);
+    ::sigprocmask(SIG_BLOCK, &all, &old);
+    bool pending = g_chld_pending != 0;
+    g_chld_pending = 0;
+    ::sigprocmask(SIG_SETMASK, &old, nullptr);
+    if (pending) reap_workers();
 }
 
 void Arbiter::wakeup() { [[maybe_unused]] ssize_t n = ::write(pipe_write_.get(), ".", 1); }
@@ -156,6 +185,10 @@ void Arbiter::start() {
     for (const net::Listener& l : listeners_) urls += (urls.empty() ? "" : ",") + l.url();
     log_.info("Listening at: {} ({})", urls, pid_);
     log_.info("Using worker: {}", worker_label_);
+    trace::emit(trace::EventKind::ArbiterStart, 0, 0, num_workers_);
+    for (const net::Listener& l : listeners_) {
+        trace::emit(trace::EventKind::ListenerOpen, 0, 0, l.fd(), l.address().port);
+    }
     ::prctl(PR_SET_NAME, "minicorn-master", 0, 0, 0);
 }
 
@@ -173,6 +206,10 @@ int Arbiter::run() {
             int sig = pop_signal();
             if (sig < 0) {
                 sleep();
+                // 20.1 reaps inside its SIGCHLD handler, so a worker that died
+                // while we slept is gone before murder_workers() looks — it
+                // must not get a SIGKILL as a zombie.
+                reap_if_child_exited();
                 murder_workers();
                 manage_workers();
                 continue;
@@ -198,6 +235,10 @@ void Arbiter::dispatch(int sig) {
         return;
     }
     log_.info("Handling signal: {}", name);
+    struct Handled {
+        int sig;
+        ~Handled() { trace::emit(trace::EventKind::SignalHandled, 0, 0, sig); }
+    } handled{sig};
     switch (sig) {
         case SIGHUP: handle_hup(); break;
         case SIGTERM: handle_term(); break;
@@ -215,6 +256,7 @@ void Arbiter::dispatch(int sig) {
 
 void Arbiter::halt(const std::string& reason, int exit_status) {
     stop(true);
+    trace::emit(trace::EventKind::ArbiterStop, 0, 0, exit_status);
     log_.info("Shutting down: Master");
     if (!reason.empty()) log_.info("Reason: {}", reason);
     remove_pidfile();
@@ -222,6 +264,7 @@ void Arbiter::halt(const std::string& reason, int exit_status) {
 }
 
 void Arbiter::stop(bool graceful) {
+    trace::mark_shutting_down();  // a closed gate must not hold the workers back now
     for (net::Listener& l : listeners_) l.close(/*unlink_path=*/!cfg_.reuse_port);
     listeners_.clear();
     int sig = graceful ? SIGTERM : SIGQUIT;
@@ -317,9 +360,18 @@ void Arbiter::murder_workers() {
         auto it = workers_.find(pid);
         if (it == workers_.end()) continue;
         Worker& worker = *it->second;
-        double last = worker.tmp().last_update();
-        if (last < 0 || sys::wall_seconds() - last <= cfg_.timeout) continue;
+        double silent = 0;
+        if (std::int64_t beat = trace::heartbeat_of(pid); beat > 0) {
+            // Traced: engine time, which stops while the gate is closed.
+            silent = static_cast<double>(trace::engine_now_ns() - beat) / 1e9;
+        } else {
+            double last = worker.tmp().last_update();
+            if (last < 0) continue;
+            silent = sys::wall_seconds() - last;
+        }
+        if (silent <= cfg_.timeout) continue;
         if (!worker.aborted()) {
+            trace::emit(trace::EventKind::WorkerTimeout, 0, 0, pid, static_cast<std::int64_t>(silent * 1000));
             log_.critical("WORKER TIMEOUT (pid:{})", pid);
             worker.set_aborted();
             kill_worker(pid, SIGABRT);
@@ -335,6 +387,7 @@ void Arbiter::reap_workers() {
         pid_t wpid = ::waitpid(-1, &status, WNOHANG);
         if (wpid <= 0) break;  // 0: none ready; -1/ECHILD: no children
         int exitcode = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
+        trace::emit(trace::EventKind::WorkerReaped, 0, 0, wpid, WIFSIGNALED(status) ? -WTERMSIG(status) : exitcode);
         // Forget the worker before anything can throw: a halt must not wait
         // for a process that is already gone.
         if (auto it = workers_.find(wpid); it != workers_.end()) {
@@ -362,6 +415,7 @@ void Arbiter::manage_workers() {
     int active = static_cast<int>(count);
     if (active != last_logged_worker_count_) {
         last_logged_worker_count_ = active;
+        trace::emit(trace::EventKind::WorkerCount, 0, 0, active, num_workers_);
         log_.debug("{} workers", active);
     }
 }
@@ -393,6 +447,7 @@ pid_t Arbiter::spawn_worker() {
         return -1;
     }
     if (pid != 0) {
+        trace::emit(trace::EventKind::WorkerSpawn, 0, 0, pid, worker_age_);
         worker->set_pid(pid);
         workers_.emplace(pid, std::move(worker));
         return pid;
@@ -426,6 +481,7 @@ void Arbiter::run_worker_child(Worker& worker) {
         code = worker.booted() ? 255 : kWorkerBootError;
     }
     log_.info("Worker exiting (pid: {})", me);
+    trace::emit(trace::EventKind::WorkerExit, 0, 0, code);
     worker.tmp().close();
     std::fflush(nullptr);
     ::_exit(code);
@@ -438,6 +494,7 @@ void Arbiter::kill_workers(int sig) {
 }
 
 void Arbiter::kill_worker(pid_t pid, int sig) {
+    trace::emit(trace::EventKind::KillSent, 0, 0, pid, sig);
     if (::kill(pid, sig) == 0) return;
     if (errno == ESRCH) {  // already gone: forget it
         auto it = workers_.find(pid);

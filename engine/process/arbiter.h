@@ -52,6 +52,8 @@ private:
     void init_signals();
     int pop_signal();  // -1: none
     void sleep();
+    void reap_if_child_exited();
+    void sample_accept_queues();
     void wakeup();
 
     void dispatch(int sig);

@@ -49,6 +49,10 @@ struct Config {
     std::string app = "demo";     // "demo" | "broken"
     int app_load_ms = 0;          // simulated import time of the app
 
+    // minicorn: the trace
+    std::string trace_file;  // --trace FILE: record, then write FILE (.json: Perfetto; else a recording)
+    int trace_fd = 0;        // --trace-fd N: emit into the region an observer created (0: none)
+
     // The bind addresses in force (the default if none was given).
     std::vector<std::string> binds() const;
 

@@ -211,6 +211,17 @@ const std::vector<Setting>& settings_table() {
          "Simulated import time of the application in each worker, in milliseconds "
          "(a slow boot longer than --timeout is killed, as in gunicorn 20.1).",
          {}, apply_int<&Config::app_load_ms>, show_int<&Config::app_load_ms>},
+
+        // --- minicorn: the trace ---
+        {"trace", "Trace (minicorn)", "", "--trace", K::String, "FILE",
+         "Record everything the master and workers do, and write it to FILE when the server stops: "
+         "Chrome/Perfetto JSON if FILE ends in .json (open it at ui.perfetto.dev), else a recording "
+         "for `minicorn export`.",
+         {}, apply_string<&Config::trace_file>, show_string<&Config::trace_file>},
+        {"trace_fd", "Trace (minicorn)", "", "--trace-fd", K::Int, "FD",
+         "Emit events into the shared-memory region an observer (the studio, a test) created and "
+         "passed as descriptor FD. 0: none.",
+         {}, apply_int<&Config::trace_fd>, show_int<&Config::trace_fd>},
     };
     return table;
 }

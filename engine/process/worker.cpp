@@ -9,6 +9,7 @@
 #include <random>
 
 #include "engine/sys/clock.h"
+#include "engine/trace/emit.h"
 #include "engine/wsgi/demo_app.h"
 #include "engine/wsgi/gil.h"
 
@@ -68,8 +69,18 @@ Worker::Worker(const WorkerArgs& args)
 
 Worker::~Worker() = default;
 
+void Worker::notify() {
+    tmp_.notify();
+    if (trace::enabled()) {
+        trace::record_heartbeat();
+        trace::emit(trace::EventKind::Heartbeat, 0, 0, trace::engine_now_ns() / 1'000'000);
+    }
+}
+
 void Worker::init_process() {
     pid_ = ::getpid();
+    trace::set_role(1);
+    trace::emit(trace::EventKind::WorkerBoot, 0, 0, age_, static_cast<std::int64_t>(model_id()));
     // The self-pipe: any signal writes a byte, so a select() that includes the
     // read end wakes up (gunicorn: signal.set_wakeup_fd(PIPE[1])).
     int fds[2];
@@ -80,6 +91,7 @@ void Worker::init_process() {
     init_signals();
     load_wsgi();
     booted_ = true;
+    trace::emit(trace::EventKind::WorkerBooted);
     run();
 }
 
@@ -120,6 +132,9 @@ void Worker::check_signals() {
     std::uint64_t pending = g_pending_signals.exchange(0, std::memory_order_relaxed);
     if (pending == 0) return;
     auto has = [&](int sig) { return (pending & (std::uint64_t{1} << sig)) != 0; };
+    for (int sig : {SIGUSR1, SIGWINCH, SIGTERM, SIGABRT, SIGQUIT, SIGINT}) {
+        if (has(sig)) trace::emit(trace::EventKind::SignalCaught, 0, 0, sig);
+    }
     // Order matters only when several arrived together: the ones that end the
     // process last, so the others are not lost.
     if (has(SIGUSR1)) handle_usr1();

@@ -33,6 +33,7 @@
 #include "engine/process/log.h"
 #include "engine/process/worker_tmp.h"
 #include "engine/sys/fd.h"
+#include "engine/trace/event.h"
 
 namespace minicorn::wsgi {
 class Application;
@@ -78,8 +79,12 @@ public:
     // The model's loop. Returns when alive goes false.
     virtual void run() = 0;
 
-    // A heartbeat: the master kills a worker whose last one is older than --timeout.
-    void notify() { tmp_.notify(); }
+    // Which model this is, for the trace.
+    virtual trace::ModelId model_id() const = 0;
+
+    // A heartbeat: the master kills a worker whose last one is older than
+    // --timeout. Also recorded in engine time for a traced master.
+    void notify();
 
     // Runs the handlers of signals caught since the last call. May throw SystemExit.
     void check_signals();

@@ -47,7 +47,7 @@ enum class EventKind : std::uint16_t {
     AcceptEagain,       // a0 = errno (EAGAIN: nobody waiting / another worker won)
     ReadStart,          // conn
     ReadDone,           // conn; a0 = bytes read in total, a1 = 1 at EOF
-    Parsed,             // conn, req; a0 = method (MethodId), a1 = body bytes
+    Parsed,             // conn, req; a0 = HTTP version (11 for 1.1), a1 = body bytes
     ParseFailed,        // conn; a0 = HTTP status sent (0: none), a1 = ParseErrorKind
     HandlerStart,       // conn, req
     HandlerEnd,         // conn, req; a0 = status, a1 = 1 if the app raised

@@ -21,6 +21,7 @@
 #include "engine/http/parser.h"
 #include "engine/http/response.h"
 #include "engine/net/socket_io.h"
+#include "engine/trace/emit.h"
 #include "engine/wsgi/app.h"
 #include "engine/wsgi/gil.h"
 #include "engine/wsgi/thread_runtime.h"
@@ -85,8 +86,12 @@ bool SyncWorker::wait(double timeout, std::vector<int>& ready) {
     }
     auto secs = static_cast<long>(timeout);
     timeval tv{secs, static_cast<long>((timeout - static_cast<double>(secs)) * 1e6)};
+    trace::emit(trace::EventKind::SelectWait, 0, 0, static_cast<std::int64_t>(timeout * 1000));
     wsgi::Gil::Released no_gil(gil());  // select() is a blocking call: CPython lets the GIL go
     int n = ::select(max_fd + 1, &rfds, nullptr, nullptr, &tv);
+    int select_errno = errno;
+    trace::emit(trace::EventKind::SelectWake, 0, 0, n < 0 ? 0 : n, n < 0 && select_errno == EINTR ? 1 : 0);
+    errno = select_errno;
     if (n < 0) {
         if (errno == EINTR) {  // a signal: treat the listeners as ready, as gunicorn does
             for (const net::Listener& l : listeners()) ready.push_back(l.fd());
@@ -125,8 +130,10 @@ void peer_of(const sockaddr_storage& ss, std::string& ip, std::uint16_t& port) {
 bool SyncWorker::accept(const net::Listener& listener) {
     sockaddr_storage ss{};
     socklen_t len = sizeof ss;
+    trace::emit(trace::EventKind::AcceptAttempt, 0, 0, listener.fd());
     int client = ::accept4(listener.fd(), reinterpret_cast<sockaddr*>(&ss), &len, SOCK_CLOEXEC);
     if (client < 0) {
+        trace::emit(trace::EventKind::AcceptEagain, 0, 0, errno);
         switch (errno) {
             case EAGAIN:        // nobody waiting — or another worker won the race
             case ECONNABORTED:  // the client gave up while queued
@@ -145,6 +152,15 @@ bool SyncWorker::accept(const net::Listener& listener) {
     std::string ip;
     std::uint16_t port = 0;
     peer_of(ss, ip, port);
+    conn_ = trace::make_id(pid(), ++conn_seq_);
+    if (trace::enabled()) {
+        trace::emit(trace::EventKind::Accepted, conn_, 0, port, listener.fd());
+        trace::count(trace::CounterId::Accepted);
+        net::AcceptQueue q;
+        if (net::read_accept_queue(listener.fd(), q)) {
+            trace::emit(trace::EventKind::AcceptQueueSample, 0, 0, q.length, q.backlog);
+        }
+    }
     handle(listener, client, ip, port);
     return true;
 }
@@ -158,10 +174,19 @@ void SyncWorker::handle(const net::Listener& listener, int client, const std::st
                         std::uint16_t peer_port) {
     sys::Fd conn(client);  // closed on every way out, as gunicorn's `finally: util.close(client)`
     net::InterruptHook on_interrupt = [this] { check_signals(); };
+    // Traced when the connection ends, however it ends (an exception that
+    // ends the process skips it: the connection dies with the process).
+    struct CloseTrace {
+        std::uint64_t conn;
+        int requests = 0;
+        ~CloseTrace() { trace::emit(trace::EventKind::Close, conn, 0, requests); }
+    } close_trace{conn_};
 
     // Read until one request is complete (the body included) or the parse fails.
     http::RequestParser parser(limits_);
     char buf[http::kRecvChunk];
+    std::size_t bytes_in = 0;
+    trace::emit(trace::EventKind::ReadStart, conn_);
     while (!parser.done() && !parser.failed()) {
         net::IoResult r;
         {
@@ -173,13 +198,19 @@ void SyncWorker::handle(const net::Listener& listener, int client, const std::st
             break;
         }
         if (r.status != net::IoStatus::Ok) {
+            trace::emit(trace::EventKind::ReadDone, conn_, 0, static_cast<std::int64_t>(bytes_in), 1);
             log().debug("Ignoring connection reset");
             return;
         }
+        bytes_in += r.bytes;
         parser.feed(std::string_view(buf, r.bytes));
     }
+    trace::emit(trace::EventKind::ReadDone, conn_, 0, static_cast<std::int64_t>(bytes_in), parser.failed() ? 1 : 0);
+    trace::count(trace::CounterId::BytesIn, bytes_in);
     if (parser.failed()) {
         const http::ParseError& err = parser.error();
+        trace::emit(trace::EventKind::ParseFailed, conn_, 0, err.status, static_cast<std::int64_t>(err.kind));
+        if (err.sends_response()) trace::count(trace::CounterId::Errors);
         if (!err.sends_response()) {
             log().debug("Ignored premature client disconnection. {}", err.message);
             return;
@@ -193,6 +224,10 @@ void SyncWorker::handle(const net::Listener& listener, int client, const std::st
         return;
     }
     http::Request req = parser.take_request();
+    req_ = trace::make_id(pid(), ++req_seq_);
+    trace::emit(trace::EventKind::Parsed, conn_, req_, req.version_major * 10 + req.version_minor,
+                static_cast<std::int64_t>(req.body.size()));
+    close_trace.requests = 1;
     handle_request(listener, conn.get(), req, peer_ip, peer_port);
 }
 
@@ -218,26 +253,33 @@ void SyncWorker::handle_request(const net::Listener& listener, int fd, const htt
                       /*multithread=*/false,
                       /*multiprocess=*/num_workers() > 1,
                       *runtime_};
+    trace::count(trace::CounterId::Requests);
     wsgi::Response app_resp;
+    trace::emit(trace::EventKind::HandlerStart, conn_, req_);
     try {
         app_resp = app().call(env);
     } catch (const std::exception& e) {
         // Before any header went out: gunicorn's handle_error → 500, empty message.
+        trace::emit(trace::EventKind::HandlerEnd, conn_, req_, 500, 1);
+        trace::count(trace::CounterId::Errors);
         log().error("Error handling request {}\n{}", req.uri, e.what());
         write_error_page(fd, http::error_page(500, "Internal Server Error", ""));
         log_access(req, 500, resp, peer_ip, started);
         return;
     }
+    trace::emit(trace::EventKind::HandlerEnd, conn_, req_, app_resp.status, 0);
     if (auto bad = resp.start(app_resp.status, app_resp.reason, app_resp.headers)) {
         log().error("Error handling request {}\n{}", req.uri, bad->message);
         if (bad->sends_response()) write_error_page(fd, http::error_page(*bad));
         return;
     }
 
+    std::uint64_t bytes_out = 0;
     auto send = [&](std::string_view bytes) {
         if (bytes.empty()) return true;
         wsgi::Gil::Released no_gil(gil());
         net::IoResult r = net::send_all(fd, bytes, on_interrupt);
+        bytes_out += r.bytes;
         if (r.status == net::IoStatus::Ok) return true;
         log().debug("{}", r.status == net::IoStatus::BrokenPipe ? "Ignoring EPIPE" : "Ignoring connection reset");
         return false;
@@ -246,6 +288,7 @@ void SyncWorker::handle_request(const net::Listener& listener, int fd, const htt
     // response instead of two (gunicorn 20.1 sends them separately).
     std::string pending = resp.send_headers();
     bool ok = true;
+    trace::emit(trace::EventKind::WriteStart, conn_, req_);
     while (ok && app_resp.next_chunk) {
         std::optional<std::string> chunk;
         try {
@@ -261,7 +304,9 @@ void SyncWorker::handle_request(const net::Listener& listener, int fd, const htt
         ok = send(pending);
         pending.clear();
     }
-    if (ok) send(pending + resp.close());
+    if (ok) ok = send(pending + resp.close());
+    trace::emit(trace::EventKind::WriteDone, conn_, req_, static_cast<std::int64_t>(bytes_out), ok ? 0 : 1);
+    trace::count(trace::CounterId::BytesOut, bytes_out);
     log_access(req, resp.status(), resp, peer_ip, started);
 }
 

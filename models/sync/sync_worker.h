@@ -33,6 +33,7 @@ public:
     explicit SyncWorker(const process::WorkerArgs& args) : Worker(args) {}
 
     void run() override;
+    trace::ModelId model_id() const override { return trace::ModelId::Sync; }
 
 private:
     // The loop for one listener, and for several (gunicorn's run_for_one / run_for_multiple).
@@ -55,6 +56,10 @@ private:
                     std::chrono::system_clock::time_point started);
 
     http::Limits limits_;
+    std::uint32_t conn_seq_ = 0;
+    std::uint64_t conn_ = 0;  // the connection being served (trace id)
+    std::uint64_t req_ = 0;   // its request (trace id)
+    std::uint32_t req_seq_ = 0;
     std::unique_ptr<wsgi::ThreadRuntime> runtime_;
 };
 

@@ -1,0 +1,210 @@
+#include "engine/trace/emit.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <atomic>
+
+#include "engine/trace/region.h"
+
+namespace minicorn::trace {
+
+namespace detail {
+Region* g_region = nullptr;
+}  // namespace detail
+
+namespace {
+
+using detail::g_region;
+
+// Bumped in every forked child: thread-local ring claims, the cached pid and
+// the process slot all belong to the parent there.
+std::atomic<unsigned> g_generation{1};
+int g_role = 0;
+std::int32_t g_slot = -1;
+unsigned g_slot_generation = 0;
+pid_t g_pid = 0;
+
+[[maybe_unused]] const int g_atfork = ::pthread_atfork(nullptr, nullptr, [] {
+    g_generation.fetch_add(1, std::memory_order_relaxed);
+});
+
+constexpr std::uint32_t kNoRing = ~0u;
+
+// Releases the thread's ring when the thread exits.
+struct ThreadRing {
+    std::uint32_t index = kNoRing;
+    unsigned generation = 0;
+    pid_t tid = 0;
+    ~ThreadRing() {
+        if (index != kNoRing && g_region && generation == g_generation.load(std::memory_order_relaxed)) {
+            g_region->ring(index).owner_pid.store(0, std::memory_order_release);
+        }
+    }
+};
+thread_local ThreadRing t_ring;
+
+pid_t current_pid() {
+    unsigned gen = g_generation.load(std::memory_order_relaxed);
+    if (g_slot_generation != gen) {  // first call in this process
+        g_pid = ::getpid();
+        g_slot = -1;
+        RegionHeader& h = g_region->header();
+        for (std::uint32_t i = 0; i < h.process_slots; ++i) {
+            ProcessSlot& s = g_region->process_slot(i);
+            std::int32_t expected = 0;
+            if (s.pid.compare_exchange_strong(expected, g_pid, std::memory_order_acq_rel)) {
+                for (auto& c : s.counters) c.store(0, std::memory_order_relaxed);
+                s.heartbeat_engine_ns.store(0, std::memory_order_relaxed);
+                s.role.store(g_role, std::memory_order_relaxed);
+                g_slot = static_cast<std::int32_t>(i);
+                break;
+            }
+        }
+        g_slot_generation = gen;
+    }
+    return g_pid;
+}
+
+ProcessSlot* my_slot() {
+    current_pid();
+    return g_slot >= 0 ? &g_region->process_slot(static_cast<std::uint32_t>(g_slot)) : nullptr;
+}
+
+// The calling thread's ring, claimed on first use; kNoRing when all are taken.
+std::uint32_t my_ring() {
+    unsigned gen = g_generation.load(std::memory_order_relaxed);
+    if (t_ring.generation == gen) return t_ring.index;
+    pid_t pid = current_pid();
+    t_ring.generation = gen;
+    t_ring.tid = ::gettid();
+    t_ring.index = kNoRing;
+    for (std::uint32_t i = 0; i < g_region->ring_count(); ++i) {
+        RingHeader& r = g_region->ring(i);
+        std::int32_t expected = 0;
+        if (r.owner_pid.compare_exchange_strong(expected, pid, std::memory_order_acq_rel)) {
+            r.owner_tid.store(t_ring.tid, std::memory_order_relaxed);
+            t_ring.index = i;
+            break;
+        }
+    }
+    return t_ring.index;
+}
+
+void short_nap() {
+    timespec ts{0, 100'000};  // 100 µs
+    ::nanosleep(&ts, nullptr);
+}
+
+// A decision point in gated mode: wait for a token while the gate is closed.
+void pass_gate(RegionHeader& h) {
+    while (h.gate_closed.load(std::memory_order_acquire) && !h.shutting_down.load(std::memory_order_relaxed)) {
+        std::int64_t t = h.gate_tokens.load(std::memory_order_acquire);
+        if (t > 0 && h.gate_tokens.compare_exchange_weak(t, t - 1, std::memory_order_acq_rel)) break;
+        short_nap();
+    }
+    h.gated_passed.fetch_add(1, std::memory_order_relaxed);
+}
+
+}  // namespace
+
+void detail::emit_slow(EventKind kind, std::uint64_t conn, std::uint64_t req, std::int64_t a0, std::int64_t a1,
+                       std::uint32_t green) {
+    RegionHeader& h = g_region->header();
+    bool gated = h.gated_mode.load(std::memory_order_relaxed) != 0;
+    if (gated && is_gated(kind)) pass_gate(h);
+
+    std::uint32_t index = my_ring();
+    if (index == kNoRing) {
+        if (ProcessSlot* s = my_slot()) s->counters[static_cast<std::size_t>(CounterId::Drops)].fetch_add(1);
+        return;
+    }
+    RingHeader& ring = g_region->ring(index);
+    const std::uint64_t cap = g_region->ring_capacity();
+    std::uint64_t head = ring.head.load(std::memory_order_relaxed);
+    while (head - ring.tail.load(std::memory_order_acquire) >= cap) {
+        if (!gated || h.shutting_down.load(std::memory_order_relaxed)) {
+            ring.dropped.fetch_add(1, std::memory_order_relaxed);
+            if (ProcessSlot* s = my_slot()) {
+                s->counters[static_cast<std::size_t>(CounterId::Drops)].fetch_add(1, std::memory_order_relaxed);
+            }
+            return;
+        }
+        short_nap();  // gated: nothing is lost, the producer waits for the collector
+    }
+    Event& e = g_region->ring_slots(index)[head & (cap - 1)];
+    e.t_ns = now_ns();
+    e.pid = g_pid;
+    e.tid = t_ring.tid;
+    e.green = green;
+    e.kind = kind;
+    e.flags = 0;
+    e.conn = conn;
+    e.req = req;
+    e.a0 = a0;
+    e.a1 = a1;
+    e.reserved = 0;
+    ring.head.store(head + 1, std::memory_order_release);
+}
+
+void attach(Region* region, int role) {
+    g_region = region;
+    g_role = role;
+    g_slot_generation = 0;
+    g_generation.fetch_add(1, std::memory_order_relaxed);  // claim afresh on the next event
+}
+
+Region* region() { return g_region; }
+
+void set_role(int role) {
+    g_role = role;
+    if (g_region) {
+        if (ProcessSlot* s = my_slot()) s->role.store(role, std::memory_order_relaxed);
+    }
+}
+
+void count(CounterId id, std::uint64_t delta) {
+    if (!g_region) return;
+    if (ProcessSlot* s = my_slot()) s->counters[static_cast<std::size_t>(id)].fetch_add(delta, std::memory_order_relaxed);
+}
+
+void record_heartbeat() {
+    if (!g_region) return;
+    if (ProcessSlot* s = my_slot()) s->heartbeat_engine_ns.store(engine_now_ns(), std::memory_order_relaxed);
+}
+
+std::int64_t heartbeat_of(pid_t pid) {
+    if (!g_region) return -1;
+    RegionHeader& h = g_region->header();
+    for (std::uint32_t i = 0; i < h.process_slots; ++i) {
+        ProcessSlot& s = g_region->process_slot(i);
+        if (s.pid.load(std::memory_order_relaxed) == pid) {
+            std::int64_t hb = s.heartbeat_engine_ns.load(std::memory_order_relaxed);
+            return hb > 0 ? hb : -1;
+        }
+    }
+    return -1;
+}
+
+std::int64_t engine_now_ns() {
+    auto now = static_cast<std::int64_t>(now_ns());
+    if (!g_region) return now;
+    RegionHeader& h = g_region->header();
+    while (true) {
+        std::uint32_t seq = h.time_seq.load(std::memory_order_acquire);
+        if (seq & 1u) continue;
+        std::int64_t total = h.paused_total_ns.load(std::memory_order_relaxed);
+        std::int64_t since = h.paused_since_ns.load(std::memory_order_relaxed);
+        std::atomic_thread_fence(std::memory_order_acquire);
+        if (h.time_seq.load(std::memory_order_relaxed) != seq) continue;
+        return now - total - (since ? now - since : 0);
+    }
+}
+
+void mark_shutting_down() {
+    if (g_region) g_region->header().shutting_down.store(1, std::memory_order_release);
+}
+
+}  // namespace minicorn::trace

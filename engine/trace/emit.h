@@ -1,0 +1,62 @@
+// engine/trace/emit.h — how the engine reports what it does.
+//
+//     trace::emit(EventKind::Accepted, conn, 0, peer_port, listen_fd);
+//
+// Costs one branch when no region is attached. With one, the calling thread
+// writes a 64-byte record into its own ring (claimed on its first event,
+// released when the thread exits, claimed again in a forked child): no lock,
+// no system call besides the vDSO clock read. Safe from any thread; NOT safe
+// from a signal handler (a handler could interrupt the same thread mid-write).
+//
+// Decision points (is_gated(kind)) in gated mode wait for a token from the
+// gate first; see gate.h.
+#pragma once
+
+#include <cstdint>
+
+#include "engine/trace/event.h"
+
+namespace minicorn::trace {
+
+class Region;
+struct ProcessSlot;
+
+namespace detail {
+extern Region* g_region;
+void emit_slow(EventKind kind, std::uint64_t conn, std::uint64_t req, std::int64_t a0, std::int64_t a1,
+               std::uint32_t green);
+}  // namespace detail
+
+// Attaches this process (and, through fork, its children) to `region`, which
+// must outlive every emitting thread. `role`: 0 arbiter, 1 worker. Call once,
+// before any thread starts. nullptr detaches.
+void attach(Region* region, int role);
+inline bool enabled() { return detail::g_region != nullptr; }
+Region* region();
+
+inline void emit(EventKind kind, std::uint64_t conn = 0, std::uint64_t req = 0, std::int64_t a0 = 0,
+                 std::int64_t a1 = 0, std::uint32_t green = 0) {
+    if (detail::g_region == nullptr) [[likely]]
+        return;
+    detail::emit_slow(kind, conn, req, a0, a1, green);
+}
+
+// Adds to this process's never-dropped counters.
+void count(CounterId id, std::uint64_t delta = 1);
+
+// A worker's heartbeat in engine time, for the master's murder_workers().
+void record_heartbeat();
+// The engine time of `pid`'s last heartbeat, or -1 if unknown.
+std::int64_t heartbeat_of(pid_t pid);
+
+// This process's role, for a child to set after fork (worker = 1).
+void set_role(int role);
+
+// Monotonic time that stops while the gate is closed (nanoseconds). Without
+// a region it is plain monotonic time.
+std::int64_t engine_now_ns();
+
+// The master is stopping: gated decision points stop waiting.
+void mark_shutting_down();
+
+}  // namespace minicorn::trace

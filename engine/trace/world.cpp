@@ -1,0 +1,292 @@
+// engine/trace/world.cpp — names of the World's states, its lookups, and
+// describe(): the text dump tests and the CLI print.
+#include "engine/trace/world.h"
+
+#include <csignal>
+#include <cstdio>
+
+namespace minicorn::trace {
+
+std::string_view to_string(ProcessState state) {
+    switch (state) {
+        case ProcessState::Spawned: return "Spawned";
+        case ProcessState::Booting: return "Booting";
+        case ProcessState::Idle: return "Idle";
+        case ProcessState::Waiting: return "Waiting";
+        case ProcessState::Accepting: return "Accepting";
+        case ProcessState::Reading: return "Reading";
+        case ProcessState::Handling: return "Handling";
+        case ProcessState::Writing: return "Writing";
+        case ProcessState::TimedOut: return "TimedOut";
+        case ProcessState::Exited: return "Exited";
+        case ProcessState::Gone: return "Gone";
+    }
+    return "?";
+}
+
+std::string_view to_string(ProcessRole role) {
+    switch (role) {
+        case ProcessRole::Arbiter: return "arbiter";
+        case ProcessRole::Worker: return "worker";
+    }
+    return "?";
+}
+
+std::string_view to_string(ThreadActivity activity) {
+    switch (activity) {
+        case ThreadActivity::Idle: return "Idle";
+        case ThreadActivity::Waiting: return "Waiting";
+        case ThreadActivity::Accepting: return "Accepting";
+        case ThreadActivity::Reading: return "Reading";
+        case ThreadActivity::Handling: return "Handling";
+        case ThreadActivity::Writing: return "Writing";
+        case ThreadActivity::Working: return "Working";
+    }
+    return "?";
+}
+
+std::string_view to_string(GreenState state) {
+    switch (state) {
+        case GreenState::Ready: return "ready";
+        case GreenState::Running: return "RUNNING";
+        case GreenState::Parked: return "parked";
+        case GreenState::Exited: return "exited";
+    }
+    return "?";
+}
+
+std::string_view to_string(ConnStage stage) {
+    switch (stage) {
+        case ConnStage::Accepted: return "Accepted";
+        case ConnStage::Reading: return "Reading";
+        case ConnStage::Parsed: return "Parsed";
+        case ConnStage::ParseFailed: return "ParseFailed";
+        case ConnStage::PoolQueued: return "PoolQueued";
+        case ConnStage::Handling: return "Handling";
+        case ConnStage::Writing: return "Writing";
+        case ConnStage::KeepAlive: return "KeepAlive";
+        case ConnStage::Closed: return "Closed";
+        case ConnStage::kCount: break;
+    }
+    return "?";
+}
+
+namespace {
+std::string_view thread_role_name(ThreadRole role) {
+    switch (role) {
+        case ThreadRole::Main: return "main";
+        case ThreadRole::Pool: return "pool";
+        case ThreadRole::Hub: return "hub";
+        case ThreadRole::Sampler: return "sampler";
+    }
+    return "?";
+}
+}  // namespace
+
+std::uint64_t Process::uptime_ns(std::uint64_t now_ns) const {
+    std::uint64_t end = now_ns;
+    if (reaped_ns) end = reaped_ns;
+    else if (exit_ns) end = exit_ns;
+    return end > spawn_ns ? end - spawn_ns : 0;
+}
+
+std::uint64_t Process::silence_ns(std::uint64_t now_ns) const {
+    if (role == ProcessRole::Arbiter) return 0;
+    std::uint64_t from = last_heartbeat_ns ? last_heartbeat_ns : (boot_ns ? boot_ns : spawn_ns);
+    return now_ns > from ? now_ns - from : 0;
+}
+
+const Thread* Process::thread(pid_t tid) const {
+    auto it = threads.find(tid);
+    return it == threads.end() ? nullptr : &it->second;
+}
+
+const Process* World::process(pid_t pid) const {
+    if (auto it = processes.find(pid); it != processes.end()) return &it->second;
+    for (auto it = gone.rbegin(); it != gone.rend(); ++it) {
+        if (it->pid == pid) return &*it;
+    }
+    return nullptr;
+}
+
+const Connection* World::connection(std::uint64_t id) const {
+    if (auto it = connections.find(id); it != connections.end()) return &it->second;
+    for (auto it = closed.rbegin(); it != closed.rend(); ++it) {
+        if (it->id == id) return &*it;
+    }
+    return nullptr;
+}
+
+std::vector<const Process*> World::workers() const {
+    std::vector<const Process*> out;
+    for (const auto& [pid, p] : processes) {
+        if (p.role == ProcessRole::Worker) out.push_back(&p);
+    }
+    return out;
+}
+
+std::string format_id(std::uint64_t id) {
+    if (id == 0) return "-";
+    return std::to_string(id_pid(id)) + ":" + std::to_string(id & 0xffffffffu);
+}
+
+std::string signal_name(std::int64_t signo) {
+    switch (signo) {
+        case SIGHUP: return "SIGHUP";
+        case SIGINT: return "SIGINT";
+        case SIGQUIT: return "SIGQUIT";
+        case SIGABRT: return "SIGABRT";
+        case SIGKILL: return "SIGKILL";
+        case SIGUSR1: return "SIGUSR1";
+        case SIGUSR2: return "SIGUSR2";
+        case SIGPIPE: return "SIGPIPE";
+        case SIGTERM: return "SIGTERM";
+        case SIGCHLD: return "SIGCHLD";
+        case SIGTTIN: return "SIGTTIN";
+        case SIGTTOU: return "SIGTTOU";
+        case SIGWINCH: return "SIGWINCH";
+        default: return "signal " + std::to_string(signo);
+    }
+}
+
+// ----------------------------------------------------------------------------
+// describe
+// ----------------------------------------------------------------------------
+namespace {
+
+// "1.234567s" — a duration or a time, in seconds with µs.
+std::string secs(std::uint64_t ns) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6fs", static_cast<double>(ns) / 1e9);
+    return buf;
+}
+
+std::string exit_text(std::int64_t status) {
+    return status < 0 ? "killed by " + signal_name(-status) : "exit " + std::to_string(status);
+}
+
+void describe_process(std::string& out, const Process& p, std::uint64_t now) {
+    out += std::string(to_string(p.role)) + " " + std::to_string(p.pid);
+    if (p.role == ProcessRole::Worker) {
+        out += "  age " + std::to_string(p.worker_age) + "  " + std::string(to_string(p.model));
+    }
+    out += "  " + std::string(to_string(p.state));
+    if (p.current_conn) {
+        out += " conn " + format_id(p.current_conn);
+        if (auto it = p.threads.find(p.pid); it != p.threads.end() && it->second.req) {
+            out += " req " + format_id(it->second.req);
+        }
+    }
+    out += "  up " + secs(p.uptime_ns(now));
+    if (p.role == ProcessRole::Worker && p.state != ProcessState::Gone) {
+        out += p.last_heartbeat_ns ? "  heartbeat " + secs(p.silence_ns(now)) + " ago" : "  no heartbeat yet";
+    }
+    out += "  reqs " + std::to_string(p.counter(CounterId::Requests));
+    if (p.exit_code) out += "  exited(" + std::to_string(*p.exit_code) + ")";
+    if (p.reap_status) out += "  reaped: " + exit_text(*p.reap_status);
+    for (const SignalMark& k : p.kills) out += "  <- " + signal_name(k.signo);
+    out += "\n";
+
+    for (const auto& [tid, th] : p.threads) {
+        if (p.threads.size() == 1 && tid == p.pid && th.activity == ThreadActivity::Idle && !th.conn) continue;
+        out += "    thread " + std::to_string(tid) + " " + std::string(thread_role_name(th.role)) + " " +
+               std::string(to_string(th.activity));
+        if (th.conn) out += " conn " + format_id(th.conn);
+        if (th.req) out += " req " + format_id(th.req);
+        out += "\n";
+    }
+    if (p.gil.holder || !p.gil.waiters.empty()) {
+        out += "    GIL: " + (p.gil.holder ? "held by " + std::to_string(p.gil.holder) : std::string("free"));
+        if (!p.gil.waiters.empty()) {
+            out += "; waiting:";
+            for (pid_t w : p.gil.waiters) out += " " + std::to_string(w);
+        }
+        out += "\n";
+    }
+    if (!p.greenlets.empty()) {
+        out += "    greenlets:";
+        for (const auto& [id, g] : p.greenlets) {
+            out += "  g#" + std::to_string(id) + " " + std::string(to_string(g.state));
+            if (g.state == GreenState::Parked && g.fd >= 0) out += " fd " + std::to_string(g.fd);
+        }
+        out += "\n";
+    }
+    if (!p.poll.empty()) {
+        out += std::string("    poll") + (p.poll_waiting ? " (waiting)" : "") + ":";
+        for (const auto& [fd, pe] : p.poll) {
+            out += "  fd " + std::to_string(fd) + (pe.conn ? " conn " + format_id(pe.conn) : std::string());
+        }
+        out += "\n";
+    }
+    if (!p.keepalive.empty()) {
+        out += "    keep-alive:";
+        for (const KeepAliveEntry& k : p.keepalive) out += "  " + format_id(k.conn);
+        out += "\n";
+    }
+    if (!p.pool_queue.empty()) {
+        out += "    pool queue:";
+        for (std::uint64_t c : p.pool_queue) out += "  " + format_id(c);
+        out += "\n";
+    }
+}
+
+void describe_connection(std::string& out, const Connection& c) {
+    out += "  " + format_id(c.id) + "  worker " + std::to_string(c.owner) + "  :" + std::to_string(c.peer_port) +
+           "  " + std::string(to_string(c.stage));
+    if (c.req) out += "  req " + format_id(c.req);
+    out += "  reqs " + std::to_string(c.requests);
+    if (c.status) out += "  status " + std::to_string(c.status);
+    if (c.aborted) out += "  (aborted: its worker died)";
+    out += "\n";
+}
+
+}  // namespace
+
+std::string describe(const World& w) {
+    std::string out;
+    out += "t=" + secs(w.now_ns) + "  events " + std::to_string(w.totals.events) + "  drops " +
+           std::to_string(w.totals.drops) + "\n";
+
+    const Arbiter& a = w.arbiter;
+    if (a.pid) {
+        out += "arbiter " + std::to_string(a.pid) + "  workers " + std::to_string(a.workers_live) + "/" +
+               std::to_string(a.workers_wanted);
+        if (!a.signals.empty()) {
+            const SignalRecord& s = a.signals.back();
+            out += "  last signal " + signal_name(s.signo) + (s.handled_ns ? " (handled)" : " (handling)");
+        }
+        if (a.stopped) out += "  STOPPED (" + std::to_string(a.exit_status) + ")";
+        out += "\n";
+    }
+
+    const Listener& l = w.listener;
+    out += "listener";
+    for (const ListenSocket& s : l.sockets) out += "  fd " + std::to_string(s.fd) + " :" + std::to_string(s.port);
+    if (l.sampled_ns) {
+        out += "  accept queue " + std::to_string(l.queue_len) + "/" + std::to_string(l.backlog);
+    } else {
+        out += "  accept queue not sampled";
+    }
+    out += "  accepts " + std::to_string(l.accepts) + "  eagain " + std::to_string(l.eagains);
+    if (l.last_accept_pid) out += "  last accept: " + std::to_string(l.last_accept_pid);
+    out += "\n";
+
+    for (const auto& [pid, p] : w.processes) describe_process(out, p, w.now_ns);
+
+    out += "connections: " + std::to_string(w.connections.size()) + " open\n";
+    for (const auto& [id, c] : w.connections) describe_connection(out, c);
+    if (!w.closed.empty()) {
+        out += "recently closed:\n";
+        for (const Connection& c : w.closed) describe_connection(out, c);
+    }
+    if (!w.gone.empty()) {
+        out += "recently gone:\n";
+        for (const Process& p : w.gone) {
+            out += "  worker " + std::to_string(p.pid) + "  age " + std::to_string(p.worker_age) + "  " +
+                   (p.reap_status ? exit_text(*p.reap_status) : std::string("?")) + "  at " + secs(p.reaped_ns) + "\n";
+        }
+    }
+    return out;
+}
+
+}  // namespace minicorn::trace

@@ -1,0 +1,326 @@
+// engine/trace/world.h — the World: everything the trace says about the server
+// at one instant, folded from events by TraceModel (model.h).
+//
+// The studio's panels, the lesson checks and the fidelity tests read only
+// this; none of it comes from anywhere but events. Every field says which
+// event kinds set it. Times are the events' t_ns (CLOCK_MONOTONIC, ns).
+//
+// Ids: `conn` and `req` are the event ids (make_id: pid << 32 | seq); pid_t
+// and tid are the emitters' OS ids; a `tid` of 0 in an event means the
+// process's main thread (tid == pid).
+//
+// Thread affinity: plain values — copy them, compare them, hand them to one
+// thread at a time. No pointers into the Recording.
+//
+// Index
+//   [SECTION] States        — ProcessState, ThreadActivity, GreenState, ConnStage
+//   [SECTION] Per process   — Thread, Greenlet, PollEntry, KeepAliveEntry, Gil, Process
+//   [SECTION] Shared        — Connection, Listener, Arbiter, Totals
+//   [SECTION] World         — the whole, lookups, describe()
+#pragma once
+
+#include <sys/types.h>
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/trace/event.h"
+
+namespace minicorn::trace {
+
+// Bounds of the "recent" lists; the oldest entry drops out first.
+inline constexpr std::size_t kRecentGone = 16;           // reaped processes
+inline constexpr std::size_t kRecentClosed = 32;         // closed connections
+inline constexpr std::size_t kRecentSignals = 16;        // the arbiter's signals
+inline constexpr std::size_t kRecentKills = 8;           // KillSent / SignalCaught per process
+inline constexpr std::size_t kRecentGreenletsExited = 8; // per process
+
+inline constexpr std::size_t kCounterCount = static_cast<std::size_t>(CounterId::kCount);
+
+// ============================================================================
+// [SECTION] States
+// ============================================================================
+
+// A process's life and, while it runs, what its main thread is doing.
+enum class ProcessState : std::uint8_t {
+    Spawned,    // WorkerSpawn seen (the master forked), WorkerBoot not yet
+    Booting,    // WorkerBoot: loading the app, no heartbeat yet
+    Idle,       // WorkerBooted / between phases (after a wake, an EAGAIN, a Close)
+    Waiting,    // in select()/poll() (SelectWait, PollWait)
+    Accepting,  // AcceptAttempt .. the next phase
+    Reading,    // ReadStart .. HandlerStart (the request is read and parsed)
+    Handling,   // HandlerStart .. WriteStart (the app runs)
+    Writing,    // WriteStart .. Close
+    TimedOut,   // WorkerTimeout: the master gave up on it (sticky until it exits)
+    Exited,     // WorkerExit / ArbiterStop: the process said goodbye, not reaped yet
+    Gone,       // WorkerReaped: only in World::gone
+};
+std::string_view to_string(ProcessState state);
+
+enum class ProcessRole : std::uint8_t { Arbiter, Worker };
+std::string_view to_string(ProcessRole role);
+
+// What one OS thread is doing; the main thread's activity is its process's state.
+enum class ThreadActivity : std::uint8_t {
+    Idle,       // between phases, or a pool thread with no work (PoolFinish)
+    Waiting,    // SelectWait / PollWait
+    Accepting,  // AcceptAttempt
+    Reading,    // ReadStart
+    Handling,   // HandlerStart
+    Writing,    // WriteStart
+    Working,    // PoolStart: a pool thread took a connection, its first phase is next
+};
+std::string_view to_string(ThreadActivity activity);
+
+enum class GreenState : std::uint8_t {
+    Ready,    // GreenSpawn / GreenWake / switched away from without parking: runnable
+    Running,  // GreenSwitch to it
+    Parked,   // GreenPark: waits on an fd
+    Exited,   // GreenExit: only in Process::greenlets_exited
+};
+std::string_view to_string(GreenState state);
+
+// Where a connection is. A keep-alive connection goes round Reading..Writing
+// → KeepAlive → Reading again; entered_ns keeps the latest entry of each.
+enum class ConnStage : std::uint8_t {
+    Accepted,     // Accepted
+    Reading,      // ReadStart
+    Parsed,       // Parsed: a complete request (req set)
+    ParseFailed,  // ParseFailed: an error page (or nothing) goes back, then Close
+    PoolQueued,   // PoolSubmit: waits in the executor queue for a pool thread
+    Handling,     // HandlerStart: the app runs
+    Writing,      // WriteStart
+    KeepAlive,    // KeepAlivePark: parked on the keep-alive list between requests
+    Closed,       // Close, or its owner was reaped: only in World::closed
+    kCount
+};
+inline constexpr std::size_t kConnStageCount = static_cast<std::size_t>(ConnStage::kCount);
+std::string_view to_string(ConnStage stage);
+
+// ============================================================================
+// [SECTION] Per process
+// ============================================================================
+
+struct Thread {
+    pid_t tid = 0;
+    ThreadRole role = ThreadRole::Main;  // ThreadStart a0; a thread first seen without one: Main if tid == pid, else Pool
+    ThreadActivity activity = ThreadActivity::Idle;
+    std::uint64_t since_ns = 0;          // when `activity` began
+    std::uint64_t started_ns = 0;        // ThreadStart, or the first event seen from it
+    std::uint64_t conn = 0;              // the connection it serves (Accepted / PoolStart / a phase event), 0: none
+    std::uint64_t req = 0;               // the request it serves, 0: none
+    EventKind last_kind = EventKind::None;  // the last event it emitted
+    bool operator==(const Thread&) const = default;
+};
+
+struct Greenlet {
+    std::uint32_t id = 0;
+    std::uint32_t parent = 0;    // GreenSpawn a0
+    GreenState state = GreenState::Ready;
+    std::int64_t fd = -1;        // GreenPark a0 while Parked, else -1
+    std::int64_t fd_events = 0;  // GreenPark a1
+    std::uint64_t conn = 0;      // the last connection an event of this greenlet carried
+    std::uint64_t spawned_ns = 0;
+    std::uint64_t since_ns = 0;  // when `state` began
+    bool operator==(const Greenlet&) const = default;
+};
+
+struct PollEntry {               // PollRegister: a0 = fd, a1 = events
+    std::uint64_t conn = 0;      // 0: not a connection (a listener, a pipe)
+    std::int64_t events = 0;
+    std::uint64_t since_ns = 0;
+    bool operator==(const PollEntry&) const = default;
+};
+
+struct KeepAliveEntry {          // KeepAlivePark
+    std::uint64_t conn = 0;
+    std::int64_t deadline_ms = 0;  // a0, engine ms
+    std::uint64_t parked_ns = 0;
+    bool operator==(const KeepAliveEntry&) const = default;
+};
+
+struct Gil {
+    pid_t holder = 0;                 // tid; GilAcquire sets, GilRelease by the holder clears; 0: free
+    std::uint64_t held_since_ns = 0;
+    std::vector<pid_t> waiters;       // tids in GilWait order, until their GilAcquire
+    std::uint64_t acquisitions = 0;
+    std::uint64_t forced_drops = 0;   // GilRelease with a0 = 1 (a waiter asked for it)
+    std::uint64_t waited_ns = 0;      // sum of GilAcquire a0
+    bool operator==(const Gil&) const = default;
+};
+
+struct SignalMark {                   // a KillSent to a process, or a SignalCaught in it
+    std::uint64_t t_ns = 0;
+    std::int64_t signo = 0;
+    bool operator==(const SignalMark&) const = default;
+};
+
+struct Process {
+    pid_t pid = 0;
+    ProcessRole role = ProcessRole::Worker;
+    ProcessState state = ProcessState::Spawned;
+    std::int64_t worker_age = 0;        // WorkerSpawn a1 / WorkerBoot a0 (gunicorn's worker.age)
+    ModelId model = ModelId::Unknown;   // WorkerBoot a1
+    std::uint64_t spawn_ns = 0;         // WorkerSpawn (or ArbiterStart, or the first event seen)
+    std::uint64_t boot_ns = 0;          // WorkerBoot
+    std::uint64_t booted_ns = 0;        // WorkerBooted
+    std::uint64_t last_heartbeat_ns = 0;   // Heartbeat; 0: never
+    std::int64_t heartbeat_engine_ms = 0;  // Heartbeat a0
+    std::uint64_t timed_out_ns = 0;     // WorkerTimeout; 0: never
+    std::int64_t timeout_silence_ms = 0;   // WorkerTimeout a1
+    std::uint64_t exit_ns = 0;          // WorkerExit / ArbiterStop
+    std::optional<std::int64_t> exit_code;    // WorkerExit a0 / ArbiterStop a0
+    std::uint64_t reaped_ns = 0;        // WorkerReaped
+    std::optional<std::int64_t> reap_status;  // WorkerReaped a1: exit code, or -signal
+    std::uint64_t current_conn = 0;     // the connection its main thread serves, 0: none
+    std::deque<SignalMark> kills;           // KillSent to it, newest last
+    std::deque<SignalMark> signals_caught;  // SignalCaught in it, newest last
+    std::array<std::int64_t, kCounterCount> counters{};  // Counter events, by CounterId
+    std::uint64_t drops = 0;            // RingDrops from its rings
+    std::uint64_t events = 0;           // events it emitted (pid == this pid)
+
+    std::map<pid_t, Thread> threads;        // by tid; ThreadExit removes
+    std::map<std::uint32_t, Greenlet> greenlets;  // live ones by id
+    std::deque<Greenlet> greenlets_exited;  // newest last
+    std::uint32_t running_green = 0;        // GreenSwitch target, 0: none
+
+    std::map<std::int64_t, PollEntry> poll;  // registered fds (PollRegister/PollUnregister)
+    bool poll_waiting = false;               // PollWait .. PollWake
+    std::int64_t poll_timeout_ms = 0;        // PollWait a0
+    std::int64_t poll_ready = 0;             // PollWake a0 (the last wake)
+
+    std::vector<KeepAliveEntry> keepalive;   // park order
+    std::deque<std::uint64_t> pool_queue;    // conns submitted, not started, oldest first
+    Gil gil;
+
+    std::int64_t counter(CounterId id) const { return counters[static_cast<std::size_t>(id)]; }
+    // How long it has lived at `now_ns` (until its reap or exit when it is gone).
+    std::uint64_t uptime_ns(std::uint64_t now_ns) const;
+    // How long since its last heartbeat (since its boot if none yet); 0 for the arbiter.
+    std::uint64_t silence_ns(std::uint64_t now_ns) const;
+    const Thread* thread(pid_t tid) const;
+    bool operator==(const Process&) const = default;
+};
+
+// ============================================================================
+// [SECTION] Shared
+// ============================================================================
+
+struct Connection {
+    std::uint64_t id = 0;
+    pid_t owner = 0;                 // the accepting worker (the event's pid)
+    pid_t tid = 0;                   // the thread that last worked on it
+    std::int64_t peer_port = 0;      // Accepted a0 (the client's local port)
+    std::int64_t listen_fd = -1;     // Accepted a1
+    ConnStage stage = ConnStage::Accepted;
+    std::uint64_t req = 0;           // the current (or last) request, 0: none yet
+    std::int64_t requests = 0;       // requests parsed on it (Close a0 if larger)
+    std::array<std::uint64_t, kConnStageCount> entered_ns{};  // latest entry into each stage, 0: never
+    std::int64_t bytes_read = 0;     // ReadDone a0 (the last one)
+    bool eof = false;                // ReadDone a1
+    std::int64_t method = 0;         // Parsed a0 (MethodId)
+    std::int64_t body_bytes = 0;     // Parsed a1
+    std::int64_t status = 0;         // HandlerEnd a0, or ParseFailed a0
+    bool app_raised = false;         // HandlerEnd a1
+    std::int64_t bytes_written = 0;  // WriteDone a0
+    bool peer_gone = false;          // WriteDone a1
+    bool aborted = false;            // closed because its owner was reaped, no Close seen
+    std::uint64_t entered(ConnStage s) const { return entered_ns[static_cast<std::size_t>(s)]; }
+    bool operator==(const Connection&) const = default;
+};
+
+struct ListenSocket {                // ListenerOpen
+    std::int64_t fd = -1;
+    std::int64_t port = 0;
+    bool operator==(const ListenSocket&) const = default;
+};
+
+struct Listener {
+    std::vector<ListenSocket> sockets;
+    std::int64_t queue_len = 0;      // the latest AcceptQueueSample a0
+    std::int64_t backlog = 0;        // the latest AcceptQueueSample a1
+    std::int64_t peak_queue_len = 0; // the largest a0 seen
+    std::uint64_t sampled_ns = 0;    // 0: never sampled
+    pid_t sampled_by = 0;
+    std::uint64_t accepts = 0;       // Accepted
+    std::uint64_t eagains = 0;       // AcceptEagain (lost a race, or nobody waiting)
+    pid_t last_accept_pid = 0;
+    std::uint64_t last_accept_ns = 0;
+    pid_t last_eagain_pid = 0;
+    bool operator==(const Listener&) const = default;
+};
+
+struct SignalRecord {                // the arbiter's SignalReceived .. SignalHandled
+    std::int64_t signo = 0;
+    std::uint64_t received_ns = 0;
+    std::uint64_t handled_ns = 0;    // 0: its handler has not returned
+    std::int64_t queue_left = 0;     // SignalReceived a1
+    bool operator==(const SignalRecord&) const = default;
+};
+
+struct Arbiter {
+    pid_t pid = 0;                   // ArbiterStart (or the first master-only event), 0: not seen
+    std::uint64_t started_ns = 0;
+    std::int64_t workers_wanted = 0; // ArbiterStart a0, WorkerCount a1
+    std::int64_t workers_live = 0;   // WorkerCount a0
+    std::deque<SignalRecord> signals;  // newest last
+    bool stopped = false;            // ArbiterStop
+    std::uint64_t stopped_ns = 0;
+    std::int64_t exit_status = 0;    // ArbiterStop a0
+    std::uint64_t spawns = 0;        // WorkerSpawn
+    std::uint64_t reaps = 0;         // WorkerReaped
+    std::uint64_t timeouts = 0;      // WorkerTimeout
+    bool operator==(const Arbiter&) const = default;
+};
+
+struct Totals {
+    std::uint64_t events = 0;        // events folded
+    std::uint64_t drops = 0;         // sum of RingDrops a0
+    std::uint64_t first_event_ns = 0;
+    std::uint64_t last_event_ns = 0;
+    std::uint64_t gate_tokens = 0;   // sum of GateStep a0
+    std::array<std::uint64_t, kEventKindCount> by_kind{};
+    std::uint64_t count(EventKind k) const { return by_kind[static_cast<std::size_t>(k)]; }
+    bool operator==(const Totals&) const = default;
+};
+
+// ============================================================================
+// [SECTION] World
+// ============================================================================
+
+struct World {
+    std::uint64_t now_ns = 0;        // the instant shown: the last event's time, or world_at's t
+    Arbiter arbiter;
+    std::map<pid_t, Process> processes;           // not yet reaped, the arbiter included
+    std::deque<Process> gone;                     // reaped, newest last
+    std::map<std::uint64_t, Connection> connections;  // open
+    std::deque<Connection> closed;                // newest last
+    Listener listener;
+    Totals totals;
+
+    // A live process, else the most recent gone one with that pid; nullptr if neither.
+    const Process* process(pid_t pid) const;
+    // An open connection, else a recently closed one; nullptr if neither.
+    const Connection* connection(std::uint64_t id) const;
+    // Live workers (not reaped), by pid.
+    std::vector<const Process*> workers() const;
+    bool operator==(const World&) const = default;
+};
+
+// "101:7" — an id's pid and sequence number.
+std::string format_id(std::uint64_t id);
+// "SIGABRT", or "signal 42".
+std::string signal_name(std::int64_t signo);
+
+// A readable multi-line dump: the arbiter, the listener, every process with its
+// threads, greenlets, poll list and queues, the open connections, and the
+// recent closed connections and gone processes. Stable across runs (sorted).
+std::string describe(const World& world);
+
+}  // namespace minicorn::trace

@@ -1,0 +1,242 @@
+// [process] tests of the trace on a real server: the sync worker's invariants,
+// read from the Recording alone, and the gate.
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <future>
+#include <map>
+#include <set>
+
+#include "tests/support/traced_server.h"
+
+using namespace minicorn::testing;
+using minicorn::trace::Event;
+using minicorn::trace::EventKind;
+using minicorn::trace::Recording;
+
+namespace {
+
+class LeakCheck {
+public:
+    LeakCheck() : fds_(open_fd_count()) {}
+    ~LeakCheck() noexcept(false) {
+        reap_children();
+        CHECK(live_children() == 0);
+        CHECK(open_fd_count() == fds_);
+    }
+
+private:
+    std::size_t fds_;
+};
+
+// The worker pids that booted (WorkerBoot), in boot order.
+std::vector<pid_t> booted_workers(const Recording& rec) {
+    std::vector<pid_t> out;
+    for (const Event& e : events_of(rec, EventKind::WorkerBoot)) out.push_back(e.pid);
+    return out;
+}
+
+// Position (in the connection's own events) of the first event of `kind`, or -1.
+long first_index(const std::vector<Event>& evs, EventKind kind) {
+    for (std::size_t i = 0; i < evs.size(); ++i) {
+        if (evs[i].kind == kind) return static_cast<long>(i);
+    }
+    return -1;
+}
+
+}  // namespace
+
+TEST_CASE("the Recording of a sync server under traffic shows every request's lifecycle", "[process][trace]") {
+    LeakCheck leaks;
+    {
+        TracedServer ts({"-w", "2"});
+        REQUIRE(ts.wait_until([](const Recording& r) { return booted_workers(r).size() == 2; }, 5s));
+        int port = ts.server().port();
+        std::vector<std::future<HttpReply>> clients;
+        for (int c = 0; c < 4; ++c) {
+            clients.push_back(std::async(std::launch::async, [port] {
+                HttpReply last;
+                for (int i = 0; i < 10; ++i) last = http_get(port, i % 2 ? "/io?ms=5" : "/");
+                return last;
+            }));
+        }
+        for (auto& c : clients) CHECK(c.get().status == 200);
+        ts.stop();
+        const Recording& rec = ts.recording();
+        CHECK(rec.dropped() == 0);
+
+        // Each connection: accept < read < parse < handle < write < close, and exactly one request.
+        std::size_t connections = 0;
+        for (std::uint64_t conn : rec.conns()) {
+            std::vector<Event> evs;
+            for (std::uint32_t i : *rec.by_conn(conn)) evs.push_back(rec[i]);
+            if (first_index(evs, EventKind::Accepted) < 0) continue;
+            ++connections;
+            INFO("connection " << std::hex << conn);
+            long accepted = first_index(evs, EventKind::Accepted);
+            long read = first_index(evs, EventKind::ReadStart);
+            long parsed = first_index(evs, EventKind::Parsed);
+            long handled = first_index(evs, EventKind::HandlerStart);
+            long handler_end = first_index(evs, EventKind::HandlerEnd);
+            long written = first_index(evs, EventKind::WriteDone);
+            long closed = first_index(evs, EventKind::Close);
+            CHECK(accepted < read);
+            CHECK(read < parsed);
+            CHECK(parsed < handled);
+            CHECK(handled < handler_end);
+            CHECK(handler_end < written);
+            CHECK(written < closed);
+            CHECK(std::count_if(evs.begin(), evs.end(), [](const Event& e) { return e.kind == EventKind::Parsed; }) == 1);
+            // One worker owns the connection from accept to close.
+            CHECK(std::all_of(evs.begin(), evs.end(), [&](const Event& e) { return e.pid == evs.front().pid; }));
+        }
+        CHECK(connections == 40);
+
+        // No two requests overlap within one worker: accept..close intervals are disjoint per pid.
+        std::map<pid_t, std::vector<std::pair<std::uint64_t, std::uint64_t>>> spans;
+        for (std::uint64_t conn : rec.conns()) {
+            const auto& idx = *rec.by_conn(conn);
+            const Event& first = rec[idx.front()];
+            const Event& last = rec[idx.back()];
+            if (first.kind == EventKind::Accepted && last.kind == EventKind::Close) {
+                spans[first.pid].emplace_back(first.t_ns, last.t_ns);
+            }
+        }
+        CHECK(spans.size() == 2);  // both workers served
+        for (auto& [pid, list] : spans) {
+            std::sort(list.begin(), list.end());
+            for (std::size_t i = 1; i < list.size(); ++i) CHECK(list[i - 1].second <= list[i].first);
+        }
+    }
+}
+
+TEST_CASE("the thundering herd: one connection wakes both idle sync workers, one accepts, one gets EAGAIN",
+          "[process][trace]") {
+    LeakCheck leaks;
+    {
+        TracedServer ts({"-w", "2"});
+        // Both workers idle in select().
+        auto both_waiting = [](const Recording& r) {
+            std::set<pid_t> waiting;
+            for (const Event& e : events_of(r, EventKind::SelectWait)) waiting.insert(e.pid);
+            return waiting.size() == 2;
+        };
+        REQUIRE(ts.wait_until(both_waiting, 5s));
+        ::usleep(100'000);
+        ts.drain();
+        std::uint64_t before = minicorn::trace::now_ns();
+        HttpReply r = http_get(ts.server().port(), "/");
+        CHECK(r.status == 200);
+        ::usleep(200'000);
+        ts.stop();
+        const Recording& rec = ts.recording();
+
+        std::set<pid_t> woken;
+        std::set<pid_t> accepted;
+        std::set<pid_t> eagain;
+        for (std::size_t i = rec.lower_bound(before); i < rec.size(); ++i) {
+            const Event& e = rec[i];
+            if (e.kind == EventKind::SelectWake && e.a0 > 0 && accepted.size() + eagain.size() < 2) woken.insert(e.pid);
+            if (e.kind == EventKind::Accepted && accepted.empty()) accepted.insert(e.pid);
+            if (e.kind == EventKind::AcceptEagain && eagain.empty() && woken.count(e.pid)) eagain.insert(e.pid);
+            if (e.kind == EventKind::Close) break;
+        }
+        CHECK(woken.size() == 2);
+        REQUIRE(accepted.size() == 1);
+        REQUIRE(eagain.size() == 1);
+        CHECK(*accepted.begin() != *eagain.begin());
+    }
+}
+
+TEST_CASE("kill -9 of a worker shows as that worker reaped and a new one booted", "[process][trace]") {
+    LeakCheck leaks;
+    {
+        TracedServer ts({"-w", "2"});
+        REQUIRE(ts.wait_until([](const Recording& r) { return booted_workers(r).size() == 2; }, 5s));
+        pid_t victim = booted_workers(ts.recording()).front();
+        ::kill(victim, SIGKILL);
+        REQUIRE(ts.wait_until([](const Recording& r) { return booted_workers(r).size() == 3; }, 5s));
+        ts.stop();
+        const Recording& rec = ts.recording();
+        auto reaped = events_of(rec, EventKind::WorkerReaped);
+        auto it = std::find_if(reaped.begin(), reaped.end(), [&](const Event& e) { return e.a0 == victim; });
+        REQUIRE(it != reaped.end());
+        CHECK(it->a1 == -SIGKILL);
+        pid_t replacement = booted_workers(rec)[2];
+        auto spawns = events_of(rec, EventKind::WorkerSpawn);
+        auto spawn = std::find_if(spawns.begin(), spawns.end(), [&](const Event& e) { return e.a0 == replacement; });
+        REQUIRE(spawn != spawns.end());
+        CHECK(spawn->t_ns > it->t_ns);
+    }
+}
+
+TEST_CASE("a WORKER TIMEOUT shows as timeout, SIGABRT, exit, reap and respawn", "[process][trace]") {
+    LeakCheck leaks;
+    {
+        TracedServer ts({"-w", "1", "-t", "2"});
+        REQUIRE(ts.wait_until([](const Recording& r) { return booted_workers(r).size() == 1; }, 5s));
+        pid_t worker = booted_workers(ts.recording()).front();
+        HttpReply r = http_get(ts.server().port(), "/hang", 10s);
+        CHECK_FALSE(r.got_response);
+        REQUIRE(ts.wait_until([](const Recording& rr) { return booted_workers(rr).size() == 2; }, 5s));
+        ts.stop();
+        const Recording& rec = ts.recording();
+        std::vector<EventKind> story;
+        for (const Event& e : rec.events()) {
+            bool about_worker = (e.pid == worker && e.kind == EventKind::WorkerExit) ||
+                                ((e.kind == EventKind::WorkerTimeout || e.kind == EventKind::KillSent ||
+                                  e.kind == EventKind::WorkerReaped) && e.a0 == worker) ||
+                                (e.kind == EventKind::WorkerSpawn && e.a0 != worker && !story.empty());
+            if (about_worker && story.size() < 5) story.push_back(e.kind);
+        }
+        CHECK(story == std::vector<EventKind>{EventKind::WorkerTimeout, EventKind::KillSent, EventKind::WorkerExit,
+                                              EventKind::WorkerReaped, EventKind::WorkerSpawn});
+        auto kills = events_of(rec, EventKind::KillSent);
+        CHECK(std::any_of(kills.begin(), kills.end(), [&](const Event& e) { return e.a0 == worker && e.a1 == SIGABRT; }));
+        auto exits = events_of(rec, EventKind::WorkerExit, worker);
+        REQUIRE(exits.size() == 1);
+        CHECK(exits.front().a0 == 1);
+    }
+}
+
+TEST_CASE("with the gate closed, N steps let exactly N decision points through and nobody times out",
+          "[process][trace]") {
+    LeakCheck leaks;
+    {
+        TracedServer ts({"-w", "2", "-t", "2"}, [](minicorn::trace::GateControl& gate) {
+            gate.set_gated_mode(true);
+            gate.close();
+        });
+        REQUIRE(ts.wait_until([](const Recording& r) { return booted_workers(r).size() == 2; }, 5s));
+        auto gated_count = [](const Recording& r) {
+            return std::count_if(r.events().begin(), r.events().end(),
+                                 [](const Event& e) { return minicorn::trace::is_gated(e.kind); });
+        };
+        // Let things settle: both workers stopped at their first decision point.
+        ::usleep(300'000);
+        ts.drain();
+        ::usleep(100'000);
+        ts.flush();
+        auto before = gated_count(ts.recording());
+        for (int n : {1, 3, 5}) {
+            std::uint64_t passed = ts.gate().passed();
+            ts.gate().step(n);
+            REQUIRE(ts.wait_until([&](const Recording&) { return ts.gate().passed() >= passed + static_cast<std::uint64_t>(n); }, 5s));
+            ::usleep(100'000);
+            ts.flush();
+            auto now = gated_count(ts.recording());
+            CHECK(now - before == n);
+            before = now;
+        }
+        // Longer than --timeout with the gate closed: engine time stands still.
+        ::usleep(3'500'000);
+        ts.flush();
+        CHECK(count_of(ts.recording(), EventKind::WorkerTimeout) == 0);
+        CHECK(ts.server().count_in_log("WORKER TIMEOUT") == 0);
+        CHECK(ts.server().worker_pids().size() == 2);
+        ts.stop();
+    }
+}
