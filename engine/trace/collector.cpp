@@ -9,6 +9,7 @@ namespace minicorn::trace {
 
 namespace {
 bool process_gone(pid_t pid) { return pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH; }
+bool earlier(const Event& a, const Event& b) { return a.t_ns < b.t_ns; }
 }  // namespace
 
 Collector::Collector(Region& region, std::chrono::milliseconds holdback)
@@ -23,9 +24,16 @@ std::size_t Collector::read_rings() {
         std::uint64_t tail = ring.tail.load(std::memory_order_relaxed);
         if (head != tail) {
             const Event* slots = region_.ring_slots(i);
+            std::size_t run_start = pending_.size();
             for (std::uint64_t p = tail; p != head; ++p) pending_.push_back(slots[p & (cap - 1)]);
             ring.tail.store(head, std::memory_order_release);
             read += head - tail;
+            // One thread's events are in time order already, almost always:
+            // keep them as a run for the merge.
+            if (!std::is_sorted(pending_.begin() + static_cast<std::ptrdiff_t>(run_start), pending_.end(), earlier)) {
+                std::stable_sort(pending_.begin() + static_cast<std::ptrdiff_t>(run_start), pending_.end(), earlier);
+            }
+            runs_.push_back(pending_.size());
         }
         std::uint64_t dropped = ring.dropped.load(std::memory_order_relaxed);
         if (dropped != last_dropped_[i]) {
@@ -36,6 +44,7 @@ std::size_t Collector::read_rings() {
             e.kind = EventKind::RingDrops;
             e.a0 = static_cast<std::int64_t>(dropped - last_dropped_[i]);
             pending_.push_back(e);
+            runs_.push_back(pending_.size());
             last_dropped_[i] = dropped;
         }
     }
@@ -63,6 +72,7 @@ void Collector::read_counters(std::uint64_t now) {
             pending_.push_back(e);
         }
     }
+    runs_.push_back(pending_.size());  // all stamped `now`: one sorted run
 }
 
 // Rings and counter slots of processes that are gone go back to the pool,
@@ -86,7 +96,25 @@ void Collector::reclaim_dead() {
 }
 
 void Collector::commit(Recording& rec, std::uint64_t cutoff) {
-    std::stable_sort(pending_.begin(), pending_.end(), [](const Event& a, const Event& b) { return a.t_ns < b.t_ns; });
+    // Merge the sorted runs pairwise (what stayed pending last time is the
+    // first run): O(n log runs) rather than a full sort.
+    std::vector<std::size_t> bounds{0};
+    for (std::size_t b : runs_) {
+        if (b > bounds.back()) bounds.push_back(b);
+    }
+    if (bounds.back() != pending_.size()) bounds.push_back(pending_.size());
+    while (bounds.size() > 2) {
+        std::vector<std::size_t> merged{0};
+        for (std::size_t i = 0; i + 2 < bounds.size(); i += 2) {
+            auto first = pending_.begin() + static_cast<std::ptrdiff_t>(bounds[i]);
+            std::inplace_merge(first, pending_.begin() + static_cast<std::ptrdiff_t>(bounds[i + 1]),
+                               pending_.begin() + static_cast<std::ptrdiff_t>(bounds[i + 2]), earlier);
+            merged.push_back(bounds[i + 2]);
+        }
+        if (bounds.size() % 2 == 0) merged.push_back(bounds.back());
+        bounds = std::move(merged);
+    }
+    runs_.clear();
     auto end = std::partition_point(pending_.begin(), pending_.end(),
                                     [cutoff](const Event& e) { return e.t_ns < cutoff; });
     if (end == pending_.begin()) return;
@@ -99,6 +127,7 @@ void Collector::commit(Recording& rec, std::uint64_t cutoff) {
     }
     rec.append(std::span<const Event>(pending_.data(), static_cast<std::size_t>(end - pending_.begin())));
     pending_.erase(pending_.begin(), end);
+    if (!pending_.empty()) runs_.push_back(pending_.size());  // what stays is one sorted run
 }
 
 std::size_t Collector::drain(Recording& rec) {

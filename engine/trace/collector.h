@@ -46,7 +46,8 @@ private:
 
     Region& region_;
     std::chrono::milliseconds holdback_;
-    std::vector<Event> pending_;
+    std::vector<Event> pending_;           // drained, not committed yet
+    std::vector<std::size_t> runs_;        // ends of the sorted runs in pending_
     std::map<pid_t, std::array<std::uint64_t, static_cast<std::size_t>(CounterId::kCount)>> last_counters_;
     std::vector<std::uint64_t> last_dropped_;
     std::uint64_t late_ = 0;

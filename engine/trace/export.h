@@ -1,7 +1,7 @@
 // engine/trace/export.h — a Recording as Chrome trace-event JSON, the format
 // ui.perfetto.dev (and chrome://tracing) opens.
 //
-// What the file shows (docs/trace.md has pictures):
+// What the file shows:
 //   - a process track per pid, named "arbiter" or "worker N (model)" and sorted
 //     arbiter first, then workers by age; a thread track per OS thread
 //     ("main", or its ThreadRole);

@@ -7,20 +7,51 @@
 namespace minicorn::trace {
 
 void Recording::append(std::span<const Event> sorted) {
-    events_.reserve(events_.size() + sorted.size());
+    if (events_.capacity() < events_.size() + sorted.size()) {
+        events_.reserve(std::max(events_.size() + sorted.size(), events_.capacity() * 2));
+    }
+    // Consecutive events mostly share their pid, thread, connection and
+    // request: remember the last index list of each (an unordered_map's
+    // elements stay put when it rehashes), so most events skip the hashing.
+    Index* last_pid = nullptr;
+    Index* last_tid = nullptr;
+    Index* last_conn = nullptr;
+    Index* last_req = nullptr;
+    pid_t last_pid_key = 0;
+    pid_t last_tid_key = 0;
+    std::uint64_t last_conn_key = 0;
+    std::uint64_t last_req_key = 0;
     for (const Event& e : sorted) {
         auto pos = static_cast<std::uint32_t>(events_.size());
         events_.push_back(e);
-        auto [pit, new_pid] = by_pid_.try_emplace(e.pid);
-        if (new_pid) pid_order_.push_back(e.pid);
-        pit->second.push_back(pos);
-        by_thread_[e.tid].push_back(pos);
-        if (e.conn) {
-            auto [cit, new_conn] = by_conn_.try_emplace(e.conn);
-            if (new_conn) conn_order_.push_back(e.conn);
-            cit->second.push_back(pos);
+        if (!last_pid || e.pid != last_pid_key) {
+            auto [it, fresh] = by_pid_.try_emplace(e.pid);
+            if (fresh) pid_order_.push_back(e.pid);
+            last_pid = &it->second;
+            last_pid_key = e.pid;
         }
-        if (e.req) by_req_[e.req].push_back(pos);
+        last_pid->push_back(pos);
+        if (!last_tid || e.tid != last_tid_key) {
+            last_tid = &by_thread_[e.tid];
+            last_tid_key = e.tid;
+        }
+        last_tid->push_back(pos);
+        if (e.conn) {
+            if (!last_conn || e.conn != last_conn_key) {
+                auto [it, fresh] = by_conn_.try_emplace(e.conn);
+                if (fresh) conn_order_.push_back(e.conn);
+                last_conn = &it->second;
+                last_conn_key = e.conn;
+            }
+            last_conn->push_back(pos);
+        }
+        if (e.req) {
+            if (!last_req || e.req != last_req_key) {
+                last_req = &by_req_[e.req];
+                last_req_key = e.req;
+            }
+            last_req->push_back(pos);
+        }
     }
 }
 

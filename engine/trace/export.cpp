@@ -1,0 +1,856 @@
+// engine/trace/export.cpp — Recording → Chrome trace-event JSON (see export.h).
+//
+// Two passes: the Cast (who is the arbiter, which pid is which worker, which
+// threads exist, which connections reach a handler), then the Exporter, which
+// walks the events once in time order and writes each output event as it goes.
+// Because it writes in time order and uses only B/E for slices, Perfetto's
+// sorter keeps the file's order at equal timestamps: an E written before a B
+// at the same microsecond is read in that order. (X events would switch
+// Perfetto to a sort that moves every E at a timestamp ahead of everything
+// else there, which breaks zero-length slices.)
+//
+// Index
+//   [SECTION] Names     — signals, errno values, handlers, thread roles, ids
+//   [SECTION] JsonOut   — one trace event as one line of JSON
+//   [SECTION] Cast      — the pre-pass: processes, threads, roles
+//   [SECTION] Exporter  — slices, async spans, flows and counters
+//   [SECTION] Public API
+#include "engine/trace/export.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <iterator>
+#include <map>
+#include <optional>
+#include <set>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "engine/http/errors.h"
+
+namespace minicorn::trace {
+namespace {
+
+// ============================================================================
+// [SECTION] Names
+// ============================================================================
+
+std::string signal_text(std::int64_t signo) {
+    switch (signo) {
+        case SIGHUP: return "SIGHUP";
+        case SIGINT: return "SIGINT";
+        case SIGQUIT: return "SIGQUIT";
+        case SIGABRT: return "SIGABRT";
+        case SIGKILL: return "SIGKILL";
+        case SIGSEGV: return "SIGSEGV";
+        case SIGPIPE: return "SIGPIPE";
+        case SIGTERM: return "SIGTERM";
+        case SIGUSR1: return "SIGUSR1";
+        case SIGUSR2: return "SIGUSR2";
+        case SIGCHLD: return "SIGCHLD";
+        case SIGTTIN: return "SIGTTIN";
+        case SIGTTOU: return "SIGTTOU";
+        case SIGWINCH: return "SIGWINCH";
+        default: return fmt::format("signal {}", signo);
+    }
+}
+
+// The arbiter's handler for a signal, by gunicorn's name (Arbiter.SIG_NAMES).
+std::string arbiter_handler(std::int64_t signo) {
+    switch (signo) {
+        case SIGHUP: return "handle_hup";
+        case SIGINT: return "handle_int";
+        case SIGQUIT: return "handle_quit";
+        case SIGTERM: return "handle_term";
+        case SIGUSR1: return "handle_usr1";
+        case SIGUSR2: return "handle_usr2";
+        case SIGCHLD: return "handle_chld";
+        case SIGTTIN: return "handle_ttin";
+        case SIGTTOU: return "handle_ttou";
+        case SIGWINCH: return "handle_winch";
+        default: return fmt::format("handle signal {}", signo);
+    }
+}
+
+// The worker's Python-level handler (workers/base.py init_signals), "" if none.
+std::string_view worker_handler(std::int64_t signo) {
+    switch (signo) {
+        case SIGTERM: return "handle_exit";
+        case SIGQUIT:
+        case SIGINT: return "handle_quit";
+        case SIGABRT: return "handle_abort";
+        case SIGUSR1: return "handle_usr1";
+        case SIGWINCH: return "handle_winch";
+        default: return "";
+    }
+}
+
+std::string errno_text(std::int64_t err) {
+    switch (err) {
+        case EAGAIN: return "EAGAIN";
+        case ECONNABORTED: return "ECONNABORTED";
+        case EINTR: return "EINTR";
+        case EMFILE: return "EMFILE";
+        default: return fmt::format("errno {}", err);
+    }
+}
+
+// WorkerReaped a1: an exit code, or -signal.
+std::string exit_text(std::int64_t status) {
+    return status < 0 ? "killed by " + signal_text(-status) : fmt::format("exit {}", status);
+}
+
+std::string_view thread_role_text(ThreadRole role) {
+    switch (role) {
+        case ThreadRole::Main: return "main";
+        case ThreadRole::Pool: return "pool";
+        case ThreadRole::Hub: return "hub";
+        case ThreadRole::Sampler: return "sampler";
+    }
+    return "thread";
+}
+
+std::string parse_error_text(std::int64_t kind) {
+    constexpr auto kLast = static_cast<std::int64_t>(http::ParseErrorKind::ValueError);
+    if (kind < 0 || kind > kLast) return fmt::format("error {}", kind);
+    return std::string(http::to_string(static_cast<http::ParseErrorKind>(kind)));
+}
+
+// "101:7": the id's emitting pid and its sequence number, as World shows it.
+std::string id_text(std::uint64_t id) { return fmt::format("{}:{}", id_pid(id), id & 0xffffffffu); }
+
+// A tid of 0 means the process's main thread.
+pid_t thread_of(const Event& e) { return e.tid != 0 ? e.tid : e.pid; }
+
+// ============================================================================
+// [SECTION] JsonOut
+// ============================================================================
+
+using ArgValue = std::variant<std::int64_t, std::string, bool>;
+struct Arg {
+    std::string_view key;
+    ArgValue value;
+};
+using Args = std::vector<Arg>;
+
+// One output event. `t_ns` is empty only for metadata ("M").
+struct OutEvent {
+    char ph = 'i';
+    std::string_view name;
+    std::string_view cat;
+    std::optional<std::uint64_t> t_ns;
+    pid_t pid = 0;
+    pid_t tid = 0;
+    std::optional<std::uint64_t> id;  // async spans and flows
+    bool bind_enclosing = false;      // flow end: "bp":"e"
+    const Args* args = nullptr;
+};
+
+class JsonOut {
+public:
+    explicit JsonOut(std::uint64_t t0_ns) : t0_ns_(t0_ns) { buf_ = "{\"traceEvents\":[\n"; }
+
+    void write(const OutEvent& ev) {
+        if (count_ > 0) buf_ += ",\n";
+        ++count_;
+        buf_ += "{\"name\":";
+        string(ev.name);
+        if (!ev.cat.empty()) {
+            buf_ += ",\"cat\":";
+            string(ev.cat);
+        }
+        buf_ += ",\"ph\":\"";
+        buf_ += ev.ph;
+        buf_ += '"';
+        if (ev.t_ns) {
+            // Microseconds with the nanoseconds as three exact decimals.
+            std::uint64_t rel = *ev.t_ns - t0_ns_;
+            fmt::format_to(std::back_inserter(buf_), ",\"ts\":{}.{:03}", rel / 1000, rel % 1000);
+        }
+        fmt::format_to(std::back_inserter(buf_), ",\"pid\":{},\"tid\":{}", ev.pid, ev.tid);
+        if (ev.id) fmt::format_to(std::back_inserter(buf_), ",\"id\":{}", *ev.id);
+        if (ev.bind_enclosing) buf_ += ",\"bp\":\"e\"";
+        if (ev.ph == 'i') buf_ += ",\"s\":\"t\"";
+        if (ev.args && !ev.args->empty()) {
+            buf_ += ",\"args\":{";
+            bool first = true;
+            for (const Arg& a : *ev.args) {
+                if (!first) buf_ += ',';
+                first = false;
+                string(a.key);
+                buf_ += ':';
+                value(a.value);
+            }
+            buf_ += '}';
+        }
+        buf_ += '}';
+    }
+
+    std::string finish(const Args& other_data) {
+        buf_ += "\n],\n\"otherData\":{";
+        bool first = true;
+        for (const Arg& a : other_data) {
+            if (!first) buf_ += ',';
+            first = false;
+            string(a.key);
+            buf_ += ':';
+            value(a.value);
+        }
+        buf_ += "}}\n";
+        return std::move(buf_);
+    }
+
+private:
+    void value(const ArgValue& v) {
+        if (const auto* i = std::get_if<std::int64_t>(&v)) {
+            fmt::format_to(std::back_inserter(buf_), "{}", *i);
+        } else if (const auto* s = std::get_if<std::string>(&v)) {
+            string(*s);
+        } else {
+            buf_ += std::get<bool>(v) ? "true" : "false";
+        }
+    }
+
+    void string(std::string_view s) {
+        buf_ += '"';
+        for (char c : s) {
+            switch (c) {
+                case '"': buf_ += "\\\""; break;
+                case '\\': buf_ += "\\\\"; break;
+                case '\n': buf_ += "\\n"; break;
+                case '\t': buf_ += "\\t"; break;
+                default:
+                    if (static_cast<unsigned char>(c) < 0x20) {
+                        fmt::format_to(std::back_inserter(buf_), "\\u{:04x}", static_cast<unsigned>(c));
+                    } else {
+                        buf_ += c;
+                    }
+            }
+        }
+        buf_ += '"';
+    }
+
+    std::uint64_t t0_ns_;
+    std::string buf_;
+    std::size_t count_ = 0;
+};
+
+// ============================================================================
+// [SECTION] Cast
+// ============================================================================
+
+enum class Role : std::uint8_t { Arbiter, Worker, Other };
+
+struct ProcessInfo {
+    pid_t pid = 0;
+    Role role = Role::Other;
+    std::int64_t age = 0;  // WorkerBoot a0 / WorkerSpawn a1; 0: unknown
+    ModelId model = ModelId::Unknown;
+    std::vector<pid_t> tids;                      // in order of first appearance
+    std::unordered_map<pid_t, ThreadRole> roles;  // ThreadStart a0
+};
+
+bool is_master_only(EventKind kind) {
+    switch (kind) {
+        case EventKind::ArbiterStop:
+        case EventKind::SignalReceived:
+        case EventKind::SignalHandled:
+        case EventKind::WorkerSpawn:
+        case EventKind::WorkerTimeout:
+        case EventKind::KillSent:
+        case EventKind::WorkerReaped:
+        case EventKind::WorkerCount:
+        case EventKind::ListenerOpen:
+            return true;
+        default:
+            return false;
+    }
+}
+
+struct Cast {
+    pid_t arbiter = 0;
+    std::vector<ProcessInfo> processes;  // in order of first appearance
+    std::unordered_map<pid_t, std::size_t> index;
+    // Connections whose handler starts after their accept: they get a flow.
+    std::unordered_set<std::uint64_t> reach_handler;
+
+    explicit Cast(const Recording& rec) {
+        pid_t master_like = 0;
+        std::unordered_map<pid_t, std::int64_t> spawned_age;
+        std::unordered_set<std::uint64_t> accepted;
+        for (const Event& e : rec.events()) {
+            ProcessInfo& p = process(e.pid);
+            pid_t tid = thread_of(e);
+            if (std::find(p.tids.begin(), p.tids.end(), tid) == p.tids.end()) p.tids.push_back(tid);
+            switch (e.kind) {
+                case EventKind::ArbiterStart:
+                    if (!arbiter) arbiter = e.pid;
+                    break;
+                case EventKind::WorkerBoot:
+                    p.role = Role::Worker;
+                    p.age = e.a0;
+                    p.model = static_cast<ModelId>(e.a1);
+                    break;
+                case EventKind::WorkerSpawn:
+                    spawned_age.emplace(static_cast<pid_t>(e.a0), e.a1);
+                    break;
+                case EventKind::ThreadStart:
+                    p.roles[tid] = static_cast<ThreadRole>(e.a0);
+                    break;
+                case EventKind::Accepted:
+                    accepted.insert(e.conn);
+                    break;
+                case EventKind::HandlerStart:
+                    if (accepted.count(e.conn)) reach_handler.insert(e.conn);
+                    break;
+                default:
+                    break;
+            }
+            if (!master_like && is_master_only(e.kind)) master_like = e.pid;
+        }
+        if (!arbiter) arbiter = master_like;
+        for (ProcessInfo& p : processes) {
+            if (p.pid == arbiter) {
+                p.role = Role::Arbiter;
+                continue;
+            }
+            auto it = spawned_age.find(p.pid);
+            if (it != spawned_age.end()) {
+                p.role = Role::Worker;
+                if (p.age == 0) p.age = it->second;
+            }
+        }
+    }
+
+    ProcessInfo& process(pid_t pid) {
+        auto [it, fresh] = index.try_emplace(pid, processes.size());
+        if (fresh) processes.push_back(ProcessInfo{.pid = pid});
+        return processes[it->second];
+    }
+    const ProcessInfo* find(pid_t pid) const {
+        auto it = index.find(pid);
+        return it == index.end() ? nullptr : &processes[it->second];
+    }
+
+    static std::string process_name(const ProcessInfo& p) {
+        switch (p.role) {
+            case Role::Arbiter: return "arbiter";
+            case Role::Worker: {
+                std::string name = p.age > 0 ? fmt::format("worker {}", p.age) : std::string("worker");
+                std::string_view model = to_string(p.model);
+                if (p.model != ModelId::Unknown && model != "unknown") name += fmt::format(" ({})", model);
+                return name;
+            }
+            case Role::Other: break;
+        }
+        return "process";
+    }
+
+    // The arbiter first, then workers by age, then the rest as they appeared.
+    std::int64_t sort_index(const ProcessInfo& p) const {
+        switch (p.role) {
+            case Role::Arbiter: return 0;
+            case Role::Worker:
+                if (p.age > 0) return p.age;
+                break;
+            case Role::Other: break;
+        }
+        return 1'000'000 + static_cast<std::int64_t>(index.at(p.pid));
+    }
+
+    static std::string thread_name(const ProcessInfo& p, pid_t tid) {
+        if (tid == p.pid) return "main";
+        auto it = p.roles.find(tid);
+        return it == p.roles.end() ? std::string("thread") : std::string(thread_role_text(it->second));
+    }
+};
+
+// ============================================================================
+// [SECTION] Exporter
+// ============================================================================
+
+// What opened a thread slice; an end event closes the innermost slice of its phase.
+enum class Phase : std::uint8_t { Select, Connection, Read, Handle, Write, Signal, Poll, PoolTask, GilWait };
+
+struct OpenSlice {
+    Phase phase;
+    std::uint64_t key;  // the conn id, or the signal number; matched when the end event gives one
+    std::string name;
+    std::string_view cat;
+};
+
+struct ThreadTrack {
+    pid_t pid = 0;
+    pid_t tid = 0;
+    std::vector<OpenSlice> stack;  // innermost last
+};
+
+struct OpenSpan {  // an async span: b written, e not yet
+    pid_t pid = 0;
+    pid_t tid = 0;
+    std::uint64_t conn = 0;
+    std::optional<std::int64_t> status;  // the request's HandlerEnd a0, shown on its e
+};
+
+constexpr std::string_view kCatLoop = "loop";          // select, accept: the worker's loop
+constexpr std::string_view kCatConn = "conn";          // connection, read, handle, write
+constexpr std::string_view kCatProcess = "process";    // lifecycle, heartbeat, signals
+constexpr std::string_view kCatArbiter = "arbiter";    // the master's verbs
+constexpr std::string_view kCatThreads = "threads";    // pools, pollers, greenlets, GIL
+constexpr std::string_view kCatTrace = "trace";        // the collector's bookkeeping
+constexpr std::string_view kSpanConn = "connection";   // async span categories
+constexpr std::string_view kSpanReq = "request";
+constexpr std::string_view kFlowName = "accept to handler";
+constexpr std::string_view kFlowCat = "flow";
+
+class Exporter {
+public:
+    Exporter(const Recording& rec, const Cast& cast, JsonOut& out)
+        : rec_(rec), cast_(cast), out_(out), counter_pid_(cast.arbiter) {
+        if (!counter_pid_ && !rec.empty()) counter_pid_ = rec[0].pid;
+    }
+
+    void run() {
+        write_metadata();
+        bool any_worker = false;
+        for (const ProcessInfo& p : cast_.processes) any_worker = any_worker || p.role == Role::Worker;
+        if (any_worker) counter(counter_pid_, "workers", rec_.first_time(), Args{{"busy", std::int64_t{0}}});
+        for (const Event& e : rec_.events()) on_event(e);
+        close_everything(rec_.last_time());
+    }
+
+private:
+    // --- output helpers ------------------------------------------------------
+
+    void write_metadata() {
+        for (const ProcessInfo& p : cast_.processes) {
+            Args name{{"name", Cast::process_name(p)}};
+            out_.write({.ph = 'M', .name = "process_name", .pid = p.pid, .tid = p.pid, .args = &name});
+            Args order{{"sort_index", cast_.sort_index(p)}};
+            out_.write({.ph = 'M', .name = "process_sort_index", .pid = p.pid, .tid = p.pid, .args = &order});
+            std::int64_t next = 1;
+            for (pid_t tid : p.tids) {
+                Args tname{{"name", Cast::thread_name(p, tid)}};
+                out_.write({.ph = 'M', .name = "thread_name", .pid = p.pid, .tid = tid, .args = &tname});
+                Args torder{{"sort_index", tid == p.pid ? std::int64_t{0} : next++}};
+                out_.write({.ph = 'M', .name = "thread_sort_index", .pid = p.pid, .tid = tid, .args = &torder});
+            }
+        }
+    }
+
+    ThreadTrack& track(pid_t pid, pid_t tid) {
+        ThreadTrack& th = threads_[{pid, tid}];
+        th.pid = pid;
+        th.tid = tid;
+        return th;
+    }
+
+    void instant(const ThreadTrack& th, std::string_view name, std::string_view cat, std::uint64_t t,
+                 const Args& args = {}) {
+        out_.write({.ph = 'i', .name = name, .cat = cat, .t_ns = t, .pid = th.pid, .tid = th.tid, .args = &args});
+    }
+
+    void counter(pid_t pid, std::string_view name, std::uint64_t t, const Args& args) {
+        out_.write({.ph = 'C', .name = name, .t_ns = t, .pid = pid, .tid = pid, .args = &args});
+    }
+
+    void begin(ThreadTrack& th, Phase phase, std::uint64_t key, std::string name, std::string_view cat,
+               std::uint64_t t, const Args& args = {}) {
+        out_.write({.ph = 'B', .name = name, .cat = cat, .t_ns = t, .pid = th.pid, .tid = th.tid, .args = &args});
+        th.stack.push_back(OpenSlice{phase, key, std::move(name), cat});
+    }
+
+    void end_top(ThreadTrack& th, std::uint64_t t, const Args& args) {
+        const OpenSlice& s = th.stack.back();
+        out_.write({.ph = 'E', .name = s.name, .cat = s.cat, .t_ns = t, .pid = th.pid, .tid = th.tid, .args = &args});
+        th.stack.pop_back();
+    }
+
+    // Ends the innermost open slice of `phase` (with `key`, unless key is 0),
+    // first ending whatever is open inside it so the slices stay nested.
+    // False when none is open: the caller shows the event as an instant.
+    bool end(ThreadTrack& th, Phase phase, std::uint64_t key, std::uint64_t t, const Args& args = {}) {
+        auto match = [&](const OpenSlice& s) { return s.phase == phase && (key == 0 || s.key == key); };
+        auto it = std::find_if(th.stack.rbegin(), th.stack.rend(), match);
+        if (it == th.stack.rend()) return false;
+        std::size_t depth = static_cast<std::size_t>(th.stack.rend() - it);  // stack size once it is on top
+        Args cut{{"closed", std::string("its enclosing ") + th.stack[depth - 1].name + " ended"}};
+        while (th.stack.size() > depth) end_top(th, t, cut);
+        end_top(th, t, args);
+        return true;
+    }
+
+    void close_thread(ThreadTrack& th, std::uint64_t t, const std::string& why) {
+        Args reason{{"closed", why}};
+        while (!th.stack.empty()) end_top(th, t, reason);
+    }
+
+    // A thread that goes back to its loop (waits, accepts, parks or hands a
+    // connection to another thread) has left the connection it was serving.
+    void leave_connection(ThreadTrack& th, std::uint64_t t) {
+        auto it = std::find_if(th.stack.begin(), th.stack.end(),
+                               [](const OpenSlice& s) { return s.phase == Phase::Connection; });
+        if (it == th.stack.end()) return;
+        Args reason{{"closed", std::string("the thread went back to its loop")}};
+        while (th.stack.size() > static_cast<std::size_t>(it - th.stack.begin())) end_top(th, t, reason);
+    }
+
+    void span_begin(std::map<std::uint64_t, OpenSpan>& spans, std::string_view cat, std::uint64_t id,
+                    const ThreadTrack& th, std::uint64_t conn, std::uint64_t t, const Args& args) {
+        if (spans.count(id)) return;
+        spans[id] = OpenSpan{th.pid, th.tid, conn, std::nullopt};
+        out_.write({.ph = 'b', .name = cat, .cat = cat, .t_ns = t, .pid = th.pid, .tid = th.tid, .id = id, .args = &args});
+    }
+
+    void span_end(std::map<std::uint64_t, OpenSpan>& spans, std::string_view cat, std::uint64_t id, std::uint64_t t,
+                  Args args) {
+        auto it = spans.find(id);
+        if (it == spans.end()) return;
+        if (it->second.status) args.push_back({"status", *it->second.status});
+        out_.write({.ph = 'e',
+                    .name = cat,
+                    .cat = cat,
+                    .t_ns = t,
+                    .pid = it->second.pid,
+                    .tid = it->second.tid,
+                    .id = id,
+                    .args = &args});
+        spans.erase(it);
+    }
+
+    void end_requests_of_conn(std::uint64_t conn, std::uint64_t t, const Args& args) {
+        std::vector<std::uint64_t> reqs;
+        for (const auto& [req, span] : req_spans_) {
+            if (span.conn == conn) reqs.push_back(req);
+        }
+        for (std::uint64_t req : reqs) span_end(req_spans_, kSpanReq, req, t, args);
+    }
+
+    // "Busy" workers: those with at least one accepted connection not yet closed.
+    void update_busy(std::uint64_t t) {
+        std::int64_t busy = 0;
+        for (const auto& [pid, conns] : open_conns_) busy += conns.empty() ? 0 : 1;
+        if (busy == busy_shown_) return;
+        busy_shown_ = busy;
+        counter(counter_pid_, "workers", t, Args{{"busy", busy}});
+    }
+
+    // The process `pid` is gone (it exited, or the master reaped it): close
+    // what it left open, where it died.
+    void owner_gone(pid_t pid, std::uint64_t t, const std::string& why) {
+        for (auto& [key, th] : threads_) {
+            if (key.first == pid) close_thread(th, t, why);
+        }
+        Args reason{{"closed", why}};
+        std::vector<std::uint64_t> ids;
+        for (const auto& [req, span] : req_spans_) {
+            if (span.pid == pid) ids.push_back(req);
+        }
+        for (std::uint64_t req : ids) span_end(req_spans_, kSpanReq, req, t, reason);
+        ids.clear();
+        for (const auto& [conn, span] : conn_spans_) {
+            if (span.pid == pid) ids.push_back(conn);
+        }
+        for (std::uint64_t conn : ids) span_end(conn_spans_, kSpanConn, conn, t, reason);
+        if (open_conns_.erase(pid)) update_busy(t);
+    }
+
+    void close_everything(std::uint64_t t) {
+        const std::string why = "end of recording";
+        for (auto& [key, th] : threads_) close_thread(th, t, why);
+        Args reason{{"closed", why}};
+        while (!req_spans_.empty()) span_end(req_spans_, kSpanReq, req_spans_.begin()->first, t, reason);
+        while (!conn_spans_.empty()) span_end(conn_spans_, kSpanConn, conn_spans_.begin()->first, t, reason);
+    }
+
+    // --- the events ------------------------------------------------------------
+
+    void on_event(const Event& e) {
+        ThreadTrack& th = track(e.pid, thread_of(e));
+        const std::uint64_t t = e.t_ns;
+        switch (e.kind) {
+            // --- the arbiter ---
+            case EventKind::ArbiterStart:
+                instant(th, "arbiter start", kCatArbiter, t, {{"workers", e.a0}});
+                break;
+            case EventKind::ArbiterStop:
+                owner_gone(e.pid, t, "the arbiter stopped");
+                instant(th, "arbiter stop", kCatArbiter, t, {{"status", e.a0}});
+                break;
+            case EventKind::SignalReceived:
+                begin(th, Phase::Signal, static_cast<std::uint64_t>(e.a0), arbiter_handler(e.a0), kCatArbiter, t,
+                      {{"signal", signal_text(e.a0)}, {"queue_left", e.a1}});
+                break;
+            case EventKind::SignalHandled:
+                if (!end(th, Phase::Signal, static_cast<std::uint64_t>(e.a0), t)) {
+                    instant(th, "signal handled", kCatArbiter, t, {{"signal", signal_text(e.a0)}});
+                }
+                break;
+            case EventKind::WorkerSpawn:
+                instant(th, "spawn_worker", kCatArbiter, t, {{"pid", e.a0}, {"age", e.a1}});
+                break;
+            case EventKind::WorkerTimeout:
+                instant(th, "WORKER TIMEOUT", kCatArbiter, t, {{"pid", e.a0}, {"silent_ms", e.a1}});
+                break;
+            case EventKind::KillSent:
+                instant(th, "kill " + signal_text(e.a1), kCatArbiter, t, {{"pid", e.a0}, {"signal", signal_text(e.a1)}});
+                break;
+            case EventKind::WorkerReaped:
+                instant(th, "reaped", kCatArbiter, t, {{"pid", e.a0}, {"status", exit_text(e.a1)}});
+                owner_gone(static_cast<pid_t>(e.a0), t, "worker reaped: " + exit_text(e.a1));
+                break;
+            case EventKind::WorkerCount:
+                counter(counter_pid_, "workers", t, {{"live", e.a0}, {"wanted", e.a1}});
+                break;
+            case EventKind::ListenerOpen:
+                instant(th, "listen", kCatArbiter, t, {{"fd", e.a0}, {"port", e.a1}});
+                break;
+            case EventKind::AcceptQueueSample:
+                // The listening socket is the master's, shared by every worker:
+                // one pair of counters on the arbiter, whoever sampled it.
+                counter(counter_pid_, "accept queue", t, {{"length", e.a0}, {"backlog", e.a1}});
+                break;
+
+            // --- every worker ---
+            case EventKind::WorkerBoot:
+                instant(th, "boot", kCatProcess, t,
+                        {{"age", e.a0}, {"model", std::string(to_string(static_cast<ModelId>(e.a1)))}});
+                break;
+            case EventKind::WorkerBooted:
+                instant(th, "booted", kCatProcess, t);
+                break;
+            case EventKind::WorkerExit:
+                owner_gone(e.pid, t, fmt::format("worker exited ({})", e.a0));
+                instant(th, "exit", kCatProcess, t, {{"code", e.a0}});
+                break;
+            case EventKind::Heartbeat:
+                instant(th, "heartbeat", kCatProcess, t, {{"engine_ms", e.a0}});
+                break;
+            case EventKind::SignalCaught: {
+                Args args{{"signal", signal_text(e.a0)}};
+                std::string_view handler = worker_handler(e.a0);
+                if (!handler.empty()) args.push_back({"handler", std::string(handler)});
+                instant(th, signal_text(e.a0), kCatProcess, t, args);
+                break;
+            }
+
+            // --- the sync worker's loop ---
+            case EventKind::SelectWait:
+                leave_connection(th, t);
+                begin(th, Phase::Select, 0, "select", kCatLoop, t, {{"timeout_ms", e.a0}});
+                break;
+            case EventKind::SelectWake:
+                if (!end(th, Phase::Select, 0, t, {{"ready", e.a0}, {"interrupted", e.a1 != 0}})) {
+                    instant(th, "select woke", kCatLoop, t, {{"ready", e.a0}});
+                }
+                break;
+            case EventKind::AcceptAttempt:
+                leave_connection(th, t);
+                instant(th, "accept", kCatLoop, t);
+                break;
+            case EventKind::AcceptEagain:
+                leave_connection(th, t);
+                instant(th, errno_text(e.a0), kCatLoop, t, {{"errno", e.a0}});
+                break;
+            case EventKind::Accepted: on_accepted(e, th); break;
+            case EventKind::ReadStart:
+                begin(th, Phase::Read, e.conn, "read", kCatConn, t, {{"conn", id_text(e.conn)}});
+                break;
+            case EventKind::ReadDone:
+                if (!end(th, Phase::Read, e.conn, t, {{"bytes", e.a0}, {"eof", e.a1 != 0}})) {
+                    instant(th, "read done", kCatConn, t, {{"conn", id_text(e.conn)}, {"bytes", e.a0}});
+                }
+                break;
+            case EventKind::Parsed: {
+                Args args{{"req", id_text(e.req)}, {"conn", id_text(e.conn)},
+                          {"http", fmt::format("{}.{}", e.a0 / 10, e.a0 % 10)}, {"body_bytes", e.a1}};
+                instant(th, "parsed", kCatConn, t, args);
+                if (e.req) span_begin(req_spans_, kSpanReq, e.req, th, e.conn, t, args);
+                break;
+            }
+            case EventKind::ParseFailed:
+                instant(th, "parse failed", kCatConn, t,
+                        {{"conn", id_text(e.conn)}, {"status", e.a0}, {"error", parse_error_text(e.a1)}});
+                break;
+            case EventKind::HandlerStart: on_handler_start(e, th); break;
+            case EventKind::HandlerEnd:
+                if (auto it = req_spans_.find(e.req); it != req_spans_.end()) it->second.status = e.a0;
+                if (!end(th, Phase::Handle, e.conn, t, {{"status", e.a0}, {"raised", e.a1 != 0}})) {
+                    instant(th, "handler end", kCatConn, t, {{"req", id_text(e.req)}, {"status", e.a0}});
+                }
+                break;
+            case EventKind::WriteStart:
+                begin(th, Phase::Write, e.conn, "write", kCatConn, t, {{"req", id_text(e.req)}});
+                break;
+            case EventKind::WriteDone:
+                if (!end(th, Phase::Write, e.conn, t, {{"bytes", e.a0}, {"peer_gone", e.a1 != 0}})) {
+                    instant(th, "write done", kCatConn, t, {{"req", id_text(e.req)}, {"bytes", e.a0}});
+                }
+                if (e.req) span_end(req_spans_, kSpanReq, e.req, t, {{"bytes_out", e.a0}});
+                break;
+            case EventKind::Close: on_close(e, th); break;
+
+            // --- threads, pools, pollers, greenlets, GIL ---
+            case EventKind::ThreadStart:
+                instant(th, "thread start", kCatThreads, t,
+                        {{"role", std::string(thread_role_text(static_cast<ThreadRole>(e.a0)))}});
+                break;
+            case EventKind::ThreadExit:
+                close_thread(th, t, "the thread exited");
+                instant(th, "thread exit", kCatThreads, t);
+                break;
+            case EventKind::PoolSubmit:
+                leave_connection(th, t);
+                instant(th, "pool submit", kCatThreads, t, {{"conn", id_text(e.conn)}, {"queue", e.a0}});
+                break;
+            case EventKind::PoolStart:
+                begin(th, Phase::PoolTask, e.conn, "pool task", kCatThreads, t, {{"conn", id_text(e.conn)}});
+                break;
+            case EventKind::PoolFinish:
+                if (!end(th, Phase::PoolTask, e.conn, t, {{"keep_alive", e.a0 != 0}})) {
+                    instant(th, "pool finish", kCatThreads, t, {{"conn", id_text(e.conn)}});
+                }
+                break;
+            case EventKind::PollWait:
+                leave_connection(th, t);
+                begin(th, Phase::Poll, 0, "poll", kCatLoop, t, {{"timeout_ms", e.a0}, {"fds", e.a1}});
+                break;
+            case EventKind::PollWake:
+                if (!end(th, Phase::Poll, 0, t, {{"ready", e.a0}})) {
+                    instant(th, "poll woke", kCatLoop, t, {{"ready", e.a0}});
+                }
+                break;
+            case EventKind::KeepAlivePark:
+                leave_connection(th, t);
+                instant(th, "keep-alive park", kCatConn, t, {{"conn", id_text(e.conn)}, {"deadline_ms", e.a0}});
+                break;
+            case EventKind::GilWait:
+                begin(th, Phase::GilWait, 0, "GIL wait", kCatThreads, t, {{"holder", e.a0}});
+                break;
+            case EventKind::GilAcquire:
+                if (!end(th, Phase::GilWait, 0, t, {{"waited_ns", e.a0}})) {
+                    instant(th, "GIL acquire", kCatThreads, t, {{"waited_ns", e.a0}});
+                }
+                break;
+
+            // --- bookkeeping ---
+            case EventKind::Counter: {
+                auto id = static_cast<CounterId>(e.a0);
+                std::string_view name = to_string(id);
+                std::string key = name == "?" ? fmt::format("counter {}", e.a0) : std::string(name);
+                Args args;
+                args.push_back({key, e.a1});
+                counter(e.pid, "total", t, args);
+                break;
+            }
+            case EventKind::RingDrops:
+                instant(th, "ring drops", kCatTrace, t, {{"dropped", e.a0}});
+                break;
+
+            default: {  // shown as what it is, with whatever it carries
+                Args args;
+                if (e.conn) args.push_back({"conn", id_text(e.conn)});
+                if (e.req) args.push_back({"req", id_text(e.req)});
+                if (e.green) args.push_back({"green", std::int64_t{e.green}});
+                if (e.a0) args.push_back({"a0", e.a0});
+                if (e.a1) args.push_back({"a1", e.a1});
+                instant(th, to_string(e.kind), is_master_only(e.kind) ? kCatArbiter : kCatThreads, t, args);
+                break;
+            }
+        }
+    }
+
+    void on_accepted(const Event& e, ThreadTrack& th) {
+        leave_connection(th, e.t_ns);
+        Args args{{"conn", id_text(e.conn)}, {"peer_port", e.a0}, {"listen_fd", e.a1}};
+        begin(th, Phase::Connection, e.conn, "connection", kCatConn, e.t_ns, args);
+        // The flow starts inside the slice just opened: Perfetto binds an "s"
+        // to the innermost slice open on its thread.
+        if (cast_.reach_handler.count(e.conn) && flows_started_.insert(e.conn).second) {
+            out_.write({.ph = 's', .name = kFlowName, .cat = kFlowCat, .t_ns = e.t_ns, .pid = th.pid, .tid = th.tid,
+                        .id = e.conn});
+            flows_pending_.insert(e.conn);
+        }
+        span_begin(conn_spans_, kSpanConn, e.conn, th, e.conn, e.t_ns, args);
+        open_conns_[id_pid(e.conn) ? id_pid(e.conn) : e.pid].insert(e.conn);
+        update_busy(e.t_ns);
+    }
+
+    void on_handler_start(const Event& e, ThreadTrack& th) {
+        Args args{{"req", id_text(e.req)}, {"conn", id_text(e.conn)}};
+        if (e.req) span_begin(req_spans_, kSpanReq, e.req, th, e.conn, e.t_ns, args);
+        begin(th, Phase::Handle, e.conn, "handle", kCatConn, e.t_ns, args);
+        if (flows_pending_.erase(e.conn)) {  // "f" binds to the enclosing slice: the handler just opened
+            out_.write({.ph = 'f', .name = kFlowName, .cat = kFlowCat, .t_ns = e.t_ns, .pid = th.pid, .tid = th.tid,
+                        .id = e.conn, .bind_enclosing = true});
+        }
+    }
+
+    void on_close(const Event& e, ThreadTrack& th) {
+        if (!end(th, Phase::Connection, e.conn, e.t_ns, {{"requests", e.a0}})) {
+            instant(th, "close", kCatConn, e.t_ns, {{"conn", id_text(e.conn)}, {"requests", e.a0}});
+        }
+        Args reason{{"closed", std::string("connection closed")}};
+        end_requests_of_conn(e.conn, e.t_ns, reason);
+        span_end(conn_spans_, kSpanConn, e.conn, e.t_ns, {{"requests", e.a0}});
+        pid_t owner = id_pid(e.conn) ? id_pid(e.conn) : e.pid;
+        if (auto it = open_conns_.find(owner); it != open_conns_.end() && it->second.erase(e.conn)) {
+            update_busy(e.t_ns);
+        }
+    }
+
+    const Recording& rec_;
+    const Cast& cast_;
+    JsonOut& out_;
+    pid_t counter_pid_;  // where the shared counters live: the arbiter, else the first process
+    std::map<std::pair<pid_t, pid_t>, ThreadTrack> threads_;  // ordered: closing order is stable
+    std::map<std::uint64_t, OpenSpan> conn_spans_;
+    std::map<std::uint64_t, OpenSpan> req_spans_;
+    std::set<std::uint64_t> flows_started_;
+    std::set<std::uint64_t> flows_pending_;
+    std::map<pid_t, std::set<std::uint64_t>> open_conns_;
+    std::int64_t busy_shown_ = 0;
+};
+
+}  // namespace
+
+// ============================================================================
+// [SECTION] Public API
+// ============================================================================
+
+std::string export_chrome_json(const Recording& rec) {
+    Cast cast(rec);
+    JsonOut out(rec.first_time());
+    Exporter(rec, cast, out).run();
+    return out.finish({
+        {"generator", std::string("minicorn export")},
+        {"recording_events", static_cast<std::int64_t>(rec.size())},
+        {"dropped_events", static_cast<std::int64_t>(rec.dropped())},
+        // ts 0 in this file is this CLOCK_MONOTONIC time (a string: too big for a double)
+        {"first_event_ns", std::to_string(rec.first_time())},
+    });
+}
+
+bool write_chrome_json(const Recording& rec, const std::string& path, std::string* error) {
+    std::string json = export_chrome_json(rec);
+    FILE* f = std::fopen(path.c_str(), "wb");
+    if (!f) {
+        if (error) *error = "cannot write '" + path + "': " + std::strerror(errno);
+        return false;
+    }
+    bool ok = std::fwrite(json.data(), 1, json.size(), f) == json.size();
+    ok = (std::fclose(f) == 0) && ok;
+    if (!ok && error) *error = "short write to '" + path + "'";
+    return ok;
+}
+
+}  // namespace minicorn::trace
