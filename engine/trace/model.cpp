@@ -464,6 +464,8 @@ void TraceModel::apply(World& w, const Event& e) {
             if (std::find(p.pool_queue.begin(), p.pool_queue.end(), c.id) == p.pool_queue.end()) {
                 p.pool_queue.push_back(c.id);
             }
+            Thread& th = ensure_thread(p, tid_of(e), t);
+            if (th.conn == c.id) set_thread_conn(p, th, 0, 0);  // handed over: no longer its connection
             break;
         }
         case EventKind::PoolStart: {   // on the pool thread; the stage changes with its first phase
@@ -629,7 +631,7 @@ void TraceModel::update() {
     while (folded_ < rec_->size()) {
         apply(latest_, (*rec_)[folded_]);
         ++folded_;
-        if (folded_ % keyframe_every_ == 0) keyframes_.push_back(Keyframe{folded_, latest_});
+        if (folded_ % keyframe_every_ == 0) keyframes_.push_back(Keyframe{folded_ - 1, latest_});
     }
 }
 
