@@ -14,8 +14,10 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <csignal>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -73,11 +75,13 @@ struct Script {
     }
 };
 
-// The sync worker going back to select(): notify, accept → EAGAIN, wait.
+// The sync worker going back to select(), as run_for_one emits it: notify,
+// accept → EAGAIN, wait() (notify, select).
 void back_to_select(Script& s, double t, pid_t w) {
     s.add(t, w, K::Heartbeat, static_cast<std::int64_t>(t));
-    s.add(t, w, K::AcceptAttempt);
+    s.add(t, w, K::AcceptAttempt, kListenFd);
     s.add(t, w, K::AcceptEagain, EAGAIN);
+    s.add(t, w, K::Heartbeat, static_cast<std::int64_t>(t));
     s.add(t, w, K::SelectWait, 15000);
 }
 
@@ -99,25 +103,37 @@ void boot_master_and_two_workers(Script& s) {
 }
 
 // One request on a sync worker, as run_for_one emits it, phases at t0 + 0..12 ms:
-// 0 woken, 1 Accepted, 2 ReadStart, 3 ReadDone, 4 Parsed, 5 HandlerStart,
-// 9 HandlerEnd, 10 WriteStart, 11 WriteDone, 12 Close and back to select.
-void sync_request(Script& s, double t0, pid_t w, std::uint32_t seq, std::int64_t peer_port) {
+// 0 woken, 1 Accepted (and the worker's accept-queue sample), 2 ReadStart,
+// 3 ReadDone, 4 Parsed, 5 HandlerStart | 9 HandlerEnd, 10 WriteStart,
+// 11 WriteDone, 12 Close and back to select. Connection and request: w:seq.
+void start_request(Script& s, double t0, pid_t w, std::uint32_t seq, std::int64_t peer_port) {
     std::uint64_t c = make_id(w, seq);
     std::uint64_t r = make_id(w, seq);
     s.add(t0, w, K::SelectWake, 1, 0);
     s.add(t0, w, K::Heartbeat, static_cast<std::int64_t>(t0));
-    s.add(t0, w, K::AcceptAttempt);
+    s.add(t0, w, K::AcceptAttempt, kListenFd);
     s.conn(t0 + 1, w, K::Accepted, c, 0, peer_port, kListenFd);
+    s.add(t0 + 1, w, K::AcceptQueueSample, 0, kBacklog);
     s.conn(t0 + 2, w, K::ReadStart, c);
     s.conn(t0 + 3, w, K::ReadDone, c, 0, 78, 0);
-    s.conn(t0 + 4, w, K::Parsed, c, r, /*GET*/ 1, 0);
+    s.conn(t0 + 4, w, K::Parsed, c, r, /*HTTP/1.1*/ 11, 0);
     s.conn(t0 + 5, w, K::HandlerStart, c, r);
+}
+
+void finish_request(Script& s, double t0, pid_t w, std::uint32_t seq) {
+    std::uint64_t c = make_id(w, seq);
+    std::uint64_t r = make_id(w, seq);
     s.conn(t0 + 9, w, K::HandlerEnd, c, r, 200, 0);
     s.conn(t0 + 10, w, K::WriteStart, c, r);
     s.conn(t0 + 11, w, K::WriteDone, c, r, 150, 0);
     s.conn(t0 + 12, w, K::Close, c, 0, 1);
     s.counter(t0 + 12, w, CounterId::Requests, seq);
     back_to_select(s, t0 + 12, w);
+}
+
+void sync_request(Script& s, double t0, pid_t w, std::uint32_t seq, std::int64_t peer_port) {
+    start_request(s, t0, w, seq, peer_port);
+    finish_request(s, t0, w, seq);
 }
 
 World fold_at(const Script& s, double t_ms) {
@@ -182,11 +198,8 @@ TEST_CASE("boot: the master forks two sync workers; each boots and waits in sele
         REQUIRE(w.arbiter.workers_live == 2);
         REQUIRE(w.listener.eagains == 2);
     }
-    SECTION("uptime is measured at the World's time, not at the last event") {
-        Recording rec = s.recording();
-        TraceModel model(rec);
-        model.update();
-        World w = model.world_at(ms(1000));
+    SECTION("uptime and silence are measured at the World's time, not at the last event") {
+        World w = fold_at(s, 1000);
         REQUIRE(w.now_ns == ms(1000));
         REQUIRE(live(w, 101).uptime_ns(w.now_ns) == ms(999));
         REQUIRE(live(w, 101).silence_ns(w.now_ns) == ms(998));
@@ -200,12 +213,7 @@ TEST_CASE("a sync request: worker 101 and its connection go through every phase"
     const std::uint64_t conn = make_id(101, 1);
     const std::uint64_t req = make_id(101, 1);
 
-    struct Row {
-        double t;
-        ProcessState worker;
-        std::uint64_t current_conn;
-        ConnStage stage;
-    };
+    struct Row { double t; ProcessState worker; std::uint64_t current_conn; ConnStage stage; };
     const Row rows[] = {
         {10.5, ProcessState::Accepting, 0, ConnStage::Accepted},  // no connection yet: stage unused
         {11, ProcessState::Accepting, conn, ConnStage::Accepted},
@@ -253,6 +261,7 @@ TEST_CASE("a sync request: worker 101 and its connection go through every phase"
         REQUIRE_FALSE(c.aborted);
         REQUIRE(c.status == 200);
         REQUIRE(c.bytes_read == 78);
+        REQUIRE(c.http_version == 11);
         REQUIRE(c.bytes_written == 150);
         REQUIRE(c.requests == 1);
         REQUIRE(c.entered(ConnStage::Accepted) == ms(11));
@@ -270,7 +279,7 @@ TEST_CASE("kill -9 a worker mid-request: reaped as -9, its connection cut, a new
     boot_master_and_two_workers(s);
     const std::uint64_t conn = make_id(102, 1);
     s.add(30, 102, K::SelectWake, 1, 0);
-    s.add(30, 102, K::AcceptAttempt);
+    s.add(30, 102, K::AcceptAttempt, kListenFd);
     s.conn(30, 102, K::Accepted, conn, 0, 53200, kListenFd);
     s.conn(31, 102, K::ReadStart, conn);  // a slow client: the worker sits in recv()
     // kill -9 102 from a shell: no event; the master reaps on its next pass.
@@ -323,16 +332,7 @@ TEST_CASE("WORKER TIMEOUT: a silent worker is aborted, exits 1, is reaped and re
     Script s;
     boot_master_and_two_workers(s);
     const std::uint64_t conn = make_id(101, 1);
-    const std::uint64_t req = make_id(101, 1);
-    // 101 takes a request whose handler never returns: no heartbeat after t=10.
-    s.add(10, 101, K::SelectWake, 1, 0);
-    s.add(10, 101, K::Heartbeat, 10);
-    s.add(10, 101, K::AcceptAttempt);
-    s.conn(11, 101, K::Accepted, conn, 0, 53300, kListenFd);
-    s.conn(12, 101, K::ReadStart, conn);
-    s.conn(13, 101, K::ReadDone, conn, 0, 90, 0);
-    s.conn(14, 101, K::Parsed, conn, req, 1, 0);
-    s.conn(15, 101, K::HandlerStart, conn, req);
+    start_request(s, 10, 101, 1, 53300);  // the app never returns: no heartbeat after t=10
     // 102 keeps timing out of select() every 15 s and notifying.
     for (double t : {7504.0, 15004.0, 22504.0, 30004.0}) {
         s.add(t, 102, K::SelectWake, 0, 0);
@@ -341,7 +341,9 @@ TEST_CASE("WORKER TIMEOUT: a silent worker is aborted, exits 1, is reaped and re
     // murder_workers: heartbeat older than --timeout 30 → SIGABRT.
     s.add(30010, kMaster, K::WorkerTimeout, 101, 30000);
     s.add(30011, kMaster, K::KillSent, 101, SIGABRT);
+    // handle_abort raises SystemExit(1); unwinding handle() traces the Close.
     s.add(30012, 101, K::SignalCaught, SIGABRT);
+    s.conn(30012, 101, K::Close, conn, 0, 1);
     s.add(30012, 101, K::WorkerExit, 1);
     s.add(30013, kMaster, K::WorkerReaped, 101, 1);
     s.add(30013, kMaster, K::WorkerCount, 1, 2);
@@ -358,28 +360,31 @@ TEST_CASE("WORKER TIMEOUT: a silent worker is aborted, exits 1, is reaped and re
     REQUIRE(p.silence_ns(stuck.now_ns) == ms(29999));
     REQUIRE(live(stuck, 102).silence_ns(stuck.now_ns) == ms(5));
 
-    World timed_out = model.world_at(ms(30010));
-    REQUIRE(live(timed_out, 101).state == ProcessState::TimedOut);
-    REQUIRE(live(timed_out, 101).current_conn == conn);  // still inside the app
-    REQUIRE(live(timed_out, 101).timeout_silence_ms == 30000);
-    REQUIRE(live(timed_out, 101).kills.empty());
+    World w = model.world_at(ms(30010));
+    REQUIRE(live(w, 101).state == ProcessState::TimedOut);
+    REQUIRE(live(w, 101).current_conn == conn);  // still inside the app
+    REQUIRE(live(w, 101).timeout_silence_ms == 30000);
+    REQUIRE(live(w, 101).kills.empty());
 
-    World aborted = model.world_at(ms(30011));
-    REQUIRE(live(aborted, 101).kills.size() == 1);
-    REQUIRE(live(aborted, 101).kills.back().signo == SIGABRT);
-    REQUIRE(live(aborted, 101).state == ProcessState::TimedOut);
+    w = model.world_at(ms(30011));
+    REQUIRE(live(w, 101).kills == std::deque<SignalMark>{{ms(30011), SIGABRT}});
+    REQUIRE(live(w, 101).state == ProcessState::TimedOut);
 
-    World exited = model.world_at(ms(30012));
-    REQUIRE(live(exited, 101).state == ProcessState::Exited);
-    REQUIRE(live(exited, 101).exit_code == 1);
-    REQUIRE(live(exited, 101).signals_caught.back().signo == SIGABRT);
+    w = model.world_at(ms(30012));
+    REQUIRE(live(w, 101).state == ProcessState::Exited);
+    REQUIRE(live(w, 101).exit_code == 1);
+    REQUIRE(live(w, 101).signals_caught.back().signo == SIGABRT);
+    REQUIRE(live(w, 101).current_conn == 0);
+    REQUIRE(w.connections.empty());
 
     World replaced = model.world_at(ms(30015));
     REQUIRE(replaced.processes.count(101) == 0);
     REQUIRE(replaced.process(101)->reap_status == 1);
     REQUIRE(replaced.process(101)->kills.back().signo == SIGABRT);  // the gone record keeps its story
     const Connection* c = replaced.connection(conn);
-    REQUIRE(c->aborted);  // the client saw its connection closed with no bytes
+    REQUIRE(c->stage == ConnStage::Closed);  // the client saw it closed with no bytes
+    REQUIRE(c->entered(ConnStage::Closed) == ms(30012));
+    REQUIRE_FALSE(c->aborted);  // the worker closed it (unlike kill -9)
     REQUIRE(c->bytes_written == 0);
     REQUIRE(c->status == 0);
     REQUIRE(live(replaced, 104).state == ProcessState::Booting);
@@ -426,8 +431,8 @@ TEST_CASE("the accept queue is the latest sample; accepts and EAGAINs show who w
     // Both workers wake for the same connection; 101 wins, 102 gets EAGAIN.
     s.add(7, 101, K::SelectWake, 1, 0);
     s.add(7, 102, K::SelectWake, 1, 0);
-    s.add(7, 101, K::AcceptAttempt);
-    s.add(7, 102, K::AcceptAttempt);
+    s.add(7, 101, K::AcceptAttempt, kListenFd);
+    s.add(7, 102, K::AcceptAttempt, kListenFd);
     s.conn(7.1, 101, K::Accepted, make_id(101, 1), 0, 53400, kListenFd);
     s.add(7.1, 102, K::AcceptEagain, EAGAIN);
     s.add(8, kMaster, K::AcceptQueueSample, 1, kBacklog);
@@ -469,9 +474,7 @@ TEST_CASE("counters and drops: per process, and kept with a reaped worker", "[tr
 }
 
 TEST_CASE("the GIL passes between a worker's threads; waiters queue until they acquire", "[trace]") {
-    constexpr pid_t kWorker = 105;
-    constexpr pid_t kPool1 = 1051;
-    constexpr pid_t kPool2 = 1052;
+    constexpr pid_t kWorker = 105, kPool1 = 1051, kPool2 = 1052;  // a worker, two pool threads
     Script s;
     s.add(0, kWorker, K::WorkerBoot, 1, static_cast<std::int64_t>(ModelId::Gthread));
     s.add(1, kWorker, K::ThreadStart, static_cast<std::int64_t>(ThreadRole::Pool)).tid = kPool1;
@@ -500,8 +503,7 @@ TEST_CASE("the GIL passes between a worker's threads; waiters queue until they a
 }
 
 TEST_CASE("a thread pool: poll set, executor queue and keep-alive list follow the connection", "[trace]") {
-    constexpr pid_t kWorker = 106;
-    constexpr pid_t kPool = 1061;
+    constexpr pid_t kWorker = 106, kPool = 1061;
     const std::uint64_t conn = make_id(kWorker, 1);
     const std::uint64_t req = make_id(kWorker, 1);
     Script s;
@@ -535,6 +537,11 @@ TEST_CASE("a thread pool: poll set, executor queue and keep-alive list follow th
     REQUIRE(queued.state == ProcessState::Waiting);  // the main thread is back in poll
     REQUIRE(queued.poll.size() == 1);
     REQUIRE(queued.poll_waiting);
+
+    w = fold_at(s, 3);  // the pool thread took it: gthread's handle() begins by reading
+    REQUIRE(live(w, kWorker).pool_queue.empty());
+    REQUIRE(w.connections.at(conn).stage == ConnStage::Reading);
+    REQUIRE(live(w, kWorker).thread(kPool)->activity == ThreadActivity::Reading);
 
     w = fold_at(s, 5);
     const Process& working = live(w, kWorker);
@@ -651,6 +658,12 @@ Script long_trace(std::uint32_t requests, std::size_t soup) {
     return s;
 }
 
+// A World as world_at(t) shows it: the same state, seen at t.
+World at(World w, std::uint64_t t) {
+    w.now_ns = t;
+    return w;
+}
+
 // For every instant that matters — each event's time, the nanosecond before,
 // before the first event and after the last — world_at(t) must equal a World
 // folded from scratch over the events with t_ns <= t, and must have replayed
@@ -663,41 +676,30 @@ void check_world_at_matches_fresh_fold(const Recording& rec, std::size_t every) 
     REQUIRE(model.latest() == TraceModel::fold(rec.events()));
 
     std::size_t replayed = 0;
-    World empty = model.world_at(rec.first_time() - 1, &replayed);
+    REQUIRE(model.world_at(rec.first_time() - 1, &replayed) == at(World{}, rec.first_time() - 1));
     REQUIRE(replayed == 0);
-    World expect_empty;
-    expect_empty.now_ns = rec.first_time() - 1;
-    REQUIRE(empty == expect_empty);
 
     World fresh;
-    std::size_t max_replayed = 0;
     std::size_t checked = 0;
     for (std::size_t i = 0; i < rec.size(); ++i) {
         const std::uint64_t t = rec[i].t_ns;
+        INFO("t=" << t << " index " << i << " keyframe_every " << every);
         if (i == 0 || rec[i - 1].t_ns != t) {  // the instant just before this group of ties
-            World before = model.world_at(t - 1, &replayed);
-            World expect = fresh;
-            expect.now_ns = t - 1;
-            INFO("t=" << t - 1 << " index " << i << " keyframe_every " << every);
-            REQUIRE(before == expect);
+            REQUIRE(model.world_at(t - 1) == at(fresh, t - 1));
         }
         TraceModel::apply(fresh, rec[i]);
         if (i + 1 < rec.size() && rec[i + 1].t_ns == t) continue;  // fold the whole group first
         World got = model.world_at(t, &replayed);
-        World expect = fresh;
-        expect.now_ns = t;
-        INFO("t=" << t << " index " << i << " keyframe_every " << every);
-        if (!(got == expect)) {
-            INFO("world_at:\n" << describe(got) << "fresh fold:\n" << describe(expect));
-            REQUIRE(got == expect);
+        if (!(got == at(fresh, t))) {
+            INFO("world_at:\n" << describe(got) << "fresh fold:\n" << describe(at(fresh, t)));
+            REQUIRE(got == at(fresh, t));
         }
         REQUIRE(replayed < every);
-        max_replayed = std::max(max_replayed, replayed);
         ++checked;
     }
-    World end = model.world_at(std::numeric_limits<std::uint64_t>::max(), &replayed);
+    const std::uint64_t forever = std::numeric_limits<std::uint64_t>::max();
+    REQUIRE(model.world_at(forever, &replayed) == at(model.latest(), forever));
     REQUIRE(replayed == 0);
-    REQUIRE(end.totals == model.latest().totals);
     REQUIRE(checked > 100);
 }
 
@@ -745,18 +747,18 @@ TEST_CASE("update() folds what was appended since the last call; keyframes every
     REQUIRE(model.latest() == World{});
 
     std::mt19937 rng(7);
-    std::size_t at = 0;
-    while (at < s.events.size()) {
-        std::size_t n = std::min<std::size_t>(1 + rng() % 50, s.events.size() - at);
-        rec.append(std::span<const Event>(s.events).subspan(at, n));
-        at += n;
+    std::size_t appended = 0;
+    while (appended < s.events.size()) {
+        std::size_t n = std::min<std::size_t>(1 + rng() % 50, s.events.size() - appended);
+        rec.append(std::span<const Event>(s.events).subspan(appended, n));
+        appended += n;
         model.update();
-        REQUIRE(model.folded() == at);
-        REQUIRE(model.keyframe_count() == at / 16);
-        REQUIRE(model.latest() == TraceModel::fold(std::span<const Event>(s.events).first(at)));
+        REQUIRE(model.folded() == appended);
+        REQUIRE(model.keyframe_count() == appended / 16);
+        REQUIRE(model.latest() == TraceModel::fold(std::span<const Event>(s.events).first(appended)));
     }
-    World mid = model.world_at(s.events[at / 2].t_ns);
-    REQUIRE(mid.totals.events == rec.lower_bound(s.events[at / 2].t_ns + 1));
+    const std::uint64_t mid = s.events[appended / 2].t_ns;
+    REQUIRE(model.world_at(mid).totals.events == rec.lower_bound(mid + 1));
 
     SECTION("a Recording replaced by a shorter one starts the model over") {
         rec = Recording{};
@@ -777,13 +779,14 @@ TEST_CASE("describe() prints the arbiter, the listener, each worker and the conn
     Script s;
     boot_master_and_two_workers(s);
     s.add(5, kMaster, K::AcceptQueueSample, 3, kBacklog);
-    sync_request(s, 10, 101, 1, 53122);
+    sync_request(s, 10, 101, 1, 53122);  // 101 samples the queue (0) as it accepts
+    s.add(24, kMaster, K::AcceptQueueSample, 3, kBacklog);
     s.add(25, kMaster, K::WorkerReaped, 102, -SIGKILL);
 
     std::string handling = describe(fold_at(s, 16));
     INFO(handling);
-    CHECK(handling.find("arbiter 100  workers 2/2") != std::string::npos);
-    CHECK(handling.find("fd 3 :8000  accept queue 3/2048") != std::string::npos);
+    CHECK(handling.find("arbiter 100  Idle  up 0.016000s  workers 2/2") != std::string::npos);
+    CHECK(handling.find("fd 3 :8000  accept queue 0/2048  accepts 1") != std::string::npos);
     CHECK(handling.find("worker 101  age 1  sync  Handling conn 101:1 req 101:1") != std::string::npos);
     CHECK(handling.find("worker 102  age 2  sync  Waiting") != std::string::npos);
     CHECK(handling.find("connections: 1 open") != std::string::npos);
@@ -791,6 +794,7 @@ TEST_CASE("describe() prints the arbiter, the listener, each worker and the conn
 
     std::string later = describe(fold_at(s, 30));
     INFO(later);
+    CHECK(later.find("accept queue 3/2048") != std::string::npos);
     CHECK(later.find("connections: 0 open") != std::string::npos);
     CHECK(later.find("recently closed:") != std::string::npos);
     CHECK(later.find("worker 102  age 2  killed by SIGKILL") != std::string::npos);

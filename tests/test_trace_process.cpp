@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 
+#include "engine/trace/model.h"
 #include "tests/support/traced_server.h"
 
 using namespace minicorn::testing;
@@ -115,39 +116,72 @@ TEST_CASE("the Recording of a sync server under traffic shows every request's li
 
 TEST_CASE("the thundering herd: one connection wakes both idle sync workers, one accepts, one gets EAGAIN",
           "[process][trace]") {
+    // Both workers sleep in select() on the same listening socket; a connection
+    // wakes both. Whether the loser's select() returns to user space is a race:
+    // if the winner's accept() empties the queue before the loser re-polls, the
+    // kernel puts the loser back to sleep unseen. So: single connections, each to
+    // two idle workers, until the herd has shown twice (at most 100); every one is
+    // accepted exactly once, and the herd (a second worker woken into an EAGAIN)
+    // must show at least once. Seen here: in 5–35 % of connections.
     LeakCheck leaks;
     {
         TracedServer ts({"-w", "2"});
-        // Both workers idle in select().
         auto both_waiting = [](const Recording& r) {
             std::set<pid_t> waiting;
             for (const Event& e : events_of(r, EventKind::SelectWait)) waiting.insert(e.pid);
             return waiting.size() == 2;
         };
         REQUIRE(ts.wait_until(both_waiting, 5s));
+        // Per trial window: the workers woken, and what each one's accept() got.
+        struct Trial {
+            int accepted = 0;
+            bool herd = false;
+        };
+        auto judge = [](const Recording& rec, std::uint64_t from, std::uint64_t to) {
+            std::map<pid_t, EventKind> outcome;
+            std::set<pid_t> woken;
+            for (std::size_t i = rec.lower_bound(from); i < rec.size() && rec[i].t_ns < to; ++i) {
+                const Event& e = rec[i];
+                if (e.kind == EventKind::SelectWake && e.a0 > 0) woken.insert(e.pid);
+                if ((e.kind == EventKind::Accepted || e.kind == EventKind::AcceptEagain) && woken.count(e.pid) &&
+                    !outcome.count(e.pid)) {
+                    outcome[e.pid] = e.kind;
+                }
+            }
+            Trial t;
+            int eagain = 0;
+            for (auto [pid, kind] : outcome) (kind == EventKind::Accepted ? t.accepted : eagain)++;
+            t.herd = woken.size() == 2 && eagain == 1;
+            return t;
+        };
+        std::vector<std::uint64_t> starts;
+        int herds = 0;
+        for (int trial = 0; trial < 100 && herds < 2; ++trial) {
+            ::usleep(60'000);  // both back in select()
+            starts.push_back(minicorn::trace::now_ns());
+            CHECK(http_get(ts.server().port(), "/").status == 200);
+            if (trial % 10 == 9) {  // judge the finished trials so far
+                ::usleep(60'000);
+                ts.drain();
+                herds = 0;
+                for (std::size_t t = 0; t + 1 < starts.size(); ++t) {
+                    herds += judge(ts.recording(), starts[t], starts[t + 1]).herd ? 1 : 0;
+                }
+            }
+        }
         ::usleep(100'000);
-        ts.drain();
-        std::uint64_t before = minicorn::trace::now_ns();
-        HttpReply r = http_get(ts.server().port(), "/");
-        CHECK(r.status == 200);
-        ::usleep(200'000);
         ts.stop();
         const Recording& rec = ts.recording();
-
-        std::set<pid_t> woken;
-        std::set<pid_t> accepted;
-        std::set<pid_t> eagain;
-        for (std::size_t i = rec.lower_bound(before); i < rec.size(); ++i) {
-            const Event& e = rec[i];
-            if (e.kind == EventKind::SelectWake && e.a0 > 0 && accepted.size() + eagain.size() < 2) woken.insert(e.pid);
-            if (e.kind == EventKind::Accepted && accepted.empty()) accepted.insert(e.pid);
-            if (e.kind == EventKind::AcceptEagain && eagain.empty() && woken.count(e.pid)) eagain.insert(e.pid);
-            if (e.kind == EventKind::Close) break;
+        herds = 0;
+        for (std::size_t t = 0; t < starts.size(); ++t) {
+            std::uint64_t end = t + 1 < starts.size() ? starts[t + 1] : rec.last_time() + 1;
+            Trial result = judge(rec, starts[t], end);
+            INFO("trial " << t);
+            CHECK(result.accepted == 1);
+            herds += result.herd ? 1 : 0;
         }
-        CHECK(woken.size() == 2);
-        REQUIRE(accepted.size() == 1);
-        REQUIRE(eagain.size() == 1);
-        CHECK(*accepted.begin() != *eagain.begin());
+        INFO("herds seen: " << herds << " of " << starts.size());
+        CHECK(herds >= 1);
     }
 }
 
@@ -170,6 +204,22 @@ TEST_CASE("kill -9 of a worker shows as that worker reaped and a new one booted"
         auto spawn = std::find_if(spawns.begin(), spawns.end(), [&](const Event& e) { return e.a0 == replacement; });
         REQUIRE(spawn != spawns.end());
         CHECK(spawn->t_ns > it->t_ns);
+
+        // The World, just after the replacement booted: the victim is gone
+        // (killed by signal 9), the new worker is up, two workers in all.
+        minicorn::trace::TraceModel model(rec, 64);
+        model.update();
+        auto boots = events_of(rec, EventKind::WorkerBooted, replacement);
+        REQUIRE(boots.size() == 1);
+        minicorn::trace::World w = model.world_at(boots.front().t_ns);
+        const minicorn::trace::Process* gone = w.process(victim);
+        REQUIRE(gone != nullptr);
+        CHECK(gone->state == minicorn::trace::ProcessState::Gone);
+        CHECK(std::any_of(w.gone.begin(), w.gone.end(), [&](const auto& p) { return p.pid == victim; }));
+        const minicorn::trace::Process* fresh = w.process(replacement);
+        REQUIRE(fresh != nullptr);
+        CHECK(fresh->state != minicorn::trace::ProcessState::Gone);
+        CHECK(w.workers().size() == 2);
     }
 }
 
@@ -199,6 +249,19 @@ TEST_CASE("a WORKER TIMEOUT shows as timeout, SIGABRT, exit, reap and respawn", 
         auto exits = events_of(rec, EventKind::WorkerExit, worker);
         REQUIRE(exits.size() == 1);
         CHECK(exits.front().a0 == 1);
+
+        // The same story in the World: timed out, then gone, then replaced.
+        minicorn::trace::TraceModel model(rec, 64);
+        model.update();
+        auto timeouts = events_of(rec, EventKind::WorkerTimeout);
+        REQUIRE(!timeouts.empty());
+        minicorn::trace::World at_timeout = model.world_at(timeouts.front().t_ns);
+        REQUIRE(at_timeout.process(worker) != nullptr);
+        CHECK(at_timeout.process(worker)->state == minicorn::trace::ProcessState::TimedOut);
+        minicorn::trace::World after = model.latest();
+        REQUIRE(after.process(worker) != nullptr);
+        CHECK(after.process(worker)->state == minicorn::trace::ProcessState::Gone);
+        CHECK(booted_workers(rec).size() == 2);
     }
 }
 

@@ -19,10 +19,11 @@ constexpr const char* kUsage =
     "\n"
     "commands:\n"
     "  serve     run the engine: an HTTP/1.1 server with gunicorn's flags and log lines\n"
-    "            (minicorn serve --help lists every setting)\n"
+    "            (minicorn serve --help lists every setting; --trace FILE records it all)\n"
+    "  export    turn a recording (serve --trace run.rec) into Chrome/Perfetto JSON\n"
     "\n"
     "planned (not built yet): load (the built-in client), lesson (lessons in a terminal),\n"
-    "export (a recording as Perfetto JSON), and minicorn-studio, the desktop front end.\n"
+    "and minicorn-studio, the desktop front end.\n"
     "\n"
     "options:\n"
     "  -h, --help       show this help and exit\n"
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (command == "serve") return minicorn::cli::serve_command(rest);
+    if (command == "export") return minicorn::cli::export_command(rest);
     std::fprintf(stderr, "minicorn: unknown command '%.*s'\n\n%s", static_cast<int>(command.size()), command.data(),
                  kUsage);
     return 2;

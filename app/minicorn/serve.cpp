@@ -19,6 +19,7 @@
 #include "engine/process/settings.h"
 #include "engine/trace/collector.h"
 #include "engine/trace/emit.h"
+#include "engine/trace/export.h"
 #include "engine/trace/region.h"
 #include "models/registry.h"
 
@@ -42,6 +43,10 @@ volatile sig_atomic_t g_master_pid = 0;
 
 extern "C" void forward_signal(int sig) {
     if (g_master_pid > 0) ::kill(g_master_pid, sig);
+}
+
+bool ends_with(const std::string& s, std::string_view suffix) {
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 // --trace FILE: observe a master we fork ourselves.
@@ -86,7 +91,8 @@ int serve_traced(const process::Config& cfg, const models::WorkerModel& model, c
     ::usleep(50'000);  // workers orphaned by a master that died hard get a moment to write their last events
     collector.flush(rec);
 
-    bool ok = rec.save(cfg.trace_file, &error);
+    bool ok = ends_with(cfg.trace_file, ".json") ? trace::write_chrome_json(rec, cfg.trace_file, &error)
+                                                  : rec.save(cfg.trace_file, &error);
     if (!ok) {
         std::fprintf(stderr, "minicorn serve: error: trace not written: %s\n", error.c_str());
         return status ? status : 1;

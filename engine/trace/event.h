@@ -42,11 +42,11 @@ enum class EventKind : std::uint16_t {
     // --- the sync worker's loop (every phase) ---
     SelectWait,         // a0 = timeout in ms
     SelectWake,         // a0 = ready fds (0: timeout), a1 = 1 when a signal interrupted
-    AcceptAttempt,      //
+    AcceptAttempt,      // a0 = listen fd
     Accepted,           // conn; a0 = peer port, a1 = listen fd
     AcceptEagain,       // a0 = errno (EAGAIN: nobody waiting / another worker won)
     ReadStart,          // conn
-    ReadDone,           // conn; a0 = bytes read in total, a1 = 1 at EOF
+    ReadDone,           // conn; a0 = bytes read in total, a1 = 1 when the read was cut (EOF, reset, parse error)
     Parsed,             // conn, req; a0 = HTTP version (11 for 1.1), a1 = body bytes
     ParseFailed,        // conn; a0 = HTTP status sent (0: none), a1 = ParseErrorKind
     HandlerStart,       // conn, req

@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "engine/http/errors.h"
+#include "engine/trace/world.h"  // format_id, signal_name
 
 namespace minicorn::trace {
 namespace {
@@ -44,54 +45,37 @@ namespace {
 // [SECTION] Names
 // ============================================================================
 
-std::string signal_text(std::int64_t signo) {
-    switch (signo) {
-        case SIGHUP: return "SIGHUP";
-        case SIGINT: return "SIGINT";
-        case SIGQUIT: return "SIGQUIT";
-        case SIGABRT: return "SIGABRT";
-        case SIGKILL: return "SIGKILL";
-        case SIGSEGV: return "SIGSEGV";
-        case SIGPIPE: return "SIGPIPE";
-        case SIGTERM: return "SIGTERM";
-        case SIGUSR1: return "SIGUSR1";
-        case SIGUSR2: return "SIGUSR2";
-        case SIGCHLD: return "SIGCHLD";
-        case SIGTTIN: return "SIGTTIN";
-        case SIGTTOU: return "SIGTTOU";
-        case SIGWINCH: return "SIGWINCH";
-        default: return fmt::format("signal {}", signo);
+// gunicorn's handler names: the arbiter's (Arbiter.SIG_NAMES → handle_<name>)
+// and the worker's Python-level one (workers/base.py init_signals), "" if none.
+struct SignalHandlers {
+    int signo;
+    std::string_view arbiter;
+    std::string_view worker;
+};
+constexpr SignalHandlers kHandlers[] = {
+    {SIGHUP, "handle_hup", ""},          {SIGINT, "handle_int", "handle_quit"},
+    {SIGQUIT, "handle_quit", "handle_quit"}, {SIGTERM, "handle_term", "handle_exit"},
+    {SIGABRT, "", "handle_abort"},       {SIGUSR1, "handle_usr1", "handle_usr1"},
+    {SIGUSR2, "handle_usr2", ""},        {SIGCHLD, "handle_chld", ""},
+    {SIGTTIN, "handle_ttin", ""},        {SIGTTOU, "handle_ttou", ""},
+    {SIGWINCH, "handle_winch", "handle_winch"},
+};
+
+const SignalHandlers* handlers_of(std::int64_t signo) {
+    for (const SignalHandlers& h : kHandlers) {
+        if (h.signo == signo) return &h;
     }
+    return nullptr;
 }
 
-// The arbiter's handler for a signal, by gunicorn's name (Arbiter.SIG_NAMES).
 std::string arbiter_handler(std::int64_t signo) {
-    switch (signo) {
-        case SIGHUP: return "handle_hup";
-        case SIGINT: return "handle_int";
-        case SIGQUIT: return "handle_quit";
-        case SIGTERM: return "handle_term";
-        case SIGUSR1: return "handle_usr1";
-        case SIGUSR2: return "handle_usr2";
-        case SIGCHLD: return "handle_chld";
-        case SIGTTIN: return "handle_ttin";
-        case SIGTTOU: return "handle_ttou";
-        case SIGWINCH: return "handle_winch";
-        default: return fmt::format("handle signal {}", signo);
-    }
+    const SignalHandlers* h = handlers_of(signo);
+    return h && !h->arbiter.empty() ? std::string(h->arbiter) : "handle " + signal_name(signo);
 }
 
-// The worker's Python-level handler (workers/base.py init_signals), "" if none.
 std::string_view worker_handler(std::int64_t signo) {
-    switch (signo) {
-        case SIGTERM: return "handle_exit";
-        case SIGQUIT:
-        case SIGINT: return "handle_quit";
-        case SIGABRT: return "handle_abort";
-        case SIGUSR1: return "handle_usr1";
-        case SIGWINCH: return "handle_winch";
-        default: return "";
-    }
+    const SignalHandlers* h = handlers_of(signo);
+    return h ? h->worker : std::string_view();
 }
 
 std::string errno_text(std::int64_t err) {
@@ -106,7 +90,7 @@ std::string errno_text(std::int64_t err) {
 
 // WorkerReaped a1: an exit code, or -signal.
 std::string exit_text(std::int64_t status) {
-    return status < 0 ? "killed by " + signal_text(-status) : fmt::format("exit {}", status);
+    return status < 0 ? "killed by " + signal_name(-status) : fmt::format("exit {}", status);
 }
 
 std::string_view thread_role_text(ThreadRole role) {
@@ -125,9 +109,6 @@ std::string parse_error_text(std::int64_t kind) {
     return std::string(http::to_string(static_cast<http::ParseErrorKind>(kind)));
 }
 
-// "101:7": the id's emitting pid and its sequence number, as World shows it.
-std::string id_text(std::uint64_t id) { return fmt::format("{}:{}", id_pid(id), id & 0xffffffffu); }
-
 // A tid of 0 means the process's main thread.
 pid_t thread_of(const Event& e) { return e.tid != 0 ? e.tid : e.pid; }
 
@@ -142,16 +123,17 @@ struct Arg {
 };
 using Args = std::vector<Arg>;
 
-// One output event. `t_ns` is empty only for metadata ("M").
+// One output event. `t_ns` is empty only for metadata ("M"). Every member
+// has an initializer, so designated initializers may leave any out.
 struct OutEvent {
     char ph = 'i';
-    std::string_view name;
-    std::string_view cat;
-    std::optional<std::uint64_t> t_ns;
+    std::string_view name = {};
+    std::string_view cat = {};
+    std::optional<std::uint64_t> t_ns = std::nullopt;
     pid_t pid = 0;
     pid_t tid = 0;
-    std::optional<std::uint64_t> id;  // async spans and flows
-    bool bind_enclosing = false;      // flow end: "bp":"e"
+    std::optional<std::uint64_t> id = std::nullopt;  // async spans and flows
+    bool bind_enclosing = false;                     // flow end: "bp":"e"
     const Args* args = nullptr;
 };
 
@@ -177,39 +159,37 @@ public:
             fmt::format_to(std::back_inserter(buf_), ",\"ts\":{}.{:03}", rel / 1000, rel % 1000);
         }
         fmt::format_to(std::back_inserter(buf_), ",\"pid\":{},\"tid\":{}", ev.pid, ev.tid);
-        if (ev.id) fmt::format_to(std::back_inserter(buf_), ",\"id\":{}", *ev.id);
+        // Ids as hex strings, as Perfetto's own exporter writes them: exact
+        // where a JSON number would pass 2^53, and read as hex for flows.
+        if (ev.id) fmt::format_to(std::back_inserter(buf_), ",\"id\":\"0x{:x}\"", *ev.id);
         if (ev.bind_enclosing) buf_ += ",\"bp\":\"e\"";
         if (ev.ph == 'i') buf_ += ",\"s\":\"t\"";
         if (ev.args && !ev.args->empty()) {
-            buf_ += ",\"args\":{";
-            bool first = true;
-            for (const Arg& a : *ev.args) {
-                if (!first) buf_ += ',';
-                first = false;
-                string(a.key);
-                buf_ += ':';
-                value(a.value);
-            }
-            buf_ += '}';
+            buf_ += ",\"args\":";
+            object(*ev.args);
         }
         buf_ += '}';
     }
 
     std::string finish(const Args& other_data) {
-        buf_ += "\n],\n\"otherData\":{";
-        bool first = true;
-        for (const Arg& a : other_data) {
-            if (!first) buf_ += ',';
-            first = false;
-            string(a.key);
-            buf_ += ':';
-            value(a.value);
-        }
-        buf_ += "}}\n";
+        buf_ += "\n],\n\"otherData\":";
+        object(other_data);
+        buf_ += "}\n";
         return std::move(buf_);
     }
 
 private:
+    void object(const Args& args) {
+        buf_ += '{';
+        for (std::size_t i = 0; i < args.size(); ++i) {
+            if (i > 0) buf_ += ',';
+            string(args[i].key);
+            buf_ += ':';
+            value(args[i].value);
+        }
+        buf_ += '}';
+    }
+
     void value(const ArgValue& v) {
         if (const auto* i = std::get_if<std::int64_t>(&v)) {
             fmt::format_to(std::back_inserter(buf_), "{}", *i);
@@ -259,21 +239,12 @@ struct ProcessInfo {
     std::unordered_map<pid_t, ThreadRole> roles;  // ThreadStart a0
 };
 
+// Kinds only the master emits: who sends one is the arbiter, failing an ArbiterStart.
+constexpr EventKind kMasterOnly[] = {EventKind::ArbiterStop,   EventKind::SignalReceived, EventKind::SignalHandled,
+                                     EventKind::WorkerSpawn,   EventKind::WorkerTimeout,  EventKind::KillSent,
+                                     EventKind::WorkerReaped,  EventKind::WorkerCount,    EventKind::ListenerOpen};
 bool is_master_only(EventKind kind) {
-    switch (kind) {
-        case EventKind::ArbiterStop:
-        case EventKind::SignalReceived:
-        case EventKind::SignalHandled:
-        case EventKind::WorkerSpawn:
-        case EventKind::WorkerTimeout:
-        case EventKind::KillSent:
-        case EventKind::WorkerReaped:
-        case EventKind::WorkerCount:
-        case EventKind::ListenerOpen:
-            return true;
-        default:
-            return false;
-    }
+    return std::find(std::begin(kMasterOnly), std::end(kMasterOnly), kind) != std::end(kMasterOnly);
 }
 
 struct Cast {
@@ -333,12 +304,11 @@ struct Cast {
 
     ProcessInfo& process(pid_t pid) {
         auto [it, fresh] = index.try_emplace(pid, processes.size());
-        if (fresh) processes.push_back(ProcessInfo{.pid = pid});
+        if (fresh) {
+            processes.emplace_back();
+            processes.back().pid = pid;
+        }
         return processes[it->second];
-    }
-    const ProcessInfo* find(pid_t pid) const {
-        auto it = index.find(pid);
-        return it == index.end() ? nullptr : &processes[it->second];
     }
 
     static std::string process_name(const ProcessInfo& p) {
@@ -401,14 +371,18 @@ struct OpenSpan {  // an async span: b written, e not yet
     std::optional<std::int64_t> status;  // the request's HandlerEnd a0, shown on its e
 };
 
+struct Spans {  // the open async spans of one category ("connection", "request"), by id
+    std::string_view cat;
+    std::map<std::uint64_t, OpenSpan> open;  // ordered: closing order is stable
+};
+
 constexpr std::string_view kCatLoop = "loop";          // select, accept: the worker's loop
 constexpr std::string_view kCatConn = "conn";          // connection, read, handle, write
 constexpr std::string_view kCatProcess = "process";    // lifecycle, heartbeat, signals
 constexpr std::string_view kCatArbiter = "arbiter";    // the master's verbs
 constexpr std::string_view kCatThreads = "threads";    // pools, pollers, greenlets, GIL
 constexpr std::string_view kCatTrace = "trace";        // the collector's bookkeeping
-constexpr std::string_view kSpanConn = "connection";   // async span categories
-constexpr std::string_view kSpanReq = "request";
+constexpr std::string_view kCatUnmatched = "unmatched";  // an end whose begin the recording lacks
 constexpr std::string_view kFlowName = "accept to handler";
 constexpr std::string_view kFlowCat = "flow";
 
@@ -475,18 +449,21 @@ private:
         th.stack.pop_back();
     }
 
-    // Ends the innermost open slice of `phase` (with `key`, unless key is 0),
-    // first ending whatever is open inside it so the slices stay nested.
-    // False when none is open: the caller shows the event as an instant.
-    bool end(ThreadTrack& th, Phase phase, std::uint64_t key, std::uint64_t t, const Args& args = {}) {
+    // `e` ends the innermost open slice of `phase` (with `key`, unless key is
+    // 0), after whatever is open inside it, so the slices stay nested. With
+    // none open (the recording began inside it) `e` shows as an instant.
+    void end(ThreadTrack& th, Phase phase, std::uint64_t key, const Event& e, Args args = {}) {
         auto match = [&](const OpenSlice& s) { return s.phase == phase && (key == 0 || s.key == key); };
         auto it = std::find_if(th.stack.rbegin(), th.stack.rend(), match);
-        if (it == th.stack.rend()) return false;
+        if (it == th.stack.rend()) {
+            if (e.req) args.insert(args.begin(), {"req", format_id(e.req)});
+            if (e.conn) args.insert(args.begin(), {"conn", format_id(e.conn)});
+            return instant(th, to_string(e.kind), kCatUnmatched, e.t_ns, args);
+        }
         std::size_t depth = static_cast<std::size_t>(th.stack.rend() - it);  // stack size once it is on top
         Args cut{{"closed", std::string("its enclosing ") + th.stack[depth - 1].name + " ended"}};
-        while (th.stack.size() > depth) end_top(th, t, cut);
-        end_top(th, t, args);
-        return true;
+        while (th.stack.size() > depth) end_top(th, e.t_ns, cut);
+        end_top(th, e.t_ns, args);
     }
 
     void close_thread(ThreadTrack& th, std::uint64_t t, const std::string& why) {
@@ -504,35 +481,30 @@ private:
         while (th.stack.size() > static_cast<std::size_t>(it - th.stack.begin())) end_top(th, t, reason);
     }
 
-    void span_begin(std::map<std::uint64_t, OpenSpan>& spans, std::string_view cat, std::uint64_t id,
-                    const ThreadTrack& th, std::uint64_t conn, std::uint64_t t, const Args& args) {
-        if (spans.count(id)) return;
-        spans[id] = OpenSpan{th.pid, th.tid, conn, std::nullopt};
-        out_.write({.ph = 'b', .name = cat, .cat = cat, .t_ns = t, .pid = th.pid, .tid = th.tid, .id = id, .args = &args});
-    }
-
-    void span_end(std::map<std::uint64_t, OpenSpan>& spans, std::string_view cat, std::uint64_t id, std::uint64_t t,
-                  Args args) {
-        auto it = spans.find(id);
-        if (it == spans.end()) return;
-        if (it->second.status) args.push_back({"status", *it->second.status});
-        out_.write({.ph = 'e',
-                    .name = cat,
-                    .cat = cat,
-                    .t_ns = t,
-                    .pid = it->second.pid,
-                    .tid = it->second.tid,
-                    .id = id,
+    void span_begin(Spans& spans, std::uint64_t id, const ThreadTrack& th, std::uint64_t conn, std::uint64_t t,
+                    const Args& args) {
+        if (!spans.open.try_emplace(id, OpenSpan{th.pid, th.tid, conn, std::nullopt}).second) return;
+        out_.write({.ph = 'b', .name = spans.cat, .cat = spans.cat, .t_ns = t, .pid = th.pid, .tid = th.tid, .id = id,
                     .args = &args});
-        spans.erase(it);
     }
 
-    void end_requests_of_conn(std::uint64_t conn, std::uint64_t t, const Args& args) {
-        std::vector<std::uint64_t> reqs;
-        for (const auto& [req, span] : req_spans_) {
-            if (span.conn == conn) reqs.push_back(req);
+    void span_end(Spans& spans, std::uint64_t id, std::uint64_t t, Args args) {
+        auto it = spans.open.find(id);
+        if (it == spans.open.end()) return;
+        if (it->second.status) args.push_back({"status", *it->second.status});
+        const OpenSpan& span = it->second;
+        out_.write({.ph = 'e', .name = spans.cat, .cat = spans.cat, .t_ns = t, .pid = span.pid, .tid = span.tid,
+                    .id = id, .args = &args});
+        spans.open.erase(it);
+    }
+
+    template <typename Pred>
+    void end_spans_if(Spans& spans, Pred&& pred, std::uint64_t t, const Args& args) {
+        std::vector<std::uint64_t> ids;
+        for (const auto& [id, span] : spans.open) {
+            if (pred(span)) ids.push_back(id);
         }
-        for (std::uint64_t req : reqs) span_end(req_spans_, kSpanReq, req, t, args);
+        for (std::uint64_t id : ids) span_end(spans, id, t, args);
     }
 
     // "Busy" workers: those with at least one accepted connection not yet closed.
@@ -550,26 +522,18 @@ private:
         for (auto& [key, th] : threads_) {
             if (key.first == pid) close_thread(th, t, why);
         }
-        Args reason{{"closed", why}};
-        std::vector<std::uint64_t> ids;
-        for (const auto& [req, span] : req_spans_) {
-            if (span.pid == pid) ids.push_back(req);
-        }
-        for (std::uint64_t req : ids) span_end(req_spans_, kSpanReq, req, t, reason);
-        ids.clear();
-        for (const auto& [conn, span] : conn_spans_) {
-            if (span.pid == pid) ids.push_back(conn);
-        }
-        for (std::uint64_t conn : ids) span_end(conn_spans_, kSpanConn, conn, t, reason);
+        auto owned = [pid](const OpenSpan& span) { return span.pid == pid; };
+        end_spans_if(req_spans_, owned, t, {{"closed", why}});
+        end_spans_if(conn_spans_, owned, t, {{"closed", why}});
         if (open_conns_.erase(pid)) update_busy(t);
     }
 
     void close_everything(std::uint64_t t) {
         const std::string why = "end of recording";
         for (auto& [key, th] : threads_) close_thread(th, t, why);
-        Args reason{{"closed", why}};
-        while (!req_spans_.empty()) span_end(req_spans_, kSpanReq, req_spans_.begin()->first, t, reason);
-        while (!conn_spans_.empty()) span_end(conn_spans_, kSpanConn, conn_spans_.begin()->first, t, reason);
+        auto all = [](const OpenSpan&) { return true; };
+        end_spans_if(req_spans_, all, t, {{"closed", why}});
+        end_spans_if(conn_spans_, all, t, {{"closed", why}});
     }
 
     // --- the events ------------------------------------------------------------
@@ -588,12 +552,10 @@ private:
                 break;
             case EventKind::SignalReceived:
                 begin(th, Phase::Signal, static_cast<std::uint64_t>(e.a0), arbiter_handler(e.a0), kCatArbiter, t,
-                      {{"signal", signal_text(e.a0)}, {"queue_left", e.a1}});
+                      {{"signal", signal_name(e.a0)}, {"queue_left", e.a1}});
                 break;
             case EventKind::SignalHandled:
-                if (!end(th, Phase::Signal, static_cast<std::uint64_t>(e.a0), t)) {
-                    instant(th, "signal handled", kCatArbiter, t, {{"signal", signal_text(e.a0)}});
-                }
+                end(th, Phase::Signal, static_cast<std::uint64_t>(e.a0), e, {{"signal", signal_name(e.a0)}});
                 break;
             case EventKind::WorkerSpawn:
                 instant(th, "spawn_worker", kCatArbiter, t, {{"pid", e.a0}, {"age", e.a1}});
@@ -602,7 +564,8 @@ private:
                 instant(th, "WORKER TIMEOUT", kCatArbiter, t, {{"pid", e.a0}, {"silent_ms", e.a1}});
                 break;
             case EventKind::KillSent:
-                instant(th, "kill " + signal_text(e.a1), kCatArbiter, t, {{"pid", e.a0}, {"signal", signal_text(e.a1)}});
+                instant(th, "kill " + signal_name(e.a1), kCatArbiter, t,
+                        {{"pid", e.a0}, {"signal", signal_name(e.a1)}});
                 break;
             case EventKind::WorkerReaped:
                 instant(th, "reaped", kCatArbiter, t, {{"pid", e.a0}, {"status", exit_text(e.a1)}});
@@ -636,10 +599,10 @@ private:
                 instant(th, "heartbeat", kCatProcess, t, {{"engine_ms", e.a0}});
                 break;
             case EventKind::SignalCaught: {
-                Args args{{"signal", signal_text(e.a0)}};
+                Args args{{"signal", signal_name(e.a0)}};
                 std::string_view handler = worker_handler(e.a0);
                 if (!handler.empty()) args.push_back({"handler", std::string(handler)});
-                instant(th, signal_text(e.a0), kCatProcess, t, args);
+                instant(th, signal_name(e.a0), kCatProcess, t, args);
                 break;
             }
 
@@ -649,9 +612,7 @@ private:
                 begin(th, Phase::Select, 0, "select", kCatLoop, t, {{"timeout_ms", e.a0}});
                 break;
             case EventKind::SelectWake:
-                if (!end(th, Phase::Select, 0, t, {{"ready", e.a0}, {"interrupted", e.a1 != 0}})) {
-                    instant(th, "select woke", kCatLoop, t, {{"ready", e.a0}});
-                }
+                end(th, Phase::Select, 0, e, {{"ready", e.a0}, {"interrupted", e.a1 != 0}});
                 break;
             case EventKind::AcceptAttempt:
                 leave_connection(th, t);
@@ -663,39 +624,33 @@ private:
                 break;
             case EventKind::Accepted: on_accepted(e, th); break;
             case EventKind::ReadStart:
-                begin(th, Phase::Read, e.conn, "read", kCatConn, t, {{"conn", id_text(e.conn)}});
+                begin(th, Phase::Read, e.conn, "read", kCatConn, t, {{"conn", format_id(e.conn)}});
                 break;
             case EventKind::ReadDone:
-                if (!end(th, Phase::Read, e.conn, t, {{"bytes", e.a0}, {"eof", e.a1 != 0}})) {
-                    instant(th, "read done", kCatConn, t, {{"conn", id_text(e.conn)}, {"bytes", e.a0}});
-                }
+                end(th, Phase::Read, e.conn, e, {{"bytes", e.a0}, {"eof", e.a1 != 0}});
                 break;
             case EventKind::Parsed: {
-                Args args{{"req", id_text(e.req)}, {"conn", id_text(e.conn)},
+                Args args{{"req", format_id(e.req)}, {"conn", format_id(e.conn)},
                           {"http", fmt::format("{}.{}", e.a0 / 10, e.a0 % 10)}, {"body_bytes", e.a1}};
                 instant(th, "parsed", kCatConn, t, args);
-                if (e.req) span_begin(req_spans_, kSpanReq, e.req, th, e.conn, t, args);
+                if (e.req) span_begin(req_spans_, e.req, th, e.conn, t, args);
                 break;
             }
             case EventKind::ParseFailed:
                 instant(th, "parse failed", kCatConn, t,
-                        {{"conn", id_text(e.conn)}, {"status", e.a0}, {"error", parse_error_text(e.a1)}});
+                        {{"conn", format_id(e.conn)}, {"status", e.a0}, {"error", parse_error_text(e.a1)}});
                 break;
             case EventKind::HandlerStart: on_handler_start(e, th); break;
             case EventKind::HandlerEnd:
-                if (auto it = req_spans_.find(e.req); it != req_spans_.end()) it->second.status = e.a0;
-                if (!end(th, Phase::Handle, e.conn, t, {{"status", e.a0}, {"raised", e.a1 != 0}})) {
-                    instant(th, "handler end", kCatConn, t, {{"req", id_text(e.req)}, {"status", e.a0}});
-                }
+                if (auto it = req_spans_.open.find(e.req); it != req_spans_.open.end()) it->second.status = e.a0;
+                end(th, Phase::Handle, e.conn, e, {{"status", e.a0}, {"raised", e.a1 != 0}});
                 break;
             case EventKind::WriteStart:
-                begin(th, Phase::Write, e.conn, "write", kCatConn, t, {{"req", id_text(e.req)}});
+                begin(th, Phase::Write, e.conn, "write", kCatConn, t, {{"req", format_id(e.req)}});
                 break;
             case EventKind::WriteDone:
-                if (!end(th, Phase::Write, e.conn, t, {{"bytes", e.a0}, {"peer_gone", e.a1 != 0}})) {
-                    instant(th, "write done", kCatConn, t, {{"req", id_text(e.req)}, {"bytes", e.a0}});
-                }
-                if (e.req) span_end(req_spans_, kSpanReq, e.req, t, {{"bytes_out", e.a0}});
+                end(th, Phase::Write, e.conn, e, {{"bytes", e.a0}, {"peer_gone", e.a1 != 0}});
+                if (e.req) span_end(req_spans_, e.req, t, {{"bytes_out", e.a0}});
                 break;
             case EventKind::Close: on_close(e, th); break;
 
@@ -710,36 +665,30 @@ private:
                 break;
             case EventKind::PoolSubmit:
                 leave_connection(th, t);
-                instant(th, "pool submit", kCatThreads, t, {{"conn", id_text(e.conn)}, {"queue", e.a0}});
+                instant(th, "pool submit", kCatThreads, t, {{"conn", format_id(e.conn)}, {"queue", e.a0}});
                 break;
             case EventKind::PoolStart:
-                begin(th, Phase::PoolTask, e.conn, "pool task", kCatThreads, t, {{"conn", id_text(e.conn)}});
+                begin(th, Phase::PoolTask, e.conn, "pool task", kCatThreads, t, {{"conn", format_id(e.conn)}});
                 break;
             case EventKind::PoolFinish:
-                if (!end(th, Phase::PoolTask, e.conn, t, {{"keep_alive", e.a0 != 0}})) {
-                    instant(th, "pool finish", kCatThreads, t, {{"conn", id_text(e.conn)}});
-                }
+                end(th, Phase::PoolTask, e.conn, e, {{"keep_alive", e.a0 != 0}});
                 break;
             case EventKind::PollWait:
                 leave_connection(th, t);
                 begin(th, Phase::Poll, 0, "poll", kCatLoop, t, {{"timeout_ms", e.a0}, {"fds", e.a1}});
                 break;
             case EventKind::PollWake:
-                if (!end(th, Phase::Poll, 0, t, {{"ready", e.a0}})) {
-                    instant(th, "poll woke", kCatLoop, t, {{"ready", e.a0}});
-                }
+                end(th, Phase::Poll, 0, e, {{"ready", e.a0}});
                 break;
             case EventKind::KeepAlivePark:
                 leave_connection(th, t);
-                instant(th, "keep-alive park", kCatConn, t, {{"conn", id_text(e.conn)}, {"deadline_ms", e.a0}});
+                instant(th, "keep-alive park", kCatConn, t, {{"conn", format_id(e.conn)}, {"deadline_ms", e.a0}});
                 break;
             case EventKind::GilWait:
                 begin(th, Phase::GilWait, 0, "GIL wait", kCatThreads, t, {{"holder", e.a0}});
                 break;
             case EventKind::GilAcquire:
-                if (!end(th, Phase::GilWait, 0, t, {{"waited_ns", e.a0}})) {
-                    instant(th, "GIL acquire", kCatThreads, t, {{"waited_ns", e.a0}});
-                }
+                end(th, Phase::GilWait, 0, e, {{"waited_ns", e.a0}});
                 break;
 
             // --- bookkeeping ---
@@ -758,8 +707,8 @@ private:
 
             default: {  // shown as what it is, with whatever it carries
                 Args args;
-                if (e.conn) args.push_back({"conn", id_text(e.conn)});
-                if (e.req) args.push_back({"req", id_text(e.req)});
+                if (e.conn) args.push_back({"conn", format_id(e.conn)});
+                if (e.req) args.push_back({"req", format_id(e.req)});
                 if (e.green) args.push_back({"green", std::int64_t{e.green}});
                 if (e.a0) args.push_back({"a0", e.a0});
                 if (e.a1) args.push_back({"a1", e.a1});
@@ -771,7 +720,7 @@ private:
 
     void on_accepted(const Event& e, ThreadTrack& th) {
         leave_connection(th, e.t_ns);
-        Args args{{"conn", id_text(e.conn)}, {"peer_port", e.a0}, {"listen_fd", e.a1}};
+        Args args{{"conn", format_id(e.conn)}, {"peer_port", e.a0}, {"listen_fd", e.a1}};
         begin(th, Phase::Connection, e.conn, "connection", kCatConn, e.t_ns, args);
         // The flow starts inside the slice just opened: Perfetto binds an "s"
         // to the innermost slice open on its thread.
@@ -780,14 +729,14 @@ private:
                         .id = e.conn});
             flows_pending_.insert(e.conn);
         }
-        span_begin(conn_spans_, kSpanConn, e.conn, th, e.conn, e.t_ns, args);
+        span_begin(conn_spans_, e.conn, th, e.conn, e.t_ns, args);
         open_conns_[id_pid(e.conn) ? id_pid(e.conn) : e.pid].insert(e.conn);
         update_busy(e.t_ns);
     }
 
     void on_handler_start(const Event& e, ThreadTrack& th) {
-        Args args{{"req", id_text(e.req)}, {"conn", id_text(e.conn)}};
-        if (e.req) span_begin(req_spans_, kSpanReq, e.req, th, e.conn, e.t_ns, args);
+        Args args{{"req", format_id(e.req)}, {"conn", format_id(e.conn)}};
+        if (e.req) span_begin(req_spans_, e.req, th, e.conn, e.t_ns, args);
         begin(th, Phase::Handle, e.conn, "handle", kCatConn, e.t_ns, args);
         if (flows_pending_.erase(e.conn)) {  // "f" binds to the enclosing slice: the handler just opened
             out_.write({.ph = 'f', .name = kFlowName, .cat = kFlowCat, .t_ns = e.t_ns, .pid = th.pid, .tid = th.tid,
@@ -796,12 +745,10 @@ private:
     }
 
     void on_close(const Event& e, ThreadTrack& th) {
-        if (!end(th, Phase::Connection, e.conn, e.t_ns, {{"requests", e.a0}})) {
-            instant(th, "close", kCatConn, e.t_ns, {{"conn", id_text(e.conn)}, {"requests", e.a0}});
-        }
-        Args reason{{"closed", std::string("connection closed")}};
-        end_requests_of_conn(e.conn, e.t_ns, reason);
-        span_end(conn_spans_, kSpanConn, e.conn, e.t_ns, {{"requests", e.a0}});
+        end(th, Phase::Connection, e.conn, e, {{"requests", e.a0}});
+        end_spans_if(req_spans_, [&](const OpenSpan& span) { return span.conn == e.conn; }, e.t_ns,
+                     {{"closed", std::string("connection closed")}});
+        span_end(conn_spans_, e.conn, e.t_ns, {{"requests", e.a0}});
         pid_t owner = id_pid(e.conn) ? id_pid(e.conn) : e.pid;
         if (auto it = open_conns_.find(owner); it != open_conns_.end() && it->second.erase(e.conn)) {
             update_busy(e.t_ns);
@@ -813,8 +760,8 @@ private:
     JsonOut& out_;
     pid_t counter_pid_;  // where the shared counters live: the arbiter, else the first process
     std::map<std::pair<pid_t, pid_t>, ThreadTrack> threads_;  // ordered: closing order is stable
-    std::map<std::uint64_t, OpenSpan> conn_spans_;
-    std::map<std::uint64_t, OpenSpan> req_spans_;
+    Spans conn_spans_{"connection", {}};
+    Spans req_spans_{"request", {}};
     std::set<std::uint64_t> flows_started_;
     std::set<std::uint64_t> flows_pending_;
     std::map<pid_t, std::set<std::uint64_t>> open_conns_;

@@ -18,8 +18,10 @@
 //     the arbiter's process, and each process's own "total" counters.
 // Anything left open is closed where its owner died (WorkerExit, WorkerReaped)
 // or, failing that, at the recording's last event; the E carries a "closed"
-// arg that says why. Timestamps are microseconds since the first event, with
-// nanosecond decimals.
+// arg that says why. An end whose begin the recording lacks (it started
+// mid-phase, or a ring dropped the begin) shows as an instant of cat
+// "unmatched". Timestamps are microseconds since the first event, with
+// nanosecond decimals; otherData.first_event_ns is the CLOCK_MONOTONIC of 0.
 //
 // The events are written in time order, B/E only (no X), so Perfetto keeps
 // the file's order for equal timestamps; check_trace_json (json_check.h)

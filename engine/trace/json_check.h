@@ -15,19 +15,20 @@
 //   [order]    a B/E's ts is earlier than the previous B/E's on the same
 //              thread, in file order
 //   [nesting]  per (pid, tid), in Perfetto's import order: an E with no open
-//              B of that name; an E that ends a slice while a slice opened
-//              inside it is still open (partial overlap); an X that starts
-//              inside a slice and ends after it; a B still open when the X
-//              around it ends; a B never ended
+//              B of that name and cat; an E that ends a slice while a slice
+//              begun inside it is still open or lasts longer (partial
+//              overlap); an X that starts inside a slice and ends after it; a
+//              B still open when the X around it ends; a B never ended
 //   [async]    per (cat, id) — (pid, cat, id2.local) for process-local ids —
 //              b/e without an id; an e with no open b of that name (or before
 //              its b); an e that crosses a span opened inside it; a b never
 //              ended
 //   [flow]     per (id, cat, name): an id that is neither an integer nor hex;
 //              a second s with the same key; a t/f without an s before it; an
-//              s never finished by an f; an s or a "bp":"e" f that has no
-//              slice open on its thread at its ts (Perfetto binds it to the
-//              innermost open slice there, else drops it); an f without "bp"
+//              s never finished by an f; an s, t or "bp":"e" f with no slice
+//              around its ts on its thread (Perfetto binds it to the innermost
+//              slice still on that thread's stack — which may have ended
+//              already, like an instant — or drops it); an f without "bp"
 //              that no later slice on its thread picks up
 //   [counter]  a C whose args is missing, empty, or has a non-numeric value
 //

@@ -129,7 +129,6 @@ ProcessState state_of(ThreadActivity a) {
         case ThreadActivity::Reading: return ProcessState::Reading;
         case ThreadActivity::Handling: return ProcessState::Handling;
         case ThreadActivity::Writing: return ProcessState::Writing;
-        case ThreadActivity::Working: return ProcessState::Handling;
     }
     return ProcessState::Idle;
 }
@@ -397,14 +396,14 @@ void TraceModel::apply(World& w, const Event& e) {
         case EventKind::ReadDone: {
             Connection& c = conn_phase(w, e, ThreadActivity::Reading);
             c.bytes_read = e.a0;
-            c.eof = e.a1 != 0;
+            c.read_cut = e.a1 != 0;
             break;
         }
         case EventKind::Parsed: {
             Connection& c = conn_phase(w, e, ThreadActivity::Reading);
             enter(c, ConnStage::Parsed, t);
             ++c.requests;
-            c.method = e.a0;
+            c.http_version = e.a0;
             c.body_bytes = e.a1;
             break;
         }
@@ -443,7 +442,9 @@ void TraceModel::apply(World& w, const Event& e) {
         case EventKind::ThreadStart: {
             Process& p = ensure_process(w, e.pid, t);
             Thread& th = ensure_thread(p, tid_of(e), t);
-            if (e.a0 >= 0 && e.a0 <= static_cast<std::int64_t>(ThreadRole::Sampler)) th.role = static_cast<ThreadRole>(e.a0);
+            if (e.a0 >= 0 && e.a0 <= static_cast<std::int64_t>(ThreadRole::Sampler)) {
+                th.role = static_cast<ThreadRole>(e.a0);
+            }
             th.started_ns = t;
             set_activity(p, th, ThreadActivity::Idle, t);
             break;
@@ -468,8 +469,9 @@ void TraceModel::apply(World& w, const Event& e) {
             if (th.conn == c.id) set_thread_conn(p, th, 0, 0);  // handed over: no longer its connection
             break;
         }
-        case EventKind::PoolStart: {   // on the pool thread; the stage changes with its first phase
-            Connection& c = conn_phase(w, e, ThreadActivity::Working);
+        case EventKind::PoolStart: {  // on the pool thread: gthread's handle() begins by reading the request
+            Connection& c = conn_phase(w, e, ThreadActivity::Reading);
+            enter(c, ConnStage::Reading, t);
             std::erase(ensure_process(w, e.pid, t).pool_queue, c.id);
             break;
         }
@@ -631,7 +633,7 @@ void TraceModel::update() {
     while (folded_ < rec_->size()) {
         apply(latest_, (*rec_)[folded_]);
         ++folded_;
-        if (folded_ % keyframe_every_ == 0) keyframes_.push_back(Keyframe{folded_ - 1, latest_});
+        if (folded_ % keyframe_every_ == 0) keyframes_.push_back(Keyframe{folded_, latest_});
     }
 }
 

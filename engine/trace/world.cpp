@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <sstream>
 
 namespace minicorn::trace {
 
@@ -40,7 +41,6 @@ std::string_view to_string(ThreadActivity activity) {
         case ThreadActivity::Reading: return "Reading";
         case ThreadActivity::Handling: return "Handling";
         case ThreadActivity::Writing: return "Writing";
-        case ThreadActivity::Working: return "Working";
     }
     return "?";
 }
@@ -165,128 +165,145 @@ std::string exit_text(std::int64_t status) {
     return status < 0 ? "killed by " + signal_name(-status) : "exit " + std::to_string(status);
 }
 
-void describe_process(std::string& out, const Process& p, std::uint64_t now) {
-    out += std::string(to_string(p.role)) + " " + std::to_string(p.pid);
-    if (p.role == ProcessRole::Worker) {
-        out += "  age " + std::to_string(p.worker_age) + "  " + std::string(to_string(p.model));
-    }
-    out += "  " + std::string(to_string(p.state));
+void describe_worker_line(std::ostream& out, const Process& p, std::uint64_t now) {
+    out << "worker " << p.pid << "  age " << p.worker_age << "  " << to_string(p.model) << "  " << to_string(p.state);
     if (p.current_conn) {
-        out += " conn " + format_id(p.current_conn);
-        if (auto it = p.threads.find(p.pid); it != p.threads.end() && it->second.req) {
-            out += " req " + format_id(it->second.req);
+        out << " conn " << format_id(p.current_conn);
+        if (const Thread* main = p.thread(p.pid); main && main->req) out << " req " << format_id(main->req);
+    }
+    out << "  up " << secs(p.uptime_ns(now));
+    if (p.state != ProcessState::Gone) {
+        if (p.last_heartbeat_ns) {
+            out << "  heartbeat " << secs(p.silence_ns(now)) << " ago";
+        } else {
+            out << "  no heartbeat yet";
         }
     }
-    out += "  up " + secs(p.uptime_ns(now));
-    if (p.role == ProcessRole::Worker && p.state != ProcessState::Gone) {
-        out += p.last_heartbeat_ns ? "  heartbeat " + secs(p.silence_ns(now)) + " ago" : "  no heartbeat yet";
-    }
-    out += "  reqs " + std::to_string(p.counter(CounterId::Requests));
-    if (p.exit_code) out += "  exited(" + std::to_string(*p.exit_code) + ")";
-    if (p.reap_status) out += "  reaped: " + exit_text(*p.reap_status);
-    for (const SignalMark& k : p.kills) out += "  <- " + signal_name(k.signo);
-    out += "\n";
+    out << "  reqs " << p.counter(CounterId::Requests);
+    if (p.exit_code) out << "  exited(" << *p.exit_code << ")";
+    if (p.reap_status) out << "  reaped: " << exit_text(*p.reap_status);
+    for (const SignalMark& k : p.kills) out << "  <- " << signal_name(k.signo);
+    out << '\n';
+}
 
+void describe_process_details(std::ostream& out, const Process& p) {
     for (const auto& [tid, th] : p.threads) {
-        if (p.threads.size() == 1 && tid == p.pid && th.activity == ThreadActivity::Idle && !th.conn) continue;
-        out += "    thread " + std::to_string(tid) + " " + std::string(thread_role_name(th.role)) + " " +
-               std::string(to_string(th.activity));
-        if (th.conn) out += " conn " + format_id(th.conn);
-        if (th.req) out += " req " + format_id(th.req);
-        out += "\n";
+        if (p.threads.size() == 1 && tid == p.pid) continue;  // a lone main thread: the process line says it
+        out << "    thread " << tid << ' ' << thread_role_name(th.role) << ' ' << to_string(th.activity);
+        if (th.conn) out << " conn " << format_id(th.conn);
+        if (th.req) out << " req " << format_id(th.req);
+        out << '\n';
     }
     if (p.gil.holder || !p.gil.waiters.empty()) {
-        out += "    GIL: " + (p.gil.holder ? "held by " + std::to_string(p.gil.holder) : std::string("free"));
-        if (!p.gil.waiters.empty()) {
-            out += "; waiting:";
-            for (pid_t w : p.gil.waiters) out += " " + std::to_string(w);
+        out << "    GIL: ";
+        if (p.gil.holder) {
+            out << "held by " << p.gil.holder;
+        } else {
+            out << "free";
         }
-        out += "\n";
+        if (!p.gil.waiters.empty()) {
+            out << "; waiting:";
+            for (pid_t w : p.gil.waiters) out << ' ' << w;
+        }
+        out << '\n';
     }
     if (!p.greenlets.empty()) {
-        out += "    greenlets:";
+        out << "    greenlets:";
         for (const auto& [id, g] : p.greenlets) {
-            out += "  g#" + std::to_string(id) + " " + std::string(to_string(g.state));
-            if (g.state == GreenState::Parked && g.fd >= 0) out += " fd " + std::to_string(g.fd);
+            out << "  g#" << id << ' ' << to_string(g.state);
+            if (g.state == GreenState::Parked && g.fd >= 0) out << " fd " << g.fd;
         }
-        out += "\n";
+        out << '\n';
     }
     if (!p.poll.empty()) {
-        out += std::string("    poll") + (p.poll_waiting ? " (waiting)" : "") + ":";
+        out << "    poll" << (p.poll_waiting ? " (waiting)" : "") << ':';
         for (const auto& [fd, pe] : p.poll) {
-            out += "  fd " + std::to_string(fd) + (pe.conn ? " conn " + format_id(pe.conn) : std::string());
+            out << "  fd " << fd;
+            if (pe.conn) out << " conn " << format_id(pe.conn);
         }
-        out += "\n";
+        out << '\n';
     }
     if (!p.keepalive.empty()) {
-        out += "    keep-alive:";
-        for (const KeepAliveEntry& k : p.keepalive) out += "  " + format_id(k.conn);
-        out += "\n";
+        out << "    keep-alive:";
+        for (const KeepAliveEntry& k : p.keepalive) out << "  " << format_id(k.conn);
+        out << '\n';
     }
     if (!p.pool_queue.empty()) {
-        out += "    pool queue:";
-        for (std::uint64_t c : p.pool_queue) out += "  " + format_id(c);
-        out += "\n";
+        out << "    pool queue:";
+        for (std::uint64_t c : p.pool_queue) out << "  " << format_id(c);
+        out << '\n';
     }
 }
 
-void describe_connection(std::string& out, const Connection& c) {
-    out += "  " + format_id(c.id) + "  worker " + std::to_string(c.owner) + "  :" + std::to_string(c.peer_port) +
-           "  " + std::string(to_string(c.stage));
-    if (c.req) out += "  req " + format_id(c.req);
-    out += "  reqs " + std::to_string(c.requests);
-    if (c.status) out += "  status " + std::to_string(c.status);
-    if (c.aborted) out += "  (aborted: its worker died)";
-    out += "\n";
+// The arbiter's header line is describe()'s; this prints its details only.
+void describe_process(std::ostream& out, const Process& p, std::uint64_t now) {
+    if (p.role == ProcessRole::Worker) describe_worker_line(out, p, now);
+    describe_process_details(out, p);
+}
+
+void describe_connection(std::ostream& out, const Connection& c) {
+    out << "  " << format_id(c.id) << "  worker " << c.owner;
+    if (c.peer_port > 0) out << "  :" << c.peer_port;
+    out << "  " << to_string(c.stage);
+    if (c.req) out << "  req " << format_id(c.req);
+    out << "  reqs " << c.requests;
+    if (c.status) out << "  status " << c.status;
+    if (c.aborted) out << "  (aborted: its worker died)";
+    out << '\n';
 }
 
 }  // namespace
 
 std::string describe(const World& w) {
-    std::string out;
-    out += "t=" + secs(w.now_ns) + "  events " + std::to_string(w.totals.events) + "  drops " +
-           std::to_string(w.totals.drops) + "\n";
+    std::ostringstream out;
+    out << "t=" << secs(w.now_ns) << "  events " << w.totals.events << "  drops " << w.totals.drops << '\n';
 
     const Arbiter& a = w.arbiter;
     if (a.pid) {
-        out += "arbiter " + std::to_string(a.pid) + "  workers " + std::to_string(a.workers_live) + "/" +
-               std::to_string(a.workers_wanted);
+        const Process* ap = w.process(a.pid);
+        out << "arbiter " << a.pid;
+        if (ap) out << "  " << to_string(ap->state) << "  up " << secs(ap->uptime_ns(w.now_ns));
+        out << "  workers " << a.workers_live << '/' << a.workers_wanted;
         if (!a.signals.empty()) {
             const SignalRecord& s = a.signals.back();
-            out += "  last signal " + signal_name(s.signo) + (s.handled_ns ? " (handled)" : " (handling)");
+            out << "  last signal " << signal_name(s.signo) << (s.handled_ns ? " (handled)" : " (handling)");
         }
-        if (a.stopped) out += "  STOPPED (" + std::to_string(a.exit_status) + ")";
-        out += "\n";
+        if (a.stopped) out << "  STOPPED (" << a.exit_status << ')';
+        out << '\n';
+        if (ap) describe_process_details(out, *ap);
     }
 
     const Listener& l = w.listener;
-    out += "listener";
-    for (const ListenSocket& s : l.sockets) out += "  fd " + std::to_string(s.fd) + " :" + std::to_string(s.port);
+    out << "listener";
+    for (const ListenSocket& s : l.sockets) out << "  fd " << s.fd << " :" << s.port;
     if (l.sampled_ns) {
-        out += "  accept queue " + std::to_string(l.queue_len) + "/" + std::to_string(l.backlog);
+        out << "  accept queue " << l.queue_len << '/' << l.backlog;
     } else {
-        out += "  accept queue not sampled";
+        out << "  accept queue not sampled";
     }
-    out += "  accepts " + std::to_string(l.accepts) + "  eagain " + std::to_string(l.eagains);
-    if (l.last_accept_pid) out += "  last accept: " + std::to_string(l.last_accept_pid);
-    out += "\n";
+    out << "  accepts " << l.accepts << "  eagain " << l.eagains;
+    if (l.last_accept_pid) out << "  last accept: " << l.last_accept_pid;
+    out << '\n';
 
-    for (const auto& [pid, p] : w.processes) describe_process(out, p, w.now_ns);
+    for (const auto& [pid, p] : w.processes) {
+        if (pid != a.pid) describe_process(out, p, w.now_ns);
+    }
 
-    out += "connections: " + std::to_string(w.connections.size()) + " open\n";
+    out << "connections: " << w.connections.size() << " open\n";
     for (const auto& [id, c] : w.connections) describe_connection(out, c);
     if (!w.closed.empty()) {
-        out += "recently closed:\n";
+        out << "recently closed:\n";
         for (const Connection& c : w.closed) describe_connection(out, c);
     }
     if (!w.gone.empty()) {
-        out += "recently gone:\n";
+        out << "recently gone:\n";
         for (const Process& p : w.gone) {
-            out += "  worker " + std::to_string(p.pid) + "  age " + std::to_string(p.worker_age) + "  " +
-                   (p.reap_status ? exit_text(*p.reap_status) : std::string("?")) + "  at " + secs(p.reaped_ns) + "\n";
+            out << "  worker " << p.pid << "  age " << p.worker_age << "  "
+                << (p.reap_status ? exit_text(*p.reap_status) : std::string("?"))  //
+                << "  at " << secs(p.reaped_ns) << '\n';
         }
     }
-    return out;
+    return out.str();
 }
 
 }  // namespace minicorn::trace

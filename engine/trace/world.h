@@ -71,10 +71,9 @@ enum class ThreadActivity : std::uint8_t {
     Idle,       // between phases, or a pool thread with no work (PoolFinish)
     Waiting,    // SelectWait / PollWait
     Accepting,  // AcceptAttempt
-    Reading,    // ReadStart
+    Reading,    // ReadStart, or PoolStart (a pool job begins by reading the request)
     Handling,   // HandlerStart
     Writing,    // WriteStart
-    Working,    // PoolStart: a pool thread took a connection, its first phase is next
 };
 std::string_view to_string(ThreadActivity activity);
 
@@ -90,10 +89,10 @@ std::string_view to_string(GreenState state);
 // → KeepAlive → Reading again; entered_ns keeps the latest entry of each.
 enum class ConnStage : std::uint8_t {
     Accepted,     // Accepted
-    Reading,      // ReadStart
+    Reading,      // ReadStart, PoolStart
     Parsed,       // Parsed: a complete request (req set)
     ParseFailed,  // ParseFailed: an error page (or nothing) goes back, then Close
-    PoolQueued,   // PoolSubmit: waits in the executor queue for a pool thread
+    PoolQueued,   // PoolSubmit: waits in the executor queue for a pool thread (PoolStart: Reading)
     Handling,     // HandlerStart: the app runs
     Writing,      // WriteStart
     KeepAlive,    // KeepAlivePark: parked on the keep-alive list between requests
@@ -109,11 +108,12 @@ std::string_view to_string(ConnStage stage);
 
 struct Thread {
     pid_t tid = 0;
-    ThreadRole role = ThreadRole::Main;  // ThreadStart a0; a thread first seen without one: Main if tid == pid, else Pool
+    // ThreadStart a0; for a thread first seen without one: Main if tid == pid, else Pool
+    ThreadRole role = ThreadRole::Main;
     ThreadActivity activity = ThreadActivity::Idle;
     std::uint64_t since_ns = 0;          // when `activity` began
     std::uint64_t started_ns = 0;        // ThreadStart, or the first event seen from it
-    std::uint64_t conn = 0;              // the connection it serves (Accepted / PoolStart / a phase event), 0: none
+    std::uint64_t conn = 0;              // the connection it serves (Accepted, PoolStart, a phase event), 0: none
     std::uint64_t req = 0;               // the request it serves, 0: none
     EventKind last_kind = EventKind::None;  // the last event it emitted
     bool operator==(const Thread&) const = default;
@@ -223,8 +223,8 @@ struct Connection {
     std::int64_t requests = 0;       // requests parsed on it (Close a0 if larger)
     std::array<std::uint64_t, kConnStageCount> entered_ns{};  // latest entry into each stage, 0: never
     std::int64_t bytes_read = 0;     // ReadDone a0 (the last one)
-    bool eof = false;                // ReadDone a1
-    std::int64_t method = 0;         // Parsed a0 (MethodId)
+    bool read_cut = false;           // ReadDone a1: the read ended at EOF or failed
+    std::int64_t http_version = 0;   // Parsed a0 as the engine emits it: 11 for HTTP/1.1
     std::int64_t body_bytes = 0;     // Parsed a1
     std::int64_t status = 0;         // HandlerEnd a0, or ParseFailed a0
     bool app_raised = false;         // HandlerEnd a1

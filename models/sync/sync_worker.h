@@ -13,16 +13,15 @@
 // Thread affinity: everything runs on the worker process's main thread.
 #pragma once
 
-#include <chrono>
+#include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "engine/http/limits.h"
-#include "engine/http/request.h"
-#include "engine/http/response.h"
 #include "engine/wsgi/thread_runtime.h"
+#include "models/common/http_session.h"
 
 #include "engine/process/worker.h"
 
@@ -48,19 +47,12 @@ private:
     bool accept(const net::Listener& listener);
 
     // Serves one connection: one request, then close.
-    void handle(const net::Listener& listener, int client, const std::string& peer_ip, std::uint16_t peer_port);
-    void handle_request(const net::Listener& listener, int fd, const http::Request& req, const std::string& peer_ip,
-                        std::uint16_t peer_port);
-    void write_error_page(int fd, std::string_view page);
-    void log_access(const http::Request& req, int status, const http::Response& resp, const std::string& peer_ip,
-                    std::chrono::system_clock::time_point started);
+    void handle(ClientConn& conn);
 
-    http::Limits limits_;
-    std::uint32_t conn_seq_ = 0;
-    std::uint64_t conn_ = 0;  // the connection being served (trace id)
-    std::uint64_t req_ = 0;   // its request (trace id)
-    std::uint32_t req_seq_ = 0;
+    std::optional<ServeContext> serve_;
     std::unique_ptr<wsgi::ThreadRuntime> runtime_;
+    std::uint32_t conn_seq_ = 0;
+    std::atomic<std::uint32_t> req_seq_{0};
 };
 
 }  // namespace minicorn::models

@@ -1,0 +1,230 @@
+#include "models/common/http_session.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+
+#include <chrono>
+#include <optional>
+
+#include "engine/http/access_log.h"
+#include "engine/http/parser.h"
+#include "engine/http/response.h"
+#include "engine/trace/emit.h"
+
+namespace minicorn::models {
+
+namespace {
+
+using SysClock = std::chrono::system_clock;
+
+void log_access(const ServeContext& ctx, const http::Request& req, int status, const http::Response& resp,
+                const std::string& peer_ip, SysClock::time_point started) {
+    if (!ctx.log.access_enabled()) return;
+    http::AccessLogEntry entry;
+    entry.request = &req;
+    entry.status = status;
+    entry.response_headers = resp.headers();
+    entry.body_bytes = resp.sent();  // gunicorn's resp.sent starts at 0: never "-"
+    entry.request_start = started;
+    entry.request_end = SysClock::now();
+    entry.pid = ctx.pid;
+    entry.remote_addr = peer_ip;
+    if (auto line = http::format_access_log(ctx.cfg.access_log_format, entry)) ctx.log.access(*line);
+}
+
+}  // namespace
+
+AcceptResult accept_client(const net::Listener& listener, pid_t pid, std::uint32_t& conn_seq, ClientConn& out,
+                           process::Logger& log) {
+    sockaddr_storage ss{};
+    socklen_t len = sizeof ss;
+    trace::emit(trace::EventKind::AcceptAttempt, 0, 0, listener.fd());
+    int client = ::accept4(listener.fd(), reinterpret_cast<sockaddr*>(&ss), &len, SOCK_CLOEXEC);
+    if (client < 0) {
+        int err = errno;
+        trace::emit(trace::EventKind::AcceptEagain, 0, 0, err);
+        switch (err) {
+            case EAGAIN:
+            case EINTR:
+                return AcceptResult::Empty;
+            case ECONNABORTED:  // the client gave up while queued
+                return AcceptResult::Failed;
+            case EMFILE:
+            case ENFILE:
+            case ENOBUFS:
+            case ENOMEM:
+                log.error("accept() failed: {}", sys::errno_text(err));
+                return AcceptResult::Failed;
+            default:
+                sys::die_bug("accept() on the listening socket");
+        }
+    }
+    out.fd.reset(client);
+    out.listener = &listener;
+    out.buffer.clear();
+    out.requests = 0;
+    char ip[INET6_ADDRSTRLEN] = {};
+    if (ss.ss_family == AF_INET) {
+        const auto* in = reinterpret_cast<const sockaddr_in*>(&ss);
+        ::inet_ntop(AF_INET, &in->sin_addr, ip, sizeof ip);
+        out.peer_port = ntohs(in->sin_port);
+    } else if (ss.ss_family == AF_INET6) {
+        const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&ss);
+        ::inet_ntop(AF_INET6, &in6->sin6_addr, ip, sizeof ip);
+        out.peer_port = ntohs(in6->sin6_port);
+    } else {
+        out.peer_port = 0;
+    }
+    out.peer_ip = ip;
+    out.id = trace::make_id(pid, ++conn_seq);
+    if (trace::enabled()) {
+        trace::emit(trace::EventKind::Accepted, out.id, 0, out.peer_port, listener.fd());
+        trace::count(trace::CounterId::Accepted);
+        net::AcceptQueue q;
+        if (net::read_accept_queue(listener.fd(), q)) {
+            trace::emit(trace::EventKind::AcceptQueueSample, 0, 0, q.length, q.backlog);
+        }
+    }
+    return AcceptResult::Accepted;
+}
+
+void write_error_page(int fd, std::string_view page) {
+    sys::set_nonblocking(fd, true);
+    [[maybe_unused]] ssize_t n = ::send(fd, page.data(), page.size(), MSG_NOSIGNAL);
+}
+
+ReadResult read_request(const ServeContext& ctx, ClientConn& conn, http::Request& out, std::uint64_t& req_id,
+                        const net::InterruptHook& on_interrupt) {
+    http::RequestParser parser(ctx.limits);
+    std::size_t bytes_in = 0;
+    trace::emit(trace::EventKind::ReadStart, conn.id);
+    // Bytes a pipelining client sent past the previous request come first.
+    if (!conn.buffer.empty()) {
+        std::size_t used = parser.feed(conn.buffer);
+        conn.buffer.erase(0, used);
+    }
+    char buf[http::kRecvChunk];
+    while (!parser.done() && !parser.failed()) {
+        net::IoResult r;
+        {
+            wsgi::Gil::Released no_gil(ctx.gil);
+            r = net::recv_some(conn.fd.get(), buf, sizeof buf, on_interrupt);
+        }
+        if (r.status == net::IoStatus::Eof) {
+            parser.finish_eof();
+            break;
+        }
+        if (r.status != net::IoStatus::Ok) {
+            trace::emit(trace::EventKind::ReadDone, conn.id, 0, static_cast<std::int64_t>(bytes_in), 1);
+            ctx.log.debug("Ignoring connection reset");
+            return ReadResult::Finished;
+        }
+        bytes_in += r.bytes;
+        std::string_view chunk(buf, r.bytes);
+        std::size_t used = parser.feed(chunk);
+        if (used < chunk.size()) conn.buffer.append(chunk.substr(used));
+    }
+    trace::emit(trace::EventKind::ReadDone, conn.id, 0, static_cast<std::int64_t>(bytes_in), parser.failed() ? 1 : 0);
+    trace::count(trace::CounterId::BytesIn, bytes_in);
+    if (parser.failed()) {
+        const http::ParseError& err = parser.error();
+        trace::emit(trace::EventKind::ParseFailed, conn.id, 0, err.status, static_cast<std::int64_t>(err.kind));
+        if (!err.sends_response()) {
+            ctx.log.debug("Ignored premature client disconnection. {}", err.message);
+            return ReadResult::Finished;
+        }
+        trace::count(trace::CounterId::Errors);
+        ctx.log.debug("Invalid request from ip={}: {}", conn.peer_ip, err.message);
+        write_error_page(conn.fd.get(), http::error_page(err));
+        if (err.has_request) {  // the head parsed: gunicorn logs that request with the error status
+            http::Response none(parser.request());
+            log_access(ctx, parser.request(), err.status, none, conn.peer_ip, SysClock::now());
+        }
+        return ReadResult::Finished;
+    }
+    out = parser.take_request();
+    req_id = trace::make_id(ctx.pid, ctx.req_seq.fetch_add(1, std::memory_order_relaxed) + 1);
+    trace::emit(trace::EventKind::Parsed, conn.id, req_id, out.version_major * 10 + out.version_minor,
+                static_cast<std::int64_t>(out.body.size()));
+    return ReadResult::Request;
+}
+
+AfterResponse handle_request(const ServeContext& ctx, ClientConn& conn, const http::Request& req,
+                             std::uint64_t req_id, bool force_close, wsgi::Runtime& runtime,
+                             const net::InterruptHook& on_interrupt) {
+    auto started = SysClock::now();
+    const int fd = conn.fd.get();
+    ++conn.requests;
+    http::Response resp(req);
+    if (force_close) resp.force_close();
+
+    wsgi::Environ env{req,
+                      conn.peer_ip,
+                      conn.peer_port,
+                      conn.listener ? conn.listener->address().host : std::string(),
+                      conn.listener ? conn.listener->address().port : std::uint16_t{0},
+                      ctx.multithread,
+                      /*multiprocess=*/ctx.num_workers > 1,
+                      runtime};
+    trace::count(trace::CounterId::Requests);
+    wsgi::Response app_resp;
+    trace::emit(trace::EventKind::HandlerStart, conn.id, req_id);
+    try {
+        app_resp = ctx.app.call(env);
+    } catch (const std::exception& e) {
+        // Before any header went out: gunicorn's handle_error → 500, empty message.
+        trace::emit(trace::EventKind::HandlerEnd, conn.id, req_id, 500, 1);
+        trace::count(trace::CounterId::Errors);
+        ctx.log.error("Error handling request {}\n{}", req.uri, e.what());
+        write_error_page(fd, http::error_page(500, "Internal Server Error", ""));
+        log_access(ctx, req, 500, resp, conn.peer_ip, started);
+        return AfterResponse::Close;
+    }
+    trace::emit(trace::EventKind::HandlerEnd, conn.id, req_id, app_resp.status, 0);
+    if (auto bad = resp.start(app_resp.status, app_resp.reason, app_resp.headers)) {
+        ctx.log.error("Error handling request {}\n{}", req.uri, bad->message);
+        if (bad->sends_response()) write_error_page(fd, http::error_page(*bad));
+        return AfterResponse::Close;
+    }
+
+    std::uint64_t bytes_out = 0;
+    auto send = [&](std::string_view bytes) {
+        if (bytes.empty()) return true;
+        wsgi::Gil::Released no_gil(ctx.gil);
+        net::IoResult r = net::send_all(fd, bytes, on_interrupt);
+        bytes_out += r.bytes;
+        if (r.status == net::IoStatus::Ok) return true;
+        ctx.log.debug("{}", r.status == net::IoStatus::BrokenPipe ? "Ignoring EPIPE" : "Ignoring connection reset");
+        return false;
+    };
+    // The headers go out with the first body chunk: one send() for a small
+    // response instead of two (gunicorn 20.1 sends them separately).
+    std::string pending = resp.send_headers();
+    bool ok = true;
+    trace::emit(trace::EventKind::WriteStart, conn.id, req_id);
+    while (ok && app_resp.next_chunk) {
+        std::optional<std::string> chunk;
+        try {
+            chunk = app_resp.next_chunk();
+        } catch (const std::exception& e) {
+            // After the headers: log, close; the client sees a cut response.
+            ctx.log.error("Error handling request\n{}", e.what());
+            ok = false;
+            break;
+        }
+        if (!chunk) break;
+        pending += resp.write(*chunk);
+        ok = send(pending);
+        pending.clear();
+    }
+    if (ok) ok = send(pending + resp.close());
+    trace::emit(trace::EventKind::WriteDone, conn.id, req_id, static_cast<std::int64_t>(bytes_out), ok ? 0 : 1);
+    trace::count(trace::CounterId::BytesOut, bytes_out);
+    log_access(ctx, req, resp.status(), resp, conn.peer_ip, started);
+    return ok && !resp.should_close() ? AfterResponse::KeepAlive : AfterResponse::Close;
+}
+
+}  // namespace minicorn::models

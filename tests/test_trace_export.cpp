@@ -1,0 +1,774 @@
+// [trace] The Perfetto export: recordings written by hand the way the engine
+// emits them (a master, pid 100, and sync workers 101 and 102), exported,
+// checked against Perfetto's import rules, and read back as a user would see
+// them in ui.perfetto.dev: named tracks, nested slices, request spans, the
+// accept → handler arrow, the counters. Then the checker itself, one broken
+// rule at a time, and `minicorn export` on good and bad files.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "engine/trace/export.h"
+#include "engine/trace/json_check.h"
+#include "engine/trace/recording.h"
+
+using namespace minicorn::trace;
+using nlohmann::json;
+
+namespace {
+
+constexpr pid_t kMaster = 100;
+constexpr pid_t kW1 = 101;
+constexpr pid_t kW2 = 102;
+constexpr std::uint64_t kStartNs = 5'000'000'000;  // CLOCK_MONOTONIC of the first event
+
+// One event `us` microseconds after the first, on the process's main thread.
+Event ev(std::uint64_t us, pid_t pid, EventKind kind, std::uint64_t conn = 0, std::uint64_t req = 0,
+         std::int64_t a0 = 0, std::int64_t a1 = 0) {
+    Event e{};
+    e.t_ns = kStartNs + us * 1000;
+    e.pid = pid;
+    e.tid = pid;
+    e.kind = kind;
+    e.conn = conn;
+    e.req = req;
+    e.a0 = a0;
+    e.a1 = a1;
+    return e;
+}
+
+constexpr auto kSync = static_cast<std::int64_t>(ModelId::Sync);
+
+// What `minicorn serve -w 2` emits before any client: the master starts,
+// opens the listener and forks two sync workers, which boot.
+std::vector<Event> boot() {
+    return {
+        ev(0, kMaster, EventKind::ArbiterStart, 0, 0, 2),
+        ev(10, kMaster, EventKind::ListenerOpen, 0, 0, 3, 8000),
+        ev(20, kMaster, EventKind::WorkerSpawn, 0, 0, kW1, 1),
+        ev(30, kMaster, EventKind::WorkerSpawn, 0, 0, kW2, 2),
+        ev(40, kW1, EventKind::WorkerBoot, 0, 0, 1, kSync),
+        ev(50, kW2, EventKind::WorkerBoot, 0, 0, 2, kSync),
+        ev(60, kW1, EventKind::WorkerBooted),
+        ev(61, kW2, EventKind::WorkerBooted),
+        ev(70, kMaster, EventKind::WorkerCount, 0, 0, 2, 2),
+    };
+}
+
+Recording recording(std::vector<Event> events, std::vector<Event> more = {}) {
+    events.insert(events.end(), more.begin(), more.end());
+    Recording rec;
+    rec.append(events);
+    return rec;
+}
+
+json parse(const std::string& text) { return json::parse(text); }
+
+// How the export writes an async or flow id.
+std::string hex_id(std::uint64_t id) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(id));
+    return buf;
+}
+
+std::vector<json> events_where(const json& doc, const std::function<bool(const json&)>& pred) {
+    std::vector<json> out;
+    for (const json& e : doc["traceEvents"]) {
+        if (pred(e)) out.push_back(e);
+    }
+    return out;
+}
+
+std::string metadata(const json& doc, std::string_view name, int pid, int tid) {
+    for (const json& e : doc["traceEvents"]) {
+        if (e["ph"] == "M" && e["name"] == name && e["pid"] == pid && e["tid"] == tid) return e["args"].dump();
+    }
+    return "";
+}
+
+std::string process_name(const json& doc, int pid) {
+    for (const json& e : doc["traceEvents"]) {
+        if (e["ph"] == "M" && e["name"] == "process_name" && e["pid"] == pid) return e["args"]["name"];
+    }
+    return "";
+}
+
+std::int64_t sort_index(const json& doc, int pid) {
+    for (const json& e : doc["traceEvents"]) {
+        if (e["ph"] == "M" && e["name"] == "process_sort_index" && e["pid"] == pid) return e["args"]["sort_index"];
+    }
+    return -1;
+}
+
+// The "workers busy" counter's values, in order.
+std::vector<std::int64_t> busy_workers(const json& doc) {
+    std::vector<std::int64_t> busy;
+    for (const json& e : doc["traceEvents"]) {
+        if (e["ph"] == "C" && e["args"].contains("busy")) busy.push_back(e["args"]["busy"]);
+    }
+    return busy;
+}
+
+// The slices of one thread as Perfetto draws them: B/E replayed in file order.
+struct Slice {
+    std::string name;
+    double ts = 0;
+    double end = -1;
+    std::size_t depth = 0;
+    json args = json::object();
+};
+
+std::vector<Slice> slices_of(const json& doc, int pid) {
+    std::vector<Slice> done, open;
+    for (const json& e : doc["traceEvents"]) {
+        if (e["pid"] != pid || e["tid"] != pid) continue;
+        if (e["ph"] == "B") {
+            open.push_back(Slice{e["name"], e["ts"], -1, open.size(), e.value("args", json::object())});
+        } else if (e["ph"] == "E") {
+            REQUIRE(!open.empty());
+            Slice s = open.back();
+            open.pop_back();
+            CHECK(e["name"] == s.name);
+            s.end = e["ts"];
+            s.args.update(e.value("args", json::object()));
+            done.push_back(s);
+        }
+    }
+    CHECK(open.empty());
+    return done;
+}
+
+const Slice& slice(const std::vector<Slice>& slices, std::string_view name, std::size_t nth = 0) {
+    for (const Slice& s : slices) {
+        if (s.name == name && nth-- == 0) return s;
+    }
+    FAIL("no slice '" << name << "'");
+    static Slice none;
+    return none;
+}
+
+void require_perfetto_clean(const std::string& text) {
+    std::vector<std::string> violations = check_trace_json(text);
+    for (const std::string& v : violations) UNSCOPED_INFO(v);
+    REQUIRE(violations.empty());
+}
+
+const std::uint64_t kConn1 = make_id(kW1, 1);
+const std::uint64_t kReq1 = make_id(kW1, 1);
+const std::uint64_t kConn2 = make_id(kW2, 1);
+const std::uint64_t kReq2 = make_id(kW2, 1);
+
+// Both workers wake for one client; worker 1 wins the accept and serves a
+// whole request; worker 2 gets EAGAIN; then SIGTERM stops everything.
+std::vector<Event> one_request() {
+    return {
+        ev(100, kW1, EventKind::Heartbeat, 0, 0, 1),
+        ev(101, kW1, EventKind::AcceptAttempt),
+        ev(102, kW1, EventKind::AcceptEagain, 0, 0, EAGAIN),
+        ev(103, kW1, EventKind::SelectWait, 0, 0, 15000),
+        ev(104, kW2, EventKind::AcceptAttempt),
+        ev(105, kW2, EventKind::AcceptEagain, 0, 0, EAGAIN),
+        ev(106, kW2, EventKind::SelectWait, 0, 0, 15000),
+        ev(150, kMaster, EventKind::AcceptQueueSample, 0, 0, 1, 2048),
+        ev(200, kW1, EventKind::SelectWake, 0, 0, 1, 0),
+        ev(200, kW2, EventKind::SelectWake, 0, 0, 1, 0),
+        ev(201, kW1, EventKind::AcceptAttempt),
+        ev(201, kW2, EventKind::AcceptAttempt),
+        ev(202, kW1, EventKind::Accepted, kConn1, 0, 50000, 3),
+        ev(202, kW2, EventKind::AcceptEagain, 0, 0, EAGAIN),
+        ev(203, kW1, EventKind::AcceptQueueSample, 0, 0, 0, 2048),
+        ev(203, kW2, EventKind::SelectWait, 0, 0, 15000),
+        ev(210, kW1, EventKind::ReadStart, kConn1),
+        ev(260, kW1, EventKind::ReadDone, kConn1, 0, 78, 0),
+        ev(261, kW1, EventKind::Parsed, kConn1, kReq1, 11, 0),
+        ev(262, kW1, EventKind::HandlerStart, kConn1, kReq1),
+        ev(400, kW1, EventKind::HandlerEnd, kConn1, kReq1, 200, 0),
+        ev(401, kW1, EventKind::WriteStart, kConn1, kReq1),
+        ev(450, kW1, EventKind::WriteDone, kConn1, kReq1, 150, 0),
+        ev(451, kW1, EventKind::Close, kConn1, 0, 1),
+        ev(452, kW1, EventKind::Counter, 0, 0, static_cast<std::int64_t>(CounterId::Requests), 1),
+        ev(460, kW1, EventKind::Heartbeat, 0, 0, 2),
+        ev(461, kW1, EventKind::AcceptAttempt),
+        ev(462, kW1, EventKind::AcceptEagain, 0, 0, EAGAIN),
+        ev(463, kW1, EventKind::SelectWait, 0, 0, 15000),
+        ev(1000, kMaster, EventKind::SignalReceived, 0, 0, SIGTERM, 0),
+        ev(1001, kMaster, EventKind::KillSent, 0, 0, kW1, SIGTERM),
+        ev(1002, kMaster, EventKind::KillSent, 0, 0, kW2, SIGTERM),
+        ev(1100, kW1, EventKind::SelectWake, 0, 0, 0, 1),
+        ev(1100, kW2, EventKind::SelectWake, 0, 0, 0, 1),
+        ev(1101, kW1, EventKind::SignalCaught, 0, 0, SIGTERM),
+        ev(1101, kW2, EventKind::SignalCaught, 0, 0, SIGTERM),
+        ev(1102, kW1, EventKind::WorkerExit, 0, 0, 0),
+        ev(1102, kW2, EventKind::WorkerExit, 0, 0, 0),
+        ev(1200, kMaster, EventKind::WorkerReaped, 0, 0, kW1, 0),
+        ev(1201, kMaster, EventKind::WorkerReaped, 0, 0, kW2, 0),
+        ev(1300, kMaster, EventKind::ArbiterStop, 0, 0, 0),
+    };
+}
+
+}  // namespace
+
+// ============================================================================
+// The export, read back
+// ============================================================================
+
+TEST_CASE("a served request shows as named tracks, nested phases, a request span, a flow and counters",
+          "[trace]") {
+    std::string text = export_chrome_json(recording(boot(), one_request()));
+    require_perfetto_clean(text);
+    json doc = parse(text);
+    double last_ts = 0;  // written in time order: Perfetto never has to reorder anything
+    for (const json& e : doc["traceEvents"]) {
+        if (!e.contains("ts")) continue;
+        CHECK(e["ts"].get<double>() >= last_ts);
+        last_ts = e["ts"];
+    }
+
+    // Tracks: the arbiter first, then the workers by age.
+    CHECK(process_name(doc, kMaster) == "arbiter");
+    CHECK(process_name(doc, kW1) == "worker 1 (sync)");
+    CHECK(process_name(doc, kW2) == "worker 2 (sync)");
+    CHECK(sort_index(doc, kMaster) < sort_index(doc, kW1));
+    CHECK(sort_index(doc, kW1) < sort_index(doc, kW2));
+    CHECK(metadata(doc, "thread_name", kW1, kW1) == R"({"name":"main"})");
+
+    // Worker 1's main thread: select, then the connection with its phases inside.
+    std::vector<Slice> w1 = slices_of(doc, kW1);
+    const Slice& select = slice(w1, "select");
+    CHECK(select.ts == Approx(103));
+    CHECK(select.end == Approx(200));
+    CHECK(select.args["ready"] == 1);
+    const Slice& conn = slice(w1, "connection");
+    CHECK(conn.ts == Approx(202));
+    CHECK(conn.end == Approx(451));
+    CHECK(conn.depth == 0);
+    CHECK(conn.args["peer_port"] == 50000);
+    CHECK(conn.args["conn"] == "101:1");
+    for (const char* phase : {"read", "handle", "write"}) {
+        INFO(phase);
+        const Slice& s = slice(w1, phase);
+        CHECK(s.depth == 1);
+        CHECK(s.ts >= conn.ts);
+        CHECK(s.end <= conn.end);
+    }
+    CHECK(slice(w1, "read").args["bytes"] == 78);
+    CHECK(slice(w1, "handle").args["status"] == 200);
+    CHECK(slice(w1, "write").args["bytes"] == 150);
+
+    // Worker 2 lost the race: an EAGAIN instant at the moment worker 1 accepted.
+    auto eagain = events_where(doc, [](const json& e) {
+        return e["ph"] == "i" && e["pid"] == kW2 && e["name"] == "EAGAIN" && e["ts"] == 202.0;
+    });
+    CHECK(eagain.size() == 1);
+
+    // The request's lifetime as an async span keyed by its id: parsed → written.
+    auto req = events_where(doc, [](const json& e) {
+        return (e["ph"] == "b" || e["ph"] == "e") && e["cat"] == "request" && e["id"] == hex_id(kReq1);
+    });
+    REQUIRE(req.size() == 2);
+    CHECK(req[0]["ph"] == "b");
+    CHECK(req[0]["ts"] == Approx(261));
+    CHECK(req[1]["ph"] == "e");
+    CHECK(req[1]["ts"] == Approx(450));
+    CHECK(req[1]["args"]["status"] == 200);
+    auto conn_span = events_where(doc, [](const json& e) {
+        return e.value("cat", "") == "connection" && e["id"] == hex_id(kConn1);
+    });
+    REQUIRE(conn_span.size() == 2);
+    CHECK(conn_span[0]["ts"] == Approx(202));
+    CHECK(conn_span[1]["ts"] == Approx(451));
+
+    // The arrow from the accept to the handler: one s, one f bound to the handler.
+    auto flow = events_where(doc, [](const json& e) { return e["ph"] == "s" || e["ph"] == "f"; });
+    REQUIRE(flow.size() == 2);
+    CHECK(flow[0]["ph"] == "s");
+    CHECK(flow[0]["ts"] == Approx(202));
+    CHECK(flow[1]["ph"] == "f");
+    CHECK(flow[1]["ts"] == Approx(262));
+    CHECK(flow[1]["bp"] == "e");
+    CHECK(flow[0]["id"] == flow[1]["id"]);
+    CHECK(flow[0]["name"] == flow[1]["name"]);
+
+    // Counters on the arbiter: the accept queue as sampled, busy workers 0 → 1 → 0.
+    auto queue = events_where(doc, [](const json& e) { return e["ph"] == "C" && e["name"] == "accept queue"; });
+    REQUIRE(queue.size() == 2);
+    CHECK(queue[0]["pid"] == kMaster);
+    CHECK(queue[0]["args"]["length"] == 1);
+    CHECK(queue[0]["args"]["backlog"] == 2048);
+    CHECK(queue[1]["args"]["length"] == 0);
+    CHECK(busy_workers(doc) == std::vector<std::int64_t>{0, 1, 0});
+    auto total = events_where(doc, [](const json& e) { return e["ph"] == "C" && e["name"] == "total"; });
+    REQUIRE(total.size() == 1);
+    CHECK(total[0]["pid"] == kW1);
+    CHECK(total[0]["args"]["requests"] == 1);
+
+    // The master's SIGTERM: handle_term, which never returned before the stop.
+    std::vector<Slice> master = slices_of(doc, kMaster);
+    const Slice& term = slice(master, "handle_term");
+    CHECK(term.ts == Approx(1000));
+    CHECK(term.end == Approx(1300));
+    CHECK(term.args["closed"] == "the arbiter stopped");
+    auto reaped = events_where(doc, [](const json& e) { return e["ph"] == "i" && e["name"] == "reaped"; });
+    CHECK(reaped.size() == 2);
+}
+
+TEST_CASE("a worker killed mid-request has its slices and spans closed where the master reaped it", "[trace]") {
+    std::string text = export_chrome_json(recording(
+        boot(), {
+                    ev(90, kW1, EventKind::SelectWait, 0, 0, 15000),  // stays in select to the end
+                    ev(100, kW2, EventKind::AcceptAttempt),
+                    ev(101, kW2, EventKind::Accepted, kConn2, 0, 50001, 3),
+                    ev(110, kW2, EventKind::ReadStart, kConn2),
+                    ev(120, kW2, EventKind::ReadDone, kConn2, 0, 64, 0),
+                    ev(121, kW2, EventKind::Parsed, kConn2, kReq2, 11, 0),
+                    ev(122, kW2, EventKind::HandlerStart, kConn2, kReq2),  // the app blocks in a C call
+                    ev(30'000'200, kMaster, EventKind::WorkerTimeout, 0, 0, kW2, 30'000),
+                    ev(30'000'201, kMaster, EventKind::KillSent, 0, 0, kW2, SIGABRT),
+                    ev(31'000'000, kMaster, EventKind::KillSent, 0, 0, kW2, SIGKILL),
+                    ev(31'000'100, kMaster, EventKind::WorkerReaped, 0, 0, kW2, -SIGKILL),
+                    ev(31'000'200, kMaster, EventKind::WorkerSpawn, 0, 0, 103, 3),
+                    ev(31'000'300, 103, EventKind::WorkerBoot, 0, 0, 3, kSync),
+                    ev(31'000'400, 103, EventKind::WorkerBooted),
+                }));
+    require_perfetto_clean(text);
+    json doc = parse(text);
+
+    std::vector<Slice> w2 = slices_of(doc, kW2);
+    for (const char* name : {"connection", "handle"}) {
+        INFO(name);
+        const Slice& s = slice(w2, name);
+        CHECK(s.end == Approx(31'000'100));
+        CHECK(s.args["closed"] == "worker reaped: killed by SIGKILL");
+    }
+    CHECK(slice(w2, "read").end == Approx(120));  // finished before the app ran
+
+    auto req_end = events_where(doc, [](const json& e) {
+        return e["ph"] == "e" && e["cat"] == "request" && e["id"] == hex_id(kReq2);
+    });
+    REQUIRE(req_end.size() == 1);
+    CHECK(req_end[0]["ts"] == Approx(31'000'100));
+    auto flow = events_where(doc, [](const json& e) { return e["ph"] == "s" || e["ph"] == "f"; });
+    CHECK(flow.size() == 2);  // the handler did start
+
+    CHECK(busy_workers(doc) == std::vector<std::int64_t>{0, 1, 0});
+
+    CHECK(process_name(doc, 103) == "worker 3 (sync)");
+    auto timeout = events_where(doc, [](const json& e) { return e["ph"] == "i" && e["name"] == "WORKER TIMEOUT"; });
+    REQUIRE(timeout.size() == 1);
+    CHECK(timeout[0]["args"]["pid"] == kW2);
+    CHECK(events_where(doc, [](const json& e) { return e["name"] == "kill SIGKILL"; }).size() == 1);
+
+    // Worker 1 was still in select when the recording stopped.
+    std::vector<Slice> w1 = slices_of(doc, kW1);
+    const Slice& select = slice(w1, "select");
+    CHECK(select.end == Approx(31'000'400));
+    CHECK(select.args["closed"] == "end of recording");
+}
+
+TEST_CASE("connections whose handler never started get no flow and no request span", "[trace]") {
+    const std::uint64_t silent = make_id(kW1, 1);
+    const std::uint64_t empty = make_id(kW2, 1);
+    std::string text = export_chrome_json(recording(
+        boot(), {
+                    ev(100, kW1, EventKind::AcceptAttempt),
+                    ev(101, kW1, EventKind::Accepted, silent, 0, 50002, 3),
+                    ev(102, kW1, EventKind::ReadStart, silent),  // the client never sends a byte
+                    ev(200, kW2, EventKind::AcceptAttempt),
+                    ev(201, kW2, EventKind::Accepted, empty, 0, 50003, 3),
+                    ev(202, kW2, EventKind::ReadStart, empty),
+                    ev(203, kW2, EventKind::ReadDone, empty, 0, 0, 1),
+                    ev(204, kW2, EventKind::ParseFailed, empty, 0, 0, 0),  // NoRequest: gunicorn sends nothing
+                    ev(205, kW2, EventKind::Close, empty, 0, 0),
+                    ev(900, kMaster, EventKind::Heartbeat),  // anything later: the recording goes on
+                }));
+    require_perfetto_clean(text);
+    json doc = parse(text);
+
+    CHECK(events_where(doc, [](const json& e) { return e["ph"] == "s" || e["ph"] == "f"; }).empty());
+    CHECK(events_where(doc, [](const json& e) { return e.value("cat", "") == "request"; }).empty());
+
+    std::vector<Slice> w1 = slices_of(doc, kW1);
+    CHECK(slice(w1, "connection").end == Approx(900));
+    CHECK(slice(w1, "read").end == Approx(900));
+    CHECK(slice(w1, "read").args["closed"] == "end of recording");
+    auto span_end = events_where(doc, [&](const json& e) { return e["ph"] == "e" && e["id"] == hex_id(silent); });
+    REQUIRE(span_end.size() == 1);
+    CHECK(span_end[0]["ts"] == Approx(900));
+
+    auto failed = events_where(doc, [](const json& e) { return e["name"] == "parse failed"; });
+    REQUIRE(failed.size() == 1);
+    CHECK(failed[0]["args"]["error"] == "NoRequest");
+    CHECK(slice(slices_of(doc, kW2), "connection").end == Approx(205));
+}
+
+TEST_CASE("the export is a pure function of the recording, and an empty one is a valid trace", "[trace]") {
+    Recording rec = recording(boot(), one_request());
+    CHECK(export_chrome_json(rec) == export_chrome_json(rec));
+
+    std::string empty = export_chrome_json(Recording{});
+    require_perfetto_clean(empty);
+    CHECK(parse(empty)["traceEvents"].empty());
+
+    std::string first = export_chrome_json(recording(boot()));
+    CHECK(first.rfind("{\"traceEvents\":[", 0) == 0);  // Perfetto sniffs JSON by this opening
+    CHECK(parse(first)["otherData"]["first_event_ns"] == std::to_string(kStartNs));
+}
+
+TEST_CASE("write_chrome_json writes the export, and says why it cannot", "[trace]") {
+    Recording rec = recording(boot(), one_request());
+    auto dir = std::filesystem::temp_directory_path() / ("minicorn-export-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    std::string path = (dir / "trace.json").string();
+    std::string error;
+    REQUIRE(write_chrome_json(rec, path, &error));
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    CHECK(ss.str() == export_chrome_json(rec));
+
+    std::string nowhere = (dir / "missing" / "trace.json").string();
+    CHECK_FALSE(write_chrome_json(rec, nowhere, &error));
+    CHECK(error.find(nowhere) != std::string::npos);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("any recording, however garbled, exports to a trace Perfetto imports as written", "[trace]") {
+    // Recordings that start mid-phase, lose events to full rings, reuse ids or
+    // end while everything is open: random kinds on random threads, with equal
+    // timestamps. The exporter must still close, nest and pair everything.
+    for (unsigned seed = 0; seed < 200; ++seed) {
+        std::mt19937 rng(seed);
+        auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+        std::vector<Event> events;
+        std::uint64_t us = 0;
+        for (int i = 0, n = 20 + pick(300); i < n; ++i) {
+            us += static_cast<std::uint64_t>(pick(3) == 0 ? 0 : pick(50));
+            auto pid = static_cast<pid_t>(kMaster + pick(4));
+            auto owner = static_cast<pid_t>(kMaster + pick(4));
+            auto seq = static_cast<std::uint32_t>(1 + pick(3));
+            Event e = ev(us, pid, static_cast<EventKind>(1 + pick(static_cast<int>(kEventKindCount) - 1)),
+                         pick(4) == 0 ? 0 : make_id(owner, seq), pick(3) == 0 ? 0 : make_id(owner, seq),
+                         pick(4) == 0 ? kMaster + pick(4) : pick(20) - 5, pick(20) - 10);
+            if (pick(4) == 0) e.tid = pid + 1000;  // a second thread
+            events.push_back(e);
+        }
+        INFO("seed " << seed);
+        require_perfetto_clean(export_chrome_json(recording(events)));
+    }
+}
+
+// ============================================================================
+// The checker, one rule at a time
+// ============================================================================
+
+namespace {
+
+std::string trace_of(const std::string& events) { return "{\"traceEvents\":[" + events + "]}"; }
+
+struct Broken {
+    const char* what;
+    std::string json;
+    const char* rule;  // the tag its violation must carry
+};
+
+void check_each_is_caught(const std::vector<Broken>& cases) {
+    for (const Broken& c : cases) {
+        INFO(c.what << "\n" << c.json);
+        std::vector<std::string> violations = check_trace_json(c.json);
+        for (const std::string& v : violations) UNSCOPED_INFO(v);
+        bool caught = std::any_of(violations.begin(), violations.end(),
+                                  [&](const std::string& v) { return v.rfind(c.rule, 0) == 0; });
+        CHECK(caught);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("the checker accepts a trace that follows every rule", "[trace]") {
+    std::string good = trace_of(R"(
+        {"name":"process_name","ph":"M","pid":1,"tid":1,"args":{"name":"one"}},
+        {"name":"thread_sort_index","ph":"M","pid":1,"tid":1,"args":{"sort_index":0}},
+        {"name":"a","ph":"B","pid":1,"tid":1,"ts":0},
+        {"name":"r","cat":"req","ph":"b","id":"0x1","pid":1,"tid":1,"ts":0},
+        {"name":"q","ph":"C","pid":1,"tid":1,"ts":3,"args":{"len":4,"cap":1.5}},
+        {"name":"go","cat":"c","ph":"s","id":7,"pid":1,"tid":1,"ts":5},
+        {"name":"x","ph":"X","pid":1,"tid":1,"ts":6,"dur":2},
+        {"name":"now","ph":"i","s":"t","pid":1,"tid":1,"ts":9},
+        {"name":"a","ph":"E","pid":1,"tid":1,"ts":10},
+        {"name":"h","ph":"B","pid":2,"tid":2,"ts":11.5},
+        {"name":"go","cat":"c","ph":"f","bp":"e","id":7,"pid":2,"tid":2,"ts":11.5},
+        {"ph":"E","pid":2,"tid":2,"ts":12.25},
+        {"name":"r","cat":"req","ph":"e","id":"0x1","pid":1,"tid":1,"ts":12.25}
+    )");
+    TraceCheck check = check_trace(good);
+    for (const std::string& v : check.violations) UNSCOPED_INFO(v);
+    CHECK(check.ok());
+    CHECK(check.events == 13);
+    CHECK(check.processes == 2);
+    CHECK(check.threads == 2);
+}
+
+TEST_CASE("the checker names bad JSON and missing fields", "[trace]") {
+    check_each_is_caught({
+        {"not JSON", R"({"traceEvents":[{"ph":"B",)", "[json]"},
+        {"no traceEvents", R"({"events":[]})", "[json]"},
+        {"traceEvents not an array", R"({"traceEvents":{}})", "[json]"},
+        {"an event that is not an object", trace_of("42"), "[fields]"},
+        {"no ph", trace_of(R"({"name":"a","pid":1,"tid":1,"ts":0})"), "[fields]"},
+        {"an unknown ph", trace_of(R"({"name":"a","ph":"S","pid":1,"tid":1,"ts":0,"id":1})"), "[fields]"},
+        {"no ts", trace_of(R"({"name":"a","ph":"i","pid":1,"tid":1})"), "[fields]"},
+        {"a string ts", trace_of(R"({"name":"a","ph":"i","pid":1,"tid":1,"ts":"5"})"), "[fields]"},
+        {"no pid", trace_of(R"({"name":"a","ph":"i","tid":1,"ts":0})"), "[fields]"},
+        {"a string pid", trace_of(R"({"name":"a","ph":"i","pid":"web","tid":1,"ts":0})"), "[fields]"},
+        {"a B without tid", trace_of(R"({"name":"a","ph":"B","pid":1,"ts":0},{"ph":"E","pid":1,"ts":1})"), "[fields]"},
+        {"an X without dur", trace_of(R"({"name":"a","ph":"X","pid":1,"tid":1,"ts":0})"), "[fields]"},
+        {"a process_name without a name",
+         trace_of(R"({"name":"process_name","ph":"M","pid":1,"tid":1,"args":{}})"), "[fields]"},
+    });
+}
+
+TEST_CASE("the checker finds slices that are not strictly nested per thread", "[trace]") {
+    check_each_is_caught({
+        {"partial overlap of B/E slices", trace_of(R"(
+            {"name":"a","ph":"B","pid":1,"tid":1,"ts":0},
+            {"name":"b","ph":"B","pid":1,"tid":1,"ts":1},
+            {"name":"a","ph":"E","pid":1,"tid":1,"ts":2},
+            {"name":"b","ph":"E","pid":1,"tid":1,"ts":3})"),
+         "[nesting]"},
+        {"an E without its B", trace_of(R"({"name":"a","ph":"E","pid":1,"tid":1,"ts":2})"), "[nesting]"},
+        {"an E whose name matches no open B", trace_of(R"(
+            {"name":"a","ph":"B","pid":1,"tid":1,"ts":0},
+            {"name":"z","ph":"E","pid":1,"tid":1,"ts":1},
+            {"name":"a","ph":"E","pid":1,"tid":1,"ts":2})"),
+         "[nesting]"},
+        {"a B never ended", trace_of(R"({"name":"a","ph":"B","pid":1,"tid":1,"ts":0})"), "[nesting]"},
+        {"X slices that overlap", trace_of(R"(
+            {"name":"a","ph":"X","pid":1,"tid":1,"ts":0,"dur":10},
+            {"name":"b","ph":"X","pid":1,"tid":1,"ts":5,"dur":10})"),
+         "[nesting]"},
+        {"a B still open when the X around it ends", trace_of(R"(
+            {"name":"outer","ph":"X","pid":1,"tid":1,"ts":0,"dur":10},
+            {"name":"inner","ph":"B","pid":1,"tid":1,"ts":5},
+            {"name":"later","ph":"i","s":"t","pid":1,"tid":1,"ts":20},
+            {"name":"inner","ph":"E","pid":1,"tid":1,"ts":30})"),
+         "[nesting]"},
+        {"an X that outlasts the B around it", trace_of(R"(
+            {"name":"a","ph":"B","pid":1,"tid":1,"ts":0},
+            {"name":"x","ph":"X","pid":1,"tid":1,"ts":5,"dur":20},
+            {"name":"a","ph":"E","pid":1,"tid":1,"ts":10})"),
+         "[nesting]"},
+        {"a zero-length B/E once the file has an X: Perfetto sorts the E first", trace_of(R"(
+            {"name":"x","ph":"X","pid":1,"tid":1,"ts":0,"dur":1},
+            {"name":"z","ph":"B","pid":1,"tid":1,"ts":5},
+            {"name":"z","ph":"E","pid":1,"tid":1,"ts":5})"),
+         "[nesting]"},
+    });
+}
+
+TEST_CASE("the checker finds B/E timestamps going backwards on a thread", "[trace]") {
+    std::string text = trace_of(R"(
+        {"name":"a","ph":"B","pid":1,"tid":1,"ts":5},
+        {"name":"a","ph":"E","pid":1,"tid":1,"ts":6},
+        {"name":"b","ph":"B","pid":1,"tid":1,"ts":2},
+        {"name":"b","ph":"E","pid":1,"tid":1,"ts":3})");
+    std::vector<std::string> violations = check_trace_json(text);
+    REQUIRE(violations.size() == 2);  // b's B and E; Perfetto's sort would repair it, the spec forbids it
+    for (const std::string& v : violations) CHECK(v.rfind("[order]", 0) == 0);
+}
+
+TEST_CASE("the checker finds unmatched async spans", "[trace]") {
+    check_each_is_caught({
+        {"an e without a b", trace_of(R"({"name":"r","cat":"req","ph":"e","id":1,"pid":1,"tid":1,"ts":0})"),
+         "[async]"},
+        {"an e before its b", trace_of(R"(
+            {"name":"r","cat":"req","ph":"e","id":1,"pid":1,"tid":1,"ts":1},
+            {"name":"r","cat":"req","ph":"b","id":1,"pid":1,"tid":1,"ts":2})"),
+         "[async]"},
+        {"a b never ended", trace_of(R"({"name":"r","cat":"req","ph":"b","id":1,"pid":1,"tid":1,"ts":0})"),
+         "[async]"},
+        {"an e in another category", trace_of(R"(
+            {"name":"r","cat":"req","ph":"b","id":1,"pid":1,"tid":1,"ts":0},
+            {"name":"r","cat":"conn","ph":"e","id":1,"pid":1,"tid":1,"ts":1})"),
+         "[async]"},
+        {"b/e without an id", trace_of(R"(
+            {"name":"r","cat":"req","ph":"b","pid":1,"tid":1,"ts":0},
+            {"name":"r","cat":"req","ph":"e","pid":1,"tid":1,"ts":1})"),
+         "[async]"},
+    });
+}
+
+TEST_CASE("the checker finds flows that do not pair or do not bind to a slice", "[trace]") {
+    const std::string slice_a = R"({"name":"a","ph":"B","pid":1,"tid":1,"ts":0},)";
+    const std::string end_a = R"(,{"name":"a","ph":"E","pid":1,"tid":1,"ts":10})";
+    check_each_is_caught({
+        {"an f without an s",
+         trace_of(slice_a + R"({"name":"go","cat":"c","ph":"f","bp":"e","id":7,"pid":1,"tid":1,"ts":1})" + end_a),
+         "[flow]"},
+        {"s and f with different ids", trace_of(slice_a + R"(
+            {"name":"go","cat":"c","ph":"s","id":7,"pid":1,"tid":1,"ts":1},
+            {"name":"go","cat":"c","ph":"f","bp":"e","id":8,"pid":1,"tid":1,"ts":2})" + end_a),
+         "[flow]"},
+        {"an s outside any slice", trace_of(R"(
+            {"name":"a","ph":"B","pid":1,"tid":1,"ts":0},
+            {"name":"a","ph":"E","pid":1,"tid":1,"ts":10},
+            {"name":"go","cat":"c","ph":"s","id":7,"pid":1,"tid":1,"ts":20},
+            {"name":"h","ph":"B","pid":2,"tid":2,"ts":21},
+            {"name":"go","cat":"c","ph":"f","bp":"e","id":7,"pid":2,"tid":2,"ts":21},
+            {"name":"h","ph":"E","pid":2,"tid":2,"ts":22})"),
+         "[flow]"},
+        {"an s after the slice it sits in has ended", trace_of(R"(
+            {"name":"a","ph":"X","pid":1,"tid":1,"ts":0,"dur":2},
+            {"name":"go","cat":"c","ph":"s","id":7,"pid":1,"tid":1,"ts":5},
+            {"name":"b","ph":"X","pid":1,"tid":1,"ts":6,"dur":2},
+            {"name":"go","cat":"c","ph":"f","bp":"e","id":7,"pid":1,"tid":1,"ts":7})"),
+         "[flow]"},
+        {"an f with \"bp\":\"e\" outside any slice", trace_of(slice_a + R"(
+            {"name":"go","cat":"c","ph":"s","id":7,"pid":1,"tid":1,"ts":1})" + end_a + R"(,
+            {"name":"go","cat":"c","ph":"f","bp":"e","id":7,"pid":2,"tid":2,"ts":11})"),
+         "[flow]"},
+        {"an s that is never finished",
+         trace_of(slice_a + R"({"name":"go","cat":"c","ph":"s","id":7,"pid":1,"tid":1,"ts":1})" + end_a), "[flow]"},
+        {"an id that is not hex", trace_of(slice_a + R"(
+            {"name":"go","cat":"c","ph":"s","id":"conn-7","pid":1,"tid":1,"ts":1},
+            {"name":"go","cat":"c","ph":"f","bp":"e","id":"conn-7","pid":1,"tid":1,"ts":2})" + end_a),
+         "[flow]"},
+    });
+}
+
+TEST_CASE("the checker finds counters with non-numeric values", "[trace]") {
+    check_each_is_caught({
+        {"a string value", trace_of(R"({"name":"q","ph":"C","pid":1,"tid":1,"ts":0,"args":{"len":"four"}})"),
+         "[counter]"},
+        {"no args", trace_of(R"({"name":"q","ph":"C","pid":1,"tid":1,"ts":0})"), "[counter]"},
+        {"an object value", trace_of(R"({"name":"q","ph":"C","pid":1,"tid":1,"ts":0,"args":{"len":{"n":1}}})"),
+         "[counter]"},
+    });
+}
+
+// ============================================================================
+// minicorn export, the command
+// ============================================================================
+
+namespace {
+
+struct Run {
+    int status;
+    std::string output;  // stdout and stderr together
+};
+
+Run run_minicorn(const std::string& args) {
+    std::string cmd = std::string(MINICORN_BIN) + " " + args + " 2>&1";
+    Run r{-1, ""};
+    FILE* p = ::popen(cmd.c_str(), "r");
+    if (!p) return r;
+    char buf[4096];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
+    int status = ::pclose(p);
+    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+struct TempDir {
+    std::filesystem::path path;
+    TempDir() {
+        char tmpl[] = "/tmp/minicorn-export-XXXXXX";
+        REQUIRE(::mkdtemp(tmpl) != nullptr);
+        path = tmpl;
+    }
+    ~TempDir() { std::filesystem::remove_all(path); }
+    std::string operator/(const char* name) const { return (path / name).string(); }
+};
+
+void write_text(const std::string& path, const std::string& text) {
+    std::ofstream(path, std::ios::binary) << text;
+}
+
+}  // namespace
+
+TEST_CASE("minicorn export writes a checked Perfetto trace from a recording", "[trace][cli]") {
+    TempDir dir;
+    std::string rec = dir / "run.mcrec";
+    std::string out = dir / "run.json";
+    std::string error;
+    REQUIRE(recording(boot(), one_request()).save(rec, &error));
+
+    Run r = run_minicorn("export " + rec + " -o " + out);
+    INFO(r.output);
+    CHECK(r.status == 0);
+    CHECK(r.output.find("Perfetto import rules: ok") != std::string::npos);
+    CHECK(r.output.find("3 processes") != std::string::npos);
+    std::ifstream in(out, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    CHECK(check_trace_json(ss.str()).empty());
+
+    Run check = run_minicorn("export --check " + out);
+    CHECK(check.status == 0);
+}
+
+TEST_CASE("minicorn export refuses bad input with exit 1 and bad usage with exit 2", "[trace][cli]") {
+    TempDir dir;
+    std::string out = dir / "out.json";
+    std::string error;
+
+    Run missing = run_minicorn("export " + (dir / "nope.mcrec") + " -o " + out);
+    CHECK(missing.status == 1);
+    CHECK(missing.output.find("cannot open") != std::string::npos);
+
+    write_text(dir / "notes.txt", "these are not events\n");
+    Run garbage = run_minicorn("export " + (dir / "notes.txt") + " -o " + out);
+    CHECK(garbage.status == 1);
+    CHECK(garbage.output.find("not a minicorn recording") != std::string::npos);
+
+    std::string cut = dir / "cut.mcrec";
+    REQUIRE(recording(boot()).save(cut, &error));
+    std::filesystem::resize_file(cut, std::filesystem::file_size(cut) - 10);
+    Run truncated = run_minicorn("export " + cut + " -o " + out);
+    CHECK(truncated.status == 1);
+    CHECK(truncated.output.find("truncated") != std::string::npos);
+
+    std::string huge = dir / "huge.mcrec";  // a damaged count must not turn into a huge allocation
+    std::string count_2_to_60("\x00\x00\x00\x00\x00\x00\x00\x10", 8);  // little-endian u64
+    write_text(huge, std::string("MCREC001") + count_2_to_60 + std::string(8, '\0'));
+    Run damaged = run_minicorn("export " + huge + " -o " + out);
+    CHECK(damaged.status == 1);
+    CHECK(damaged.output.find("truncated") != std::string::npos);
+
+    std::string kept = dir / "kept.mcrec";
+    REQUIRE(recording(boot()).save(kept, &error));
+    auto kept_size = std::filesystem::file_size(kept);
+    Run same = run_minicorn("export " + kept + " -o " + kept);
+    CHECK(same.status == 1);
+    CHECK(std::filesystem::file_size(kept) == kept_size);  // the recording survives
+
+    std::string bad_json = dir / "bad.json";
+    write_text(bad_json, trace_of(R"({"name":"a","ph":"B","pid":1,"tid":1,"ts":0})"));
+    Run violated = run_minicorn("export --check " + bad_json);
+    CHECK(violated.status == 1);
+    CHECK(violated.output.find("[nesting]") != std::string::npos);
+
+    for (const std::string& args : {std::string("export"), "export " + cut, "export -o " + out,
+                                    "export --frobnicate " + cut + " -o " + out, "export a b -o " + out}) {
+        INFO(args);
+        Run usage = run_minicorn(args);
+        CHECK(usage.status == 2);
+        CHECK(usage.output.find("usage: minicorn export") != std::string::npos);
+    }
+    Run help = run_minicorn("export --help");
+    CHECK(help.status == 0);
+    CHECK(help.output.find("ui.perfetto.dev") != std::string::npos);
+}
