@@ -524,6 +524,7 @@ TEST_CASE("the checker accepts a trace that follows every rule", "[trace]") {
 TEST_CASE("the checker names bad JSON and missing fields", "[trace]") {
     check_each_is_caught({
         {"not JSON", R"({"traceEvents":[{"ph":"B",)", "[json]"},
+        {"a number out of range", trace_of(R"({"name":"a","ph":"i","pid":1,"tid":1,"ts":4e999})"), "[json]"},
         {"no traceEvents", R"({"events":[]})", "[json]"},
         {"traceEvents not an array", R"({"traceEvents":{}})", "[json]"},
         {"an event that is not an object", trace_of("42"), "[fields]"},

@@ -207,7 +207,7 @@ private:
         try {
             json reparsed = json::parse(text);
             add(fmt::format("[json] not valid JSON ({})", reparsed.type_name()));
-        } catch (const json::parse_error& err) {
+        } catch (const json::exception& err) {  // parse_error, or out_of_range for a number like 1e999
             add(fmt::format("[json] not valid JSON: {}", err.what()));
         }
     }
