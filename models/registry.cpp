@@ -1,5 +1,6 @@
 #include "models/registry.h"
 
+#include "models/gthread/gthread_worker.h"
 #include "models/sync/sync_worker.h"
 
 namespace minicorn::models {
@@ -11,8 +12,11 @@ const std::vector<WorkerModel>& worker_models() {
              return std::make_unique<SyncWorker>(a);
          },
          ""},
-        {"gthread", "a thread pool fed by a poller; keep-alive connections parked in the poller", {},
-         "the gthread worker (issue 4)"},
+        {"gthread", "a thread pool fed by a poller; keep-alive connections parked in the poller",
+         [](const process::WorkerArgs& a) -> std::unique_ptr<process::Worker> {
+             return std::make_unique<GthreadWorker>(a);
+         },
+         ""},
         {"eventlet", "greenlets on eventlet's hub; one acceptor greenlet per listener", {},
          "the green workers (issue 5)"},
         {"gevent", "greenlets on gevent's libev hub; StreamServer accepts", {}, "the green workers (issue 5)"},

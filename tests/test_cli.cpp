@@ -79,9 +79,6 @@ TEST_CASE("a worker class that is not built yet says so plainly", "[cli]") {
     CHECK(r.status == 2);
     CHECK(r.output.find("worker class 'gevent'") != std::string::npos);
     CHECK(r.output.find("not built yet") != std::string::npos);
-    Run threads = run_minicorn("serve -k sync --threads 4");
-    CHECK(threads.status == 2);
-    CHECK(threads.output.find("'gthread'") != std::string::npos);
     Run bogus = run_minicorn("serve -k fibers");
     CHECK(bogus.status == 2);
     CHECK(bogus.output.find("invalid choice: 'fibers'") != std::string::npos);

@@ -8,6 +8,7 @@
 #include <limits>
 #include <random>
 
+#include "engine/process/gil_trace.h"
 #include "engine/sys/clock.h"
 #include "engine/trace/emit.h"
 #include "engine/wsgi/demo_app.h"
@@ -116,6 +117,10 @@ void Worker::init_signals() {
 
 void Worker::load_wsgi() {
     gil_ = std::make_unique<wsgi::Gil>(wsgi::GilConfig{cfg_->gil == "off" ? wsgi::GilMode::Off : wsgi::GilMode::On});
+    if (trace::enabled()) {  // every hand-off of the GIL shows in the trace
+        gil_tracer_ = std::make_unique<GilTracer>();
+        gil_->set_observer(gil_tracer_.get());
+    }
     // The simulated import time. Nothing notifies meanwhile, so as in gunicorn
     // 20.1 a boot longer than --timeout ends in WORKER TIMEOUT.
     auto until = sys::MonoClock::now() + std::chrono::milliseconds(cfg_->app_load_ms);
@@ -170,8 +175,7 @@ bool Worker::is_parent_alive() {
 }
 
 bool Worker::count_request() {
-    ++nr_;
-    if (nr_ >= max_requests_) {
+    if (nr_.fetch_add(1) + 1 >= max_requests_) {
         if (alive()) log_->info("Autorestarting worker after current request.");
         set_alive(false);
         return true;

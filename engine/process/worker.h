@@ -38,6 +38,7 @@
 namespace minicorn::wsgi {
 class Application;
 class Gil;
+class GilObserver;
 }  // namespace minicorn::wsgi
 
 namespace minicorn::process {
@@ -146,12 +147,13 @@ private:
     bool booted_ = false;
     bool aborted_ = false;
     std::atomic<bool> alive_{true};
-    std::uint64_t nr_ = 0;
+    std::atomic<std::uint64_t> nr_{0};  // requests served; pool threads count too
     std::uint64_t max_requests_;
     WorkerTmp tmp_;
     sys::Fd pipe_read_;
     sys::Fd pipe_write_;
     std::unique_ptr<wsgi::Gil> gil_;
+    std::unique_ptr<wsgi::GilObserver> gil_tracer_;
     std::unique_ptr<wsgi::Application> app_;
 };
 

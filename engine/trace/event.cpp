@@ -44,6 +44,7 @@ std::string_view to_string(EventKind kind) {
         case EventKind::PollUnregister: return "PollUnregister";
         case EventKind::PollWait: return "PollWait";
         case EventKind::PollWake: return "PollWake";
+        case EventKind::FuturesWait: return "FuturesWait";
         case EventKind::KeepAlivePark: return "KeepAlivePark";
         case EventKind::KeepAliveResume: return "KeepAliveResume";
         case EventKind::GreenSpawn: return "GreenSpawn";

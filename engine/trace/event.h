@@ -65,6 +65,7 @@ enum class EventKind : std::uint16_t {
     PollUnregister,     // conn; a0 = fd
     PollWait,           // a0 = timeout ms, a1 = registered fds
     PollWake,           // a0 = ready count
+    FuturesWait,        // gthread at worker_connections: blocks on running requests, no polling; a0 = timeout ms, a1 = outstanding
     KeepAlivePark,      // conn; a0 = deadline (engine ms)
     KeepAliveResume,    // conn
     GreenSpawn,         // green = new greenlet id; a0 = parent

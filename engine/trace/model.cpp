@@ -355,13 +355,15 @@ void TraceModel::apply(World& w, const Event& e) {
         // --- the loop's phases (sync, and the same kinds in later models) --------
         case EventKind::SelectWait:
         case EventKind::PollWait:
+        case EventKind::FuturesWait:  // gthread at worker_connections: waits on requests, not polling
         case EventKind::SelectWake:
         case EventKind::PollWake:
         case EventKind::AcceptAttempt:
         case EventKind::AcceptEagain: {
             Process& p = ensure_process(w, e.pid, t);
             Thread& th = ensure_thread(p, tid_of(e), t);
-            bool waits = e.kind == EventKind::SelectWait || e.kind == EventKind::PollWait;
+            bool waits = e.kind == EventKind::SelectWait || e.kind == EventKind::PollWait ||
+                         e.kind == EventKind::FuturesWait;
             ThreadActivity a = waits                                   ? ThreadActivity::Waiting
                                : e.kind == EventKind::AcceptAttempt    ? ThreadActivity::Accepting
                                                                        : ThreadActivity::Idle;

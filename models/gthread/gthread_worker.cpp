@@ -1,0 +1,193 @@
+// models/gthread/gthread_worker.cpp — see gthread_worker.h for the design.
+//
+// The main loop, one named phase per step (gunicorn 20.1's ThreadWorker.run):
+//   1. notify            — heartbeat
+//   2a. poll (1 s)       — below worker_connections: accept / reuse callbacks
+//   2b. wait on futures  — at worker_connections: no polling at all
+//   3. parent check
+//   4. murder_keepalived — close parked connections past their deadline
+#include "models/gthread/gthread_worker.h"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "engine/trace/emit.h"
+#include "engine/wsgi/gil.h"
+#include "engine/wsgi/thread_runtime.h"
+
+namespace minicorn::models {
+
+namespace {
+// Poller tags: listeners are tagged with their index | kListenerTag; a parked
+// connection with its fd.
+constexpr std::uint64_t kListenerTag = std::uint64_t{1} << 63;
+}  // namespace
+
+void GthreadWorker::run() {
+    serve_.emplace(ServeContext{log(), cfg(),
+                                http::Limits::from_settings(cfg().limit_request_line, cfg().limit_request_fields,
+                                                            cfg().limit_request_field_size),
+                                app(), gil(), pid(), num_workers(), /*multithread=*/true, req_seq_});
+    max_keepalived_ = cfg().worker_connections - cfg().threads;
+    poller_.emplace();
+    for (std::size_t i = 0; i < listeners().size(); ++i) {
+        sys::set_nonblocking(listeners()[i].fd(), true);
+        poller_->add(listeners()[i].fd(), EPOLLIN, kListenerTag | i);
+        trace::emit(trace::EventKind::PollRegister, 0, 0, listeners()[i].fd(), EPOLLIN);
+    }
+    tpool_ = std::make_unique<ThreadPool>(std::max(1, cfg().threads), [this](Conn c) { handle(std::move(c)); });
+
+    gil().acquire();  // the main thread runs "Python" from here on
+    std::vector<loop::Ready> ready;
+    while (alive()) {
+        notify();
+        if (nr_conns_.load() < cfg().worker_connections) {
+            trace::emit(trace::EventKind::PollWait, 0, 0, 1000, static_cast<std::int64_t>(registered_.size()));
+            loop::WaitStatus st;
+            {
+                wsgi::Gil::Released no_gil(gil());
+                st = poller_->wait(1000, ready);
+            }
+            trace::emit(trace::EventKind::PollWake, 0, 0, static_cast<std::int64_t>(ready.size()));
+            if (st == loop::WaitStatus::Interrupted) check_signals();
+            for (const loop::Ready& r : ready) {
+                if (!alive()) break;
+                if (r.tag & kListenerTag) {
+                    accept(listeners()[r.tag & ~kListenerTag]);
+                } else {
+                    reuse_connection(static_cast<int>(r.tag));
+                }
+            }
+        } else {
+            // Saturated: 20.1 does not poll at all — no accept, no keep-alive
+            // reuse — and blocks on the running requests instead.
+            trace::emit(trace::EventKind::FuturesWait, 0, 0, 1000, static_cast<std::int64_t>(tpool_->outstanding()));
+            wsgi::Gil::Released no_gil(gil());
+            tpool_->wait_one(std::chrono::milliseconds(1000));
+        }
+        check_signals();
+        if (!is_parent_alive()) break;
+        murder_keepalived();
+    }
+
+    // Graceful stop: no new work, no more polling; running requests get up
+    // to graceful_timeout. Parked keep-alive connections are simply dropped.
+    tpool_->shutdown();
+    poller_->close();
+    wsgi::Gil::Released no_gil(gil());
+    tpool_->wait_all(std::chrono::seconds(cfg().graceful_timeout));
+}
+
+void GthreadWorker::handle_quit() {
+    if (tpool_) tpool_->shutdown();
+    Worker::handle_quit();
+}
+
+void GthreadWorker::accept(const net::Listener& listener) {
+    auto conn = std::make_shared<ClientConn>();
+    if (accept_client(listener, pid(), conn_seq_, *conn, log()) != AcceptResult::Accepted) return;
+    nr_conns_.fetch_add(1);
+    enqueue_req(std::move(conn));
+}
+
+void GthreadWorker::enqueue_req(Conn conn) {
+    sys::set_nonblocking(conn->fd.get(), false);  // conn.init(): a blocking socket for the pool thread
+    std::uint64_t id = conn->id;
+    std::size_t queued = tpool_->submit(std::move(conn));
+    trace::emit(trace::EventKind::PoolSubmit, id, 0, static_cast<std::int64_t>(queued));
+}
+
+void GthreadWorker::reuse_connection(int fd) {
+    Conn conn;
+    {
+        std::lock_guard lock(lock_);
+        auto it = registered_.find(fd);
+        if (it == registered_.end()) return;  // lost a race with murder_keepalived
+        conn = it->second;
+        registered_.erase(it);
+        poller_->remove(fd);
+        auto k = std::find(keep_.begin(), keep_.end(), conn);
+        if (k == keep_.end()) return;
+        keep_.erase(k);
+    }
+    trace::emit(trace::EventKind::PollUnregister, conn->id, 0, fd);
+    trace::emit(trace::EventKind::KeepAliveResume, conn->id);
+    enqueue_req(std::move(conn));
+}
+
+void GthreadWorker::murder_keepalived() {
+    std::int64_t now = trace::engine_now_ns();
+    std::vector<Conn> expired;
+    {
+        std::lock_guard lock(lock_);
+        while (!keep_.empty() && keep_.front()->deadline_ns <= now) {
+            Conn conn = keep_.front();
+            keep_.pop_front();
+            registered_.erase(conn->fd.get());
+            poller_->remove(conn->fd.get());
+            expired.push_back(std::move(conn));
+        }
+    }
+    for (Conn& conn : expired) {
+        trace::emit(trace::EventKind::PollUnregister, conn->id, 0, conn->fd.get());
+        nr_conns_.fetch_sub(1);
+        close_conn(*conn);
+    }
+}
+
+// ----------------------------------------------------------------------------
+// Pool threads
+// ----------------------------------------------------------------------------
+void GthreadWorker::handle(Conn conn) {
+    // Python-level signal handlers run on the main thread only.
+    thread_local wsgi::ThreadRuntime runtime(gil(), {});
+    net::InterruptHook no_hook;
+    wsgi::Gil::Held holds(gil());
+    trace::emit(trace::EventKind::PoolStart, conn->id);
+    bool keepalive = false;
+    http::Request req;
+    std::uint64_t req_id = 0;
+    if (read_request(*serve_, *conn, req, req_id, no_hook) == ReadResult::Request) {
+        bool last = count_request();  // at max_requests: alive goes false
+        bool force_close = last || !alive() || cfg().keepalive <= 0;
+        if (!force_close) {
+            std::lock_guard lock(lock_);
+            force_close = static_cast<int>(keep_.size()) >= max_keepalived_;
+        }
+        keepalive = handle_request(*serve_, *conn, req, req_id, force_close, runtime, no_hook) ==
+                    AfterResponse::KeepAlive;
+    }
+    trace::emit(trace::EventKind::PoolFinish, conn->id, 0, keepalive ? 1 : 0);
+    finish_request(std::move(conn), keepalive);
+}
+
+// The done-callback, on the pool thread that ran the request.
+void GthreadWorker::finish_request(Conn conn, bool keepalive) {
+    if (keepalive && alive()) {
+        sys::set_nonblocking(conn->fd.get(), true);
+        conn->deadline_ns = trace::engine_now_ns() + std::int64_t{cfg().keepalive} * 1'000'000'000;
+        int fd = conn->fd.get();
+        std::uint64_t id = conn->id;
+        std::int64_t deadline_ms = conn->deadline_ns / 1'000'000;
+        {
+            std::lock_guard lock(lock_);
+            keep_.push_back(conn);
+            registered_[fd] = conn;
+            poller_->add(fd, EPOLLIN, static_cast<std::uint64_t>(fd));
+        }
+        trace::emit(trace::EventKind::KeepAlivePark, id, 0, deadline_ms);
+        trace::emit(trace::EventKind::PollRegister, id, 0, fd, EPOLLIN);
+        return;
+    }
+    nr_conns_.fetch_sub(1);
+    close_conn(*conn);
+}
+
+void GthreadWorker::close_conn(ClientConn& conn) {
+    trace::emit(trace::EventKind::Close, conn.id, 0, conn.requests);
+    conn.fd.reset();
+}
+
+}  // namespace minicorn::models

@@ -1,0 +1,86 @@
+#include "models/gthread/thread_pool.h"
+
+#include <signal.h>
+
+#include "engine/trace/emit.h"
+
+namespace minicorn::models {
+
+ThreadPool::ThreadPool(int threads, Work work) : work_(std::move(work)) {
+    // Signals go to the main thread only, where the worker's handlers run
+    // (CPython runs Python-level handlers on the main thread).
+    sigset_t all, old;
+    sigfillset(&all);
+    ::pthread_sigmask(SIG_BLOCK, &all, &old);
+    for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { thread_main(); });
+    ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+}
+
+ThreadPool::~ThreadPool() {
+    for (std::thread& t : threads_) t.detach();
+}
+
+std::size_t ThreadPool::submit(Task task) {
+    std::size_t len;
+    {
+        std::lock_guard lock(mu_);
+        queue_.push_back(std::move(task));
+        ++outstanding_;
+        len = queue_.size();
+    }
+    has_task_.notify_one();
+    return len;
+}
+
+void ThreadPool::shutdown() {
+    {
+        std::lock_guard lock(mu_);
+        shutdown_ = true;
+    }
+    has_task_.notify_all();
+}
+
+std::size_t ThreadPool::outstanding() const {
+    std::lock_guard lock(mu_);
+    return outstanding_;
+}
+
+std::size_t ThreadPool::queued() const {
+    std::lock_guard lock(mu_);
+    return queue_.size();
+}
+
+bool ThreadPool::wait_one(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mu_);
+    std::uint64_t seen = finished_count_;
+    return finished_.wait_for(lock, timeout, [&] { return finished_count_ != seen; });
+}
+
+bool ThreadPool::wait_all(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mu_);
+    return finished_.wait_for(lock, timeout, [&] { return outstanding_ == 0; });
+}
+
+void ThreadPool::thread_main() {
+    trace::emit(trace::EventKind::ThreadStart, 0, 0, static_cast<std::int64_t>(trace::ThreadRole::Pool));
+    while (true) {
+        Task task;
+        {
+            std::unique_lock lock(mu_);
+            has_task_.wait(lock, [&] { return !queue_.empty() || shutdown_; });
+            if (queue_.empty()) break;  // shut down and drained
+            task = std::move(queue_.front());
+            queue_.pop_front();
+        }
+        work_(std::move(task));
+        {
+            std::lock_guard lock(mu_);
+            --outstanding_;
+            ++finished_count_;
+        }
+        finished_.notify_all();
+    }
+    trace::emit(trace::EventKind::ThreadExit);
+}
+
+}  // namespace minicorn::models

@@ -1,0 +1,240 @@
+// [process] tests of the gthread worker (gunicorn 20.1's classic design), on
+// real sockets, read from the trace where the behaviour is internal.
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <future>
+#include <map>
+
+#include "tests/support/traced_server.h"
+
+using namespace minicorn::testing;
+using minicorn::trace::Event;
+using minicorn::trace::EventKind;
+using minicorn::trace::Recording;
+
+namespace {
+
+class LeakCheck {
+public:
+    LeakCheck() : fds_(open_fd_count()) {}
+    ~LeakCheck() noexcept(false) {
+        reap_children();
+        CHECK(live_children() == 0);
+        CHECK(open_fd_count() == fds_);
+    }
+
+private:
+    std::size_t fds_;
+};
+
+HttpReply get_close(int port, std::string_view path, Seconds timeout = 10s) {
+    return send_raw(port, "GET " + std::string(path) + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", timeout);
+}
+
+// Reads one response (head + Content-Length body) from an open socket.
+std::string read_response(int fd, Seconds timeout = 5s) {
+    std::string data;
+    auto start = std::chrono::steady_clock::now();
+    char buf[4096];
+    while (Seconds(std::chrono::steady_clock::now() - start) < timeout) {
+        auto head_end = data.find("\r\n\r\n");
+        if (head_end != std::string::npos) {
+            auto cl = data.find("Content-Length: ");
+            std::size_t len = cl == std::string::npos ? 0 : std::stoul(data.substr(cl + 16));
+            if (data.size() >= head_end + 4 + len) return data;
+        }
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 100) <= 0) continue;
+        ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        data.append(buf, static_cast<std::size_t>(n));
+    }
+    return data;
+}
+
+// Seconds until the peer closes `fd` (reads and discards), or -1 after `timeout`.
+double seconds_until_eof(int fd, Seconds timeout) {
+    auto start = std::chrono::steady_clock::now();
+    char buf[256];
+    while (Seconds(std::chrono::steady_clock::now() - start) < timeout) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 50) <= 0) continue;
+        if (::recv(fd, buf, sizeof buf, 0) <= 0) return Seconds(std::chrono::steady_clock::now() - start).count();
+    }
+    return -1;
+}
+
+}  // namespace
+
+TEST_CASE("gthread: at most --threads handlers run at once in a worker; the rest wait in the executor queue",
+          "[process][gthread]") {
+    LeakCheck leaks;
+    {
+        TracedServer ts({"-w", "1", "-k", "gthread", "--threads", "2"});
+        int port = ts.server().port();
+        std::vector<std::future<HttpReply>> clients;
+        for (int i = 0; i < 6; ++i) clients.push_back(std::async(std::launch::async, [port] { return get_close(port, "/io?ms=300"); }));
+        std::vector<double> took;
+        for (auto& c : clients) {
+            HttpReply r = c.get();
+            CHECK(r.status == 200);
+            took.push_back(r.seconds);
+        }
+        ts.stop();
+        const Recording& rec = ts.recording();
+        // Sweep HandlerStart/HandlerEnd in time order.
+        int running = 0;
+        int peak = 0;
+        for (const Event& e : rec.events()) {
+            if (e.kind == EventKind::HandlerStart) peak = std::max(peak, ++running);
+            if (e.kind == EventKind::HandlerEnd) --running;
+        }
+        CHECK(peak == 2);
+        // Six 300 ms requests on two threads: three waves.
+        std::sort(took.begin(), took.end());
+        CHECK(took.back() >= 0.85);
+        // Accepted at once into the queue: the queue held more than one.
+        auto submits = events_of(rec, EventKind::PoolSubmit);
+        CHECK(std::any_of(submits.begin(), submits.end(), [](const Event& e) { return e.a0 >= 2; }));
+    }
+}
+
+TEST_CASE("gthread: a keep-alive connection is parked in the poller and closed 2–3 s after its response",
+          "[process][gthread]") {
+    LeakCheck leaks;
+    {
+        TracedServer ts({"-w", "1", "-k", "gthread", "--threads", "2", "--keep-alive", "2"});
+        int fd = connect_loopback(ts.server().port());
+        REQUIRE(fd >= 0);
+        std::string req = "GET / HTTP/1.1\r\nHost: t\r\n\r\n";
+        ::send(fd, req.data(), req.size(), MSG_NOSIGNAL);
+        std::string resp = read_response(fd);
+        CHECK(resp.find("Connection: keep-alive") != std::string::npos);
+        double idle_close = seconds_until_eof(fd, 6s);
+        ::close(fd);
+        CHECK(idle_close >= 1.9);
+        CHECK(idle_close <= 3.5);
+        ts.stop();
+        const Recording& rec = ts.recording();
+        auto parks = events_of(rec, EventKind::KeepAlivePark);
+        REQUIRE(parks.size() == 1);
+        std::uint64_t conn = parks.front().conn;
+        bool registered = false;
+        std::uint64_t written = 0;
+        std::uint64_t closed = 0;
+        for (std::uint32_t i : *rec.by_conn(conn)) {
+            const Event& e = rec[i];
+            if (e.kind == EventKind::PollRegister) registered = true;
+            if (e.kind == EventKind::WriteDone) written = e.t_ns;
+            if (e.kind == EventKind::Close) closed = e.t_ns;
+        }
+        CHECK(registered);
+        double secs = static_cast<double>(closed - written) / 1e9;
+        CHECK(secs >= 2.0);
+        CHECK(secs <= 3.5);
+    }
+}
+
+TEST_CASE("gthread --threads 1: a silent connection starves a real request, and the worker is never killed",
+          "[process][gthread]") {
+    LeakCheck leaks;
+    {
+        auto server = ServerProcess::start({"-w", "1", "-k", "gthread", "--threads", "1", "-t", "3"});
+        REQUIRE(server->wait_for_workers(1, 5s));
+        pid_t worker = server->worker_pids().front();
+        int silent = connect_loopback(server->port());
+        REQUIRE(silent >= 0);
+        ::usleep(300'000);  // accepted and handed to the only thread, which blocks in recv()
+        HttpReply starved = get_close(server->port(), "/", 5s);
+        CHECK_FALSE(starved.got_response);  // 5 s, longer than --timeout: nothing
+        CHECK(server->count_in_log("WORKER TIMEOUT") == 0);
+        CHECK(server->worker_pids() == std::vector<pid_t>{worker});  // the main thread kept beating
+        ::close(silent);  // the thread is free again
+        CHECK(get_close(server->port(), "/").status == 200);
+    }
+}
+
+TEST_CASE("gthread: a request longer than --timeout completes (the main thread keeps beating)", "[process][gthread]") {
+    LeakCheck leaks;
+    {
+        auto server = ServerProcess::start({"-w", "1", "-k", "gthread", "--threads", "2", "-t", "2"});
+        HttpReply r = get_close(server->port(), "/io?ms=3500");
+        CHECK(r.status == 200);
+        CHECK(r.seconds >= 3.4);
+        CHECK(server->count_in_log("WORKER TIMEOUT") == 0);
+    }
+}
+
+TEST_CASE("gthread at worker_connections stops polling: new clients wait in the kernel backlog", "[process][gthread]") {
+    LeakCheck leaks;
+    {
+        TracedServer ts({"-w", "1", "-k", "gthread", "--threads", "1", "--worker-connections", "1"});
+        int port = ts.server().port();
+        auto slow = std::async(std::launch::async, [port] { return get_close(port, "/io?ms=1500"); });
+        ::usleep(300'000);
+        auto quick = std::async(std::launch::async, [port] { return get_close(port, "/"); });
+        HttpReply s = slow.get();
+        HttpReply q = quick.get();
+        CHECK(s.status == 200);
+        CHECK(q.status == 200);
+        CHECK(q.seconds >= 1.0);  // it waited for the slow one
+        ts.stop();
+        const Recording& rec = ts.recording();
+        auto accepted = events_of(rec, EventKind::Accepted);
+        REQUIRE(accepted.size() == 2);
+        pid_t worker = accepted.front().pid;
+        std::uint64_t first_close = 0;
+        for (std::uint32_t i : *rec.by_conn(accepted.front().conn)) {
+            if (rec[i].kind == EventKind::Close) first_close = rec[i].t_ns;
+        }
+        REQUIRE(first_close > 0);
+        std::size_t polls = 0;
+        std::size_t futures_waits = 0;
+        for (std::size_t i = rec.lower_bound(accepted.front().t_ns); i < rec.size() && rec[i].t_ns < first_close; ++i) {
+            if (rec[i].pid != worker || rec[i].tid != worker) continue;
+            if (rec[i].kind == EventKind::PollWait) ++polls;
+            if (rec[i].kind == EventKind::FuturesWait) ++futures_waits;
+        }
+        CHECK(polls == 0);
+        CHECK(futures_waits >= 1);
+        CHECK(accepted[1].t_ns > first_close);  // the second client was accepted only after
+    }
+}
+
+TEST_CASE("gthread --max-requests 2 on one keep-alive connection: the second answer closes, the worker restarts",
+          "[process][gthread]") {
+    LeakCheck leaks;
+    {
+        auto server = ServerProcess::start({"-w", "1", "-k", "gthread", "--threads", "2", "--max-requests", "2"});
+        REQUIRE(server->wait_for_workers(1, 5s));
+        int fd = connect_loopback(server->port());
+        REQUIRE(fd >= 0);
+        std::string req = "GET / HTTP/1.1\r\nHost: t\r\n\r\n";
+        ::send(fd, req.data(), req.size(), MSG_NOSIGNAL);
+        std::string first = read_response(fd);
+        CHECK(first.find("Connection: keep-alive") != std::string::npos);
+        ::send(fd, req.data(), req.size(), MSG_NOSIGNAL);
+        std::string second = read_response(fd);
+        CHECK(second.starts_with("HTTP/1.1 200"));
+        CHECK(second.find("Connection: close") != std::string::npos);
+        CHECK(seconds_until_eof(fd, 3s) >= 0);
+        ::close(fd);
+        CHECK(server->wait_for_log("Autorestarting worker after current request.", 3s));
+        CHECK(server->wait_for_log("Booting worker with pid: ", 5s, 2));
+    }
+}
+
+TEST_CASE("-k sync with --threads 4 runs gthread, as in gunicorn", "[process][gthread]") {
+    LeakCheck leaks;
+    {
+        auto server = ServerProcess::start({"-w", "1", "-k", "sync", "--threads", "4"});
+        CHECK(server->wait_for_log("[INFO] Using worker: gthread", 2s));
+        HttpReply r = send_raw(server->port(), "GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+        CHECK(r.status == 200);
+    }
+}
