@@ -10,6 +10,7 @@
 #include <future>
 #include <map>
 
+#include "engine/trace/model.h"
 #include "tests/support/traced_server.h"
 
 using namespace minicorn::testing;
@@ -236,5 +237,45 @@ TEST_CASE("-k sync with --threads 4 runs gthread, as in gunicorn", "[process][gt
         CHECK(server->wait_for_log("[INFO] Using worker: gthread", 2s));
         HttpReply r = send_raw(server->port(), "GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
         CHECK(r.status == 200);
+    }
+}
+
+TEST_CASE("gthread in the World: poll set, keep-alive list, executor queue, busy threads, the GIL", "[process][gthread]") {
+    LeakCheck leaks;
+    {
+        TracedServer ts({"-w", "1", "-k", "gthread", "--threads", "2", "--keep-alive", "5"});
+        int port = ts.server().port();
+        // One keep-alive connection, served and parked.
+        int kept = connect_loopback(port);
+        REQUIRE(kept >= 0);
+        std::string req = "GET / HTTP/1.1\r\nHost: t\r\n\r\n";
+        ::send(kept, req.data(), req.size(), MSG_NOSIGNAL);
+        CHECK(read_response(kept).find("keep-alive") != std::string::npos);
+        // Four slow requests on two threads: two run, two wait in the executor queue.
+        std::vector<std::future<HttpReply>> slow;
+        for (int i = 0; i < 4; ++i) slow.push_back(std::async(std::launch::async, [port] { return get_close(port, "/io?ms=600"); }));
+        ::usleep(300'000);
+        std::uint64_t middle = minicorn::trace::now_ns();
+        for (auto& s : slow) CHECK(s.get().status == 200);
+        ::close(kept);
+        ts.stop();
+
+        minicorn::trace::TraceModel model(ts.recording(), 256);
+        model.update();
+        minicorn::trace::World w = model.world_at(middle);
+        auto workers = w.workers();
+        REQUIRE(workers.size() == 1);
+        const minicorn::trace::Process& p = *workers.front();
+        INFO(minicorn::trace::describe(w));
+        CHECK(p.model == minicorn::trace::ModelId::Gthread);
+        CHECK(p.poll.size() == 2);           // the listener and the parked connection
+        REQUIRE(p.keepalive.size() == 1);    // the parked connection, with its deadline
+        CHECK(p.keepalive.front().deadline_ms > 0);
+        CHECK(p.poll.count(static_cast<std::int64_t>(0)) == 0);
+        CHECK(p.pool_queue.size() == 2);     // accepted, waiting for a thread
+        int busy = 0;
+        for (const auto& [tid, th] : p.threads) busy += (tid != p.pid && th.req != 0) ? 1 : 0;
+        CHECK(busy == 2);                    // each pool thread on its request
+        CHECK(p.gil.acquisitions > 0);
     }
 }

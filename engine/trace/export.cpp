@@ -380,7 +380,8 @@ constexpr std::string_view kCatLoop = "loop";          // select, accept: the wo
 constexpr std::string_view kCatConn = "conn";          // connection, read, handle, write
 constexpr std::string_view kCatProcess = "process";    // lifecycle, heartbeat, signals
 constexpr std::string_view kCatArbiter = "arbiter";    // the master's verbs
-constexpr std::string_view kCatThreads = "threads";    // pools, pollers, greenlets, GIL
+constexpr std::string_view kCatThreads = "threads";    // pools, thread lifecycle, greenlets
+constexpr std::string_view kCatGil = "gil";            // the simulated GIL
 constexpr std::string_view kCatTrace = "trace";        // the collector's bookkeeping
 constexpr std::string_view kCatUnmatched = "unmatched";  // an end whose begin the recording lacks
 constexpr std::string_view kFlowName = "accept to handler";
@@ -449,21 +450,27 @@ private:
         th.stack.pop_back();
     }
 
-    // `e` ends the innermost open slice of `phase` (with `key`, unless key is
-    // 0), after whatever is open inside it, so the slices stay nested. With
-    // none open (the recording began inside it) `e` shows as an instant.
-    void end(ThreadTrack& th, Phase phase, std::uint64_t key, const Event& e, Args args = {}) {
+    // Ends the innermost open slice of `phase` (with `key`, unless key is 0),
+    // after whatever is open inside it, so the slices stay nested. False when
+    // none is open.
+    bool close_slice(ThreadTrack& th, Phase phase, std::uint64_t key, std::uint64_t t, const Args& args) {
         auto match = [&](const OpenSlice& s) { return s.phase == phase && (key == 0 || s.key == key); };
         auto it = std::find_if(th.stack.rbegin(), th.stack.rend(), match);
-        if (it == th.stack.rend()) {
-            if (e.req) args.insert(args.begin(), {"req", format_id(e.req)});
-            if (e.conn) args.insert(args.begin(), {"conn", format_id(e.conn)});
-            return instant(th, to_string(e.kind), kCatUnmatched, e.t_ns, args);
-        }
+        if (it == th.stack.rend()) return false;
         std::size_t depth = static_cast<std::size_t>(th.stack.rend() - it);  // stack size once it is on top
         Args cut{{"closed", std::string("its enclosing ") + th.stack[depth - 1].name + " ended"}};
-        while (th.stack.size() > depth) end_top(th, e.t_ns, cut);
-        end_top(th, e.t_ns, args);
+        while (th.stack.size() > depth) end_top(th, t, cut);
+        end_top(th, t, args);
+        return true;
+    }
+
+    // `e` ends a slice of `phase`; when none is open (the recording began
+    // inside it, or a ring dropped its begin) `e` shows as an instant.
+    void end(ThreadTrack& th, Phase phase, std::uint64_t key, const Event& e, Args args = {}) {
+        if (close_slice(th, phase, key, e.t_ns, args)) return;
+        if (e.req) args.insert(args.begin(), {"req", format_id(e.req)});
+        if (e.conn) args.insert(args.begin(), {"conn", format_id(e.conn)});
+        instant(th, to_string(e.kind), kCatUnmatched, e.t_ns, args);
     }
 
     void close_thread(ThreadTrack& th, std::uint64_t t, const std::string& why) {
@@ -471,13 +478,14 @@ private:
         while (!th.stack.empty()) end_top(th, t, reason);
     }
 
-    // A thread that goes back to its loop (waits, accepts, parks or hands a
-    // connection to another thread) has left the connection it was serving.
-    void leave_connection(ThreadTrack& th, std::uint64_t t) {
+    // A thread that goes back to its loop (waits, accepts), parks its
+    // connection or hands it to another thread has left the connection it was
+    // serving; the connection itself lives on in its async span.
+    void leave_connection(ThreadTrack& th, std::uint64_t t, std::string_view why = "the thread went back to its loop") {
         auto it = std::find_if(th.stack.begin(), th.stack.end(),
                                [](const OpenSlice& s) { return s.phase == Phase::Connection; });
         if (it == th.stack.end()) return;
-        Args reason{{"closed", std::string("the thread went back to its loop")}};
+        Args reason{{"closed", std::string(why)}};
         while (th.stack.size() > static_cast<std::size_t>(it - th.stack.begin())) end_top(th, t, reason);
     }
 
@@ -616,7 +624,7 @@ private:
                 break;
             case EventKind::AcceptAttempt:
                 leave_connection(th, t);
-                instant(th, "accept", kCatLoop, t);
+                instant(th, "accept", kCatLoop, t, {{"listen_fd", e.a0}});
                 break;
             case EventKind::AcceptEagain:
                 leave_connection(th, t);
@@ -627,7 +635,7 @@ private:
                 begin(th, Phase::Read, e.conn, "read", kCatConn, t, {{"conn", format_id(e.conn)}});
                 break;
             case EventKind::ReadDone:
-                end(th, Phase::Read, e.conn, e, {{"bytes", e.a0}, {"eof", e.a1 != 0}});
+                end(th, Phase::Read, e.conn, e, {{"bytes", e.a0}, {"cut", e.a1 != 0}});
                 break;
             case EventKind::Parsed: {
                 Args args{{"req", format_id(e.req)}, {"conn", format_id(e.conn)},
@@ -664,7 +672,7 @@ private:
                 instant(th, "thread exit", kCatThreads, t);
                 break;
             case EventKind::PoolSubmit:
-                leave_connection(th, t);
+                leave_connection(th, t, "handed to a pool thread");
                 instant(th, "pool submit", kCatThreads, t, {{"conn", format_id(e.conn)}, {"queue", e.a0}});
                 break;
             case EventKind::PoolStart:
@@ -680,15 +688,34 @@ private:
             case EventKind::PollWake:
                 end(th, Phase::Poll, 0, e, {{"ready", e.a0}});
                 break;
+            case EventKind::FuturesWait:
+                instant(th, "futures wait", kCatLoop, t, {{"timeout_ms", e.a0}, {"outstanding", e.a1}});
+                break;
+            case EventKind::PollRegister:
+                instant(th, "poll register", kCatLoop, t, {{"conn", format_id(e.conn)}, {"fd", e.a0}, {"events", e.a1}});
+                break;
+            case EventKind::PollUnregister:
+                instant(th, "poll unregister", kCatLoop, t, {{"conn", format_id(e.conn)}, {"fd", e.a0}});
+                break;
             case EventKind::KeepAlivePark:
-                leave_connection(th, t);
+                leave_connection(th, t, "parked for keep-alive");
                 instant(th, "keep-alive park", kCatConn, t, {{"conn", format_id(e.conn)}, {"deadline_ms", e.a0}});
                 break;
+            case EventKind::KeepAliveResume:
+                instant(th, "keep-alive resume", kCatConn, t, {{"conn", format_id(e.conn)}});
+                break;
+            // The GIL: a wait is a slice (contention is the story); an
+            // uncontended acquire and every release are instants.
             case EventKind::GilWait:
-                begin(th, Phase::GilWait, 0, "GIL wait", kCatThreads, t, {{"holder", e.a0}});
+                begin(th, Phase::GilWait, 0, "GIL wait", kCatGil, t, {{"holder", e.a0}});
                 break;
             case EventKind::GilAcquire:
-                end(th, Phase::GilWait, 0, e, {{"waited_ns", e.a0}});
+                if (!close_slice(th, Phase::GilWait, 0, t, {{"waited_ns", e.a0}})) {
+                    instant(th, "GIL acquire", kCatGil, t, {{"waited_ns", e.a0}});
+                }
+                break;
+            case EventKind::GilRelease:
+                instant(th, "GIL release", kCatGil, t, {{"forced", e.a0 != 0}});
                 break;
 
             // --- bookkeeping ---
@@ -745,7 +772,10 @@ private:
     }
 
     void on_close(const Event& e, ThreadTrack& th) {
-        end(th, Phase::Connection, e.conn, e, {{"requests", e.a0}});
+        // Threaded models close on another thread than the one that accepted.
+        if (!close_slice(th, Phase::Connection, e.conn, e.t_ns, {{"requests", e.a0}})) {
+            instant(th, "close", kCatConn, e.t_ns, {{"conn", format_id(e.conn)}, {"requests", e.a0}});
+        }
         end_spans_if(req_spans_, [&](const OpenSpan& span) { return span.conn == e.conn; }, e.t_ns,
                      {{"closed", std::string("connection closed")}});
         span_end(conn_spans_, e.conn, e.t_ns, {{"requests", e.a0}});
