@@ -16,7 +16,7 @@ const std::vector<WorkerModel>& worker_models() {
          [](const process::WorkerArgs& a) -> std::unique_ptr<process::Worker> {
              return std::make_unique<GthreadWorker>(a);
          },
-         ""},
+         "", GthreadWorker::check_config},
         {"eventlet", "greenlets on eventlet's hub; one acceptor greenlet per listener", {},
          "the green workers (issue 5)"},
         {"gevent", "greenlets on gevent's libev hub; StreamServer accepts", {}, "the green workers (issue 5)"},

@@ -14,6 +14,8 @@ struct WorkerModel {
     std::string_view summary;   // one line for --help and the studio
     process::WorkerFactory factory;  // empty: not built yet
     std::string_view planned;   // for a model not built yet: what brings it
+    // The worker class's check_config classmethod: warnings about settings, logged at start.
+    void (*check_config)(const process::Config& cfg, process::Logger& log) = nullptr;
 };
 
 const std::vector<WorkerModel>& worker_models();

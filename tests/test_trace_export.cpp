@@ -414,6 +414,52 @@ TEST_CASE("connections whose handler never started get no flow and no request sp
     CHECK(slice(slices_of(doc, kW2), "connection").end == Approx(205));
 }
 
+TEST_CASE("a gthread connection crosses threads: accepted on main, served by a pool thread", "[trace]") {
+    constexpr pid_t kPool = 1101;  // worker 1's pool thread
+    const auto gthread = static_cast<std::int64_t>(ModelId::Gthread);
+    auto on_pool = [](Event e) {
+        e.tid = kPool;
+        return e;
+    };
+    std::string text = export_chrome_json(recording({
+        ev(0, kMaster, EventKind::ArbiterStart, 0, 0, 1),
+        ev(10, kW1, EventKind::WorkerBoot, 0, 0, 1, gthread),
+        on_pool(ev(11, kW1, EventKind::ThreadStart, 0, 0, static_cast<std::int64_t>(ThreadRole::Pool))),
+        ev(20, kW1, EventKind::PollWait, 0, 0, 1000, 1),
+        ev(30, kW1, EventKind::PollWake, 0, 0, 1),
+        ev(31, kW1, EventKind::AcceptAttempt, 0, 0, 3),
+        ev(32, kW1, EventKind::Accepted, kConn1, 0, 50004, 3),
+        ev(33, kW1, EventKind::PoolSubmit, kConn1, 0, 1),
+        ev(34, kW1, EventKind::PollWait, 0, 0, 1000, 1),
+        on_pool(ev(40, kW1, EventKind::PoolStart, kConn1)),
+        on_pool(ev(41, kW1, EventKind::ReadStart, kConn1)),
+        on_pool(ev(42, kW1, EventKind::ReadDone, kConn1, 0, 78, 0)),
+        on_pool(ev(43, kW1, EventKind::Parsed, kConn1, kReq1, 11, 0)),
+        on_pool(ev(44, kW1, EventKind::HandlerStart, kConn1, kReq1)),
+        on_pool(ev(50, kW1, EventKind::HandlerEnd, kConn1, kReq1, 200, 0)),
+        on_pool(ev(51, kW1, EventKind::WriteStart, kConn1, kReq1)),
+        on_pool(ev(52, kW1, EventKind::WriteDone, kConn1, kReq1, 150, 0)),
+        on_pool(ev(53, kW1, EventKind::Close, kConn1, 0, 1)),
+        on_pool(ev(54, kW1, EventKind::PoolFinish, kConn1, 0, 0)),
+    }));
+    require_perfetto_clean(text);
+    json doc = parse(text);
+
+    CHECK(process_name(doc, kW1) == "worker 1 (gthread)");
+    CHECK(metadata(doc, "thread_name", kW1, kPool) == R"({"name":"pool"})");
+    auto flow = events_where(doc, [](const json& e) { return e["ph"] == "s" || e["ph"] == "f"; });
+    REQUIRE(flow.size() == 2);
+    CHECK(flow[0]["tid"] == kW1);  // from the accept on the main thread ...
+    CHECK(flow[1]["tid"] == kPool);  // ... to the handler on the pool thread
+    auto closes = events_where(doc, [](const json& e) { return e["ph"] == "i" && e["name"] == "close"; });
+    REQUIRE(closes.size() == 1);
+    CHECK(closes[0]["tid"] == kPool);
+    CHECK(events_where(doc, [](const json& e) { return e.value("cat", "") == "unmatched"; }).empty());
+    auto conn_end = events_where(doc, [](const json& e) { return e["ph"] == "e" && e["cat"] == "connection"; });
+    REQUIRE(conn_end.size() == 1);
+    CHECK(conn_end[0]["ts"] == Approx(53));
+}
+
 TEST_CASE("the export is a pure function of the recording, and an empty one is a valid trace", "[trace]") {
     Recording rec = recording(boot(), one_request());
     CHECK(export_chrome_json(rec) == export_chrome_json(rec));

@@ -31,7 +31,7 @@ int run_arbiter(const process::Config& cfg, const models::WorkerModel& model, co
     auto level = process::parse_log_level(cfg.loglevel);
     try {
         process::Logger log(cfg.errorlog, cfg.accesslog, *level);
-        process::Arbiter arbiter(cfg, model.factory, worker_class, log);
+        process::Arbiter arbiter(cfg, model.factory, worker_class, log, model.check_config);
         return arbiter.run();
     } catch (const std::exception& e) {
         std::fprintf(stderr, "minicorn serve: error: %s\n", e.what());

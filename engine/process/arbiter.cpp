@@ -156,8 +156,12 @@ void Arbiter::wakeup() { [[maybe_unused]] ssize_t n = ::write(pipe_write_.get(),
 // ============================================================================
 // [SECTION] Main loop
 // ============================================================================
-Arbiter::Arbiter(Config cfg, WorkerFactory factory, std::string worker_label, Logger& log)
-    : cfg_(std::move(cfg)), factory_(std::move(factory)), worker_label_(std::move(worker_label)), log_(log) {
+Arbiter::Arbiter(Config cfg, WorkerFactory factory, std::string worker_label, Logger& log, CheckConfig check_config)
+    : cfg_(std::move(cfg)),
+      factory_(std::move(factory)),
+      worker_label_(std::move(worker_label)),
+      check_config_(check_config),
+      log_(log) {
     num_workers_ = cfg_.workers;
 }
 
@@ -185,6 +189,7 @@ void Arbiter::start() {
     for (const net::Listener& l : listeners_) urls += (urls.empty() ? "" : ",") + l.url();
     log_.info("Listening at: {} ({})", urls, pid_);
     log_.info("Using worker: {}", worker_label_);
+    if (check_config_) check_config_(cfg_, log_);
     trace::emit(trace::EventKind::ArbiterStart, 0, 0, num_workers_);
     for (const net::Listener& l : listeners_) {
         trace::emit(trace::EventKind::ListenerOpen, 0, 0, l.fd(), l.address().port);

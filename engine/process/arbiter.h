@@ -34,7 +34,9 @@ using WorkerFactory = std::function<std::unique_ptr<Worker>(const WorkerArgs&)>;
 class Arbiter {
 public:
     // `worker_label` is what "Using worker: ..." prints.
-    Arbiter(Config cfg, WorkerFactory factory, std::string worker_label, Logger& log);
+    using CheckConfig = void (*)(const Config& cfg, Logger& log);
+    Arbiter(Config cfg, WorkerFactory factory, std::string worker_label, Logger& log,
+            CheckConfig check_config = nullptr);
     ~Arbiter();
 
     // Runs until the server stops; returns the master's exit status. In a
@@ -87,6 +89,7 @@ private:
     Config cfg_;
     WorkerFactory factory_;
     std::string worker_label_;
+    CheckConfig check_config_;
     Logger& log_;
     pid_t pid_ = 0;
     int num_workers_ = 1;

@@ -10,7 +10,7 @@
 // else there, which breaks zero-length slices.)
 //
 // Index
-//   [SECTION] Names     — signals, errno values, handlers, thread roles, ids
+//   [SECTION] Names     — gunicorn handler names, errno values, thread roles, parse errors
 //   [SECTION] JsonOut   — one trace event as one line of JSON
 //   [SECTION] Cast      — the pre-pass: processes, threads, roles
 //   [SECTION] Exporter  — slices, async spans, flows and counters
@@ -53,11 +53,16 @@ struct SignalHandlers {
     std::string_view worker;
 };
 constexpr SignalHandlers kHandlers[] = {
-    {SIGHUP, "handle_hup", ""},          {SIGINT, "handle_int", "handle_quit"},
-    {SIGQUIT, "handle_quit", "handle_quit"}, {SIGTERM, "handle_term", "handle_exit"},
-    {SIGABRT, "", "handle_abort"},       {SIGUSR1, "handle_usr1", "handle_usr1"},
-    {SIGUSR2, "handle_usr2", ""},        {SIGCHLD, "handle_chld", ""},
-    {SIGTTIN, "handle_ttin", ""},        {SIGTTOU, "handle_ttou", ""},
+    {SIGHUP, "handle_hup", ""},
+    {SIGINT, "handle_int", "handle_quit"},
+    {SIGQUIT, "handle_quit", "handle_quit"},
+    {SIGTERM, "handle_term", "handle_exit"},
+    {SIGABRT, "", "handle_abort"},
+    {SIGUSR1, "handle_usr1", "handle_usr1"},
+    {SIGUSR2, "handle_usr2", ""},
+    {SIGCHLD, "handle_chld", ""},
+    {SIGTTIN, "handle_ttin", ""},
+    {SIGTTOU, "handle_ttou", ""},
     {SIGWINCH, "handle_winch", "handle_winch"},
 };
 
@@ -240,9 +245,9 @@ struct ProcessInfo {
 };
 
 // Kinds only the master emits: who sends one is the arbiter, failing an ArbiterStart.
-constexpr EventKind kMasterOnly[] = {EventKind::ArbiterStop,   EventKind::SignalReceived, EventKind::SignalHandled,
-                                     EventKind::WorkerSpawn,   EventKind::WorkerTimeout,  EventKind::KillSent,
-                                     EventKind::WorkerReaped,  EventKind::WorkerCount,    EventKind::ListenerOpen};
+constexpr EventKind kMasterOnly[] = {EventKind::ArbiterStop,  EventKind::SignalReceived, EventKind::SignalHandled,
+                                     EventKind::WorkerSpawn,  EventKind::WorkerTimeout,  EventKind::KillSent,
+                                     EventKind::WorkerReaped, EventKind::WorkerCount,    EventKind::ListenerOpen};
 bool is_master_only(EventKind kind) {
     return std::find(std::begin(kMasterOnly), std::end(kMasterOnly), kind) != std::end(kMasterOnly);
 }
@@ -312,28 +317,17 @@ struct Cast {
     }
 
     static std::string process_name(const ProcessInfo& p) {
-        switch (p.role) {
-            case Role::Arbiter: return "arbiter";
-            case Role::Worker: {
-                std::string name = p.age > 0 ? fmt::format("worker {}", p.age) : std::string("worker");
-                std::string_view model = to_string(p.model);
-                if (p.model != ModelId::Unknown && model != "unknown") name += fmt::format(" ({})", model);
-                return name;
-            }
-            case Role::Other: break;
-        }
-        return "process";
+        if (p.role == Role::Arbiter) return "arbiter";
+        if (p.role == Role::Other) return "process";
+        std::string name = p.age > 0 ? fmt::format("worker {}", p.age) : std::string("worker");
+        std::string_view model = to_string(p.model);
+        return model == "unknown" ? name : fmt::format("{} ({})", name, model);
     }
 
     // The arbiter first, then workers by age, then the rest as they appeared.
     std::int64_t sort_index(const ProcessInfo& p) const {
-        switch (p.role) {
-            case Role::Arbiter: return 0;
-            case Role::Worker:
-                if (p.age > 0) return p.age;
-                break;
-            case Role::Other: break;
-        }
+        if (p.role == Role::Arbiter) return 0;
+        if (p.role == Role::Worker && p.age > 0) return p.age;
         return 1'000'000 + static_cast<std::int64_t>(index.at(p.pid));
     }
 
@@ -692,7 +686,8 @@ private:
                 instant(th, "futures wait", kCatLoop, t, {{"timeout_ms", e.a0}, {"outstanding", e.a1}});
                 break;
             case EventKind::PollRegister:
-                instant(th, "poll register", kCatLoop, t, {{"conn", format_id(e.conn)}, {"fd", e.a0}, {"events", e.a1}});
+                instant(th, "poll register", kCatLoop, t,
+                        {{"conn", format_id(e.conn)}, {"fd", e.a0}, {"events", e.a1}});
                 break;
             case EventKind::PollUnregister:
                 instant(th, "poll unregister", kCatLoop, t, {{"conn", format_id(e.conn)}, {"fd", e.a0}});
@@ -719,13 +714,10 @@ private:
                 break;
 
             // --- bookkeeping ---
-            case EventKind::Counter: {
-                auto id = static_cast<CounterId>(e.a0);
-                std::string_view name = to_string(id);
+            case EventKind::Counter: {  // one track per process and CounterId: "total requests"
+                std::string_view name = to_string(static_cast<CounterId>(e.a0));
                 std::string key = name == "?" ? fmt::format("counter {}", e.a0) : std::string(name);
-                Args args;
-                args.push_back({key, e.a1});
-                counter(e.pid, "total", t, args);
+                counter(e.pid, "total", t, {{key, e.a1}});
                 break;
             }
             case EventKind::RingDrops:

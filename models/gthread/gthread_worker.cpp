@@ -80,6 +80,12 @@ void GthreadWorker::run() {
     tpool_->wait_all(std::chrono::seconds(cfg().graceful_timeout));
 }
 
+void GthreadWorker::check_config(const process::Config& cfg, process::Logger& log) {
+    if (cfg.worker_connections - cfg.threads <= 0 && cfg.keepalive > 0) {
+        log.warning("No keepalived connections can be handled. Check the number of worker connections and threads.");
+    }
+}
+
 void GthreadWorker::handle_quit() {
     if (tpool_) tpool_->shutdown();
     Worker::handle_quit();

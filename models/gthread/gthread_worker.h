@@ -44,6 +44,9 @@ public:
     void run() override;
     trace::ModelId model_id() const override { return trace::ModelId::Gthread; }
 
+    // gunicorn's ThreadWorker.check_config: warns when no connection can be kept alive.
+    static void check_config(const process::Config& cfg, process::Logger& log);
+
 protected:
     void handle_quit() override;
 
