@@ -96,8 +96,21 @@ void write_error_page(int fd, std::string_view page) {
     [[maybe_unused]] ssize_t n = ::send(fd, page.data(), page.size(), MSG_NOSIGNAL);
 }
 
+ConnIo thread_io(wsgi::Gil& gil, net::InterruptHook on_interrupt) {
+    ConnIo io;
+    io.recv = [&gil, on_interrupt](int fd, char* buf, std::size_t n) {
+        wsgi::Gil::Released no_gil(gil);
+        return net::recv_some(fd, buf, n, on_interrupt);
+    };
+    io.send_all = [&gil, on_interrupt](int fd, std::string_view data) {
+        wsgi::Gil::Released no_gil(gil);
+        return net::send_all(fd, data, on_interrupt);
+    };
+    return io;
+}
+
 ReadResult read_request(const ServeContext& ctx, ClientConn& conn, http::Request& out, std::uint64_t& req_id,
-                        const net::InterruptHook& on_interrupt) {
+                        const ConnIo& io) {
     http::RequestParser parser(ctx.limits);
     std::size_t bytes_in = 0;
     trace::emit(trace::EventKind::ReadStart, conn.id);
@@ -108,10 +121,12 @@ ReadResult read_request(const ServeContext& ctx, ClientConn& conn, http::Request
     }
     char buf[http::kRecvChunk];
     while (!parser.done() && !parser.failed()) {
-        net::IoResult r;
-        {
-            wsgi::Gil::Released no_gil(ctx.gil);
-            r = net::recv_some(conn.fd.get(), buf, sizeof buf, on_interrupt);
+        net::IoResult r = io.recv(conn.fd.get(), buf, sizeof buf);
+        if (r.status == net::IoStatus::Other && r.errno_value == ETIMEDOUT) {
+            // The async workers' keep-alive timeout: silently dropped, no response.
+            trace::emit(trace::EventKind::ReadDone, conn.id, 0, static_cast<std::int64_t>(bytes_in), 1);
+            ctx.log.debug("Closing connection: no request within the keep-alive timeout");
+            return ReadResult::Finished;
         }
         if (r.status == net::IoStatus::Eof) {
             parser.finish_eof();
@@ -153,8 +168,7 @@ ReadResult read_request(const ServeContext& ctx, ClientConn& conn, http::Request
 }
 
 AfterResponse handle_request(const ServeContext& ctx, ClientConn& conn, const http::Request& req,
-                             std::uint64_t req_id, bool force_close, wsgi::Runtime& runtime,
-                             const net::InterruptHook& on_interrupt) {
+                             std::uint64_t req_id, bool force_close, wsgi::Runtime& runtime, const ConnIo& io) {
     auto started = SysClock::now();
     const int fd = conn.fd.get();
     ++conn.requests;
@@ -193,8 +207,7 @@ AfterResponse handle_request(const ServeContext& ctx, ClientConn& conn, const ht
     std::uint64_t bytes_out = 0;
     auto send = [&](std::string_view bytes) {
         if (bytes.empty()) return true;
-        wsgi::Gil::Released no_gil(ctx.gil);
-        net::IoResult r = net::send_all(fd, bytes, on_interrupt);
+        net::IoResult r = io.send_all(fd, bytes);
         bytes_out += r.bytes;
         if (r.status == net::IoStatus::Ok) return true;
         ctx.log.debug("{}", r.status == net::IoStatus::BrokenPipe ? "Ignoring EPIPE" : "Ignoring connection reset");

@@ -11,7 +11,9 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "engine/http/limits.h"
 #include "engine/http/request.h"
@@ -50,6 +52,19 @@ struct ServeContext {
     std::atomic<std::uint32_t>& req_seq;       // request ids, per process
 };
 
+// How a connection's bytes move: blocking calls on a thread (releasing the
+// GIL), or green calls that park a greenlet. Both report like net::recv_some /
+// net::send_all; a green recv may also report a timeout (IoStatus::Other with
+// errno_value ETIMEDOUT), which ends the connection silently.
+struct ConnIo {
+    std::function<net::IoResult(int fd, char* buf, std::size_t n)> recv;
+    std::function<net::IoResult(int fd, std::string_view data)> send_all;
+};
+
+// Blocking I/O for OS threads: the GIL is released around each call, and a
+// call interrupted by a signal runs `on_interrupt` (check_signals) and resumes.
+ConnIo thread_io(wsgi::Gil& gil, net::InterruptHook on_interrupt);
+
 enum class ReadResult {
     Request,   // `out` holds a complete request
     Finished,  // nothing to answer: the peer left, or an error page was already sent
@@ -58,7 +73,7 @@ enum class ReadResult {
 // Reads until one request is complete (its body included). No timeout: a
 // silent client blocks the thread, as in gunicorn 20.1.
 ReadResult read_request(const ServeContext& ctx, ClientConn& conn, http::Request& out, std::uint64_t& req_id,
-                        const net::InterruptHook& on_interrupt);
+                        const ConnIo& io);
 
 enum class AfterResponse { Close, KeepAlive };
 
@@ -66,8 +81,7 @@ enum class AfterResponse { Close, KeepAlive };
 // `force_close`, or when the request or response calls for it). KeepAlive
 // only when the response was written whole and nothing calls for a close.
 AfterResponse handle_request(const ServeContext& ctx, ClientConn& conn, const http::Request& req,
-                             std::uint64_t req_id, bool force_close, wsgi::Runtime& runtime,
-                             const net::InterruptHook& on_interrupt);
+                             std::uint64_t req_id, bool force_close, wsgi::Runtime& runtime, const ConnIo& io);
 
 enum class AcceptResult {
     Accepted,  // `out` holds the connection (a blocking socket, close-on-exec)

@@ -149,21 +149,20 @@ void GthreadWorker::murder_keepalived() {
 void GthreadWorker::handle(Conn conn) {
     // Python-level signal handlers run on the main thread only.
     thread_local wsgi::ThreadRuntime runtime(gil(), {});
-    net::InterruptHook no_hook;
+    thread_local ConnIo io = thread_io(gil(), {});
     wsgi::Gil::Held holds(gil());
     trace::emit(trace::EventKind::PoolStart, conn->id);
     bool keepalive = false;
     http::Request req;
     std::uint64_t req_id = 0;
-    if (read_request(*serve_, *conn, req, req_id, no_hook) == ReadResult::Request) {
+    if (read_request(*serve_, *conn, req, req_id, io) == ReadResult::Request) {
         bool last = count_request();  // at max_requests: alive goes false
         bool force_close = last || !alive() || cfg().keepalive <= 0;
         if (!force_close) {
             std::lock_guard lock(lock_);
             force_close = static_cast<int>(keep_.size()) >= max_keepalived_;
         }
-        keepalive = handle_request(*serve_, *conn, req, req_id, force_close, runtime, no_hook) ==
-                    AfterResponse::KeepAlive;
+        keepalive = handle_request(*serve_, *conn, req, req_id, force_close, runtime, io) == AfterResponse::KeepAlive;
     }
     trace::emit(trace::EventKind::PoolFinish, conn->id, 0, keepalive ? 1 : 0);
     finish_request(std::move(conn), keepalive);

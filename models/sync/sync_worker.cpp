@@ -119,10 +119,11 @@ void SyncWorker::handle(ClientConn& conn) {
     } close_trace{conn};
     http::Request req;
     std::uint64_t req_id = 0;
-    if (read_request(*serve_, conn, req, req_id, on_interrupt) != ReadResult::Request) return;
+    ConnIo io = thread_io(gil(), on_interrupt);
+    if (read_request(*serve_, conn, req, req_id, io) != ReadResult::Request) return;
     count_request();
     // The sync worker never keeps a connection alive: always Connection: close.
-    handle_request(*serve_, conn, req, req_id, /*force_close=*/true, *runtime_, on_interrupt);
+    handle_request(*serve_, conn, req, req_id, /*force_close=*/true, *runtime_, io);
 }
 
 }  // namespace minicorn::models
