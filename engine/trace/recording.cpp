@@ -108,6 +108,16 @@ std::optional<Recording> Recording::load(const std::string& path, std::string* e
         if (error) *error = "'" + path + "' is not a minicorn recording (bad header)";
         return std::nullopt;
     }
+    // Check the count against the file's size before trusting it with memory.
+    long here = std::ftell(f);
+    std::fseek(f, 0, SEEK_END);
+    long size = std::ftell(f);
+    std::fseek(f, here, SEEK_SET);
+    if (here < 0 || size < here || count > static_cast<std::uint64_t>(size - here) / sizeof(Event)) {
+        std::fclose(f);
+        if (error) *error = "'" + path + "' is truncated or damaged: its header promises " + std::to_string(count) + " events";
+        return std::nullopt;
+    }
     std::vector<Event> events(count);
     if (count && std::fread(events.data(), sizeof(Event), count, f) != count) {
         std::fclose(f);
