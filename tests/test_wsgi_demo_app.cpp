@@ -32,6 +32,7 @@ public:
 
     void sleep(Millis ms) override { calls.push_back({"sleep", ms}); }
     void block(Millis ms) override { calls.push_back({"block", ms}); }
+    void db(Millis ms) override { calls.push_back({"db", ms}); }
     void cpu(Millis ms) override { calls.push_back({"cpu", ms}); }
     [[noreturn]] void hang() override {
         calls.push_back({"hang", Millis{0}});

@@ -22,6 +22,7 @@
 
 #include "engine/sys/clock.h"
 #include "engine/trace/emit.h"
+#include "engine/wsgi/db_backend.h"
 #include "engine/wsgi/demo_app.h"
 
 namespace minicorn::process {
@@ -189,6 +190,7 @@ void Arbiter::start() {
     for (const net::Listener& l : listeners_) urls += (urls.empty() ? "" : ",") + l.url();
     log_.info("Listening at: {} ({})", urls, pid_);
     log_.info("Using worker: {}", worker_label_);
+    start_db_backend();
     if (check_config_) check_config_(cfg_, log_);
     trace::emit(trace::EventKind::ArbiterStart, 0, 0, num_workers_);
     for (const net::Listener& l : listeners_) {
@@ -285,6 +287,7 @@ void Arbiter::stop(bool graceful) {
         }
     }
     kill_workers(SIGKILL);
+    stop_db_backend();
     // Not in gunicorn: collect what SIGKILL leaves, so no zombie outlives the
     // stop while the master is still running (bounded: 1 s).
     auto kill_started = sys::MonoClock::now();
@@ -391,6 +394,11 @@ void Arbiter::reap_workers() {
         int status = 0;
         pid_t wpid = ::waitpid(-1, &status, WNOHANG);
         if (wpid <= 0) break;  // 0: none ready; -1/ECHILD: no children
+        if (wpid == db_pid_) {  // not a worker
+            log_.warning("The /db backend (pid {}) exited", wpid);
+            db_pid_ = 0;
+            continue;
+        }
         int exitcode = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
         trace::emit(trace::EventKind::WorkerReaped, 0, 0, wpid, WIFSIGNALED(status) ? -WTERMSIG(status) : exitcode);
         // Forget the worker before anything can throw: a halt must not wait
@@ -463,6 +471,7 @@ pid_t Arbiter::spawn_worker() {
 // The child side of spawn_worker: this is where a worker leaves the master's code.
 void Arbiter::run_worker_child(Worker& worker) {
     for (auto& [pid, sibling] : workers_) sibling->tmp().close();  // not our heartbeats
+    db_pid_ = 0;  // the backend is the master's child, not ours
     pipe_read_.reset();
     pipe_write_.reset();
     g_master_wakeup_fd = -1;
@@ -510,6 +519,27 @@ void Arbiter::kill_worker(pid_t pid, int sig) {
         return;
     }
     log_.error("kill({}, {}) failed: {}", pid, sig, sys::errno_text(errno));
+}
+
+// The /db backend: a small process on loopback the workers query (db_backend.h).
+void Arbiter::start_db_backend() {
+    std::uint16_t port = 0;
+    std::string error;
+    db_pid_ = wsgi::start_db_backend(port, &error);
+    if (db_pid_ < 0) {
+        log_.warning("{}; /db will answer 500", error);
+        return;
+    }
+    wsgi::set_db_port(port);  // before the workers fork: they inherit it
+    log_.debug("/db backend on 127.0.0.1:{} (pid {})", port, db_pid_);
+}
+
+void Arbiter::stop_db_backend() {
+    if (db_pid_ <= 0) return;
+    ::kill(db_pid_, SIGTERM);
+    int status = 0;
+    ::waitpid(db_pid_, &status, 0);
+    db_pid_ = 0;
 }
 
 void Arbiter::write_pidfile() {

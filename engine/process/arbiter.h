@@ -83,6 +83,8 @@ private:
     void kill_workers(int sig);
     void kill_worker(pid_t pid, int sig);
 
+    void start_db_backend();
+    void stop_db_backend();
     void write_pidfile();
     void remove_pidfile();
 
@@ -101,6 +103,7 @@ private:
     bool pidfile_written_ = false;
     int last_logged_worker_count_ = -1;
     int exit_status_ = 0;
+    pid_t db_pid_ = 0;
 };
 
 }  // namespace minicorn::process

@@ -94,6 +94,14 @@ Response io(const Environ& env, const QueryParams& query) {
                             ms.count()));
 }
 
+Response db(const Environ& env, const QueryParams& query) {
+    const Millis ms = millis_param(query, Presence::Required, 0, "/db?ms=N");
+    env.runtime.db(ms);
+    return text(fmt::format("db: the backend answered after {} ms (a socket round trip: parks a greenlet, "
+                            "blocks a thread)\n",
+                            ms.count()));
+}
+
 Response cpu(const Environ& env, const QueryParams& query) {
     const Millis ms = millis_param(query, Presence::Required, 0, "/cpu?ms=N");
     env.runtime.cpu(ms);
@@ -211,6 +219,7 @@ const std::vector<RouteInfo>& demo_routes() {
     static const std::vector<RouteInfo> routes{
         {"/", "/", "Hello, World! — the smallest response", hello},
         {"/io", "/io?ms=N", "a patched time.sleep(N ms): parks a greenlet, blocks a thread", io},
+        {"/db", "/db?ms=N", "a query to a backend on loopback that answers after N ms: a socket round trip", db},
         {"/cpu", "/cpu?ms=N", "N ms of pure-Python CPU work, holding the GIL", cpu},
         {"/block", "/block?ms=N", "an unpatched blocking C call of N ms: blocks even the hub",
          block},

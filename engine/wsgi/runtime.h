@@ -32,6 +32,10 @@ public:
     // releases the GIL but blocks the OS thread, whatever the model.
     virtual void block(Millis ms) = 0;
 
+    // A query to the /db backend that answers after `ms`: a real socket round
+    // trip — it blocks a thread (GIL released), or parks a greenlet.
+    virtual void db(Millis ms) = 0;
+
     // Pure-Python busy work for `ms` of this thread's CPU time (not wall time),
     // holding the GIL and giving it up when another thread has waited a switch
     // interval, as CPython does.

@@ -1,5 +1,8 @@
 #include "engine/wsgi/thread_runtime.h"
 
+#include "engine/wsgi/app.h"
+#include "engine/wsgi/db_backend.h"
+
 #include <time.h>
 #include <unistd.h>
 
@@ -119,6 +122,17 @@ void ThreadRuntime::hang() {
 
 void ThreadRuntime::check_signals() {
     if (check_signals_) check_signals_();
+}
+
+void ThreadRuntime::db(Millis ms) {
+    require_gil("db");
+    std::string error;
+    bool ok;
+    {
+        Gil::Released released(gil_);
+        ok = db_query_blocking(static_cast<std::uint32_t>(ms.count()), &error);
+    }
+    if (!ok) throw AppError(error);
 }
 
 }  // namespace minicorn::wsgi

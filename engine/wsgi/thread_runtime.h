@@ -43,6 +43,9 @@ public:
     // On an OS thread an unpatched C call blocks exactly like sleep().
     void block(Millis ms) override;
 
+    // A blocking socket round trip to the /db backend, the GIL released.
+    void db(Millis ms) override;
+
     // Burns `ms` of this thread's CPU time (CLOCK_THREAD_CPUTIME_ID), so time
     // spent waiting for the GIL or descheduled does not count. Works in small
     // slices; between slices it yields the GIL if a waiter asked and runs

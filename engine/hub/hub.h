@@ -1,0 +1,260 @@
+// engine/hub/hub.h — the greenlet hub: a Boost.Fiber scheduling algorithm
+// whose idle wait is epoll, as gevent's Hub runs libev and eventlet's runs
+// epolls. Greenlets are Boost fibers; parking one on a socket registers the
+// fd in the hub's epoll set and switches away; epoll readiness (or a
+// deadline) makes it ready again. Green socket calls: green_io.h.
+//
+//     Hub& hub = Hub::install();            // this thread's fibers now run on the hub
+//     hub.spawn([] { ... green_recv(fd, buf, n) ... });
+//     hub.run();                            // until every greenlet has finished
+//
+// The hub loop is Boost.Fiber's dispatcher fiber, which runs whenever no
+// greenlet is running and the hub's turn in the ready queue comes (once per
+// round of the ready queue). One turn, in order:
+//   1. release finished greenlets (their stacks are freed)
+//   2. expired timers → ready (sleep(), wait_fd deadlines): GreenWake
+//   3. pick_next: if greenlets are ready and fds are registered, poll them
+//      without blocking first (PollWait a0=0 / PollWake), so I/O is never
+//      starved by greenlets that keep yielding; then switch to the oldest
+//      ready greenlet (FIFO): GreenSwitch
+//   4. nothing ready: suspend_until — epoll_wait until the nearest timer
+//      (PollWait / PollWake), wake the waiters of ready fds (PollUnregister,
+//      GreenWake); on EINTR, or after notify_signal(), run on_signal.
+// The dispatcher's own hops are not traced as GreenSwitch: a switch
+// "3 → hub → 5" is traced as GreenSwitch(green 5, a0 3), with the hub's
+// poll between them.
+//
+// Green ids: 0 is the thread's main fiber (and the hub itself); spawned
+// greenlets count from 1. Trace events carry them in `green`, and the
+// greenlet's connection (spawn(fn, conn), set_green_conn) in `conn`:
+//   GreenSpawn   green = new id, a0 = parent id
+//   GreenSwitch  green = target, a0 = from                      (gated)
+//   GreenPark    green, a0 = fd (-1: a timer, sleep()), a1 = EPOLLIN/EPOLLOUT (0: timer)
+//   GreenWake    green, a0 = fd (-1: timer), a1 = 1 when its deadline passed (0: fd ready)
+//   GreenExit    green, a0 = 1 when its function raised
+//   PollRegister green = waiter, a0 = fd, a1 = the fd's events now (a second
+//                PollRegister for an fd already in the list updates its events)
+//   PollUnregister green = waiter, a0 = fd (the fd left the poll list)
+//   PollWait     a0 = timeout ms (-1: none), a1 = registered fds   (gated)
+//   PollWake     a0 = ready fds, a1 = 1 when a signal interrupted the wait
+//
+// Exceptions: a greenlet's function that throws does not kill the hub. A
+// std::exception (or anything else) is printed to stderr and the greenlet
+// ends, as gevent prints a greenlet's traceback. A HubExit (or a type
+// derived from it) is gevent's SystemExit: it is stored and re-thrown on
+// the main fiber at its next hub call (run, sleep, yield, wait_fd and the
+// green calls), waking it early if it is parked in one. Only the first
+// HubExit is kept.
+//
+// Thread affinity: everything on the thread that called install(), except
+// notify() (Boost's, any thread) and notify_signal() (async-signal-safe).
+// on_signal runs ON the hub (the dispatcher fiber): it must not park (no
+// wait_fd, sleep, yield or green call — that aborts); it may spawn.
+//
+// Thread exit: Boost.Fiber joins every fiber when the thread ends (for the
+// main thread: in exit()). At that point the hub expires every parked wait
+// (wait_fd returns TimedOut, sleep returns) and every later one, so
+// greenlets that end on a timeout unwind; it stops tracing. A greenlet that
+// never returns blocks the exit. Prefer run() until live_greenlets() == 0, or
+// leave a worker process with _exit().
+//
+// Deadlines are steady_clock time, not the trace's engine time: a long
+// closed gate lets them pass.
+#pragma once
+
+#include <sys/epoll.h>
+
+#include <array>
+#include <csignal>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include <boost/fiber/algo/algorithm.hpp>
+#include <boost/fiber/context.hpp>
+#include <boost/fiber/properties.hpp>
+#include <boost/fiber/scheduler.hpp>
+
+#include "engine/trace/event.h"
+
+namespace minicorn::hub {
+
+using GreenId = std::uint32_t;  // 0 = the main fiber (and the hub); greenlets count from 1
+using Clock = std::chrono::steady_clock;
+
+enum class Wait {
+    Ready,     // the fd is ready (or reported an error/hang-up: the retried call will say which)
+    TimedOut,  // the deadline passed first (or the thread is exiting)
+};
+
+// Thrown by a greenlet to end the worker (gevent's SystemExit): re-thrown on
+// the main fiber, see above. Derive from it for richer exit reasons.
+struct HubExit {
+    int code;
+};
+
+// One waiting greenlet in the poll list: an fd and direction.
+struct PollEntry {
+    int fd;
+    std::uint32_t events;  // EPOLLIN or EPOLLOUT
+    GreenId green;
+    std::uint64_t conn;    // the waiter's connection id (0: none)
+};
+
+namespace detail {
+
+struct Waiter;
+
+// Boost.Fiber properties: what the hub knows about each fiber.
+class GreenProps final : public boost::fibers::fiber_properties {
+public:
+    explicit GreenProps(boost::fibers::context* ctx) noexcept : fiber_properties(ctx) {}
+
+    GreenId id = 0;
+    std::uint64_t conn = 0;
+    Waiter* waiter = nullptr;  // set while parked in a hub call
+};
+
+}  // namespace detail
+
+class Hub final : public boost::fibers::algo::algorithm_with_properties<detail::GreenProps> {
+public:
+    static constexpr std::size_t kDefaultStackSize = 16 * 1024;
+
+    // Makes the calling thread's Boost.Fiber scheduler the hub and returns it.
+    // One per OS thread: a second call on the same thread returns the same hub
+    // (its stack size must match). Call before spawning. Greenlet stacks are
+    // mmap'd with a guard page (protected_fixedsize_stack): only touched pages
+    // cost memory (~4 KiB for an idle greenlet, -O2). Under ASan the size is
+    // multiplied by 4 (its redzones need the room).
+    static Hub& install(std::size_t stack_size = kDefaultStackSize);
+    // The calling thread's hub; aborts if install() was not called.
+    static Hub& current();
+    // The calling thread's hub, or nullptr.
+    static Hub* find();
+
+    // gevent's spawn: a detached greenlet, SCHEDULED not run — it runs when
+    // the caller next parks or yields, after those scheduled before it.
+    // `conn` tags its trace events (set_green_conn changes it later).
+    // Throws std::bad_alloc if its stack cannot be mapped.
+    GreenId spawn(std::function<void()> fn, std::uint64_t conn = 0);
+    // The running greenlet's id; 0 on the main fiber (or on the hub).
+    GreenId current_green() const;
+    // The running greenlet now serves `conn` (0: none), for its trace events.
+    void set_green_conn(std::uint64_t conn);
+
+    // Parks the running greenlet until `fd` is ready for `events` (EPOLLIN or
+    // EPOLLOUT, exactly one) or `deadline` passes. The fd must be open; it is
+    // in the poll list only while someone waits on it. One waiter per fd and
+    // direction: a second is a bug (gevent's ConcurrentObjectUseError) and
+    // aborts with a message. The fd must not be closed while a greenlet waits
+    // on it.
+    Wait wait_fd(int fd, std::uint32_t events, std::optional<Clock::time_point> deadline = std::nullopt);
+    // Parks the running greenlet on a timer (patched time.sleep). d <= 0 is yield().
+    void sleep(std::chrono::nanoseconds d);
+    // gevent.sleep(0): to the back of the ready queue, after the greenlets
+    // (and the hub turn) already ready.
+    void yield();
+
+    // Main fiber only. Parks it until every greenlet spawned so far has
+    // finished, or stop() is called, or a greenlet raised HubExit (re-thrown
+    // here). The hub runs meanwhile. Returns at once if nothing is live. A
+    // worker's main loop may instead `while (alive) { notify(); sleep(1s); }`
+    // as gunicorn's gevent worker does: the hub runs whenever main is parked.
+    void run();
+    // Makes run() return (the greenlets stay: run() again continues them).
+    void stop();
+
+    std::size_t live_greenlets() const { return live_; }
+
+    // Called on the hub after an epoll_wait interrupted by a signal (EINTR),
+    // and at the next hub turn after notify_signal(): the worker runs its
+    // Python-level signal handlers there. Must not park; may spawn or stop().
+    // A HubExit it throws reaches the main fiber; other exceptions are printed.
+    void set_on_signal(std::function<void()> fn);
+    // Async-signal-safe: call from a C signal handler so the hub runs
+    // on_signal even if the signal did not interrupt its epoll_wait (it
+    // arrived while a greenlet was running). Wakes the hub.
+    void notify_signal() noexcept;
+
+    // Introspection (for the trace's World and tests), sorted by fd then direction.
+    std::vector<PollEntry> poll_list() const;
+    std::size_t registered_fds() const { return registered_fds_; }
+    std::size_t pending_timers() const { return timers_; }  // parked greenlets with a deadline
+    std::size_t parked_greenlets() const { return parked_; }
+    std::size_t stack_size() const { return stack_size_; }
+
+    // --- boost::fibers::algo::algorithm: called by Boost.Fiber only ---
+    void awakened(boost::fibers::context* ctx, detail::GreenProps& props) noexcept override;
+    boost::fibers::context* pick_next() noexcept override;
+    bool has_ready_fibers() const noexcept override;
+    void suspend_until(const Clock::time_point& abs_time) noexcept override;
+    // From another thread: wakes the hub (eventfd). On the hub's own thread
+    // Boost calls it only while the thread exits (see above).
+    void notify() noexcept override;
+
+    Hub(const Hub&) = delete;
+    Hub& operator=(const Hub&) = delete;
+    ~Hub() override;
+
+private:
+    struct FdWatch {
+        detail::Waiter* reader = nullptr;
+        detail::Waiter* writer = nullptr;
+        std::uint32_t registered = 0;  // events now in the epoll set (0: not in it)
+    };
+
+    explicit Hub(std::size_t stack_size);
+
+    void run_greenlet(GreenId id, std::function<void()>& fn);
+    void park(detail::Waiter& w, std::optional<Clock::time_point> deadline);
+    void settle(detail::Waiter& w) noexcept;
+    void watch(detail::Waiter& w);
+    void unwatch(detail::Waiter& w) noexcept;
+    void update_epoll(int fd, FdWatch& fw, GreenId green, std::uint64_t conn) noexcept;
+    void poll(int timeout_ms) noexcept;
+    void wake_fd(int fd, std::uint32_t revents) noexcept;
+    void run_on_signal() noexcept;
+    void raise_on_main(std::exception_ptr e) noexcept;
+    void rethrow_on_main();
+    void wake_main(bool interrupt) noexcept;
+    void expire_all() noexcept;
+    detail::GreenProps& running_props() const;
+    void check_thread(const char* what) const;
+    void check_can_park(const char* what) const;
+    void emit_event(trace::EventKind kind, std::uint64_t conn, std::int64_t a0, std::int64_t a1, GreenId green) const noexcept;
+
+    std::size_t stack_size_;
+    std::thread::id owner_;
+    int epoll_fd_ = -1;
+    int event_fd_ = -1;  // always in the epoll set: notify(), notify_signal()
+
+    boost::fibers::scheduler::ready_queue_type ready_;
+    GreenId running_ = 0;          // the greenlet last switched to (the hub's hops don't count)
+    bool polled_this_turn_ = false;
+    GreenId next_id_ = 1;
+    std::size_t live_ = 0;
+
+    std::vector<FdWatch> watches_;  // by fd
+    std::size_t registered_fds_ = 0;
+    detail::Waiter* parked_head_ = nullptr;  // every parked waiter (expiry at thread exit)
+    std::size_t parked_ = 0;
+    std::size_t timers_ = 0;
+    std::array<epoll_event, 256> events_{};
+
+    detail::GreenProps* main_props_ = nullptr;
+    bool main_joining_ = false;  // main is parked in run()
+    bool stop_requested_ = false;
+    std::exception_ptr pending_exit_;
+    bool shutting_down_ = false;
+
+    std::function<void()> on_signal_;
+    volatile sig_atomic_t signal_pending_ = 0;
+};
+
+}  // namespace minicorn::hub
