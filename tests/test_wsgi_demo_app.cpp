@@ -302,7 +302,7 @@ TEST_CASE("the route table lists every route with a usage and a description", "[
         CHECK(route.handler != nullptr);
     }
     // /crash is listed (and routed) but never called here: it would SIGKILL the test runner.
-    CHECK(paths == std::vector<std::string>{"/", "/io", "/cpu", "/block", "/stream", "/echo",
+    CHECK(paths == std::vector<std::string>{"/", "/io", "/db", "/cpu", "/block", "/stream", "/echo",
                                             "/headers", "/crash", "/hang"});
 }
 

@@ -148,6 +148,10 @@ std::vector<pid_t> ServerProcess::worker_pids() const {
         std::getline(stat, line);
         auto close = line.rfind(')');
         if (close != std::string::npos && close + 2 < line.size() && line[close + 2] == 'Z') continue;
+        std::ifstream comm("/proc/" + std::to_string(p) + "/comm");
+        std::string name;
+        std::getline(comm, name);
+        if (name == "minicorn-db") continue;  // the /db backend is the master's child, not a worker
         out.push_back(p);
     }
     return out;
