@@ -1,5 +1,7 @@
 #include "models/registry.h"
 
+#include "models/eventlet/eventlet_worker.h"
+#include "models/gevent/gevent_worker.h"
 #include "models/gthread/gthread_worker.h"
 #include "models/sync/sync_worker.h"
 
@@ -17,9 +19,16 @@ const std::vector<WorkerModel>& worker_models() {
              return std::make_unique<GthreadWorker>(a);
          },
          "", GthreadWorker::check_config},
-        {"eventlet", "greenlets on eventlet's hub; one acceptor greenlet per listener", {},
-         "the green workers (issue 5)"},
-        {"gevent", "greenlets on gevent's libev hub; StreamServer accepts", {}, "the green workers (issue 5)"},
+        {"eventlet", "greenlets on eventlet's hub; one acceptor greenlet per listener",
+         [](const process::WorkerArgs& a) -> std::unique_ptr<process::Worker> {
+             return std::make_unique<EventletWorker>(a);
+         },
+         ""},
+        {"gevent", "greenlets on gevent's libev hub; StreamServer accepts",
+         [](const process::WorkerArgs& a) -> std::unique_ptr<process::Worker> {
+             return std::make_unique<GeventWorker>(a);
+         },
+         ""},
         {"gevent_wsgi", "gevent's own pywsgi server and parser", {}, "the green workers (issue 5)"},
         {"gevent_pywsgi", "gevent's own pywsgi server and parser", {}, "the green workers (issue 5)"},
         {"tornado", "tornado's IOLoop running WSGI on the loop thread", {}, "the event-loop workers (issue 6)"},

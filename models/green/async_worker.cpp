@@ -1,0 +1,120 @@
+// models/green/async_worker.cpp — see async_worker.h for the design.
+#include "models/green/async_worker.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <chrono>
+
+#include "engine/hub/green_io.h"
+#include "engine/hub/hub.h"
+#include "engine/trace/emit.h"
+#include "engine/wsgi/gil.h"
+
+namespace minicorn::models {
+
+using namespace std::chrono_literals;
+
+void AsyncWorker::run() {
+    hub::Hub& hub = hub::Hub::install();
+    serve_.emplace(ServeContext{log(), cfg(),
+                                http::Limits::from_settings(cfg().limit_request_line, cfg().limit_request_fields,
+                                                            cfg().limit_request_field_size),
+                                app(), gil(), pid(), num_workers(), /*multithread=*/true, req_seq_});
+    runtime_ = std::make_unique<GreenRuntime>([this] { check_signals(); });
+    gil().acquire();  // one OS thread: it holds the GIL for good
+    // A signal that wakes the idle hub is handled in a greenlet of its own.
+    // A signal that wakes the idle hub is handled in a greenlet of its own
+    // (a handler that ends that greenlet — SIGABRT — ends only it).
+    hub.set_on_signal([this, &hub] { hub.spawn([this] { check_signals(); }); });
+    for (const net::Listener& l : listeners()) sys::set_nonblocking(l.fd(), true);
+    try {
+        start_servers();
+        // The main greenlet: notify, then sleep a second (gunicorn: `while self.alive: self.notify(); sleep(1.0)`).
+        // A HubExit thrown in another greenlet (QUIT, INT) comes back out of sleep().
+        while (alive()) {
+            notify();
+            if (!is_parent_alive()) break;
+            for (int i = 0; i < 10 && alive(); ++i) hub.sleep(100ms);
+        }
+        graceful_stop();
+    } catch (const hub::HubExit& e) {
+        throw process::SystemExit{e.code};
+    }
+}
+
+void AsyncWorker::graceful_stop() {
+    hub::Hub& hub = hub::Hub::current();
+    stop_servers();
+    auto limit = std::chrono::steady_clock::now() + std::chrono::seconds(cfg().graceful_timeout);
+    while (busy() > 0) {
+        if (std::chrono::steady_clock::now() >= limit) {
+            log().info("Worker graceful timeout (pid:{})", pid());
+            return;
+        }
+        notify();
+        hub.sleep(100ms);
+    }
+}
+
+void AsyncWorker::handle_abort() {
+    set_alive(false);
+    throw hub::GreenletExit{};  // lands in the running greenlet; handle() swallows it
+}
+
+void AsyncWorker::handle_quit() {
+    set_alive(false);
+    throw hub::HubExit{0};  // the hub hands it to the main greenlet, which exits
+}
+
+AcceptResult AsyncWorker::accept_one(const net::Listener& listener, ClientConn& out) {
+    AcceptResult r = accept_client(listener, pid(), conn_seq_, out, log());
+    if (r == AcceptResult::Accepted) sys::set_nonblocking(out.fd.get(), true);  // green sockets stay non-blocking
+    return r;
+}
+
+void AsyncWorker::handle(ClientConn& conn) {
+    struct CloseTrace {
+        ClientConn& conn;
+        ~CloseTrace() { trace::emit(trace::EventKind::Close, conn.id, 0, conn.requests); }
+    } close_trace{conn};
+    // The keep-alive timer covers the wait for each request head (the body
+    // too, here: minicorn reads the whole request before calling the app).
+    std::optional<hub::Clock::time_point> deadline;
+    ConnIo io;
+    io.recv = [&deadline](int fd, char* buf, std::size_t n) {
+        hub::IoResult r = hub::green_recv(fd, buf, n, deadline);
+        switch (r.status) {
+            case hub::IoResult::Ok: return net::IoResult{net::IoStatus::Ok, r.bytes, 0};
+            case hub::IoResult::Eof: return net::IoResult{net::IoStatus::Eof, 0, 0};
+            case hub::IoResult::TimedOut: return net::IoResult{net::IoStatus::Other, 0, ETIMEDOUT};
+            case hub::IoResult::Error: break;
+        }
+        return net::IoResult{r.errno_value == ECONNRESET ? net::IoStatus::Reset : net::IoStatus::Other, 0, r.errno_value};
+    };
+    io.send_all = [](int fd, std::string_view data) {
+        hub::IoResult r = hub::green_send_all(fd, data);
+        if (r.status == hub::IoResult::Ok) return net::IoResult{net::IoStatus::Ok, r.bytes, 0};
+        return net::IoResult{r.errno_value == EPIPE ? net::IoStatus::BrokenPipe : net::IoStatus::Reset, r.bytes,
+                             r.errno_value};
+    };
+    try {
+        while (true) {
+            if (cfg().keepalive > 0) deadline = hub::Clock::now() + std::chrono::seconds(cfg().keepalive);
+            http::Request req;
+            std::uint64_t req_id = 0;
+            if (read_request(*serve_, conn, req, req_id, io) != ReadResult::Request) break;
+            deadline.reset();
+            count_request();  // at max_requests alive goes false, and this response closes
+            bool force_close = !alive() || cfg().keepalive <= 0;
+            if (handle_request(*serve_, conn, req, req_id, force_close, *runtime_, io) == AfterResponse::Close) break;
+        }
+    } catch (const hub::GreenletExit&) {
+        // gevent's handle_request: `except (GreenletExit, SystemExit): pass` — the connection just closes.
+    }
+}
+
+}  // namespace minicorn::models

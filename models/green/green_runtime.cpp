@@ -1,0 +1,77 @@
+#include "models/green/green_runtime.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <string>
+
+#include <cerrno>
+
+#include "engine/hub/green_io.h"
+#include "engine/hub/hub.h"
+#include "engine/sys/fd.h"
+#include "engine/wsgi/app.h"
+#include "engine/wsgi/db_backend.h"
+
+namespace minicorn::models {
+
+namespace {
+std::int64_t thread_cpu_ns() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+}  // namespace
+
+void GreenRuntime::sleep(wsgi::Millis ms) { hub::Hub::current().sleep(ms); }
+
+void GreenRuntime::block(wsgi::Millis ms) {
+    timespec req{static_cast<time_t>(ms.count() / 1000), static_cast<long>(ms.count() % 1000) * 1'000'000};
+    timespec rem{};
+    while (::nanosleep(&req, &rem) != 0 && errno == EINTR) {
+        check_signals();
+        req = rem;
+    }
+}
+
+void GreenRuntime::db(wsgi::Millis ms) {
+    std::uint16_t port = wsgi::db_port();
+    if (port == 0) throw wsgi::AppError("no /db backend is running");
+    sys::Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    hub::IoResult r = hub::green_connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    std::string query = std::to_string(ms.count()) + "\n";
+    if (r.status == hub::IoResult::Ok) r = hub::green_send_all(fd.get(), query);
+    char buf[64];
+    if (r.status == hub::IoResult::Ok) r = hub::green_recv(fd.get(), buf, sizeof buf);
+    if (r.status != hub::IoResult::Ok) throw wsgi::AppError("the /db backend did not answer");
+}
+
+void GreenRuntime::cpu(wsgi::Millis ms) {
+    const std::int64_t until = thread_cpu_ns() + static_cast<std::int64_t>(ms.count()) * 1'000'000;
+    unsigned long x = sink_ | 1;
+    while (thread_cpu_ns() < until) {
+        for (int i = 0; i < 20000; ++i) x = x * 6364136223846793005UL + 1442695040888963407UL;  // "bytecodes"
+        sink_ = x;
+        check_signals();  // between bytecodes: a SIGABRT lands in this greenlet
+    }
+}
+
+void GreenRuntime::hang() {
+    while (true) {
+        ::pause();
+        check_signals();
+    }
+}
+
+void GreenRuntime::check_signals() {
+    if (check_signals_) check_signals_();
+}
+
+}  // namespace minicorn::models

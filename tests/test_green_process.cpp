@@ -1,0 +1,168 @@
+// [process] tests of the green workers (gevent, eventlet): many connections,
+// one OS thread, cooperative switching — and what an unpatched call does to it.
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <future>
+
+#include "tests/support/traced_server.h"
+
+using namespace minicorn::testing;
+using minicorn::trace::Event;
+using minicorn::trace::EventKind;
+using minicorn::trace::Recording;
+
+namespace {
+
+class LeakCheck {
+public:
+    LeakCheck() : fds_(open_fd_count()) {}
+    ~LeakCheck() noexcept(false) {
+        reap_children();
+        CHECK(live_children() == 0);
+        CHECK(open_fd_count() == fds_);
+    }
+
+private:
+    std::size_t fds_;
+};
+
+HttpReply get_close(int port, std::string_view path, Seconds timeout = 15s) {
+    return send_raw(port, "GET " + std::string(path) + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", timeout);
+}
+
+const char* kModels[] = {"gevent", "eventlet"};
+
+}  // namespace
+
+TEST_CASE("green workers: one OS thread runs every greenlet; patched sleeps overlap", "[process][green]") {
+    for (const char* model : kModels) {
+        DYNAMIC_SECTION(model) {
+            LeakCheck leaks;
+            TracedServer ts({"-w", "1", "-k", model});
+            int port = ts.server().port();
+            std::vector<std::future<HttpReply>> c;
+            for (int i = 0; i < 4; ++i) c.push_back(std::async(std::launch::async, [port] { return get_close(port, "/io?ms=1000"); }));
+            for (auto& f : c) {
+                HttpReply r = f.get();
+                CHECK(r.status == 200);
+                CHECK(r.seconds < 1.8);  // all four at once, not one after another
+            }
+            ts.stop();
+            const Recording& rec = ts.recording();
+            auto boots = events_of(rec, EventKind::WorkerBooted);
+            REQUIRE(boots.size() == 1);
+            pid_t worker = boots.front().pid;
+            // Every event of the worker comes from its one thread: one greenlet runs at a time.
+            for (std::uint32_t i : *rec.by_pid(worker)) CHECK(rec[i].tid == worker);
+            CHECK(count_of(rec, EventKind::GreenSpawn, worker) >= 4);
+            CHECK(count_of(rec, EventKind::GreenPark, worker) >= 4);
+        }
+    }
+}
+
+TEST_CASE("green workers: /cpu holds the hub — a concurrent / waits until the spin ends", "[process][green]") {
+    for (const char* model : kModels) {
+        DYNAMIC_SECTION(model) {
+            LeakCheck leaks;
+            auto server = ServerProcess::start({"-w", "1", "-k", model});
+            int port = server->port();
+            auto spin = std::async(std::launch::async, [port] { return get_close(port, "/cpu?ms=2000"); });
+            ::usleep(300'000);
+            HttpReply quick = get_close(port, "/");
+            HttpReply slow = spin.get();
+            CHECK(slow.status == 200);
+            CHECK(quick.status == 200);
+            CHECK(quick.seconds >= 1.4);  // it waited for the spin
+        }
+    }
+}
+
+TEST_CASE("green workers: an unpatched /block freezes the hub — no epoll wait while it blocks", "[process][green]") {
+    for (const char* model : kModels) {
+        DYNAMIC_SECTION(model) {
+            LeakCheck leaks;
+            TracedServer ts({"-w", "1", "-k", model});
+            HttpReply r = get_close(ts.server().port(), "/block?ms=1500");
+            CHECK(r.status == 200);
+            ts.stop();
+            const Recording& rec = ts.recording();
+            auto starts = events_of(rec, EventKind::HandlerStart);
+            auto ends = events_of(rec, EventKind::HandlerEnd);
+            REQUIRE(starts.size() == 1);
+            REQUIRE(ends.size() == 1);
+            pid_t worker = starts.front().pid;
+            std::size_t waits = 0;
+            for (std::size_t i = rec.lower_bound(starts.front().t_ns); i < rec.size() && rec[i].t_ns < ends.front().t_ns; ++i) {
+                if (rec[i].pid == worker && (rec[i].kind == EventKind::PollWait || rec[i].kind == EventKind::Heartbeat)) ++waits;
+            }
+            CHECK(waits == 0);  // not even the heartbeat greenlet ran
+        }
+    }
+}
+
+TEST_CASE("green workers: a 6 s spin with -t 3 gives WORKER TIMEOUT while a concurrent /io completes", "[process][green]") {
+    for (const char* model : kModels) {
+        DYNAMIC_SECTION(model) {
+            LeakCheck leaks;
+            auto server = ServerProcess::start({"-w", "1", "-k", model, "-t", "3"});
+            int port = server->port();
+            auto io = std::async(std::launch::async, [port] { return get_close(port, "/io?ms=4000"); });
+            ::usleep(200'000);
+            HttpReply spin = get_close(port, "/cpu?ms=6000");
+            HttpReply slow_io = io.get();
+            CHECK_FALSE(spin.got_response);  // its connection closes empty
+            CHECK(slow_io.status == 200);     // graceful: the other greenlet finished
+            CHECK(server->wait_for_log("WORKER TIMEOUT", 5s));
+            CHECK(server->wait_for_log("Booting worker with pid: ", 8s, 2));
+        }
+    }
+}
+
+TEST_CASE("green workers: --worker-connections 2 with four 2 s requests finish at about 2, 2, 4, 4 s", "[process][green]") {
+    for (const char* model : kModels) {
+        DYNAMIC_SECTION(model) {
+            LeakCheck leaks;
+            auto server = ServerProcess::start({"-w", "1", "-k", model, "--worker-connections", "2"});
+            int port = server->port();
+            std::vector<std::future<HttpReply>> c;
+            for (int i = 0; i < 4; ++i) c.push_back(std::async(std::launch::async, [port] { return get_close(port, "/io?ms=2000"); }));
+            std::vector<double> took;
+            for (auto& f : c) {
+                HttpReply r = f.get();
+                CHECK(r.status == 200);
+                took.push_back(r.seconds);
+            }
+            std::sort(took.begin(), took.end());
+            CHECK(took[0] < 3.0);
+            CHECK(took[1] < 3.0);
+            CHECK(took[2] >= 3.5);
+            CHECK(took[3] >= 3.5);
+            CHECK(took[3] < 5.5);
+        }
+    }
+}
+
+TEST_CASE("green workers: a client silent for 3 s before its first request is dropped at 2 s", "[process][green]") {
+    for (const char* model : kModels) {
+        DYNAMIC_SECTION(model) {
+            LeakCheck leaks;
+            auto server = ServerProcess::start({"-w", "1", "-k", model});
+            int fd = connect_loopback(server->port());
+            REQUIRE(fd >= 0);
+            auto start = std::chrono::steady_clock::now();
+            pollfd p{fd, POLLIN, 0};
+            REQUIRE(::poll(&p, 1, 3000) == 1);
+            char b;
+            CHECK(::recv(fd, &b, 1, 0) == 0);  // closed, no response
+            double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            CHECK(secs >= 1.9);
+            CHECK(secs <= 2.6);
+            ::close(fd);
+        }
+    }
+}
