@@ -6,9 +6,11 @@
 //   [SECTION] Parking: wait_fd, sleep, yield, run
 //   [SECTION] The poll list (epoll registration)
 //   [SECTION] The scheduling algorithm (Boost.Fiber calls these)
+//   [SECTION] AddressSanitizer: stack-switch annotations
 //   [SECTION] Polling, signals, the main fiber, thread exit
 #include "engine/hub/hub.h"
 
+#include <pthread.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -24,9 +26,24 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <cxxabi.h>
+#include <memory>
+#include <string>
 #include <typeinfo>
 
 #include "engine/trace/emit.h"
+
+#if defined(__SANITIZE_ADDRESS__)  // GCC; clang: __has_feature(address_sanitizer)
+#define MINICORN_HUB_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MINICORN_HUB_ASAN 1
+#endif
+#endif
+#if defined(MINICORN_HUB_ASAN)
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/common_interface_defs.h>
+#endif
 
 namespace minicorn::hub {
 
@@ -54,6 +71,47 @@ bool on_main() { return context::active()->is_context(boost::fibers::type::main_
 
 const char* direction(std::uint32_t events) { return events == EPOLLIN ? "reading" : "writing"; }
 
+std::string type_name(const std::type_info& type) {
+    int status = 0;
+    std::unique_ptr<char, decltype(&std::free)> name(abi::__cxa_demangle(type.name(), nullptr, nullptr, &status),
+                                                     &std::free);
+    return status == 0 && name ? name.get() : type.name();
+}
+
+// The stack GreenStack::allocate() made last on this thread (spawn reads it).
+thread_local boost::context::stack_context t_last_stack{};
+
+// A greenlet's stack: mmap'd, a guard page below it (an overflow faults
+// instead of corrupting the heap), only touched pages resident.
+//
+// Under ASan a stack's memory may carry stale poison from an earlier
+// greenlet's frames (one that ended in an exception thrown before the hub's
+// switch annotations knew its stack): clear it on both ends.
+class GreenStack {
+public:
+    explicit GreenStack(std::size_t size) : inner_(size) {}
+
+    boost::context::stack_context allocate() {
+        boost::context::stack_context sctx = inner_.allocate();
+        unpoison(sctx);
+        t_last_stack = sctx;
+        return sctx;
+    }
+    void deallocate(boost::context::stack_context& sctx) noexcept {
+        unpoison(sctx);
+        inner_.deallocate(sctx);
+    }
+
+private:
+    static void unpoison([[maybe_unused]] const boost::context::stack_context& sctx) {
+#if defined(MINICORN_HUB_ASAN)
+        __asan_unpoison_memory_region(static_cast<char*>(sctx.sp) - sctx.size, sctx.size);
+#endif
+    }
+
+    boost::fibers::protected_fixedsize_stack inner_;
+};
+
 }  // namespace
 
 // ============================================================================
@@ -75,19 +133,27 @@ struct NoLock {  // one thread: the condition variable needs no outer lock
 
 struct Waiter {
     enum class Kind { Io, Timer, Join };  // Join: the main fiber in run(), not traced
+    // What woke it: set by whoever wakes it first; Deadline if nobody did
+    // (Boost's sleep queue, or the thread exiting).
+    enum class Why { Deadline, Ready, Cancelled, Killed, Interrupted };
 
     Kind kind = Kind::Timer;
     int fd = -1;
     std::uint32_t events = 0;  // EPOLLIN or EPOLLOUT for Io
     bool has_deadline = false;
-    bool ready = false;        // the hub saw the fd ready
-    bool interrupted = false;  // woken for the main fiber: HubExit, stop(), run()'s end
+    Why why = Why::Deadline;
     GreenProps* green = nullptr;
-    Waiter* prev = nullptr;    // the hub's list of parked waiters
+    Waiter* prev = nullptr;  // the hub's list of parked waiters
     Waiter* next = nullptr;
     boost::fibers::condition_variable_any cv;
 
-    bool timed_out() const { return !ready && !interrupted; }
+    // Only while parked (green->waiter == this): afterwards the greenlet is already ready.
+    void wake(Why reason) {
+        why = reason;
+        cv.notify_one();  // → awakened() → settle()
+    }
+    // GreenWake's a1.
+    std::int64_t why_code() const { return why == Why::Ready ? 0 : why == Why::Deadline ? 1 : 2; }
 };
 
 }  // namespace detail
@@ -111,13 +177,14 @@ Hub::Hub(std::size_t stack_size) : stack_size_(stack_size), owner_(std::this_thr
 }
 
 Hub::~Hub() {
+    asan_restore_main();  // the thread's last switch, dispatcher → main, bypassed pick_next()
     ::close(event_fd_);
     ::close(epoll_fd_);
     if (t_hub == this) t_hub = nullptr;
 }
 
 Hub& Hub::install(std::size_t stack_size) {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(MINICORN_HUB_ASAN)
     stack_size *= 4;  // ASan's redzones and fake frames
 #endif
     if (t_hub != nullptr) {
@@ -128,6 +195,13 @@ Hub& Hub::install(std::size_t stack_size) {
     }
     if (!on_main()) die("Hub::install() must be called on the thread's main fiber, not in a fiber");
     auto* hub = new Hub(stack_size);
+    pthread_attr_t attr;
+    if (::pthread_getattr_np(::pthread_self(), &attr) == 0) {  // the main fiber's stack, for ASan
+        void* bottom = nullptr;
+        ::pthread_attr_getstack(&attr, &bottom, &hub->asan_.main_size);
+        hub->asan_.main_bottom = bottom;
+        ::pthread_attr_destroy(&attr);
+    }
     // Boost takes ownership (an intrusive pointer); the hub lives until the thread exits.
     context::active()->get_scheduler()->set_algo(boost::fibers::algo::algorithm::ptr_t(hub));
     t_hub = hub;
@@ -149,11 +223,14 @@ GreenId Hub::spawn(std::function<void()> fn, std::uint64_t conn) {
     const GreenId id = next_id_++;
     const GreenId parent = current_green();
     // launch::post: the new fiber goes to the back of the ready queue (awakened()); it does not run yet.
-    boost::fibers::fiber f(std::allocator_arg, boost::fibers::protected_fixedsize_stack(stack_size_),
+    boost::fibers::fiber f(std::allocator_arg, GreenStack(stack_size_),
                            [this, id, fn = std::move(fn)]() mutable { run_greenlet(id, fn); });
     GreenProps& props = f.properties<GreenProps>();
     props.id = id;
     props.conn = conn;
+    props.stack_bottom = static_cast<char*>(t_last_stack.sp) - t_last_stack.size;
+    props.stack_size = t_last_stack.size;
+    greens_.emplace(id, &props);
     ++live_;
     emit_event(EventKind::GreenSpawn, conn, parent, 0, id);
     f.detach();
@@ -161,25 +238,31 @@ GreenId Hub::spawn(std::function<void()> fn, std::uint64_t conn) {
 }
 
 void Hub::run_greenlet(GreenId id, std::function<void()>& fn) {
-    std::int64_t raised = 0;
+    std::int64_t how = 0;  // GreenExit's a0: 0 returned, 1 raised, 2 killed
     try {
+        check_killed();  // killed before it ever ran
         fn();
     } catch (const boost::context::detail::forced_unwind&) {
         throw;  // Boost.Context unwinding a fiber's stack: never swallow it
+    } catch (const GreenletExit&) {
+        how = 2;
     } catch (const HubExit&) {
-        raised = 1;
+        how = 1;
         raise_on_main(std::current_exception());
     } catch (const std::exception& e) {
-        raised = 1;
-        std::fprintf(stderr, "minicorn hub: greenlet %u raised %s: %s\n", id, typeid(e).name(), e.what());
+        how = 1;
+        std::fprintf(stderr, "minicorn hub: greenlet %u raised %s: %s\n", id, type_name(typeid(e)).c_str(), e.what());
     } catch (...) {
-        raised = 1;
+        how = 1;
         std::fprintf(stderr, "minicorn hub: greenlet %u raised an exception that is not a std::exception\n", id);
     }
     // What the function captured (a socket, say) is released while the greenlet still counts as live.
     fn = nullptr;
-    emit_event(EventKind::GreenExit, running_props().conn, raised, 0, id);
+    GreenProps& me = running_props();
+    greens_.erase(id);
+    emit_event(EventKind::GreenExit, me.conn, how, 0, id);
     if (--live_ == 0) wake_main(false);
+    me.exiting = true;
 }
 
 GreenProps& Hub::running_props() const {
@@ -228,14 +311,52 @@ Wait Hub::wait_fd(int fd, std::uint32_t events, std::optional<Clock::time_point>
     if (events != EPOLLIN && events != EPOLLOUT)
         die("wait_fd(fd %d, events %#x): wait for exactly one of EPOLLIN or EPOLLOUT", fd, events);
     rethrow_on_main();
-    if (shutting_down_) return Wait::TimedOut;
+    check_killed();
     Waiter w;
     w.kind = Waiter::Kind::Io;
     w.fd = fd;
     w.events = events;
     park(w, deadline);
-    if (w.interrupted) rethrow_on_main();
-    return w.ready ? Wait::Ready : Wait::TimedOut;
+    rethrow_on_main();
+    check_killed();
+    switch (w.why) {
+        case Waiter::Why::Ready: return Wait::Ready;
+        case Waiter::Why::Cancelled: return Wait::Cancelled;
+        default: return Wait::TimedOut;
+    }
+}
+
+std::size_t Hub::cancel_wait(int fd) {
+    check_thread("cancel_wait");
+    if (fd < 0 || static_cast<std::size_t>(fd) >= watches_.size()) return 0;
+    FdWatch& fw = watches_[static_cast<std::size_t>(fd)];
+    std::size_t woken = 0;
+    for (Waiter* w : {fw.reader, fw.writer}) {  // copies: wake() takes each out of fw
+        if (w == nullptr) continue;
+        w->wake(Waiter::Why::Cancelled);
+        ++woken;
+    }
+    return woken;
+}
+
+bool Hub::kill(GreenId id) {
+    check_thread("kill");
+    if (id == 0) die("Hub::kill(0): the main fiber cannot be killed");
+    auto it = greens_.find(id);
+    if (it == greens_.end()) return false;
+    GreenProps& target = *it->second;
+    target.kill_requested = true;
+    if (&target == context::active()->get_properties()) check_killed();  // killing oneself: now
+    if (target.waiter != nullptr) target.waiter->wake(Waiter::Why::Killed);
+    return true;
+}
+
+void Hub::check_killed() {
+    auto* me = static_cast<GreenProps*>(context::active()->get_properties());
+    if (me == nullptr || me->id == 0) return;  // the main fiber and the hub are never killed
+    if (!me->kill_requested && !shutting_down_) return;  // at thread exit, every greenlet is
+    me->kill_requested = false;
+    throw GreenletExit{};
 }
 
 void Hub::sleep(std::chrono::nanoseconds d) {
@@ -245,18 +366,21 @@ void Hub::sleep(std::chrono::nanoseconds d) {
     }
     check_can_park("sleep");
     rethrow_on_main();
-    if (shutting_down_) return;
+    check_killed();
     Waiter w;
     w.kind = Waiter::Kind::Timer;
     park(w, Clock::now() + std::chrono::duration_cast<Clock::duration>(d));
     rethrow_on_main();
+    check_killed();
 }
 
 void Hub::yield() {
     check_can_park("yield");
     rethrow_on_main();
+    check_killed();
     boost::this_fiber::yield();
     rethrow_on_main();
+    check_killed();
 }
 
 void Hub::run() {
@@ -267,9 +391,7 @@ void Hub::run() {
     while (live_ > 0 && !stop_requested_ && !pending_exit_) {
         Waiter w;
         w.kind = Waiter::Kind::Join;
-        main_joining_ = true;
         park(w, std::nullopt);
-        main_joining_ = false;
     }
     stop_requested_ = false;
     rethrow_on_main();
@@ -312,7 +434,7 @@ void Hub::settle(Waiter& w) noexcept {
     if (w.has_deadline) --timers_;
     if (w.kind == Waiter::Kind::Io) unwatch(w);
     if (w.kind != Waiter::Kind::Join)
-        emit_event(EventKind::GreenWake, w.green->conn, w.kind == Waiter::Kind::Io ? w.fd : -1, w.timed_out() ? 1 : 0,
+        emit_event(EventKind::GreenWake, w.green->conn, w.kind == Waiter::Kind::Io ? w.fd : -1, w.why_code(),
                    w.green->id);
     w.green->waiter = nullptr;
 }
@@ -392,6 +514,7 @@ void Hub::awakened(context* ctx, GreenProps& props) noexcept {
 }
 
 context* Hub::pick_next() noexcept {
+    asan_finish_switch();
     if (on_dispatcher()) {  // the hub's turn (phase 3)
         if (!polled_this_turn_ && registered_fds_ > 0 && !ready_.empty()) poll(0);
         polled_this_turn_ = false;
@@ -407,6 +530,7 @@ context* Hub::pick_next() noexcept {
             running_ = p.id;
         }
     }
+    asan_start_switch(next);
     return next;
 }
 
@@ -434,11 +558,73 @@ void Hub::notify() noexcept {
         // Boost.Fiber calls notify() on the scheduler's own thread only from
         // its destructor: the thread is exiting and every fiber must finish.
         shutting_down_ = true;
-        expire_all();
+        kill_all_parked();
         return;
     }
     const std::uint64_t one = 1;
     [[maybe_unused]] ssize_t n = ::write(event_fd_, &one, sizeof one);  // EAGAIN: already signalled
+}
+
+// ============================================================================
+// [SECTION] AddressSanitizer: stack-switch annotations
+// ============================================================================
+//
+// Debian's Boost.Context switches stacks without telling ASan, which then
+// cannot unpoison a greenlet's stack when an exception is thrown on it
+// ("ASan is ignoring requested __asan_handle_no_return"): the thrown-through
+// frames stay poisoned and the greenlet's next deeper calls report false
+// stack-buffer-overflows. Every switch but the thread's very last goes
+// through pick_next(), so the hub annotates there: start (on the fiber
+// leaving) names the target's stack; finish runs on the target at its next
+// pick_next() — between the two ASan still tells the stacks apart by the
+// stack pointer. The dispatcher's stack (Boost's) is not known: exceptions
+// there (on_signal) stay unannotated.
+
+void Hub::asan_start_switch([[maybe_unused]] context* to) noexcept {
+#if defined(MINICORN_HUB_ASAN)
+    context* from = context::active();
+    void** save = nullptr;  // nullptr: the leaving fiber ends, its fake stack is freed
+    if (from->is_context(boost::fibers::type::main_context)) {
+        save = &asan_.main_fake;
+    } else if (from->is_context(boost::fibers::type::dispatcher_context)) {
+        save = &asan_.dispatcher_fake;
+    } else if (auto* p = static_cast<GreenProps*>(from->get_properties()); p != nullptr && !p->exiting) {
+        save = &p->asan_fake_stack;
+    }
+    const void* bottom = nullptr;
+    std::size_t size = 0;
+    if (to->is_context(boost::fibers::type::main_context)) {
+        bottom = asan_.main_bottom;
+        size = asan_.main_size;
+        asan_.to_fake = &asan_.main_fake;
+    } else if (to->is_context(boost::fibers::type::dispatcher_context)) {
+        asan_.to_fake = &asan_.dispatcher_fake;
+    } else {
+        GreenProps& p = properties(to);
+        bottom = p.stack_bottom;
+        size = p.stack_size;
+        asan_.to_fake = &p.asan_fake_stack;
+    }
+    __sanitizer_start_switch_fiber(save, bottom, size);
+    asan_.switching = true;
+#endif
+}
+
+void Hub::asan_finish_switch() noexcept {
+#if defined(MINICORN_HUB_ASAN)
+    if (!asan_.switching) return;
+    __sanitizer_finish_switch_fiber(*asan_.to_fake, nullptr, nullptr);
+    asan_.switching = false;
+#endif
+}
+
+void Hub::asan_restore_main() noexcept {
+#if defined(MINICORN_HUB_ASAN)
+    asan_finish_switch();
+    void* fake = nullptr;
+    __sanitizer_start_switch_fiber(&fake, asan_.main_bottom, asan_.main_size);
+    __sanitizer_finish_switch_fiber(asan_.main_fake, nullptr, nullptr);
+#endif
 }
 
 // ============================================================================
@@ -475,11 +661,8 @@ void Hub::wake_fd(int fd, std::uint32_t revents) noexcept {
     const bool failed = (revents & (EPOLLERR | EPOLLHUP)) != 0;
     Waiter* reader = (revents & (EPOLLIN | EPOLLRDHUP | EPOLLPRI)) != 0 || failed ? fw.reader : nullptr;
     Waiter* writer = (revents & EPOLLOUT) != 0 || failed ? fw.writer : nullptr;
-    // notify_one() makes the greenlet ready: awakened() settles the waiter (it leaves fw).
-    for (Waiter* w : {reader, writer}) {
-        if (w == nullptr) continue;
-        w->ready = true;
-        w->cv.notify_one();
+    for (Waiter* w : {reader, writer}) {  // copies: wake() takes each out of fw
+        if (w != nullptr) w->wake(Waiter::Why::Ready);
     }
 }
 
@@ -502,7 +685,7 @@ void Hub::run_on_signal() noexcept {
     } catch (const HubExit&) {
         raise_on_main(std::current_exception());
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "minicorn hub: on_signal raised %s: %s\n", typeid(e).name(), e.what());
+        std::fprintf(stderr, "minicorn hub: on_signal raised %s: %s\n", type_name(typeid(e)).c_str(), e.what());
     } catch (...) {
         std::fprintf(stderr, "minicorn hub: on_signal raised an exception that is not a std::exception\n");
     }
@@ -523,15 +706,15 @@ void Hub::wake_main(bool interrupt) noexcept {
     if (main_props_ == nullptr || main_props_->waiter == nullptr) return;
     Waiter* w = main_props_->waiter;
     if (!interrupt && w->kind != Waiter::Kind::Join) return;
-    w->interrupted = true;
-    w->cv.notify_one();
+    w->wake(Waiter::Why::Interrupted);
 }
 
-// The thread is exiting: every parked greenlet times out now.
-void Hub::expire_all() noexcept {
+// The thread is exiting: every parked greenlet wakes to GreenletExit
+// (check_killed() throws it for every greenlet from now on).
+void Hub::kill_all_parked() noexcept {
     while (parked_head_ != nullptr) {
         Waiter* w = parked_head_;
-        w->cv.notify_one();  // → awakened() → settle(): w leaves the list
+        w->wake(Waiter::Why::Killed);  // awakened() → settle(): w leaves the list
         if (parked_head_ == w) die("a parked greenlet did not wake at thread exit (hub bug)");
     }
 }

@@ -30,8 +30,9 @@
 //   GreenSpawn   green = new id, a0 = parent id
 //   GreenSwitch  green = target, a0 = from                      (gated)
 //   GreenPark    green, a0 = fd (-1: a timer, sleep()), a1 = EPOLLIN/EPOLLOUT (0: timer)
-//   GreenWake    green, a0 = fd (-1: timer), a1 = 1 when its deadline passed (0: fd ready)
-//   GreenExit    green, a0 = 1 when its function raised
+//   GreenWake    green, a0 = fd (-1: timer), a1 = why: 0 fd ready, 1 deadline passed,
+//                2 cancelled (cancel_wait, kill, HubExit for main)
+//   GreenExit    green, a0 = how: 0 returned, 1 raised, 2 killed (GreenletExit)
 //   PollRegister green = waiter, a0 = fd, a1 = the fd's events now (a second
 //                PollRegister for an fd already in the list updates its events)
 //   PollUnregister green = waiter, a0 = fd (the fd left the poll list)
@@ -40,11 +41,11 @@
 //
 // Exceptions: a greenlet's function that throws does not kill the hub. A
 // std::exception (or anything else) is printed to stderr and the greenlet
-// ends, as gevent prints a greenlet's traceback. A HubExit (or a type
-// derived from it) is gevent's SystemExit: it is stored and re-thrown on
-// the main fiber at its next hub call (run, sleep, yield, wait_fd and the
-// green calls), waking it early if it is parked in one. Only the first
-// HubExit is kept.
+// ends, as gevent prints a greenlet's traceback. GreenletExit (kill()) ends
+// it quietly. A HubExit (or a type derived from it) is gevent's SystemExit:
+// it is stored and re-thrown on the main fiber at its next hub call (run,
+// sleep, yield, wait_fd and the green calls), waking it early if it is
+// parked in one. Only the first HubExit is kept.
 //
 // Thread affinity: everything on the thread that called install(), except
 // notify() (Boost's, any thread) and notify_signal() (async-signal-safe).
@@ -52,10 +53,12 @@
 // wait_fd, sleep, yield or green call — that aborts); it may spawn.
 //
 // Thread exit: Boost.Fiber joins every fiber when the thread ends (for the
-// main thread: in exit()). At that point the hub expires every parked wait
-// (wait_fd returns TimedOut, sleep returns) and every later one, so
-// greenlets that end on a timeout unwind; it stops tracing. A greenlet that
-// never returns blocks the exit. Prefer run() until live_greenlets() == 0, or
+// main thread: in exit()). At that point the hub kills every greenlet —
+// GreenletExit at the hub call it is parked in, or at its next one; one not
+// started never runs — so their stacks unwind (RAII closes their sockets);
+// and it stops tracing. A greenlet blocked on a Boost fiber mutex or
+// condition variable instead can never finish: the hub aborts with a
+// message rather than hang. Prefer run() until live_greenlets() == 0, or
 // leave a worker process with _exit().
 //
 // Deadlines are steady_clock time, not the trace's engine time: a long
@@ -73,6 +76,7 @@
 #include <functional>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include <boost/fiber/algo/algorithm.hpp>
@@ -88,8 +92,9 @@ using GreenId = std::uint32_t;  // 0 = the main fiber (and the hub); greenlets c
 using Clock = std::chrono::steady_clock;
 
 enum class Wait {
-    Ready,     // the fd is ready (or reported an error/hang-up: the retried call will say which)
-    TimedOut,  // the deadline passed first (or the thread is exiting)
+    Ready,      // the fd is ready (or reported an error/hang-up: the retried call will say which)
+    TimedOut,   // the deadline passed first
+    Cancelled,  // cancel_wait(fd): the fd is being closed by someone else — do not touch it again
 };
 
 // Thrown by a greenlet to end the worker (gevent's SystemExit): re-thrown on
@@ -97,6 +102,13 @@ enum class Wait {
 struct HubExit {
     int code;
 };
+
+// Thrown inside a greenlet by the hub call it is parked in (or makes next)
+// after Hub::kill() — gevent's GreenletExit. The greenlet unwinds (RAII
+// closes its sockets) and ends quietly. Not a std::exception, so that
+// `catch (const std::exception&)` does not swallow it; `catch (...)` must
+// rethrow it.
+struct GreenletExit {};
 
 // One waiting greenlet in the poll list: an fd and direction.
 struct PollEntry {
@@ -118,6 +130,13 @@ public:
     GreenId id = 0;
     std::uint64_t conn = 0;
     Waiter* waiter = nullptr;  // set while parked in a hub call
+    bool exiting = false;      // its function has returned; it only terminates now
+    bool kill_requested = false;  // Hub::kill(): throw GreenletExit at its next hub call
+
+    // For AddressSanitizer's fiber-switch annotations (unused without it).
+    const void* stack_bottom = nullptr;
+    std::size_t stack_size = 0;
+    void* asan_fake_stack = nullptr;
 };
 
 }  // namespace detail
@@ -152,9 +171,20 @@ public:
     // EPOLLOUT, exactly one) or `deadline` passes. The fd must be open; it is
     // in the poll list only while someone waits on it. One waiter per fd and
     // direction: a second is a bug (gevent's ConcurrentObjectUseError) and
-    // aborts with a message. The fd must not be closed while a greenlet waits
-    // on it.
+    // aborts with a message. To close an fd another greenlet may be parked
+    // on, cancel_wait(fd) first. Throws GreenletExit if the greenlet is killed.
     Wait wait_fd(int fd, std::uint32_t events, std::optional<Clock::time_point> deadline = std::nullopt);
+    // Wakes the greenlets parked on `fd` (both directions) with
+    // Wait::Cancelled and takes the fd out of the poll list: call it just
+    // before closing an fd someone may wait on (gevent's socket.close() →
+    // hub.cancel_wait). Returns how many were woken.
+    std::size_t cancel_wait(int fd);
+    // gevent's Greenlet.kill(): GreenletExit is thrown in greenlet `id` at the
+    // hub call it is parked in, or at its next one (if it has not started
+    // yet, it never runs its function). It does not wait for the greenlet to
+    // end. Killing the running greenlet throws at once. Returns false if no
+    // such greenlet is live. The main fiber (0) cannot be killed.
+    bool kill(GreenId id);
     // Parks the running greenlet on a timer (patched time.sleep). d <= 0 is yield().
     void sleep(std::chrono::nanoseconds d);
     // gevent.sleep(0): to the back of the ready queue, after the greenlets
@@ -168,6 +198,7 @@ public:
     // as gunicorn's gevent worker does: the hub runs whenever main is parked.
     void run();
     // Makes run() return (the greenlets stay: run() again continues them).
+    // If main is not in run(), the next run() returns at once.
     void stop();
 
     std::size_t live_greenlets() const { return live_; }
@@ -212,6 +243,7 @@ private:
     explicit Hub(std::size_t stack_size);
 
     void run_greenlet(GreenId id, std::function<void()>& fn);
+    void check_killed();
     void park(detail::Waiter& w, std::optional<Clock::time_point> deadline);
     void settle(detail::Waiter& w) noexcept;
     void watch(detail::Waiter& w);
@@ -223,7 +255,10 @@ private:
     void raise_on_main(std::exception_ptr e) noexcept;
     void rethrow_on_main();
     void wake_main(bool interrupt) noexcept;
-    void expire_all() noexcept;
+    void kill_all_parked() noexcept;
+    void asan_start_switch(boost::fibers::context* to) noexcept;
+    void asan_finish_switch() noexcept;
+    void asan_restore_main() noexcept;
     detail::GreenProps& running_props() const;
     void check_thread(const char* what) const;
     void check_can_park(const char* what) const;
@@ -239,6 +274,7 @@ private:
     bool polled_this_turn_ = false;
     GreenId next_id_ = 1;
     std::size_t live_ = 0;
+    std::unordered_map<GreenId, detail::GreenProps*> greens_;  // live greenlets (kill)
 
     std::vector<FdWatch> watches_;  // by fd
     std::size_t registered_fds_ = 0;
@@ -248,13 +284,24 @@ private:
     std::array<epoll_event, 256> events_{};
 
     detail::GreenProps* main_props_ = nullptr;
-    bool main_joining_ = false;  // main is parked in run()
     bool stop_requested_ = false;
     std::exception_ptr pending_exit_;
     bool shutting_down_ = false;
 
     std::function<void()> on_signal_;
     volatile sig_atomic_t signal_pending_ = 0;
+
+    // AddressSanitizer must be told of every stack switch (Debian's
+    // Boost.Context does not): pick_next() announces the target's stack, the
+    // target confirms at its next pick_next(). Unused without ASan.
+    struct AsanSwitch {
+        bool switching = false;
+        void** to_fake = nullptr;  // the target's fake-stack slot
+        const void* main_bottom = nullptr;
+        std::size_t main_size = 0;
+        void* main_fake = nullptr;
+        void* dispatcher_fake = nullptr;
+    } asan_;
 };
 
 }  // namespace minicorn::hub

@@ -19,7 +19,9 @@ namespace minicorn::models {
 using namespace std::chrono_literals;
 
 void AsyncWorker::run() {
-    hub::Hub& hub = hub::Hub::install();
+    // 64 KiB stacks: only touched pages cost RSS (~4 KiB per idle greenlet),
+    // and a handler with big stack buffers does not hit the guard page.
+    hub::Hub& hub = hub::Hub::install(64 * 1024);
     serve_.emplace(ServeContext{log(), cfg(),
                                 http::Limits::from_settings(cfg().limit_request_line, cfg().limit_request_fields,
                                                             cfg().limit_request_field_size),

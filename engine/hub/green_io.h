@@ -1,0 +1,64 @@
+// engine/hub/green_io.h — green (cooperative) socket calls, as gevent's
+// patched socket methods: try the non-blocking syscall; on EAGAIN park the
+// running greenlet on the fd (Hub::wait_fd) and retry when the hub wakes it.
+// Other greenlets run meanwhile; a plain blocking call would stop them all.
+//
+// The fds must be NON-BLOCKING (green_accept returns its fds so): on a
+// blocking fd the syscall itself blocks the whole hub, exactly as an
+// unpatched call does under gevent.
+//
+// Errors are sorted where the syscall is made: EAGAIN parks, EINTR retries;
+// expected conditions (ECONNRESET, EPIPE, ECONNREFUSED, …) come back as
+// Error with errno_value; EFAULT, and EBADF/ENOTSOCK on a connection, are
+// bugs and abort with a message. A deadline that passes returns TimedOut
+// (also returned while the thread exits, see hub.h). A wait cancelled by
+// Hub::cancel_wait(fd) (another greenlet is closing the fd) returns Error
+// EBADF without touching the fd again, as gevent's "closed in another
+// greenlet". A killed greenlet gets GreenletExit thrown from the call.
+//
+// Thread affinity: a greenlet (or the main fiber) of the thread whose Hub
+// is installed — never from the hub itself (on_signal).
+#pragma once
+
+#include <sys/socket.h>
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+#include "engine/hub/hub.h"
+
+namespace minicorn::hub {
+
+struct IoResult {
+    enum Status {
+        Ok,        // `bytes` transferred (all of them for send_all)
+        Eof,       // recv: the peer closed its side (0 bytes)
+        TimedOut,  // the deadline passed; `bytes` = what was transferred before it
+        Error,     // errno_value says why; `bytes` = what was transferred before it
+    } status;
+    std::size_t bytes;
+    int errno_value;
+};
+
+// Accepts one connection from a non-blocking listener, parking while none is
+// pending. Returns the new fd (non-blocking, close-on-exec) or -1 with `err`:
+// ECONNABORTED, EMFILE, ENFILE, ENOBUFS, ENOMEM, EPROTO… and also EBADF /
+// EINVAL (the listener was closed or shut down: a graceful stop —
+// hub.cancel_wait(listen_fd) then close(), and the parked acceptor gets
+// EBADF) and ETIMEDOUT (the deadline passed). Never EAGAIN. `addr`/`len` as
+// for accept(2) (may be null).
+int green_accept(int listen_fd, sockaddr_storage* addr, socklen_t* len, int& err,
+                 std::optional<Clock::time_point> deadline = {});
+
+// One recv of up to n bytes: Ok (bytes > 0, or n == 0), Eof, TimedOut, Error.
+IoResult green_recv(int fd, char* buf, std::size_t n, std::optional<Clock::time_point> deadline = {});
+
+// Sends all of `data` (MSG_NOSIGNAL: a gone peer is Error EPIPE, not SIGPIPE).
+IoResult green_send_all(int fd, std::string_view data, std::optional<Clock::time_point> deadline = {});
+
+// Connects a non-blocking socket: parks until the connection is established
+// or has failed (Error ECONNREFUSED, ENETUNREACH…), or the deadline passes.
+IoResult green_connect(int fd, const sockaddr* addr, socklen_t len, std::optional<Clock::time_point> deadline = {});
+
+}  // namespace minicorn::hub
