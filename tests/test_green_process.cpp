@@ -9,6 +9,8 @@
 #include <catch2/catch.hpp>
 #include <future>
 
+#include "engine/trace/export.h"
+#include "engine/trace/json_check.h"
 #include "tests/support/traced_server.h"
 
 using namespace minicorn::testing;
@@ -61,6 +63,9 @@ TEST_CASE("green workers: one OS thread runs every greenlet; patched sleeps over
             for (std::uint32_t i : *rec.by_pid(worker)) CHECK(rec[i].tid == worker);
             CHECK(count_of(rec, EventKind::GreenSpawn, worker) >= 4);
             CHECK(count_of(rec, EventKind::GreenPark, worker) >= 4);
+            std::vector<std::string> problems = minicorn::trace::check_trace_json(minicorn::trace::export_chrome_json(rec));
+            INFO((problems.empty() ? std::string() : problems.front()));
+            CHECK(problems.empty());
         }
     }
 }

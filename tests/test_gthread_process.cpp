@@ -10,6 +10,8 @@
 #include <future>
 #include <map>
 
+#include "engine/trace/export.h"
+#include "engine/trace/json_check.h"
 #include "engine/trace/model.h"
 #include "tests/support/traced_server.h"
 
@@ -277,5 +279,9 @@ TEST_CASE("gthread in the World: poll set, keep-alive list, executor queue, busy
         for (const auto& [tid, th] : p.threads) busy += (tid != p.pid && th.req != 0) ? 1 : 0;
         CHECK(busy == 2);                    // each pool thread on its request
         CHECK(p.gil.acquisitions > 0);
+        // Pool threads, the GIL and keep-alive parking export cleanly for Perfetto.
+        std::vector<std::string> problems = minicorn::trace::check_trace_json(minicorn::trace::export_chrome_json(ts.recording()));
+        INFO((problems.empty() ? std::string() : problems.front()));
+        CHECK(problems.empty());
     }
 }

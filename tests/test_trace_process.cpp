@@ -10,6 +10,8 @@
 #include <map>
 #include <set>
 
+#include "engine/trace/export.h"
+#include "engine/trace/json_check.h"
 #include "engine/trace/model.h"
 #include "tests/support/traced_server.h"
 
@@ -107,6 +109,11 @@ TEST_CASE("the Recording of a sync server under traffic shows every request's li
             }
         }
         CHECK(spans.size() == 2);  // both workers served
+
+        // The same recording, exported for Perfetto, obeys its import rules.
+        std::vector<std::string> problems = minicorn::trace::check_trace_json(minicorn::trace::export_chrome_json(rec));
+        INFO((problems.empty() ? std::string() : problems.front()));
+        CHECK(problems.empty());
         for (auto& [pid, list] : spans) {
             std::sort(list.begin(), list.end());
             for (std::size_t i = 1; i < list.size(); ++i) CHECK(list[i - 1].second <= list[i].first);
