@@ -4,6 +4,7 @@
 #include "models/gevent/gevent_worker.h"
 #include "models/gthread/gthread_worker.h"
 #include "models/sync/sync_worker.h"
+#include "models/tornado/tornado_worker.h"
 
 namespace minicorn::models {
 
@@ -31,7 +32,11 @@ const std::vector<WorkerModel>& worker_models() {
          ""},
         {"gevent_wsgi", "gevent's own pywsgi server and parser", {}, "the green workers (issue 5)"},
         {"gevent_pywsgi", "gevent's own pywsgi server and parser", {}, "the green workers (issue 5)"},
-        {"tornado", "tornado's IOLoop running WSGI on the loop thread", {}, "the event-loop workers (issue 6)"},
+        {"tornado", "tornado's IOLoop running WSGI on the loop thread",
+         [](const process::WorkerArgs& a) -> std::unique_ptr<process::Worker> {
+             return std::make_unique<TornadoWorker>(a);
+         },
+         ""},
     };
     return models;
 }

@@ -75,9 +75,9 @@ TEST_CASE("a bad value exits 2 with a message that names the flag", "[cli]") {
 }
 
 TEST_CASE("a worker class that is not built yet says so plainly", "[cli]") {
-    Run r = run_minicorn("serve -k gevent");
+    Run r = run_minicorn("serve -k gevent_pywsgi");
     CHECK(r.status == 2);
-    CHECK(r.output.find("worker class 'gevent'") != std::string::npos);
+    CHECK(r.output.find("worker class 'gevent_pywsgi'") != std::string::npos);
     CHECK(r.output.find("not built yet") != std::string::npos);
     Run bogus = run_minicorn("serve -k fibers");
     CHECK(bogus.status == 2);

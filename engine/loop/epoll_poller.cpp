@@ -16,6 +16,13 @@ void EpollPoller::add(int fd, std::uint32_t events, std::uint64_t tag) {
     if (::epoll_ctl(fd_.get(), EPOLL_CTL_ADD, fd, &ev) != 0) sys::die_bug("epoll_ctl(ADD): fd not open, or added twice");
 }
 
+void EpollPoller::modify(int fd, std::uint32_t events, std::uint64_t tag) {
+    epoll_event ev{};
+    ev.events = events;
+    ev.data.u64 = tag;
+    if (::epoll_ctl(fd_.get(), EPOLL_CTL_MOD, fd, &ev) != 0) sys::die_bug("epoll_ctl(MOD): fd not registered");
+}
+
 void EpollPoller::remove(int fd) {
     // ENOENT/EBADF: already gone (closed by the peer path) — nothing to undo.
     ::epoll_ctl(fd_.get(), EPOLL_CTL_DEL, fd, nullptr);

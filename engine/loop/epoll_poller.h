@@ -1,5 +1,7 @@
 // engine/loop/epoll_poller.h — an epoll set: register fds with a tag, wait for
-// readiness (Python's selectors.EpollSelector, as gthread uses it).
+// readiness (Python's selectors.EpollSelector, as gthread and tornado use it).
+// The epoll backend of the Poller interface (poller.h); gthread also uses it
+// directly, with epoll's own event bits (same values as poll's).
 //
 // Thread affinity: wait() on one thread (the worker's main thread); add() and
 // remove() may be called from any thread, as gunicorn's gthread does from its
@@ -12,25 +14,24 @@
 #include <cstdint>
 #include <vector>
 
+#include "engine/loop/poller.h"
 #include "engine/sys/fd.h"
 
 namespace minicorn::loop {
 
-struct Ready {
-    std::uint64_t tag;
-    std::uint32_t events;  // EPOLLIN, EPOLLHUP, ...
-};
+static_assert(EPOLLIN == POLLIN && EPOLLOUT == POLLOUT && EPOLLERR == POLLERR && EPOLLHUP == POLLHUP,
+              "the Poller interface passes poll(2) bits straight to epoll");
 
-enum class WaitStatus { Ok, Interrupted };
-
-class EpollPoller {
+class EpollPoller final : public Poller {
 public:
     EpollPoller();
     // Registers `fd` for `events`; `tag` comes back with its readiness.
-    void add(int fd, std::uint32_t events, std::uint64_t tag);
-    void remove(int fd);
+    void add(int fd, std::uint32_t events, std::uint64_t tag) override;
+    void modify(int fd, std::uint32_t events, std::uint64_t tag) override;
+    void remove(int fd) override;
     // Waits up to `timeout_ms` (-1: for ever). Fills `out` (cleared first).
-    WaitStatus wait(int timeout_ms, std::vector<Ready>& out);
+    WaitStatus wait(int timeout_ms, std::vector<Ready>& out) override;
+    std::string_view name() const override { return "epoll"; }
     void close() { fd_.reset(); }
     bool open() const { return fd_.valid(); }
 

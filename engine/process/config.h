@@ -28,6 +28,7 @@ struct Config {
     int timeout = 30;
     int graceful_timeout = 30;
     int keepalive = 2;
+    std::string poller = "epoll";  // tornado's IOLoop backend: "epoll" | "poll" | "select"
 
     // Security
     int limit_request_line = 4094;

@@ -111,6 +111,8 @@ constexpr std::string_view kGilArr[] = {"on", "off"};
 constexpr std::span<const std::string_view> kGilModes{kGilArr};
 constexpr std::string_view kAppArr[] = {"demo", "broken"};
 constexpr std::span<const std::string_view> kApps{kAppArr};
+constexpr std::string_view kPollerArr[] = {"epoll", "poll", "select"};
+constexpr std::span<const std::string_view> kPollers{kPollerArr};
 constexpr std::string_view kLevelArr[] = {"debug", "info", "warning", "error", "critical"};
 constexpr std::span<const std::string_view> kLevels{kLevelArr};
 
@@ -165,6 +167,9 @@ const std::vector<Setting>& settings_table() {
         {"keepalive", "Worker processes", "", "--keep-alive", K::Int, "INT",
          "Seconds to wait for the next request on a kept-alive connection (ignored by sync).",
          {}, apply_int<&Config::keepalive>, show_int<&Config::keepalive>},
+        {"poller", "Worker processes", "", "--poller", K::Choice, "epoll|poll|select",
+         "The tornado worker's IOLoop backend (tornado's selector choice): epoll, poll or select.",
+         kPollers, apply_choice<&Config::poller, kPollers>, show_string<&Config::poller>},
 
         // --- Security ---
         {"limit_request_line", "Security", "", "--limit-request-line", K::Int, "INT",

@@ -1,0 +1,56 @@
+// engine/loop/poller.h — the poller interface: register fds with a tag, wait
+// for readiness (muduo's Poller, redis's ae_*.c). One backend per file:
+//   epoll_poller  — epoll(7), O(ready) per wait   (tornado on Linux: EpollSelector)
+//   poll_poller   — poll(2), O(registered) per wait
+//   select_poller — select(2), O(max fd) per wait; fds must be < FD_SETSIZE
+// make_poller(name) picks one by its --poller name.
+//
+// Events are poll(2)'s bits — kReadable (POLLIN), kWritable (POLLOUT); a wait
+// may also report POLLERR / POLLHUP. epoll's EPOLLIN/EPOLLOUT/EPOLLERR/EPOLLHUP
+// have the same values, so a tag and its bits mean the same on every backend.
+//
+// Thread affinity: a Poller belongs to one thread (its loop's) unless the
+// backend says otherwise (EpollPoller: add/remove from any thread). It does
+// not own the fds registered in it; remove an fd before closing it.
+#pragma once
+
+#include <poll.h>
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace minicorn::loop {
+
+inline constexpr std::uint32_t kReadable = POLLIN;
+inline constexpr std::uint32_t kWritable = POLLOUT;
+
+struct Ready {
+    std::uint64_t tag;
+    std::uint32_t events;  // kReadable, kWritable, POLLERR, POLLHUP, ...
+};
+
+enum class WaitStatus { Ok, Interrupted };
+
+class Poller {
+public:
+    virtual ~Poller() = default;
+    // Registers `fd` for `events`; `tag` comes back with its readiness. An fd
+    // registered twice is a bug.
+    virtual void add(int fd, std::uint32_t events, std::uint64_t tag) = 0;
+    // Changes the events (and tag) of a registered fd.
+    virtual void modify(int fd, std::uint32_t events, std::uint64_t tag) = 0;
+    // Unregisters `fd`; an fd not registered is ignored.
+    virtual void remove(int fd) = 0;
+    // Waits up to `timeout_ms` (-1: for ever, 0: not at all). Fills `out`
+    // (cleared first). Interrupted: a signal arrived (EINTR).
+    virtual WaitStatus wait(int timeout_ms, std::vector<Ready>& out) = 0;
+    // "epoll", "poll", "select".
+    virtual std::string_view name() const = 0;
+};
+
+// The backend called `name` ("epoll", "poll" or "select"); nullptr if unknown.
+std::unique_ptr<Poller> make_poller(std::string_view name);
+
+}  // namespace minicorn::loop

@@ -1,0 +1,342 @@
+// models/tornado/tornado_worker.cpp — see tornado_worker.h for the design.
+//
+// run() sets the loop up, as gtornado.py's run():
+//   1. the IOLoop, on the --poller backend
+//   2. PeriodicCallback(watchdog, 1000), PeriodicCallback(heartbeat, 1000)
+//   3. the listeners, non-blocking, added to the server (accept handlers)
+//   4. ioloop.start() — the phases are in engine/loop/io_loop.h
+// A connection then goes: readable → parse → app (on this thread) → write
+// (non-blocking; waits for writability when the socket is full) → keep-alive
+// (readable again, idle timer) or close.
+#include "models/tornado/tornado_worker.h"
+
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cctype>
+
+#include <fmt/format.h>
+
+#include "engine/http/request.h"
+#include "engine/trace/emit.h"
+#include "engine/wsgi/app.h"
+#include "engine/wsgi/gil.h"
+
+namespace minicorn::models {
+
+namespace {
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+// tornado's HTTP1Connection._can_keep_alive, on the request's start line and headers.
+bool can_keep_alive(const http::Request& req) {
+    const std::string* h = req.header("CONNECTION");
+    std::string conn_header = h ? lower(*h) : std::string();
+    if (req.version_major == 1 && req.version_minor == 1) return conn_header != "close";
+    const std::string* te = req.header("TRANSFER-ENCODING");
+    if (req.content_length || (te && lower(*te) == "chunked") || req.method == "HEAD" || req.method == "GET") {
+        return conn_header == "keep-alive";
+    }
+    return false;
+}
+
+// WSGIContainer.__call__ + HTTP1Connection.write_headers: the app's headers,
+// then Content-Length / Content-Type / Server when the app gave none. Always
+// "HTTP/1.1", no Date; "Connection: Keep-Alive" echoed to an HTTP/1.0
+// keep-alive client.
+std::string format_response(const http::Request& req, const wsgi::Response& resp, const std::string& body) {
+    bool has_length = false;
+    bool has_type = false;
+    bool has_server = false;
+    std::string out = fmt::format("HTTP/1.1 {} {}\r\n", resp.status, resp.reason);
+    for (const http::Header& h : resp.headers) {
+        std::string name = lower(h.name);
+        has_length = has_length || name == "content-length";
+        has_type = has_type || name == "content-type";
+        has_server = has_server || name == "server";
+        out += fmt::format("{}: {}\r\n", h.name, h.value);
+    }
+    if (resp.status != 304) {
+        if (!has_length) out += fmt::format("Content-Length: {}\r\n", body.size());
+        if (!has_type) out += "Content-Type: text/html; charset=UTF-8\r\n";
+    }
+    if (!has_server) out += fmt::format("Server: {}\r\n", TornadoWorker::kServerHeader);
+    const std::string* conn = req.header("CONNECTION");
+    if (req.version_major == 1 && req.version_minor == 0 && conn && lower(*conn) == "keep-alive") {
+        out += "Connection: Keep-Alive\r\n";
+    }
+    out += "\r\n";
+    if (req.method != "HEAD") out += body;
+    return out;
+}
+
+}  // namespace
+
+void TornadoWorker::run() {
+    // Tornado's own limits, not gunicorn's: no request-line or field-count cap
+    // of gunicorn's (tornado caps the header block at 64 KiB, not modelled).
+    limits_ = http::Limits::from_settings(0, static_cast<long long>(http::kMaxHeaders), 0);
+    runtime_ = std::make_unique<wsgi::ThreadRuntime>(gil(), [this] { check_signals(); });
+    loop_.emplace(loop::make_poller(cfg().poller));
+    gil().acquire();  // the loop thread runs "Python" from here on
+    loop_->set_poll_hooks([this] { gil().release(); }, [this] { gil().acquire(); }, [this] { check_signals(); });
+
+    // Signals wake the poll with EINTR; the wake-up pipe is drained so it never fills.
+    loop_->add_handler(wakeup_fd(), loop::kReadable, [this](std::uint32_t) {
+        drain_wakeup_pipe();
+        check_signals();
+    });
+    watchdog_id_ = loop_->add_periodic(1000, [this] { watchdog(); });
+    heartbeat_id_ = loop_->add_periodic(1000, [this] { heartbeat(); });
+    for (const net::Listener& l : listeners()) {
+        sys::set_nonblocking(l.fd(), true);
+        const net::Listener* lp = &l;
+        loop_->add_handler(l.fd(), loop::kReadable, [this, lp](std::uint32_t) { handle_accept(*lp); });
+        trace::emit(trace::EventKind::PollRegister, 0, 0, l.fd(), loop::kReadable);
+    }
+
+    loop_->start();
+
+    // The loop stopped: open connections are dropped, as the process exits.
+    while (!conns_.empty()) close_conn(conns_.begin()->first);
+}
+
+// ----------------------------------------------------------------------------
+// The PeriodicCallbacks
+// ----------------------------------------------------------------------------
+void TornadoWorker::watchdog() {
+    if (alive()) notify();
+    if (!is_parent_alive()) set_alive(false);
+}
+
+void TornadoWorker::heartbeat() {
+    if (alive()) return;
+    if (server_alive_) {
+        // server.stop(): stop listening (the listeners stay open; the master owns them).
+        for (const net::Listener& l : listeners()) {
+            loop_->remove_handler(l.fd());
+            trace::emit(trace::EventKind::PollUnregister, 0, 0, l.fd());
+        }
+        server_alive_ = false;
+        return;
+    }
+    loop_->remove_timeout(watchdog_id_);
+    loop_->remove_timeout(heartbeat_id_);
+    loop_->stop();
+}
+
+// ----------------------------------------------------------------------------
+// Connections
+// ----------------------------------------------------------------------------
+void TornadoWorker::handle_accept(const net::Listener& listener) {
+    for (int i = 0; i < kAcceptsPerReady; ++i) {
+        auto conn = std::make_unique<Conn>(limits_);
+        if (accept_client(listener, pid(), conn_seq_, conn->client, log()) != AcceptResult::Accepted) return;
+        int fd = conn->client.fd.get();
+        sys::set_nonblocking(fd, true);
+        std::uint64_t id = conn->client.id;
+        Conn& c = *conn;
+        conns_.emplace(fd, std::move(conn));
+        loop_->add_handler(fd, loop::kReadable, [this, fd](std::uint32_t ev) { on_conn_event(fd, ev); });
+        trace::emit(trace::EventKind::PollRegister, id, 0, fd, loop::kReadable);
+        arm_idle_timer(c);
+    }
+}
+
+void TornadoWorker::on_conn_event(int fd, std::uint32_t /*events*/) {
+    auto it = conns_.find(fd);
+    if (it == conns_.end()) return;
+    Conn& conn = *it->second;
+    if (conn.out_sent < conn.out.size()) {
+        if (flush(conn)) finish_response(conn);
+        return;
+    }
+    handle_read(conn);
+}
+
+void TornadoWorker::handle_read(Conn& conn) {
+    const int fd = conn.client.fd.get();
+    char buf[65536];  // tornado's read_chunk_size
+    bool eof = false;
+    while (!conn.parser.done() && !conn.parser.failed()) {
+        ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n > 0) {
+            if (conn.bytes_in == 0) trace::emit(trace::EventKind::ReadStart, conn.client.id);
+            conn.bytes_in += static_cast<std::size_t>(n);
+            std::string_view chunk(buf, static_cast<std::size_t>(n));
+            std::size_t used = conn.parser.feed(chunk);
+            if (used < chunk.size()) conn.client.buffer.append(chunk.substr(used));
+            continue;
+        }
+        if (n == 0) {
+            eof = true;
+            conn.parser.finish_eof();
+            break;
+        }
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return;  // wait for more
+        if (errno == EINTR) {
+            check_signals();
+            continue;
+        }
+        // ECONNRESET and friends: the peer is gone.
+        trace::emit(trace::EventKind::ReadDone, conn.client.id, 0, static_cast<std::int64_t>(conn.bytes_in), 1);
+        close_conn(fd);
+        return;
+    }
+    if (conn.parser.failed()) {
+        trace::emit(trace::EventKind::ReadDone, conn.client.id, 0, static_cast<std::int64_t>(conn.bytes_in), 1);
+        if (!eof) {
+            // tornado: "Malformed HTTP message", a bare 400, close. Not gunicorn's error page.
+            log().debug("Malformed HTTP message from {}: {}", conn.client.peer_ip, conn.parser.error().message);
+            write_error_page(fd, "HTTP/1.1 400 Bad Request\r\n\r\n");
+        }
+        close_conn(fd);
+        return;
+    }
+    serve_request(conn);
+}
+
+void TornadoWorker::consume_buffered(int fd) {
+    auto it = conns_.find(fd);
+    if (it == conns_.end()) return;
+    Conn& conn = *it->second;
+    if (conn.client.buffer.empty()) return;
+    std::string pending = std::move(conn.client.buffer);
+    conn.client.buffer.clear();
+    trace::emit(trace::EventKind::ReadStart, conn.client.id);
+    conn.bytes_in = pending.size();
+    std::size_t used = conn.parser.feed(pending);
+    conn.client.buffer = pending.substr(used);
+    if (conn.parser.done()) {
+        serve_request(conn);
+    } else if (conn.parser.failed()) {
+        write_error_page(fd, "HTTP/1.1 400 Bad Request\r\n\r\n");
+        close_conn(fd);
+    }
+    // Otherwise the rest of the request comes with the next readiness.
+}
+
+// WSGIContainer.__call__, on the loop thread: the app and its whole body run
+// here, blocking the loop, then the joined response is written.
+void TornadoWorker::serve_request(Conn& conn) {
+    const int fd = conn.client.fd.get();
+    if (conn.idle_timer != 0) {
+        loop_->remove_timeout(conn.idle_timer);
+        conn.idle_timer = 0;
+    }
+    trace::emit(trace::EventKind::ReadDone, conn.client.id, 0, static_cast<std::int64_t>(conn.bytes_in), 0);
+    conn.bytes_in = 0;
+    http::Request req = conn.parser.take_request();
+    conn.parser.reset();
+    conn.req_id = trace::make_id(pid(), req_seq_.fetch_add(1, std::memory_order_relaxed) + 1);
+    trace::emit(trace::EventKind::Parsed, conn.client.id, conn.req_id, req.version_major * 10 + req.version_minor,
+                static_cast<std::int64_t>(req.body.size()));
+    ++conn.client.requests;
+    trace::count(trace::CounterId::Requests);
+
+    wsgi::Environ env{req,
+                      conn.client.peer_ip,
+                      conn.client.peer_port,
+                      conn.client.listener ? conn.client.listener->address().host : std::string(),
+                      conn.client.listener ? conn.client.listener->address().port : std::uint16_t{0},
+                      /*multithread=*/false,
+                      /*multiprocess=*/num_workers() > 1,
+                      *runtime_};
+    trace::emit(trace::EventKind::HandlerStart, conn.client.id, conn.req_id);
+    wsgi::Response resp;
+    std::string body;
+    try {
+        resp = app().call(env);
+        while (resp.next_chunk) {
+            std::optional<std::string> chunk = resp.next_chunk();
+            if (!chunk) break;
+            body += *chunk;
+        }
+    } catch (const std::exception& e) {
+        // Uncaught in tornado's request callback: logged, the connection closed, no response.
+        trace::emit(trace::EventKind::HandlerEnd, conn.client.id, conn.req_id, 500, 1);
+        trace::count(trace::CounterId::Errors);
+        log().error("Uncaught exception {} {}\n{}", req.method, req.uri, e.what());
+        close_conn(fd);
+        return;
+    }
+    trace::emit(trace::EventKind::HandlerEnd, conn.client.id, conn.req_id, resp.status, 0);
+
+    conn.close_after = !can_keep_alive(req);
+    conn.out = format_response(req, resp, body);
+    conn.out_sent = 0;
+    trace::emit(trace::EventKind::WriteStart, conn.client.id, conn.req_id);
+    if (flush(conn)) finish_response(conn);
+}
+
+bool TornadoWorker::flush(Conn& conn) {
+    const int fd = conn.client.fd.get();
+    while (conn.out_sent < conn.out.size()) {
+        ssize_t n = ::send(fd, conn.out.data() + conn.out_sent, conn.out.size() - conn.out_sent, MSG_NOSIGNAL);
+        if (n > 0) {
+            conn.out_sent += static_cast<std::size_t>(n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR) {
+            check_signals();
+            continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            loop_->update_handler(fd, loop::kWritable);  // the rest when the socket drains
+            return false;
+        }
+        // EPIPE, ECONNRESET: the peer is gone.
+        trace::emit(trace::EventKind::WriteDone, conn.client.id, conn.req_id,
+                    static_cast<std::int64_t>(conn.out_sent), 1);
+        close_conn(fd);
+        return false;
+    }
+    return true;
+}
+
+void TornadoWorker::finish_response(Conn& conn) {
+    const int fd = conn.client.fd.get();
+    trace::emit(trace::EventKind::WriteDone, conn.client.id, conn.req_id, static_cast<std::int64_t>(conn.out.size()), 0);
+    trace::count(trace::CounterId::BytesOut, conn.out.size());
+    conn.out.clear();
+    conn.out_sent = 0;
+    if (conn.close_after) {
+        close_conn(fd);
+        return;
+    }
+    loop_->update_handler(fd, loop::kReadable);
+    arm_idle_timer(conn);
+    // A pipelined request already read: serve it from the loop, not from here.
+    if (!conn.client.buffer.empty()) loop_->add_callback([this, fd] { consume_buffered(fd); });
+}
+
+void TornadoWorker::arm_idle_timer(Conn& conn) {
+    if (conn.idle_timer != 0) loop_->remove_timeout(conn.idle_timer);
+    int fd = conn.client.fd.get();
+    conn.idle_timer = loop_->call_later(kIdleConnectionTimeoutS * 1000, [this, fd] {
+        auto it = conns_.find(fd);
+        if (it == conns_.end()) return;
+        it->second->idle_timer = 0;
+        close_conn(fd);
+    });
+}
+
+// HTTPServer.on_close → gunicorn's handle_request(): nr counts connections.
+void TornadoWorker::close_conn(int fd) {
+    auto it = conns_.find(fd);
+    if (it == conns_.end()) return;
+    std::unique_ptr<Conn> conn = std::move(it->second);
+    conns_.erase(it);
+    if (conn->idle_timer != 0) loop_->remove_timeout(conn->idle_timer);
+    loop_->remove_handler(fd);
+    trace::emit(trace::EventKind::PollUnregister, conn->client.id, 0, fd);
+    trace::emit(trace::EventKind::Close, conn->client.id, 0, conn->client.requests);
+    conn->client.fd.reset();
+    count_request();
+}
+
+}  // namespace minicorn::models

@@ -1,0 +1,103 @@
+// models/tornado/tornado_worker.h — gunicorn 20.1's TornadoWorker
+// (workers/gtornado.py) running a WSGI app under tornado 6.2 (FIDELITY §8).
+//
+// design: one IOLoop (engine/loop/io_loop.h) on the worker's main thread owns
+// everything. The listeners are registered with it; a readable listener
+// accepts up to 128 connections at once (tornado's netutil accept handler).
+// Each connection is non-blocking and registered with the loop; its bytes are
+// fed to the request parser as they arrive. When a request is complete the
+// WSGI app is called right there, synchronously, on the loop thread —
+// tornado's WSGIContainer with no executor — and its whole body is joined
+// before anything is written. While the app runs nothing else happens in the
+// process: no accept, no other connection, no timer, not even the heartbeat;
+// so one request at a time per process, and a request longer than --timeout
+// gets the worker killed (WORKER TIMEOUT). The response is tornado's, not
+// gunicorn's: "Server: TornadoServer/6.2", no Date header, Content-Length
+// always set, keep-alive by tornado's rules (HTTP/1.1 unless "Connection:
+// close"). --keep-alive is not honoured: an idle connection is closed after
+// tornado's idle_connection_timeout, 3600 s. max_requests counts CLOSED
+// connections (gunicorn's handle_request is called from on_close).
+//
+// Two PeriodicCallbacks, every 1000 ms: `watchdog` (notify while alive; parent
+// gone → alive = false) and `heartbeat` (not alive: the first tick stops
+// listening — server.stop() —, the next one stops the loop). Open connections
+// are then dropped.
+//
+// Thread affinity: everything runs on the worker process's main thread, which
+// holds the GIL except while the loop polls.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "engine/http/limits.h"
+#include "engine/http/parser.h"
+#include "engine/loop/io_loop.h"
+#include "engine/process/worker.h"
+#include "engine/wsgi/thread_runtime.h"
+#include "models/common/http_session.h"
+
+namespace minicorn::models {
+
+class TornadoWorker : public process::Worker {
+public:
+    explicit TornadoWorker(const process::WorkerArgs& args) : Worker(args) {}
+
+    void run() override;
+    trace::ModelId model_id() const override { return trace::ModelId::Tornado; }
+
+    // tornado.netutil's accept handler: at most this many accepts per readiness.
+    static constexpr int kAcceptsPerReady = 128;
+    // HTTPServer's idle_connection_timeout default (tornado 6.2), in seconds.
+    static constexpr std::int64_t kIdleConnectionTimeoutS = 3600;
+    // The Server header WSGIContainer adds (tornado.version).
+    static constexpr std::string_view kServerHeader = "TornadoServer/6.2";
+
+private:
+    // One client connection (tornado's HTTP1ServerConnection + its IOStream).
+    struct Conn {
+        ClientConn client;
+        http::RequestParser parser;
+        std::string out;                        // response bytes not yet written
+        std::size_t out_sent = 0;
+        bool close_after = false;               // disconnect once `out` is written
+        std::uint64_t req_id = 0;
+        std::size_t bytes_in = 0;               // of the request being read
+        loop::IOLoop::TimerId idle_timer = 0;   // 0: none armed
+        explicit Conn(http::Limits limits) : parser(limits) {}
+    };
+
+    // The PeriodicCallbacks of gtornado.py.
+    void watchdog();
+    void heartbeat();
+
+    void handle_accept(const net::Listener& listener);
+    void on_conn_event(int fd, std::uint32_t events);
+    // Reads what the socket has; at a complete request, serves it.
+    void handle_read(Conn& conn);
+    // Feeds the bytes read past the last request (pipelining) to the parser.
+    void consume_buffered(int fd);
+    void serve_request(Conn& conn);
+    // Writes as much of conn.out as the socket takes; false if the conn was closed.
+    bool flush(Conn& conn);
+    void finish_response(Conn& conn);
+    void arm_idle_timer(Conn& conn);
+    // Closes and forgets the connection; counts it (handle_request).
+    void close_conn(int fd);
+
+    std::optional<loop::IOLoop> loop_;
+    std::unique_ptr<wsgi::ThreadRuntime> runtime_;
+    http::Limits limits_;
+    std::unordered_map<int, std::unique_ptr<Conn>> conns_;
+    loop::IOLoop::TimerId watchdog_id_ = 0;
+    loop::IOLoop::TimerId heartbeat_id_ = 0;
+    bool server_alive_ = true;                  // listeners registered (gtornado's server_alive)
+    std::uint32_t conn_seq_ = 0;
+    std::atomic<std::uint32_t> req_seq_{0};
+};
+
+}  // namespace minicorn::models

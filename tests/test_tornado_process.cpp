@@ -1,0 +1,169 @@
+// [process] tests of the tornado worker (gunicorn 20.1 + tornado 6.2, FIDELITY
+// §8), on real sockets and real processes: the app runs on the IOLoop thread,
+// so one request at a time per process, and the heartbeat stops with it.
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <future>
+
+#include "tests/support/server_process.h"
+
+using namespace minicorn::testing;
+
+namespace {
+
+class LeakCheck {
+public:
+    LeakCheck() : fds_(open_fd_count()) {}
+    ~LeakCheck() noexcept(false) {
+        reap_children();
+        CHECK(live_children() == 0);
+        CHECK(open_fd_count() == fds_);
+    }
+
+private:
+    std::size_t fds_;
+};
+
+HttpReply get_close(int port, std::string_view path, Seconds timeout = 15s) {
+    return send_raw(port, "GET " + std::string(path) + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", timeout);
+}
+
+// Reads one response (head + Content-Length body) from an open socket.
+std::string read_response(int fd, Seconds timeout = 5s) {
+    std::string data;
+    auto start = std::chrono::steady_clock::now();
+    char buf[4096];
+    while (Seconds(std::chrono::steady_clock::now() - start) < timeout) {
+        auto head_end = data.find("\r\n\r\n");
+        if (head_end != std::string::npos) {
+            auto cl = data.find("Content-Length: ");
+            std::size_t len = cl == std::string::npos ? 0 : std::stoul(data.substr(cl + 16));
+            if (data.size() >= head_end + 4 + len) return data;
+        }
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 100) <= 0) continue;
+        ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        data.append(buf, static_cast<std::size_t>(n));
+    }
+    return data;
+}
+
+std::string get_on(int fd, std::string_view path, Seconds timeout = 5s) {
+    std::string req = "GET " + std::string(path) + " HTTP/1.1\r\nHost: t\r\n\r\n";
+    ::send(fd, req.data(), req.size(), MSG_NOSIGNAL);
+    return read_response(fd, timeout);
+}
+
+// True while the peer has neither closed `fd` nor sent anything on it.
+bool still_open(int fd) {
+    pollfd p{fd, POLLIN, 0};
+    return ::poll(&p, 1, 0) == 0;
+}
+
+// Four concurrent 2 s sleeps on one worker: served one after the other.
+void check_serialised(std::string_view poller) {
+    LeakCheck leaks;
+    {
+        auto server = ServerProcess::start({"-w", "1", "-k", "tornado", "--poller", std::string(poller)});
+        REQUIRE(server->wait_for_workers(1, 5s));
+        int port = server->port();
+        std::vector<std::future<HttpReply>> clients;
+        for (int i = 0; i < 4; ++i) {
+            clients.push_back(std::async(std::launch::async, [port] { return get_close(port, "/io?ms=2000"); }));
+        }
+        std::vector<double> took;
+        for (auto& c : clients) {
+            HttpReply r = c.get();
+            CHECK(r.status == 200);
+            took.push_back(r.seconds);
+        }
+        std::sort(took.begin(), took.end());
+        for (std::size_t i = 0; i < took.size(); ++i) {
+            double expected = 2.0 * static_cast<double>(i + 1);
+            INFO("poller " << poller << ", response " << i << " after " << took[i] << " s");
+            CHECK(took[i] >= expected - 0.1);
+            CHECK(took[i] <= expected + 0.8);
+        }
+    }
+}
+
+}  // namespace
+
+TEST_CASE("tornado: four concurrent 2 s requests complete at 2, 4, 6, 8 s (the app runs on the IOLoop)",
+          "[process][tornado]") {
+    check_serialised("epoll");
+}
+
+TEST_CASE("tornado --poller poll: the same four requests, the same 2, 4, 6, 8 s", "[process][tornado]") {
+    check_serialised("poll");
+}
+
+TEST_CASE("tornado --poller select: the same four requests, the same 2, 4, 6, 8 s", "[process][tornado]") {
+    check_serialised("select");
+}
+
+TEST_CASE("tornado: a 6 s request with -t 3 blocks the heartbeat and gets the worker killed (WORKER TIMEOUT)",
+          "[process][tornado]") {
+    LeakCheck leaks;
+    {
+        auto server = ServerProcess::start({"-w", "1", "-k", "tornado", "-t", "3"});
+        REQUIRE(server->wait_for_workers(1, 5s));
+        HttpReply r = get_close(server->port(), "/io?ms=6000");
+        CHECK_FALSE(r.got_response);  // the worker died mid-request: closed, no bytes
+        CHECK(r.seconds < 5.5);
+        CHECK(server->wait_for_log("WORKER TIMEOUT", 2s));
+        CHECK(server->wait_for_workers(1, 5s));  // replaced
+    }
+}
+
+TEST_CASE("tornado: responses carry Server: TornadoServer/6.2 and no Date header", "[process][tornado]") {
+    LeakCheck leaks;
+    {
+        auto server = ServerProcess::start({"-w", "1", "-k", "tornado"});
+        HttpReply r = get_close(server->port(), "/");
+        CHECK(r.status == 200);
+        CHECK(r.head.find("Server: TornadoServer/6.2") != std::string::npos);
+        CHECK(r.head.find("Date:") == std::string::npos);
+        CHECK(r.head.find("Content-Length: ") != std::string::npos);
+    }
+}
+
+TEST_CASE("tornado ignores --keep-alive 2: a connection idle 3 s after its response is still open and served",
+          "[process][tornado]") {
+    LeakCheck leaks;
+    {
+        auto server = ServerProcess::start({"-w", "1", "-k", "tornado", "--keep-alive", "2"});
+        int fd = connect_loopback(server->port());
+        REQUIRE(fd >= 0);
+        CHECK(get_on(fd, "/").find("HTTP/1.1 200 OK") == 0);
+        ::sleep(3);
+        CHECK(still_open(fd));
+        CHECK(get_on(fd, "/").find("HTTP/1.1 200 OK") == 0);
+        ::close(fd);
+    }
+}
+
+TEST_CASE("tornado --max-requests 2 counts closed connections: 4 requests on one connection, one worker",
+          "[process][tornado]") {
+    LeakCheck leaks;
+    {
+        auto server = ServerProcess::start({"-w", "1", "-k", "tornado", "--max-requests", "2"});
+        REQUIRE(server->wait_for_workers(1, 5s));
+        std::vector<pid_t> before = server->worker_pids();
+        int fd = connect_loopback(server->port());
+        REQUIRE(fd >= 0);
+        for (int i = 0; i < 4; ++i) CHECK(get_on(fd, "/").find("HTTP/1.1 200 OK") == 0);
+        CHECK(still_open(fd));
+        CHECK(server->worker_pids() == before);
+        CHECK(server->count_in_log("Autorestarting") == 0);
+        ::close(fd);  // the first closed connection: nr = 1
+        CHECK(get_close(server->port(), "/").status == 200);  // the second: nr = 2
+        CHECK(server->wait_for_log("Autorestarting worker after current request.", 3s));
+        CHECK(server->wait_for_log("Booting worker with pid: ", 5s, 2));
+    }
+}
