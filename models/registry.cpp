@@ -1,5 +1,6 @@
 #include "models/registry.h"
 
+#include "models/asyncio/asyncio_worker.h"
 #include "models/eventlet/eventlet_worker.h"
 #include "models/gevent/gevent_worker.h"
 #include "models/gthread/gthread_worker.h"
@@ -35,6 +36,16 @@ const std::vector<WorkerModel>& worker_models() {
         {"tornado", "tornado's IOLoop running WSGI on the loop thread",
          [](const process::WorkerArgs& a) -> std::unique_ptr<process::Worker> {
              return std::make_unique<TornadoWorker>(a);
+         },
+         ""},
+        {"asyncio", "uvicorn's ASGI worker: one asyncio event loop, a task per connection",
+         [](const process::WorkerArgs& a) -> std::unique_ptr<process::Worker> {
+             return std::make_unique<AsyncioWorker>(a);
+         },
+         ""},
+        {"uvicorn", "alias of asyncio (gunicorn -k uvicorn.workers.UvicornWorker)",
+         [](const process::WorkerArgs& a) -> std::unique_ptr<process::Worker> {
+             return std::make_unique<AsyncioWorker>(a);
          },
          ""},
     };

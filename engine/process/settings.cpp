@@ -105,7 +105,8 @@ std::string show_reuse_port(const Config& c) { return c.reuse_port ? "True" : "F
 
 std::optional<std::string> apply_access_format(Config& c, std::string_view v);
 
-constexpr std::string_view kWorkerClassArr[] = {"sync", "gthread", "eventlet", "gevent", "gevent_wsgi", "gevent_pywsgi", "tornado"};
+constexpr std::string_view kWorkerClassArr[] = {"sync",          "gthread", "eventlet", "gevent", "gevent_wsgi",
+                                                 "gevent_pywsgi", "tornado", "asyncio",  "uvicorn"};
 constexpr std::span<const std::string_view> kWorkerClasses{kWorkerClassArr};
 constexpr std::string_view kGilArr[] = {"on", "off"};
 constexpr std::span<const std::string_view> kGilModes{kGilArr};
@@ -142,7 +143,8 @@ const std::vector<Setting>& settings_table() {
          "The number of worker processes the master forks.",
          {}, apply_int<&Config::workers>, show_int<&Config::workers>},
         {"worker_class", "Worker processes", "-k", "--worker-class", K::Choice, "STRING",
-         "The worker model: sync, gthread, eventlet, gevent or tornado. "
+         "The worker model: sync, gthread, eventlet, gevent, tornado, or asyncio (uvicorn's ASGI worker; "
+         "'uvicorn' is an alias). "
          "sync with --threads above 1 becomes gthread, as in gunicorn.",
          kWorkerClasses, apply_choice<&Config::worker_class, kWorkerClasses>, show_string<&Config::worker_class>},
         {"threads", "Worker processes", "", "--threads", K::Int, "INT",

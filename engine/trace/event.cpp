@@ -111,6 +111,7 @@ std::string_view to_string(ModelId model) {
         case ModelId::Eventlet: return "eventlet";
         case ModelId::Gevent: return "gevent";
         case ModelId::Tornado: return "tornado";
+        case ModelId::Asyncio: return "asyncio";
         case ModelId::Unknown: break;
     }
     return "unknown";

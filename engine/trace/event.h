@@ -96,7 +96,7 @@ EventKind event_kind_from_string(std::string_view name);
 // the gate before it is emitted (see gate.h).
 bool is_gated(EventKind kind);
 
-enum class ModelId : std::int64_t { Unknown = 0, Sync, Gthread, Eventlet, Gevent, Tornado };
+enum class ModelId : std::int64_t { Unknown = 0, Sync, Gthread, Eventlet, Gevent, Tornado, Asyncio };
 std::string_view to_string(ModelId model);
 
 // The per-process counters kept in shared memory beside the rings. They are

@@ -322,7 +322,7 @@ void TraceModel::apply(World& w, const Event& e) {
             Process& p = ensure_process(w, e.pid, t);
             p.role = ProcessRole::Worker;
             p.worker_age = e.a0;
-            p.model = (e.a1 >= 0 && e.a1 <= static_cast<std::int64_t>(ModelId::Tornado)) ? static_cast<ModelId>(e.a1)
+            p.model = (e.a1 >= 0 && e.a1 <= static_cast<std::int64_t>(ModelId::Asyncio)) ? static_cast<ModelId>(e.a1)
                                                                                         : ModelId::Unknown;
             p.boot_ns = t;
             if (p.state == ProcessState::Spawned) p.state = ProcessState::Booting;

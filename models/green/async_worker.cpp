@@ -105,13 +105,14 @@ void AsyncWorker::handle(ClientConn& conn) {
     };
     try {
         while (true) {
-            if (cfg().keepalive > 0) deadline = hub::Clock::now() + std::chrono::seconds(cfg().keepalive);
+            const int keepalive = keepalive_seconds();
+            if (keepalive > 0) deadline = hub::Clock::now() + std::chrono::seconds(keepalive);
             http::Request req;
             std::uint64_t req_id = 0;
             if (read_request(*serve_, conn, req, req_id, io) != ReadResult::Request) break;
             deadline.reset();
             count_request();  // at max_requests alive goes false, and this response closes
-            bool force_close = !alive() || cfg().keepalive <= 0;
+            bool force_close = !alive() || keepalive <= 0;
             if (handle_request(*serve_, conn, req, req_id, force_close, *runtime_, io) == AfterResponse::Close) break;
         }
     } catch (const hub::GreenletExit&) {

@@ -51,6 +51,8 @@ protected:
     void handle_quit() override;
 
     int max_accept() const { return num_workers() > 1 ? 1 : 100; }
+    // The idle limit for the next request on a connection (gunicorn's --keep-alive).
+    virtual int keepalive_seconds() const { return cfg().keepalive; }
 
 private:
     void graceful_stop();

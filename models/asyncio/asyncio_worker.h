@@ -1,0 +1,38 @@
+// models/asyncio/asyncio_worker.h — the ASGI worker gunicorn runs as
+// `uvicorn.workers.UvicornWorker`: one asyncio event loop per worker process.
+//
+// design: the loop's tasks are greenlets on the hub (engine/hub): an async
+// app's `await asyncio.sleep()` (/io) or awaited socket round trip (/db)
+// suspends only its task while the loop serves others; /cpu and /block run
+// synchronously inside the coroutine and block the loop — every task, the
+// heartbeat task included. Per listener, the server's accept handler takes up
+// to 100 connections per readiness (asyncio's backlog drain); there is no
+// connection limit (uvicorn's limit_concurrency is off by default), and the
+// keep-alive timer is uvicorn's timeout_keep_alive, 5 s. The heartbeat is a
+// loop task: notify + sleep(1 s). See models/green/async_worker.h for the
+// per-connection loop, which this model shares with gevent and eventlet.
+#pragma once
+
+#include <cstddef>
+
+#include "models/green/async_worker.h"
+
+namespace minicorn::models {
+
+class AsyncioWorker final : public AsyncWorker {
+public:
+    explicit AsyncioWorker(const process::WorkerArgs& args) : AsyncWorker(args) {}
+    trace::ModelId model_id() const override { return trace::ModelId::Asyncio; }
+
+private:
+    void start_servers() override;
+    void stop_servers() override { accepting_ = false; }
+    std::size_t busy() const override { return busy_; }
+    int keepalive_seconds() const override { return 5; }  // uvicorn's timeout_keep_alive
+    void serve(std::size_t listener_index);
+
+    bool accepting_ = true;
+    std::size_t busy_ = 0;
+};
+
+}  // namespace minicorn::models
