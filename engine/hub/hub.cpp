@@ -10,6 +10,9 @@
 //   [SECTION] Polling, signals, the main fiber, thread exit
 #include "engine/hub/hub.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <pthread.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -239,6 +242,14 @@ GreenId Hub::spawn(std::function<void()> fn, std::uint64_t conn) {
 
 void Hub::run_greenlet(GreenId id, std::function<void()>& fn) {
     std::int64_t how = 0;  // GreenExit's a0: 0 returned, 1 raised, 2 killed
+    {
+        // The stack's top is page-aligned and Boost keeps the fiber's context
+        // just under it, so rounding this frame up to a page finds the top (or
+        // one page under it; trim_stack() keeps a page of margin for that).
+        const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+        auto here = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
+        running_props().stack_top = (here + page - 1) & ~(page - 1);
+    }
     try {
         check_killed();  // killed before it ever ran
         fn();
@@ -717,6 +728,23 @@ void Hub::kill_all_parked() noexcept {
         w->wake(Waiter::Why::Killed);  // awakened() → settle(): w leaves the list
         if (parked_head_ == w) die("a parked greenlet did not wake at thread exit (hub bug)");
     }
+}
+
+void Hub::trim_stack() noexcept {
+    if (!boost::fibers::context::active() || boost::fibers::context::active()->is_context(boost::fibers::type::main_context)) {
+        return;
+    }
+    GreenProps& me = running_props();
+    if (me.stack_top == 0 || stack_size_ == 0) return;
+    const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+    // Usable stack: [top - size, top). One page of margin at the bottom (the
+    // top estimate may be a page low); everything under the current frame's
+    // page goes (this call's own frame is above that line).
+    std::uintptr_t bottom = me.stack_top - stack_size_ + page;
+    auto here = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0)) & ~(page - 1);
+    if (here < bottom + page || here > me.stack_top) return;
+    std::uintptr_t end = here;
+    ::madvise(reinterpret_cast<void*>(bottom), end - bottom, MADV_DONTNEED);
 }
 
 }  // namespace minicorn::hub

@@ -136,6 +136,7 @@ public:
     // For AddressSanitizer's fiber-switch annotations (unused without it).
     const void* stack_bottom = nullptr;
     std::size_t stack_size = 0;
+    std::uintptr_t stack_top = 0;  // page-aligned top of its stack (recorded at entry), 0: unknown
     void* asan_fake_stack = nullptr;
 };
 
@@ -219,6 +220,13 @@ public:
     std::size_t pending_timers() const { return timers_; }  // parked greenlets with a deadline
     std::size_t parked_greenlets() const { return parked_; }
     std::size_t stack_size() const { return stack_size_; }
+
+    // Gives back to the kernel the running greenlet's stack pages below the
+    // current frame (madvise MADV_DONTNEED): a greenlet about to park for a
+    // long time (an idle keep-alive connection) keeps only the pages its
+    // current frames use, not the high-water mark of the request it served.
+    // Call from a greenlet (not main), from a shallow frame.
+    void trim_stack() noexcept;
 
     // --- boost::fibers::algo::algorithm: called by Boost.Fiber only ---
     void awakened(boost::fibers::context* ctx, detail::GreenProps& props) noexcept override;

@@ -114,6 +114,7 @@ void AsyncWorker::handle(ClientConn& conn) {
             count_request();  // at max_requests alive goes false, and this response closes
             bool force_close = !alive() || keepalive <= 0;
             if (handle_request(*serve_, conn, req, req_id, force_close, *runtime_, io) == AfterResponse::Close) break;
+            hub::Hub::current().trim_stack();  // idle until the next request: keep only the pages in use
         }
     } catch (const hub::GreenletExit&) {
         // gevent's handle_request: `except (GreenletExit, SystemExit): pass` — the connection just closes.
