@@ -11,6 +11,7 @@
 #include <fstream>
 #include <future>
 
+#include "tests/support/leak_check.h"
 #include "tests/support/server_process.h"
 
 using namespace minicorn::testing;
@@ -18,19 +19,6 @@ using namespace minicorn::testing;
 namespace {
 
 // Checks, when the scenario ends, that it left no child process and no fd.
-class LeakCheck {
-public:
-    LeakCheck() : fds_(open_fd_count()) {}
-    ~LeakCheck() noexcept(false) {
-        reap_children();
-        CHECK(live_children() == 0);
-        CHECK(open_fd_count() == fds_);
-    }
-
-private:
-    std::size_t fds_;
-};
-
 std::vector<pid_t> sorted(std::vector<pid_t> v) {
     std::sort(v.begin(), v.end());
     return v;

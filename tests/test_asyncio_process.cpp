@@ -3,31 +3,11 @@
 #include <catch2/catch.hpp>
 #include <future>
 
+#include "tests/support/leak_check.h"
 #include "tests/support/traced_server.h"
 
 using namespace minicorn::testing;
 using minicorn::trace::EventKind;
-
-namespace {
-
-class LeakCheck {
-public:
-    LeakCheck() : fds_(open_fd_count()) {}
-    ~LeakCheck() noexcept(false) {
-        reap_children();
-        CHECK(live_children() == 0);
-        CHECK(open_fd_count() == fds_);
-    }
-
-private:
-    std::size_t fds_;
-};
-
-HttpReply get_close(int port, std::string_view path, Seconds timeout = 15s) {
-    return send_raw(port, "GET " + std::string(path) + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", timeout);
-}
-
-}  // namespace
 
 TEST_CASE("asyncio: four concurrent 2 s /io requests all finish at about 2 s", "[process][asyncio]") {
     LeakCheck leaks;

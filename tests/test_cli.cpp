@@ -6,27 +6,10 @@
 #include <cstdio>
 #include <string>
 
-namespace {
+#include "tests/support/run_minicorn.h"
 
-struct Run {
-    int status;
-    std::string output;  // stdout and stderr together
-};
-
-Run run_minicorn(const std::string& args) {
-    std::string cmd = std::string(MINICORN_BIN) + " " + args + " 2>&1";
-    Run r{-1, ""};
-    FILE* p = ::popen(cmd.c_str(), "r");
-    if (!p) return r;
-    char buf[4096];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
-    int status = ::pclose(p);
-    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
-}
-
-}  // namespace
+using minicorn::testing::Run;
+using minicorn::testing::run_minicorn;
 
 TEST_CASE("minicorn --help lists the subcommands and --version prints the version", "[cli]") {
     Run help = run_minicorn("--help");

@@ -13,6 +13,7 @@
 #include "engine/trace/export.h"
 #include "engine/trace/json_check.h"
 #include "engine/trace/model.h"
+#include "tests/support/leak_check.h"
 #include "tests/support/traced_server.h"
 
 using namespace minicorn::testing;
@@ -21,23 +22,6 @@ using minicorn::trace::EventKind;
 using minicorn::trace::Recording;
 
 namespace {
-
-class LeakCheck {
-public:
-    LeakCheck() : fds_(open_fd_count()) {}
-    ~LeakCheck() noexcept(false) {
-        reap_children();
-        CHECK(live_children() == 0);
-        CHECK(open_fd_count() == fds_);
-    }
-
-private:
-    std::size_t fds_;
-};
-
-HttpReply get_close(int port, std::string_view path, Seconds timeout = 10s) {
-    return send_raw(port, "GET " + std::string(path) + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", timeout);
-}
 
 // Reads one response (head + Content-Length body) from an open socket.
 std::string read_response(int fd, Seconds timeout = 5s) {

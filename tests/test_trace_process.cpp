@@ -13,6 +13,7 @@
 #include "engine/trace/export.h"
 #include "engine/trace/json_check.h"
 #include "engine/trace/model.h"
+#include "tests/support/leak_check.h"
 #include "tests/support/traced_server.h"
 
 using namespace minicorn::testing;
@@ -21,19 +22,6 @@ using minicorn::trace::EventKind;
 using minicorn::trace::Recording;
 
 namespace {
-
-class LeakCheck {
-public:
-    LeakCheck() : fds_(open_fd_count()) {}
-    ~LeakCheck() noexcept(false) {
-        reap_children();
-        CHECK(live_children() == 0);
-        CHECK(open_fd_count() == fds_);
-    }
-
-private:
-    std::size_t fds_;
-};
 
 // The worker pids that booted (WorkerBoot), in boot order.
 std::vector<pid_t> booted_workers(const Recording& rec) {
