@@ -66,3 +66,14 @@ TEST_CASE("a worker class that is not built yet says so plainly", "[cli]") {
     CHECK(bogus.status == 2);
     CHECK(bogus.output.find("invalid choice: 'fibers'") != std::string::npos);
 }
+
+TEST_CASE("trace options refuse what cannot work before the server starts", "[cli]") {
+    Run unwritable = run_minicorn("serve --trace /nonexistent-dir/run.rec");
+    CHECK(unwritable.status == 2);
+    CHECK(unwritable.output.find("argument --trace: cannot write") != std::string::npos);
+    Run bad_fd = run_minicorn("serve --trace-fd 77");
+    CHECK(bad_fd.status == 2);
+    CHECK(bad_fd.output.find("--trace-fd 77 is not a minicorn trace region") != std::string::npos);
+    Run both = run_minicorn("serve --trace /tmp/x.rec --trace-fd 5");
+    CHECK(both.status == 2);
+}

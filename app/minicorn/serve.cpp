@@ -52,6 +52,14 @@ bool ends_with(const std::string& s, std::string_view suffix) {
 // --trace FILE: observe a master we fork ourselves.
 int serve_traced(const process::Config& cfg, const models::WorkerModel& model, const std::string& worker_class) {
     std::string error;
+    // Find out now, not after the run, if the trace cannot be written there.
+    if (FILE* probe = std::fopen(cfg.trace_file.c_str(), "ab")) {
+        std::fclose(probe);
+    } else {
+        std::fprintf(stderr, "minicorn serve: error: argument --trace: cannot write '%s': %s\n", cfg.trace_file.c_str(),
+                     sys::errno_text(errno).c_str());
+        return 2;
+    }
     trace::Region region = trace::Region::create(&error);
     if (!region.valid()) {
         std::fprintf(stderr, "minicorn serve: error: %s\n", error.c_str());
