@@ -1,0 +1,55 @@
+// app/studio/panels/view.h — what every panel of the studio reads, and the
+// one signature every panel has.
+//
+// The studio's main loop (app/studio/studio.cpp) owns the Recording (filled by
+// the collector), the TraceModel over it and the playback position; each frame
+// it builds one View and hands it to the panels. Panels only read the View
+// (the trace) and their own *State; what they want done to the engine (a
+// signal, a restart, a gate step) they return as Actions, which the session
+// carries out. No panel talks to a process directly.
+//
+// Thread affinity: the studio's main thread only.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/trace/model.h"
+#include "engine/trace/recording.h"
+#include "engine/trace/world.h"
+
+namespace minicorn::studio {
+
+struct View {
+    const trace::World& world;          // the World at the instant shown (now_ns)
+    const trace::Recording& rec;        // every event so far, time-ordered
+    const trace::TraceModel& model;     // for world_at() when a panel needs another instant
+    std::uint64_t now_ns = 0;           // the instant shown (live: the newest event's time)
+    bool live = true;                   // following the newest events
+    bool paused = false;                // the gate is closed (stepping)
+    std::string worker_class;           // "sync", "gevent", … as the engine was started
+    int num_workers = 0;
+};
+
+// What a panel asks the session to do; carried out after the frame.
+struct Action {
+    enum class Kind {
+        SignalArbiter,   // signo: TTIN, TTOU, HUP, TERM
+        KillWorker,      // pid, SIGKILL
+        Restart,         // restart serve (and load) with the settings in the Controls panel
+        GatePause, GateStep, GatePlay,
+        TrafficStart, TrafficStop,
+        FollowLive,      // leave replay, follow the newest events again
+        ShowInstant,     // t_ns: show the World at that instant (timeline click)
+    };
+    Kind kind;
+    int signo = 0;
+    pid_t pid = 0;
+    std::uint64_t t_ns = 0;
+};
+using Actions = std::vector<Action>;
+
+}  // namespace minicorn::studio
