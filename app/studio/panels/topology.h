@@ -1,0 +1,79 @@
+// app/studio/panels/topology.h — the Topology panel: where every connection
+// and request is right now.
+//
+//   clients ──▶ listen socket + the kernel's accept queue ──▶ arbiter
+//                                                            └─ workers: the
+//   model's insides (sync loop, gthread poller/queue/threads, the hub's poll
+//   list and greenlets, the IOLoop), with requests as tokens that glide
+//   between those places as their events arrive.
+//
+// Draws into the current ImGui window (the caller owns Begin/End). Hovering
+// any box, row or token shows what it is in plain words (draw/explain.h).
+//
+// Thread affinity: the studio's main thread (ImGui's).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "app/studio/panels/view.h"
+
+namespace minicorn::studio {
+
+// A point in screen pixels (kept free of imgui.h so callers need not include it).
+struct Point {
+    float x = 0;
+    float y = 0;
+};
+
+// What one drawn thing is, for hovering and for tests.
+enum class TopoItemKind : std::uint8_t {
+    Client,       // a client connection (id = conn)
+    Listener,     // the listening socket and its accept queue
+    Pending,      // one connection waiting in the accept queue (id = position)
+    Arbiter,      // the master (id = pid)
+    Worker,       // a worker box (id = pid)
+    Thread,       // an OS thread of a worker (id = tid, pid = its process)
+    Greenlet,     // a greenlet (id = green id, pid = its process)
+    PollFd,       // an fd in a poll list (id = fd, pid = its process)
+    PoolQueue,    // gthread's executor queue (pid)
+    KeepAlive,    // the keep-alive list (pid)
+    Gil,          // the GIL line (pid)
+    Token,        // a request / connection token (id = conn)
+};
+
+struct TopoItem {
+    TopoItemKind kind;
+    pid_t pid = 0;
+    std::uint64_t id = 0;
+    Point min, max;  // screen rectangle
+};
+
+// Per-token animation: where it was, where it goes, since when.
+struct TokenAnim {
+    Point from, to;
+    double moved_at = 0;     // ImGui time (s) when `to` changed
+    std::uint64_t seen = 0;  // the frame it was last placed in
+};
+
+struct TopologyState {
+    // Tokens by connection id; entries not placed this frame are dropped.
+    std::unordered_map<std::uint64_t, TokenAnim> tokens;
+    std::uint64_t frame = 0;
+    float ease_s = 0.15f;    // how long a token takes to move between places
+
+    // Rebuilt every frame (capacity kept): everything drawn with a hover area.
+    std::vector<TopoItem> items;
+    // The hovered item's explanation this frame ("" when nothing is hovered).
+    std::string tooltip;
+
+    // How many of each kind were drawn this frame (for tests and the status line).
+    std::size_t count(TopoItemKind kind) const;
+};
+
+// Draws the topology of `view.world` into the current window.
+void draw_topology(const View& view, TopologyState& state, Actions& actions);
+
+}  // namespace minicorn::studio
