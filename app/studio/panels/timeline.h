@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "app/studio/draw/palette.h"
 #include "app/studio/panels/view.h"
 
 namespace minicorn::studio {
@@ -28,19 +29,6 @@ inline constexpr std::size_t kMaxLanes = 48;
 inline constexpr std::size_t kMaxGreenLanesPerProcess = 8;
 inline constexpr std::size_t kMaxEventsPerFrame = 400'000;
 
-// What a span means; also the order of the legend.
-enum class SpanKind : std::uint8_t {
-    Accept,     // AcceptAttempt .. Accepted / AcceptEagain
-    Read,       // ReadStart .. ReadDone: reading the request
-    Handle,     // HandlerStart .. HandlerEnd: the app runs
-    Write,      // WriteStart .. WriteDone: sending the response
-    Wait,       // SelectWait/PollWait/FuturesWait .. wake: idle in the poller
-    Parked,     // GreenPark .. GreenWake: a greenlet waits on an fd or a timer
-    Blocked,    // GilWait .. GilAcquire: a thread waits for the GIL
-    Dense,      // several spans narrower than a pixel, merged
-    kCount
-};
-inline constexpr std::size_t kSpanKindCount = static_cast<std::size_t>(SpanKind::kCount);
 
 struct TimelineStats {          // what the last frame did (tests, the status line)
     std::size_t events_walked = 0;

@@ -1,0 +1,314 @@
+// app/studio/draw/explain.cpp — see explain.h. The phrases follow gunicorn's
+// vocabulary (arbiter, worker, age, heartbeat, accept queue, keep-alive) so a
+// learner can look the same words up in gunicorn's docs and source.
+#include "app/studio/draw/explain.h"
+
+#include <sys/epoll.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace minicorn::studio {
+
+using trace::ConnStage;
+using trace::Connection;
+using trace::GreenState;
+using trace::Greenlet;
+using trace::ModelId;
+using trace::Process;
+using trace::ProcessState;
+using trace::Thread;
+using trace::ThreadActivity;
+using trace::World;
+
+namespace {
+
+std::uint64_t since(const World& world, std::uint64_t t_ns) {
+    return world.now_ns > t_ns ? world.now_ns - t_ns : 0;
+}
+
+std::string_view activity_phrase(ThreadActivity a) {
+    switch (a) {
+        case ThreadActivity::Idle: return "idle";
+        case ThreadActivity::Waiting: return "waiting in the poller for something to be ready";
+        case ThreadActivity::Accepting: return "accepting a connection";
+        case ThreadActivity::Reading: return "reading a request";
+        case ThreadActivity::Handling: return "running the app's handler";
+        case ThreadActivity::Writing: return "writing a response";
+    }
+    return "?";
+}
+
+std::string_view thread_role_phrase(trace::ThreadRole role) {
+    switch (role) {
+        case trace::ThreadRole::Main: return "the main thread";
+        case trace::ThreadRole::Pool: return "a thread of the executor pool";
+        case trace::ThreadRole::Hub: return "the hub's thread";
+        case trace::ThreadRole::Sampler: return "the accept-queue sampler";
+    }
+    return "a thread";
+}
+
+const Connection* conn_on_fd(const World& world, const Process& proc, std::int64_t fd) {
+    auto it = proc.poll.find(fd);
+    if (it == proc.poll.end() || it->second.conn == 0) return nullptr;
+    return world.connection(it->second.conn);
+}
+
+bool is_listen_fd(const World& world, std::int64_t fd) {
+    return std::any_of(world.listener.sockets.begin(), world.listener.sockets.end(),
+                       [fd](const trace::ListenSocket& s) { return s.fd == fd; });
+}
+
+}  // namespace
+
+std::string format_duration(std::uint64_t ns) {
+    double v = static_cast<double>(ns);
+    if (ns < 1'000'000) return fmt::format("{:.0f} µs", v / 1e3);
+    if (ns < 10'000'000) return fmt::format("{:.1f} ms", v / 1e6);
+    if (ns < 1'000'000'000) return fmt::format("{:.0f} ms", v / 1e6);
+    if (ns < 120'000'000'000) return fmt::format("{:.1f} s", v / 1e9);
+    return fmt::format("{:.0f} min", v / 6e10);
+}
+
+std::string client_address(const Connection& conn) {
+    return conn.peer_port ? fmt::format("127.0.0.1:{}", conn.peer_port) : std::string("an unknown client");
+}
+
+std::string worker_name(const Process& proc) {
+    if (proc.role == trace::ProcessRole::Arbiter) return fmt::format("arbiter {}", proc.pid);
+    if (proc.worker_age > 0) {
+        if (proc.model != ModelId::Unknown) return fmt::format("worker {} ({})", proc.worker_age, to_string(proc.model));
+        return fmt::format("worker {}", proc.worker_age);
+    }
+    return fmt::format("worker {}", proc.pid);
+}
+
+std::string_view stage_phrase(ConnStage stage) {
+    switch (stage) {
+        case ConnStage::Accepted: return "just accepted; nothing read yet";
+        case ConnStage::Reading: return "reading the request head";
+        case ConnStage::Parsed: return "the request is parsed; the app is about to run";
+        case ConnStage::ParseFailed: return "the request was malformed; an error page goes back, then it closes";
+        case ConnStage::PoolQueued: return "waiting in the executor queue for a free thread";
+        case ConnStage::Handling: return "the app's handler is running";
+        case ConnStage::Writing: return "writing the response";
+        case ConnStage::KeepAlive: return "idle between requests (keep-alive): waiting for the next one";
+        case ConnStage::Closed: return "closed";
+        case ConnStage::kCount: break;
+    }
+    return "?";
+}
+
+std::string_view process_state_phrase(const Process& proc) {
+    switch (proc.state) {
+        case ProcessState::Spawned: return "just forked by the arbiter";
+        case ProcessState::Booting: return "booting: loading the app (no heartbeat yet)";
+        case ProcessState::Idle: return "between steps of its loop";
+        case ProcessState::Waiting:
+            return proc.model == ModelId::Sync ? "waiting in select() for a connection"
+                                               : "waiting in the poller until an fd is ready or a timer is due";
+        case ProcessState::Accepting: return "accepting a connection";
+        case ProcessState::Reading: return "reading a request";
+        case ProcessState::Handling: return "running the app's handler";
+        case ProcessState::Writing: return "writing a response";
+        case ProcessState::TimedOut: return "timed out: the arbiter gave up on its heartbeat and is killing it";
+        case ProcessState::Exited: return "exited; the arbiter has not reaped it yet";
+        case ProcessState::Gone: return "reaped";
+    }
+    return "?";
+}
+
+std::string_view model_design(ModelId model) {
+    switch (model) {
+        case ModelId::Sync:
+            return "sync: one request at a time. The loop waits in select(), accepts one connection, reads, "
+                   "runs the app, writes, closes; a slow client holds the whole worker.";
+        case ModelId::Gthread:
+            return "gthread: a main thread polls the listener and keep-alive connections; each ready "
+                   "connection goes to the executor queue, and a pool thread serves it. Threads share one GIL.";
+        case ModelId::Gevent:
+        case ModelId::Eventlet:
+            return "green: one OS thread, a hub that polls with epoll, and a greenlet per connection. "
+                   "A greenlet that would block parks on its fd and the hub runs another one.";
+        case ModelId::Tornado:
+            return "tornado: one IOLoop thread runs phases (callbacks, timers, poll) and calls the app "
+                   "on the loop thread; while the app runs, nothing else does.";
+        case ModelId::Asyncio:
+            return "asyncio: one event loop; each connection is a task on it. A task that awaits I/O "
+                   "yields to the loop; one that computes holds everyone up.";
+        case ModelId::Unknown: break;
+    }
+    return "a worker whose model is not known yet (it has not finished booting)";
+}
+
+std::string describe_fd(const World& world, const Process& proc, std::int64_t fd) {
+    if (fd < 0) return "a timer (sleep or a deadline)";
+    if (const Connection* c = conn_on_fd(world, proc, fd)) return fmt::format("fd {} (client {})", fd, client_address(*c));
+    if (is_listen_fd(world, fd)) return fmt::format("fd {} (the listening socket)", fd);
+    return fmt::format("fd {} (not a client: the /db backend, a pipe, ...)", fd);
+}
+
+std::string explain_connection(const World& world, const Connection& c) {
+    std::string s = fmt::format("connection {} from client {}\n", trace::format_id(c.id), client_address(c));
+    if (const Process* p = world.process(c.owner)) {
+        s += fmt::format("accepted by {} {} ago\n", worker_name(*p), format_duration(since(world, c.entered(ConnStage::Accepted))));
+    }
+    s += fmt::format("now: {} (for {})\n", stage_phrase(c.stage), format_duration(since(world, c.entered(c.stage))));
+    if (c.req) s += fmt::format("request {}", trace::format_id(c.req));
+    if (c.requests > 1) s += fmt::format(", the {}th on this keep-alive connection", c.requests);
+    if (c.req) s += "\n";
+    if (c.bytes_read) s += fmt::format("read {} bytes", c.bytes_read);
+    if (c.bytes_written) s += fmt::format(", wrote {} bytes", c.bytes_written);
+    if (c.status) s += fmt::format(", status {}", c.status);
+    s += "\nColour = its stage (the URL path is not in the trace).";
+    return s;
+}
+
+std::string explain_listener(const World& world) {
+    const trace::Listener& l = world.listener;
+    std::string s = "The listening socket, owned by the kernel. Clients connect here; the kernel completes the "
+                    "handshake and queues the connection until a worker calls accept().\n";
+    if (l.sampled_ns) {
+        s += fmt::format("accept queue: {} pending of a backlog of {} (TCP_INFO, sampled {} ago); peak {}\n", l.queue_len,
+                         l.backlog, format_duration(since(world, l.sampled_ns)), l.peak_queue_len);
+    } else {
+        s += "accept queue: not sampled yet\n";
+    }
+    s += fmt::format("{} accepted; {} accept() calls found nothing (EAGAIN: another worker won the race, or nobody was waiting)",
+                     l.accepts, l.eagains);
+    return s;
+}
+
+std::string explain_pending(const World& world, std::size_t position) {
+    return fmt::format("a connection the kernel has accepted but no worker has yet ({} of {} in the queue).\n"
+                       "Its client is connected and waiting; the trace cannot tell which one until a worker accepts it.",
+                       position + 1, world.listener.queue_len);
+}
+
+std::string explain_arbiter(const World& world) {
+    const trace::Arbiter& a = world.arbiter;
+    std::string s = fmt::format("The arbiter (gunicorn's master), pid {}. It never serves requests: it forks workers, "
+                                "watches their heartbeats, and kills any that stay silent past the timeout.\n",
+                                a.pid);
+    s += fmt::format("workers: {} live, {} wanted; {} spawned, {} reaped, {} timed out", a.workers_live, a.workers_wanted,
+                     a.spawns, a.reaps, a.timeouts);
+    if (!a.signals.empty()) {
+        const trace::SignalRecord& r = a.signals.back();
+        s += fmt::format("\nlast signal: {} {} ago{}", trace::signal_name(r.signo), format_duration(since(world, r.received_ns)),
+                         r.handled_ns ? "" : " (being handled)");
+    }
+    return s;
+}
+
+std::string explain_worker(const World& world, const Process& p) {
+    std::string s = fmt::format("{}, pid {}: {}\n", worker_name(p), p.pid, model_design(p.model));
+    s += fmt::format("now: {} (for {})\n", process_state_phrase(p),
+                     format_duration(p.threads.empty() ? 0 : since(world, p.threads.begin()->second.since_ns)));
+    s += fmt::format("up {}, {} requests served", format_duration(p.uptime_ns(world.now_ns)),
+                     p.counter(trace::CounterId::Requests));
+    if (p.role == trace::ProcessRole::Worker) {
+        s += fmt::format(", last heartbeat {} ago (the arbiter kills it after the timeout)",
+                         format_duration(p.silence_ns(world.now_ns)));
+    }
+    if (p.drops) s += fmt::format("\n{} events dropped (full trace ring): the picture may miss steps", p.drops);
+    return s;
+}
+
+std::string explain_thread(const World& world, const Process& p, const Thread& th) {
+    std::string s = fmt::format("thread {} of {}: {}\n", th.tid, worker_name(p), thread_role_phrase(th.role));
+    s += fmt::format("{} for {}", activity_phrase(th.activity), format_duration(since(world, th.since_ns)));
+    if (th.conn) {
+        if (const Connection* c = world.connection(th.conn)) s += fmt::format("\nserving client {}", client_address(*c));
+    }
+    if (p.gil.holder == th.tid) {
+        s += "\nholds the GIL: it is the one thread of this process running Python code";
+    } else if (std::find(p.gil.waiters.begin(), p.gil.waiters.end(), th.tid) != p.gil.waiters.end()) {
+        s += "\nwaiting for the GIL: it cannot run Python code until the holder lets go";
+    }
+    return s;
+}
+
+std::string explain_greenlet(const World& world, const Process& p, const Greenlet& g) {
+    std::string who = g.id == 0 ? std::string("the main greenlet (the worker's own loop)") : fmt::format("greenlet {}", g.id);
+    const Connection* c = g.conn ? world.connection(g.conn) : nullptr;
+    std::string s;
+    switch (g.state) {
+        case GreenState::Running:
+            s = fmt::format("{}, RUNNING: it alone has this OS thread; every other greenlet and the hub wait "
+                            "until it parks or yields ({} so far)", who, format_duration(since(world, g.since_ns)));
+            break;
+        case GreenState::Ready:
+            s = fmt::format("{}, ready: it can run and waits for the hub to switch to it ({} so far)", who,
+                            format_duration(since(world, g.since_ns)));
+            break;
+        case GreenState::Parked: {
+            if (g.fd < 0) {
+                s = fmt::format("{}, parked on a timer (sleeping, e.g. a patched time.sleep or /io)", who);
+            } else {
+                s = fmt::format("{}, parked on {}", who, describe_fd(world, p, g.fd));
+                if (c && c->stage != ConnStage::Closed) {
+                    if (g.fd_events & EPOLLOUT) {
+                        s += ", waiting until the socket can take more of the response";
+                    } else {
+                        s += fmt::format(", waiting to {}",
+                                         c->stage == ConnStage::KeepAlive ? "read the next request (keep-alive)"
+                                                                          : "read the request head");
+                    }
+                } else if (is_listen_fd(world, g.fd)) {
+                    s += ": the acceptor, waiting for a new connection";
+                } else {
+                    s += (g.fd_events & EPOLLOUT) ? ", waiting until it can write" : ", waiting until it can read";
+                }
+            }
+            s += fmt::format(" ({} so far)", format_duration(since(world, g.since_ns)));
+            break;
+        }
+        case GreenState::Exited: s = fmt::format("{}, finished", who); break;
+    }
+    if (c) s += fmt::format("\nserves client {}: {}", client_address(*c), stage_phrase(c->stage));
+    return s;
+}
+
+std::string explain_poll_fd(const World& world, const Process& p, std::int64_t fd) {
+    auto it = p.poll.find(fd);
+    std::string s = fmt::format("{} is in the poll list of {}", describe_fd(world, p, fd), worker_name(p));
+    if (it != p.poll.end()) {
+        bool in = (it->second.events & EPOLLIN) != 0;
+        bool out = (it->second.events & EPOLLOUT) != 0;
+        s += fmt::format(": the poller reports when it can be {} (registered {} ago)",
+                         in && out ? "read or written" : out ? "written" : "read",
+                         format_duration(since(world, it->second.since_ns)));
+    }
+    if (const Connection* c = conn_on_fd(world, p, fd)) s += fmt::format("\nthe connection: {}", stage_phrase(c->stage));
+    return s;
+}
+
+std::string explain_pool_queue(const World&, const Process& p) {
+    return fmt::format("the executor queue of {}: {} connection(s) ready to be served, waiting for a free pool "
+                       "thread. With every thread busy (slow handlers, a held GIL) this queue grows.",
+                       worker_name(p), p.pool_queue.size());
+}
+
+std::string explain_keepalive(const World&, const Process& p) {
+    return fmt::format("the keep-alive list of {}: {} idle connection(s) kept open between requests; each is "
+                       "closed if no request comes before its deadline (--keep-alive).",
+                       worker_name(p), p.keepalive.size());
+}
+
+std::string explain_gil(const World& world, const Process& p) {
+    const trace::Gil& g = p.gil;
+    std::string s = "The GIL (simulated, as in CPython): only the thread holding it runs Python code. ";
+    if (g.holder) {
+        s += fmt::format("Held by thread {} for {}.", g.holder, format_duration(since(world, g.held_since_ns)));
+    } else {
+        s += "Free right now.";
+    }
+    if (!g.waiters.empty()) s += fmt::format(" {} thread(s) wait for it.", g.waiters.size());
+    s += fmt::format("\n{} acquisitions, {} forced drops (a waiter asked after the switch interval), {} waited in total",
+                     g.acquisitions, g.forced_drops, format_duration(g.waited_ns));
+    return s;
+}
+
+}  // namespace minicorn::studio

@@ -1,0 +1,49 @@
+// app/studio/draw/explain.h — the words the studio shows on hover: what a
+// box, row or token is, in terms a learner understands ("greenlet 12, parked
+// on fd 9 (client 127.0.0.1:53122), waiting to read the request head").
+//
+// Pure functions of the World at `now_ns`: no ImGui, so tests read the same
+// text a user sees. Each builds one string; call them only for the hovered
+// thing, not per item per frame.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "engine/trace/world.h"
+
+namespace minicorn::studio {
+
+// "350 µs", "12 ms", "1.4 s", "3 min".
+std::string format_duration(std::uint64_t ns);
+// "127.0.0.1:53122" — the client side of a connection (the engine listens on loopback).
+std::string client_address(const trace::Connection& conn);
+// "worker 2 (gevent)" by its age if known, else "worker 4122".
+std::string worker_name(const trace::Process& proc);
+
+// A connection's stage as a phrase: "reading the request head", "waiting in
+// the executor queue for a free thread", …
+std::string_view stage_phrase(trace::ConnStage stage);
+// What a worker's main thread is doing: "waiting in select() for a connection", ...
+std::string_view process_state_phrase(const trace::Process& proc);
+// What a model is, in one sentence (its design, as gunicorn's docstrings say it).
+std::string_view model_design(trace::ModelId model);
+
+// The fd's owner in this process: "client 127.0.0.1:53122", "the listening
+// socket", or "fd 17 (not a client connection: the /db backend, a pipe, ...)".
+std::string describe_fd(const trace::World& world, const trace::Process& proc, std::int64_t fd);
+
+std::string explain_connection(const trace::World& world, const trace::Connection& conn);
+std::string explain_listener(const trace::World& world);
+std::string explain_pending(const trace::World& world, std::size_t position);
+std::string explain_arbiter(const trace::World& world);
+std::string explain_worker(const trace::World& world, const trace::Process& proc);
+std::string explain_thread(const trace::World& world, const trace::Process& proc, const trace::Thread& thread);
+std::string explain_greenlet(const trace::World& world, const trace::Process& proc, const trace::Greenlet& green);
+std::string explain_poll_fd(const trace::World& world, const trace::Process& proc, std::int64_t fd);
+std::string explain_pool_queue(const trace::World& world, const trace::Process& proc);
+std::string explain_keepalive(const trace::World& world, const trace::Process& proc);
+std::string explain_gil(const trace::World& world, const trace::Process& proc);
+
+}  // namespace minicorn::studio
