@@ -1,0 +1,248 @@
+// app/studio/main.cpp — `minicorn-studio`: the desktop front end.
+//
+//   minicorn-studio [SCENARIO]                      open the studio (needs a display)
+//   minicorn-studio --screenshot OUT.png --frames N [SCENARIO]
+//                                                   render N frames, save the last as a PNG
+//                                                   (+ OUT.png.json: the panels and where), exit
+//   minicorn-studio --bench-frames N [--bench-synthetic] [SCENARIO]
+//                                                   print the UI's CPU time per frame
+//
+// SCENARIO: any `minicorn serve` flag (-k CLASS, -w N, --threads N, …) and the
+// client's -c N | --rate R, --mix MIX, --keep-alive on|off, --no-traffic.
+#include <signal.h>
+#include <time.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <imgui.h>
+#include <nlohmann/json.hpp>
+
+#include "app/studio/platform.h"
+#include "app/studio/standin_client.h"
+#include "app/studio/studio.h"
+#include "engine/process/settings.h"
+
+namespace {
+
+using minicorn::studio::Platform;
+using minicorn::studio::Studio;
+using minicorn::studio::StudioOptions;
+using minicorn::studio::TrafficState;
+
+constexpr int kWidth = 1600;
+constexpr int kHeight = 1000;
+
+constexpr const char* kUsage =
+    "usage: minicorn-studio [--screenshot OUT.png --frames N | --bench-frames N [--bench-synthetic]]\n"
+    "                       [--tab Traffic|Stats|Event log] [--minicorn PATH] [SCENARIO]\n"
+    "\n"
+    "The studio starts `minicorn serve` and `minicorn load` as child processes and shows\n"
+    "what the master, the workers and the client do, live, from their trace.\n"
+    "\n"
+    "scenario (defaults: -k sync -w 2, 8 virtual users, a gentle mix):\n"
+    "  any `minicorn serve` flag    -k CLASS, -w N, --threads N, --worker-connections N, …\n"
+    "  -c N | --rate R              the client's virtual users, or a fixed request rate\n"
+    "  --mix MIX                    e.g. \"/io?ms=50:70,/cpu?ms=10:30\"\n"
+    "  --keep-alive on|off          the client's keep-alive\n"
+    "  --no-traffic                 do not start the client\n"
+    "\n"
+    "headless:\n"
+    "  --screenshot FILE --frames N render N frames after warm-up, save the last as PNG, exit\n"
+    "                               (FILE.json lists the panels drawn and their rectangles)\n"
+    "  --bench-frames N             print the studio's CPU time per frame (NewFrame → Render)\n"
+    "  --bench-synthetic            with --bench-frames: 1 M made-up events, 1,000 connections,\n"
+    "                               3 workers, no engine\n";
+
+volatile sig_atomic_t g_stop = 0;
+extern "C" void on_stop_signal(int) { g_stop = 1; }
+
+struct Args {
+    StudioOptions studio;
+    std::string screenshot;
+    int frames = 120;
+    int bench_frames = 0;
+    bool help = false;
+    std::string error;
+};
+
+Args parse_args(int argc, char** argv) {
+    Args a;
+    std::vector<std::string> serve = {"-k", "sync", "-w", "2"};
+    std::vector<std::string> serve_given;
+    TrafficState& traffic = a.studio.traffic;
+    for (int i = 1; i < argc; ++i) {
+        std::string arg = argv[i];
+        auto value = [&]() -> std::string {
+            if (i + 1 >= argc) {
+                a.error = "argument " + arg + ": expected a value";
+                return "";
+            }
+            return argv[++i];
+        };
+        if (arg == "-h" || arg == "--help") a.help = true;
+        else if (arg == "--screenshot") a.screenshot = value();
+        else if (arg == "--frames") a.frames = std::max(1, std::atoi(value().c_str()));
+        else if (arg == "--bench-frames") a.bench_frames = std::max(1, std::atoi(value().c_str()));
+        else if (arg == "--bench-synthetic") a.studio.synthetic = true;
+        else if (arg == "--tab") a.studio.first_tab = value();
+        else if (arg == "--minicorn") a.studio.minicorn_bin = value();
+        else if (arg == "-c") {
+            traffic.mode = TrafficState::Mode::Users;
+            traffic.users = std::max(1, std::atoi(value().c_str()));
+        } else if (arg == "--rate") {
+            traffic.mode = TrafficState::Mode::Rate;
+            traffic.rate = std::max(1, std::atoi(value().c_str()));
+        } else if (arg == "--mix") traffic.mix = value();
+        else if (arg == "--keep-alive") traffic.keep_alive = value() != "off";
+        else if (arg == "--no-traffic") traffic.wanted = false;
+        else if (const auto* setting = minicorn::process::find_setting_by_flag(arg.substr(0, arg.find('=')))) {
+            // A `minicorn serve` flag: passed on as it is (the engine's parser checks it).
+            serve_given.push_back(arg);
+            bool inline_value = arg.find('=') != std::string::npos;
+            if (setting->kind != minicorn::process::SettingKind::Flag && !inline_value) serve_given.push_back(value());
+        } else {
+            a.error = "unrecognized argument: '" + arg + "'";
+        }
+    }
+    serve.insert(serve.end(), serve_given.begin(), serve_given.end());  // later flags win
+    a.studio.serve_args = serve;
+    return a;
+}
+
+double thread_cpu_ms() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+bool write_sidecar(const std::string& path, const Platform& platform, const Studio& studio, int frames) {
+    nlohmann::json j;
+    j["width"] = platform.width();
+    j["height"] = platform.height();
+    j["frames"] = frames;
+    j["events"] = studio.recording().size();
+    j["workers"] = studio.latest().workers().size();
+    j["font"] = platform.font_loaded() ? "DejaVuSans" : "default";
+    auto st = studio.status();
+    j["engine"] = st.engine == minicorn::studio::SessionStatus::Engine::Exited ? "exited" : "running";
+    j["panels"] = nlohmann::json::array();
+    for (const auto& r : studio.panels()) {
+        j["panels"].push_back({{"name", r.name}, {"x", r.x}, {"y", r.y}, {"w", r.w}, {"h", r.h}});
+    }
+    std::ofstream out(path);
+    out << j.dump(2) << "\n";
+    return static_cast<bool>(out);
+}
+
+void print_no_display() {
+    std::fprintf(stderr,
+                 "minicorn-studio: no display ($DISPLAY and $WAYLAND_DISPLAY are not set), so no window can open.\n"
+                 "Without a display, use the headless tools:\n"
+                 "  build/bin/minicorn serve -k gevent -w 2              the engine (gunicorn's flags)\n"
+                 "  build/bin/minicorn load http://127.0.0.1:8000/ -c 20 -d 10   the client (when built)\n"
+                 "  build/bin/minicorn serve --trace run.json …          a Perfetto trace (ui.perfetto.dev)\n"
+                 "  xvfb-run -a -s \"-screen 0 1600x1000x24\" build/bin/minicorn-studio --screenshot s.png --frames 120 -k gevent\n"
+                 "                                                       the studio, rendered to a PNG\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // The stand-in client is this program run again as a child: no window, no GL.
+    if (argc >= 2 && std::strcmp(argv[1], "--standin-client") == 0) {
+        return minicorn::studio::run_standin_client(argc - 2, argv + 2);
+    }
+    Args args = parse_args(argc, argv);
+    if (args.help) {
+        std::fputs(kUsage, stdout);
+        return 0;
+    }
+    if (!args.error.empty()) {
+        std::fprintf(stderr, "%sminicorn-studio: error: %s\n", kUsage, args.error.c_str());
+        return 2;
+    }
+    if (!minicorn::studio::display_available()) {
+        print_no_display();
+        return 0;
+    }
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+        struct sigaction sa{};
+        sa.sa_handler = on_stop_signal;
+        ::sigaction(sig, &sa, nullptr);
+    }
+    ::signal(SIGPIPE, SIG_IGN);
+
+    const bool headless = !args.screenshot.empty() || args.bench_frames > 0;
+    Platform platform;
+    std::string error;
+    if (!platform.open(kWidth, kHeight, "minicorn studio", !headless, &error)) {
+        std::fprintf(stderr, "minicorn-studio: %s\n", error.c_str());
+        return 1;
+    }
+    Studio studio(args.studio);
+    if (!studio.start(&error)) {
+        std::fprintf(stderr, "minicorn-studio: cannot start the engine: %s\n", error.c_str());
+        return 1;
+    }
+
+    // Headless runs pace themselves at ~60 frames a second (there is no vsync
+    // under Xvfb), so N frames take real time and the engine moves meanwhile.
+    auto one_frame = [&](bool present) -> double {
+        auto wall0 = std::chrono::steady_clock::now();
+        platform.poll_events();
+        double cpu0 = thread_cpu_ms();
+        platform.new_frame(headless);
+        studio.frame();
+        ImGui::Render();
+        double cpu_ms = thread_cpu_ms() - cpu0;
+        platform.end_frame(present);
+        if (headless) std::this_thread::sleep_until(wall0 + std::chrono::microseconds(16'667));
+        return cpu_ms;
+    };
+
+    int status = 0;
+    if (headless) {
+        // Warm up: until a worker has booted and requests flow (at most 8 s).
+        auto until = std::chrono::steady_clock::now() + std::chrono::seconds(8);
+        while (!g_stop && !studio.warmed_up() && std::chrono::steady_clock::now() < until) one_frame(true);
+        const int frames = args.bench_frames > 0 ? args.bench_frames : args.frames;
+        std::vector<double> cpu;
+        for (int i = 0; i < frames && !g_stop; ++i) {
+            bool last = i == frames - 1;
+            cpu.push_back(one_frame(!(last && !args.screenshot.empty())));
+        }
+        if (!args.screenshot.empty()) {
+            if (!platform.save_png(args.screenshot, &error) ||
+                !write_sidecar(args.screenshot + ".json", platform, studio, frames)) {
+                std::fprintf(stderr, "minicorn-studio: %s\n", error.empty() ? "cannot write the sidecar" : error.c_str());
+                status = 1;
+            } else {
+                std::printf("minicorn-studio: %s written (%d frames, %zu events)\n", args.screenshot.c_str(), frames,
+                            studio.recording().size());
+            }
+        }
+        if (args.bench_frames > 0 && !cpu.empty()) {
+            std::vector<double> sorted = cpu;
+            std::sort(sorted.begin(), sorted.end());
+            double mean = 0;
+            for (double v : cpu) mean += v;
+            mean /= static_cast<double>(cpu.size());
+            double p99 = sorted[std::min(sorted.size() - 1, static_cast<std::size_t>(0.99 * static_cast<double>(sorted.size())))];
+            std::printf("minicorn-studio: UI CPU per frame (NewFrame \u2192 Render, %dx%d): mean %.2f ms, p99 %.2f ms, "
+                        "max %.2f ms over %zu frames; %zu events recorded, %zu open connections\n",
+                        platform.width(), platform.height(), mean, p99, sorted.back(), cpu.size(),
+                        studio.recording().size(), studio.latest().connections.size());
+        }
+    } else {
+        while (!g_stop && !platform.should_close()) one_frame(true);
+    }
+    studio.shutdown();
+    return status;
+}

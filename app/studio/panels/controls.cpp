@@ -1,0 +1,219 @@
+// app/studio/panels/controls.cpp — see controls.h.
+#include "app/studio/panels/controls.h"
+
+#include <imgui.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+
+#include "app/studio/panels/widgets.h"
+#include "engine/process/config.h"
+#include "engine/process/settings.h"
+
+namespace minicorn::studio {
+
+namespace {
+
+using process::Setting;
+using process::SettingKind;
+
+// Settings the session owns: where to listen, where the trace goes, where
+// logs go (the studio reads them from a pipe).
+bool managed_by_studio(std::string_view name) {
+    return name == "bind" || name == "trace" || name == "trace_fd" || name == "pidfile" || name == "errorlog";
+}
+
+// The ones a learner changes most, shown first (in this order).
+constexpr std::array<std::string_view, 8> kUsual = {"worker_class", "workers",     "threads", "worker_connections",
+                                                    "timeout",      "keepalive", "gil",     "max_requests"};
+
+const Setting* find_setting(std::string_view name) {
+    for (const Setting& s : process::settings_table()) {
+        if (s.name == name) return &s;
+    }
+    return nullptr;
+}
+
+// One row: the editor for a setting, labelled with gunicorn's name.
+void edit_setting(const Setting& s, std::string& value) {
+    std::string label = std::string(s.name);
+    ImGui::PushID(label.c_str());
+    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.55f);
+    switch (s.kind) {
+    case SettingKind::Choice: {
+        if (ImGui::BeginCombo("##v", value.c_str())) {
+            for (std::string_view choice : s.choices) {
+                std::string c(choice);
+                if (ImGui::Selectable(c.c_str(), c == value)) value = c;
+            }
+            ImGui::EndCombo();
+        }
+        break;
+    }
+    case SettingKind::Int: {
+        int v = std::atoi(value.c_str());
+        bool changed = false;
+        if (s.name == "workers") changed = ImGui::SliderInt("##v", &v, 1, 8);
+        else if (s.name == "threads") changed = ImGui::SliderInt("##v", &v, 1, 32);
+        else if (s.name == "timeout" || s.name == "keepalive" || s.name == "graceful_timeout")
+            changed = ImGui::SliderInt("##v", &v, 0, 60);
+        else changed = ImGui::InputInt("##v", &v, 1, 100);
+        if (changed) value = std::to_string(std::max(0, v));
+        break;
+    }
+    case SettingKind::Flag: {
+        bool on = value == "True";
+        if (ImGui::Checkbox("##v", &on)) value = on ? "True" : "False";
+        break;
+    }
+    case SettingKind::String:
+    case SettingKind::List: {
+        std::array<char, 256> buf{};
+        std::snprintf(buf.data(), buf.size(), "%s", value == "None" ? "" : value.c_str());
+        if (ImGui::InputText("##v", buf.data(), buf.size())) value = buf[0] ? std::string(buf.data()) : "None";
+        break;
+    }
+    }
+    ImGui::SameLine();
+    ImGui::TextUnformatted(label.c_str());
+    explain(s.help);
+    ImGui::PopID();
+}
+
+void validate(ControlsState& state) {
+    process::Config cfg;
+    std::vector<std::string> args = serve_args(state);
+    auto outcome = process::parse_serve_args(args, cfg);
+    state.error = outcome.status == process::ParseOutcome::Status::Error ? outcome.message : "";
+}
+
+void signal_button(const char* label, int signo, const char* what, bool enabled, Actions& actions) {
+    ImGui::BeginDisabled(!enabled);
+    if (ImGui::Button(label)) actions.push_back(make_action(Action::Kind::SignalArbiter, signo, 0, 0));
+    ImGui::EndDisabled();
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", what);
+    ImGui::SameLine();
+}
+
+}  // namespace
+
+void init_controls(ControlsState& state, const std::vector<std::string>& args) {
+    process::Config cfg;
+    auto outcome = process::parse_serve_args(args, cfg);
+    if (outcome.status == process::ParseOutcome::Status::Error) state.error = outcome.message;
+    state.values.clear();
+    for (const Setting& s : process::settings_table()) state.values[std::string(s.name)] = s.show(cfg);
+    state.applied = serve_args(state);
+}
+
+std::vector<std::string> serve_args(const ControlsState& state) {
+    const process::Config defaults;
+    std::vector<std::string> args;
+    for (const Setting& s : process::settings_table()) {
+        if (managed_by_studio(s.name) || s.kind == SettingKind::List) continue;
+        auto it = state.values.find(std::string(s.name));
+        if (it == state.values.end() || it->second == s.show(defaults)) continue;
+        if (s.kind == SettingKind::Flag) {
+            if (it->second == "True") args.emplace_back(s.long_flag);
+            continue;
+        }
+        args.emplace_back(s.long_flag);
+        args.push_back(it->second == "None" ? "" : it->second);
+    }
+    return args;
+}
+
+void draw_controls(const View& view, ControlsState& state, const SessionStatus& status, Actions& actions) {
+    const bool engine_up = status.engine == SessionStatus::Engine::Running;
+
+    // --- the settings table ---
+    for (std::string_view name : kUsual) {
+        if (const Setting* s = find_setting(name)) edit_setting(*s, state.values[std::string(name)]);
+    }
+    if (ImGui::TreeNode("every other setting")) {
+        for (const Setting& s : process::settings_table()) {
+            bool usual = std::find(kUsual.begin(), kUsual.end(), s.name) != kUsual.end();
+            if (usual || managed_by_studio(s.name) || s.kind == SettingKind::List) continue;
+            edit_setting(s, state.values[std::string(s.name)]);
+        }
+        ImGui::TextDisabled("bind, pid file, logs and trace are the studio's.");
+        ImGui::TreePop();
+    }
+    validate(state);
+    const bool changed = serve_args(state) != state.applied;
+    if (!state.error.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.45f, 0.4f, 1.0f));
+        ImGui::TextWrapped("%s", state.error.c_str());
+        ImGui::PopStyleColor();
+    }
+    ImGui::BeginDisabled(!state.error.empty());
+    if (changed) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.75f, 0.45f, 0.1f, 1.0f));
+    if (ImGui::Button(changed ? "Restart engine with these settings" : "Restart engine")) {
+        actions.push_back(make_action(Action::Kind::Restart, 0, 0, 0));
+    }
+    if (changed) ImGui::PopStyleColor();
+    ImGui::EndDisabled();
+    if (changed) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("(not applied yet)");
+    }
+
+    // --- signals ---
+    section("Signals to the arbiter");
+    signal_button("TTIN", SIGTTIN, "TTIN: one more worker (num_workers + 1)", engine_up, actions);
+    signal_button("TTOU", SIGTTOU, "TTOU: one worker fewer (the oldest is retired)", engine_up, actions);
+    signal_button("HUP", SIGHUP, "HUP: reload — new workers are started, the old ones stopped gracefully", engine_up,
+                  actions);
+    signal_button("TERM", SIGTERM, "TERM: graceful shutdown — workers finish their requests, then the master exits",
+                  engine_up, actions);
+    ImGui::NewLine();
+    std::vector<const trace::Process*> workers = view.world.workers();
+    bool target_alive = std::any_of(workers.begin(), workers.end(),
+                                    [&](const trace::Process* p) { return p->pid == state.kill_target; });
+    if (!target_alive) state.kill_target = workers.empty() ? 0 : workers.back()->pid;
+    char preview[64];
+    std::snprintf(preview, sizeof preview, "pid %d", static_cast<int>(state.kill_target));
+    ImGui::SetNextItemWidth(120);
+    if (ImGui::BeginCombo("##victim", state.kill_target ? preview : "no worker")) {
+        for (const trace::Process* p : workers) {
+            char item[64];
+            std::snprintf(item, sizeof item, "worker %lld · pid %d", static_cast<long long>(p->worker_age),
+                          static_cast<int>(p->pid));
+            if (ImGui::Selectable(item, p->pid == state.kill_target)) state.kill_target = p->pid;
+        }
+        ImGui::EndCombo();
+    }
+    ImGui::SameLine();
+    ImGui::BeginDisabled(!engine_up || state.kill_target == 0);
+    if (ImGui::Button("kill -9")) actions.push_back(make_action(Action::Kind::KillWorker, SIGKILL, state.kill_target, 0));
+    ImGui::EndDisabled();
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
+        ImGui::SetTooltip("SIGKILL the worker: it cannot clean up; the arbiter reaps it and forks a new one");
+    }
+
+    // --- time: the gate ---
+    section("Time (the step gate)");
+    ImGui::BeginDisabled(!engine_up);
+    if (ImGui::Button(view.paused ? "Paused" : "Pause (space)")) actions.push_back(make_action(Action::Kind::GatePause));
+    ImGui::SameLine();
+    if (ImGui::Button("Step (\u2192)")) actions.push_back(make_action(Action::Kind::GateStep));
+    ImGui::SameLine();
+    if (ImGui::Button("Play")) actions.push_back(make_action(Action::Kind::GatePlay));
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    static const char* const kRateNames[] = {"full speed", "100 steps/s", "20 steps/s", "5 steps/s", "1 step/s"};
+    ImGui::SetNextItemWidth(-1);
+    ImGui::Combo("##rate", &state.play_rate_index, kRateNames, IM_ARRAYSIZE(kRateNames));
+    if (ImGui::IsItemHovered()) {
+        ImGui::SetTooltip("Play speed. Below full speed the gate stays closed and the studio lets that many "
+                          "decision points (accepts, reads, switches, …) through each second.");
+    }
+    if (view.paused) {
+        ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), "\u25CF gate closed: engine time stands still");
+    }
+}
+
+}  // namespace minicorn::studio

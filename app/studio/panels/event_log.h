@@ -1,0 +1,25 @@
+// app/studio/panels/event_log.h — the Event log: every recorded event, newest
+// last (a clipped list, so a million rows cost what is on screen), and the
+// lines `minicorn serve` and the client wrote (gunicorn's log).
+//
+// Thread affinity: the main thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "app/studio/panels/view.h"
+#include "app/studio/session.h"
+
+namespace minicorn::studio {
+
+struct EventLogState {
+    bool follow = true;                // keep the newest row in view
+    std::vector<LogLine> output;       // the children's lines, newest last
+    std::uint64_t output_seq = 0;      // the last line taken from the Session
+};
+
+void draw_event_log(const View& view, EventLogState& state);
+
+}  // namespace minicorn::studio

@@ -1,0 +1,31 @@
+// app/studio/panels/session_status.h — what the Controls, Traffic and status
+// bar panels show about the child processes (copied from the Session each
+// frame, so panels never touch the Session itself).
+//
+// Plain data; the main thread.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+namespace minicorn::studio {
+
+struct SessionStatus {
+    enum class Engine { Starting, Running, Exited, Synthetic };
+    Engine engine = Engine::Starting;
+    pid_t serve_pid = 0;
+    int port = 0;
+    std::string serve_command;
+    std::string serve_exit;    // "exit 1", "killed by SIGKILL" when Exited
+    std::string serve_last_line;  // its last log line (why it exited, often)
+
+    enum class Client { Off, Running, Exited, Unavailable, StandIn };
+    Client client = Client::Off;
+    std::string client_command;
+    std::string client_exit;
+    bool gate_closed = false;
+    double play_rate = 0;      // gate tokens a second while playing slowly; 0: full speed
+};
+
+}  // namespace minicorn::studio

@@ -1,0 +1,165 @@
+// app/studio/panels/traffic.cpp — see traffic.h.
+#include "app/studio/panels/traffic.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <array>
+#include <cfloat>
+#include <cstdio>
+
+#include "app/studio/panels/widgets.h"
+
+namespace minicorn::studio {
+
+std::vector<std::string> load_args(const TrafficState& s) {
+    std::vector<std::string> args;
+    if (s.mode == TrafficState::Mode::Users) {
+        args.insert(args.end(), {"-c", std::to_string(s.users)});
+    } else {
+        args.insert(args.end(), {"--rate", std::to_string(s.rate)});
+    }
+    // Runs until the studio stops it.
+    args.insert(args.end(), {"-d", "86400", "--keep-alive", s.keep_alive ? "on" : "off", "--mix", s.mix});
+    if (s.slowloris > 0) {
+        args.insert(args.end(), {"--slowloris", std::to_string(s.slowloris), "--slowloris-ms",
+                                 std::to_string(s.slowloris_ms)});
+    }
+    if (s.silent > 0) args.insert(args.end(), {"--silent", std::to_string(s.silent)});
+    if (s.slow_readers > 0) args.insert(args.end(), {"--slow-readers", std::to_string(s.slow_readers)});
+    if (s.aborters > 0) args.insert(args.end(), {"--aborters", std::to_string(s.aborters)});
+    args.insert(args.end(), {"--timeout", std::to_string(s.timeout_s)});
+    return args;
+}
+
+std::vector<std::string> standin_args(const TrafficState& s) {
+    int users = s.mode == TrafficState::Mode::Users ? s.users : std::max(1, s.rate / 20);
+    return {"-c", std::to_string(users), "--mix", s.mix};
+}
+
+namespace {
+
+const char* bin_label(std::size_t i) {
+    static const char* const kLabels[kLatencyBins] = {"0.1", "0.2", "0.5", "1",   "2",  "5",  "10", "20",
+                                                      "50",  "100", "200", "500", "1s", "2s", "5s", ">5s"};
+    return kLabels[i];
+}
+
+}  // namespace
+
+void draw_latency_histogram(const Metrics& metrics, float height) {
+    auto hist = metrics.latency_histogram(10);
+    std::uint32_t peak = *std::max_element(hist.begin(), hist.end());
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    ImVec2 origin = ImGui::GetCursorScreenPos();
+    float width = ImGui::GetContentRegionAvail().x;
+    float label_h = ImGui::GetTextLineHeight();
+    float bars_h = height - label_h - 2;
+    dl->AddRectFilled(origin, ImVec2(origin.x + width, origin.y + bars_h), IM_COL32(22, 26, 36, 255));
+    float slot = width / static_cast<float>(kLatencyBins);
+    for (std::size_t i = 0; i < kLatencyBins; ++i) {
+        float x0 = origin.x + slot * static_cast<float>(i) + 1;
+        float frac = peak ? static_cast<float>(hist[i]) / static_cast<float>(peak) : 0.0f;
+        float y1 = origin.y + bars_h;
+        if (hist[i] > 0) {
+            dl->AddRectFilled(ImVec2(x0, y1 - std::max(2.0f, frac * (bars_h - 4))), ImVec2(x0 + slot - 2, y1),
+                              IM_COL32(230, 180, 40, 255));
+        }
+        if (i % 2 == 0) dl->AddText(ImVec2(x0, y1 + 1), IM_COL32(150, 150, 160, 255), bin_label(i));
+    }
+    ImGui::Dummy(ImVec2(width, height));
+    if (ImGui::IsItemHovered()) {
+        float mx = ImGui::GetIO().MousePos.x - origin.x;
+        auto i = static_cast<std::size_t>(std::clamp(mx / slot, 0.0f, static_cast<float>(kLatencyBins - 1)));
+        ImGui::SetTooltip("%u requests took up to %s ms in the last 10 s (log scale bins)", hist[i], bin_label(i));
+    }
+}
+
+void draw_traffic(const View& view, TrafficState& s, const Metrics& metrics, const SessionStatus& status,
+                  Actions& actions) {
+    (void)view;
+    // --- the client's state ---
+    switch (status.client) {
+    case SessionStatus::Client::Off:
+        ImGui::TextDisabled("client stopped");
+        break;
+    case SessionStatus::Client::Running:
+        ImGui::TextColored(ImVec4(0.4f, 0.9f, 0.5f, 1.0f), "\u25CF minicorn load running");
+        break;
+    case SessionStatus::Client::Exited:
+        ImGui::TextColored(ImVec4(1.0f, 0.6f, 0.3f, 1.0f), "client exited (%s)", status.client_exit.c_str());
+        break;
+    case SessionStatus::Client::Unavailable:
+    case SessionStatus::Client::StandIn:
+        ImGui::TextColored(ImVec4(1.0f, 0.75f, 0.3f, 1.0f), "the client is not available in this build");
+        explain("`minicorn load` (the built-in client) is not part of this build yet. A small stand-in sends "
+                "looping GETs from the mix (one connection per request, no bad actors); its requests show "
+                "through the server's events only.");
+        if (status.client == SessionStatus::Client::StandIn) {
+            ImGui::SameLine();
+            ImGui::TextDisabled("(stand-in running)");
+        }
+        break;
+    }
+    if (!status.client_command.empty()) explain(status.client_command);
+
+    // --- settings ---
+    int mode = static_cast<int>(s.mode);
+    ImGui::RadioButton("virtual users", &mode, 0);
+    ImGui::SameLine();
+    ImGui::RadioButton("fixed rate", &mode, 1);
+    s.mode = static_cast<TrafficState::Mode>(mode);
+    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.55f);
+    if (s.mode == TrafficState::Mode::Users) {
+        ImGui::SliderInt("users (-c)", &s.users, 1, 1000, "%d", ImGuiSliderFlags_Logarithmic);
+    } else {
+        ImGui::SliderInt("req/s (--rate)", &s.rate, 1, 20000, "%d", ImGuiSliderFlags_Logarithmic);
+    }
+    std::array<char, 256> mix{};
+    std::snprintf(mix.data(), mix.size(), "%s", s.mix.c_str());
+    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.55f);
+    if (ImGui::InputText("mix", mix.data(), mix.size())) s.mix = mix.data();
+    explain("path:weight, comma-separated. /io?ms=N sleeps (parks a greenlet, blocks a thread), /cpu?ms=N holds "
+            "the GIL, /block?ms=N blocks even the hub, / says hello.");
+    ImGui::Checkbox("keep-alive", &s.keep_alive);
+    if (ImGui::TreeNode("bad actors")) {
+        auto slider = [](const char* label, int* v, int max, const char* what) {
+            ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.55f);
+            ImGui::SliderInt(label, v, 0, max);
+            explain(what);
+        };
+        slider("slowloris", &s.slowloris, 50, "clients that dribble the request head one byte at a time");
+        slider("slowloris ms", &s.slowloris_ms, 10, "milliseconds between a slowloris client's bytes");
+        slider("silent", &s.silent, 50, "clients that connect and never send a byte");
+        slider("slow readers", &s.slow_readers, 50, "clients that read the response very slowly");
+        slider("aborters", &s.aborters, 50, "clients that hang up before the response");
+        ImGui::TreePop();
+    }
+    const bool running = status.client == SessionStatus::Client::Running ||
+                         status.client == SessionStatus::Client::StandIn;
+    const bool changed = running && load_args(s) != s.applied;
+    ImGui::BeginDisabled(status.engine != SessionStatus::Engine::Running);
+    if (ImGui::Button(changed ? "Restart traffic" : "Start traffic")) {
+        actions.push_back(make_action(Action::Kind::TrafficStart));
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Stop")) actions.push_back(make_action(Action::Kind::TrafficStop));
+    ImGui::EndDisabled();
+
+    // --- what it does ---
+    section("Live (server-side, from HandlerEnd/WriteDone)");
+    auto hist = metrics.latency_histogram(10);
+    ImGui::Text("%.0f req/s   errors %.0f/s   p50 %.3g ms   p99 %.3g ms", metrics.requests_per_second(),
+                metrics.errors_per_second(), Metrics::percentile_ms(hist, 0.5), Metrics::percentile_ms(hist, 0.99));
+    explain("Latency is measured by the server, from a complete request (Parsed) to its response written "
+            "(WriteDone); time spent in the kernel's accept queue is not in it.");
+    std::vector<float> rates = metrics.rate_history();
+    if (!rates.empty()) {
+        ImGui::PlotLines("##rate", rates.data(), static_cast<int>(rates.size()), 0, "requests per second, 60 s",
+                         0.0f, FLT_MAX, ImVec2(ImGui::GetContentRegionAvail().x, 40));
+    }
+    ImGui::TextDisabled("latency (ms), last 10 s");
+    draw_latency_histogram(metrics, std::max(50.0f, std::min(90.0f, ImGui::GetContentRegionAvail().y - 4)));
+}
+
+}  // namespace minicorn::studio

@@ -1,0 +1,159 @@
+// app/studio/platform.cpp — GLFW + glad + Dear ImGui set-up, and the
+// screenshot (glReadPixels → stb_image_write).
+//
+// glad's header must come before GLFW's, and GLFW must not include its own GL
+// header (GLFW_INCLUDE_NONE), or the two declare the same GL symbols.
+#include "app/studio/platform.h"
+
+#include <glad/gl.h>
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <imgui.h>
+#include <stb_image_write.h>
+
+#include <cfloat>
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+namespace minicorn::studio {
+
+namespace {
+
+std::string g_glfw_error;
+
+extern "C" void on_glfw_error(int code, const char* text) {
+    g_glfw_error = "GLFW error " + std::to_string(code) + ": " + (text ? text : "?");
+}
+
+// Glyphs beyond Latin-1 that the panels draw: general punctuation (— … •),
+// arrows (→ ← ↔), math (≤ ≥ ×), box drawing, geometric shapes (● ○ ■ ▶).
+const ImWchar kGlyphRanges[] = {
+    0x0020, 0x00FF,  // Basic Latin + Latin-1
+    0x2010, 0x205E,  // General Punctuation
+    0x2190, 0x21FF,  // Arrows
+    0x2200, 0x22FF,  // Mathematical Operators
+    0x2500, 0x257F,  // Box Drawing
+    0x2580, 0x25FF,  // Block Elements + Geometric Shapes
+    0x2600, 0x26FF,  // Miscellaneous Symbols (⚠)
+    0,
+};
+
+void apply_theme() {
+    ImGui::StyleColorsDark();
+    ImGuiStyle& style = ImGui::GetStyle();
+    style.WindowRounding = 0.0f;
+    style.FrameRounding = 3.0f;
+    style.GrabRounding = 3.0f;
+    style.WindowBorderSize = 1.0f;
+    style.WindowPadding = ImVec2(8, 6);
+    style.ItemSpacing = ImVec2(6, 4);
+    ImVec4* c = style.Colors;
+    c[ImGuiCol_WindowBg] = ImVec4(0.075f, 0.082f, 0.105f, 1.0f);
+    c[ImGuiCol_ChildBg] = ImVec4(0.09f, 0.10f, 0.13f, 1.0f);
+    c[ImGuiCol_TitleBg] = ImVec4(0.11f, 0.14f, 0.21f, 1.0f);
+    c[ImGuiCol_TitleBgActive] = ImVec4(0.14f, 0.20f, 0.33f, 1.0f);
+    c[ImGuiCol_Border] = ImVec4(0.25f, 0.33f, 0.50f, 0.8f);
+}
+
+}  // namespace
+
+bool display_available() {
+    const char* x = std::getenv("DISPLAY");
+    const char* w = std::getenv("WAYLAND_DISPLAY");
+    return (x && *x) || (w && *w);
+}
+
+bool Platform::open(int width, int height, const char* title, bool vsync, std::string* error) {
+    glfwSetErrorCallback(on_glfw_error);
+    if (!glfwInit()) {
+        *error = "cannot initialise GLFW (is there a display?) " + g_glfw_error;
+        return false;
+    }
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+    glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+    glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+    window_ = glfwCreateWindow(width, height, title, nullptr, nullptr);
+    if (!window_) {
+        *error = "cannot open a " + std::to_string(width) + "x" + std::to_string(height) +
+                 " window with OpenGL 3.3 core: " + g_glfw_error;
+        return false;
+    }
+    glfwMakeContextCurrent(window_);
+    glfwSwapInterval(vsync ? 1 : 0);
+    if (gladLoadGL(glfwGetProcAddress) == 0) {
+        *error = "glad could not load the OpenGL 3.3 functions";
+        return false;
+    }
+    glfwGetFramebufferSize(window_, &width_, &height_);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // the layout is fixed (studio.cpp); nothing to remember
+    apply_theme();
+    font_loaded_ = io.Fonts->AddFontFromFileTTF(MINICORN_STUDIO_FONT, 15.0f, nullptr, kGlyphRanges) != nullptr;
+    if (!font_loaded_) {
+        std::fprintf(stderr, "minicorn-studio: %s not found (install fonts-dejavu-core); arrows and ● draw as '?'\n",
+                     MINICORN_STUDIO_FONT);
+        io.Fonts->AddFontDefault();
+    }
+    ImGui_ImplGlfw_InitForOpenGL(window_, true);
+    ImGui_ImplOpenGL3_Init("#version 330 core");
+    imgui_ready_ = true;
+    return true;
+}
+
+Platform::~Platform() {
+    if (imgui_ready_) {
+        ImGui_ImplOpenGL3_Shutdown();
+        ImGui_ImplGlfw_Shutdown();
+        ImGui::DestroyContext();
+    }
+    if (window_) glfwDestroyWindow(window_);
+    glfwTerminate();
+}
+
+bool Platform::should_close() const { return glfwWindowShouldClose(window_) != 0; }
+
+void Platform::poll_events() {
+    glfwPollEvents();
+    glfwGetFramebufferSize(window_, &width_, &height_);
+}
+
+void Platform::new_frame(bool ignore_mouse) {
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    if (ignore_mouse) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+    ImGui::NewFrame();
+}
+
+void Platform::end_frame(bool present) {
+    glViewport(0, 0, width_, height_);
+    glClearColor(0.05f, 0.055f, 0.07f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    if (present) glfwSwapBuffers(window_);
+}
+
+bool Platform::save_png(const std::string& path, std::string* error) const {
+    const int w = width_;
+    const int h = height_;
+    std::vector<unsigned char> pixels(static_cast<std::size_t>(w) * static_cast<std::size_t>(h) * 3);
+    glFinish();
+    glReadBuffer(GL_BACK);
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glReadPixels(0, 0, w, h, GL_RGB, GL_UNSIGNED_BYTE, pixels.data());
+    // GL's first row is the bottom one; PNG's is the top.
+    stbi_flip_vertically_on_write(1);
+    if (stbi_write_png(path.c_str(), w, h, 3, pixels.data(), w * 3) == 0) {
+        *error = "cannot write " + path;
+        return false;
+    }
+    return true;
+}
+
+}  // namespace minicorn::studio

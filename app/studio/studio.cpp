@@ -1,0 +1,488 @@
+// app/studio/studio.cpp — see studio.h.
+//
+// Index
+//   [SECTION] Other panels  — Topology, Timeline, Legend when they are built
+//   [SECTION] Engine        — start, restart, traffic, events, the gate
+//   [SECTION] Frame         — keys, the View, actions
+//   [SECTION] Layout        — the windows and the status bar
+#include "app/studio/studio.h"
+
+#include <imgui.h>
+#include <signal.h>
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>  // key codes: ImGui 1.86's GLFW backend indexes keys by them
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include "app/studio/fallback_panels.h"
+#include "app/studio/panels/stats.h"
+#include "app/studio/panels/widgets.h"
+#include "app/studio/synthetic.h"
+#include "engine/process/config.h"
+#include "engine/process/settings.h"
+
+// ============================================================================
+// [SECTION] Other panels
+// ============================================================================
+// Topology, Timeline and the Legend are written beside this file by another
+// engineer; until their headers exist the studio draws a plain stand-in.
+#if __has_include("app/studio/panels/topology.h")
+#include "app/studio/panels/topology.h"
+#define MINICORN_STUDIO_HAVE_TOPOLOGY 1
+#endif
+#if __has_include("app/studio/panels/timeline.h")
+#include "app/studio/panels/timeline.h"
+#define MINICORN_STUDIO_HAVE_TIMELINE 1
+#endif
+#if __has_include("app/studio/panels/legend.h")
+#include "app/studio/panels/legend.h"
+#define MINICORN_STUDIO_HAVE_LEGEND 1
+#endif
+
+namespace minicorn::studio {
+
+struct Studio::OtherPanels {
+#ifdef MINICORN_STUDIO_HAVE_TOPOLOGY
+    TopologyState topology;
+#endif
+#ifdef MINICORN_STUDIO_HAVE_TIMELINE
+    TimelineState timeline;
+#endif
+    int unused = 0;
+};
+
+namespace {
+
+double seconds_now() {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+constexpr ImGuiWindowFlags kPanelFlags =
+    ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
+    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
+
+}  // namespace
+
+Studio::Studio(StudioOptions options)
+    : options_(std::move(options)),
+      session_(options_.minicorn_bin.empty() ? find_minicorn_bin() : options_.minicorn_bin, self_exe()),
+      other_(std::make_unique<OtherPanels>()) {
+    traffic_ = options_.traffic;
+    init_controls(controls_, options_.serve_args);
+    reset_recording();
+}
+
+Studio::~Studio() { shutdown(); }
+
+// ============================================================================
+// [SECTION] Engine
+// ============================================================================
+
+void Studio::reset_recording() {
+    model_.reset();
+    rec_ = std::make_unique<trace::Recording>();
+    model_ = std::make_unique<trace::TraceModel>(*rec_);
+    metrics_ = Metrics();
+    live_ = true;
+    shown_world_ = trace::World();
+}
+
+bool Studio::start(std::string* error) {
+    if (options_.synthetic) {
+        model_.reset();
+        *rec_ = synthetic_recording(SyntheticShape{});
+        model_ = std::make_unique<trace::TraceModel>(*rec_);
+        model_->update();
+        metrics_.update(*rec_, model_->latest());
+        return true;
+    }
+    controls_.applied = serve_args(controls_);
+    traffic_launched_ = false;
+    paused_ = false;
+    return session_.start_serve(controls_.applied, error);
+}
+
+void Studio::shutdown() { session_.stop(); }
+
+void Studio::restart_engine() {
+    if (options_.synthetic) return;
+    session_.stop();
+    reset_recording();
+    log_ = EventLogState();
+    std::string error;
+    if (!start(&error)) std::fprintf(stderr, "minicorn-studio: restart failed: %s\n", error.c_str());
+}
+
+void Studio::keep_traffic_going() {
+    if (options_.synthetic || !traffic_.wanted || traffic_launched_) return;
+    if (!session_.running() || session_.port() == 0) return;
+    // Wait for a booted worker, so the first requests are not all queued behind the boot.
+    const auto workers = model_->latest().workers();
+    bool booted = std::any_of(workers.begin(), workers.end(), [](const trace::Process* p) { return p->booted_ns != 0; });
+    if (!booted) return;
+    std::string error;
+    traffic_.applied = load_args(traffic_);
+    if (!session_.start_load(traffic_.applied, standin_args(traffic_), &error)) {
+        std::fprintf(stderr, "minicorn-studio: client: %s\n", error.c_str());
+    }
+    traffic_launched_ = true;
+}
+
+void Studio::take_events() {
+    session_.update(*rec_);
+    model_->update();
+    metrics_.update(*rec_, model_->latest());
+    for (LogLine& l : session_.log_lines(log_.output_seq)) {
+        log_.output_seq = l.seq;
+        log_.output.push_back(std::move(l));
+    }
+    if (log_.output.size() > Session::kMaxLogLines) {
+        log_.output.erase(log_.output.begin(),
+                          log_.output.begin() + static_cast<std::ptrdiff_t>(log_.output.size() - Session::kMaxLogLines));
+    }
+}
+
+// Slow play: the gate stays closed and the studio hands it tokens at the chosen rate.
+void Studio::pump_gate() {
+    double now = seconds_now();
+    double dt = last_frame_s_ > 0 ? std::min(0.25, now - last_frame_s_) : 0.0;
+    last_frame_s_ = now;
+    const double rate = kPlayRates[controls_.play_rate_index];
+    trace::GateControl* gate = session_.gate();
+    if (!gate || !slow_playing_ || rate <= 0) return;
+    token_credit_ += rate * dt;
+    auto whole = static_cast<std::int64_t>(token_credit_);
+    if (whole > 0) {
+        gate->step(whole);
+        token_credit_ -= static_cast<double>(whole);
+    }
+}
+
+SessionStatus Studio::status() const {
+    SessionStatus st;
+    if (options_.synthetic) {
+        st.engine = SessionStatus::Engine::Synthetic;
+    } else if (session_.serve().state == ChildState::Running) {
+        st.engine = session_.port() ? SessionStatus::Engine::Running : SessionStatus::Engine::Starting;
+    } else {
+        st.engine = SessionStatus::Engine::Exited;
+    }
+    st.serve_pid = session_.serve().pid;
+    st.port = session_.port();
+    st.serve_command = session_.serve().command;
+    st.serve_exit = session_.serve().exit_text;
+    for (auto it = log_.output.rbegin(); it != log_.output.rend(); ++it) {
+        if (!it->from_client) {
+            st.serve_last_line = it->text;
+            break;
+        }
+    }
+    if (session_.standin_running()) {
+        st.client = SessionStatus::Client::StandIn;
+        st.client_command = "stand-in client (minicorn load is not in this build)";
+    } else if (session_.load().state == ChildState::Running) {
+        st.client = SessionStatus::Client::Running;
+        st.client_command = session_.load().command;
+    } else if (session_.client_unavailable()) {
+        st.client = SessionStatus::Client::Unavailable;
+    } else if (session_.load().state == ChildState::Exited) {
+        st.client = SessionStatus::Client::Exited;
+        st.client_exit = session_.load().exit_text;
+    }
+    st.gate_closed = paused_;
+    st.play_rate = slow_playing_ ? kPlayRates[controls_.play_rate_index] : 0;
+    return st;
+}
+
+bool Studio::warmed_up() const {
+    if (options_.synthetic) return true;
+    const auto workers = model_->latest().workers();
+    bool booted = std::any_of(workers.begin(), workers.end(), [](const trace::Process* p) { return p->booted_ns != 0; });
+    if (!booted) return false;
+    return !traffic_.wanted || metrics_.total_requests() > 0;
+}
+
+// ============================================================================
+// [SECTION] Frame
+// ============================================================================
+
+void Studio::handle_keys(Actions& actions) {
+    const ImGuiIO& io = ImGui::GetIO();
+    if (io.WantTextInput) return;  // typing in a field: the keys are the field's
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false)) {
+        actions.push_back(make_action(paused_ && !slow_playing_ ? Action::Kind::GatePlay : Action::Kind::GatePause));
+    }
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow), true)) {
+        actions.push_back(make_action(Action::Kind::GateStep));
+    }
+    if (ImGui::IsKeyPressed(GLFW_KEY_F1, false)) show_help_ = !show_help_;
+}
+
+void Studio::carry_out(const Actions& actions) {
+    trace::GateControl* gate = session_.gate();
+    for (const Action& a : actions) {
+        switch (a.kind) {
+        case Action::Kind::SignalArbiter:
+            session_.signal_arbiter(a.signo);
+            break;
+        case Action::Kind::KillWorker:
+            session_.kill_worker(a.pid);
+            break;
+        case Action::Kind::Restart:
+            restart_engine();
+            return;  // the gate and the World are new
+        case Action::Kind::GatePause:
+            if (gate) {
+                gate->set_gated_mode(true);
+                gate->close();
+                paused_ = true;
+                slow_playing_ = false;
+            }
+            break;
+        case Action::Kind::GateStep:
+            if (gate) {
+                if (!paused_) {
+                    gate->set_gated_mode(true);
+                    gate->close();
+                    paused_ = true;
+                }
+                slow_playing_ = false;
+                gate->step(1);
+            }
+            break;
+        case Action::Kind::GatePlay:
+            if (gate) {
+                if (kPlayRates[controls_.play_rate_index] > 0) {
+                    gate->set_gated_mode(true);
+                    gate->close();
+                    paused_ = true;
+                    slow_playing_ = true;
+                    token_credit_ = 0;
+                } else {
+                    gate->open();
+                    gate->set_gated_mode(false);
+                    paused_ = false;
+                    slow_playing_ = false;
+                }
+            }
+            break;
+        case Action::Kind::TrafficStart:
+            traffic_.wanted = true;
+            traffic_launched_ = false;
+            session_.stop_load();
+            break;
+        case Action::Kind::TrafficStop:
+            traffic_.wanted = false;
+            session_.stop_load();
+            break;
+        case Action::Kind::FollowLive:
+            live_ = true;
+            break;
+        case Action::Kind::ShowInstant:
+            live_ = false;
+            shown_ns_ = a.t_ns;
+            shown_world_ = model_->world_at(a.t_ns);
+            break;
+        }
+    }
+}
+
+void Studio::frame() {
+    ++frame_no_;
+    if (!options_.synthetic) {
+        take_events();
+        keep_traffic_going();
+        pump_gate();
+    }
+    std::string worker_class = "sync";
+    int num_workers = 1;
+    {
+        process::Config cfg;
+        process::parse_serve_args(controls_.applied, cfg);
+        worker_class = cfg.effective_worker_class();
+        num_workers = cfg.workers;
+    }
+    const trace::World& world = live_ ? model_->latest() : shown_world_;
+    View view{world, *rec_, *model_, live_ ? world.now_ns : shown_ns_, live_, paused_, worker_class, num_workers};
+    Actions actions;
+    handle_keys(actions);
+    draw_windows(view, actions);
+    if (show_help_) draw_help();
+    carry_out(actions);
+}
+
+// ============================================================================
+// [SECTION] Layout
+// ============================================================================
+// Fixed, as in studio-sketch.png: Topology top-left and large, Timeline under
+// it, the right column Controls above a tabbed Traffic / Stats / Event log,
+// and a one-line status bar along the bottom. Sizes follow the window.
+
+void Studio::begin_panel(const char* name, float x, float y, float w, float h) {
+    ImGui::SetNextWindowPos(ImVec2(x, y));
+    ImGui::SetNextWindowSize(ImVec2(w, h));
+    ImGui::Begin(name, nullptr, kPanelFlags);
+}
+
+void Studio::draw_windows(const View& view, Actions& actions) {
+    rects_.clear();
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    const float status_h = ImGui::GetFrameHeight() + 6;
+    const float right_w = std::clamp(display.x * 0.27f, 360.0f, 470.0f);
+    const float left_w = display.x - right_w;
+    const float body_h = display.y - status_h;
+    const float top_h = std::floor(body_h * 0.58f);
+    const float controls_h = std::floor(body_h * 0.41f);
+    const SessionStatus st = status();
+    auto record = [this](const char* name) {
+        ImVec2 p = ImGui::GetWindowPos();
+        ImVec2 s = ImGui::GetWindowSize();
+        rects_.push_back(PanelRect{name, p.x, p.y, s.x, s.y});
+    };
+
+    // --- Topology ---
+    char title[160];
+    std::snprintf(title, sizeof title, "Topology \u2014 %s, %d worker%s###Topology", view.worker_class.c_str(),
+                  view.num_workers, view.num_workers == 1 ? "" : "s");
+    begin_panel(title, 0, 0, left_w, top_h);
+    record("Topology");
+    if (st.engine == SessionStatus::Engine::Exited) {
+        ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.35f, 0.08f, 0.08f, 1.0f));
+        ImGui::BeginChild("##dead", ImVec2(0, ImGui::GetFrameHeightWithSpacing() * 2.2f), true);
+        ImGui::Text("\u26A0 The engine has exited (%s). %s", st.serve_exit.c_str(), st.serve_last_line.c_str());
+        if (ImGui::Button("Restart the engine")) actions.push_back(make_action(Action::Kind::Restart));
+        ImGui::EndChild();
+        ImGui::PopStyleColor();
+    }
+#ifdef MINICORN_STUDIO_HAVE_TOPOLOGY
+    draw_topology(view, other_->topology, actions);
+#else
+    draw_topology_fallback(view);
+#endif
+    ImGui::End();
+
+    // --- Timeline ---
+    std::snprintf(title, sizeof title, "Timeline \u2014 %s###Timeline",
+                  view.live ? (view.paused ? "live, gate closed" : "live") : "replay");
+    begin_panel(title, 0, top_h, left_w, body_h - top_h);
+    record("Timeline");
+#ifdef MINICORN_STUDIO_HAVE_TIMELINE
+    draw_timeline(view, other_->timeline, actions);
+#else
+    draw_timeline_fallback(view, metrics_);
+#endif
+    ImGui::End();
+
+    // --- Controls ---
+    begin_panel("Controls", left_w, 0, right_w, controls_h);
+    record("Controls");
+    draw_controls(view, controls_, st, actions);
+    ImGui::End();
+
+    // --- Traffic / Stats / Event log (tabs) ---
+    begin_panel("Traffic, stats and log###Right", left_w, controls_h, right_w, body_h - controls_h);
+    if (ImGui::BeginTabBar("##right")) {
+        auto tab = [&](const char* name) {
+            ImGuiTabItemFlags flags = frame_no_ <= 2 && options_.first_tab == name ? ImGuiTabItemFlags_SetSelected : 0;
+            return ImGui::BeginTabItem(name, nullptr, flags);
+        };
+        if (tab("Traffic")) {
+            record("Traffic");
+            draw_traffic(view, traffic_, metrics_, st, actions);
+            ImGui::EndTabItem();
+        }
+        if (tab("Stats")) {
+            record("Stats");
+            draw_stats(view, metrics_);
+            ImGui::EndTabItem();
+        }
+        if (tab("Event log")) {
+            record("Event log");
+            draw_event_log(view, log_);
+            ImGui::EndTabItem();
+        }
+#ifdef MINICORN_STUDIO_HAVE_LEGEND
+        if (tab("Legend")) {
+            record("Legend");
+            draw_legend(view);
+            ImGui::EndTabItem();
+        }
+#endif
+        ImGui::EndTabBar();
+    }
+    ImGui::End();
+
+    draw_status_bar(view, st, body_h, display.x, status_h, actions);
+}
+
+void Studio::draw_status_bar(const View& view, const SessionStatus& st, float y, float w, float h,
+                             Actions& actions) {
+    ImGui::SetNextWindowPos(ImVec2(0, y));
+    ImGui::SetNextWindowSize(ImVec2(w, h));
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(8, 3));
+    ImGui::Begin("##status", nullptr, kPanelFlags | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar);
+    rects_.push_back(PanelRect{"Status bar", 0, y, w, h});
+    switch (st.engine) {
+    case SessionStatus::Engine::Starting:
+        ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), "\u25CF engine starting\u2026");
+        break;
+    case SessionStatus::Engine::Running:
+        ImGui::TextColored(ImVec4(0.4f, 0.9f, 0.5f, 1.0f), "\u25CF engine: %s \u00B7 master pid %d \u00B7 127.0.0.1:%d",
+                           view.worker_class.c_str(), static_cast<int>(st.serve_pid), st.port);
+        break;
+    case SessionStatus::Engine::Exited:
+        ImGui::TextColored(ImVec4(1.0f, 0.4f, 0.35f, 1.0f), "\u25CF the engine exited (%s)", st.serve_exit.c_str());
+        ImGui::SameLine();
+        if (ImGui::SmallButton("Restart")) actions.push_back(make_action(Action::Kind::Restart));
+        break;
+    case SessionStatus::Engine::Synthetic:
+        ImGui::TextColored(ImVec4(0.6f, 0.7f, 1.0f, 1.0f), "\u25CF synthetic recording (no engine)");
+        break;
+    }
+    if (!st.serve_command.empty()) explain(st.serve_command);
+    ImGui::SameLine(0, 24);
+    const char* client = "client off";
+    switch (st.client) {
+    case SessionStatus::Client::Off: break;
+    case SessionStatus::Client::Running: client = "client: minicorn load"; break;
+    case SessionStatus::Client::Exited: client = "client exited"; break;
+    case SessionStatus::Client::Unavailable: client = "client not in this build"; break;
+    case SessionStatus::Client::StandIn: client = "client: stand-in (minicorn load not in this build)"; break;
+    }
+    ImGui::TextUnformatted(client);
+    ImGui::SameLine(0, 24);
+    ImGui::Text("%zu events (%llu dropped) \u00B7 %zu open connections", view.rec.size(),
+                static_cast<unsigned long long>(view.rec.dropped()), view.world.connections.size());
+    ImGui::SameLine(0, 24);
+    if (st.gate_closed) {
+        if (st.play_rate > 0) {
+            ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), "\u25B6 playing at %.0f steps/s", st.play_rate);
+        } else {
+            ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), "\u2016 paused (space plays, \u2192 steps)");
+        }
+    } else {
+        ImGui::TextUnformatted(view.live ? "live" : "replay");
+    }
+    ImGui::SameLine(0, 24);
+    ImGui::TextDisabled("F1: keys");
+    ImGui::End();
+    ImGui::PopStyleVar();
+}
+
+void Studio::draw_help() {
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.4f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    ImGui::Begin("Keys (F1 closes)", &show_help_,
+                 ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoCollapse);
+    ImGui::TextUnformatted("space   pause / play (the step gate)");
+    ImGui::TextUnformatted("\u2192       one step: the next decision point (accept, read, switch, \u2026) runs");
+    ImGui::TextUnformatted("F1      this help");
+    ImGui::Separator();
+    ImGui::TextDisabled("Hover anything for what it means. Signals and kill -9 are in Controls.");
+    ImGui::End();
+}
+
+}  // namespace minicorn::studio

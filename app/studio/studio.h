@@ -1,0 +1,105 @@
+// app/studio/studio.h — the studio's main loop body: one frame of UI over
+// the trace, and the actions that come back from the panels.
+//
+// Owns the Session (child processes, collector thread), the Recording it
+// fills, the TraceModel folded over it, the Metrics the Traffic and Stats
+// panels plot, and every panel's State. Each frame: take the new events, fold
+// them, build the View, lay out the windows (as in studio-sketch.png:
+// Topology top-left, Controls and Traffic/Stats/Log on the right, Timeline
+// along the bottom, a status bar), draw the panels, then carry out the
+// Actions they returned.
+//
+// Thread affinity: the main thread, between ImGui::NewFrame and ImGui::Render.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/studio/metrics.h"
+#include "app/studio/panels/controls.h"
+#include "app/studio/panels/event_log.h"
+#include "app/studio/panels/session_status.h"
+#include "app/studio/panels/traffic.h"
+#include "app/studio/panels/view.h"
+#include "app/studio/session.h"
+#include "engine/trace/model.h"
+#include "engine/trace/recording.h"
+
+namespace minicorn::studio {
+
+struct StudioOptions {
+    std::vector<std::string> serve_args = {"-k", "sync", "-w", "2"};  // `minicorn serve` flags
+    TrafficState traffic;            // the client's settings (traffic.wanted: start it at once)
+    bool synthetic = false;          // --bench-synthetic: no engine, a made-up recording
+    std::string first_tab = "Traffic";  // which right-hand tab is open first: Traffic, Stats, Event log
+    std::string minicorn_bin;
+};
+
+// Where a panel was drawn in the last frame (for --screenshot's sidecar).
+struct PanelRect {
+    std::string name;
+    float x = 0, y = 0, w = 0, h = 0;
+};
+
+class Studio {
+public:
+    explicit Studio(StudioOptions options);
+    ~Studio();
+    Studio(const Studio&) = delete;
+    Studio& operator=(const Studio&) = delete;
+
+    // Starts the engine (or builds the synthetic recording). False with
+    // *error if `minicorn serve` could not be started at all.
+    bool start(std::string* error);
+    // One frame of UI: call between ImGui::NewFrame and ImGui::Render.
+    void frame();
+    // Stops every child and the collector.
+    void shutdown();
+
+    // A worker has booted and, when traffic is wanted, requests are flowing.
+    bool warmed_up() const;
+    const std::vector<PanelRect>& panels() const { return rects_; }
+    const trace::Recording& recording() const { return *rec_; }
+    const trace::World& latest() const { return model_->latest(); }
+    SessionStatus status() const;
+
+private:
+    void take_events();
+    void reset_recording();
+    void restart_engine();
+    void keep_traffic_going();
+    void pump_gate();
+    void handle_keys(Actions& actions);
+    void carry_out(const Actions& actions);
+    void draw_windows(const View& view, Actions& actions);
+    void draw_status_bar(const View& view, const SessionStatus& st, float y, float w, float h, Actions& actions);
+    void draw_help();
+    void begin_panel(const char* name, float x, float y, float w, float h);
+
+    StudioOptions options_;
+    Session session_;
+    std::unique_ptr<trace::Recording> rec_;
+    std::unique_ptr<trace::TraceModel> model_;
+    Metrics metrics_;
+    ControlsState controls_;
+    TrafficState traffic_;
+    EventLogState log_;
+    struct OtherPanels;                  // Topology/Timeline state, when those panels are built
+    std::unique_ptr<OtherPanels> other_;
+
+    bool live_ = true;
+    std::uint64_t shown_ns_ = 0;
+    trace::World shown_world_;           // the World at shown_ns_ when not live
+    bool paused_ = false;                // the gate is closed
+    bool slow_playing_ = false;          // closed, but the studio grants tokens at the play rate
+    double token_credit_ = 0;            // slow play: tokens owed to the gate
+    double last_frame_s_ = 0;
+    bool traffic_launched_ = false;      // the client was started for this engine run
+    bool show_help_ = false;
+    int frame_no_ = 0;
+    std::vector<PanelRect> rects_;
+};
+
+}  // namespace minicorn::studio
