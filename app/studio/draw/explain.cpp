@@ -101,6 +101,22 @@ std::string_view stage_phrase(ConnStage stage) {
     return "?";
 }
 
+std::string_view stage_word(ConnStage stage) {
+    switch (stage) {
+        case ConnStage::Accepted: return "accepted";
+        case ConnStage::Reading: return "reading";
+        case ConnStage::Parsed: return "parsed";
+        case ConnStage::ParseFailed: return "bad request";
+        case ConnStage::PoolQueued: return "queued";
+        case ConnStage::Handling: return "handling";
+        case ConnStage::Writing: return "writing";
+        case ConnStage::KeepAlive: return "keep-alive";
+        case ConnStage::Closed: return "closed";
+        case ConnStage::kCount: break;
+    }
+    return "?";
+}
+
 std::string_view process_state_phrase(const Process& proc) {
     switch (proc.state) {
         case ProcessState::Spawned: return "just forked by the arbiter";
@@ -232,7 +248,9 @@ std::string explain_thread(const World& world, const Process& p, const Thread& t
 
 std::string explain_greenlet(const World& world, const Process& p, const Greenlet& g) {
     std::string who = g.id == 0 ? std::string("the main greenlet (the worker's own loop)") : fmt::format("greenlet {}", g.id);
-    const Connection* c = g.conn ? world.connection(g.conn) : nullptr;
+    // The acceptor's last event names the connection it accepted last; it does not serve it.
+    bool acceptor = g.state == GreenState::Parked && is_listen_fd(world, g.fd);
+    const Connection* c = g.conn && !acceptor ? world.connection(g.conn) : nullptr;
     std::string s;
     switch (g.state) {
         case GreenState::Running:
@@ -248,7 +266,9 @@ std::string explain_greenlet(const World& world, const Process& p, const Greenle
                 s = fmt::format("{}, parked on a timer (sleeping, e.g. a patched time.sleep or /io)", who);
             } else {
                 s = fmt::format("{}, parked on {}", who, describe_fd(world, p, g.fd));
-                if (c && c->stage != ConnStage::Closed) {
+                if (acceptor) {
+                    s += ": the acceptor, waiting for a new connection";
+                } else if (c && c->stage != ConnStage::Closed) {
                     if (g.fd_events & EPOLLOUT) {
                         s += ", waiting until the socket can take more of the response";
                     } else {
@@ -256,8 +276,6 @@ std::string explain_greenlet(const World& world, const Process& p, const Greenle
                                          c->stage == ConnStage::KeepAlive ? "read the next request (keep-alive)"
                                                                           : "read the request head");
                     }
-                } else if (is_listen_fd(world, g.fd)) {
-                    s += ": the acceptor, waiting for a new connection";
                 } else {
                     s += (g.fd_events & EPOLLOUT) ? ", waiting until it can write" : ", waiting until it can read";
                 }

@@ -98,7 +98,7 @@ std::span<const LegendEntry> topology_legend() {
 }
 
 std::span<const LegendEntry> timeline_legend() {
-    static const std::array<LegendEntry, 9> kEntries{{
+    static const std::array<LegendEntry, 10> kEntries{{
         {Shape::Span, kAccepted, "accept", "accept() on the listening socket"},
         {Shape::Span, kReading, "read", "reading and parsing the request"},
         {Shape::Span, kHandling, "handle", "the app's handler runs"},
@@ -108,6 +108,7 @@ std::span<const LegendEntry> timeline_legend() {
         {Shape::Span, kBlocked, "GIL wait", "a thread blocked, waiting for the GIL"},
         {Shape::Span, kDense, "many", "several steps narrower than a pixel; zoom in (ctrl+wheel) to see them"},
         {Shape::Tick, colors::kHeartbeat, "heartbeat", "the worker told the arbiter it is alive"},
+        {Shape::Tick, colors::kTextBad, "signal", "a signal, a kill, a spawn, a reap or a timeout (red mark on top of a lane)"},
     }};
     return kEntries;
 }

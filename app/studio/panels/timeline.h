@@ -15,6 +15,8 @@
 // Thread affinity: the studio's main thread (ImGui's).
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -29,30 +31,80 @@ inline constexpr std::size_t kMaxLanes = 48;
 inline constexpr std::size_t kMaxGreenLanesPerProcess = 8;
 inline constexpr std::size_t kMaxEventsPerFrame = 400'000;
 
-
 struct TimelineStats {          // what the last frame did (tests, the status line)
-    std::size_t events_walked = 0;
-    std::size_t spans_drawn = 0;
+    std::size_t events_in_window = 0;  // events with t0 <= t < t1
+    std::size_t events_walked = 0;     // of those, the ones walked (all, unless capped)
+    std::size_t spans_drawn = 0;       // bars drawn, a merged run counting once
+    std::size_t spans_merged = 0;      // spans folded into merged runs
     std::size_t lanes = 0;
-    std::size_t lanes_hidden = 0;  // over the caps
-    bool capped = false;           // the window held more than kMaxEventsPerFrame events
-    std::uint64_t t0_ns = 0, t1_ns = 0;  // the window walked
-    std::uint64_t first_span_ns = 0;     // the earliest span start drawn (clamped to t0)
-    std::uint64_t last_span_ns = 0;      // the latest span end drawn
+    std::size_t lanes_hidden = 0;      // over the caps
+    bool capped = false;               // the window held more than kMaxEventsPerFrame events
+    std::uint64_t t0_ns = 0, t1_ns = 0;  // the visible window
+    std::uint64_t first_span_ns = 0;     // the earliest span start drawn (>= t0)
+    std::uint64_t last_span_ns = 0;      // the latest span end drawn (<= t1)
 };
 
+namespace timeline_detail {
+// One lane: a process's main thread, another OS thread, or a greenlet.
+struct Lane {
+    enum class Kind : std::uint8_t { Process, Thread, Greenlet };
+    Kind kind = Kind::Process;
+    pid_t pid = 0;
+    pid_t tid = 0;                // Thread/Process: the OS thread
+    std::uint32_t green = 0;      // Greenlet
+    std::uint64_t open[kSpanKindCount] = {};  // start time of each open span, 0: none
+    std::uint64_t open_conn = 0;  // the connection of the open read/handle/write span
+    std::uint64_t open_req = 0;
+    bool saw_start[kSpanKindCount] = {};      // a start of that kind was walked in the window
+    bool touched = false;         // some event of this lane was walked
+    int row = -1;                 // after sorting: its row, -1: not shown
+    // The run of sub-pixel spans being merged (x1 < 0: none).
+    float run_x0 = 0, run_x1 = -1;
+    std::uint64_t run_t0 = 0, run_t1 = 0;
+    std::uint32_t run_count = 0;
+    SpanKind run_kind = SpanKind::Dense;
+    float last_tick_x = -1e9f;
+};
+struct Span {                     // one bar to draw
+    std::uint16_t lane;
+    SpanKind kind;
+    std::uint32_t count;          // > 1: a merged run
+    float x0, x1;
+    std::uint64_t t0, t1;
+    std::uint64_t conn, req;
+};
+struct Tick {
+    std::uint16_t lane;
+    bool alarm;                   // a signal, kill or timeout (else a heartbeat)
+    float x;
+    std::uint64_t t;
+};
+struct Slot {                     // the lane of a (pid, tid, green) key; lane -1: over the cap
+    std::uint64_t key = 0;
+    std::int32_t lane = 0;
+};
+}  // namespace timeline_detail
+
 struct TimelineState {
-    bool follow = true;              // the right edge tracks the newest event
+    bool follow = true;                    // the right edge tracks the newest event
     std::uint64_t width_ns = 500'000'000;  // visible time span
-    std::uint64_t end_ns = 0;        // right edge when not following
-    float lane_scroll = 0;           // pixels scrolled down through lanes
+    std::uint64_t end_ns = 0;              // right edge when not following
+    float lane_scroll = 0;                 // rows scrolled down through lanes (shift+wheel)
 
     TimelineStats stats;
-    std::string tooltip;             // the hovered span's or lane's text, "" if none
+    std::string tooltip;                   // the hovered span's or lane's text, "" if none
 
-    // Cached World at the right edge when not live (recomputed when end_ns moves).
+    // Cached World at the right edge when it is not the View's (recomputed when the edge moves).
     std::uint64_t edge_world_ns = 0;
     std::optional<trace::World> edge_world;
+
+    // Scratch kept across frames so that a frame does not allocate.
+    std::vector<timeline_detail::Lane> lanes;
+    std::vector<timeline_detail::Span> spans;
+    std::vector<timeline_detail::Tick> ticks;
+    std::vector<timeline_detail::Slot> slots;
+    std::vector<std::uint16_t> order;      // lanes sorted for display
+    float drag_px = 0;                     // how far the current press has dragged
 };
 
 void draw_timeline(const View& view, TimelineState& state, Actions& actions);

@@ -1,9 +1,38 @@
-// app/studio/panels/topology.cpp — see topology.h.
+// app/studio/panels/topology.cpp — see topology.h. The inside of each worker
+// (per model) is in topology_workers.cpp.
+//
+// One frame: lay the columns out from the space available; draw clients, the
+// listener and its accept queue, the arbiter, the worker boxes; every row
+// that holds a connection claims that connection's token (anchor); then the
+// tokens are drawn where they are going, eased from where they were; last,
+// the hovered item gets its explanation (draw/explain.h).
+//
+// Cost: rows are capped by the space they have, so a frame touches at most the
+// visible rows plus one pass over the open connections and their tokens.
+//
+// Index
+//   [SECTION] Painter and tokens
+//   [SECTION] Clients
+//   [SECTION] Listener and accept queue
+//   [SECTION] Arbiter
+//   [SECTION] Workers grid
+//   [SECTION] Hover and menus
+//   [SECTION] draw_topology
 #include "app/studio/panels/topology.h"
 
-#include <imgui.h>
+#include <algorithm>
+#include <cmath>
+#include <csignal>
+
+#include "app/studio/draw/explain.h"
+#include "app/studio/panels/topology_parts.h"
 
 namespace minicorn::studio {
+
+using trace::ConnStage;
+using trace::Connection;
+using trace::Process;
+using trace::World;
 
 std::size_t TopologyState::count(TopoItemKind kind) const {
     std::size_t n = 0;
@@ -11,10 +40,407 @@ std::size_t TopologyState::count(TopoItemKind kind) const {
     return n;
 }
 
-void draw_topology(const View& view, TopologyState& state, Actions&) {
-    state.items.clear();
-    state.tooltip.clear();
-    ImGui::Text("%zu workers", view.world.workers().size());
+namespace topo {
+
+// ============================================================================
+// [SECTION] Painter and tokens
+// ============================================================================
+
+Dur::Dur(std::uint64_t ns) {
+    double v = static_cast<double>(ns);
+    auto put = [this](auto r) { n = static_cast<std::size_t>(r.out - s); };
+    if (ns < 1'000'000) {
+        put(fmt::format_to_n(s, sizeof s, "{:.0f} µs", v / 1e3));
+    } else if (ns < 10'000'000) {
+        put(fmt::format_to_n(s, sizeof s, "{:.1f} ms", v / 1e6));
+    } else if (ns < 1'000'000'000) {
+        put(fmt::format_to_n(s, sizeof s, "{:.0f} ms", v / 1e6));
+    } else {
+        put(fmt::format_to_n(s, sizeof s, "{:.1f} s", v / 1e9));
+    }
+    n = std::min(n, sizeof s);
+}
+
+void Painter::anchor(std::uint64_t conn, ImVec2 pos, int priority) {
+    auto [it, inserted] = st.tokens.try_emplace(conn);
+    TokenAnim& a = it->second;
+    if (inserted) a.moved_at = -1;  // new: it will enter from the accept queue
+    if (a.seen != st.frame) {
+        a.seen = st.frame;
+        a.priority = -1;
+    }
+    if (priority > a.priority) {
+        a.priority = priority;
+        a.target = {pos.x, pos.y};
+    }
+}
+
+namespace {
+
+ImVec2 iv(Point p) { return {p.x, p.y}; }
+
+ImVec2 token_pos(const TokenAnim& a, double now, float ease_s) {
+    float t = ease_s > 0 ? static_cast<float>((now - a.moved_at) / ease_s) : 1.0f;
+    t = std::clamp(t, 0.0f, 1.0f);
+    t = t * t * (3.0f - 2.0f * t);  // smoothstep: leaves and arrives gently
+    return lerp(iv(a.from), iv(a.to), t);
+}
+
+// Moves every token placed this frame towards its place and draws it; forgets
+// tokens whose connection is no longer drawn anywhere.
+void draw_tokens(Painter& p) {
+    TopologyState& st = p.st;
+    const World& w = p.world();
+    double now = ImGui::GetTime();
+    for (auto it = st.tokens.begin(); it != st.tokens.end();) {
+        TokenAnim& a = it->second;
+        if (a.seen != st.frame) {
+            it = st.tokens.erase(it);
+            continue;
+        }
+        const Connection* c = nullptr;
+        if (auto ci = w.connections.find(it->first); ci != w.connections.end()) c = &ci->second;
+        if (a.moved_at < 0) {
+            // A connection accepted within the last half second enters from the
+            // queue it came out of; older ones (first frame, a seek) just appear.
+            bool fresh = c && since(w, c->entered(ConnStage::Accepted)) < 500'000'000;
+            a.from = fresh ? st.queue_head : a.target;
+            a.to = a.target;
+            a.moved_at = now;
+        } else if (std::fabs(a.to.x - a.target.x) > 0.5f || std::fabs(a.to.y - a.target.y) > 0.5f) {
+            ImVec2 cur = token_pos(a, now, st.ease_s);
+            a.from = {cur.x, cur.y};
+            a.to = a.target;
+            a.moved_at = now;
+        }
+        ImVec2 pos = token_pos(a, now, st.ease_s);
+        ImU32 col = c ? stage_color(c->stage) : colors::kTextDim;
+        draw_shape(p.dl, Shape::Token, pos, kTokenR, col);
+        p.item(TopoItemKind::Token, c ? c->owner : 0, it->first, {pos.x - kTokenR - 1, pos.y - kTokenR - 1},
+               {pos.x + kTokenR + 1, pos.y + kTokenR + 1});
+        ++st.tokens_drawn;
+        ++it;
+    }
+}
+
+// ============================================================================
+// [SECTION] Clients
+// ============================================================================
+
+// Until the client emits its own events, a client is what the server saw: an
+// open connection and its peer port (the client's local port).
+void draw_clients(Painter& p, ImVec2 min, ImVec2 max) {
+    const World& w = p.world();
+    float y = draw_box(p.dl, min, max, p.fmt("Clients ({} connected)", w.connections.size()), colors::kBoxBorder);
+    p.item(TopoItemKind::Client, 0, 0, min, max);
+    p.text({min.x + 8, y}, max.x - 6, colors::kTextDim, "seen from the server: peer ports");
+    y += p.row_h + 2;
+    std::size_t fit = static_cast<std::size_t>(std::max(0.0f, (max.y - y - p.row_h) / p.row_h));
+    std::size_t shown = 0;
+    for (const auto& [id, c] : w.connections) {
+        if (shown == fit) break;
+        ImVec2 dot{min.x + 14, y + p.line_h * 0.5f};
+        draw_shape(p.dl, Shape::Token, dot, 4.0f, stage_color(c.stage));
+        p.text({min.x + 24, y}, max.x - 6, colors::kText, ":{}  {}", c.peer_port, stage_word(c.stage));
+        p.item(TopoItemKind::Client, c.owner, id, {min.x + 2, y - 1}, {max.x - 2, y + p.row_h - 1});
+        p.st.client_rows.push_back({id, {max.x, dot.y}});
+        y += p.row_h;
+        ++shown;
+    }
+    if (shown < w.connections.size()) {
+        p.text({min.x + 24, y}, max.x - 6, colors::kTextDim, "+{} more", w.connections.size() - shown);
+    } else if (w.connections.empty()) {
+        p.text({min.x + 8, y}, max.x - 6, colors::kTextDim, "no open connections");
+    }
+}
+
+// A faint wire from each client row to its request's token: where is my request?
+void draw_client_wires(Painter& p) {
+    if (p.st.client_rows.size() > 48) return;  // a hairball teaches nothing
+    for (const auto& [conn, from] : p.st.client_rows) {
+        auto it = p.st.tokens.find(conn);
+        if (it == p.st.tokens.end()) continue;
+        ImVec2 to = token_pos(it->second, ImGui::GetTime(), p.st.ease_s);
+        ImVec2 a = iv(from);
+        p.dl->AddBezierCubic(a, {a.x + 60, a.y}, {to.x - 60, to.y}, to, colors::kWire, 1.0f);
+    }
+}
+
+// ============================================================================
+// [SECTION] Listener and accept queue
+// ============================================================================
+
+void draw_listener(Painter& p, ImVec2 min, ImVec2 max) {
+    const World& w = p.world();
+    const trace::Listener& l = w.listener;
+    std::int64_t port = l.sockets.empty() ? 0 : l.sockets.front().port;
+    float y = draw_box(p.dl, min, max, p.fmt("kernel: listen 127.0.0.1:{}", port), colors::kKernelBorder);
+    p.item(TopoItemKind::Listener, 0, 0, min, max);
+    ImU32 qcol = l.queue_len > 0 ? colors::kTextWarn : colors::kText;
+    if (l.sampled_ns) {
+        p.text({min.x + 8, y}, max.x - 6, qcol, "accept queue  {} / {}", l.queue_len, l.backlog);
+    } else {
+        p.text({min.x + 8, y}, max.x - 6, colors::kTextDim, "accept queue  (not sampled)");
+    }
+    y += p.row_h + 2;
+
+    // The queue as slots: hollow circles are connections the kernel holds for
+    // us; the first slot is the one the next accept() takes.
+    float slot = 2 * kTokenR + 6;
+    ImVec2 qmin{min.x + 8, y}, qmax{max.x - 8, y + slot + 4};
+    p.dl->AddRect(qmin, qmax, colors::kKernelBorder, 3.0f);
+    std::size_t cap = static_cast<std::size_t>(std::max(1.0f, (qmax.x - qmin.x - 30) / slot));
+    std::size_t pending = static_cast<std::size_t>(std::max<std::int64_t>(0, l.queue_len));
+    std::size_t drawn = std::min(pending, cap);
+    // The head is on the right, next to the workers: tokens leave the queue towards them.
+    for (std::size_t i = 0; i < drawn; ++i) {
+        ImVec2 c{qmax.x - 6 - kTokenR - static_cast<float>(i) * slot, (qmin.y + qmax.y) * 0.5f};
+        draw_shape(p.dl, Shape::Pending, c, kTokenR, colors::kPending);
+        p.item(TopoItemKind::Pending, 0, i, {c.x - slot / 2, qmin.y}, {c.x + slot / 2, qmax.y});
+    }
+    if (pending > drawn) p.text({qmin.x + 3, qmin.y + 2}, qmax.x, colors::kTextWarn, "+{}", pending - drawn);
+    p.st.queue_head = {qmax.x - 6 - kTokenR, (qmin.y + qmax.y) * 0.5f};
+    y = qmax.y + 4;
+
+    p.text({min.x + 8, y}, max.x - 6, colors::kTextDim, "accepted {}  EAGAIN {}", l.accepts, l.eagains);
+    y += p.row_h;
+    if (const Process* last = l.last_accept_pid ? w.process(l.last_accept_pid) : nullptr) {
+        p.text({min.x + 8, y}, max.x - 6, colors::kTextDim, "last accept: {}", worker_name(*last));
+    }
+}
+
+// ============================================================================
+// [SECTION] Arbiter
+// ============================================================================
+
+void draw_arbiter(Painter& p, ImVec2 min, ImVec2 max) {
+    const World& w = p.world();
+    const trace::Arbiter& a = w.arbiter;
+    float y = draw_box(p.dl, min, max,
+                       p.fmt("arbiter (master) pid {}  ·  workers {} / {} wanted  ·  spawned {}  reaped {}  timeouts {}",
+                             a.pid, a.workers_live, a.workers_wanted, a.spawns, a.reaps, a.timeouts),
+                       a.stopped ? colors::kBoxBorderBad : colors::kBoxBorder);
+    p.item(TopoItemKind::Arbiter, a.pid, static_cast<std::uint64_t>(a.pid), min, max);
+    // Heartbeats: how long each worker has been silent (the arbiter's murder_workers reads this).
+    float x = min.x + 8;
+    p.dl->AddText({x, y}, colors::kTextDim, "heartbeats:");
+    x += ImGui::CalcTextSize("heartbeats:").x + 8;
+    for (const Process* wk : w.workers()) {
+        const char* s = p.fmt("w{} {} ago", wk->worker_age, Dur(wk->silence_ns(w.now_ns)).sv());
+        float tw = ImGui::CalcTextSize(s).x;
+        if (x + tw > max.x - 8) break;
+        p.dl->AddText({x, y}, colors::kHeartbeat, s);
+        x += tw + 14;
+    }
+    y += p.row_h;
+    if (!a.signals.empty()) {
+        const trace::SignalRecord& r = a.signals.back();
+        p.text({min.x + 8, y}, max.x - 6, colors::kTextDim, "last signal: {} {} ago", trace::signal_name(r.signo),
+               Dur(since(w, r.received_ns)).sv());
+    } else if (!w.gone.empty()) {
+        const Process& g = w.gone.back();
+        p.text({min.x + 8, y}, max.x - 6, colors::kTextDim, "last reaped: {} (status {})", worker_name(g),
+               g.reap_status.value_or(0));
+    }
+}
+
+// ============================================================================
+// [SECTION] Workers grid
+// ============================================================================
+
+ImU32 worker_border(const Process& proc) {
+    using trace::ProcessState;
+    switch (proc.state) {
+        case ProcessState::TimedOut:
+        case ProcessState::Exited: return colors::kBoxBorderBad;
+        case ProcessState::Handling:
+        case ProcessState::Reading:
+        case ProcessState::Writing: return colors::kBoxBorderBusy;
+        default: return colors::kBoxBorder;
+    }
+}
+
+void draw_worker(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
+    const World& w = p.world();
+    float y = draw_box(p.dl, min, max, p.fmt("{}  pid {}", worker_name(proc), proc.pid), worker_border(proc));
+    p.item(TopoItemKind::Worker, proc.pid, static_cast<std::uint64_t>(proc.pid), min, max);
+    const char* stats = p.fmt("{} req  ·  up {}", proc.counter(trace::CounterId::Requests), Dur(proc.uptime_ns(w.now_ns)).sv());
+    float sw = ImGui::CalcTextSize(stats).x;
+    if (max.x - min.x > sw + 260) p.dl->AddText({max.x - sw - 8, min.y + 3}, colors::kTextDim, stats);
+    bool silent = proc.silence_ns(w.now_ns) > 2'000'000'000;  // the default gunicorn timeout is 30 s; 2 s is already odd
+    p.text({min.x + 8, y}, max.x - 6, silent ? colors::kTextWarn : colors::kTextDim, "heartbeat {} ago  ·  {}",
+           Dur(proc.silence_ns(w.now_ns)).sv(), process_state_phrase(proc));
+    y += p.row_h + 2;
+    if (max.y - y < p.row_h) return;
+    p.dl->PushClipRect(min, max, true);
+    draw_worker_insides(p, proc, {min.x + 6, y}, {max.x - 6, max.y - 6});
+    p.dl->PopClipRect();
+}
+
+// Columns and rows for n boxes in (W, H): the arrangement whose smaller box
+// side is largest, width weighted so rows of text fit.
+void grid_shape(std::size_t n, float W, float H, float gap, std::size_t& cols, std::size_t& rows) {
+    float best = -1;
+    cols = rows = 1;
+    for (std::size_t c = 1; c <= n; ++c) {
+        std::size_t r = (n + c - 1) / c;
+        float bw = (W - gap * static_cast<float>(c - 1)) / static_cast<float>(c);
+        float bh = (H - gap * static_cast<float>(r - 1)) / static_cast<float>(r);
+        float score = std::min(bw * 0.8f, bh * 1.6f);
+        if (score > best) {
+            best = score;
+            cols = c;
+            rows = r;
+        }
+    }
+}
+
+void draw_workers(Painter& p, ImVec2 min, ImVec2 max, ImVec2 listener_out) {
+    std::vector<const Process*> workers = p.world().workers();  // a handful of pointers
+    if (workers.empty()) {
+        p.text({min.x + 8, min.y + 8}, max.x, colors::kTextDim, "no workers yet: the arbiter forks them at start");
+        return;
+    }
+    const float gap = 10;
+    std::size_t cols = 1, rows = 1;
+    grid_shape(workers.size(), max.x - min.x, max.y - min.y, gap, cols, rows);
+    float bw = (max.x - min.x - gap * static_cast<float>(cols - 1)) / static_cast<float>(cols);
+    float bh = (max.y - min.y - gap * static_cast<float>(rows - 1)) / static_cast<float>(rows);
+    for (std::size_t i = 0; i < workers.size(); ++i) {
+        float x = min.x + static_cast<float>(i % cols) * (bw + gap);
+        float y = min.y + static_cast<float>(i / cols) * (bh + gap);
+        // The kernel hands connections to whichever worker calls accept(): a wire to each.
+        p.dl->AddLine(listener_out, {x, y + 12}, colors::kWire, 1.0f);
+        draw_worker(p, *workers[i], {x, y}, {x + bw, y + bh});
+    }
+}
+
+// ============================================================================
+// [SECTION] Hover and menus
+// ============================================================================
+
+std::string explain_item(const World& w, const TopoItem& it) {
+    const Process* proc = it.pid ? w.process(it.pid) : nullptr;
+    switch (it.kind) {
+        case TopoItemKind::Client:
+            if (it.id == 0) {
+                return "The clients: every open connection the server has, by the client's port. "
+                       "Colour = where its request is now (see the legend).";
+            }
+            [[fallthrough]];
+        case TopoItemKind::Token:
+            if (const Connection* c = w.connection(it.id)) return explain_connection(w, *c);
+            return "a connection that just closed";
+        case TopoItemKind::Listener: return explain_listener(w);
+        case TopoItemKind::Pending: return explain_pending(w, it.id);
+        case TopoItemKind::Arbiter: return explain_arbiter(w);
+        case TopoItemKind::Worker: return proc ? explain_worker(w, *proc) + "\n(right-click: kill it)" : "";
+        case TopoItemKind::Thread:
+            if (proc) {
+                if (const trace::Thread* th = proc->thread(static_cast<pid_t>(it.id))) return explain_thread(w, *proc, *th);
+            }
+            return "";
+        case TopoItemKind::Greenlet:
+            if (proc) {
+                auto g = proc->greenlets.find(static_cast<std::uint32_t>(it.id));
+                if (g != proc->greenlets.end()) return explain_greenlet(w, *proc, g->second);
+            }
+            return "";
+        case TopoItemKind::PollFd: return proc ? explain_poll_fd(w, *proc, static_cast<std::int64_t>(it.id)) : "";
+        case TopoItemKind::PoolQueue: return proc ? explain_pool_queue(w, *proc) : "";
+        case TopoItemKind::KeepAlive: return proc ? explain_keepalive(w, *proc) : "";
+        case TopoItemKind::Gil: return proc ? explain_gil(w, *proc) : "";
+    }
+    return "";
+}
+
+void hover_and_menus(Painter& p, Actions& actions) {
+    TopologyState& st = p.st;
+    const TopoItem* hovered = nullptr;
+    if (ImGui::IsWindowHovered()) {
+        ImVec2 m = ImGui::GetIO().MousePos;
+        // Later items sit on top (tokens last, boxes before their rows).
+        for (auto it = st.items.rbegin(); it != st.items.rend(); ++it) {
+            if (point_in(m, iv(it->min), iv(it->max))) {
+                hovered = &*it;
+                break;
+            }
+        }
+    }
+    if (hovered) {
+        st.tooltip = explain_item(p.world(), *hovered);
+        p.dl->AddRect(iv(hovered->min), iv(hovered->max), colors::kHover, 3.0f);
+        if (!st.tooltip.empty()) {
+            ImGui::BeginTooltip();
+            ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32);
+            ImGui::TextUnformatted(st.tooltip.c_str());
+            ImGui::PopTextWrapPos();
+            ImGui::EndTooltip();
+        }
+        if (ImGui::IsMouseClicked(ImGuiMouseButton_Right) &&
+            (hovered->kind == TopoItemKind::Worker || hovered->kind == TopoItemKind::Arbiter)) {
+            st.menu_pid = hovered->pid;
+            ImGui::OpenPopup("topology_menu");
+        }
+    }
+    if (ImGui::BeginPopup("topology_menu")) {
+        const Process* proc = p.world().process(st.menu_pid);
+        if (proc && proc->role == trace::ProcessRole::Worker) {
+            if (ImGui::MenuItem(p.fmt("kill -9 {} (pid {})", worker_name(*proc), proc->pid))) {
+                actions.push_back({Action::Kind::KillWorker, SIGKILL, proc->pid});
+            }
+            ImGui::Separator();
+        }
+        if (ImGui::MenuItem("TTIN: one more worker")) actions.push_back({Action::Kind::SignalArbiter, SIGTTIN});
+        if (ImGui::MenuItem("TTOU: one worker fewer")) actions.push_back({Action::Kind::SignalArbiter, SIGTTOU});
+        if (ImGui::MenuItem("HUP: reload, new workers")) actions.push_back({Action::Kind::SignalArbiter, SIGHUP});
+        ImGui::EndPopup();
+    }
+}
+
+}  // namespace
+}  // namespace topo
+
+// ============================================================================
+// [SECTION] draw_topology
+// ============================================================================
+
+void draw_topology(const View& view, TopologyState& st, Actions& actions) {
+    using namespace topo;
+    ++st.frame;
+    st.items.clear();
+    st.client_rows.clear();
+    st.tooltip.clear();
+    st.tokens_drawn = st.tokens_hidden = 0;
+
+    Painter p{ImGui::GetWindowDrawList(), view, st, ImGui::GetTextLineHeight(), ImGui::GetTextLineHeight() + 5, {}};
+    ImVec2 o = ImGui::GetCursorScreenPos();
+    ImVec2 avail = ImGui::GetContentRegionAvail();
+    avail.x = std::max(avail.x, 640.0f);
+    avail.y = std::max(avail.y, 320.0f);
+
+    const float gap = 16;
+    float clients_w = std::clamp(avail.x * 0.13f, 150.0f, 210.0f);
+    float listener_w = std::clamp(avail.x * 0.15f, 190.0f, 250.0f);
+    ImVec2 cl_min = o, cl_max{o.x + clients_w, o.y + avail.y};
+    float lx = cl_max.x + gap;
+    float ly = o.y + std::max(8.0f, avail.y * 0.2f);
+    ImVec2 li_min{lx, ly}, li_max{lx + listener_w, ly + 5 * p.row_h + 24};
+    float rx = li_max.x + gap * 1.5f;
+    ImVec2 ar_min{rx, o.y}, ar_max{o.x + avail.x, o.y + 3 * p.row_h + 10};
+    ImVec2 wk_min{rx, ar_max.y + 10}, wk_max{o.x + avail.x, o.y + avail.y};
+
+    draw_clients(p, cl_min, cl_max);
+    draw_listener(p, li_min, li_max);
+    // clients → listener: every connection starts as a SYN to the listening socket.
+    p.dl->AddLine({cl_max.x, (li_min.y + li_max.y) * 0.5f}, {li_min.x, (li_min.y + li_max.y) * 0.5f}, colors::kWire, 2.0f);
+    draw_arbiter(p, ar_min, ar_max);
+    draw_workers(p, wk_min, wk_max, {li_max.x, (li_min.y + li_max.y) * 0.5f});
+    draw_tokens(p);
+    draw_client_wires(p);
+    hover_and_menus(p, actions);
+
+    ImGui::Dummy(avail);  // claim the space drawn over, so the window scrolls if it is smaller
 }
 
 }  // namespace minicorn::studio

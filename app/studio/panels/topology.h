@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "app/studio/panels/view.h"
@@ -56,6 +57,8 @@ struct TokenAnim {
     Point from, to;
     double moved_at = 0;     // ImGui time (s) when `to` changed
     std::uint64_t seen = 0;  // the frame it was last placed in
+    Point target;            // this frame's best place so far
+    int priority = -1;       // of `target`: a thread/greenlet row beats a poll-list row
 };
 
 struct TopologyState {
@@ -68,6 +71,15 @@ struct TopologyState {
     std::vector<TopoItem> items;
     // The hovered item's explanation this frame ("" when nothing is hovered).
     std::string tooltip;
+    // Connections placed in a row this frame, and those that did not fit (shown as "+N").
+    std::size_t tokens_drawn = 0;
+    std::size_t tokens_hidden = 0;
+    // The worker whose context menu (right click) is open.
+    pid_t menu_pid = 0;
+    // Scratch buffers, kept so a frame does not allocate.
+    std::vector<std::pair<std::uint64_t, Point>> client_rows;        // (conn, the row's right edge)
+    Point queue_head;                                                 // where new tokens come from
+    std::vector<std::pair<std::int64_t, std::uint32_t>> fd_waiters;  // (fd, greenlet) of one worker
 
     // How many of each kind were drawn this frame (for tests and the status line).
     std::size_t count(TopoItemKind kind) const;

@@ -1,0 +1,73 @@
+// app/studio/panels/topology_parts.h — what topology.cpp (clients, listener,
+// arbiter, tokens, hover) shares with topology_workers.cpp (the inside of a
+// worker, per model). Internal to the Topology panel.
+#pragma once
+
+#include <imgui.h>
+
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <iterator>
+#include <string_view>
+
+#include "app/studio/draw/palette.h"
+#include "app/studio/draw/shapes.h"
+#include "app/studio/panels/topology.h"
+
+namespace minicorn::studio::topo {
+
+// Token placement priorities: the most specific place a connection is wins.
+inline constexpr int kPrioWorker = 0;     // "somewhere in this worker" (overflow)
+inline constexpr int kPrioPoll = 1;       // its fd is in a poll list
+inline constexpr int kPrioQueue = 2;      // the executor queue
+inline constexpr int kPrioServer = 3;     // the thread / greenlet / loop serving it
+
+inline constexpr float kTokenR = 5.0f;
+
+// One frame's drawing context. Text goes through a fixed buffer: no allocation per row.
+struct Painter {
+    ImDrawList* dl;
+    const View& view;
+    TopologyState& st;
+    float line_h;    // one text line
+    float row_h;     // one row (line + spacing)
+    char buf[256];
+
+    const trace::World& world() const { return view.world; }
+
+    void item(TopoItemKind kind, pid_t pid, std::uint64_t id, ImVec2 min, ImVec2 max) {
+        st.items.push_back({kind, pid, id, {min.x, min.y}, {max.x, max.y}});
+    }
+    // A connection's token belongs at `pos` (if nothing more specific claims it).
+    void anchor(std::uint64_t conn, ImVec2 pos, int priority);
+
+    template <typename... Args>
+    const char* fmt(fmt::format_string<Args...> f, Args&&... args) {
+        auto r = fmt::format_to_n(buf, sizeof buf - 1, f, std::forward<Args>(args)...);
+        *r.out = '\0';
+        return buf;
+    }
+    template <typename... Args>
+    void text(ImVec2 pos, float max_x, ImU32 color, fmt::format_string<Args...> f, Args&&... args) {
+        auto r = fmt::format_to_n(buf, sizeof buf - 1, f, std::forward<Args>(args)...);
+        *r.out = '\0';
+        draw_text_clipped(dl, pos, max_x, color, buf, r.out);
+    }
+};
+
+// "1.2 s" in a small buffer, for row texts: Dur(ns).sv() lives to the end of the statement.
+struct Dur {
+    char s[24];
+    std::size_t n = 0;
+    explicit Dur(std::uint64_t ns);
+    std::string_view sv() const { return {s, n}; }
+};
+
+inline std::uint64_t since(const trace::World& w, std::uint64_t t) { return w.now_ns > t ? w.now_ns - t : 0; }
+
+// Draws the inside of one worker's box (below its title) for its model.
+// Returns nothing; registers items and token anchors in the painter.
+void draw_worker_insides(Painter& p, const trace::Process& proc, ImVec2 min, ImVec2 max);
+
+}  // namespace minicorn::studio::topo

@@ -1,0 +1,424 @@
+// app/studio/panels/topology_workers.cpp — the inside of one worker box, per
+// model: what that model has and where each of its connections sits.
+//
+//   sync      the loop's phases (select → accept → read → handle → write →
+//             close) and its one connection
+//   gthread   the main thread's poller and poll list, the executor queue,
+//             the pool threads and the GIL holder
+//   green     (gevent, eventlet, asyncio) the hub with its poll list and
+//             timers, and the greenlets: running, ready, parked on which fd
+//   tornado   the IOLoop's thread, its poll list and keep-alive connections
+//
+// Every row that holds a connection claims its token (Painter::anchor) with a
+// priority, so a connection that is both in a poll list and served by a
+// greenlet is drawn at the greenlet. Rows are capped by the space there is;
+// what does not fit is counted ("+N").
+//
+// Index
+//   [SECTION] Helpers
+//   [SECTION] sync
+//   [SECTION] gthread
+//   [SECTION] green
+//   [SECTION] tornado and others
+//   [SECTION] draw_worker_insides
+#include <sys/epoll.h>
+
+#include <algorithm>
+#include <array>
+
+#include "app/studio/draw/explain.h"
+#include "app/studio/panels/topology_parts.h"
+
+namespace minicorn::studio::topo {
+
+using trace::ConnStage;
+using trace::Connection;
+using trace::GreenState;
+using trace::Greenlet;
+using trace::ModelId;
+using trace::Process;
+using trace::ProcessState;
+using trace::Thread;
+using trace::ThreadActivity;
+using trace::World;
+
+namespace {
+
+// ============================================================================
+// [SECTION] Helpers
+// ============================================================================
+
+constexpr ImU32 kHubBorder = IM_COL32(90, 190, 120, 255);
+constexpr ImU32 kPoolBorder = IM_COL32(120, 140, 200, 255);
+
+// An inner box with a title; returns where its rows begin.
+float section(Painter& p, ImVec2 min, ImVec2 max, const char* title, ImU32 border) {
+    p.dl->AddRectFilled(min, max, colors::kInnerBg, 3.0f);
+    p.dl->AddRect(min, max, border, 3.0f);
+    draw_text_clipped(p.dl, {min.x + 6, min.y + 2}, max.x - 6, colors::kText, title);
+    return min.y + p.row_h + 2;
+}
+
+std::size_t rows_in(const Painter& p, float top, float bottom) {
+    return static_cast<std::size_t>(std::max(0.0f, (bottom - top) / p.row_h));
+}
+
+const Connection* conn_of(const World& w, std::uint64_t id) {
+    if (id == 0) return nullptr;
+    auto it = w.connections.find(id);
+    return it == w.connections.end() ? nullptr : &it->second;
+}
+
+// The slot at the start of a row: a connection's token goes there; otherwise
+// a glyph for what the row is (idle, ready, running).
+ImVec2 slot_at(const Painter& p, float x, float y) { return {x + kTokenR + 2, y + p.line_h * 0.5f}; }
+
+// The poll list: one row per registered fd; connection fds claim their token.
+// Returns the y after the last row.
+float poll_rows(Painter& p, const Process& proc, float x, float y, float max_x, std::size_t max_rows) {
+    const World& w = p.world();
+    std::size_t shown = 0;
+    for (const auto& [fd, entry] : proc.poll) {
+        if (shown + 1 == max_rows && proc.poll.size() > max_rows) break;
+        if (shown == max_rows) break;
+        const char* ev = (entry.events & EPOLLOUT) ? ((entry.events & EPOLLIN) ? "READ|WRITE" : "WRITE") : "READ";
+        ImVec2 s = slot_at(p, x, y);
+        if (const Connection* c = conn_of(w, entry.conn)) {
+            p.anchor(c->id, s, kPrioPoll);
+            p.text({x + 2 * kTokenR + 8, y}, max_x, colors::kText, "fd {:<3} :{}  {}  {}", fd, c->peer_port, ev,
+                   stage_word(c->stage));
+        } else {
+            bool listener = std::any_of(w.listener.sockets.begin(), w.listener.sockets.end(),
+                                        [fd = fd](const trace::ListenSocket& l) { return l.fd == fd; });
+            draw_shape(p.dl, Shape::Idle, s, kTokenR, colors::kKernelBorder);
+            p.text({x + 2 * kTokenR + 8, y}, max_x, colors::kTextDim, "fd {:<3} {}  {}", fd,
+                   listener ? "listening socket" : "other (backend, pipe)", ev);
+        }
+        p.item(TopoItemKind::PollFd, proc.pid, static_cast<std::uint64_t>(fd), {x, y - 1}, {max_x, y + p.row_h - 1});
+        y += p.row_h;
+        ++shown;
+    }
+    if (shown < proc.poll.size()) {
+        p.text({x + 2 * kTokenR + 8, y}, max_x, colors::kTextDim, "+{} more fds", proc.poll.size() - shown);
+        y += p.row_h;
+    }
+    return y;
+}
+
+// The GIL in one line: who holds it and who waits (only once it has been used).
+float gil_line(Painter& p, const Process& proc, float x, float y, float max_x) {
+    const trace::Gil& g = proc.gil;
+    if (g.acquisitions == 0 && g.holder == 0) return y;
+    const World& w = p.world();
+    if (g.holder) {
+        p.text({x, y}, max_x, g.waiters.empty() ? colors::kText : colors::kTextWarn, "GIL: thread {} for {}  ·  {} waiting",
+               g.holder, Dur(since(w, g.held_since_ns)).sv(), g.waiters.size());
+    } else {
+        p.text({x, y}, max_x, colors::kTextDim, "GIL: free  ·  {} waiting", g.waiters.size());
+    }
+    p.item(TopoItemKind::Gil, proc.pid, 0, {x, y - 1}, {max_x, y + p.row_h - 1});
+    return y + p.row_h;
+}
+
+// ============================================================================
+// [SECTION] sync
+// ============================================================================
+
+// The loop as gunicorn's sync worker runs it; the current phase lit.
+void draw_sync(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
+    const World& w = p.world();
+    static constexpr std::array<const char*, 6> kPhases{"select", "accept", "read", "handle", "write", "close"};
+    int lit = -1;
+    switch (proc.state) {
+        case ProcessState::Waiting: lit = 0; break;
+        case ProcessState::Accepting: lit = 1; break;
+        case ProcessState::Reading: lit = 2; break;
+        case ProcessState::Handling: lit = 3; break;
+        case ProcessState::Writing: lit = 4; break;
+        default: break;
+    }
+    float y = section(p, min, {max.x, min.y + 2 * p.row_h + 8}, "loop (one thread, one connection at a time)", kHubBorder);
+    float x = min.x + 6;
+    for (std::size_t i = 0; i < kPhases.size(); ++i) {
+        ImVec2 ts = ImGui::CalcTextSize(kPhases[i]);
+        bool on = static_cast<int>(i) == lit;
+        if (x + ts.x + 12 > max.x) break;
+        if (on) p.dl->AddRectFilled({x - 3, y - 1}, {x + ts.x + 3, y + p.line_h + 1}, colors::kBoxBorderBusy, 3.0f);
+        p.dl->AddText({x, y}, on ? IM_COL32(10, 20, 10, 255) : colors::kTextDim, kPhases[i]);
+        x += ts.x + 8;
+        if (i + 1 < kPhases.size()) {
+            p.dl->AddText({x, y}, colors::kTextDim, ">");
+            x += ImGui::CalcTextSize(">").x + 8;
+        }
+    }
+    if (const Thread* main = proc.thread(proc.pid)) {
+        p.item(TopoItemKind::Thread, proc.pid, static_cast<std::uint64_t>(main->tid), min, {max.x, y + p.row_h});
+    }
+    y += p.row_h + 10;
+
+    ImVec2 s = slot_at(p, min.x + 6, y);
+    if (const Connection* c = conn_of(w, proc.current_conn)) {
+        p.anchor(c->id, s, kPrioServer);
+        p.text({s.x + kTokenR + 6, y}, max.x, colors::kText, "client :{}  {} for {}", c->peer_port, stage_word(c->stage),
+               Dur(since(w, c->entered(c->stage))).sv());
+    } else {
+        draw_shape(p.dl, Shape::Idle, s, kTokenR, colors::kTextDim);
+        p.text({s.x + kTokenR + 6, y}, max.x, colors::kTextDim, "no connection: waiting for the next one");
+    }
+    y += p.row_h + 4;
+    y = gil_line(p, proc, min.x + 6, y, max.x);
+    if (w.listener.queue_len > 0 && proc.state != ProcessState::Waiting) {
+        p.text({min.x + 6, y}, max.x, colors::kTextWarn, "{} more wait in the accept queue until this one is done",
+               w.listener.queue_len);
+    }
+}
+
+// ============================================================================
+// [SECTION] gthread
+// ============================================================================
+
+void draw_gthread(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
+    const World& w = p.world();
+    float H = max.y - min.y;
+    std::size_t pool_threads = 0;
+    for (const auto& [tid, th] : proc.threads) pool_threads += tid != proc.pid ? 1 : 0;
+
+    // Poller: the main thread's epoll over the listener and keep-alive connections.
+    float poll_h = std::max(3 * p.row_h, H * 0.36f);
+    ImVec2 pmax{max.x, min.y + poll_h};
+    const char* title = proc.poll_waiting
+                            ? p.fmt("poller (main thread): epoll_wait, {} fds", proc.poll.size())
+                            : p.fmt("poller (main thread): {}, {} fds", process_state_phrase(proc), proc.poll.size());
+    float y = section(p, min, pmax, title, kHubBorder);
+    if (const Thread* main = proc.thread(proc.pid)) {
+        p.item(TopoItemKind::Thread, proc.pid, static_cast<std::uint64_t>(main->tid), min, {pmax.x, y});
+    }
+    poll_rows(p, proc, min.x + 6, y, pmax.x - 4, rows_in(p, y, pmax.y - 2));
+
+    // Executor queue: connections ready to be served, waiting for a free thread.
+    float qy = pmax.y + 6;
+    float slot = 2 * kTokenR + 5;
+    ImVec2 qmin{min.x, qy}, qmax{max.x, qy + p.row_h + slot + 8};
+    y = section(p, qmin, qmax, p.fmt("executor queue: {} waiting for a thread", proc.pool_queue.size()),
+                proc.pool_queue.empty() ? kPoolBorder : colors::kTextWarn);
+    p.item(TopoItemKind::PoolQueue, proc.pid, 0, qmin, qmax);
+    std::size_t cap = static_cast<std::size_t>(std::max(1.0f, (qmax.x - qmin.x - 50) / slot));
+    std::size_t i = 0;
+    for (std::uint64_t id : proc.pool_queue) {
+        if (i == cap) break;
+        // The head (oldest) is on the right, the end the threads take from.
+        p.anchor(id, {qmax.x - 10 - kTokenR - static_cast<float>(i) * slot, y + slot * 0.5f}, kPrioQueue);
+        ++i;
+    }
+    if (proc.pool_queue.size() > cap) p.text({qmin.x + 6, y}, qmax.x, colors::kTextWarn, "+{}", proc.pool_queue.size() - cap);
+
+    // Threads: each pool thread and the connection it serves; the GIL holder ringed.
+    ImVec2 tmin{min.x, qmax.y + 6}, tmax = max;
+    if (tmax.y - tmin.y < 2 * p.row_h) return;
+    y = section(p, tmin, tmax, p.fmt("threads: {} in the pool", pool_threads), kPoolBorder);
+    std::size_t fit = rows_in(p, y, tmax.y - p.row_h - 2);
+    std::size_t shown = 0;
+    for (const auto& [tid, th] : proc.threads) {
+        if (tid == proc.pid) continue;
+        if (shown == fit) break;
+        ImVec2 s = slot_at(p, tmin.x + 6, y);
+        bool holds = proc.gil.holder == tid;
+        bool waits = std::find(proc.gil.waiters.begin(), proc.gil.waiters.end(), tid) != proc.gil.waiters.end();
+        if (const Connection* c = conn_of(w, th.conn)) {
+            p.anchor(c->id, s, kPrioServer);
+            p.text({s.x + kTokenR + 8, y}, tmax.x - 4, colors::kText, "thread {}  {} :{}  {}{}", tid, stage_word(c->stage),
+                   c->peer_port, Dur(since(w, th.since_ns)).sv(), waits ? "  waits for the GIL" : "");
+        } else {
+            draw_shape(p.dl, Shape::Idle, s, kTokenR, colors::kTextDim);
+            p.text({s.x + kTokenR + 8, y}, tmax.x - 4, colors::kTextDim, "thread {}  idle: waits for work", tid);
+        }
+        if (holds) p.dl->AddCircle(s, kTokenR + 3, colors::kRunningRing, 20, 2.0f);
+        p.item(TopoItemKind::Thread, proc.pid, static_cast<std::uint64_t>(tid), {tmin.x + 2, y - 1}, {tmax.x - 2, y + p.row_h - 1});
+        y += p.row_h;
+        ++shown;
+    }
+    if (shown < pool_threads) {
+        p.text({tmin.x + 6, y}, tmax.x, colors::kTextDim, "+{} more threads", pool_threads - shown);
+        y += p.row_h;
+    }
+    y = gil_line(p, proc, tmin.x + 6, y, tmax.x - 4);
+    if (!proc.keepalive.empty()) p.text({tmin.x + 6, y}, tmax.x - 4, colors::kTextDim, "keep-alive: {} idle", proc.keepalive.size());
+}
+
+// ============================================================================
+// [SECTION] green
+// ============================================================================
+
+// One greenlet row: its slot (its connection's token, or a glyph) and what it does.
+void greenlet_row(Painter& p, const Process& proc, const Greenlet& g, float x, float y, float max_x, bool tasks) {
+    const World& w = p.world();
+    ImVec2 s = slot_at(p, x, y);
+    // The acceptor (parked on a listening socket) names the connection it accepted
+    // last; the greenlet spawned for that connection is the one that serves it.
+    bool acceptor = g.state == GreenState::Parked &&
+                    std::any_of(w.listener.sockets.begin(), w.listener.sockets.end(),
+                                [&g](const trace::ListenSocket& l) { return l.fd == g.fd; });
+    const Connection* c = acceptor ? nullptr : conn_of(w, g.conn);
+    if (c) {
+        p.anchor(c->id, s, kPrioServer);
+    } else {
+        Shape shape = g.state == GreenState::Ready ? Shape::Pending : Shape::Idle;
+        draw_shape(p.dl, shape, s, kTokenR, colors::kTextDim);
+    }
+    if (g.state == GreenState::Running) p.dl->AddCircle(s, kTokenR + 3, colors::kRunningRing, 20, 2.0f);
+    const char* who = tasks ? "task" : "g";
+    char name[24];
+    auto r = g.id == 0 ? fmt::format_to_n(name, sizeof name - 1, "main")
+                       : fmt::format_to_n(name, sizeof name - 1, "{}#{}", who, g.id);
+    *r.out = '\0';
+    float tx = s.x + kTokenR + 8;
+    switch (g.state) {
+        case GreenState::Running: p.text({tx, y}, max_x, colors::kRunningRing, "{} RUNNING {}", name, Dur(since(w, g.since_ns)).sv()); break;
+        case GreenState::Ready: p.text({tx, y}, max_x, colors::kText, "{} ready", name); break;
+        case GreenState::Parked:
+            if (g.fd < 0) {
+                p.text({tx, y}, max_x, colors::kTextDim, "{} parked: timer", name);
+            } else if (acceptor) {
+                p.text({tx, y}, max_x, colors::kTextDim, "{} acceptor: fd {} (listener)", name, g.fd);
+            } else if (c) {
+                p.text({tx, y}, max_x, colors::kTextDim, "{} parked: fd {} :{}", name, g.fd, c->peer_port);
+            } else {
+                p.text({tx, y}, max_x, colors::kTextDim, "{} parked: fd {}", name, g.fd);
+            }
+            break;
+        case GreenState::Exited: p.text({tx, y}, max_x, colors::kTextDim, "{} done", name); break;
+    }
+    p.item(TopoItemKind::Greenlet, proc.pid, g.id, {x, y - 1}, {max_x, y + p.row_h - 1});
+}
+
+void draw_green(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
+    const World& w = p.world();
+    bool tasks = proc.model == ModelId::Asyncio;
+    float H = max.y - min.y;
+
+    // The hub: its poll list (fds some greenlet waits on) and its timers.
+    std::size_t sleeping = 0;
+    for (const auto& [id, g] : proc.greenlets) sleeping += (g.state == GreenState::Parked && g.fd < 0) ? 1 : 0;
+    float hub_h = std::max(3 * p.row_h, H * 0.40f);
+    ImVec2 hmax{max.x, min.y + hub_h};
+    const char* title =
+        proc.poll_waiting
+            ? p.fmt("{}: epoll_wait, timeout {} ms  ·  {} fds", tasks ? "event loop" : "hub", proc.poll_timeout_ms, proc.poll.size())
+            : p.fmt("{}: running {}  ·  {} fds", tasks ? "event loop" : "hub", tasks ? "tasks" : "greenlets", proc.poll.size());
+    float y = section(p, min, hmax, title, proc.poll_waiting ? kHubBorder : colors::kBoxBorder);
+    if (const Thread* main = proc.thread(proc.pid)) {
+        p.item(TopoItemKind::Thread, proc.pid, static_cast<std::uint64_t>(main->tid), min, {hmax.x, y});
+    }
+    std::size_t rows = rows_in(p, y, hmax.y - 2);
+    y = poll_rows(p, proc, min.x + 6, y, hmax.x - 4, rows > 1 ? rows - 1 : rows);
+    if (y + p.row_h <= hmax.y) {
+        p.text({min.x + 12, y}, hmax.x - 4, colors::kTextDim, "timers: {} sleeping  ·  keep-alive: {}", sleeping,
+               proc.keepalive.size());
+    }
+
+    // Greenlets: the running one first, then ready, then parked, in id order
+    // within each, so rows stay put while their state holds.
+    ImVec2 gmin{min.x, hmax.y + 6};
+    if (max.y - gmin.y < 2 * p.row_h) return;
+    y = section(p, gmin, max, p.fmt("{} ({} live)", tasks ? "tasks" : "greenlets", proc.greenlets.size()), kPoolBorder);
+    float gil_h = (proc.gil.acquisitions || proc.gil.holder) ? p.row_h : 0;
+    std::size_t per_col = rows_in(p, y, max.y - gil_h - p.row_h - 2);
+    std::size_t ncols = (max.x - min.x) > 380 ? 2 : 1;
+    float col_w = (max.x - min.x - 8) / static_cast<float>(ncols);
+    std::size_t cap = per_col * ncols, shown = 0;
+    for (GreenState pass : {GreenState::Running, GreenState::Ready, GreenState::Parked}) {
+        for (const auto& [id, g] : proc.greenlets) {
+            if (g.state != pass) continue;
+            if (shown == cap) break;
+            float x = min.x + 6 + static_cast<float>(shown / std::max<std::size_t>(per_col, 1)) * col_w;
+            float ry = y + static_cast<float>(shown % std::max<std::size_t>(per_col, 1)) * p.row_h;
+            greenlet_row(p, proc, g, x, ry, x + col_w - 6, tasks);
+            ++shown;
+        }
+    }
+    float after = y + static_cast<float>(std::min(shown, per_col)) * p.row_h;
+    if (shown < proc.greenlets.size()) {
+        p.text({min.x + 12, after}, max.x - 4, colors::kTextDim, "+{} more", proc.greenlets.size() - shown);
+        after += p.row_h;
+    }
+    after = gil_line(p, proc, min.x + 6, after, max.x - 4);
+    // The lesson of the green models: one greenlet that computes stops everyone.
+    auto run = proc.greenlets.find(proc.running_green);
+    if (run != proc.greenlets.end() && since(w, run->second.since_ns) > 5'000'000 && after + p.row_h <= max.y) {
+        p.text({min.x + 6, after}, max.x - 4, colors::kTextWarn, "! {}#{} has run {} without yielding: everyone else waits",
+               tasks ? "task" : "g", run->first, Dur(since(w, run->second.since_ns)).sv());
+    }
+}
+
+// ============================================================================
+// [SECTION] tornado and others
+// ============================================================================
+
+// One loop thread: what it runs now, its poll list, the keep-alive list.
+void draw_loop(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
+    const World& w = p.world();
+    float H = max.y - min.y;
+    ImVec2 lmax{max.x, min.y + std::max(3 * p.row_h, H * 0.3f)};
+    float y = section(p, min, lmax, p.fmt("IOLoop (one thread): {}", process_state_phrase(proc)), kHubBorder);
+    if (const Thread* main = proc.thread(proc.pid)) {
+        p.item(TopoItemKind::Thread, proc.pid, static_cast<std::uint64_t>(main->tid), min, lmax);
+    }
+    ImVec2 s = slot_at(p, min.x + 6, y);
+    if (const Connection* c = conn_of(w, proc.current_conn)) {
+        p.anchor(c->id, s, kPrioServer);
+        p.dl->AddCircle(s, kTokenR + 3, colors::kRunningRing, 20, 2.0f);
+        p.text({s.x + kTokenR + 8, y}, lmax.x - 4, colors::kText, "on the loop: :{}  {} for {}", c->peer_port,
+               stage_word(c->stage), Dur(since(w, c->entered(c->stage))).sv());
+    } else {
+        draw_shape(p.dl, Shape::Idle, s, kTokenR, colors::kTextDim);
+        p.text({s.x + kTokenR + 8, y}, lmax.x - 4, colors::kTextDim, "no request on the loop");
+    }
+    y += p.row_h;
+    gil_line(p, proc, min.x + 6, y, lmax.x - 4);
+
+    ImVec2 pmin{min.x, lmax.y + 6};
+    if (max.y - pmin.y < 2 * p.row_h) return;
+    y = section(p, pmin, max, p.fmt("poll list: {} fds  ·  keep-alive: {}", proc.poll.size(), proc.keepalive.size()), kPoolBorder);
+    poll_rows(p, proc, min.x + 6, y, max.x - 4, rows_in(p, y, max.y - 2));
+}
+
+// A worker whose model is unknown (still booting): its threads, if any.
+void draw_other(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
+    float y = min.y;
+    p.text({min.x, y}, max.x, colors::kTextDim, "{}", model_design(proc.model));
+    y += p.row_h;
+    if (!proc.poll.empty()) poll_rows(p, proc, min.x, y, max.x, rows_in(p, y, max.y));
+}
+
+}  // namespace
+
+// ============================================================================
+// [SECTION] draw_worker_insides
+// ============================================================================
+
+void draw_worker_insides(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
+    switch (proc.model) {
+        case ModelId::Sync: draw_sync(p, proc, min, max); break;
+        case ModelId::Gthread: draw_gthread(p, proc, min, max); break;
+        case ModelId::Gevent:
+        case ModelId::Eventlet:
+        case ModelId::Asyncio: draw_green(p, proc, min, max); break;
+        case ModelId::Tornado: draw_loop(p, proc, min, max); break;
+        case ModelId::Unknown: draw_other(p, proc, min, max); break;
+    }
+    // Connections of this worker that no row had room for: counted, not drawn.
+    std::size_t hidden = 0;
+    for (const auto& [id, c] : p.world().connections) {
+        if (c.owner != proc.pid) continue;
+        auto t = p.st.tokens.find(id);
+        if (t == p.st.tokens.end() || t->second.seen != p.st.frame) ++hidden;
+    }
+    p.st.tokens_hidden += hidden;
+    if (hidden) {
+        const char* s = p.fmt("+{} connections not shown", hidden);
+        float tw = ImGui::CalcTextSize(s).x;
+        p.dl->AddText({max.x - tw - 4, max.y - p.line_h}, colors::kTextDim, s);
+    }
+}
+
+}  // namespace minicorn::studio::topo

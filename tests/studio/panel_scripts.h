@@ -1,0 +1,118 @@
+// tests/studio/panel_scripts.h — event scripts shaped like the gthread, green
+// (gevent) and tornado workers' traces, for the panel tests. The sync worker's
+// come from tests/support/trace_script.h.
+#pragma once
+
+#include <sys/epoll.h>
+
+#include "tests/support/trace_script.h"
+
+namespace minicorn::testing::panel_scripts {
+
+using namespace trace_script;
+
+inline void boot_one(Script& s, pid_t w, ModelId model) {
+    s.add(0, kMaster, K::ArbiterStart, 1);
+    s.add(0, kMaster, K::ListenerOpen, kListenFd, 8000);
+    s.add(1, kMaster, K::WorkerSpawn, w, 1);
+    s.add(1, w, K::WorkerBoot, 1, static_cast<std::int64_t>(model));
+    s.add(2, w, K::WorkerBooted);
+    s.add(2, w, K::Heartbeat, 2);
+    s.add(2, kMaster, K::WorkerCount, 1, 1);
+}
+
+// gthread worker 201 with pool threads 2011 and 2012. Three connections come
+// in at once: 2011 serves :53122 and holds the GIL, 2012 serves :53123 and
+// waits for the GIL, :53124 waits in the executor queue.
+inline constexpr pid_t kGthread = 201;
+inline Script gthread_busy() {
+    Script s;
+    const pid_t w = kGthread;
+    boot_one(s, w, ModelId::Gthread);
+    for (pid_t tid : {2011, 2012}) s.add(2, w, K::ThreadStart, static_cast<std::int64_t>(ThreadRole::Pool)).tid = tid;
+    s.add(3, w, K::PollRegister, kListenFd, EPOLLIN);
+    s.add(3, w, K::PollWait, 1000, 1);
+    s.add(5, w, K::PollWake, 1);
+    for (std::uint32_t i = 1; i <= 3; ++i) {
+        s.conn(5 + 0.1 * i, w, K::Accepted, make_id(w, i), 0, 53121 + i, kListenFd);
+        s.conn(5 + 0.1 * i, w, K::PoolSubmit, make_id(w, i), 0, i);
+    }
+    s.add(5.5, w, K::PollWait, 1000, 1);
+    auto on = [&s, w](double t, pid_t tid, K kind, std::uint32_t seq, bool req, std::int64_t a0 = 0) {
+        s.conn(t, w, kind, make_id(w, seq), req ? make_id(w, seq) : 0, a0).tid = tid;
+    };
+    on(6, 2011, K::PoolStart, 1, false);
+    on(6, 2011, K::ReadStart, 1, false);
+    on(6.2, 2011, K::ReadDone, 1, false, 78);
+    on(6.3, 2011, K::Parsed, 1, true, 11);
+    on(6.4, 2011, K::HandlerStart, 1, true);
+    s.add(6.4, w, K::GilAcquire, 0).tid = 2011;
+    on(6.5, 2012, K::PoolStart, 2, false);
+    on(6.5, 2012, K::ReadStart, 2, false);
+    on(6.7, 2012, K::ReadDone, 2, false, 78);
+    on(6.8, 2012, K::Parsed, 2, true, 11);
+    on(6.9, 2012, K::HandlerStart, 2, true);
+    s.add(7, w, K::GilWait, 2011).tid = 2012;
+    return s;
+}
+
+// gevent worker 301: the acceptor (greenlet 1) parked on the listener,
+// greenlet 12 parked on fd 9 reading :53122's request head, greenlet 13
+// running /cpu-like code for :53140.
+inline constexpr pid_t kGevent = 301;
+inline Script gevent_busy() {
+    Script s;
+    const pid_t w = kGevent;
+    boot_one(s, w, ModelId::Gevent);
+    auto g = [&s, w](double t, K kind, std::uint32_t green, std::uint64_t conn = 0, std::int64_t a0 = 0, std::int64_t a1 = 0) {
+        Event& e = s.conn(t, w, kind, conn, 0, a0, a1);
+        e.green = green;
+        return &e;
+    };
+    g(3, K::GreenSpawn, 1, 0, 0);
+    g(3, K::GreenSwitch, 1, 0, 0);
+    g(3, K::PollRegister, 1, 0, kListenFd, EPOLLIN);
+    g(3, K::GreenPark, 1, 0, kListenFd, EPOLLIN);
+    s.add(3, w, K::PollWait, -1, 1);
+    s.add(5, w, K::PollWake, 1);
+    g(5, K::GreenWake, 1, 0, kListenFd, 0);
+    g(5, K::GreenSwitch, 1, 0, 0);
+    const std::uint64_t c1 = make_id(w, 1), c2 = make_id(w, 2);
+    g(5.1, K::Accepted, 1, c1, 53122, kListenFd);
+    g(5.1, K::GreenSpawn, 12, 0, 1);
+    g(5.2, K::Accepted, 1, c2, 53140, kListenFd);
+    g(5.2, K::GreenSpawn, 13, 0, 1);
+    g(5.3, K::GreenPark, 1, 0, kListenFd, EPOLLIN);
+    g(5.4, K::GreenSwitch, 12, 0, 1);
+    g(5.4, K::ReadStart, 12, c1);
+    g(5.5, K::PollRegister, 12, c1, 9, EPOLLIN);
+    g(5.5, K::GreenPark, 12, c1, 9, EPOLLIN);
+    g(5.6, K::GreenSwitch, 13, 0, 12);
+    g(5.6, K::ReadStart, 13, c2);
+    g(5.7, K::ReadDone, 13, c2, 80);
+    s.conn(5.8, w, K::Parsed, c2, make_id(w, 2), 11).green = 13;
+    s.conn(5.9, w, K::HandlerStart, c2, make_id(w, 2)).green = 13;
+    s.add(20, w, K::Heartbeat, 20);
+    return s;
+}
+
+// tornado worker 401: the loop accepted :53122 and runs its handler.
+inline constexpr pid_t kTornado = 401;
+inline Script tornado_busy() {
+    Script s;
+    const pid_t w = kTornado;
+    boot_one(s, w, ModelId::Tornado);
+    s.add(3, w, K::PollRegister, kListenFd, EPOLLIN);
+    s.add(3, w, K::PollWait, 1000, 1);
+    s.add(5, w, K::PollWake, 1);
+    const std::uint64_t c1 = make_id(w, 1);
+    s.conn(5.1, w, K::Accepted, c1, 0, 53122, kListenFd);
+    s.conn(5.2, w, K::PollRegister, c1, 0, 10, EPOLLIN);
+    s.conn(5.3, w, K::ReadStart, c1);
+    s.conn(5.4, w, K::ReadDone, c1, 0, 78);
+    s.conn(5.5, w, K::Parsed, c1, make_id(w, 1), 11);
+    s.conn(5.6, w, K::HandlerStart, c1, make_id(w, 1));
+    return s;
+}
+
+}  // namespace minicorn::testing::panel_scripts
