@@ -55,6 +55,22 @@ std::string_view to_string(EventKind kind) {
         case EventKind::GilWait: return "GilWait";
         case EventKind::GilAcquire: return "GilAcquire";
         case EventKind::GilRelease: return "GilRelease";
+        case EventKind::LoopPhase: return "LoopPhase";
+        case EventKind::TimerAdd: return "TimerAdd";
+        case EventKind::TimerFire: return "TimerFire";
+        case EventKind::TimerCancel: return "TimerCancel";
+        case EventKind::CallbackQueued: return "CallbackQueued";
+        case EventKind::CallbackRun: return "CallbackRun";
+        case EventKind::ClientStart: return "ClientStart";
+        case EventKind::ClientConnectStart: return "ClientConnectStart";
+        case EventKind::ClientConnected: return "ClientConnected";
+        case EventKind::ClientSendStart: return "ClientSendStart";
+        case EventKind::ClientSendEnd: return "ClientSendEnd";
+        case EventKind::ClientFirstByte: return "ClientFirstByte";
+        case EventKind::ClientDone: return "ClientDone";
+        case EventKind::ClientError: return "ClientError";
+        case EventKind::ClientClose: return "ClientClose";
+        case EventKind::RequestTagged: return "RequestTagged";
         case EventKind::GateStep: return "GateStep";
         case EventKind::Counter: return "Counter";
         case EventKind::RingDrops: return "RingDrops";
@@ -115,6 +131,52 @@ std::string_view to_string(ModelId model) {
         case ModelId::Unknown: break;
     }
     return "unknown";
+}
+
+std::string_view to_string(LoopPhaseId phase) {
+    switch (phase) {
+        case LoopPhaseId::None: return "none";
+        case LoopPhaseId::Timers: return "timers";
+        case LoopPhaseId::Callbacks: return "callbacks";
+        case LoopPhaseId::Poll: return "poll";
+        case LoopPhaseId::Dispatch: return "dispatch";
+    }
+    return "?";
+}
+
+std::string_view to_string(LoopCallback cb) {
+    switch (cb) {
+        case LoopCallback::Other: return "other";
+        case LoopCallback::Accept: return "accept";
+        case LoopCallback::Request: return "request";
+        case LoopCallback::Watchdog: return "watchdog";
+        case LoopCallback::Close: return "close";
+        case LoopCallback::Timer: return "timer";
+    }
+    return "?";
+}
+
+std::string_view to_string(ClientRole role) {
+    switch (role) {
+        case ClientRole::Good: return "good";
+        case ClientRole::Slowloris: return "slowloris";
+        case ClientRole::Silent: return "silent";
+        case ClientRole::SlowReader: return "slow reader";
+        case ClientRole::Aborter: return "aborter";
+    }
+    return "?";
+}
+
+std::string_view to_string(ClientErrorKind kind) {
+    switch (kind) {
+        case ClientErrorKind::Connect: return "connect";
+        case ClientErrorKind::Read: return "read";
+        case ClientErrorKind::Write: return "write";
+        case ClientErrorKind::Timeout: return "timeout";
+        case ClientErrorKind::Status: return "status";
+        case ClientErrorKind::Reset: return "reset";
+    }
+    return "?";
 }
 
 }  // namespace minicorn::trace

@@ -77,6 +77,26 @@ enum class EventKind : std::uint16_t {
     GilAcquire,         // a0 = waited ns
     GilRelease,         // a0 = 1 when forced by a drop request
 
+    // --- event loops (tornado's IOLoop, the asyncio worker's loop) ---
+    LoopPhase,          // a0 = LoopPhaseId entered, a1 = items in it (due timers, ready callbacks, registered fds, ready fds)
+    TimerAdd,           // a0 = timer id (per process), a1 = deadline (engine ms)
+    TimerFire,          // a0 = timer id (it left the timer heap and runs)
+    TimerCancel,        // a0 = timer id
+    CallbackQueued,     // a0 = ready callbacks queued after it, a1 = LoopCallback kind; conn if it serves one
+    CallbackRun,        // a0 = ready callbacks left after taking it, a1 = LoopCallback kind; conn if it serves one
+
+    // --- the built-in client (minicorn load); conn/req are the client's own ids ---
+    ClientStart,        // the client process: a0 = virtual users (closed loop) or 0, a1 = rate per s (open loop) or 0
+    ClientConnectStart, // conn; a0 = virtual user index, a1 = ClientRole
+    ClientConnected,    // conn; a0 = local port (the server's Accepted a0), a1 = fd
+    ClientSendStart,    // conn, req (sent as X-Request-Id); a0 = bytes to send, a1 = index of the path in the mix
+    ClientSendEnd,      // conn, req; a0 = bytes sent
+    ClientFirstByte,    // conn, req
+    ClientDone,         // conn, req; a0 = HTTP status, a1 = latency in microseconds
+    ClientError,        // conn, req (0 if none); a0 = ClientErrorKind, a1 = errno (0 if none)
+    ClientClose,        // conn; a0 = requests completed on it
+    RequestTagged,      // server: conn, req (server ids); a0 = the client's request id from X-Request-Id
+
     // --- gate and bookkeeping (written by the collector, not by the engine) ---
     GateStep,           // a0 = tokens granted
     Counter,            // pid = the process; a0 = CounterId, a1 = the counter's new value
@@ -105,6 +125,22 @@ enum class CounterId : std::int64_t { Accepted = 0, Requests, BytesIn, BytesOut,
 std::string_view to_string(CounterId id);
 
 enum class ThreadRole : std::int64_t { Main = 0, Pool, Hub, Sampler };
+
+// LoopPhase a0: the numbered phases of one event-loop iteration.
+enum class LoopPhaseId : std::int64_t { None = 0, Timers, Callbacks, Poll, Dispatch };
+std::string_view to_string(LoopPhaseId phase);
+
+// CallbackQueued / CallbackRun a1: what a ready callback does.
+enum class LoopCallback : std::int64_t { Other = 0, Accept, Request, Watchdog, Close, Timer };
+std::string_view to_string(LoopCallback cb);
+
+// ClientConnectStart a1: how a virtual user behaves.
+enum class ClientRole : std::int64_t { Good = 0, Slowloris, Silent, SlowReader, Aborter };
+std::string_view to_string(ClientRole role);
+
+// ClientError a0.
+enum class ClientErrorKind : std::int64_t { Connect = 1, Read, Write, Timeout, Status, Reset };
+std::string_view to_string(ClientErrorKind kind);
 
 // One event: 64 bytes, trivially copyable, written whole into a ring slot.
 struct Event {

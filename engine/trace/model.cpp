@@ -15,6 +15,7 @@
 //   - lifecycle states (TimedOut, Exited) are sticky: a dying worker's last
 //     phase events do not bring it back to "Handling".
 #include "engine/trace/model.h"
+#include "engine/trace/model_client.h"
 
 #include <algorithm>
 #include <cassert>
@@ -587,6 +588,70 @@ void TraceModel::apply(World& w, const Event& e) {
             if (e.a0) ++gil.forced_drops;
             break;
         }
+
+        // --- event loops --------------------------------------------------------
+        case EventKind::LoopPhase: {
+            LoopState& loop = ensure_process(w, e.pid, t).loop;
+            loop.seen = true;
+            auto phase = static_cast<LoopPhaseId>(e.a0);
+            if (phase == LoopPhaseId::Timers) ++loop.iterations;
+            if (phase != loop.phase) loop.phase_since_ns = t;
+            loop.phase = phase;
+            loop.phase_items = e.a1;
+            break;
+        }
+        case EventKind::TimerAdd: {
+            LoopState& loop = ensure_process(w, e.pid, t).loop;
+            loop.seen = true;
+            loop.timers[e.a0] = LoopTimer{e.a0, e.a1, t};
+            break;
+        }
+        case EventKind::TimerFire:
+        case EventKind::TimerCancel: {
+            LoopState& loop = ensure_process(w, e.pid, t).loop;
+            loop.seen = true;
+            if (loop.timers.erase(e.a0) && e.kind == EventKind::TimerFire) ++loop.timers_fired;
+            break;
+        }
+        case EventKind::CallbackQueued:
+        case EventKind::CallbackRun: {
+            LoopState& loop = ensure_process(w, e.pid, t).loop;
+            loop.seen = true;
+            loop.ready_callbacks = e.a0;
+            if (e.kind == EventKind::CallbackRun) {
+                ++loop.callbacks_run;
+                loop.running = static_cast<LoopCallback>(e.a1);
+                loop.running_conn = e.conn;
+            }
+            break;
+        }
+
+        // --- the built-in client and the request ids that join it to the server --
+        case EventKind::ClientStart: {
+            Process& p = ensure_process(w, e.pid, t);
+            p.role = ProcessRole::Client;
+            p.state = ProcessState::Idle;
+            w.client.pid = e.pid;
+            w.client.started_ns = t;
+            w.client.virtual_users = e.a0;
+            w.client.rate = e.a1;
+            break;
+        }
+        case EventKind::ClientConnectStart:
+        case EventKind::ClientConnected:
+        case EventKind::ClientSendStart:
+        case EventKind::ClientSendEnd:
+        case EventKind::ClientFirstByte:
+        case EventKind::ClientDone:
+        case EventKind::ClientError:
+        case EventKind::ClientClose:
+            detail::apply_client_event(w, e);
+            break;
+        case EventKind::RequestTagged:
+            if (auto it = w.connections.find(e.conn); it != w.connections.end()) {
+                it->second.client_req = static_cast<std::uint64_t>(e.a0);
+            }
+            break;
 
         // --- written by the collector --------------------------------------------
         case EventKind::GateStep:

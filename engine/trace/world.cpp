@@ -29,6 +29,7 @@ std::string_view to_string(ProcessRole role) {
     switch (role) {
         case ProcessRole::Arbiter: return "arbiter";
         case ProcessRole::Worker: return "worker";
+        case ProcessRole::Client: return "client";
     }
     return "?";
 }
@@ -123,6 +124,41 @@ std::vector<const Process*> World::workers() const {
         if (p.role == ProcessRole::Worker) out.push_back(&p);
     }
     return out;
+}
+
+const Connection* World::server_side(const ClientConn& c) const {
+    if (c.local_port <= 0) return nullptr;
+    for (const auto& [id, conn] : connections) {
+        if (conn.peer_port == c.local_port) return &conn;
+    }
+    return nullptr;
+}
+
+const ClientConn* World::client_side(const Connection& c) const {
+    if (c.peer_port <= 0) return nullptr;
+    for (const auto& [id, cc] : clients) {
+        if (cc.local_port == c.peer_port) return &cc;
+    }
+    return nullptr;
+}
+
+std::uint64_t ClientTotals::error_count() const {
+    std::uint64_t n = 0;
+    for (std::uint64_t e : errors) n += e;
+    return n;
+}
+
+std::string_view to_string(ClientStage stage) {
+    switch (stage) {
+        case ClientStage::Connecting: return "Connecting";
+        case ClientStage::Connected: return "Connected";
+        case ClientStage::Sending: return "Sending";
+        case ClientStage::Waiting: return "Waiting";
+        case ClientStage::Receiving: return "Receiving";
+        case ClientStage::Idle: return "Idle";
+        case ClientStage::Closed: return "Closed";
+    }
+    return "?";
 }
 
 std::string format_id(std::uint64_t id) {
@@ -228,6 +264,11 @@ void describe_process_details(std::ostream& out, const Process& p) {
         for (const KeepAliveEntry& k : p.keepalive) out << "  " << format_id(k.conn);
         out << '\n';
     }
+    if (p.loop.seen) {
+        out << "    loop: " << to_string(p.loop.phase) << " (" << p.loop.phase_items << ")  ready callbacks "
+            << p.loop.ready_callbacks << "  timers " << p.loop.timers.size() << "  iterations " << p.loop.iterations
+            << '\n';
+    }
     if (!p.pool_queue.empty()) {
         out << "    pool queue:";
         for (std::uint64_t c : p.pool_queue) out << "  " << format_id(c);
@@ -294,6 +335,17 @@ std::string describe(const World& w) {
     if (!w.closed.empty()) {
         out << "recently closed:\n";
         for (const Connection& c : w.closed) describe_connection(out, c);
+    }
+    if (w.client.pid) {
+        const ClientTotals& ct = w.client;
+        out << "client " << ct.pid << "  open " << w.clients.size() << "  sent " << ct.sent << "  done " << ct.done
+            << "  errors " << ct.error_count() << '\n';
+        for (const auto& [id, c] : w.clients) {
+            out << "  " << format_id(c.id) << "  vu " << c.vu << ' ' << to_string(c.role) << "  " << to_string(c.stage);
+            if (c.local_port) out << "  :" << c.local_port;
+            if (c.req) out << "  req " << format_id(c.req);
+            out << '\n';
+        }
     }
     if (!w.gone.empty()) {
         out << "recently gone:\n";

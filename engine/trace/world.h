@@ -40,6 +40,7 @@ inline constexpr std::size_t kRecentClosed = 32;         // closed connections
 inline constexpr std::size_t kRecentSignals = 16;        // the arbiter's signals
 inline constexpr std::size_t kRecentKills = 8;           // KillSent / SignalCaught per process
 inline constexpr std::size_t kRecentGreenletsExited = 8; // per process
+inline constexpr std::size_t kRecentClientsClosed = 32;   // the client's closed connections
 
 inline constexpr std::size_t kCounterCount = static_cast<std::size_t>(CounterId::kCount);
 
@@ -63,7 +64,7 @@ enum class ProcessState : std::uint8_t {
 };
 std::string_view to_string(ProcessState state);
 
-enum class ProcessRole : std::uint8_t { Arbiter, Worker };
+enum class ProcessRole : std::uint8_t { Arbiter, Worker, Client };  // Client: minicorn load (ClientStart)
 std::string_view to_string(ProcessRole role);
 
 // What one OS thread is doing; the main thread's activity is its process's state.
@@ -155,6 +156,30 @@ struct Gil {
     bool operator==(const Gil&) const = default;
 };
 
+struct LoopTimer {                    // TimerAdd
+    std::int64_t id = 0;
+    std::int64_t deadline_ms = 0;     // a1, engine ms
+    std::uint64_t added_ns = 0;
+    bool operator==(const LoopTimer&) const = default;
+};
+
+// An event loop's iteration (tornado's IOLoop, the asyncio worker): which
+// numbered phase it is in, its ready callbacks and its timer heap.
+struct LoopState {
+    bool seen = false;                       // any loop event from this process
+    LoopPhaseId phase = LoopPhaseId::None;   // LoopPhase a0
+    std::int64_t phase_items = 0;            // LoopPhase a1
+    std::uint64_t phase_since_ns = 0;
+    std::uint64_t iterations = 0;            // LoopPhase into Timers (each pass starts there)
+    std::int64_t ready_callbacks = 0;        // CallbackQueued / CallbackRun a0
+    LoopCallback running = LoopCallback::Other;  // CallbackRun a1: the callback taken last
+    std::uint64_t running_conn = 0;          // CallbackRun conn
+    std::uint64_t callbacks_run = 0;
+    std::map<std::int64_t, LoopTimer> timers;  // pending, by id (TimerFire / TimerCancel remove)
+    std::uint64_t timers_fired = 0;
+    bool operator==(const LoopState&) const = default;
+};
+
 struct SignalMark {                   // a KillSent to a process, or a SignalCaught in it
     std::uint64_t t_ns = 0;
     std::int64_t signo = 0;
@@ -198,6 +223,7 @@ struct Process {
     std::vector<KeepAliveEntry> keepalive;   // park order
     std::deque<std::uint64_t> pool_queue;    // conns submitted, not started, oldest first
     Gil gil;
+    LoopState loop;
 
     std::int64_t counter(CounterId id) const { return counters[static_cast<std::size_t>(id)]; }
     // How long it has lived at `now_ns` (until its reap or exit when it is gone).
@@ -231,6 +257,7 @@ struct Connection {
     std::int64_t bytes_written = 0;  // WriteDone a0
     bool peer_gone = false;          // WriteDone a1
     bool aborted = false;            // closed because its owner was reaped, no Close seen
+    std::uint64_t client_req = 0;    // RequestTagged a0: the client's id for the current request (X-Request-Id)
     std::uint64_t entered(ConnStage s) const { return entered_ns[static_cast<std::size_t>(s)]; }
     bool operator==(const Connection&) const = default;
 };
@@ -279,6 +306,58 @@ struct Arbiter {
     bool operator==(const Arbiter&) const = default;
 };
 
+// The built-in client's side of a connection (minicorn load). Its id is the
+// client's own; the server's Connection with peer_port == local_port is the
+// same TCP connection seen from the other end.
+enum class ClientStage : std::uint8_t {
+    Connecting,  // ClientConnectStart: connect() in progress (pending in the accept queue once the handshake is done)
+    Connected,   // ClientConnected: nothing sent yet (a silent client stays here)
+    Sending,     // ClientSendStart: writing the request (a slowloris dribbles here)
+    Waiting,     // ClientSendEnd: the request is out, no byte of the response yet
+    Receiving,   // ClientFirstByte: reading the response
+    Idle,        // ClientDone / ClientError on a connection that stays open (keep-alive)
+    Closed,      // ClientClose: only in World::clients_closed
+};
+std::string_view to_string(ClientStage stage);
+
+struct ClientConn {
+    std::uint64_t id = 0;
+    pid_t pid = 0;                        // the client process
+    std::int64_t vu = 0;                  // ClientConnectStart a0: the virtual user
+    ClientRole role = ClientRole::Good;   // ClientConnectStart a1
+    std::int64_t local_port = 0;          // ClientConnected a0 (0: not connected yet)
+    std::int64_t fd = -1;                 // ClientConnected a1
+    ClientStage stage = ClientStage::Connecting;
+    std::uint64_t since_ns = 0;           // when `stage` began
+    std::uint64_t connect_ns = 0;         // ClientConnectStart
+    std::uint64_t req = 0;                // the current (or last) request id, 0: none yet
+    std::int64_t mix_index = -1;          // ClientSendStart a1: which path of the mix
+    std::uint64_t sent_ns = 0;            // ClientSendStart of the current request
+    std::int64_t requests = 0;            // ClientDone on it
+    std::int64_t last_status = 0;         // ClientDone a0
+    std::int64_t last_latency_us = 0;     // ClientDone a1
+    std::int64_t errors = 0;              // ClientError on it
+    std::int64_t last_error = 0;          // ClientError a0 (ClientErrorKind), 0: none
+    bool operator==(const ClientConn&) const = default;
+};
+
+inline constexpr std::size_t kClientErrorKinds = 7;  // index = ClientErrorKind (0 unused)
+
+struct ClientTotals {
+    pid_t pid = 0;                        // ClientStart (the latest client process)
+    std::uint64_t started_ns = 0;
+    std::int64_t virtual_users = 0;       // ClientStart a0
+    std::int64_t rate = 0;                // ClientStart a1
+    std::uint64_t connects = 0;           // ClientConnected
+    std::uint64_t sent = 0;               // ClientSendStart
+    std::uint64_t done = 0;               // ClientDone
+    std::uint64_t latency_us_sum = 0;     // sum of ClientDone a1
+    std::array<std::uint64_t, 6> by_status_class{};              // ClientDone: [1]=1xx … [5]=5xx, [0] other
+    std::array<std::uint64_t, kClientErrorKinds> errors{};       // ClientError by kind
+    std::uint64_t error_count() const;
+    bool operator==(const ClientTotals&) const = default;
+};
+
 struct Totals {
     std::uint64_t events = 0;        // events folded
     std::uint64_t drops = 0;         // sum of RingDrops a0
@@ -302,6 +381,9 @@ struct World {
     std::map<std::uint64_t, Connection> connections;  // open
     std::deque<Connection> closed;                // newest last
     Listener listener;
+    std::map<std::uint64_t, ClientConn> clients;  // the client's open connections
+    std::deque<ClientConn> clients_closed;        // newest last
+    ClientTotals client;
     Totals totals;
 
     // A live process, else the most recent gone one with that pid; nullptr if neither.
@@ -310,6 +392,9 @@ struct World {
     const Connection* connection(std::uint64_t id) const;
     // Live workers (not reaped), by pid.
     std::vector<const Process*> workers() const;
+    // The two ends of one TCP connection, joined by port (nullptr if not open).
+    const Connection* server_side(const ClientConn& c) const;
+    const ClientConn* client_side(const Connection& c) const;
     bool operator==(const World&) const = default;
 };
 
