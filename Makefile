@@ -6,12 +6,13 @@ BUILD     ?= build
 BUILDTYPE ?= RelWithDebInfo
 BIN        = $(BUILD)/bin
 
-.PHONY: all deps build run test asan-test tsan-test bench clean help
+.PHONY: all deps build run serve test asan-test tsan-test bench clean help
 
 all: build
 
 help:
-	@echo "make run        build and start minicorn serve on 127.0.0.1:8000 (2 sync workers)"
+	@echo "make run        build and open the studio: 2 sync workers, gentle mixed traffic"
+	@echo "make serve      build and start minicorn serve on 127.0.0.1:8000 (2 sync workers)"
 	@echo "make test       build and run the whole test suite"
 	@echo "make asan-test  the suite under AddressSanitizer + UBSan (build-asan/)"
 	@echo "make tsan-test  the suite under ThreadSanitizer (build-tsan/)"
@@ -27,7 +28,13 @@ $(BUILD)/CMakeCache.txt: | deps
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
+# The studio on a scenario that moves at once (2 sync workers, 8 users, a
+# gentle mix). Without a display the studio says so and shows the headless
+# tools instead, and exits 0.
 run: build
+	$(BIN)/minicorn-studio -k sync -w 2 -c 8 --mix '/io?ms=50:50,/cpu?ms=10:20,/:30'
+
+serve: build
 	@echo
 	@echo "minicorn serve: 2 sync workers on http://127.0.0.1:8000 — try, in another terminal:"
 	@echo "    curl -i http://127.0.0.1:8000/"

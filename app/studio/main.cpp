@@ -111,6 +111,7 @@ Args parse_args(int argc, char** argv) {
             a.error = "unrecognized argument: '" + arg + "'";
         }
     }
+    if (a.studio.synthetic) serve = {"-k", "gevent", "-w", "3"};  // the shape synthetic.h makes
     serve.insert(serve.end(), serve_given.begin(), serve_given.end());  // later flags win
     a.studio.serve_args = serve;
     return a;

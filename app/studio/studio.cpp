@@ -335,7 +335,7 @@ void Studio::draw_windows(const View& view, Actions& actions) {
     const float left_w = display.x - right_w;
     const float body_h = display.y - status_h;
     const float top_h = std::floor(body_h * 0.58f);
-    const float controls_h = std::floor(body_h * 0.41f);
+    const float controls_h = std::floor(body_h * 0.425f);
     const SessionStatus st = status();
     auto record = [this](const char* name) {
         ImVec2 p = ImGui::GetWindowPos();

@@ -29,6 +29,7 @@ trace::Recording synthetic_recording(const SyntheticShape& shape) {
     }
     add(arbiter, EventKind::WorkerCount, 0, 0, shape.workers, shape.workers);
 
+    std::vector<std::int64_t> requests(static_cast<std::size_t>(shape.workers), 0);
     std::vector<std::uint32_t> served(static_cast<std::size_t>(shape.connections), 0);
     auto conn_id = [&](int c) { return trace::make_id(worker_pid(c % shape.workers), static_cast<std::uint32_t>(c + 1)); };
     for (int c = 0; c < shape.connections; ++c) {
@@ -47,6 +48,9 @@ trace::Recording synthetic_recording(const SyntheticShape& shape) {
         std::uint64_t conn = conn_id(c);
         std::uint64_t req = trace::make_id(pid, 1'000'000 + static_cast<std::uint32_t>(c) * 4096 + served[static_cast<std::size_t>(c)]++);
         if (c % 50 == 0) {
+            // The never-dropped counters, as the collector reports their changes.
+            auto& done = requests[static_cast<std::size_t>(c % shape.workers)];
+            add(pid, EventKind::Counter, 0, 0, static_cast<std::int64_t>(trace::CounterId::Requests), done);
             add(pid, EventKind::PollWait, 0, 0, 1000, c);
             add(pid, EventKind::PollWake, 0, 0, 3);
             add(arbiter, EventKind::AcceptQueueSample, 0, 0, c % 7, 2048);
@@ -62,6 +66,7 @@ trace::Recording synthetic_recording(const SyntheticShape& shape) {
         add(pid, EventKind::HandlerEnd, conn, req, 200, 0, green);
         add(pid, EventKind::WriteStart, conn, req, 0, 0, green);
         add(pid, EventKind::WriteDone, conn, req, 120, 0, green);
+        ++requests[static_cast<std::size_t>(c % shape.workers)];
         add(pid, EventKind::KeepAlivePark, conn, 0, static_cast<std::int64_t>(t / 1'000'000) + 2000);
         add(pid, EventKind::GreenPark, conn, 0, 100 + c, 1, green);
     }
