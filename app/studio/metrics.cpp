@@ -34,7 +34,7 @@ SecondBucket& Metrics::bucket(std::uint64_t t_ns) {
         // Keep empty seconds too, so a quiet second plots as zero.
         std::int64_t from = seconds_.empty() ? second : seconds_.back().second + 1;
         from = std::max(from, second - static_cast<std::int64_t>(kSeconds));
-        for (std::int64_t s = from; s <= second; ++s) push_bounded(seconds_, SecondBucket{s, 0, 0, {}}, kSeconds);
+        for (std::int64_t s = from; s <= second; ++s) push_bounded(seconds_, SecondBucket{s, {}, {}}, kSeconds);
     }
     // Events arrive in time order, so only the newest bucket (or one just before it) is ever hit.
     for (auto it = seconds_.rbegin(); it != seconds_.rend(); ++it) {
@@ -54,21 +54,32 @@ void Metrics::update(const trace::Recording& rec, const trace::World& latest) {
             break;
         case EventKind::HandlerEnd:
             if (e.a0 >= 500 || e.a1 != 0) {
-                ++bucket(e.t_ns).errors;
+                ++bucket(e.t_ns).server.errors;
                 ++total_errors_;
             }
             break;
         case EventKind::ParseFailed:
-            ++bucket(e.t_ns).errors;
+            ++bucket(e.t_ns).server.errors;
             ++total_errors_;
+            break;
+        case EventKind::ClientDone: {  // a0 = status, a1 = latency in µs
+            SecondBucket& b = bucket(e.t_ns);
+            ++b.client.requests;
+            ++client_requests_;
+            ++b.client.latency[latency_bin(static_cast<double>(e.a1) / 1e3)];
+            break;
+        }
+        case EventKind::ClientError:
+            ++bucket(e.t_ns).client.errors;
+            ++client_errors_;
             break;
         case EventKind::WriteDone:
             if (auto it = parsed_at_.find(e.req); it != parsed_at_.end()) {
                 SecondBucket& b = bucket(e.t_ns);
-                ++b.requests;
+                ++b.server.requests;
                 ++total_requests_;
                 double ms = static_cast<double>(e.t_ns - it->second) / 1e6;
-                ++b.latency[latency_bin(ms)];
+                ++b.server.latency[latency_bin(ms)];
                 parsed_at_.erase(it);
             }
             break;
@@ -129,7 +140,7 @@ double Metrics::requests_per_second() const {
     if (seconds_.size() < 2) return 0;
     double sum = 0;
     int n = 0;
-    for (auto it = seconds_.rbegin() + 1; it != seconds_.rend() && n < 2; ++it, ++n) sum += it->requests;
+    for (auto it = seconds_.rbegin() + 1; it != seconds_.rend() && n < 2; ++it, ++n) sum += side(*it).requests;
     return n ? sum / n : 0;
 }
 
@@ -137,7 +148,7 @@ double Metrics::errors_per_second() const {
     if (seconds_.size() < 2) return 0;
     double sum = 0;
     int n = 0;
-    for (auto it = seconds_.rbegin() + 1; it != seconds_.rend() && n < 2; ++it, ++n) sum += it->errors;
+    for (auto it = seconds_.rbegin() + 1; it != seconds_.rend() && n < 2; ++it, ++n) sum += side(*it).errors;
     return n ? sum / n : 0;
 }
 
@@ -145,7 +156,7 @@ std::array<std::uint32_t, kLatencyBins> Metrics::latency_histogram(int seconds) 
     std::array<std::uint32_t, kLatencyBins> out{};
     int n = 0;
     for (auto it = seconds_.rbegin(); it != seconds_.rend() && n < seconds; ++it, ++n) {
-        for (std::size_t i = 0; i < kLatencyBins; ++i) out[i] += it->latency[i];
+        for (std::size_t i = 0; i < kLatencyBins; ++i) out[i] += side(*it).latency[i];
     }
     return out;
 }
@@ -173,7 +184,7 @@ double Metrics::percentile_ms(const std::array<std::uint32_t, kLatencyBins>& his
 std::vector<float> Metrics::rate_history() const {
     std::vector<float> out;
     out.reserve(seconds_.size());
-    for (const SecondBucket& b : seconds_) out.push_back(static_cast<float>(b.requests));
+    for (const SecondBucket& b : seconds_) out.push_back(static_cast<float>(side(b).requests));
     return out;
 }
 

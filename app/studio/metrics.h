@@ -2,9 +2,12 @@
 // folded incrementally from the Recording (only new events each frame) and
 // sampled from the latest World.
 //
-// Requests, errors and latency come from the server's events (Parsed →
-// WriteDone is one request's server-side latency; HandlerEnd with status
-// ≥ 500, or an app that raised, and ParseFailed are errors). Per-worker
+// Requests, errors and latency come from the client's events when there are
+// any (ClientDone: status and the latency the client measured, ClientError),
+// else from the server's (Parsed → WriteDone is one request's server-side
+// latency; HandlerEnd with status ≥ 500, or an app that raised, and
+// ParseFailed are errors). Both are kept; from_client() says which the
+// accessors report. Per-worker
 // series (requests, busy fraction, queue lengths) are sampled every
 // kSampleEvery of trace time from the World.
 //
@@ -33,9 +36,13 @@ inline constexpr std::size_t kLatencyBins = kLatencyEdgesMs.size();
 
 struct SecondBucket {
     std::int64_t second = 0;  // trace time / 1 s
-    std::uint32_t requests = 0;
-    std::uint32_t errors = 0;
-    std::array<std::uint32_t, kLatencyBins> latency{};
+    struct Side {
+        std::uint32_t requests = 0;
+        std::uint32_t errors = 0;
+        std::array<std::uint32_t, kLatencyBins> latency{};
+    };
+    Side server;  // from the server's events
+    Side client;  // from the client's events
 };
 
 struct WorkerSeries {
@@ -64,8 +71,10 @@ public:
     // Requests completed per second over the last two full seconds.
     double requests_per_second() const;
     double errors_per_second() const;
-    std::uint64_t total_requests() const { return total_requests_; }
-    std::uint64_t total_errors() const { return total_errors_; }
+    std::uint64_t total_requests() const { return from_client() ? client_requests_ : total_requests_; }
+    std::uint64_t total_errors() const { return from_client() ? client_errors_ : total_errors_; }
+    // The figures are the client's (its ClientDone/ClientError events exist).
+    bool from_client() const { return client_requests_ + client_errors_ > 0; }
     // Latency histogram over the last `seconds` seconds, and a percentile from it (ms).
     std::array<std::uint32_t, kLatencyBins> latency_histogram(int seconds = 10) const;
     static double percentile_ms(const std::array<std::uint32_t, kLatencyBins>& hist, double p);
@@ -78,6 +87,7 @@ public:
 
 private:
     SecondBucket& bucket(std::uint64_t t_ns);
+    const SecondBucket::Side& side(const SecondBucket& b) const { return from_client() ? b.client : b.server; }
     void sample(const trace::World& world);
 
     std::size_t folded_ = 0;
@@ -85,6 +95,8 @@ private:
     std::deque<SecondBucket> seconds_;
     std::uint64_t total_requests_ = 0;
     std::uint64_t total_errors_ = 0;
+    std::uint64_t client_requests_ = 0;
+    std::uint64_t client_errors_ = 0;
     std::uint64_t newest_ns_ = 0;
     std::map<pid_t, WorkerSeries> workers_;
     std::deque<float> accept_queue_;

@@ -199,6 +199,7 @@ SessionStatus Studio::status() const {
 
 bool Studio::warmed_up() const {
     if (options_.synthetic) return true;
+    if (session_.serve().state == ChildState::Exited) return true;  // nothing more will come
     const auto workers = model_->latest().workers();
     bool booted = std::any_of(workers.begin(), workers.end(), [](const trace::Process* p) { return p->booted_ns != 0; });
     if (!booted) return false;

@@ -147,12 +147,15 @@ void draw_traffic(const View& view, TrafficState& s, const Metrics& metrics, con
     ImGui::EndDisabled();
 
     // --- what it does ---
-    section("Live (server-side, from HandlerEnd/WriteDone)");
+    section(metrics.from_client() ? "Live (as the client saw it)" : "Live (server-side, from the server's events)");
     auto hist = metrics.latency_histogram(10);
     ImGui::Text("%.0f req/s   errors %.0f/s   p50 %.3g ms   p99 %.3g ms", metrics.requests_per_second(),
                 metrics.errors_per_second(), Metrics::percentile_ms(hist, 0.5), Metrics::percentile_ms(hist, 0.99));
-    explain("Latency is measured by the server, from a complete request (Parsed) to its response written "
-            "(WriteDone); time spent in the kernel's accept queue is not in it.");
+    explain(metrics.from_client()
+                ? "Latency as the client measured it (ClientDone): from sending the request to the whole response, "
+                  "time in the kernel's accept queue included. Errors: ClientError (connect, read, timeout, …)."
+                : "Latency measured by the server, from a complete request (Parsed) to its response written "
+                  "(WriteDone); time spent in the kernel's accept queue is not in it.");
     std::vector<float> rates = metrics.rate_history();
     if (!rates.empty()) {
         ImGui::PlotLines("##rate", rates.data(), static_cast<int>(rates.size()), 0, "requests per second, 60 s",
