@@ -56,12 +56,28 @@ const Connection* conn_on_fd(const World& world, const Process& proc, std::int64
     return world.connection(it->second.conn);
 }
 
+}  // namespace
+
 bool is_listen_fd(const World& world, std::int64_t fd) {
     return std::any_of(world.listener.sockets.begin(), world.listener.sockets.end(),
                        [fd](const trace::ListenSocket& s) { return s.fd == fd; });
 }
 
-}  // namespace
+std::uint64_t greenlet_conn(const World& world, const Process& proc, const Greenlet& g, std::uint64_t known) {
+    bool acceptor = g.state == GreenState::Parked && g.fd >= 0 && is_listen_fd(world, g.fd);
+    if (acceptor) return 0;  // it named the connection it accepted last, and serves none
+    if (known && world.connection(known)) return known;
+    if (g.state == GreenState::Parked && g.fd >= 0) {
+        auto it = proc.poll.find(g.fd);
+        if (it != proc.poll.end() && it->second.conn) return it->second.conn;
+    }
+    if (g.conn) return g.conn;
+    // The engine's connection phases carry no greenlet id; while one runs, its thread's connection is its own.
+    if (g.state == GreenState::Running) {
+        if (const Thread* th = proc.thread(proc.pid)) return th->conn;
+    }
+    return 0;
+}
 
 std::string format_duration(std::uint64_t ns) {
     double v = static_cast<double>(ns);
@@ -246,11 +262,11 @@ std::string explain_thread(const World& world, const Process& p, const Thread& t
     return s;
 }
 
-std::string explain_greenlet(const World& world, const Process& p, const Greenlet& g) {
+std::string explain_greenlet(const World& world, const Process& p, const Greenlet& g, std::uint64_t known_conn) {
     std::string who = g.id == 0 ? std::string("the main greenlet (the worker's own loop)") : fmt::format("greenlet {}", g.id);
-    // The acceptor's last event names the connection it accepted last; it does not serve it.
     bool acceptor = g.state == GreenState::Parked && is_listen_fd(world, g.fd);
-    const Connection* c = g.conn && !acceptor ? world.connection(g.conn) : nullptr;
+    std::uint64_t conn = greenlet_conn(world, p, g, known_conn);
+    const Connection* c = conn ? world.connection(conn) : nullptr;
     std::string s;
     switch (g.state) {
         case GreenState::Running:

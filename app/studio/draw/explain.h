@@ -36,13 +36,22 @@ std::string_view model_design(trace::ModelId model);
 // socket", or "fd 17 (not a client connection: the /db backend, a pipe, ...)".
 std::string describe_fd(const trace::World& world, const trace::Process& proc, std::int64_t fd);
 
+// The connection a greenlet works for: `known` (learnt from the events, see
+// draw/green_index.h) if given, else the one its events named, else the
+// one whose fd it is parked on, else (running) the one its thread serves.
+// 0 for the acceptor (parked on a listening socket) and for one with none.
+std::uint64_t greenlet_conn(const trace::World& world, const trace::Process& proc, const trace::Greenlet& green,
+                            std::uint64_t known = 0);
+bool is_listen_fd(const trace::World& world, std::int64_t fd);
+
 std::string explain_connection(const trace::World& world, const trace::Connection& conn);
 std::string explain_listener(const trace::World& world);
 std::string explain_pending(const trace::World& world, std::size_t position);
 std::string explain_arbiter(const trace::World& world);
 std::string explain_worker(const trace::World& world, const trace::Process& proc);
 std::string explain_thread(const trace::World& world, const trace::Process& proc, const trace::Thread& thread);
-std::string explain_greenlet(const trace::World& world, const trace::Process& proc, const trace::Greenlet& green);
+std::string explain_greenlet(const trace::World& world, const trace::Process& proc, const trace::Greenlet& green,
+                             std::uint64_t known_conn = 0);
 std::string explain_poll_fd(const trace::World& world, const trace::Process& proc, std::int64_t fd);
 std::string explain_pool_queue(const trace::World& world, const trace::Process& proc);
 std::string explain_keepalive(const trace::World& world, const trace::Process& proc);

@@ -55,7 +55,7 @@ constexpr float kLaneH = 18;
 
 // What an event does to its lane's spans. Kinds that do nothing here are
 // skipped before any lane lookup: most of the walk's cost is avoided there.
-enum class Role : std::uint8_t { Ignore, Open, Close, CloseConn, Tick, Alarm };
+enum class Role : std::uint8_t { Ignore, Open, Close, CloseConn, Tick, Alarm, Switch };
 struct RoleOf {
     Role role = Role::Ignore;
     SpanKind span = SpanKind::Dense;
@@ -81,6 +81,7 @@ constexpr std::array<RoleOf, trace::kEventKindCount> make_roles() {
     set(EventKind::FuturesWait, Role::Open, SpanKind::Wait);
     set(EventKind::SelectWake, Role::Close, SpanKind::Wait);
     set(EventKind::PollWake, Role::Close, SpanKind::Wait);
+    set(EventKind::GreenSwitch, Role::Switch);
     set(EventKind::GreenPark, Role::Open, SpanKind::Parked);
     set(EventKind::GreenWake, Role::Close, SpanKind::Parked);
     set(EventKind::GreenExit, Role::Close, SpanKind::Parked);
@@ -108,10 +109,6 @@ constexpr bool is_inset(SpanKind k) { return k == SpanKind::Parked || k == SpanK
 std::uint64_t thread_key(pid_t tid) { return (1ull << 63) | static_cast<std::uint32_t>(tid); }
 std::uint64_t green_key(pid_t pid, std::uint32_t green) {
     return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(pid)) << 32) | green;
-}
-std::uint64_t lane_key(const Event& e) {
-    if (e.green) return green_key(e.pid, e.green);
-    return thread_key(e.tid ? e.tid : e.pid);
 }
 
 struct Frame {
@@ -178,10 +175,54 @@ int find_or_add(Frame& f, std::uint64_t key, Lane::Kind kind, pid_t pid, pid_t t
     return lane;
 }
 
-int lane_of(Frame& f, const Event& e) {
-    if (e.green) return find_or_add(f, lane_key(e), Lane::Kind::Greenlet, e.pid, e.tid ? e.tid : e.pid, e.green);
+int thread_lane(Frame& f, const Event& e) {
     pid_t tid = e.tid ? e.tid : e.pid;
     return find_or_add(f, thread_key(tid), tid == e.pid ? Lane::Kind::Process : Lane::Kind::Thread, e.pid, tid, 0);
+}
+
+int green_lane(Frame& f, pid_t pid, pid_t tid, std::uint32_t green) {
+    return find_or_add(f, green_key(pid, green), Lane::Kind::Greenlet, pid, tid, green);
+}
+
+// Steps a greenlet takes for its connection (read, handle, write, …).
+bool is_connection_step(const RoleOf& r) {
+    if (r.role == Role::CloseConn) return true;
+    if (r.role != Role::Open && r.role != Role::Close) return false;
+    return r.span == SpanKind::Accept || r.span == SpanKind::Read || r.span == SpanKind::Handle ||
+           r.span == SpanKind::Write || r.span == SpanKind::Blocked;
+}
+
+// The engine's connection steps carry no greenlet id (green 0): on a thread
+// that runs greenlets they belong to the greenlet serving that connection
+// (GreenConnIndex), else to the one the thread switched to last.
+int lane_of(Frame& f, const Event& e, const RoleOf& r) {
+    pid_t tid = e.tid ? e.tid : e.pid;
+    if (e.green) return green_lane(f, e.pid, tid, e.green);
+    int tl = thread_lane(f, e);
+    if (tl < 0 || !is_connection_step(r)) return tl;
+    std::uint32_t green = e.conn ? f.st.green_conns.green_of(e.conn) : 0;
+    if (!green) green = f.st.lanes[static_cast<std::size_t>(tl)].running_green;
+    if (green) {
+        int gl = green_lane(f, e.pid, tid, green);
+        if (gl >= 0) return gl;
+    }
+    return tl;
+}
+
+// GreenSwitch / GreenWake / GreenPark / GreenExit: which greenlet the thread
+// runs now. A greenlet woken while none runs is resumed by the hub, sometimes
+// with no GreenSwitch traced.
+void track_running(Frame& f, const Event& e) {
+    int tl = thread_lane(f, e);
+    if (tl < 0) return;
+    std::uint32_t& running = f.st.lanes[static_cast<std::size_t>(tl)].running_green;
+    if (e.kind == EventKind::GreenSwitch) {
+        running = e.green;
+    } else if (e.kind == EventKind::GreenWake) {
+        if (running == 0) running = e.green;
+    } else if (running == e.green) {
+        running = 0;  // it parked or ended: the hub runs
+    }
 }
 
 // Every live process and its threads get a lane before the walk, so the
@@ -256,7 +297,14 @@ void walk(Frame& f, std::size_t from, std::size_t to) {
         const Event& e = events[i];
         const RoleOf& r = kRoles[static_cast<std::size_t>(e.kind)];
         if (r.role == Role::Ignore) continue;
-        int lane = lane_of(f, e);
+        // Green 0 is the main greenlet, and also the hub: its parks would read as the hub's, so they are left out.
+        if (e.green == 0 && (e.kind == EventKind::GreenPark || e.kind == EventKind::GreenWake)) continue;
+        if (e.kind == EventKind::GreenSwitch || e.kind == EventKind::GreenWake || e.kind == EventKind::GreenPark ||
+            e.kind == EventKind::GreenExit) {
+            track_running(f, e);
+            if (r.role == Role::Switch) continue;
+        }
+        int lane = lane_of(f, e, r);
         if (lane < 0) continue;
         auto li = static_cast<std::uint16_t>(lane);
         Lane& L = f.st.lanes[li];
@@ -287,7 +335,8 @@ void walk(Frame& f, std::size_t from, std::size_t to) {
                 f.st.ticks.push_back({li, r.role == Role::Alarm, x, e.t_ns});
                 break;
             }
-            case Role::Ignore: break;
+            case Role::Ignore:
+            case Role::Switch: break;
         }
     }
 }
@@ -403,8 +452,10 @@ void draw_spans(ImDrawList* dl, const Frame& f, ImVec2 o, int rows) {
             int row = f.st.lanes[s.lane].row;
             if (row < 0 || row >= rows) continue;
             float y = o.y + kRulerH + static_cast<float>(row) * kLaneH;
-            float inset = is_inset(s.kind) ? 5.0f : 2.0f;
-            ImVec2 a{o.x + s.x0, y + inset}, b{o.x + std::max(s.x1, s.x0 + 1.0f), y + kLaneH - inset};
+            // Inset spans (parked, GIL wait) are a thin bar along the bottom, so
+            // the span they sit in keeps its colour and label.
+            float top = is_inset(s.kind) ? kLaneH - 6.0f : 2.0f;
+            ImVec2 a{o.x + s.x0, y + top}, b{o.x + std::max(s.x1, s.x0 + 1.0f), y + kLaneH - 2.0f};
             dl->AddRectFilled(a, b, span_color(s.kind), s.x1 - s.x0 > 4 ? 2.0f : 0.0f);
             if (b.x - a.x > 40 && !is_inset(s.kind)) {
                 fmt::format_to_n_result<char*> r{};
@@ -578,6 +629,7 @@ void draw_timeline(const View& view, TimelineState& st, Actions& actions) {
     st.ticks.clear();
     st.order.clear();
     st.slots.assign(kSlots, Slot{});
+    st.green_conns.update(view.rec);
 
     // 1. The window.
     std::uint64_t newest = std::max(view.rec.last_time(), view.live ? view.now_ns : 0);

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "app/studio/draw/green_index.h"
 #include "app/studio/draw/palette.h"
 #include "app/studio/panels/view.h"
 
@@ -57,6 +58,7 @@ struct Lane {
     std::uint64_t open_req = 0;
     bool saw_start[kSpanKindCount] = {};      // a start of that kind was walked in the window
     bool touched = false;         // some event of this lane was walked
+    std::uint32_t running_green = 0;  // a thread lane: the greenlet it runs (GreenSwitch), 0: the hub
     int row = -1;                 // after sorting: its row, -1: not shown
     // The run of sub-pixel spans being merged (x1 < 0: none).
     float run_x0 = 0, run_x1 = -1;
@@ -98,6 +100,8 @@ struct TimelineState {
     std::uint64_t edge_world_ns = 0;
     std::optional<trace::World> edge_world;
 
+    // Which greenlet serves which connection (the engine's steps carry no greenlet id).
+    GreenConnIndex green_conns;
     // Scratch kept across frames so that a frame does not allocate.
     std::vector<timeline_detail::Lane> lanes;
     std::vector<timeline_detail::Span> spans;

@@ -101,12 +101,13 @@ void draw_tokens(Painter& p) {
         const Connection* c = nullptr;
         if (auto ci = w.connections.find(it->first); ci != w.connections.end()) c = &ci->second;
         if (a.moved_at < 0) {
-            // A connection accepted within the last half second enters from the
-            // queue it came out of; older ones (first frame, a seek) just appear.
-            bool fresh = c && since(w, c->entered(ConnStage::Accepted)) < 500'000'000;
-            a.from = fresh ? st.queue_head : a.target;
+            // A new connection enters from the queue it came out of, already as
+            // far along as its age in the trace says: a 50 ms request is not
+            // shown still leaving the queue. Older ones (a seek) just appear.
+            double age_s = c ? static_cast<double>(since(w, c->entered(ConnStage::Accepted))) / 1e9 : 1e9;
+            a.from = age_s < st.ease_s ? st.queue_head : a.target;
             a.to = a.target;
-            a.moved_at = now;
+            a.moved_at = now - std::min(age_s, static_cast<double>(st.ease_s));
         } else if (std::fabs(a.to.x - a.target.x) > 0.5f || std::fabs(a.to.y - a.target.y) > 0.5f) {
             ImVec2 cur = token_pos(a, now, st.ease_s);
             a.from = {cur.x, cur.y};
@@ -174,7 +175,7 @@ void draw_listener(Painter& p, ImVec2 min, ImVec2 max) {
     const World& w = p.world();
     const trace::Listener& l = w.listener;
     std::int64_t port = l.sockets.empty() ? 0 : l.sockets.front().port;
-    float y = draw_box(p.dl, min, max, p.fmt("kernel: listen 127.0.0.1:{}", port), colors::kKernelBorder);
+    float y = draw_box(p.dl, min, max, p.fmt("kernel: listen :{}", port), colors::kKernelBorder);
     p.item(TopoItemKind::Listener, 0, 0, min, max);
     ImU32 qcol = l.queue_len > 0 ? colors::kTextWarn : colors::kText;
     if (l.sampled_ns) {
@@ -286,7 +287,7 @@ void grid_shape(std::size_t n, float W, float H, float gap, std::size_t& cols, s
         std::size_t r = (n + c - 1) / c;
         float bw = (W - gap * static_cast<float>(c - 1)) / static_cast<float>(c);
         float bh = (H - gap * static_cast<float>(r - 1)) / static_cast<float>(r);
-        float score = std::min(bw * 0.8f, bh * 1.6f);
+        float score = std::min(bw, bh * 1.3f);  // rows of text want height as much as width
         if (score > best) {
             best = score;
             cols = c;
@@ -319,7 +320,7 @@ void draw_workers(Painter& p, ImVec2 min, ImVec2 max, ImVec2 listener_out) {
 // [SECTION] Hover and menus
 // ============================================================================
 
-std::string explain_item(const World& w, const TopoItem& it) {
+std::string explain_item(const World& w, const TopologyState& st, const TopoItem& it) {
     const Process* proc = it.pid ? w.process(it.pid) : nullptr;
     switch (it.kind) {
         case TopoItemKind::Client:
@@ -343,7 +344,7 @@ std::string explain_item(const World& w, const TopoItem& it) {
         case TopoItemKind::Greenlet:
             if (proc) {
                 auto g = proc->greenlets.find(static_cast<std::uint32_t>(it.id));
-                if (g != proc->greenlets.end()) return explain_greenlet(w, *proc, g->second);
+                if (g != proc->greenlets.end()) return explain_greenlet(w, *proc, g->second, st.green_conns.conn_of(proc->pid, g->first));
             }
             return "";
         case TopoItemKind::PollFd: return proc ? explain_poll_fd(w, *proc, static_cast<std::int64_t>(it.id)) : "";
@@ -368,7 +369,7 @@ void hover_and_menus(Painter& p, Actions& actions) {
         }
     }
     if (hovered) {
-        st.tooltip = explain_item(p.world(), *hovered);
+        st.tooltip = explain_item(p.world(), st, *hovered);
         p.dl->AddRect(iv(hovered->min), iv(hovered->max), colors::kHover, 3.0f);
         if (!st.tooltip.empty()) {
             ImGui::BeginTooltip();
@@ -412,6 +413,7 @@ void draw_topology(const View& view, TopologyState& st, Actions& actions) {
     st.client_rows.clear();
     st.tooltip.clear();
     st.tokens_drawn = st.tokens_hidden = 0;
+    st.green_conns.update(view.rec);
 
     Painter p{ImGui::GetWindowDrawList(), view, st, ImGui::GetTextLineHeight(), ImGui::GetTextLineHeight() + 5, {}};
     ImVec2 o = ImGui::GetCursorScreenPos();

@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/studio/draw/green_index.h"
 #include "app/studio/panels/view.h"
 
 namespace minicorn::studio {
@@ -76,6 +77,8 @@ struct TopologyState {
     std::size_t tokens_hidden = 0;
     // The worker whose context menu (right click) is open.
     pid_t menu_pid = 0;
+    // Which connection each greenlet serves (the trace's phase events do not say).
+    GreenConnIndex green_conns;
     // Scratch buffers, kept so a frame does not allocate.
     std::vector<std::pair<std::uint64_t, Point>> client_rows;        // (conn, the row's right edge)
     Point queue_head;                                                 // where new tokens come from

@@ -253,12 +253,8 @@ void draw_gthread(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
 void greenlet_row(Painter& p, const Process& proc, const Greenlet& g, float x, float y, float max_x, bool tasks) {
     const World& w = p.world();
     ImVec2 s = slot_at(p, x, y);
-    // The acceptor (parked on a listening socket) names the connection it accepted
-    // last; the greenlet spawned for that connection is the one that serves it.
-    bool acceptor = g.state == GreenState::Parked &&
-                    std::any_of(w.listener.sockets.begin(), w.listener.sockets.end(),
-                                [&g](const trace::ListenSocket& l) { return l.fd == g.fd; });
-    const Connection* c = acceptor ? nullptr : conn_of(w, g.conn);
+    bool acceptor = g.state == GreenState::Parked && is_listen_fd(w, g.fd);
+    const Connection* c = conn_of(w, greenlet_conn(w, proc, g, p.st.green_conns.conn_of(proc.pid, g.id)));
     if (c) {
         p.anchor(c->id, s, kPrioServer);
     } else {
@@ -295,57 +291,71 @@ void draw_green(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     const World& w = p.world();
     bool tasks = proc.model == ModelId::Asyncio;
     float H = max.y - min.y;
+    // Wide box: the hub on the left, the greenlets on the right, both full
+    // height. Narrow: the hub on top, sized to its poll list.
+    bool side_by_side = max.x - min.x > 620;
 
     // The hub: its poll list (fds some greenlet waits on) and its timers.
     std::size_t sleeping = 0;
     for (const auto& [id, g] : proc.greenlets) sleeping += (g.state == GreenState::Parked && g.fd < 0) ? 1 : 0;
-    float hub_h = std::max(3 * p.row_h, H * 0.40f);
-    ImVec2 hmax{max.x, min.y + hub_h};
-    const char* title =
-        proc.poll_waiting
-            ? p.fmt("{}: epoll_wait, timeout {} ms  ·  {} fds", tasks ? "event loop" : "hub", proc.poll_timeout_ms, proc.poll.size())
-            : p.fmt("{}: running {}  ·  {} fds", tasks ? "event loop" : "hub", tasks ? "tasks" : "greenlets", proc.poll.size());
+    ImVec2 hmax;
+    if (side_by_side) {
+        hmax = {min.x + (max.x - min.x) * 0.46f, max.y};
+    } else {
+        float want = p.row_h * static_cast<float>(std::max<std::size_t>(proc.poll.size(), 1) + 2) + 6;
+        hmax = {max.x, min.y + std::clamp(want, 3 * p.row_h + 6, std::max(3 * p.row_h + 6, H * 0.45f))};
+    }
+    const char* hub = tasks ? "event loop" : "hub";
+    const char* title = proc.poll_waiting
+                            ? p.fmt("{}: epoll_wait, timeout {} ms", hub, proc.poll_timeout_ms)
+                            : p.fmt("{}: running {}", hub, tasks ? "tasks" : "greenlets");
     float y = section(p, min, hmax, title, proc.poll_waiting ? kHubBorder : colors::kBoxBorder);
     if (const Thread* main = proc.thread(proc.pid)) {
         p.item(TopoItemKind::Thread, proc.pid, static_cast<std::uint64_t>(main->tid), min, {hmax.x, y});
     }
-    std::size_t rows = rows_in(p, y, hmax.y - 2);
-    y = poll_rows(p, proc, min.x + 6, y, hmax.x - 4, rows > 1 ? rows - 1 : rows);
-    if (y + p.row_h <= hmax.y) {
-        p.text({min.x + 12, y}, hmax.x - 4, colors::kTextDim, "timers: {} sleeping  ·  keep-alive: {}", sleeping,
-               proc.keepalive.size());
-    }
+    p.text({min.x + 6, y}, hmax.x - 4, colors::kTextDim, "poll list {} fds  ·  timers {}  ·  keep-alive {}", proc.poll.size(),
+           sleeping, proc.keepalive.size());
+    y += p.row_h;
+    poll_rows(p, proc, min.x + 6, y, hmax.x - 4, rows_in(p, y, hmax.y - 2));
 
     // Greenlets: the running one first, then ready, then parked, in id order
     // within each, so rows stay put while their state holds.
-    ImVec2 gmin{min.x, hmax.y + 6};
+    ImVec2 gmin = side_by_side ? ImVec2{hmax.x + 6, min.y} : ImVec2{min.x, hmax.y + 6};
     if (max.y - gmin.y < 2 * p.row_h) return;
     y = section(p, gmin, max, p.fmt("{} ({} live)", tasks ? "tasks" : "greenlets", proc.greenlets.size()), kPoolBorder);
-    float gil_h = (proc.gil.acquisitions || proc.gil.holder) ? p.row_h : 0;
-    std::size_t per_col = rows_in(p, y, max.y - gil_h - p.row_h - 2);
-    std::size_t ncols = (max.x - min.x) > 380 ? 2 : 1;
-    float col_w = (max.x - min.x - 8) / static_cast<float>(ncols);
-    std::size_t cap = per_col * ncols, shown = 0;
+    // One line at the bottom for the warning, when a greenlet hogs the thread.
+    auto run = proc.greenlets.find(proc.running_green);
+    bool hog = run != proc.greenlets.end() && run->second.state == GreenState::Running &&
+               since(w, run->second.since_ns) > 5'000'000;
+    bool gil_busy = !proc.gil.waiters.empty();  // one thread: the GIL matters only if someone waits
+    float bottom = max.y - 2 - (hog ? p.row_h : 0) - (gil_busy ? p.row_h : 0);
+    float gw = max.x - gmin.x;
+    std::size_t ncols = gw > 560 ? 3 : gw > 330 ? 2 : 1;
+    float col_w = (gw - 8) / static_cast<float>(ncols);
+    std::size_t per_col = std::max<std::size_t>(rows_in(p, y, bottom), 1);
+    std::size_t cap = per_col * ncols;
+    if (proc.greenlets.size() > cap && cap > 0) --cap;  // the last slot says "+N more"
+    std::size_t shown = 0;
     for (GreenState pass : {GreenState::Running, GreenState::Ready, GreenState::Parked}) {
         for (const auto& [id, g] : proc.greenlets) {
             if (g.state != pass) continue;
             if (shown == cap) break;
-            float x = min.x + 6 + static_cast<float>(shown / std::max<std::size_t>(per_col, 1)) * col_w;
-            float ry = y + static_cast<float>(shown % std::max<std::size_t>(per_col, 1)) * p.row_h;
+            float x = gmin.x + 6 + static_cast<float>(shown / per_col) * col_w;
+            float ry = y + static_cast<float>(shown % per_col) * p.row_h;
             greenlet_row(p, proc, g, x, ry, x + col_w - 6, tasks);
             ++shown;
         }
     }
-    float after = y + static_cast<float>(std::min(shown, per_col)) * p.row_h;
     if (shown < proc.greenlets.size()) {
-        p.text({min.x + 12, after}, max.x - 4, colors::kTextDim, "+{} more", proc.greenlets.size() - shown);
-        after += p.row_h;
+        float x = gmin.x + 6 + static_cast<float>(shown / per_col) * col_w;
+        float ry = y + static_cast<float>(shown % per_col) * p.row_h;
+        p.text({x + 2 * kTokenR + 8, ry}, x + col_w, colors::kTextDim, "+{} more", proc.greenlets.size() - shown);
     }
-    after = gil_line(p, proc, min.x + 6, after, max.x - 4);
+    float after = bottom;
+    if (gil_busy) after = gil_line(p, proc, gmin.x + 6, after, max.x - 4);
     // The lesson of the green models: one greenlet that computes stops everyone.
-    auto run = proc.greenlets.find(proc.running_green);
-    if (run != proc.greenlets.end() && since(w, run->second.since_ns) > 5'000'000 && after + p.row_h <= max.y) {
-        p.text({min.x + 6, after}, max.x - 4, colors::kTextWarn, "! {}#{} has run {} without yielding: everyone else waits",
+    if (hog) {
+        p.text({gmin.x + 6, after}, max.x - 4, colors::kTextWarn, "! {}#{} has run {} without yielding: everyone else waits",
                tasks ? "task" : "g", run->first, Dur(since(w, run->second.since_ns)).sv());
     }
 }
@@ -396,7 +406,9 @@ void draw_other(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
 // [SECTION] draw_worker_insides
 // ============================================================================
 
-void draw_worker_insides(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
+void draw_worker_insides(Painter& p, const Process& proc, ImVec2 min, ImVec2 box_max) {
+    // The last row is kept for connections no row claims (see below).
+    ImVec2 max{box_max.x, box_max.y - p.row_h};
     switch (proc.model) {
         case ModelId::Sync: draw_sync(p, proc, min, max); break;
         case ModelId::Gthread: draw_gthread(p, proc, min, max); break;
@@ -406,18 +418,31 @@ void draw_worker_insides(Painter& p, const Process& proc, ImVec2 min, ImVec2 max
         case ModelId::Tornado: draw_loop(p, proc, min, max); break;
         case ModelId::Unknown: draw_other(p, proc, min, max); break;
     }
-    // Connections of this worker that no row had room for: counted, not drawn.
-    std::size_t hidden = 0;
+    // Connections of this worker that no row claimed — rows ran out, or the
+    // trace does not say which greenlet serves them (one parked on a timer):
+    // drawn in a strip of their own, so every open connection is visible.
+    float y = box_max.y - p.row_h + 2;
+    const char* label = "other connections:";
+    float x = min.x + ImGui::CalcTextSize(label).x + 10;
+    float slot = 2 * kTokenR + 4;
+    std::size_t cap = static_cast<std::size_t>(std::max(0.0f, (box_max.x - x - 60) / slot));
+    std::size_t placed = 0, hidden = 0;
     for (const auto& [id, c] : p.world().connections) {
         if (c.owner != proc.pid) continue;
         auto t = p.st.tokens.find(id);
-        if (t == p.st.tokens.end() || t->second.seen != p.st.frame) ++hidden;
+        if (t != p.st.tokens.end() && t->second.seen == p.st.frame) continue;
+        if (placed < cap) {
+            p.anchor(id, {x + kTokenR + static_cast<float>(placed) * slot, y + p.line_h * 0.5f}, kPrioWorker);
+            ++placed;
+        } else {
+            ++hidden;
+        }
     }
+    if (placed) p.dl->AddText({min.x, y}, colors::kTextDim, label);
     p.st.tokens_hidden += hidden;
     if (hidden) {
-        const char* s = p.fmt("+{} connections not shown", hidden);
-        float tw = ImGui::CalcTextSize(s).x;
-        p.dl->AddText({max.x - tw - 4, max.y - p.line_h}, colors::kTextDim, s);
+        const char* s = p.fmt("+{}", hidden);
+        p.dl->AddText({box_max.x - ImGui::CalcTextSize(s).x - 4, y}, colors::kTextDim, s);
     }
 }
 
