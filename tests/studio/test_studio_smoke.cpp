@@ -8,11 +8,18 @@
 // the PNG inside each rectangle.
 #include <catch2/catch.hpp>
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stb_image.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <iterator>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -133,4 +140,124 @@ TEST_CASE("the studio renders every panel with traffic for each worker class and
         ::unlink((png + ".json").c_str());
         settle_children();
     }
+}
+
+namespace {
+
+struct ProcInfo {
+    pid_t pid;
+    pid_t ppid;
+    std::vector<std::string> argv;
+};
+
+// Every process on the machine (that we may read), with its parent and argv.
+std::vector<ProcInfo> all_processes() {
+    std::vector<ProcInfo> out;
+    DIR* proc = ::opendir("/proc");
+    if (!proc) return out;
+    while (dirent* d = ::readdir(proc)) {
+        pid_t pid = static_cast<pid_t>(std::atoi(d->d_name));
+        if (pid <= 0) continue;
+        std::ifstream stat("/proc/" + std::string(d->d_name) + "/stat");
+        std::string line;
+        if (!std::getline(stat, line)) continue;
+        auto paren = line.rfind(')');
+        if (paren == std::string::npos || paren + 4 > line.size()) continue;
+        char state = 0;
+        int ppid = 0;
+        if (std::sscanf(line.c_str() + paren + 2, "%c %d", &state, &ppid) != 2 || state == 'Z') continue;
+        std::ifstream cmd("/proc/" + std::string(d->d_name) + "/cmdline");
+        std::string raw((std::istreambuf_iterator<char>(cmd)), std::istreambuf_iterator<char>());
+        ProcInfo info{pid, static_cast<pid_t>(ppid), {}};
+        for (std::size_t at = 0; at < raw.size();) {
+            std::size_t end = raw.find('\0', at);
+            if (end == std::string::npos) end = raw.size();
+            info.argv.push_back(raw.substr(at, end - at));
+            at = end + 1;
+        }
+        out.push_back(std::move(info));
+    }
+    ::closedir(proc);
+    return out;
+}
+
+// `root` and everything below it.
+std::vector<pid_t> descendants(pid_t root) {
+    std::vector<ProcInfo> procs = all_processes();
+    std::vector<pid_t> found = {root};
+    for (std::size_t i = 0; i < found.size(); ++i) {
+        for (const ProcInfo& p : procs) {
+            if (p.ppid == found[i]) found.push_back(p.pid);
+        }
+    }
+    found.erase(found.begin());
+    return found;
+}
+
+bool alive(pid_t pid) {
+    reap_children();
+    for (const ProcInfo& p : all_processes()) {
+        if (p.pid == pid) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("a studio killed with -9 leaves no engine or client behind", "[studio][process]") {
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    LeakCheck leaks;
+    std::string png = "/tmp/minicorn-studio-kill9-" + std::to_string(::getpid()) + ".png";
+    std::string studio_bin = MINICORN_STUDIO_BIN;
+    std::vector<std::string> args = {"xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", studio_bin, "--screenshot", png,
+                                     "--frames", "100000", "-k", "sync", "-w", "2", "-c", "4"};
+    pid_t runner = ::fork();
+    if (runner == 0) {
+        int devnull = ::open("/dev/null", O_WRONLY);
+        ::dup2(devnull, 1);
+        ::dup2(devnull, 2);
+        std::vector<char*> argv;
+        for (std::string& a : args) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        ::execvp("xvfb-run", argv.data());
+        ::_exit(127);
+    }
+    REQUIRE(runner > 0);
+
+    // The studio, once its engine (a master and two workers) and its client run.
+    pid_t studio = 0;
+    std::vector<pid_t> below;
+    auto engine_and_client_up = [&] {
+        std::size_t serve = 0, client = 0;
+        for (const ProcInfo& p : all_processes()) {
+            if (std::find(below.begin(), below.end(), p.pid) == below.end() || p.argv.size() < 2) continue;
+            if (p.argv[1] == "serve") ++serve;
+            if (p.argv[1] == "--standin-client" || (p.argv[1] == "load" && p.ppid == studio)) ++client;
+        }
+        return serve >= 3 && client >= 1;
+    };
+    for (int i = 0; i < 1000 && !(studio && engine_and_client_up()); ++i) {
+        for (const ProcInfo& p : all_processes()) {
+            if (!p.argv.empty() && p.argv[0] == studio_bin && p.argv.size() > 2 && p.argv[2] == png) studio = p.pid;
+        }
+        if (studio) below = descendants(studio);
+        ::usleep(10'000);
+    }
+    INFO("studio pid " << studio << ", " << below.size() << " processes below it");
+    REQUIRE(studio != 0);
+    REQUIRE(engine_and_client_up());
+
+    ::kill(studio, SIGKILL);
+    // PR_SET_PDEATHSIG: the master gets TERM and stops its workers; the client stops.
+    auto gone = [&] {
+        return std::none_of(below.begin(), below.end(), [](pid_t p) { return alive(p); });
+    };
+    for (int i = 0; i < 1000 && !gone(); ++i) ::usleep(10'000);
+    CHECK(gone());
+
+    int status = 0;
+    ::waitpid(runner, &status, 0);  // xvfb-run stops its Xvfb once the studio is gone
+    for (pid_t p : below) ::kill(p, SIGKILL);  // only if the check above failed
+    ::unlink(png.c_str());
+    settle_children();
 }
