@@ -17,6 +17,8 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <iterator>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -24,6 +26,7 @@
 #include <imgui.h>
 #include <nlohmann/json.hpp>
 
+#include "app/studio/panels/widgets.h"
 #include "app/studio/platform.h"
 #include "app/studio/standin_client.h"
 #include "app/studio/studio.h"
@@ -58,7 +61,10 @@ constexpr const char* kUsage =
     "                               (FILE.json lists the panels drawn and their rectangles)\n"
     "  --bench-frames N             print the studio's CPU time per frame (NewFrame → Render)\n"
     "  --bench-synthetic            with --bench-frames: 1 M made-up events, 1,000 connections,\n"
-    "                               3 workers, no engine\n";
+    "                               3 workers, no engine\n"
+    "  --then ACTION                after warm-up, act as a person would (repeatable, in order,\n"
+    "                               30 frames apart): pause, step, play, ttin, ttou, hup, term,\n"
+    "                               kill-worker, restart\n";
 
 volatile sig_atomic_t g_stop = 0;
 extern "C" void on_stop_signal(int) { g_stop = 1; }
@@ -68,6 +74,7 @@ struct Args {
     std::string screenshot;
     int frames = 120;
     int bench_frames = 0;
+    std::vector<std::string> then;  // --then ACTION, in order
     bool help = false;
     std::string error;
 };
@@ -92,6 +99,7 @@ Args parse_args(int argc, char** argv) {
         else if (arg == "--bench-frames") a.bench_frames = std::max(1, std::atoi(value().c_str()));
         else if (arg == "--bench-synthetic") a.studio.synthetic = true;
         else if (arg == "--tab") a.studio.first_tab = value();
+        else if (arg == "--then") a.then.push_back(value());
         else if (arg == "--minicorn") a.studio.minicorn_bin = value();
         else if (arg == "-c") {
             traffic.mode = TrafficState::Mode::Users;
@@ -115,6 +123,26 @@ Args parse_args(int argc, char** argv) {
     serve.insert(serve.end(), serve_given.begin(), serve_given.end());  // later flags win
     a.studio.serve_args = serve;
     return a;
+}
+
+// --then ACTION → what a panel would have asked for.
+std::optional<minicorn::studio::Action> scripted_action(const std::string& name, const Studio& studio) {
+    using minicorn::studio::Action;
+    using minicorn::studio::make_action;
+    if (name == "pause") return make_action(Action::Kind::GatePause);
+    if (name == "step") return make_action(Action::Kind::GateStep);
+    if (name == "play") return make_action(Action::Kind::GatePlay);
+    if (name == "ttin") return make_action(Action::Kind::SignalArbiter, SIGTTIN);
+    if (name == "ttou") return make_action(Action::Kind::SignalArbiter, SIGTTOU);
+    if (name == "hup") return make_action(Action::Kind::SignalArbiter, SIGHUP);
+    if (name == "term") return make_action(Action::Kind::SignalArbiter, SIGTERM);
+    if (name == "restart") return make_action(Action::Kind::Restart);
+    if (name == "kill-worker") {
+        auto workers = studio.latest().workers();
+        if (workers.empty()) return std::nullopt;
+        return make_action(Action::Kind::KillWorker, SIGKILL, workers.front()->pid);
+    }
+    return std::nullopt;
 }
 
 double thread_cpu_ms() {
@@ -165,6 +193,12 @@ int main(int argc, char** argv) {
         std::fputs(kUsage, stdout);
         return 0;
     }
+    for (const std::string& name : args.then) {
+        static const char* const kKnown[] = {"pause", "step", "play", "ttin", "ttou", "hup", "term", "kill-worker", "restart"};
+        if (std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown)) {
+            args.error = "argument --then: unknown action '" + name + "'";
+        }
+    }
     if (!args.error.empty()) {
         std::fprintf(stderr, "%sminicorn-studio: error: %s\n", kUsage, args.error.c_str());
         return 2;
@@ -213,6 +247,11 @@ int main(int argc, char** argv) {
         // Warm up: until a worker has booted and requests flow (at most 8 s).
         auto until = std::chrono::steady_clock::now() + std::chrono::seconds(8);
         while (!g_stop && !studio.warmed_up() && std::chrono::steady_clock::now() < until) one_frame(true);
+        // Scripted actions, 30 frames (half a second) apart, before the counted frames.
+        for (const std::string& name : args.then) {
+            if (auto action = scripted_action(name, studio)) studio.queue(*action);
+            for (int i = 0; i < 30 && !g_stop; ++i) one_frame(true);
+        }
         const int frames = args.bench_frames > 0 ? args.bench_frames : args.frames;
         std::vector<double> cpu;
         for (int i = 0; i < frames && !g_stop; ++i) {

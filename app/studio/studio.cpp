@@ -309,6 +309,7 @@ void Studio::frame() {
     const trace::World& world = live_ ? model_->latest() : shown_world_;
     View view{world, *rec_, *model_, live_ ? world.now_ns : shown_ns_, live_, paused_, worker_class, num_workers};
     Actions actions;
+    actions.swap(queued_);
     handle_keys(actions);
     draw_windows(view, actions);
     if (show_help_) draw_help();
@@ -336,7 +337,7 @@ void Studio::draw_windows(const View& view, Actions& actions) {
     const float left_w = display.x - right_w;
     const float body_h = display.y - status_h;
     const float top_h = std::floor(body_h * 0.58f);
-    const float controls_h = std::floor(body_h * 0.425f);
+    const float controls_h = std::floor(body_h * 0.44f);
     const SessionStatus st = status();
     auto record = [this](const char* name) {
         ImVec2 p = ImGui::GetWindowPos();
@@ -346,8 +347,10 @@ void Studio::draw_windows(const View& view, Actions& actions) {
 
     // --- Topology ---
     char title[160];
-    std::snprintf(title, sizeof title, "Topology \u2014 %s, %d worker%s###Topology", view.worker_class.c_str(),
-                  view.num_workers, view.num_workers == 1 ? "" : "s");
+    // The arbiter's own count once it has one: TTIN and TTOU change it.
+    const long long wanted = view.world.arbiter.workers_wanted > 0 ? view.world.arbiter.workers_wanted : view.num_workers;
+    std::snprintf(title, sizeof title, "Topology \u2014 %s, %lld worker%s###Topology", view.worker_class.c_str(),
+                  wanted, wanted == 1 ? "" : "s");
     begin_panel(title, 0, 0, left_w, top_h);
     record("Topology");
     if (st.engine == SessionStatus::Engine::Exited) {

@@ -57,6 +57,9 @@ public:
     void frame();
     // Stops every child and the collector.
     void shutdown();
+    // Carries out `action` after the next frame, as if a panel had asked
+    // (for --then: scripted screenshots and tests).
+    void queue(const Action& action) { queued_.push_back(action); }
 
     // A worker has booted and, when traffic is wanted, requests are flowing.
     bool warmed_up() const;
@@ -100,6 +103,7 @@ private:
     bool show_help_ = false;
     int frame_no_ = 0;
     std::vector<PanelRect> rects_;
+    Actions queued_;
 };
 
 }  // namespace minicorn::studio

@@ -261,3 +261,27 @@ TEST_CASE("a studio killed with -9 leaves no engine or client behind", "[studio]
     ::unlink(png.c_str());
     settle_children();
 }
+
+TEST_CASE("when the engine exits the studio says so and its restart brings it back", "[studio][process]") {
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    LeakCheck leaks;
+    std::string png = "/tmp/minicorn-studio-exit-" + std::to_string(::getpid()) + ".png";
+    auto studio = [&](const std::string& then) {
+        std::string cmd = "xvfb-run -a -s '-screen 0 1600x1000x24' " + std::string(MINICORN_STUDIO_BIN) +
+                          " --screenshot " + png + " --frames 20 -k sync -w 1 -c 2 " + then;
+        std::string output = run(cmd);
+        INFO(cmd << "\n" << output);
+        REQUIRE(output.find("[exit 0]") != std::string::npos);
+        std::ifstream sidecar_file(png + ".json");
+        return nlohmann::json::parse(sidecar_file);
+    };
+    // TERM to the arbiter: a graceful stop; the studio shows it exited, and does not hang.
+    CHECK(studio("--then term")["engine"] == "exited");
+    // Its Restart starts a new engine with the same settings.
+    nlohmann::json restarted = studio("--then term --then restart");
+    CHECK(restarted["engine"] == "running");
+    CHECK(restarted["workers"].get<int>() == 1);
+    ::unlink(png.c_str());
+    ::unlink((png + ".json").c_str());
+    settle_children();
+}
