@@ -116,3 +116,54 @@ inline Script tornado_busy() {
 }
 
 }  // namespace minicorn::testing::panel_scripts
+
+namespace minicorn::testing::panel_scripts {
+
+// gevent worker 311 as the real engine traces it: the connection steps carry
+// no greenlet id (green 0), greenlet 2 is resumed from its fd without a
+// GreenSwitch, then parks on a timer inside the handler (a patched sleep).
+inline constexpr pid_t kGeventReal = 311;
+inline Script gevent_as_traced() {
+    Script s;
+    const pid_t w = kGeventReal;
+    boot_one(s, w, ModelId::Gevent);
+    auto g = [&s, w](double t, K kind, std::uint32_t green, std::int64_t a0 = 0, std::int64_t a1 = 0) {
+        s.add(t, w, kind, a0, a1).green = green;
+    };
+    const std::uint64_t c1 = make_id(w, 1);
+    g(3, K::GreenSpawn, 1, 0);
+    g(3, K::GreenSwitch, 1, 0);
+    g(3.1, K::PollRegister, 1, kListenFd, EPOLLIN);
+    g(3.1, K::GreenPark, 1, kListenFd, EPOLLIN);
+    s.add(3.2, w, K::PollWait, -1, 1);
+    s.add(5, w, K::PollWake, 1);
+    g(5, K::PollUnregister, 1, kListenFd);
+    g(5, K::GreenWake, 1, kListenFd);
+    g(5, K::GreenSwitch, 1, 0);
+    s.add(5.1, w, K::AcceptAttempt, kListenFd);
+    s.conn(5.1, w, K::Accepted, c1, 0, 53122, kListenFd);
+    g(5.2, K::GreenSpawn, 2, 1);
+    s.add(5.2, w, K::AcceptAttempt, kListenFd);
+    s.add(5.2, w, K::AcceptEagain, EAGAIN);
+    g(5.3, K::PollRegister, 1, kListenFd, EPOLLIN);
+    g(5.3, K::GreenPark, 1, kListenFd, EPOLLIN);
+    s.add(5.3, w, K::PollWait, 0, 1);
+    s.add(5.3, w, K::PollWake, 0);
+    g(5.4, K::GreenSwitch, 2, 1);
+    s.conn(5.4, w, K::ReadStart, c1);
+    g(5.5, K::PollRegister, 2, 11, EPOLLIN);
+    g(5.5, K::GreenPark, 2, 11, EPOLLIN);
+    s.add(5.5, w, K::PollWait, 97, 2);
+    s.add(6, w, K::PollWake, 1);
+    g(6, K::PollUnregister, 2, 11);
+    g(6, K::GreenWake, 2, 11);
+    s.conn(6.1, w, K::ReadDone, c1, 0, 87);
+    s.conn(6.1, w, K::Parsed, c1, make_id(w, 1), 11);
+    s.conn(6.2, w, K::HandlerStart, c1, make_id(w, 1));
+    g(6.3, K::GreenPark, 2, -1, 0);
+    s.add(6.3, w, K::PollWait, 30, 1);
+    s.add(30, w, K::Heartbeat, 30);
+    return s;
+}
+
+}  // namespace minicorn::testing::panel_scripts

@@ -14,6 +14,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <future>
@@ -83,11 +84,14 @@ std::string hover_text(HeadlessImGui& ui, Scene& sc, TopologyState& st, TopoItem
 // [SECTION] Topology
 // ============================================================================
 
-TEST_CASE("topology, sync: two worker boxes; the handled request glides from the accept queue into worker 1",
+TEST_CASE("topology, sync: two worker boxes; a just-accepted connection glides from the accept queue into worker 1",
           "[studio][panels]") {
     Script s;
     boot_master_and_two_workers(s);
     start_request(s, 10, 101, 1, 53122);  // worker 101 runs its handler at t = 15 ms
+    s.events.resize(static_cast<std::size_t>(
+        std::find_if(s.events.begin(), s.events.end(), [](const Event& e) { return e.kind == K::ReadStart; }) -
+        s.events.begin()));  // stop right after the accept: as a gated step shows it
     Scene sc(s, "sync");
     HeadlessImGui ui;
     TopologyState st;
@@ -111,7 +115,7 @@ TEST_CASE("topology, sync: two worker boxes; the handled request glides from the
     std::string tip = hover_text(ui, sc, st, TopoItemKind::Token, conn);
     INFO(tip);
     REQUIRE(tip.find("127.0.0.1:53122") != std::string::npos);
-    REQUIRE(tip.find("the app's handler is running") != std::string::npos);
+    REQUIRE(tip.find("just accepted; nothing read yet") != std::string::npos);
     REQUIRE(acts.empty());
 }
 
@@ -162,6 +166,40 @@ TEST_CASE("topology, gevent: a parked greenlet's hover names its fd, its client 
     REQUIRE(tip.find("greenlet 13, RUNNING") != std::string::npos);
     tip = hover_text(ui, sc, st, TopoItemKind::Greenlet, 1);
     REQUIRE(tip.find("the acceptor, waiting for a new connection") != std::string::npos);
+}
+
+TEST_CASE("gevent as the engine traces it: the greenlet asleep in the handler holds its connection's token, and its "
+          "read and handle are on its lane", "[studio][panels]") {
+    Scene sc(gevent_as_traced(), "gevent");
+    HeadlessImGui ui;
+    TopologyState st;
+    Actions acts;
+    topology_frames(ui, sc, st, acts, 12);
+    const std::uint64_t c1 = trace::make_id(kGeventReal, 1);
+    REQUIRE(inside(*find_item(st, TopoItemKind::Token, c1), *find_item(st, TopoItemKind::Greenlet, 2)));
+    std::string tip = hover_text(ui, sc, st, TopoItemKind::Greenlet, 2);
+    INFO(tip);
+    REQUIRE(tip.find("parked on a timer") != std::string::npos);
+    REQUIRE(tip.find("serves client 127.0.0.1:53122: the app's handler is running") != std::string::npos);
+    tip = hover_text(ui, sc, st, TopoItemKind::Greenlet, 1);
+    REQUIRE(tip.find("the acceptor") != std::string::npos);
+
+    TimelineState tl;
+    tl.width_ns = ms(30);
+    ui.frame([&] { draw_timeline(sc.view, tl, acts); });
+    bool read_on_g2 = false, handle_on_g2 = false, accept_on_hub = false;
+    for (const auto& sp : tl.spans) {
+        const auto& lane = tl.lanes[sp.lane];
+        bool g2 = lane.kind == timeline_detail::Lane::Kind::Greenlet && lane.green == 2;
+        read_on_g2 |= g2 && sp.kind == SpanKind::Read;
+        handle_on_g2 |= g2 && sp.kind == SpanKind::Handle;
+        accept_on_hub |= lane.kind == timeline_detail::Lane::Kind::Process && sp.kind == SpanKind::Accept;
+        // No span stays open to the window's end but the handler's and the waits.
+        if (sp.t1 == tl.stats.t1_ns) REQUIRE((sp.kind == SpanKind::Handle || sp.kind == SpanKind::Wait || sp.kind == SpanKind::Parked));
+    }
+    REQUIRE(read_on_g2);
+    REQUIRE(handle_on_g2);
+    REQUIRE(accept_on_hub);
 }
 
 TEST_CASE("topology, tornado: the request runs on the loop thread", "[studio][panels]") {
@@ -333,6 +371,30 @@ TEST_CASE("timeline: a click shows that instant; a drag leaves live; back to liv
     REQUIRE(st.follow);
     REQUIRE(acts.size() == 1);
     REQUIRE(acts[0].kind == Action::Kind::FollowLive);
+}
+
+TEST_CASE("timeline, gthread: a GIL wait is a span on the waiting thread's lane; an uncontended acquire is none",
+          "[studio][panels]") {
+    Script s = gthread_busy();
+    s.add(9, kGthread, K::GilRelease, 0).tid = 2011;
+    s.add(9, kGthread, K::GilAcquire, 2'000'000).tid = 2012;  // 2012 waited 7 → 9 ms
+    s.add(12, kGthread, K::Heartbeat, 12);
+    Scene sc(s, "gthread");
+    HeadlessImGui ui;
+    TimelineState st;
+    Actions acts;
+    st.width_ns = ms(12);
+    ui.frame([&] { draw_timeline(sc.view, st, acts); });
+    std::size_t blocked = 0;
+    for (const auto& sp : st.spans) {
+        if (sp.kind != SpanKind::Blocked) continue;
+        ++blocked;
+        REQUIRE(st.lanes[sp.lane].tid == 2012);
+        REQUIRE(sp.t0 == ms(7));
+        REQUIRE(sp.t1 == ms(9));
+    }
+    REQUIRE(blocked == 1);
+    REQUIRE(st.stats.lanes == 4);  // the arbiter, the worker's main thread, two pool threads
 }
 
 TEST_CASE("timeline: hovering a span tells its step, duration and request", "[studio][panels]") {

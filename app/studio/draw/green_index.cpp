@@ -29,11 +29,9 @@ void GreenConnIndex::update(const trace::Recording& rec) {
                 break;
             }
             case EventKind::GreenExit: {
-                auto it = conns_.find(key(e.pid, e.green));
-                if (it != conns_.end()) {
-                    greens_.erase(it->second);
-                    conns_.erase(it);
-                }
+                // The greenlet is gone; its connection keeps naming it, for the
+                // timeline of the past (conn ids are never reused).
+                conns_.erase(key(e.pid, e.green));
                 std::uint32_t& r = running_[tid];
                 if (r == e.green) r = 0;
                 break;
@@ -50,7 +48,12 @@ void GreenConnIndex::update(const trace::Recording& rec) {
                     if (it == running_.end() || it->second == 0) break;  // not a green thread, or the main greenlet
                     green = it->second;
                 }
-                if (conns_.try_emplace(key(e.pid, green), e.conn).second) greens_.try_emplace(e.conn, green);
+                if (conns_.try_emplace(key(e.pid, green), e.conn).second) {
+                    // Bounded: past a million connections the oldest mappings are
+                    // forgotten at once (their steps then go to the hub's lane).
+                    if (greens_.size() >= kMaxRemembered) greens_.clear();
+                    greens_.try_emplace(e.conn, green);
+                }
                 break;
             }
             default: break;

@@ -32,7 +32,8 @@ public:
     void update(const trace::Recording& rec);
     // The connection greenlet `green` of process `pid` serves; 0 if unknown.
     std::uint64_t conn_of(pid_t pid, std::uint32_t green) const;
-    // The greenlet serving connection `conn`; 0 if unknown (not green, or it ended).
+    static constexpr std::size_t kMaxRemembered = 1'000'000;
+    // The greenlet that served connection `conn` (kept after it ends); 0 if unknown.
     std::uint32_t green_of(std::uint64_t conn) const;
     std::size_t size() const { return conns_.size(); }
 

@@ -131,7 +131,7 @@ struct Frame {
 
 // A new lane for this key, or -1 when the caps are reached.
 int add_lane(Frame& f, Lane::Kind kind, pid_t pid, pid_t tid, std::uint32_t green) {
-    if (f.st.lanes.size() >= kMaxLanes) {
+    if (f.st.lanes.size() >= kMaxLanesWalked) {
         ++f.st.stats.lanes_hidden;
         return -1;
     }
@@ -142,7 +142,7 @@ int add_lane(Frame& f, Lane::Kind kind, pid_t pid, pid_t tid, std::uint32_t gree
             if (i == f.green_lanes.size()) return -1;
             f.green_lanes[f.green_pids++] = {pid, 0};
         }
-        if (f.green_lanes[i].second >= kMaxGreenLanesPerProcess) {
+        if (f.green_lanes[i].second >= kMaxLanesWalked / 4) {
             ++f.st.stats.lanes_hidden;
             return -1;
         }
@@ -188,8 +188,10 @@ int green_lane(Frame& f, pid_t pid, pid_t tid, std::uint32_t green) {
 bool is_connection_step(const RoleOf& r) {
     if (r.role == Role::CloseConn) return true;
     if (r.role != Role::Open && r.role != Role::Close) return false;
-    return r.span == SpanKind::Accept || r.span == SpanKind::Read || r.span == SpanKind::Handle ||
-           r.span == SpanKind::Write || r.span == SpanKind::Blocked;
+    // Accepting stays on the thread: AcceptAttempt names no connection, and the
+    // acceptor's accept loop is the hub's business as much as the greenlet's.
+    return r.span == SpanKind::Read || r.span == SpanKind::Handle || r.span == SpanKind::Write ||
+           r.span == SpanKind::Blocked;
 }
 
 // The engine's connection steps carry no greenlet id (green 0): on a thread
@@ -278,13 +280,22 @@ void emit(Frame& f, std::uint16_t li, SpanKind kind, std::uint64_t ts, std::uint
     f.st.spans.push_back({li, kind, 1, a, b, ts, te, conn, req});
 }
 
-void close_span(Frame& f, std::uint16_t li, SpanKind k, std::uint64_t t) {
+void close_span(Frame& f, std::uint16_t li, SpanKind k, std::uint64_t t, std::int64_t waited_ns = 0) {
     Lane& L = f.st.lanes[li];
     std::uint64_t start = L.open[idx(k)];
     if (start == 0) {
         // An end with no start in the window: the span began before it.
         if (L.saw_start[idx(k)]) return;
         start = f.walk_from;
+    }
+    if (k == SpanKind::Blocked) {
+        // GilAcquire says how long it waited (a0); an uncontended one has no
+        // GilWait before it and waited 0: no span.
+        start = waited_ns <= 0 ? t : std::max(L.open[idx(k)], t - std::min(t, static_cast<std::uint64_t>(waited_ns)));
+        if (start >= t) {
+            L.open[idx(k)] = 0;
+            return;
+        }
     }
     L.open[idx(k)] = 0;
     bool conn_span = k == SpanKind::Read || k == SpanKind::Handle || k == SpanKind::Write;
@@ -321,7 +332,7 @@ void walk(Frame& f, std::size_t from, std::size_t to) {
                     L.open_req = e.req;
                 }
                 break;
-            case Role::Close: close_span(f, li, r.span, e.t_ns); break;
+            case Role::Close: close_span(f, li, r.span, e.t_ns, e.kind == EventKind::GilAcquire ? e.a0 : 0); break;
             case Role::CloseConn:
                 for (SpanKind k : {SpanKind::Read, SpanKind::Handle, SpanKind::Write}) {
                     if (L.open[idx(k)]) close_span(f, li, k, e.t_ns);
@@ -381,6 +392,49 @@ bool lane_less(const World& w, const Lane& a, const Lane& b) {
     if (a.pid != b.pid) return a.pid < b.pid;
     if (a.kind != b.kind) return a.kind < b.kind;
     return a.kind == Lane::Kind::Greenlet ? a.green < b.green : a.tid < b.tid;
+}
+
+// Which lanes get a row: every process and thread; of each process's
+// greenlets, the ones alive at the right edge (what the Topology shows) and
+// then the newest, up to kMaxGreenLanesPerProcess; kMaxLanes in all.
+void choose_lanes(Frame& f) {
+    TimelineState& st = f.st;
+    const World& w = f.edge;
+    st.order.clear();
+    for (std::size_t i = 0; i < st.lanes.size(); ++i) st.order.push_back(static_cast<std::uint16_t>(i));
+    auto alive = [&w](const Lane& L) {
+        auto p = w.processes.find(L.pid);
+        return p != w.processes.end() && p->second.greenlets.count(L.green) > 0;
+    };
+    // Rank greenlets: by process, alive first, newest first.
+    std::sort(st.order.begin(), st.order.end(), [&](std::uint16_t a, std::uint16_t b) {
+        const Lane& A = st.lanes[a];
+        const Lane& B = st.lanes[b];
+        if (A.pid != B.pid) return A.pid < B.pid;
+        if (A.kind != B.kind) return A.kind < B.kind;
+        if (A.kind != Lane::Kind::Greenlet) return A.tid < B.tid;
+        bool la = alive(A), lb = alive(B);
+        if (la != lb) return la;
+        return A.green > B.green;
+    });
+    pid_t pid = 0;
+    std::size_t greens = 0;
+    for (std::uint16_t li : st.order) {
+        Lane& L = st.lanes[li];
+        if (L.pid != pid) {
+            pid = L.pid;
+            greens = 0;
+        }
+        if (L.kind == Lane::Kind::Greenlet) L.shown = greens++ < kMaxGreenLanesPerProcess;
+    }
+    std::erase_if(st.order, [&st](std::uint16_t li) { return !st.lanes[li].shown; });
+    std::sort(st.order.begin(), st.order.end(),
+              [&](std::uint16_t a, std::uint16_t b) { return lane_less(w, st.lanes[a], st.lanes[b]); });
+    if (st.order.size() > kMaxLanes) {
+        for (std::size_t i = kMaxLanes; i < st.order.size(); ++i) st.lanes[st.order[i]].shown = false;
+        st.order.resize(kMaxLanes);
+    }
+    st.stats.lanes_hidden += st.lanes.size() - st.order.size();
 }
 
 // "worker 1 · hub", "  thread 4123", "  g#12" into buf.
@@ -688,22 +742,20 @@ void draw_timeline(const View& view, TimelineState& st, Actions& actions) {
     finish_lanes(f);
 
     // 5. Rows.
-    for (std::size_t i = 0; i < st.lanes.size(); ++i) st.order.push_back(static_cast<std::uint16_t>(i));
-    std::sort(st.order.begin(), st.order.end(),
-              [&](std::uint16_t a, std::uint16_t b) { return lane_less(*edge, st.lanes[a], st.lanes[b]); });
+    choose_lanes(f);
     int rows = static_cast<int>((avail.y - kRulerH) / kLaneH);
     int max_scroll = std::max(0, static_cast<int>(st.order.size()) - rows);
     st.lane_scroll = std::clamp(st.lane_scroll, 0.0f, static_cast<float>(max_scroll));
     int scroll = static_cast<int>(st.lane_scroll);
     for (std::size_t i = 0; i < st.order.size(); ++i) st.lanes[st.order[i]].row = static_cast<int>(i) - scroll;
-    st.stats.lanes = st.lanes.size();
+    st.stats.lanes = st.order.size();
 
     ImVec2 so{o.x + kHeaderW, o.y};  // the span area's origin
     char label[64];
     pid_t prev_pid = 0;
     for (std::uint16_t li : st.order) {
         const Lane& L = st.lanes[li];
-        if (L.row < 0 || L.row >= rows) continue;
+        if (L.row < 0 || L.row >= rows) continue;  // scrolled away
         float y = o.y + kRulerH + static_cast<float>(L.row) * kLaneH;
         dl->AddRectFilled({o.x, y}, {o.x + avail.x, y + kLaneH}, (L.row % 2) ? colors::kLaneBgA : colors::kLaneBgB);
         if (L.pid != prev_pid) dl->AddLine({o.x, y}, {o.x + avail.x, y}, colors::kWire);

@@ -6,7 +6,8 @@
 // time window (Recording::lower_bound), at most kMaxEventsPerFrame of them;
 // what was open at the window's right edge comes from the World there, not
 // from older events. Spans narrower than a pixel merge into one "busy" run.
-// Lanes are capped (kMaxLanes, kMaxGreenLanesPerProcess).
+// Lanes are capped (kMaxLanes, kMaxGreenLanesPerProcess): of a process's
+// greenlets, those alive at the window's right edge and the newest are shown.
 //
 // Input: ctrl+wheel zooms around the mouse, dragging pans, the wheel scrolls
 // lanes; any of these leaves live-follow (then "back to live" → FollowLive).
@@ -28,8 +29,9 @@
 
 namespace minicorn::studio {
 
-inline constexpr std::size_t kMaxLanes = 48;
-inline constexpr std::size_t kMaxGreenLanesPerProcess = 8;
+inline constexpr std::size_t kMaxLanes = 48;                 // lanes shown
+inline constexpr std::size_t kMaxGreenLanesPerProcess = 8;   // greenlet lanes shown per process
+inline constexpr std::size_t kMaxLanesWalked = 512;          // lanes followed during the walk
 inline constexpr std::size_t kMaxEventsPerFrame = 400'000;
 
 struct TimelineStats {          // what the last frame did (tests, the status line)
@@ -60,6 +62,7 @@ struct Lane {
     bool touched = false;         // some event of this lane was walked
     std::uint32_t running_green = 0;  // a thread lane: the greenlet it runs (GreenSwitch), 0: the hub
     int row = -1;                 // after sorting: its row, -1: not shown
+    bool shown = true;            // false: over the caps (its spans are not drawn)
     // The run of sub-pixel spans being merged (x1 < 0: none).
     float run_x0 = 0, run_x1 = -1;
     std::uint64_t run_t0 = 0, run_t1 = 0;

@@ -101,13 +101,15 @@ void draw_tokens(Painter& p) {
         const Connection* c = nullptr;
         if (auto ci = w.connections.find(it->first); ci != w.connections.end()) c = &ci->second;
         if (a.moved_at < 0) {
-            // A new connection enters from the queue it came out of, already as
-            // far along as its age in the trace says: a 50 ms request is not
-            // shown still leaving the queue. Older ones (a seek) just appear.
-            double age_s = c ? static_cast<double>(since(w, c->entered(ConnStage::Accepted))) / 1e9 : 1e9;
-            a.from = age_s < st.ease_s ? st.queue_head : a.target;
+            // A connection first seen just accepted (stepping through the gate,
+            // or a slow client) glides in from the accept queue. One first seen
+            // further on — live, a batch of events covers its accept and its
+            // read at once — appears where it is: a 50 ms request would
+            // otherwise spend its whole life leaving the queue.
+            bool just_accepted = c && c->stage == ConnStage::Accepted;
+            a.from = just_accepted ? st.queue_head : a.target;
             a.to = a.target;
-            a.moved_at = now - std::min(age_s, static_cast<double>(st.ease_s));
+            a.moved_at = now;
         } else if (std::fabs(a.to.x - a.target.x) > 0.5f || std::fabs(a.to.y - a.target.y) > 0.5f) {
             ImVec2 cur = token_pos(a, now, st.ease_s);
             a.from = {cur.x, cur.y};
@@ -233,15 +235,18 @@ void draw_arbiter(Painter& p, ImVec2 min, ImVec2 max) {
         p.dl->AddText({x, y}, colors::kHeartbeat, s);
         x += tw + 14;
     }
-    y += p.row_h;
+    // The latest signal or reap, at the right of the same line.
+    const char* last = nullptr;
     if (!a.signals.empty()) {
         const trace::SignalRecord& r = a.signals.back();
-        p.text({min.x + 8, y}, max.x - 6, colors::kTextDim, "last signal: {} {} ago", trace::signal_name(r.signo),
-               Dur(since(w, r.received_ns)).sv());
+        last = p.fmt("last signal: {} {} ago", trace::signal_name(r.signo), Dur(since(w, r.received_ns)).sv());
     } else if (!w.gone.empty()) {
         const Process& g = w.gone.back();
-        p.text({min.x + 8, y}, max.x - 6, colors::kTextDim, "last reaped: {} (status {})", worker_name(g),
-               g.reap_status.value_or(0));
+        last = p.fmt("last reaped: {} (status {})", worker_name(g), g.reap_status.value_or(0));
+    }
+    if (last) {
+        float lw = ImGui::CalcTextSize(last).x;
+        if (max.x - 8 - lw > x) p.dl->AddText({max.x - 8 - lw, y}, colors::kTextWarn, last);
     }
 }
 
@@ -429,7 +434,7 @@ void draw_topology(const View& view, TopologyState& st, Actions& actions) {
     float ly = o.y + std::max(8.0f, avail.y * 0.2f);
     ImVec2 li_min{lx, ly}, li_max{lx + listener_w, ly + 5 * p.row_h + 24};
     float rx = li_max.x + gap * 1.5f;
-    ImVec2 ar_min{rx, o.y}, ar_max{o.x + avail.x, o.y + 3 * p.row_h + 10};
+    ImVec2 ar_min{rx, o.y}, ar_max{o.x + avail.x, o.y + 2 * p.row_h + 12};
     ImVec2 wk_min{rx, ar_max.y + 10}, wk_max{o.x + avail.x, o.y + avail.y};
 
     draw_clients(p, cl_min, cl_max);

@@ -183,8 +183,10 @@ void draw_gthread(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     std::size_t pool_threads = 0;
     for (const auto& [tid, th] : proc.threads) pool_threads += tid != proc.pid ? 1 : 0;
 
-    // Poller: the main thread's epoll over the listener and keep-alive connections.
-    float poll_h = std::max(3 * p.row_h, H * 0.36f);
+    // Poller: the main thread's epoll over the listener and keep-alive connections,
+    // sized to its poll list (up to a third of the box).
+    float want = p.row_h * static_cast<float>(std::max<std::size_t>(proc.poll.size(), 1) + 1) + 8;
+    float poll_h = std::clamp(want, 2 * p.row_h + 8, std::max(2 * p.row_h + 8, H * 0.34f));
     ImVec2 pmax{max.x, min.y + poll_h};
     const char* title = proc.poll_waiting
                             ? p.fmt("poller (main thread): epoll_wait, {} fds", proc.poll.size())
@@ -270,9 +272,17 @@ void greenlet_row(Painter& p, const Process& proc, const Greenlet& g, float x, f
     float tx = s.x + kTokenR + 8;
     switch (g.state) {
         case GreenState::Running: p.text({tx, y}, max_x, colors::kRunningRing, "{} RUNNING {}", name, Dur(since(w, g.since_ns)).sv()); break;
-        case GreenState::Ready: p.text({tx, y}, max_x, colors::kText, "{} ready", name); break;
+        case GreenState::Ready:
+            if (c) {
+                p.text({tx, y}, max_x, colors::kText, "{} ready  ·  :{} {}", name, c->peer_port, stage_word(c->stage));
+            } else {
+                p.text({tx, y}, max_x, colors::kText, "{} ready", name);
+            }
+            break;
         case GreenState::Parked:
-            if (g.fd < 0) {
+            if (g.fd < 0 && c) {
+                p.text({tx, y}, max_x, colors::kTextDim, "{} parked: timer  ·  :{} {}", name, c->peer_port, stage_word(c->stage));
+            } else if (g.fd < 0) {
                 p.text({tx, y}, max_x, colors::kTextDim, "{} parked: timer", name);
             } else if (acceptor) {
                 p.text({tx, y}, max_x, colors::kTextDim, "{} acceptor: fd {} (listener)", name, g.fd);
