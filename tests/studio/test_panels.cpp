@@ -587,6 +587,7 @@ TEST_CASE("a real gevent recording: the panels show its two workers, their lanes
         TracedServer ts({"-w", "2", "-k", "gevent"});
         int port = ts.server().port();
         REQUIRE(port > 0);
+        REQUIRE(ts.wait_until([](const trace::Recording& r) { return count_of(r, K::WorkerBooted) >= 2; }, 10s));
         std::vector<std::future<HttpReply>> replies;
         for (int i = 0; i < 6; ++i) replies.push_back(std::async(std::launch::async, [port] { return get_close(port, "/io?ms=200"); }));
         for (auto& r : replies) REQUIRE(r.get().status == 200);
@@ -614,6 +615,7 @@ TEST_CASE("a real gevent recording: the panels show its two workers, their lanes
     for (int i = 0; i < 12; ++i) {
         ui.frame([&] { draw_topology(view, topo, acts); }, {}, {0, 0}, {1070, 560});
     }
+    INFO(trace::describe(busy));
     REQUIRE(topo.count(TopoItemKind::Worker) == 2);
     REQUIRE(topo.count(TopoItemKind::Greenlet) >= 6);  // one per request, parked in the patched sleep
     REQUIRE(topo.count(TopoItemKind::Token) >= 6);
