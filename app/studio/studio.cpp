@@ -131,7 +131,8 @@ void Studio::keep_traffic_going() {
     traffic_launched_ = true;
 }
 
-void Studio::take_events() {
+void Studio::ingest() {
+    if (options_.synthetic) return;
     session_.update(*rec_);
     model_->update();
     metrics_.update(*rec_, model_->latest());
@@ -143,6 +144,8 @@ void Studio::take_events() {
         log_.output.erase(log_.output.begin(),
                           log_.output.begin() + static_cast<std::ptrdiff_t>(log_.output.size() - Session::kMaxLogLines));
     }
+    keep_traffic_going();
+    pump_gate();
 }
 
 // Slow play: the gate stays closed and the studio hands it tokens at the chosen rate.
@@ -293,11 +296,6 @@ void Studio::carry_out(const Actions& actions) {
 
 void Studio::frame() {
     ++frame_no_;
-    if (!options_.synthetic) {
-        take_events();
-        keep_traffic_going();
-        pump_gate();
-    }
     std::string worker_class = "sync";
     int num_workers = 1;
     {

@@ -53,6 +53,11 @@ public:
     // Starts the engine (or builds the synthetic recording). False with
     // *error if `minicorn serve` could not be started at all.
     bool start(std::string* error);
+    // Takes the events collected since the last call, folds them into the
+    // TraceModel and the Metrics, keeps traffic going and feeds the gate.
+    // Once a frame, before frame(); it is the studio's data work, measured
+    // apart from the UI by --bench-frames.
+    void ingest();
     // One frame of UI: call between ImGui::NewFrame and ImGui::Render.
     void frame();
     // Stops every child and the collector.
@@ -69,7 +74,6 @@ public:
     SessionStatus status() const;
 
 private:
-    void take_events();
     void reset_recording();
     void restart_engine();
     void keep_traffic_going();

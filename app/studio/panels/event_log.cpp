@@ -15,7 +15,8 @@ namespace {
 void draw_events(const View& view, EventLogState& state) {
     ImGui::Checkbox("follow", &state.follow);
     ImGui::SameLine();
-    ImGui::TextDisabled("%zu events; time is seconds since the first", view.rec.size());
+    ImGui::TextDisabled("%zu events \u00B7 s since the first \u00B7 pid\u00B7tid kind conn green a0 a1",
+                        view.rec.size());
     ImGui::BeginChild("##events", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
     const auto events = view.rec.events();
     const std::uint64_t t0 = view.rec.first_time();
@@ -25,20 +26,15 @@ void draw_events(const View& view, EventLogState& state) {
         for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
             const trace::Event& e = events[static_cast<std::size_t>(i)];
             std::string_view kind = trace::to_string(e.kind);
-            char line[200];
-            int n = std::snprintf(line, sizeof line, "%10.6f  pid %-6d tid %-6d %-18.*s", static_cast<double>(e.t_ns - t0) / 1e9,
-                                  e.pid, e.tid, static_cast<int>(kind.size()), kind.data());
-            if (e.conn && n > 0 && static_cast<std::size_t>(n) < sizeof line) {
-                n += std::snprintf(line + n, sizeof line - static_cast<std::size_t>(n), " conn %s",
-                                   trace::format_id(e.conn).c_str());
-            }
-            if (e.green && n > 0 && static_cast<std::size_t>(n) < sizeof line) {
-                n += std::snprintf(line + n, sizeof line - static_cast<std::size_t>(n), " g#%u", e.green);
-            }
-            if (n > 0 && static_cast<std::size_t>(n) < sizeof line) {
-                std::snprintf(line + n, sizeof line - static_cast<std::size_t>(n), "  a0=%" PRId64 " a1=%" PRId64,
-                              e.a0, e.a1);
-            }
+            // Fixed columns: time, pid (·tid when not the main thread), kind, conn, greenlet, a0, a1.
+            char thread[24] = "";
+            if (e.tid != 0 && e.tid != e.pid) std::snprintf(thread, sizeof thread, "\u00B7%d", e.tid);
+            char green[16] = "";
+            if (e.green) std::snprintf(green, sizeof green, "g#%u", e.green);
+            char line[240];
+            std::snprintf(line, sizeof line, "%9.4f %6d%-7s %-18.*s %-12s %-6s %" PRId64 " %" PRId64,
+                          static_cast<double>(e.t_ns - t0) / 1e9, e.pid, thread, static_cast<int>(kind.size()),
+                          kind.data(), e.conn ? trace::format_id(e.conn).c_str() : "", green, e.a0, e.a1);
             ImGui::TextUnformatted(line);
         }
     }
