@@ -120,6 +120,8 @@ struct Frame {
     double ns_per_px;
     float width;              // of the span area
     std::size_t slots_used = 0;
+    std::uint64_t last_key = 0;  // the last lane looked up (0: none; no key is 0)
+    int last_lane = -1;
     std::array<std::pair<pid_t, std::uint16_t>, 64> green_lanes{};  // greenlet lanes per process
     std::size_t green_pids = 0;
 
@@ -131,7 +133,7 @@ struct Frame {
 
 // A new lane for this key, or -1 when the caps are reached.
 int add_lane(Frame& f, Lane::Kind kind, pid_t pid, pid_t tid, std::uint32_t green) {
-    if (f.st.lanes.size() >= kMaxLanesWalked) {
+    if (f.st.lanes.size() >= kMaxLanes) {
         ++f.st.stats.lanes_hidden;
         return -1;
     }
@@ -142,7 +144,7 @@ int add_lane(Frame& f, Lane::Kind kind, pid_t pid, pid_t tid, std::uint32_t gree
             if (i == f.green_lanes.size()) return -1;
             f.green_lanes[f.green_pids++] = {pid, 0};
         }
-        if (f.green_lanes[i].second >= kMaxLanesWalked / 4) {
+        if (f.green_lanes[i].second >= kMaxGreenLanesPerProcess) {
             ++f.st.stats.lanes_hidden;
             return -1;
         }
@@ -159,7 +161,7 @@ int add_lane(Frame& f, Lane::Kind kind, pid_t pid, pid_t tid, std::uint32_t gree
 
 // The lane table: open addressing over kSlots, cleared every frame. A key
 // over the caps is remembered as -1 so it is refused once, not per event.
-int find_or_add(Frame& f, std::uint64_t key, Lane::Kind kind, pid_t pid, pid_t tid, std::uint32_t green) {
+int find_or_add_slow(Frame& f, std::uint64_t key, Lane::Kind kind, pid_t pid, pid_t tid, std::uint32_t green) {
     std::size_t h = static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 52) & (kSlots - 1);
     for (;;) {
         Slot& s = f.st.slots[h];
@@ -172,6 +174,14 @@ int find_or_add(Frame& f, std::uint64_t key, Lane::Kind kind, pid_t pid, pid_t t
         f.st.slots[h] = {key, lane};
         ++f.slots_used;
     }
+    return lane;
+}
+
+int find_or_add(Frame& f, std::uint64_t key, Lane::Kind kind, pid_t pid, pid_t tid, std::uint32_t green) {
+    if (key == f.last_key) return f.last_lane;  // events come in runs from one thread
+    int lane = find_or_add_slow(f, key, kind, pid, tid, green);
+    f.last_key = key;
+    f.last_lane = lane;
     return lane;
 }
 
@@ -202,8 +212,13 @@ int lane_of(Frame& f, const Event& e, const RoleOf& r) {
     if (e.green) return green_lane(f, e.pid, tid, e.green);
     int tl = thread_lane(f, e);
     if (tl < 0 || !is_connection_step(r)) return tl;
-    std::uint32_t green = e.conn ? f.st.green_conns.green_of(e.conn) : 0;
-    if (!green) green = f.st.lanes[static_cast<std::size_t>(tl)].running_green;
+    Lane& T = f.st.lanes[static_cast<std::size_t>(tl)];
+    // One index lookup per connection the thread turns to, not per event.
+    if (e.conn && e.conn != T.last_conn) {
+        T.last_conn = e.conn;
+        T.last_conn_green = f.st.green_conns.green_of(e.conn);
+    }
+    std::uint32_t green = e.conn && T.last_conn_green ? T.last_conn_green : T.running_green;
     if (green) {
         int gl = green_lane(f, e.pid, tid, green);
         if (gl >= 0) return gl;
@@ -229,12 +244,31 @@ void track_running(Frame& f, const Event& e) {
 
 // Every live process and its threads get a lane before the walk, so the
 // quiet ones are shown too, in a stable order.
+//
+// Greenlets are seeded too, before the walk claims lanes for the first ones
+// it meets (the oldest): those alive at the right edge — what the Topology
+// shows — running and ready first, then the newest, up to the cap. The walk
+// fills what is left with greenlets that ended inside the window.
 void seed_lanes(Frame& f) {
     const World& w = f.edge;
     for (const auto& [pid, p] : w.processes) {
         find_or_add(f, thread_key(pid), Lane::Kind::Process, pid, pid, 0);
         for (const auto& [tid, th] : p.threads) {
             if (tid != pid) find_or_add(f, thread_key(tid), Lane::Kind::Thread, pid, tid, 0);
+        }
+    }
+    for (const auto& [pid, p] : w.processes) {
+        std::size_t seeded = 0;
+        auto seed = [&](const trace::Greenlet& g) {
+            if (g.id == 0 || seeded == kMaxGreenLanesPerProcess) return;  // 0: the main greenlet, drawn as the hub's lane
+            find_or_add(f, green_key(pid, g.id), Lane::Kind::Greenlet, pid, pid, g.id);
+            ++seeded;
+        };
+        for (const auto& [id, g] : p.greenlets) {
+            if (g.state == trace::GreenState::Running || g.state == trace::GreenState::Ready) seed(g);
+        }
+        for (auto it = p.greenlets.rbegin(); it != p.greenlets.rend() && seeded < kMaxGreenLanesPerProcess; ++it) {
+            if (it->second.state == trace::GreenState::Parked) seed(it->second);
         }
     }
 }
@@ -394,47 +428,14 @@ bool lane_less(const World& w, const Lane& a, const Lane& b) {
     return a.kind == Lane::Kind::Greenlet ? a.green < b.green : a.tid < b.tid;
 }
 
-// Which lanes get a row: every process and thread; of each process's
-// greenlets, the ones alive at the right edge (what the Topology shows) and
-// then the newest, up to kMaxGreenLanesPerProcess; kMaxLanes in all.
-void choose_lanes(Frame& f) {
+// The rows, in order: the arbiter, then each process by pid with its threads
+// and greenlets (the caps were applied when lanes were made).
+void order_lanes(Frame& f) {
     TimelineState& st = f.st;
-    const World& w = f.edge;
     st.order.clear();
     for (std::size_t i = 0; i < st.lanes.size(); ++i) st.order.push_back(static_cast<std::uint16_t>(i));
-    auto alive = [&w](const Lane& L) {
-        auto p = w.processes.find(L.pid);
-        return p != w.processes.end() && p->second.greenlets.count(L.green) > 0;
-    };
-    // Rank greenlets: by process, alive first, newest first.
-    std::sort(st.order.begin(), st.order.end(), [&](std::uint16_t a, std::uint16_t b) {
-        const Lane& A = st.lanes[a];
-        const Lane& B = st.lanes[b];
-        if (A.pid != B.pid) return A.pid < B.pid;
-        if (A.kind != B.kind) return A.kind < B.kind;
-        if (A.kind != Lane::Kind::Greenlet) return A.tid < B.tid;
-        bool la = alive(A), lb = alive(B);
-        if (la != lb) return la;
-        return A.green > B.green;
-    });
-    pid_t pid = 0;
-    std::size_t greens = 0;
-    for (std::uint16_t li : st.order) {
-        Lane& L = st.lanes[li];
-        if (L.pid != pid) {
-            pid = L.pid;
-            greens = 0;
-        }
-        if (L.kind == Lane::Kind::Greenlet) L.shown = greens++ < kMaxGreenLanesPerProcess;
-    }
-    std::erase_if(st.order, [&st](std::uint16_t li) { return !st.lanes[li].shown; });
     std::sort(st.order.begin(), st.order.end(),
-              [&](std::uint16_t a, std::uint16_t b) { return lane_less(w, st.lanes[a], st.lanes[b]); });
-    if (st.order.size() > kMaxLanes) {
-        for (std::size_t i = kMaxLanes; i < st.order.size(); ++i) st.lanes[st.order[i]].shown = false;
-        st.order.resize(kMaxLanes);
-    }
-    st.stats.lanes_hidden += st.lanes.size() - st.order.size();
+              [&](std::uint16_t a, std::uint16_t b) { return lane_less(f.edge, st.lanes[a], st.lanes[b]); });
 }
 
 // "worker 1 · hub", "  thread 4123", "  g#12" into buf.
@@ -742,7 +743,7 @@ void draw_timeline(const View& view, TimelineState& st, Actions& actions) {
     finish_lanes(f);
 
     // 5. Rows.
-    choose_lanes(f);
+    order_lanes(f);
     int rows = static_cast<int>((avail.y - kRulerH) / kLaneH);
     int max_scroll = std::max(0, static_cast<int>(st.order.size()) - rows);
     st.lane_scroll = std::clamp(st.lane_scroll, 0.0f, static_cast<float>(max_scroll));

@@ -7,7 +7,8 @@
 // what was open at the window's right edge comes from the World there, not
 // from older events. Spans narrower than a pixel merge into one "busy" run.
 // Lanes are capped (kMaxLanes, kMaxGreenLanesPerProcess): of a process's
-// greenlets, those alive at the window's right edge and the newest are shown.
+// greenlets, those alive at the window's right edge (running and ready first,
+// then the newest) get lanes first, then ones that ended inside the window.
 //
 // Input: ctrl+wheel zooms around the mouse, dragging pans, the wheel scrolls
 // lanes; any of these leaves live-follow (then "back to live" → FollowLive).
@@ -31,8 +32,7 @@ namespace minicorn::studio {
 
 inline constexpr std::size_t kMaxLanes = 48;                 // lanes shown
 inline constexpr std::size_t kMaxGreenLanesPerProcess = 8;   // greenlet lanes shown per process
-inline constexpr std::size_t kMaxLanesWalked = 512;          // lanes followed during the walk
-inline constexpr std::size_t kMaxEventsPerFrame = 400'000;
+inline constexpr std::size_t kMaxEventsPerFrame = 250'000;  // ~2–4 ms of walking on this machine
 
 struct TimelineStats {          // what the last frame did (tests, the status line)
     std::size_t events_in_window = 0;  // events with t0 <= t < t1
@@ -61,6 +61,8 @@ struct Lane {
     bool saw_start[kSpanKindCount] = {};      // a start of that kind was walked in the window
     bool touched = false;         // some event of this lane was walked
     std::uint32_t running_green = 0;  // a thread lane: the greenlet it runs (GreenSwitch), 0: the hub
+    std::uint64_t last_conn = 0;      // a thread lane: the connection of its last step, and
+    std::uint32_t last_conn_green = 0;  // the greenlet serving it (GreenConnIndex), 0: unknown
     int row = -1;                 // after sorting: its row, -1: not shown
     bool shown = true;            // false: over the caps (its spans are not drawn)
     // The run of sub-pixel spans being merged (x1 < 0: none).
