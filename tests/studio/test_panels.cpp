@@ -214,6 +214,37 @@ TEST_CASE("topology, tornado: the request runs on the loop thread", "[studio][pa
     REQUIRE(tip.find("IOLoop") != std::string::npos);
 }
 
+TEST_CASE("topology, with minicorn load's own events: the clients column shows virtual users joined to the server's side",
+          "[studio][panels]") {
+    Script s;
+    boot_master_and_two_workers(s);
+    const pid_t client = 900;
+    s.add(5, client, K::ClientStart, 2, 0);
+    const std::uint64_t a = trace::make_id(client, 1), b = trace::make_id(client, 2);
+    s.conn(6, client, K::ClientConnectStart, a, 0, 0, static_cast<std::int64_t>(trace::ClientRole::Good));
+    s.conn(6.5, client, K::ClientConnected, a, 0, 53122, 7);
+    s.conn(6.6, client, K::ClientSendStart, a, trace::make_id(client, 11), 78, 1);
+    s.conn(6.7, client, K::ClientSendEnd, a, trace::make_id(client, 11), 78);
+    s.conn(7, client, K::ClientConnectStart, b, 0, 1, static_cast<std::int64_t>(trace::ClientRole::Slowloris));
+    start_request(s, 10, 101, 1, 53122);  // the server accepts :53122 and runs its handler
+    Scene sc(s, "sync");
+    HeadlessImGui ui;
+    TopologyState st;
+    Actions acts;
+    topology_frames(ui, sc, st, acts, 12);
+    REQUIRE(st.count(TopoItemKind::LoadClient) == 2);
+    std::string tip = hover_text(ui, sc, st, TopoItemKind::LoadClient, a);
+    INFO(tip);
+    REQUIRE(tip.find("virtual user 0") != std::string::npos);
+    REQUIRE(tip.find("waiting for the response") != std::string::npos);
+    REQUIRE(tip.find("path #2 of the traffic mix") != std::string::npos);
+    REQUIRE(tip.find("the server's side: the app's handler is running in worker 1 (sync)") != std::string::npos);
+    tip = hover_text(ui, sc, st, TopoItemKind::LoadClient, b);
+    INFO(tip);
+    REQUIRE(tip.find("slowloris") != std::string::npos);
+    REQUIRE(tip.find("no worker has accepted it yet") != std::string::npos);
+}
+
 TEST_CASE("topology: right-clicking a worker offers kill -9, which becomes a KillWorker action", "[studio][panels]") {
     Script s;
     boot_master_and_two_workers(s);

@@ -198,6 +198,33 @@ std::string explain_connection(const World& world, const Connection& c) {
     return s;
 }
 
+std::string explain_client(const World& world, const trace::ClientConn& c) {
+    using trace::ClientStage;
+    std::string_view doing = "?";
+    switch (c.stage) {
+        case ClientStage::Connecting: doing = "connecting (or connected and waiting in the accept queue for a worker)"; break;
+        case ClientStage::Connected: doing = "connected, nothing sent yet"; break;
+        case ClientStage::Sending: doing = "sending its request"; break;
+        case ClientStage::Waiting: doing = "waiting for the response"; break;
+        case ClientStage::Receiving: doing = "receiving the response"; break;
+        case ClientStage::Idle: doing = "idle between requests (keep-alive)"; break;
+        case ClientStage::Closed: doing = "closed"; break;
+    }
+    std::string s = fmt::format("virtual user {} ({}), local port {}: {} for {}", c.vu, trace::to_string(c.role),
+                                c.local_port, doing, format_duration(since(world, c.since_ns)));
+    if (c.mix_index >= 0) s += fmt::format("\nrequest {}: path #{} of the traffic mix", trace::format_id(c.req), c.mix_index + 1);
+    s += fmt::format("\n{} requests done on this connection", c.requests);
+    if (c.last_latency_us) s += fmt::format(", the last in {}", format_duration(static_cast<std::uint64_t>(c.last_latency_us) * 1000));
+    if (c.errors) s += fmt::format(", {} errors", c.errors);
+    if (const Connection* server = world.server_side(c)) {
+        s += fmt::format("\nthe server's side: {}", stage_phrase(server->stage));
+        if (const Process* p = world.process(server->owner)) s += fmt::format(" in {}", worker_name(*p));
+    } else if (c.stage != ClientStage::Closed) {
+        s += "\nno worker has accepted it yet";
+    }
+    return s;
+}
+
 std::string explain_listener(const World& world) {
     const trace::Listener& l = world.listener;
     std::string s = "The listening socket, owned by the kernel. Clients connect here; the kernel completes the "

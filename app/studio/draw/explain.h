@@ -45,6 +45,7 @@ std::uint64_t greenlet_conn(const trace::World& world, const trace::Process& pro
 bool is_listen_fd(const trace::World& world, std::int64_t fd);
 
 std::string explain_connection(const trace::World& world, const trace::Connection& conn);
+std::string explain_client(const trace::World& world, const trace::ClientConn& client);
 std::string explain_listener(const trace::World& world);
 std::string explain_pending(const trace::World& world, std::size_t position);
 std::string explain_arbiter(const trace::World& world);

@@ -38,6 +38,19 @@ ImU32 stage_color(trace::ConnStage stage) {
     return kKeepAlive;
 }
 
+ImU32 client_color(trace::ClientStage stage) {
+    switch (stage) {
+        case trace::ClientStage::Connecting: return colors::kPending;
+        case trace::ClientStage::Connected: return kAccepted;
+        case trace::ClientStage::Sending: return kReading;
+        case trace::ClientStage::Waiting: return kHandling;
+        case trace::ClientStage::Receiving: return kWriting;
+        case trace::ClientStage::Idle:
+        case trace::ClientStage::Closed: break;
+    }
+    return kKeepAlive;
+}
+
 ImU32 activity_color(trace::ThreadActivity activity) {
     switch (activity) {
         case trace::ThreadActivity::Idle: return kKeepAlive;
@@ -93,6 +106,18 @@ std::span<const LegendEntry> topology_legend() {
         {Shape::Token, kFailed, "bad request", "the request could not be parsed; an error page goes back"},
         {Shape::Running, colors::kRunningRing, "running", "this greenlet or thread is the one running right now"},
         {Shape::Idle, colors::kTextDim, "idle", "a greenlet or thread with no connection (the acceptor, a free pool thread)"},
+    }};
+    return kEntries;
+}
+
+std::span<const LegendEntry> client_legend() {
+    static const std::array<LegendEntry, 6> kEntries{{
+        {Shape::Pending, colors::kPending, "connecting", "connect() in progress, or done and waiting in the accept queue"},
+        {Shape::Token, kAccepted, "connected", "connected; nothing sent yet (a silent client stays here)"},
+        {Shape::Token, kReading, "sending", "writing its request (a slowloris dribbles here)"},
+        {Shape::Token, kHandling, "waiting", "the request is out; no byte of the response yet"},
+        {Shape::Token, kWriting, "receiving", "reading the response"},
+        {Shape::Token, kKeepAlive, "idle", "between requests on a kept-alive connection"},
     }};
     return kEntries;
 }

@@ -54,6 +54,9 @@ inline constexpr ImU32 kHover = IM_COL32(255, 255, 255, 200);
 
 // A request token's colour: its connection's stage.
 ImU32 stage_color(trace::ConnStage stage);
+// A client connection's stage in the same hues: sending = the server reading,
+// waiting = the server handling, receiving = the server writing.
+ImU32 client_color(trace::ClientStage stage);
 // A thread's activity in the same colours (reading = the Reading stage, …).
 ImU32 activity_color(trace::ThreadActivity activity);
 ImU32 span_color(SpanKind kind);
@@ -77,8 +80,10 @@ struct LegendEntry {
     const char* meaning;  // the sentence under the hover
 };
 
-// The Topology's entries (stages, tokens, greenlet states) and the Timeline's (span kinds, ticks).
+// The Topology's entries (stages, tokens, greenlet states), the client
+// column's, and the Timeline's (span kinds, ticks).
 std::span<const LegendEntry> topology_legend();
+std::span<const LegendEntry> client_legend();
 std::span<const LegendEntry> timeline_legend();
 
 }  // namespace minicorn::studio

@@ -38,6 +38,9 @@ void draw_legend(const View&) {
     ImGui::PopStyleColor();
     entries(topology_legend());
     ImGui::Separator();
+    ImGui::TextUnformatted("Clients (when minicorn load runs): what each connection's client is doing.");
+    entries(client_legend());
+    ImGui::Separator();
     ImGui::TextUnformatted("Timeline: one lane per process, OS thread and greenlet.");
     entries(timeline_legend());
 }

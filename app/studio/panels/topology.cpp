@@ -130,10 +130,44 @@ void draw_tokens(Painter& p) {
 // [SECTION] Clients
 // ============================================================================
 
+// minicorn load's connections, from the client's own events: what each
+// virtual user is doing, joined to the server's side by port.
+void draw_load_clients(Painter& p, ImVec2 min, ImVec2 max) {
+    const World& w = p.world();
+    float y = draw_box(p.dl, min, max, p.fmt("Clients ({} connections)", w.clients.size()), colors::kBoxBorder);
+    p.item(TopoItemKind::Client, 0, 0, min, max);
+    p.text({min.x + 8, y}, max.x - 6, colors::kTextDim, "minicorn load: {} sent, {} done", w.client.sent, w.client.done);
+    y += p.row_h + 2;
+    std::size_t fit = static_cast<std::size_t>(std::max(0.0f, (max.y - y - p.row_h) / p.row_h));
+    std::size_t shown = 0;
+    for (const auto& [id, c] : w.clients) {
+        if (shown == fit) break;
+        ImVec2 dot{min.x + 14, y + p.line_h * 0.5f};
+        draw_shape(p.dl, c.stage == trace::ClientStage::Connecting ? Shape::Pending : Shape::Token, dot, 4.0f,
+                   client_color(c.stage));
+        std::string_view word = to_string(c.stage);
+        if (c.role != trace::ClientRole::Good) {
+            p.text({min.x + 24, y}, max.x - 6, colors::kTextWarn, "vu{} {}  {}", c.vu, to_string(c.role), word);
+        } else {
+            p.text({min.x + 24, y}, max.x - 6, colors::kText, "vu{} :{}  {}", c.vu, c.local_port, word);
+        }
+        p.item(TopoItemKind::LoadClient, c.pid, id, {min.x + 2, y - 1}, {max.x - 2, y + p.row_h - 1});
+        const Connection* server = w.server_side(c);
+        p.st.client_rows.push_back({server ? server->id : 0, {max.x, dot.y}});
+        y += p.row_h;
+        ++shown;
+    }
+    if (shown < w.clients.size()) p.text({min.x + 24, y}, max.x - 6, colors::kTextDim, "+{} more", w.clients.size() - shown);
+}
+
 // Until the client emits its own events, a client is what the server saw: an
 // open connection and its peer port (the client's local port).
 void draw_clients(Painter& p, ImVec2 min, ImVec2 max) {
     const World& w = p.world();
+    if (!w.clients.empty()) {
+        draw_load_clients(p, min, max);
+        return;
+    }
     float y = draw_box(p.dl, min, max, p.fmt("Clients ({} connected)", w.connections.size()), colors::kBoxBorder);
     p.item(TopoItemKind::Client, 0, 0, min, max);
     p.text({min.x + 8, y}, max.x - 6, colors::kTextDim, "seen from the server: peer ports");
@@ -161,9 +195,12 @@ void draw_clients(Painter& p, ImVec2 min, ImVec2 max) {
 void draw_client_wires(Painter& p) {
     if (p.st.client_rows.size() > 48) return;  // a hairball teaches nothing
     for (const auto& [conn, from] : p.st.client_rows) {
-        auto it = p.st.tokens.find(conn);
-        if (it == p.st.tokens.end()) continue;
-        ImVec2 to = token_pos(it->second, ImGui::GetTime(), p.st.ease_s);
+        ImVec2 to = iv(p.st.queue_head);  // not accepted yet: it waits in the queue
+        if (conn) {
+            auto it = p.st.tokens.find(conn);
+            if (it == p.st.tokens.end()) continue;
+            to = token_pos(it->second, ImGui::GetTime(), p.st.ease_s);
+        }
         ImVec2 a = iv(from);
         p.dl->AddBezierCubic(a, {a.x + 60, a.y}, {to.x - 60, to.y}, to, colors::kWire, 1.0f);
     }
@@ -337,6 +374,10 @@ std::string explain_item(const World& w, const TopologyState& st, const TopoItem
         case TopoItemKind::Token:
             if (const Connection* c = w.connection(it.id)) return explain_connection(w, *c);
             return "a connection that just closed";
+        case TopoItemKind::LoadClient: {
+            auto c = w.clients.find(it.id);
+            return c != w.clients.end() ? explain_client(w, c->second) : "a client connection that just closed";
+        }
         case TopoItemKind::Listener: return explain_listener(w);
         case TopoItemKind::Pending: return explain_pending(w, it.id);
         case TopoItemKind::Arbiter: return explain_arbiter(w);

@@ -32,7 +32,8 @@ struct Point {
 
 // What one drawn thing is, for hovering and for tests.
 enum class TopoItemKind : std::uint8_t {
-    Client,       // a client connection (id = conn)
+    Client,       // a client, as the server saw it: an open connection (id = server conn; 0: the column)
+    LoadClient,   // a connection of minicorn load, from its own events (id = the client's conn id)
     Listener,     // the listening socket and its accept queue
     Pending,      // one connection waiting in the accept queue (id = position)
     Arbiter,      // the master (id = pid)
@@ -80,7 +81,7 @@ struct TopologyState {
     // Which connection each greenlet serves (the trace's phase events do not say).
     GreenConnIndex green_conns;
     // Scratch buffers, kept so a frame does not allocate.
-    std::vector<std::pair<std::uint64_t, Point>> client_rows;        // (conn, the row's right edge)
+    std::vector<std::pair<std::uint64_t, Point>> client_rows;        // (server conn, 0: the queue; the row's right edge)
     Point queue_head;                                                 // where new tokens come from
     std::vector<std::pair<std::int64_t, std::uint32_t>> fd_waiters;  // (fd, greenlet) of one worker
 

@@ -120,6 +120,31 @@ float gil_line(Painter& p, const Process& proc, float x, float y, float max_x) {
     return y + p.row_h;
 }
 
+// An event loop's numbered phases (tornado's IOLoop, asyncio's loop) with the
+// current one lit, then what waits in it: ready callbacks and timers.
+// Returns the y after the two lines; nothing drawn before the loop's first event.
+float loop_phases(Painter& p, const Process& proc, float x0, float y, float max_x) {
+    const trace::LoopState& L = proc.loop;
+    if (!L.seen) return y;
+    using trace::LoopPhaseId;
+    float x = x0;
+    for (LoopPhaseId ph : {LoopPhaseId::Timers, LoopPhaseId::Callbacks, LoopPhaseId::Poll, LoopPhaseId::Dispatch}) {
+        const char* name = p.fmt("{}", to_string(ph));
+        ImVec2 ts = ImGui::CalcTextSize(name);
+        if (x + ts.x + 12 > max_x) break;
+        bool on = L.phase == ph;
+        if (on) p.dl->AddRectFilled({x - 3, y - 1}, {x + ts.x + 3, y + p.line_h + 1}, colors::kBoxBorderBusy, 3.0f);
+        p.dl->AddText({x, y}, on ? IM_COL32(10, 20, 10, 255) : colors::kTextDim, name);
+        x += ts.x + 8;
+        p.dl->AddText({x, y}, colors::kTextDim, ">");
+        x += ImGui::CalcTextSize(">").x + 8;
+    }
+    y += p.row_h;
+    p.text({x0, y}, max_x, colors::kTextDim, "ready callbacks {}  ·  timers {}  ·  {} iterations", L.ready_callbacks,
+           L.timers.size(), L.iterations);
+    return y + p.row_h;
+}
+
 // ============================================================================
 // [SECTION] sync
 // ============================================================================
@@ -326,6 +351,7 @@ void draw_green(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     p.text({min.x + 6, y}, hmax.x - 4, colors::kTextDim, "poll list {} fds  ·  timers {}  ·  keep-alive {}", proc.poll.size(),
            sleeping, proc.keepalive.size());
     y += p.row_h;
+    y = loop_phases(p, proc, min.x + 6, y, hmax.x - 4);
     poll_rows(p, proc, min.x + 6, y, hmax.x - 4, rows_in(p, y, hmax.y - 2));
 
     // Greenlets: the running one first, then ready, then parked, in id order
@@ -374,12 +400,15 @@ void draw_green(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
 // [SECTION] tornado and others
 // ============================================================================
 
+
 // One loop thread: what it runs now, its poll list, the keep-alive list.
 void draw_loop(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     const World& w = p.world();
     float H = max.y - min.y;
-    ImVec2 lmax{max.x, min.y + std::max(3 * p.row_h, H * 0.3f)};
+    float loop_rows = proc.loop.seen ? 2.0f : 0.0f;
+    ImVec2 lmax{max.x, min.y + std::max((3 + loop_rows) * p.row_h + 6, H * 0.3f)};
     float y = section(p, min, lmax, p.fmt("IOLoop (one thread): {}", process_state_phrase(proc)), kHubBorder);
+    y = loop_phases(p, proc, min.x + 6, y, lmax.x - 4);
     if (const Thread* main = proc.thread(proc.pid)) {
         p.item(TopoItemKind::Thread, proc.pid, static_cast<std::uint64_t>(main->tid), min, lmax);
     }
