@@ -164,16 +164,17 @@ void draw_sync(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     }
     float y = section(p, min, {max.x, min.y + 2 * p.row_h + 8}, "loop (one thread, one connection at a time)", kHubBorder);
     float x = min.x + 6;
+    const float gap = max.x - min.x > 420 ? 8.0f : 4.0f;
     for (std::size_t i = 0; i < kPhases.size(); ++i) {
         ImVec2 ts = ImGui::CalcTextSize(kPhases[i]);
         bool on = static_cast<int>(i) == lit;
-        if (x + ts.x + 12 > max.x) break;
+        if (x + ts.x + 4 > max.x) break;
         if (on) p.dl->AddRectFilled({x - 3, y - 1}, {x + ts.x + 3, y + p.line_h + 1}, colors::kBoxBorderBusy, 3.0f);
         p.dl->AddText({x, y}, on ? IM_COL32(10, 20, 10, 255) : colors::kTextDim, kPhases[i]);
-        x += ts.x + 8;
+        x += ts.x + gap;
         if (i + 1 < kPhases.size()) {
             p.dl->AddText({x, y}, colors::kTextDim, ">");
-            x += ImGui::CalcTextSize(">").x + 8;
+            x += ImGui::CalcTextSize(">").x + gap;
         }
     }
     if (const Thread* main = proc.thread(proc.pid)) {

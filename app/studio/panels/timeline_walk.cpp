@@ -1,0 +1,377 @@
+// app/studio/panels/timeline_walk.cpp — the Timeline's lanes and its walk:
+// steps 2–4 of a frame (timeline.cpp lists them all).
+//
+//   2. lanes seeded from the World at t1 (every process and OS thread, the
+//      greenlets alive there), so an idle worker still has its lane
+//   3. walk the events in the window, pairing starts and ends per lane into
+//      spans; sub-pixel spans merge into runs
+//   4. close what is still open at t1; lanes that saw no event get the span
+//      the World at t1 says they are in (a worker in select() for seconds)
+//
+// Nothing here allocates per event: the lane table, span and tick buffers
+// live in TimelineState and keep their capacity.
+//
+// Index
+//   [SECTION] Event roles
+//   [SECTION] Lanes
+//   [SECTION] Walk
+#include <sys/types.h>
+
+#include "app/studio/panels/timeline_parts.h"
+
+namespace minicorn::studio::timeline_detail {
+
+namespace {
+
+// ============================================================================
+// [SECTION] Event roles
+// ============================================================================
+
+// What an event does to its lane's spans. Kinds that do nothing here are
+// skipped before any lane lookup: most of the walk's cost is avoided there.
+enum class Role : std::uint8_t { Ignore, Open, Close, CloseConn, Tick, Alarm, Switch };
+struct RoleOf {
+    Role role = Role::Ignore;
+    SpanKind span = SpanKind::Dense;
+};
+
+constexpr std::array<RoleOf, trace::kEventKindCount> make_roles() {
+    std::array<RoleOf, trace::kEventKindCount> r{};
+    auto set = [&r](EventKind k, Role role, SpanKind s = SpanKind::Dense) { r[static_cast<std::size_t>(k)] = {role, s}; };
+    set(EventKind::AcceptAttempt, Role::Open, SpanKind::Accept);
+    set(EventKind::Accepted, Role::Close, SpanKind::Accept);
+    set(EventKind::AcceptEagain, Role::Close, SpanKind::Accept);
+    set(EventKind::ReadStart, Role::Open, SpanKind::Read);
+    set(EventKind::PoolStart, Role::Open, SpanKind::Read);  // a pool job begins by reading the request
+    set(EventKind::ReadDone, Role::Close, SpanKind::Read);
+    set(EventKind::ParseFailed, Role::Close, SpanKind::Read);
+    set(EventKind::HandlerStart, Role::Open, SpanKind::Handle);
+    set(EventKind::HandlerEnd, Role::Close, SpanKind::Handle);
+    set(EventKind::WriteStart, Role::Open, SpanKind::Write);
+    set(EventKind::WriteDone, Role::Close, SpanKind::Write);
+    set(EventKind::Close, Role::CloseConn);
+    set(EventKind::SelectWait, Role::Open, SpanKind::Wait);
+    set(EventKind::PollWait, Role::Open, SpanKind::Wait);
+    set(EventKind::FuturesWait, Role::Open, SpanKind::Wait);
+    set(EventKind::SelectWake, Role::Close, SpanKind::Wait);
+    set(EventKind::PollWake, Role::Close, SpanKind::Wait);
+    set(EventKind::GreenSwitch, Role::Switch);
+    set(EventKind::GreenPark, Role::Open, SpanKind::Parked);
+    set(EventKind::GreenWake, Role::Close, SpanKind::Parked);
+    set(EventKind::GreenExit, Role::Close, SpanKind::Parked);
+    set(EventKind::GilWait, Role::Open, SpanKind::Blocked);
+    set(EventKind::GilAcquire, Role::Close, SpanKind::Blocked);
+    set(EventKind::Heartbeat, Role::Tick);
+    set(EventKind::WorkerSpawn, Role::Alarm);
+    set(EventKind::WorkerTimeout, Role::Alarm);
+    set(EventKind::KillSent, Role::Alarm);
+    set(EventKind::WorkerReaped, Role::Alarm);
+    set(EventKind::SignalReceived, Role::Alarm);
+    set(EventKind::SignalCaught, Role::Alarm);
+    return r;
+}
+constexpr std::array<RoleOf, trace::kEventKindCount> kRoles = make_roles();
+
+
+// ============================================================================
+// [SECTION] Lanes
+// ============================================================================
+
+std::uint64_t thread_key(pid_t tid) { return (1ull << 63) | static_cast<std::uint32_t>(tid); }
+std::uint64_t green_key(pid_t pid, std::uint32_t green) {
+    return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(pid)) << 32) | green;
+}
+
+
+// A new lane for this key, or -1 when the caps are reached.
+int add_lane(Frame& f, Lane::Kind kind, pid_t pid, pid_t tid, std::uint32_t green) {
+    if (f.st.lanes.size() >= kMaxLanes) {
+        ++f.st.stats.lanes_hidden;
+        return -1;
+    }
+    if (kind == Lane::Kind::Greenlet) {
+        std::size_t i = 0;
+        while (i < f.green_pids && f.green_lanes[i].first != pid) ++i;
+        if (i == f.green_pids) {
+            if (i == f.green_lanes.size()) return -1;
+            f.green_lanes[f.green_pids++] = {pid, 0};
+        }
+        if (f.green_lanes[i].second >= kMaxGreenLanesPerProcess) {
+            ++f.st.stats.lanes_hidden;
+            return -1;
+        }
+        ++f.green_lanes[i].second;
+    }
+    Lane lane;
+    lane.kind = kind;
+    lane.pid = pid;
+    lane.tid = tid;
+    lane.green = green;
+    f.st.lanes.push_back(lane);
+    return static_cast<int>(f.st.lanes.size() - 1);
+}
+
+// The lane table: open addressing over kSlots, cleared every frame. A key
+// over the caps is remembered as -1 so it is refused once, not per event.
+int find_or_add_slow(Frame& f, std::uint64_t key, Lane::Kind kind, pid_t pid, pid_t tid, std::uint32_t green) {
+    std::size_t h = static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 52) & (kSlots - 1);
+    for (;;) {
+        Slot& s = f.st.slots[h];
+        if (s.key == key) return s.lane;
+        if (s.key == 0) break;
+        h = (h + 1) & (kSlots - 1);
+    }
+    int lane = add_lane(f, kind, pid, tid, green);
+    if (f.slots_used < kSlots / 2) {  // keep probes short; past that, refused keys are just refused again
+        f.st.slots[h] = {key, lane};
+        ++f.slots_used;
+    }
+    return lane;
+}
+
+int find_or_add(Frame& f, std::uint64_t key, Lane::Kind kind, pid_t pid, pid_t tid, std::uint32_t green) {
+    if (key == f.last_key) return f.last_lane;  // events come in runs from one thread
+    int lane = find_or_add_slow(f, key, kind, pid, tid, green);
+    f.last_key = key;
+    f.last_lane = lane;
+    return lane;
+}
+
+int thread_lane(Frame& f, const Event& e) {
+    pid_t tid = e.tid ? e.tid : e.pid;
+    return find_or_add(f, thread_key(tid), tid == e.pid ? Lane::Kind::Process : Lane::Kind::Thread, e.pid, tid, 0);
+}
+
+int green_lane(Frame& f, pid_t pid, pid_t tid, std::uint32_t green) {
+    return find_or_add(f, green_key(pid, green), Lane::Kind::Greenlet, pid, tid, green);
+}
+
+// Steps a greenlet takes for its connection (read, handle, write, …).
+bool is_connection_step(const RoleOf& r) {
+    if (r.role == Role::CloseConn) return true;
+    if (r.role != Role::Open && r.role != Role::Close) return false;
+    // Accepting stays on the thread: AcceptAttempt names no connection, and the
+    // acceptor's accept loop is the hub's business as much as the greenlet's.
+    return r.span == SpanKind::Read || r.span == SpanKind::Handle || r.span == SpanKind::Write ||
+           r.span == SpanKind::Blocked;
+}
+
+// The engine's connection steps carry no greenlet id (green 0): on a thread
+// that runs greenlets they belong to the greenlet serving that connection
+// (GreenConnIndex), else to the one the thread switched to last.
+int lane_of(Frame& f, const Event& e, const RoleOf& r) {
+    pid_t tid = e.tid ? e.tid : e.pid;
+    if (e.green) return green_lane(f, e.pid, tid, e.green);
+    int tl = thread_lane(f, e);
+    if (tl < 0 || !is_connection_step(r)) return tl;
+    Lane& T = f.st.lanes[static_cast<std::size_t>(tl)];
+    // One index lookup per connection the thread turns to, not per event.
+    if (e.conn && e.conn != T.last_conn) {
+        T.last_conn = e.conn;
+        T.last_conn_green = f.st.green_conns.green_of(e.conn);
+    }
+    std::uint32_t green = e.conn && T.last_conn_green ? T.last_conn_green : T.running_green;
+    if (green) {
+        int gl = green_lane(f, e.pid, tid, green);
+        if (gl >= 0) return gl;
+    }
+    return tl;
+}
+
+// GreenSwitch / GreenWake / GreenPark / GreenExit: which greenlet the thread
+// runs now. A greenlet woken while none runs is resumed by the hub, sometimes
+// with no GreenSwitch traced.
+void track_running(Frame& f, const Event& e) {
+    int tl = thread_lane(f, e);
+    if (tl < 0) return;
+    std::uint32_t& running = f.st.lanes[static_cast<std::size_t>(tl)].running_green;
+    if (e.kind == EventKind::GreenSwitch) {
+        running = e.green;
+    } else if (e.kind == EventKind::GreenWake) {
+        if (running == 0) running = e.green;
+    } else if (running == e.green) {
+        running = 0;  // it parked or ended: the hub runs
+    }
+}
+
+// Every live process and its threads get a lane before the walk, so the
+// quiet ones are shown too, in a stable order.
+//
+// Greenlets are seeded too, before the walk claims lanes for the first ones
+// it meets (the oldest): those alive at the right edge — what the Topology
+// shows — running and ready first, then the newest, up to the cap. The walk
+// fills what is left with greenlets that ended inside the window.
+void seed_lanes_impl(Frame& f) {
+    const World& w = f.edge;
+    for (const auto& [pid, p] : w.processes) {
+        find_or_add(f, thread_key(pid), Lane::Kind::Process, pid, pid, 0);
+        for (const auto& [tid, th] : p.threads) {
+            if (tid != pid) find_or_add(f, thread_key(tid), Lane::Kind::Thread, pid, tid, 0);
+        }
+    }
+    for (const auto& [pid, p] : w.processes) {
+        std::size_t seeded = 0;
+        auto seed = [&](const trace::Greenlet& g) {
+            if (g.id == 0 || seeded == kMaxGreenLanesPerProcess) return;  // 0: the main greenlet, drawn as the hub's lane
+            find_or_add(f, green_key(pid, g.id), Lane::Kind::Greenlet, pid, pid, g.id);
+            ++seeded;
+        };
+        for (const auto& [id, g] : p.greenlets) {
+            if (g.state == trace::GreenState::Running || g.state == trace::GreenState::Ready) seed(g);
+        }
+        for (auto it = p.greenlets.rbegin(); it != p.greenlets.rend() && seeded < kMaxGreenLanesPerProcess; ++it) {
+            if (it->second.state == trace::GreenState::Parked) seed(it->second);
+        }
+    }
+}
+
+// ============================================================================
+// [SECTION] Walk
+// ============================================================================
+
+void flush_run(Frame& f, std::uint16_t li) {
+    Lane& L = f.st.lanes[li];
+    if (L.run_x1 < 0) return;
+    SpanKind k = L.run_count > 1 ? SpanKind::Dense : L.run_kind;
+    f.st.spans.push_back({li, k, L.run_count, L.run_x0, std::max(L.run_x1, L.run_x0 + 1.0f), L.run_t0, L.run_t1, 0, 0});
+    L.run_x1 = -1;
+}
+
+void emit(Frame& f, std::uint16_t li, SpanKind kind, std::uint64_t ts, std::uint64_t te, std::uint64_t conn,
+          std::uint64_t req) {
+    ts = std::max(ts, f.t0);
+    te = std::min(te, f.t1);
+    if (te < ts) return;
+    Lane& L = f.st.lanes[li];
+    float a = f.x_of(ts), b = f.x_of(te);
+    if (b - a < 1.0f) {
+        // Narrower than a pixel: fold into the lane's current run if it touches it.
+        if (L.run_x1 >= 0 && a <= L.run_x1 + 1.0f) {
+            L.run_x1 = std::max(L.run_x1, b);
+            L.run_t1 = std::max(L.run_t1, te);
+            ++L.run_count;
+        } else {
+            flush_run(f, li);
+            L.run_x0 = a;
+            L.run_x1 = b;
+            L.run_t0 = ts;
+            L.run_t1 = te;
+            L.run_count = 1;
+            L.run_kind = kind;
+        }
+        ++f.st.stats.spans_merged;
+        return;
+    }
+    flush_run(f, li);
+    f.st.spans.push_back({li, kind, 1, a, b, ts, te, conn, req});
+}
+
+void close_span(Frame& f, std::uint16_t li, SpanKind k, std::uint64_t t, std::int64_t waited_ns = 0) {
+    Lane& L = f.st.lanes[li];
+    std::uint64_t start = L.open[idx(k)];
+    if (start == 0) {
+        // An end with no start in the window: the span began before it.
+        if (L.saw_start[idx(k)]) return;
+        start = f.walk_from;
+    }
+    if (k == SpanKind::Blocked) {
+        // GilAcquire says how long it waited (a0); an uncontended one has no
+        // GilWait before it and waited 0: no span.
+        start = waited_ns <= 0 ? t : std::max(L.open[idx(k)], t - std::min(t, static_cast<std::uint64_t>(waited_ns)));
+        if (start >= t) {
+            L.open[idx(k)] = 0;
+            return;
+        }
+    }
+    L.open[idx(k)] = 0;
+    bool conn_span = k == SpanKind::Read || k == SpanKind::Handle || k == SpanKind::Write;
+    emit(f, li, k, start, t, conn_span ? L.open_conn : 0, conn_span ? L.open_req : 0);
+}
+
+void walk_impl(Frame& f, std::size_t from, std::size_t to) {
+    std::span<const Event> events = f.view.rec.events();
+    for (std::size_t i = from; i < to; ++i) {
+        const Event& e = events[i];
+        const RoleOf& r = kRoles[static_cast<std::size_t>(e.kind)];
+        if (r.role == Role::Ignore) continue;
+        // Green 0 is the main greenlet, and also the hub: its parks would read as the hub's, so they are left out.
+        if (e.green == 0 && (e.kind == EventKind::GreenPark || e.kind == EventKind::GreenWake)) continue;
+        if (e.kind == EventKind::GreenSwitch || e.kind == EventKind::GreenWake || e.kind == EventKind::GreenPark ||
+            e.kind == EventKind::GreenExit) {
+            track_running(f, e);
+            if (r.role == Role::Switch) continue;
+        }
+        int lane = lane_of(f, e, r);
+        if (lane < 0) continue;
+        auto li = static_cast<std::uint16_t>(lane);
+        Lane& L = f.st.lanes[li];
+        L.touched = true;
+        switch (r.role) {
+            case Role::Open:
+                // Doing anything ends a wait in the poller (FuturesWait has no wake of its own).
+                if (L.open[idx(SpanKind::Wait)] && r.span != SpanKind::Wait && !is_inset(r.span)) close_span(f, li, SpanKind::Wait, e.t_ns);
+                if (L.open[idx(r.span)]) close_span(f, li, r.span, e.t_ns);
+                L.open[idx(r.span)] = e.t_ns;
+                L.saw_start[idx(r.span)] = true;
+                if (e.conn) {
+                    L.open_conn = e.conn;
+                    L.open_req = e.req;
+                }
+                break;
+            case Role::Close: close_span(f, li, r.span, e.t_ns, e.kind == EventKind::GilAcquire ? e.a0 : 0); break;
+            case Role::CloseConn:
+                for (SpanKind k : {SpanKind::Read, SpanKind::Handle, SpanKind::Write}) {
+                    if (L.open[idx(k)]) close_span(f, li, k, e.t_ns);
+                }
+                break;
+            case Role::Tick:
+            case Role::Alarm: {
+                float x = f.x_of(e.t_ns);
+                if (r.role == Role::Tick && x - L.last_tick_x < 3.0f) break;  // one tick per few pixels
+                L.last_tick_x = x;
+                f.st.ticks.push_back({li, r.role == Role::Alarm, x, e.t_ns});
+                break;
+            }
+            case Role::Ignore:
+            case Role::Switch: break;
+        }
+    }
+}
+
+// Spans still open at the right edge, and lanes that saw nothing: the World at t1 says what they do.
+void finish_lanes_impl(Frame& f) {
+    std::uint64_t end = std::min(f.t1, std::max(f.view.rec.last_time(), f.edge.now_ns));
+    for (std::size_t li = 0; li < f.st.lanes.size(); ++li) {
+        Lane& L = f.st.lanes[li];
+        auto l16 = static_cast<std::uint16_t>(li);
+        for (std::size_t k = 0; k < kSpanKindCount; ++k) {
+            if (L.open[k]) emit(f, l16, static_cast<SpanKind>(k), L.open[k], end, L.open_conn, L.open_req);
+        }
+        if (!L.touched && L.kind != Lane::Kind::Greenlet) {
+            auto pit = f.edge.processes.find(L.pid);
+            if (pit == f.edge.processes.end()) continue;
+            const trace::Thread* th = pit->second.thread(L.tid);
+            if (!th) continue;
+            SpanKind k = SpanKind::Dense;
+            switch (th->activity) {
+                case trace::ThreadActivity::Waiting: k = SpanKind::Wait; break;
+                case trace::ThreadActivity::Accepting: k = SpanKind::Accept; break;
+                case trace::ThreadActivity::Reading: k = SpanKind::Read; break;
+                case trace::ThreadActivity::Handling: k = SpanKind::Handle; break;
+                case trace::ThreadActivity::Writing: k = SpanKind::Write; break;
+                case trace::ThreadActivity::Idle: continue;
+            }
+            if (th->since_ns < end) emit(f, l16, k, th->since_ns, end, th->conn, th->req);
+        }
+        flush_run(f, l16);
+    }
+}
+
+
+}  // namespace
+
+void seed_lanes(Frame& f) { seed_lanes_impl(f); }
+void walk(Frame& f, std::size_t from, std::size_t to) { walk_impl(f, from, to); }
+void finish_lanes(Frame& f) { finish_lanes_impl(f); }
+
+}  // namespace minicorn::studio::timeline_detail
