@@ -235,7 +235,12 @@ void Session::stop(std::chrono::milliseconds grace) {
     new_pipes_.clear();
 }
 
-std::size_t Session::update(trace::Recording& rec) {
+std::size_t Session::backlog() const {
+    std::lock_guard lock(mu_);
+    return batch_.size();
+}
+
+std::size_t Session::update(trace::Recording& rec, std::size_t max_events) {
     int wstatus = 0;
     for (ChildInfo* info : {&serve_, &load_, &standin_}) {
         if (info->state == ChildState::Running && ::waitpid(info->pid, &wstatus, WNOHANG) == info->pid) {
@@ -266,7 +271,13 @@ std::size_t Session::update(trace::Recording& rec) {
     std::uint64_t dropped = 0;
     {
         std::lock_guard lock(mu_);
-        taken.swap(batch_);
+        if (batch_.size() <= max_events) {
+            taken.swap(batch_);
+        } else {
+            auto cut = batch_.begin() + static_cast<std::ptrdiff_t>(max_events);
+            taken.assign(batch_.begin(), cut);
+            batch_.erase(batch_.begin(), cut);
+        }
         dropped = batch_dropped_;
         batch_dropped_ = 0;
     }

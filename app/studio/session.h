@@ -83,9 +83,13 @@ public:
     void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(3000));
 
     // Once a frame: reaps exited children, notices a client that was not
-    // available, and appends the events collected since the last call to `rec`.
-    // Returns the number appended.
-    std::size_t update(trace::Recording& rec);
+    // available, and appends the events collected since the last call to `rec`
+    // — at most `max_events`, oldest first, so one frame never folds a flood;
+    // the rest wait for the next frames (backlog()). Returns the number appended.
+    std::size_t update(trace::Recording& rec, std::size_t max_events = kMaxEventsPerFrame);
+    // Events collected but not yet handed to the Recording.
+    std::size_t backlog() const;
+    static constexpr std::size_t kMaxEventsPerFrame = 20'000;
 
     // The listening port, once serve said "Listening at: …" (0 until then).
     int port() const { return port_.load(); }

@@ -195,6 +195,7 @@ SessionStatus Studio::status() const {
         st.client = SessionStatus::Client::Exited;
         st.client_exit = session_.load().exit_text;
     }
+    st.backlog = session_.backlog();
     st.gate_closed = paused_;
     st.play_rate = slow_playing_ ? kPlayRates[controls_.play_rate_index] : 0;
     return st;
@@ -458,6 +459,12 @@ void Studio::draw_status_bar(const View& view, const SessionStatus& st, float y,
     ImGui::SameLine(0, 24);
     ImGui::Text("%zu events (%llu dropped) \u00B7 %zu open connections", view.rec.size(),
                 static_cast<unsigned long long>(view.rec.dropped()), view.world.connections.size());
+    if (st.backlog > Session::kMaxEventsPerFrame) {
+        ImGui::SameLine();
+        ImGui::TextColored(ImVec4(1.0f, 0.6f, 0.3f, 1.0f), "(%zu behind)", st.backlog);
+        explain("The engine emits events faster than the studio folds them; the view lags by this many and "
+                "catches up when the load drops. Nothing is lost.");
+    }
     ImGui::SameLine(0, 24);
     if (st.gate_closed) {
         if (st.play_rate > 0) {

@@ -24,6 +24,7 @@ struct SessionStatus {
     Client client = Client::Off;
     std::string client_command;
     std::string client_exit;
+    std::size_t backlog = 0;   // events collected, not yet folded (the studio is behind)
     bool gate_closed = false;
     double play_rate = 0;      // gate tokens a second while playing slowly; 0: full speed
 };
