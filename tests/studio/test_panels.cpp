@@ -214,8 +214,11 @@ TEST_CASE("topology, tornado: the request runs on the loop thread", "[studio][pa
     REQUIRE(tip.find("IOLoop") != std::string::npos);
 }
 
-TEST_CASE("topology, with minicorn load's own events: the clients column shows virtual users joined to the server's side",
-          "[studio][panels]") {
+namespace {
+// Master 100, sync workers 101 and 102, and minicorn load (pid 900): virtual
+// user 0 sent a request (path #2 of the mix) that worker 101 now handles;
+// virtual user 1, a slowloris, is still connecting.
+Script with_load_client() {
     Script s;
     boot_master_and_two_workers(s);
     const pid_t client = 900;
@@ -227,7 +230,15 @@ TEST_CASE("topology, with minicorn load's own events: the clients column shows v
     s.conn(6.7, client, K::ClientSendEnd, a, trace::make_id(client, 11), 78);
     s.conn(7, client, K::ClientConnectStart, b, 0, 1, static_cast<std::int64_t>(trace::ClientRole::Slowloris));
     start_request(s, 10, 101, 1, 53122);  // the server accepts :53122 and runs its handler
-    Scene sc(s, "sync");
+    return s;
+}
+}  // namespace
+
+TEST_CASE("topology, with minicorn load's own events: the clients column shows virtual users joined to the server's side",
+          "[studio][panels]") {
+    const pid_t client = 900;
+    const std::uint64_t a = trace::make_id(client, 1), b = trace::make_id(client, 2);
+    Scene sc(with_load_client(), "sync");
     HeadlessImGui ui;
     TopologyState st;
     Actions acts;
@@ -426,6 +437,26 @@ TEST_CASE("timeline, gthread: a GIL wait is a span on the waiting thread's lane;
     }
     REQUIRE(blocked == 1);
     REQUIRE(st.stats.lanes == 4);  // the arbiter, the worker's main thread, two pool threads
+}
+
+TEST_CASE("timeline: each client connection of minicorn load has a lane: connect, send, then waiting", "[studio][panels]") {
+    Scene sc(with_load_client(), "sync");
+    HeadlessImGui ui;
+    TimelineState st;
+    Actions acts;
+    st.width_ns = ms(20);
+    ui.frame([&] { draw_timeline(sc.view, st, acts); });
+    std::size_t client_lanes = 0;
+    for (const auto& lane : st.lanes) client_lanes += lane.kind == timeline_detail::Lane::Kind::Client ? 1 : 0;
+    REQUIRE(client_lanes == 2);
+    const std::uint64_t a = trace::make_id(900, 1);
+    std::vector<SpanKind> steps;
+    for (const auto& sp : st.spans) {
+        if (st.lanes[sp.lane].client == a) steps.push_back(sp.kind);
+    }
+    REQUIRE(steps == std::vector<SpanKind>{SpanKind::Accept, SpanKind::Read, SpanKind::Handle});
+    // The clients sit below the server's lanes.
+    REQUIRE(st.lanes[st.order.back()].kind == timeline_detail::Lane::Kind::Client);
 }
 
 TEST_CASE("timeline: hovering a span tells its step, duration and request", "[studio][panels]") {

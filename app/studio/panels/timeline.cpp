@@ -39,7 +39,22 @@ namespace {
 // [SECTION] Draw
 // ============================================================================
 
+// On a client's lane the same colours mean the client's side of each step.
+const char* lane_span_label(const Lane& L, SpanKind k) {
+    if (L.kind != Lane::Kind::Client) return span_label(k);
+    switch (k) {
+        case SpanKind::Accept: return "connect";
+        case SpanKind::Read: return "send";
+        case SpanKind::Handle: return "wait for response";
+        case SpanKind::Write: return "receive";
+        default: return span_label(k);
+    }
+}
+
 bool lane_less(const World& w, const Lane& a, const Lane& b) {
+    bool ac = a.kind == Lane::Kind::Client, bc = b.kind == Lane::Kind::Client;
+    if (ac != bc) return bc;  // the clients at the bottom
+    if (ac) return a.client < b.client;
     bool aa = a.pid == w.arbiter.pid, ba = b.pid == w.arbiter.pid;
     if (aa != ba) return aa;  // the arbiter on top, as in the Topology
     if (a.pid != b.pid) return a.pid < b.pid;
@@ -65,6 +80,8 @@ const char* lane_label(const World& w, const Lane& L, char (&buf)[64]) {
         case Lane::Kind::Process:
             if (L.pid == w.arbiter.pid) {
                 r = fmt::format_to_n(buf, sizeof buf - 1, "arbiter {}", L.pid);
+            } else if (p && p->role == trace::ProcessRole::Client) {
+                r = fmt::format_to_n(buf, sizeof buf - 1, "minicorn load {}", L.pid);
             } else if (p && p->worker_age > 0) {
                 using trace::ModelId;
                 bool green = p->model == ModelId::Gevent || p->model == ModelId::Eventlet;
@@ -78,6 +95,15 @@ const char* lane_label(const World& w, const Lane& L, char (&buf)[64]) {
         case Lane::Kind::Greenlet:
             r = fmt::format_to_n(buf, sizeof buf - 1, "   {}{}", p && p->model == trace::ModelId::Asyncio ? "task " : "g#", L.green);
             break;
+        case Lane::Kind::Client: {
+            auto c = w.clients.find(L.client);
+            if (c != w.clients.end()) {
+                r = fmt::format_to_n(buf, sizeof buf - 1, "client vu{} :{}", c->second.vu, c->second.local_port);
+            } else {
+                r = fmt::format_to_n(buf, sizeof buf - 1, "client conn {}", L.client & 0xffffffffu);
+            }
+            break;
+        }
     }
     *r.out = '\0';
     return buf;
@@ -136,10 +162,10 @@ void draw_spans(ImDrawList* dl, const Frame& f, ImVec2 o, int rows) {
                 if (s.count > 1) {
                     r = fmt::format_to_n(buf, sizeof buf - 1, "{} steps", s.count);
                 } else if (s.req) {
-                    r = fmt::format_to_n(buf, sizeof buf - 1, "{} req {}:{}", span_label(s.kind), trace::id_pid(s.req),
+                    r = fmt::format_to_n(buf, sizeof buf - 1, "{} req {}:{}", lane_span_label(f.st.lanes[s.lane], s.kind), trace::id_pid(s.req),
                                          s.req & 0xffffffffu);
                 } else {
-                    r = fmt::format_to_n(buf, sizeof buf - 1, "{}", span_label(s.kind));
+                    r = fmt::format_to_n(buf, sizeof buf - 1, "{}", lane_span_label(f.st.lanes[s.lane], s.kind));
                 }
                 *r.out = '\0';
                 dl->PushClipRect(a, b, true);
@@ -167,11 +193,21 @@ void draw_spans(ImDrawList* dl, const Frame& f, ImVec2 o, int rows) {
 // ============================================================================
 
 std::string explain_lane(const World& w, const Lane& L) {
+    if (L.kind == Lane::Kind::Client) {
+        auto c = w.clients.find(L.client);
+        if (c != w.clients.end()) return explain_client(w, c->second);
+        return "a connection of minicorn load, closed by the window's end";
+    }
     const trace::Process* p = w.process(L.pid);
     if (!p) return fmt::format("process {} (gone)", L.pid);
     switch (L.kind) {
         case Lane::Kind::Process:
             if (L.pid == w.arbiter.pid) return explain_arbiter(w);
+            if (p->role == trace::ProcessRole::Client) {
+                return fmt::format("minicorn load (pid {}), the built-in client: {} virtual users; {} requests sent, {} "
+                                   "answered. Its connections have lanes of their own below.",
+                                   p->pid, w.client.virtual_users, w.client.sent, w.client.done);
+            }
             return explain_worker(w, *p);
         case Lane::Kind::Thread:
             if (const trace::Thread* th = p->thread(L.tid)) return explain_thread(w, *p, *th);
@@ -181,6 +217,7 @@ std::string explain_lane(const World& w, const Lane& L) {
             if (g != p->greenlets.end()) return explain_greenlet(w, *p, g->second);
             return fmt::format("greenlet {} of {}: finished by the window's end", L.green, worker_name(*p));
         }
+        case Lane::Kind::Client: break;
     }
     return "";
 }
@@ -196,8 +233,12 @@ std::string explain_span(const World& w, const Lane& L, const Span& s, std::uint
                            "Zoom in (ctrl+wheel) to tell them apart.",
                            name, s.count, format_duration(s.t1 - s.t0), rel(s.t0), rel(s.t1));
     }
-    std::string text = fmt::format("{}: {} for {} ({:.3f} .. {:.3f} ms)", name, span_label(s.kind),
+    std::string text = fmt::format("{}: {} for {} ({:.3f} .. {:.3f} ms)", name, lane_span_label(L, s.kind),
                                    format_duration(s.t1 - s.t0), rel(s.t0), rel(s.t1));
+    if (L.kind == Lane::Kind::Client) {
+        text += "\nthe client's side of the request (same colour as the server's step it waits on)";
+        return text;
+    }
     for (const LegendEntry& e : timeline_legend()) {
         if (span_color(s.kind) == e.color && e.shape == Shape::Span) {
             text += fmt::format("\n{}", e.meaning);

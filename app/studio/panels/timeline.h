@@ -32,6 +32,7 @@ namespace minicorn::studio {
 
 inline constexpr std::size_t kMaxLanes = 48;                 // lanes shown
 inline constexpr std::size_t kMaxGreenLanesPerProcess = 8;   // greenlet lanes shown per process
+inline constexpr std::size_t kMaxClientLanes = 8;            // lanes for minicorn load's connections
 inline constexpr std::size_t kMaxEventsPerFrame = 250'000;  // ~2–4 ms of walking on this machine
 
 struct TimelineStats {          // what the last frame did (tests, the status line)
@@ -50,11 +51,12 @@ struct TimelineStats {          // what the last frame did (tests, the status li
 namespace timeline_detail {
 // One lane: a process's main thread, another OS thread, or a greenlet.
 struct Lane {
-    enum class Kind : std::uint8_t { Process, Thread, Greenlet };
+    enum class Kind : std::uint8_t { Process, Thread, Greenlet, Client };  // Client: a connection of minicorn load
     Kind kind = Kind::Process;
     pid_t pid = 0;
     pid_t tid = 0;                // Thread/Process: the OS thread
     std::uint32_t green = 0;      // Greenlet
+    std::uint64_t client = 0;     // Client: the client's connection id
     std::uint64_t open[kSpanKindCount] = {};  // start time of each open span, 0: none
     std::uint64_t open_conn = 0;  // the connection of the open read/handle/write span
     std::uint64_t open_req = 0;

@@ -39,6 +39,7 @@ struct Frame {
     int last_lane = -1;
     std::array<std::pair<pid_t, std::uint16_t>, 64> green_lanes{};  // greenlet lanes per process
     std::size_t green_pids = 0;
+    std::size_t client_lanes = 0;
 
     float x_of(std::uint64_t t) const {
         double x = (static_cast<double>(t) - static_cast<double>(t0)) / ns_per_px;

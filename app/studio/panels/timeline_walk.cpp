@@ -29,7 +29,7 @@ namespace {
 
 // What an event does to its lane's spans. Kinds that do nothing here are
 // skipped before any lane lookup: most of the walk's cost is avoided there.
-enum class Role : std::uint8_t { Ignore, Open, Close, CloseConn, Tick, Alarm, Switch };
+enum class Role : std::uint8_t { Ignore, Open, Close, CloseConn, Tick, Alarm, Switch, Client };
 struct RoleOf {
     Role role = Role::Ignore;
     SpanKind span = SpanKind::Dense;
@@ -68,6 +68,11 @@ constexpr std::array<RoleOf, trace::kEventKindCount> make_roles() {
     set(EventKind::WorkerReaped, Role::Alarm);
     set(EventKind::SignalReceived, Role::Alarm);
     set(EventKind::SignalCaught, Role::Alarm);
+    for (EventKind k : {EventKind::ClientConnectStart, EventKind::ClientConnected, EventKind::ClientSendStart,
+                        EventKind::ClientSendEnd, EventKind::ClientFirstByte, EventKind::ClientDone, EventKind::ClientError,
+                        EventKind::ClientClose}) {
+        set(k, Role::Client);
+    }
     return r;
 }
 constexpr std::array<RoleOf, trace::kEventKindCount> kRoles = make_roles();
@@ -84,7 +89,7 @@ std::uint64_t green_key(pid_t pid, std::uint32_t green) {
 
 
 // A new lane for this key, or -1 when the caps are reached.
-int add_lane(Frame& f, Lane::Kind kind, pid_t pid, pid_t tid, std::uint32_t green) {
+int add_lane(Frame& f, Lane::Kind kind, pid_t pid, pid_t tid, std::uint32_t green, std::uint64_t client = 0) {
     if (f.st.lanes.size() >= kMaxLanes) {
         ++f.st.stats.lanes_hidden;
         return -1;
@@ -102,7 +107,15 @@ int add_lane(Frame& f, Lane::Kind kind, pid_t pid, pid_t tid, std::uint32_t gree
         }
         ++f.green_lanes[i].second;
     }
+    if (kind == Lane::Kind::Client) {
+        if (f.client_lanes == kMaxClientLanes) {
+            ++f.st.stats.lanes_hidden;
+            return -1;
+        }
+        ++f.client_lanes;
+    }
     Lane lane;
+    lane.client = client;
     lane.kind = kind;
     lane.pid = pid;
     lane.tid = tid;
@@ -113,7 +126,8 @@ int add_lane(Frame& f, Lane::Kind kind, pid_t pid, pid_t tid, std::uint32_t gree
 
 // The lane table: open addressing over kSlots, cleared every frame. A key
 // over the caps is remembered as -1 so it is refused once, not per event.
-int find_or_add_slow(Frame& f, std::uint64_t key, Lane::Kind kind, pid_t pid, pid_t tid, std::uint32_t green) {
+int find_or_add_slow(Frame& f, std::uint64_t key, Lane::Kind kind, pid_t pid, pid_t tid, std::uint32_t green,
+                     std::uint64_t client) {
     std::size_t h = static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 52) & (kSlots - 1);
     for (;;) {
         Slot& s = f.st.slots[h];
@@ -121,7 +135,7 @@ int find_or_add_slow(Frame& f, std::uint64_t key, Lane::Kind kind, pid_t pid, pi
         if (s.key == 0) break;
         h = (h + 1) & (kSlots - 1);
     }
-    int lane = add_lane(f, kind, pid, tid, green);
+    int lane = add_lane(f, kind, pid, tid, green, client);
     if (f.slots_used < kSlots / 2) {  // keep probes short; past that, refused keys are just refused again
         f.st.slots[h] = {key, lane};
         ++f.slots_used;
@@ -129,12 +143,18 @@ int find_or_add_slow(Frame& f, std::uint64_t key, Lane::Kind kind, pid_t pid, pi
     return lane;
 }
 
-int find_or_add(Frame& f, std::uint64_t key, Lane::Kind kind, pid_t pid, pid_t tid, std::uint32_t green) {
+int find_or_add(Frame& f, std::uint64_t key, Lane::Kind kind, pid_t pid, pid_t tid, std::uint32_t green,
+                std::uint64_t client = 0) {
     if (key == f.last_key) return f.last_lane;  // events come in runs from one thread
-    int lane = find_or_add_slow(f, key, kind, pid, tid, green);
+    int lane = find_or_add_slow(f, key, kind, pid, tid, green, client);
     f.last_key = key;
     f.last_lane = lane;
     return lane;
+}
+
+// A client connection's lane (bit 62 keeps its key apart from greenlets' and threads').
+int client_lane(Frame& f, pid_t pid, std::uint64_t conn) {
+    return find_or_add(f, (1ull << 62) | conn, Lane::Kind::Client, pid, pid, 0, conn);
 }
 
 int thread_lane(Frame& f, const Event& e) {
@@ -160,6 +180,7 @@ bool is_connection_step(const RoleOf& r) {
 // that runs greenlets they belong to the greenlet serving that connection
 // (GreenConnIndex), else to the one the thread switched to last.
 int lane_of(Frame& f, const Event& e, const RoleOf& r) {
+    if (r.role == Role::Client) return e.conn ? client_lane(f, e.pid, e.conn) : -1;
     pid_t tid = e.tid ? e.tid : e.pid;
     if (e.green) return green_lane(f, e.pid, tid, e.green);
     int tl = thread_lane(f, e);
@@ -222,6 +243,10 @@ void seed_lanes_impl(Frame& f) {
         for (auto it = p.greenlets.rbegin(); it != p.greenlets.rend() && seeded < kMaxGreenLanesPerProcess; ++it) {
             if (it->second.state == trace::GreenState::Parked) seed(it->second);
         }
+    }
+    // The newest of the client's open connections.
+    for (auto it = w.clients.rbegin(); it != w.clients.rend() && f.client_lanes < kMaxClientLanes; ++it) {
+        client_lane(f, it->second.pid, it->first);
     }
 }
 
@@ -288,6 +313,32 @@ void close_span(Frame& f, std::uint16_t li, SpanKind k, std::uint64_t t, std::in
     emit(f, li, k, start, t, conn_span ? L.open_conn : 0, conn_span ? L.open_req : 0);
 }
 
+// A client connection's life, in the server's hues: connecting (accept),
+// sending (as the server reads), waiting (as it handles), receiving (as it writes).
+void client_step(Frame& f, std::uint16_t li, const Event& e) {
+    Lane& L = f.st.lanes[li];
+    auto open = [&](SpanKind k) {
+        L.open[idx(k)] = e.t_ns;
+        L.saw_start[idx(k)] = true;
+        L.open_conn = 0;  // a client id: not one of the server's connections
+        L.open_req = 0;
+    };
+    auto close = [&](SpanKind k) { close_span(f, li, k, e.t_ns); };
+    switch (e.kind) {
+        case EventKind::ClientConnectStart: open(SpanKind::Accept); break;
+        case EventKind::ClientConnected: close(SpanKind::Accept); break;
+        case EventKind::ClientSendStart: open(SpanKind::Read); break;
+        case EventKind::ClientSendEnd: close(SpanKind::Read); open(SpanKind::Handle); break;
+        case EventKind::ClientFirstByte: close(SpanKind::Handle); open(SpanKind::Write); break;
+        case EventKind::ClientDone: close(SpanKind::Write); break;
+        default:  // ClientError, ClientClose: whatever was under way ends here
+            for (SpanKind k : {SpanKind::Accept, SpanKind::Read, SpanKind::Handle, SpanKind::Write}) {
+                if (L.open[idx(k)]) close(k);
+            }
+            break;
+    }
+}
+
 void walk_impl(Frame& f, std::size_t from, std::size_t to) {
     std::span<const Event> events = f.view.rec.events();
     for (std::size_t i = from; i < to; ++i) {
@@ -332,6 +383,7 @@ void walk_impl(Frame& f, std::size_t from, std::size_t to) {
                 f.st.ticks.push_back({li, r.role == Role::Alarm, x, e.t_ns});
                 break;
             }
+            case Role::Client: client_step(f, li, e); break;
             case Role::Ignore:
             case Role::Switch: break;
         }
@@ -347,7 +399,20 @@ void finish_lanes_impl(Frame& f) {
         for (std::size_t k = 0; k < kSpanKindCount; ++k) {
             if (L.open[k]) emit(f, l16, static_cast<SpanKind>(k), L.open[k], end, L.open_conn, L.open_req);
         }
-        if (!L.touched && L.kind != Lane::Kind::Greenlet) {
+        if (!L.touched && L.kind == Lane::Kind::Client) {
+            auto c = f.edge.clients.find(L.client);
+            SpanKind k = SpanKind::Dense;
+            if (c != f.edge.clients.end()) {
+                switch (c->second.stage) {
+                    case trace::ClientStage::Connecting: k = SpanKind::Accept; break;
+                    case trace::ClientStage::Sending: k = SpanKind::Read; break;
+                    case trace::ClientStage::Waiting: k = SpanKind::Handle; break;
+                    case trace::ClientStage::Receiving: k = SpanKind::Write; break;
+                    default: break;
+                }
+                if (k != SpanKind::Dense && c->second.since_ns < end) emit(f, l16, k, c->second.since_ns, end, 0, 0);
+            }
+        } else if (!L.touched && L.kind != Lane::Kind::Greenlet) {
             auto pit = f.edge.processes.find(L.pid);
             if (pit == f.edge.processes.end()) continue;
             const trace::Thread* th = pit->second.thread(L.tid);
