@@ -6,7 +6,7 @@
 // The main thread, inside an ImGui window.
 #pragma once
 
-#include "app/studio/metrics.h"
+#include "app/studio/panels/metrics.h"
 #include "app/studio/panels/view.h"
 
 namespace minicorn::studio {

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "app/studio/metrics.h"
+#include "app/studio/panels/metrics.h"
 #include "app/studio/panels/controls.h"
 #include "app/studio/panels/event_log.h"
 #include "app/studio/panels/session_status.h"

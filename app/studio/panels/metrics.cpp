@@ -1,4 +1,5 @@
-#include "app/studio/metrics.h"
+// app/studio/panels/metrics.cpp — see metrics.h.
+#include "app/studio/panels/metrics.h"
 
 #include <algorithm>
 #include <cmath>

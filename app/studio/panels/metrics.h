@@ -1,4 +1,4 @@
-// app/studio/metrics.h — the numbers the Traffic and Stats panels plot,
+// app/studio/panels/metrics.h — the numbers the Traffic and Stats panels plot,
 // folded incrementally from the Recording (only new events each frame) and
 // sampled from the latest World.
 //

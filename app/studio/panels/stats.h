@@ -5,7 +5,7 @@
 // Thread affinity: the main thread.
 #pragma once
 
-#include "app/studio/metrics.h"
+#include "app/studio/panels/metrics.h"
 #include "app/studio/panels/view.h"
 
 namespace minicorn::studio {

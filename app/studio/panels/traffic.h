@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "app/studio/metrics.h"
+#include "app/studio/panels/metrics.h"
 #include "app/studio/panels/session_status.h"
 #include "app/studio/panels/view.h"
 

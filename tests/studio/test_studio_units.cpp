@@ -1,0 +1,164 @@
+// tests/studio/test_studio_units.cpp — the studio's pieces that need no
+// window: the Controls panel's settings → `minicorn serve` flags, the Traffic
+// panel's settings → `minicorn load` flags, the request mix, and the Metrics
+// the Traffic and Stats panels plot.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "app/studio/panels/controls.h"
+#include "app/studio/panels/metrics.h"
+#include "app/studio/panels/traffic.h"
+#include "app/studio/traffic_mix.h"
+#include "engine/trace/recording.h"
+
+using namespace minicorn;
+using namespace minicorn::studio;
+
+namespace {
+
+bool has_pair(const std::vector<std::string>& args, const std::string& flag, const std::string& value) {
+    for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+        if (args[i] == flag && args[i + 1] == value) return true;
+    }
+    return false;
+}
+
+trace::Event event(std::uint64_t t_ms, trace::EventKind kind, std::uint64_t req, std::int64_t a0 = 0,
+                   std::int64_t a1 = 0) {
+    trace::Event e{};
+    e.t_ns = t_ms * 1'000'000;
+    e.pid = 100;
+    e.tid = 100;
+    e.kind = kind;
+    e.conn = 1;
+    e.req = req;
+    e.a0 = a0;
+    e.a1 = a1;
+    return e;
+}
+
+}  // namespace
+
+TEST_CASE("Controls: settings that differ from gunicorn's defaults become serve flags", "[studio]") {
+    ControlsState state;
+    init_controls(state, {"-k", "gevent", "-w", "3"});
+    CHECK(state.error.empty());
+    CHECK(state.values["worker_class"] == "gevent");
+    CHECK(state.values["workers"] == "3");
+    CHECK(state.values["timeout"] == "30");  // gunicorn's default, untouched
+    std::vector<std::string> args = serve_args(state);
+    CHECK(has_pair(args, "--workers", "3"));
+    CHECK(has_pair(args, "--worker-class", "gevent"));
+    CHECK(std::find(args.begin(), args.end(), "--timeout") == args.end());
+    CHECK(state.applied == args);
+
+    // An edit shows up as a flag; a flag setting appears bare; the studio's own settings never do.
+    state.values["threads"] = "4";
+    state.values["reuse_port"] = "True";
+    state.values["pidfile"] = "/tmp/x.pid";
+    args = serve_args(state);
+    CHECK(has_pair(args, "--threads", "4"));
+    CHECK(std::find(args.begin(), args.end(), "--reuse-port") != args.end());
+    CHECK(std::find(args.begin(), args.end(), "--pid") == args.end());
+    CHECK(std::find(args.begin(), args.end(), "--trace-fd") == args.end());
+    CHECK(args != state.applied);  // the panel offers "Restart engine with these settings"
+}
+
+TEST_CASE("Controls: an argument the engine rejects is reported, not passed on silently", "[studio]") {
+    ControlsState state;
+    init_controls(state, {"-w", "many"});
+    CHECK_THAT(state.error, Catch::Contains("--workers"));
+}
+
+TEST_CASE("Traffic: the client's flags, bad actors only when asked for", "[studio]") {
+    TrafficState t;
+    t.users = 12;
+    std::vector<std::string> args = load_args(t);
+    CHECK(has_pair(args, "-c", "12"));
+    CHECK(has_pair(args, "--keep-alive", "on"));
+    CHECK(has_pair(args, "--mix", t.mix));
+    CHECK(std::find(args.begin(), args.end(), "--slowloris") == args.end());
+
+    t.mode = TrafficState::Mode::Rate;
+    t.rate = 200;
+    t.keep_alive = false;
+    t.slowloris = 2;
+    t.silent = 3;
+    args = load_args(t);
+    CHECK(has_pair(args, "--rate", "200"));
+    CHECK(std::find(args.begin(), args.end(), "-c") == args.end());
+    CHECK(has_pair(args, "--keep-alive", "off"));
+    CHECK(has_pair(args, "--slowloris", "2"));
+    CHECK(has_pair(args, "--slowloris-ms", "500"));
+    CHECK(has_pair(args, "--silent", "3"));
+}
+
+TEST_CASE("the request mix: path:weight pairs, as minicorn load reads them", "[studio]") {
+    TrafficMix mix = parse_mix("/io?ms=50:70,/cpu?ms=10:30");
+    REQUIRE(mix.entries.size() == 2);
+    CHECK(mix.entries[0].path == "/io?ms=50");
+    CHECK(mix.entries[0].weight == 70);
+    CHECK(mix.entries[1].path == "/cpu?ms=10");
+    CHECK(mix.total == 100);
+    std::minstd_rand rng(7);
+    int io = 0;
+    for (int i = 0; i < 1000; ++i) io += mix.pick(rng) == "/io?ms=50";
+    CHECK(io > 600);
+    CHECK(io < 800);
+
+    CHECK(parse_mix("/").entries.at(0).weight == 1);
+    TrafficMix junk = parse_mix("nonsense,:5");
+    REQUIRE(junk.entries.size() == 1);
+    CHECK(junk.entries[0].path == "/");
+}
+
+TEST_CASE("Metrics: requests a second and latency from the server's events", "[studio]") {
+    trace::Recording rec;
+    std::vector<trace::Event> events;
+    // Seconds 1 and 2: 10 requests each, 20 ms from parsed to written; one 500 in second 2.
+    for (std::uint64_t s = 1; s <= 2; ++s) {
+        for (std::uint64_t i = 0; i < 10; ++i) {
+            std::uint64_t t = s * 1000 + i * 50;
+            std::uint64_t req = s * 100 + i;
+            events.push_back(event(t, trace::EventKind::Parsed, req));
+            events.push_back(event(t + 10, trace::EventKind::HandlerEnd, req, s == 2 && i == 0 ? 500 : 200));
+            events.push_back(event(t + 20, trace::EventKind::WriteDone, req));
+        }
+    }
+    events.push_back(event(3100, trace::EventKind::Heartbeat, 0));  // second 3 has begun
+    rec.append(events);
+    Metrics m;
+    m.update(rec, trace::World{});
+    CHECK_FALSE(m.from_client());
+    CHECK(m.total_requests() == 20);
+    CHECK(m.total_errors() == 1);
+    CHECK(m.requests_per_second() == Approx(10.0));
+    auto hist = m.latency_histogram(10);
+    double p50 = Metrics::percentile_ms(hist, 0.5);
+    CHECK(p50 > 10.0);  // the 10..20 ms bin
+    CHECK(p50 <= 20.0);
+}
+
+TEST_CASE("Metrics: once the client reports, its latency (accept queue included) is what is shown", "[studio]") {
+    trace::Recording rec;
+    std::vector<trace::Event> events;
+    for (std::uint64_t i = 0; i < 30; ++i) {
+        // ClientDone: a0 = status, a1 = latency in µs (300 ms).
+        events.push_back(event(1000 + i * 60, trace::EventKind::ClientDone, i + 1, 200, 300'000));
+    }
+    events.push_back(event(1500, trace::EventKind::ClientError, 0, 4, 0));
+    events.push_back(event(4000, trace::EventKind::Heartbeat, 0));
+    rec.append(events);
+    Metrics m;
+    m.update(rec, trace::World{});
+    CHECK(m.from_client());
+    CHECK(m.total_requests() == 30);
+    CHECK(m.total_errors() == 1);
+    double p99 = Metrics::percentile_ms(m.latency_histogram(10), 0.99);
+    CHECK(p99 > 200.0);
+    CHECK(p99 <= 500.0);
+}
