@@ -102,6 +102,7 @@ bool Studio::start(std::string* error) {
     controls_.applied = serve_args(controls_);
     traffic_launched_ = false;
     paused_ = false;
+    slow_playing_ = false;
     return session_.start_serve(controls_.applied, error);
 }
 
