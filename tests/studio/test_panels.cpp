@@ -183,6 +183,9 @@ TEST_CASE("gevent as the engine traces it: the greenlet asleep in the handler ho
     REQUIRE(tip.find("serves client 127.0.0.1:53122: the app's handler is running") != std::string::npos);
     tip = hover_text(ui, sc, st, TopoItemKind::Greenlet, 1);
     REQUIRE(tip.find("the acceptor") != std::string::npos);
+    tip = hover_text(ui, sc, st, TopoItemKind::Token, c1);
+    INFO(tip);
+    REQUIRE(tip.find("steps: accepted +0 µs, reading +300 µs, parsed +1.0 ms, handling +1.1 ms") != std::string::npos);
 
     TimelineState tl;
     tl.width_ns = ms(30);

@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <utility>
 
 namespace minicorn::studio {
 
@@ -188,6 +190,26 @@ std::string explain_connection(const World& world, const Connection& c) {
         s += fmt::format("accepted by {} {} ago\n", worker_name(*p), format_duration(since(world, c.entered(ConnStage::Accepted))));
     }
     s += fmt::format("now: {} (for {})\n", stage_phrase(c.stage), format_duration(since(world, c.entered(c.stage))));
+    // This request's steps so far, in order: on a kept-alive connection the
+    // earlier rounds' entries are older than its last keep-alive park.
+    std::uint64_t base = c.entered(ConnStage::Accepted);
+    if (c.stage != ConnStage::KeepAlive) base = std::max(base, c.entered(ConnStage::KeepAlive));
+    std::array<std::pair<std::uint64_t, ConnStage>, trace::kConnStageCount> steps{};
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < trace::kConnStageCount; ++i) {
+        auto st = static_cast<ConnStage>(i);
+        std::uint64_t t = c.entered(st);
+        if (t && t >= base && st != ConnStage::Closed) steps[n++] = {t, st};
+    }
+    std::sort(steps.begin(), steps.begin() + static_cast<std::ptrdiff_t>(n));
+    if (n > 1) {
+        s += "steps:";
+        for (std::size_t i = 0; i < n; ++i) {
+            s += fmt::format(" {} +{}", stage_word(steps[i].second), format_duration(steps[i].first - steps[0].first));
+            if (i + 1 < n) s += ",";
+        }
+        s += "\n";
+    }
     if (c.req) s += fmt::format("request {}", trace::format_id(c.req));
     if (c.requests > 1) s += fmt::format(", the {}th on this keep-alive connection", c.requests);
     if (c.req) s += "\n";
