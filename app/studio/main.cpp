@@ -54,6 +54,7 @@ constexpr const char* kUsage =
     "  -c N | --rate R              the client's virtual users, or a fixed request rate\n"
     "  --mix MIX                    e.g. \"/io?ms=50:70,/cpu?ms=10:30\"\n"
     "  --keep-alive on|off          the client's keep-alive\n"
+    "  --slowloris N, --silent N, --slow-readers N, --aborters N   bad actors (minicorn load)\n"
     "  --no-traffic                 do not start the client\n"
     "\n"
     "headless:\n"
@@ -110,6 +111,10 @@ Args parse_args(int argc, char** argv) {
         } else if (arg == "--mix") traffic.mix = value();
         else if (arg == "--keep-alive") traffic.keep_alive = value() != "off";
         else if (arg == "--no-traffic") traffic.wanted = false;
+        else if (arg == "--slowloris") traffic.slowloris = std::max(0, std::atoi(value().c_str()));
+        else if (arg == "--silent") traffic.silent = std::max(0, std::atoi(value().c_str()));
+        else if (arg == "--slow-readers") traffic.slow_readers = std::max(0, std::atoi(value().c_str()));
+        else if (arg == "--aborters") traffic.aborters = std::max(0, std::atoi(value().c_str()));
         else if (const auto* setting = minicorn::process::find_setting_by_flag(arg.substr(0, arg.find('=')))) {
             // A `minicorn serve` flag: passed on as it is (the engine's parser checks it).
             serve_given.push_back(arg);

@@ -7,6 +7,7 @@
 #include <array>
 #include <cfloat>
 #include <cstdio>
+#include <string>
 
 #include "app/studio/panels/widgets.h"
 
@@ -45,6 +46,15 @@ const char* bin_label(std::size_t i) {
     return kLabels[i];
 }
 
+// "0.42 ms", "52 ms", "5.9 s".
+std::string format_ms(double ms) {
+    char text[32];
+    if (ms >= 1000) std::snprintf(text, sizeof text, "%.1f s", ms / 1000);
+    else std::snprintf(text, sizeof text, "%.2g ms", ms);
+    if (ms >= 10 && ms < 1000) std::snprintf(text, sizeof text, "%.0f ms", ms);
+    return text;
+}
+
 }  // namespace
 
 void draw_latency_histogram(const Metrics& metrics, float height) {
@@ -77,7 +87,6 @@ void draw_latency_histogram(const Metrics& metrics, float height) {
 
 void draw_traffic(const View& view, TrafficState& s, const Metrics& metrics, const SessionStatus& status,
                   Actions& actions) {
-    (void)view;
     // --- the client's state ---
     switch (status.client) {
     case SessionStatus::Client::Off:
@@ -149,13 +158,24 @@ void draw_traffic(const View& view, TrafficState& s, const Metrics& metrics, con
     // --- what it does ---
     section(metrics.from_client() ? "Live (as the client saw it)" : "Live (server-side, from the server's events)");
     auto hist = metrics.latency_histogram(10);
-    ImGui::Text("%.0f req/s   errors %.0f/s   p50 %.3g ms   p99 %.3g ms", metrics.requests_per_second(),
-                metrics.errors_per_second(), Metrics::percentile_ms(hist, 0.5), Metrics::percentile_ms(hist, 0.99));
+    ImGui::Text("%.0f req/s   errors %.0f/s   p50 %s   p99 %s", metrics.requests_per_second(),
+                metrics.errors_per_second(), format_ms(Metrics::percentile_ms(hist, 0.5)).c_str(),
+                format_ms(Metrics::percentile_ms(hist, 0.99)).c_str());
     explain(metrics.from_client()
                 ? "Latency as the client measured it (ClientDone): from sending the request to the whole response, "
                   "time in the kernel's accept queue included. Errors: ClientError (connect, read, timeout, …)."
                 : "Latency measured by the server, from a complete request (Parsed) to its response written "
                   "(WriteDone); time spent in the kernel's accept queue is not in it.");
+    if (const trace::ClientTotals& c = view.world.client; c.error_count() > 0) {
+        // The client's errors by kind, as wrk prints them ("Socket errors: connect 0, read 3, …").
+        std::string text = "client errors:";
+        for (std::size_t k = 1; k < c.errors.size(); ++k) {
+            if (c.errors[k] == 0) continue;
+            text += " " + std::string(trace::to_string(static_cast<trace::ClientErrorKind>(k))) + " " +
+                    std::to_string(c.errors[k]);
+        }
+        ImGui::TextColored(ImVec4(1.0f, 0.6f, 0.4f, 1.0f), "%s", text.c_str());
+    }
     std::vector<float> rates = metrics.rate_history();
     if (!rates.empty()) {
         ImGui::PlotLines("##rate", rates.data(), static_cast<int>(rates.size()), 0, "requests per second, 60 s",
