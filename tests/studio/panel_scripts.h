@@ -167,3 +167,30 @@ inline Script gevent_as_traced() {
 }
 
 }  // namespace minicorn::testing::panel_scripts
+
+namespace minicorn::testing::panel_scripts {
+
+// gevent worker 321 with `n` greenlets, each reading a request and parking on
+// a timer inside its handler, their steps carrying no greenlet id (as traced).
+inline constexpr pid_t kGeventMany = 321;
+inline Script gevent_many(std::uint32_t n) {
+    Script s;
+    const pid_t w = kGeventMany;
+    boot_one(s, w, ModelId::Gevent);
+    for (std::uint32_t i = 1; i <= n; ++i) {
+        double t = 3 + i;
+        const std::uint64_t c = make_id(w, i);
+        s.conn(t, w, K::Accepted, c, 0, 50000 + i, kListenFd);
+        s.add(t, w, K::GreenSpawn, 1).green = 1 + i;
+        s.add(t + 0.1, w, K::GreenSwitch, 1).green = 1 + i;
+        s.conn(t + 0.1, w, K::ReadStart, c);
+        s.conn(t + 0.2, w, K::ReadDone, c, 0, 80);
+        s.conn(t + 0.3, w, K::Parsed, c, make_id(w, i), 11);
+        s.conn(t + 0.4, w, K::HandlerStart, c, make_id(w, i));
+        s.add(t + 0.5, w, K::GreenPark, -1, 0).green = 1 + i;
+    }
+    s.add(4.0 + n, w, K::PollWait, 1000, 1);
+    return s;
+}
+
+}  // namespace minicorn::testing::panel_scripts

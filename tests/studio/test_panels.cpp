@@ -462,6 +462,30 @@ TEST_CASE("timeline: each client connection of minicorn load has a lane: connect
     REQUIRE(st.lanes[st.order.back()].kind == timeline_detail::Lane::Kind::Client);
 }
 
+TEST_CASE("timeline: greenlets over the lane cap are left out, not drawn on the hub's lane", "[studio][panels]") {
+    Scene sc(gevent_many(12), "gevent");
+    HeadlessImGui ui;
+    TimelineState st;
+    Actions acts;
+    st.width_ns = ms(20);
+    ui.frame([&] { draw_timeline(sc.view, st, acts); });
+    std::size_t green_lanes = 0;
+    for (const auto& lane : st.lanes) green_lanes += lane.kind == timeline_detail::Lane::Kind::Greenlet ? 1 : 0;
+    REQUIRE(green_lanes == kMaxGreenLanesPerProcess);
+    REQUIRE(st.stats.lanes_hidden >= 12 - kMaxGreenLanesPerProcess);
+    for (const auto& sp : st.spans) {
+        const auto& lane = st.lanes[sp.lane];
+        if (lane.kind == timeline_detail::Lane::Kind::Process && lane.pid == kGeventMany) {
+            REQUIRE(sp.kind != SpanKind::Read);
+            REQUIRE(sp.kind != SpanKind::Handle);
+        }
+    }
+    // The greenlets shown are the ones alive at the right edge, newest first.
+    bool newest_shown = false;
+    for (const auto& lane : st.lanes) newest_shown |= lane.kind == timeline_detail::Lane::Kind::Greenlet && lane.green == 13;
+    REQUIRE(newest_shown);
+}
+
 TEST_CASE("timeline: hovering a span tells its step, duration and request", "[studio][panels]") {
     Scene sc(many_sync_requests(), "sync");
     HeadlessImGui ui;

@@ -192,10 +192,9 @@ int lane_of(Frame& f, const Event& e, const RoleOf& r) {
         T.last_conn_green = f.st.green_conns.green_of(e.conn);
     }
     std::uint32_t green = e.conn && T.last_conn_green ? T.last_conn_green : T.running_green;
-    if (green) {
-        int gl = green_lane(f, e.pid, tid, green);
-        if (gl >= 0) return gl;
-    }
+    // A greenlet over the lane cap: its step is not drawn at all, rather than
+    // on the hub's lane, where it would read as the hub's own work.
+    if (green) return green_lane(f, e.pid, tid, green);
     return tl;
 }
 

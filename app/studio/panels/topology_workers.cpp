@@ -367,7 +367,7 @@ void draw_green(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     bool gil_busy = !proc.gil.waiters.empty();  // one thread: the GIL matters only if someone waits
     float bottom = max.y - 2 - (hog ? p.row_h : 0) - (gil_busy ? p.row_h : 0);
     float gw = max.x - gmin.x;
-    std::size_t ncols = gw > 560 ? 3 : gw > 330 ? 2 : 1;
+    std::size_t ncols = gw > 780 ? 3 : gw > 480 ? 2 : 1;  // a row needs ~250 px to name its client
     float col_w = (gw - 8) / static_cast<float>(ncols);
     std::size_t per_col = std::max<std::size_t>(rows_in(p, y, bottom), 1);
     std::size_t cap = per_col * ncols;
