@@ -51,6 +51,16 @@ ImU32 client_color(trace::ClientStage stage) {
     return kKeepAlive;
 }
 
+ImU32 mix_color(std::int64_t index) {
+    static constexpr std::array<ImU32, kMixColors> kHues{
+        IM_COL32(90, 160, 255, 255),  IM_COL32(240, 100, 90, 255),  IM_COL32(180, 130, 240, 255),
+        IM_COL32(230, 230, 230, 255), IM_COL32(250, 200, 70, 255),  IM_COL32(90, 210, 190, 255),
+        IM_COL32(240, 140, 200, 255), IM_COL32(160, 200, 90, 255),
+    };
+    if (index < 0) return kKeepAlive;
+    return kHues[static_cast<std::size_t>(index) % kMixColors];
+}
+
 ImU32 activity_color(trace::ThreadActivity activity) {
     switch (activity) {
         case trace::ThreadActivity::Idle: return kKeepAlive;

@@ -57,6 +57,10 @@ ImU32 stage_color(trace::ConnStage stage);
 // A client connection's stage in the same hues: sending = the server reading,
 // waiting = the server handling, receiving = the server writing.
 ImU32 client_color(trace::ClientStage stage);
+// The colour of path #index (0-based) of the client's traffic mix, when the
+// Topology colours tokens by path; 8 hues, then they repeat.
+inline constexpr std::size_t kMixColors = 8;
+ImU32 mix_color(std::int64_t index);
 // A thread's activity in the same colours (reading = the Reading stage, …).
 ImU32 activity_color(trace::ThreadActivity activity);
 ImU32 span_color(SpanKind kind);

@@ -40,6 +40,20 @@ void draw_legend(const View&) {
     ImGui::Separator();
     ImGui::TextUnformatted("Clients (when minicorn load runs): what each connection's client is doing.");
     entries(client_legend());
+    ImGui::TextUnformatted("With \"dots by: path\", a dot's colour is the path of the traffic mix it asked for:");
+    {
+        // The paths themselves are in the Traffic panel's mix; the trace carries only their order.
+        const float r = 5.0f;
+        for (std::size_t i = 0; i < kMixColors; ++i) {
+            ImVec2 at = ImGui::GetCursorScreenPos();
+            float h = ImGui::GetTextLineHeight();
+            ImGui::Dummy({2 * r + 4, h});
+            draw_shape(ImGui::GetWindowDrawList(), Shape::Token, {at.x + r + 2, at.y + h * 0.5f}, r, mix_color(static_cast<std::int64_t>(i)));
+            ImGui::SameLine();
+            ImGui::Text("#%zu", i + 1);
+            if (i + 1 < kMixColors) ImGui::SameLine(0, 12);
+        }
+    }
     ImGui::Separator();
     ImGui::TextUnformatted("Timeline: one lane per process, OS thread and greenlet.");
     entries(timeline_legend());

@@ -118,6 +118,10 @@ void draw_tokens(Painter& p) {
         }
         ImVec2 pos = token_pos(a, now, st.ease_s);
         ImU32 col = c ? stage_color(c->stage) : colors::kTextDim;
+        if (c && st.color_by == TokenColor::MixPath) {
+            const trace::ClientConn* client = w.client_side(*c);
+            col = client && client->mix_index >= 0 ? mix_color(client->mix_index) : colors::kTextDim;
+        }
         draw_shape(p.dl, Shape::Token, pos, kTokenR, col);
         p.item(TopoItemKind::Token, c ? c->owner : 0, it->first, {pos.x - kTokenR - 1, pos.y - kTokenR - 1},
                {pos.x + kTokenR + 1, pos.y + kTokenR + 1});
@@ -138,13 +142,13 @@ void draw_load_clients(Painter& p, ImVec2 min, ImVec2 max) {
     p.item(TopoItemKind::Client, 0, 0, min, max);
     p.text({min.x + 8, y}, max.x - 6, colors::kTextDim, "minicorn load: {} sent, {} done", w.client.sent, w.client.done);
     y += p.row_h + 2;
-    std::size_t fit = static_cast<std::size_t>(std::max(0.0f, (max.y - y - p.row_h) / p.row_h));
+    std::size_t fit = static_cast<std::size_t>(std::max(0.0f, (max.y - y - 3 * p.row_h) / p.row_h));  // 2 rows: the colour choice
     std::size_t shown = 0;
     for (const auto& [id, c] : w.clients) {
         if (shown == fit) break;
         ImVec2 dot{min.x + 14, y + p.line_h * 0.5f};
-        draw_shape(p.dl, c.stage == trace::ClientStage::Connecting ? Shape::Pending : Shape::Token, dot, 4.0f,
-                   client_color(c.stage));
+        ImU32 col = p.st.color_by == TokenColor::MixPath && c.mix_index >= 0 ? mix_color(c.mix_index) : client_color(c.stage);
+        draw_shape(p.dl, c.stage == trace::ClientStage::Connecting ? Shape::Pending : Shape::Token, dot, 4.0f, col);
         std::string_view word = to_string(c.stage);
         if (c.role != trace::ClientRole::Good) {
             p.text({min.x + 24, y}, max.x - 6, colors::kTextWarn, "vu{} {}  {}", c.vu, to_string(c.role), word);
@@ -158,6 +162,16 @@ void draw_load_clients(Painter& p, ImVec2 min, ImVec2 max) {
         ++shown;
     }
     if (shown < w.clients.size()) p.text({min.x + 24, y}, max.x - 6, colors::kTextDim, "+{} more", w.clients.size() - shown);
+
+    // What the tokens' colours say: the client knows which path it asked for.
+    ImGui::SetCursorScreenPos({min.x + 6, max.y - 2 * p.row_h - 4});
+    ImGui::TextDisabled("dots by:");
+    ImGui::SetCursorScreenPos({min.x + 6, max.y - p.row_h - 4});
+    int mode = static_cast<int>(p.st.color_by);
+    ImGui::RadioButton("stage", &mode, 0);
+    ImGui::SameLine();
+    ImGui::RadioButton("path", &mode, 1);
+    p.st.color_by = static_cast<TokenColor>(mode);
 }
 
 // Until the client emits its own events, a client is what the server saw: an

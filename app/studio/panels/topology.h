@@ -63,7 +63,14 @@ struct TokenAnim {
     int priority = -1;       // of `target`: a thread/greenlet row beats a poll-list row
 };
 
+// What a token's colour says.
+enum class TokenColor : std::uint8_t {
+    Stage,    // where its request is (reading, handling, …): always known
+    MixPath,  // which path of minicorn load's mix it asked for (#1, #2, …): known only when the client traces
+};
+
 struct TopologyState {
+    TokenColor color_by = TokenColor::Stage;
     // Tokens by connection id; entries not placed this frame are dropped.
     std::unordered_map<std::uint64_t, TokenAnim> tokens;
     std::uint64_t frame = 0;
