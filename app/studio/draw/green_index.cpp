@@ -1,11 +1,13 @@
 // app/studio/draw/green_index.cpp — see green_index.h.
 #include "app/studio/draw/green_index.h"
 
+#include <algorithm>
+
 namespace minicorn::studio {
 
 using trace::EventKind;
 
-void GreenConnIndex::update(const trace::Recording& rec) {
+void GreenConnIndex::update(const trace::Recording& rec, std::size_t budget) {
     if (rec.size() < scanned_) {
         scanned_ = 0;
         conns_.clear();
@@ -13,7 +15,8 @@ void GreenConnIndex::update(const trace::Recording& rec) {
         running_.clear();
     }
     std::span<const trace::Event> events = rec.events();
-    for (std::size_t i = scanned_; i < events.size(); ++i) {
+    const std::size_t end = std::min(events.size(), scanned_ + budget);
+    for (std::size_t i = scanned_; i < end; ++i) {
         const trace::Event& e = events[i];
         pid_t tid = e.tid ? e.tid : e.pid;
         switch (e.kind) {
@@ -59,7 +62,7 @@ void GreenConnIndex::update(const trace::Recording& rec) {
             default: break;
         }
     }
-    scanned_ = events.size();
+    scanned_ = end;
 }
 
 std::uint64_t GreenConnIndex::conn_of(pid_t pid, std::uint32_t green) const {

@@ -29,7 +29,11 @@ namespace minicorn::studio {
 
 class GreenConnIndex {
 public:
-    void update(const trace::Recording& rec);
+    // Reads at most `budget` new events, so opening a long recording costs a
+    // few frames a little each rather than one frame a lot.
+    static constexpr std::size_t kDefaultBudget = 150'000;
+    void update(const trace::Recording& rec, std::size_t budget = kDefaultBudget);
+    bool caught_up(const trace::Recording& rec) const { return scanned_ == rec.size(); }
     // The connection greenlet `green` of process `pid` serves; 0 if unknown.
     std::uint64_t conn_of(pid_t pid, std::uint32_t green) const;
     static constexpr std::size_t kMaxRemembered = 1'000'000;
