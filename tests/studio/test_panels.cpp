@@ -486,6 +486,30 @@ TEST_CASE("timeline: greenlets over the lane cap are left out, not drawn on the 
     REQUIRE(newest_shown);
 }
 
+TEST_CASE("timeline: in replay the instant shown sits three quarters across; back to live asks to follow again",
+          "[studio][panels]") {
+    Scene sc(many_sync_requests(), "sync");
+    trace::World then = sc.model.world_at(ms(1000));
+    View replay{then, sc.rec, sc.model, ms(1000), false, false, "sync", 2};
+    HeadlessImGui ui;
+    TimelineState st;
+    Actions acts;
+    st.width_ns = ms(200);
+    ui.frame([&] { draw_timeline(replay, st, acts); });
+    REQUIRE(st.stats.t0_ns == ms(850));
+    REQUIRE(st.stats.t1_ns == ms(1050));
+    ImVec2 pad = ImGui::GetStyle().WindowPadding;
+    HeadlessImGui::Input in;
+    in.mouse = {pad.x + 12, pad.y + 6};
+    ui.frame([&] { draw_timeline(replay, st, acts); }, in);
+    in.left_down = true;
+    ui.frame([&] { draw_timeline(replay, st, acts); }, in);
+    in.left_down = false;
+    ui.frame([&] { draw_timeline(replay, st, acts); }, in);
+    REQUIRE(acts.size() == 1);
+    REQUIRE(acts[0].kind == Action::Kind::FollowLive);
+}
+
 TEST_CASE("timeline: hovering a span tells its step, duration and request", "[studio][panels]") {
     Scene sc(many_sync_requests(), "sync");
     HeadlessImGui ui;

@@ -347,19 +347,19 @@ void draw_timeline(const View& view, TimelineState& st, Actions& actions) {
     st.green_conns.update(view.rec);
 
     // 1. The window.
-    std::uint64_t newest = std::max(view.rec.last_time(), view.live ? view.now_ns : 0);
-    std::uint64_t t1 = st.follow ? newest : st.end_ns;
+    // Following: live, the right edge is the newest event; in replay (the
+    // session shows an earlier instant), that instant sits three quarters across.
+    std::uint64_t t1 = st.end_ns;
+    if (st.follow) t1 = view.live ? std::max(view.rec.last_time(), view.now_ns) : view.now_ns + st.width_ns / 4;
     t1 = std::max(t1, st.width_ns);
     std::uint64_t t0 = t1 - st.width_ns;
 
     // Header: where we are, and the way back to live.
-    if (st.follow) {
+    if (st.follow && view.live) {
         ImGui::TextColored(ImVec4(0.5f, 0.9f, 0.6f, 1), "live");
-    } else {
-        if (ImGui::SmallButton("back to live")) {
-            st.follow = true;
-            actions.push_back({Action::Kind::FollowLive});
-        }
+    } else if (ImGui::SmallButton("back to live")) {
+        st.follow = true;
+        actions.push_back({Action::Kind::FollowLive});
     }
     std::size_t i0 = view.rec.lower_bound(t0), i1 = view.rec.lower_bound(t1 + 1);
     st.stats.events_in_window = i1 - i0;
