@@ -502,7 +502,8 @@ void draw_topology(const View& view, TopologyState& st, Actions& actions) {
     draw_client_wires(p);
     hover_and_menus(p, actions);
 
-    ImGui::Dummy(avail);  // claim the space drawn over, so the window scrolls if it is smaller
+    ImGui::SetCursorScreenPos(o);  // the clients column may have placed widgets; claim from the top
+    ImGui::Dummy(avail);           // the space drawn over, so the window scrolls if it is smaller
 }
 
 }  // namespace minicorn::studio
