@@ -143,6 +143,26 @@ TEST_CASE("topology, gthread: the queued connection waits in the executor queue;
     REQUIRE(tip.find("1 connection(s) ready to be served") != std::string::npos);
 }
 
+TEST_CASE("topology, gthread: a kept-alive connection waits in the poller's list, and the keep-alive line says so",
+          "[studio][panels]") {
+    Script s = gthread_busy();
+    const std::uint64_t c4 = trace::make_id(kGthread, 4);
+    s.conn(8, kGthread, K::Accepted, c4, 0, 53130, kListenFd);
+    s.conn(8.5, kGthread, K::KeepAlivePark, c4, 0, 2000);
+    s.conn(8.5, kGthread, K::PollRegister, c4, 0, 12, EPOLLIN);
+    Scene sc(s, "gthread");
+    HeadlessImGui ui;
+    TopologyState st;
+    Actions acts;
+    topology_frames(ui, sc, st, acts, 12);
+    REQUIRE(inside(*find_item(st, TopoItemKind::Token, c4), *find_item(st, TopoItemKind::PollFd, 12)));
+    std::string tip = hover_text(ui, sc, st, TopoItemKind::KeepAlive, 0);
+    INFO(tip);
+    REQUIRE(tip.find("keep-alive: 1 idle connection(s)") != std::string::npos);
+    tip = hover_text(ui, sc, st, TopoItemKind::Token, c4);
+    REQUIRE(tip.find("idle between requests (keep-alive)") != std::string::npos);
+}
+
 TEST_CASE("topology, gevent: a parked greenlet's hover names its fd, its client and what it waits for",
           "[studio][panels]") {
     Scene sc(gevent_busy(), "gevent");

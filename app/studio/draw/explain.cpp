@@ -374,10 +374,20 @@ std::string explain_pool_queue(const World&, const Process& p) {
                        worker_name(p), p.pool_queue.size());
 }
 
-std::string explain_keepalive(const World&, const Process& p) {
-    return fmt::format("the keep-alive list of {}: {} idle connection(s) kept open between requests; each is "
-                       "closed if no request comes before its deadline (--keep-alive).",
-                       worker_name(p), p.keepalive.size());
+std::string explain_keepalive(const World& world, const Process& p) {
+    std::size_t sleeping = 0;
+    for (const auto& [id, g] : p.greenlets) sleeping += (g.state == GreenState::Parked && g.fd < 0) ? 1 : 0;
+    std::string s = fmt::format("{} fd(s) in the poll list of {}: the poller wakes the worker when one of them is ready.",
+                                p.poll.size(), worker_name(p));
+    if (sleeping) s += fmt::format("\n{} greenlet(s) sleep on a timer (a patched sleep, /io, a deadline).", sleeping);
+    s += fmt::format("\nkeep-alive: {} idle connection(s) kept open between requests; each is closed if no request "
+                     "comes before its deadline (--keep-alive).",
+                     p.keepalive.size());
+    if (!p.keepalive.empty()) {
+        const trace::KeepAliveEntry& oldest = p.keepalive.front();
+        s += fmt::format(" The oldest has waited {}.", format_duration(since(world, oldest.parked_ns)));
+    }
+    return s;
 }
 
 std::string explain_gil(const World& world, const Process& p) {

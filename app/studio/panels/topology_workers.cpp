@@ -270,7 +270,10 @@ void draw_gthread(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
         y += p.row_h;
     }
     y = gil_line(p, proc, tmin.x + 6, y, tmax.x - 4);
-    if (!proc.keepalive.empty()) p.text({tmin.x + 6, y}, tmax.x - 4, colors::kTextDim, "keep-alive: {} idle", proc.keepalive.size());
+    if (!proc.keepalive.empty()) {
+        p.text({tmin.x + 6, y}, tmax.x - 4, colors::kTextDim, "keep-alive: {} idle", proc.keepalive.size());
+        p.item(TopoItemKind::KeepAlive, proc.pid, 0, {tmin.x + 2, y - 1}, {tmax.x - 2, y + p.row_h - 1});
+    }
 }
 
 // ============================================================================
@@ -351,6 +354,7 @@ void draw_green(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     }
     p.text({min.x + 6, y}, hmax.x - 4, colors::kTextDim, "poll list {} fds  ·  timers {}  ·  keep-alive {}", proc.poll.size(),
            sleeping, proc.keepalive.size());
+    p.item(TopoItemKind::KeepAlive, proc.pid, 0, {min.x + 2, y - 1}, {hmax.x - 2, y + p.row_h - 1});
     y += p.row_h;
     y = loop_phases(p, proc, min.x + 6, y, hmax.x - 4);
     poll_rows(p, proc, min.x + 6, y, hmax.x - 4, rows_in(p, y, hmax.y - 2));
@@ -429,6 +433,7 @@ void draw_loop(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     ImVec2 pmin{min.x, lmax.y + 6};
     if (max.y - pmin.y < 2 * p.row_h) return;
     y = section(p, pmin, max, p.fmt("poll list: {} fds  ·  keep-alive: {}", proc.poll.size(), proc.keepalive.size()), kPoolBorder);
+    p.item(TopoItemKind::KeepAlive, proc.pid, 0, pmin, {max.x, y});
     poll_rows(p, proc, min.x + 6, y, max.x - 4, rows_in(p, y, max.y - 2));
 }
 
