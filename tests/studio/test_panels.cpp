@@ -341,7 +341,7 @@ TEST_CASE("timeline: walks only the visible window's events; its spans stay insi
     std::size_t expected = sc.rec.lower_bound(ms(1500) + 1) - sc.rec.lower_bound(ms(1400));
     REQUIRE(st.stats.events_walked == expected);
     REQUIRE(st.stats.events_walked < sc.rec.size() / 10);
-    REQUIRE(st.stats.lanes == 3);  // the arbiter and two workers
+    REQUIRE(st.stats.lanes == 4);  // the arbiter, the accept queue and two workers
     REQUIRE(st.stats.spans_drawn > 10);
     REQUIRE(st.stats.first_span_ns >= ms(1400));
     REQUIRE(st.stats.last_span_ns <= ms(1500));
@@ -459,7 +459,7 @@ TEST_CASE("timeline, gthread: a GIL wait is a span on the waiting thread's lane;
         REQUIRE(sp.t1 == ms(9));
     }
     REQUIRE(blocked == 1);
-    REQUIRE(st.stats.lanes == 4);  // the arbiter, the worker's main thread, two pool threads
+    REQUIRE(st.stats.lanes == 5);  // the arbiter, the accept queue, the worker's main thread, two pool threads
 }
 
 TEST_CASE("timeline: each client connection of minicorn load has a lane: connect, send, then waiting", "[studio][panels]") {
@@ -528,6 +528,36 @@ TEST_CASE("timeline: in replay the instant shown sits three quarters across; bac
     ui.frame([&] { draw_timeline(replay, st, acts); }, in);
     REQUIRE(acts.size() == 1);
     REQUIRE(acts[0].kind == Action::Kind::FollowLive);
+}
+
+TEST_CASE("timeline: the kernel's accept queue is a lane of its own, under the arbiter; hovering reads its length",
+          "[studio][panels]") {
+    Script s;
+    boot_master_and_two_workers(s);
+    s.add(5, kMaster, K::AcceptQueueSample, 0, kBacklog);
+    s.add(6, kMaster, K::AcceptQueueSample, 3, kBacklog);
+    s.add(8, kMaster, K::AcceptQueueSample, 1, kBacklog);
+    s.add(10, kMaster, K::AcceptQueueSample, 0, kBacklog);
+    Scene sc(s, "sync");
+    HeadlessImGui ui;
+    TimelineState st;
+    Actions acts;
+    st.width_ns = ms(10);
+    ui.frame([&] { draw_timeline(sc.view, st, acts); });
+    REQUIRE(st.lanes[st.order[1]].kind == timeline_detail::Lane::Kind::Queue);
+    const timeline_detail::Sample* three = nullptr;
+    for (const auto& smp : st.samples) {
+        if (smp.len == 3) three = &smp;
+    }
+    REQUIRE(three != nullptr);
+    ImVec2 o = ImGui::GetStyle().WindowPadding;
+    float header_h = ImGui::GetTextLineHeight() + ImGui::GetStyle().ItemSpacing.y;
+    HeadlessImGui::Input in;
+    in.mouse = {o.x + 150 + three->x + 3, o.y + header_h + 18 + 18.0f * 1 + 9};
+    ui.frame([&] { draw_timeline(sc.view, st, acts); }, in);
+    ui.frame([&] { draw_timeline(sc.view, st, acts); }, in);
+    INFO(st.tooltip);
+    REQUIRE(st.tooltip.find("3 connection(s) waiting for a worker's accept() (backlog 2048)") != std::string::npos);
 }
 
 TEST_CASE("timeline: hovering a span tells its step, duration and request", "[studio][panels]") {
@@ -760,6 +790,6 @@ TEST_CASE("a real gevent recording: the panels show its two workers, their lanes
     REQUIRE(topo.count(TopoItemKind::Greenlet) >= 6);  // one per request, parked in the patched sleep
     REQUIRE(topo.count(TopoItemKind::Token) >= 6);
     ui.frame([&] { draw_timeline(view, timeline, acts); });
-    REQUIRE(timeline.stats.lanes >= 3 + 6);  // arbiter, two hubs, a greenlet per request
+    REQUIRE(timeline.stats.lanes >= 4 + 6);  // arbiter, accept queue, two hubs, a greenlet per request
     REQUIRE(timeline.stats.spans_drawn > 6);
 }

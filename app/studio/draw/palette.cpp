@@ -133,7 +133,8 @@ std::span<const LegendEntry> client_legend() {
 }
 
 std::span<const LegendEntry> timeline_legend() {
-    static const std::array<LegendEntry, 10> kEntries{{
+    static const std::array<LegendEntry, 11> kEntries{{
+        {Shape::Span, colors::kKernelBorder, "accept queue", "the kernel's queue of pending connections over time (TCP_INFO samples), its own lane"},
         {Shape::Span, kAccepted, "accept", "accept() on the listening socket"},
         {Shape::Span, kReading, "read", "reading and parsing the request"},
         {Shape::Span, kHandling, "handle", "the app's handler runs"},

@@ -52,11 +52,15 @@ const char* lane_span_label(const Lane& L, SpanKind k) {
 }
 
 bool lane_less(const World& w, const Lane& a, const Lane& b) {
-    bool ac = a.kind == Lane::Kind::Client, bc = b.kind == Lane::Kind::Client;
-    if (ac != bc) return bc;  // the clients at the bottom
-    if (ac) return a.client < b.client;
-    bool aa = a.pid == w.arbiter.pid, ba = b.pid == w.arbiter.pid;
-    if (aa != ba) return aa;  // the arbiter on top, as in the Topology
+    // The arbiter on top, as in the Topology, then the kernel's accept queue,
+    // the workers, and the clients at the bottom.
+    auto rank = [&w](const Lane& l) {
+        if (l.kind == Lane::Kind::Client) return 3;
+        if (l.kind == Lane::Kind::Queue) return 1;
+        return l.pid == w.arbiter.pid ? 0 : 2;
+    };
+    if (rank(a) != rank(b)) return rank(a) < rank(b);
+    if (a.kind == Lane::Kind::Client) return a.client < b.client;
     if (a.pid != b.pid) return a.pid < b.pid;
     if (a.kind != b.kind) return a.kind < b.kind;
     return a.kind == Lane::Kind::Greenlet ? a.green < b.green : a.tid < b.tid;
@@ -77,6 +81,9 @@ const char* lane_label(const World& w, const Lane& L, char (&buf)[64]) {
     const trace::Process* p = w.process(L.pid);
     fmt::format_to_n_result<char*> r{};
     switch (L.kind) {
+        case Lane::Kind::Queue:
+            r = fmt::format_to_n(buf, sizeof buf - 1, "kernel accept queue");
+            break;
         case Lane::Kind::Process:
             if (L.pid == w.arbiter.pid) {
                 r = fmt::format_to_n(buf, sizeof buf - 1, "arbiter {}", L.pid);
@@ -144,6 +151,26 @@ void draw_ruler(ImDrawList* dl, const Frame& f, ImVec2 o, std::uint64_t origin_n
     }
 }
 
+// The accept queue's lane: a step chart of its length, scaled to the
+// largest in the window (at least 4, so one pending connection looks small).
+void draw_queue(ImDrawList* dl, const Frame& f, ImVec2 o, int rows) {
+    const auto& sm = f.st.samples;
+    int row = -1;
+    for (const Lane& L : f.st.lanes) {
+        if (L.kind == Lane::Kind::Queue) row = L.row;
+    }
+    if (row < 0 || row >= rows || sm.empty()) return;
+    std::int64_t top = 4;
+    for (const Sample& s : sm) top = std::max(top, s.len);
+    float y0 = o.y + kRulerH + static_cast<float>(row) * kLaneH + 2, y1 = y0 + kLaneH - 4;
+    for (std::size_t i = 0; i < sm.size(); ++i) {
+        if (sm[i].len <= 0) continue;
+        float x1 = i + 1 < sm.size() ? sm[i + 1].x : f.x_of(f.t1);
+        float h = (y1 - y0) * static_cast<float>(sm[i].len) / static_cast<float>(top);
+        dl->AddRectFilled({o.x + sm[i].x, y1 - h}, {o.x + std::max(x1, sm[i].x + 1), y1}, colors::kKernelBorder);
+    }
+}
+
 void draw_spans(ImDrawList* dl, const Frame& f, ImVec2 o, int rows) {
     char buf[48];
     for (int pass = 0; pass < 2; ++pass) {
@@ -175,6 +202,7 @@ void draw_spans(ImDrawList* dl, const Frame& f, ImVec2 o, int rows) {
             ++f.st.stats.spans_drawn;
         }
     }
+    draw_queue(dl, f, o, rows);
     for (const Tick& t : f.st.ticks) {
         int row = f.st.lanes[t.lane].row;
         if (row < 0 || row >= rows) continue;
@@ -193,6 +221,7 @@ void draw_spans(ImDrawList* dl, const Frame& f, ImVec2 o, int rows) {
 // ============================================================================
 
 std::string explain_lane(const World& w, const Lane& L) {
+    if (L.kind == Lane::Kind::Queue) return explain_listener(w);
     if (L.kind == Lane::Kind::Client) {
         auto c = w.clients.find(L.client);
         if (c != w.clients.end()) return explain_client(w, c->second);
@@ -217,6 +246,7 @@ std::string explain_lane(const World& w, const Lane& L) {
             if (g != p->greenlets.end()) return explain_greenlet(w, *p, g->second);
             return fmt::format("greenlet {} of {}: finished by the window's end", L.green, worker_name(*p));
         }
+        case Lane::Kind::Queue:
         case Lane::Kind::Client: break;
     }
     return "";
@@ -320,6 +350,24 @@ void input(Frame& f, Actions& actions, ImVec2 o, ImVec2 size, int rows) {
         }
     }
     const World& w = f.edge;
+    if (st.lanes[static_cast<std::size_t>(lane)].kind == Lane::Kind::Queue && mx >= 0) {
+        const Sample* at = nullptr;
+        for (const Sample& smp : st.samples) {
+            if (smp.x <= mx) at = &smp;
+        }
+        if (at) {
+            st.tooltip = fmt::format("the kernel's accept queue: {} connection(s) waiting for a worker's accept() "
+                                     "(backlog {}), sampled with TCP_INFO at {:.3f} ms",
+                                     at->len, at->backlog,
+                                     static_cast<double>(at->t - std::min(at->t, f.view.rec.first_time())) / 1e6);
+            ImGui::BeginTooltip();
+            ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32);
+            ImGui::TextUnformatted(st.tooltip.c_str());
+            ImGui::PopTextWrapPos();
+            ImGui::EndTooltip();
+            return;
+        }
+    }
     st.tooltip = best ? explain_span(w, st.lanes[static_cast<std::size_t>(lane)], *best, f.view.rec.first_time())
                       : explain_lane(w, st.lanes[static_cast<std::size_t>(lane)]);
     if (!best && mx >= 0) st.tooltip += "\n(click to show the World at this instant)";
@@ -342,6 +390,7 @@ void draw_timeline(const View& view, TimelineState& st, Actions& actions) {
     st.lanes.clear();
     st.spans.clear();
     st.ticks.clear();
+    st.samples.clear();
     st.order.clear();
     st.slots.assign(kSlots, Slot{});
     st.green_conns.update(view.rec);

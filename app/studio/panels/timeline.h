@@ -51,7 +51,9 @@ struct TimelineStats {          // what the last frame did (tests, the status li
 namespace timeline_detail {
 // One lane: a process's main thread, another OS thread, or a greenlet.
 struct Lane {
-    enum class Kind : std::uint8_t { Process, Thread, Greenlet, Client };  // Client: a connection of minicorn load
+    // Queue: the kernel's accept queue as a step chart (AcceptQueueSample);
+    // Client: a connection of minicorn load.
+    enum class Kind : std::uint8_t { Queue, Process, Thread, Greenlet, Client };
     Kind kind = Kind::Process;
     pid_t pid = 0;
     pid_t tid = 0;                // Thread/Process: the OS thread
@@ -88,6 +90,11 @@ struct Tick {
     float x;
     std::uint64_t t;
 };
+struct Sample {                   // the accept queue's length from one pixel on (the largest sample in it)
+    float x;
+    std::int64_t len, backlog;
+    std::uint64_t t;
+};
 struct Slot {                     // the lane of a (pid, tid, green) key; lane -1: over the cap
     std::uint64_t key = 0;
     std::int32_t lane = 0;
@@ -113,6 +120,7 @@ struct TimelineState {
     std::vector<timeline_detail::Lane> lanes;
     std::vector<timeline_detail::Span> spans;
     std::vector<timeline_detail::Tick> ticks;
+    std::vector<timeline_detail::Sample> samples;
     std::vector<timeline_detail::Slot> slots;
     std::vector<std::uint16_t> order;      // lanes sorted for display
     float drag_px = 0;                     // how far the current press has dragged

@@ -17,6 +17,8 @@
 //   [SECTION] Walk
 #include <sys/types.h>
 
+#include <cmath>
+
 #include "app/studio/panels/timeline_parts.h"
 
 namespace minicorn::studio::timeline_detail {
@@ -29,7 +31,7 @@ namespace {
 
 // What an event does to its lane's spans. Kinds that do nothing here are
 // skipped before any lane lookup: most of the walk's cost is avoided there.
-enum class Role : std::uint8_t { Ignore, Open, Close, CloseConn, Tick, Alarm, Switch, Client };
+enum class Role : std::uint8_t { Ignore, Open, Close, CloseConn, Tick, Alarm, Switch, Client, Sample };
 struct RoleOf {
     Role role = Role::Ignore;
     SpanKind span = SpanKind::Dense;
@@ -68,6 +70,7 @@ constexpr std::array<RoleOf, trace::kEventKindCount> make_roles() {
     set(EventKind::WorkerReaped, Role::Alarm);
     set(EventKind::SignalReceived, Role::Alarm);
     set(EventKind::SignalCaught, Role::Alarm);
+    set(EventKind::AcceptQueueSample, Role::Sample);
     for (EventKind k : {EventKind::ClientConnectStart, EventKind::ClientConnected, EventKind::ClientSendStart,
                         EventKind::ClientSendEnd, EventKind::ClientFirstByte, EventKind::ClientDone, EventKind::ClientError,
                         EventKind::ClientClose}) {
@@ -223,6 +226,7 @@ void track_running(Frame& f, const Event& e) {
 // fills what is left with greenlets that ended inside the window.
 void seed_lanes_impl(Frame& f) {
     const World& w = f.edge;
+    if (!w.listener.sockets.empty()) find_or_add(f, 1, Lane::Kind::Queue, w.arbiter.pid, 0, 0);  // key 1: no thread or greenlet has it
     for (const auto& [pid, p] : w.processes) {
         find_or_add(f, thread_key(pid), Lane::Kind::Process, pid, pid, 0);
         for (const auto& [tid, th] : p.threads) {
@@ -344,6 +348,17 @@ void walk_impl(Frame& f, std::size_t from, std::size_t to) {
         const Event& e = events[i];
         const RoleOf& r = kRoles[static_cast<std::size_t>(e.kind)];
         if (r.role == Role::Ignore) continue;
+        if (r.role == Role::Sample) {
+            // One point per pixel, the largest: a burst of pending connections is never averaged away.
+            float x = std::floor(f.x_of(e.t_ns));
+            auto& sm = f.st.samples;
+            if (!sm.empty() && sm.back().x == x) {
+                if (e.a0 > sm.back().len) sm.back().len = e.a0;
+            } else {
+                sm.push_back({x, e.a0, e.a1, e.t_ns});
+            }
+            continue;
+        }
         // Green 0 is the main greenlet, and also the hub: its parks would read as the hub's, so they are left out.
         if (e.green == 0 && (e.kind == EventKind::GreenPark || e.kind == EventKind::GreenWake)) continue;
         if (e.kind == EventKind::GreenSwitch || e.kind == EventKind::GreenWake || e.kind == EventKind::GreenPark ||
@@ -384,6 +399,7 @@ void walk_impl(Frame& f, std::size_t from, std::size_t to) {
             }
             case Role::Client: client_step(f, li, e); break;
             case Role::Ignore:
+            case Role::Sample:
             case Role::Switch: break;
         }
     }
@@ -411,7 +427,7 @@ void finish_lanes_impl(Frame& f) {
                 }
                 if (k != SpanKind::Dense && c->second.since_ns < end) emit(f, l16, k, c->second.since_ns, end, 0, 0);
             }
-        } else if (!L.touched && L.kind != Lane::Kind::Greenlet) {
+        } else if (!L.touched && (L.kind == Lane::Kind::Process || L.kind == Lane::Kind::Thread)) {
             auto pit = f.edge.processes.find(L.pid);
             if (pit == f.edge.processes.end()) continue;
             const trace::Thread* th = pit->second.thread(L.tid);
