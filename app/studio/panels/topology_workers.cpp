@@ -145,6 +145,29 @@ float loop_phases(Painter& p, const Process& proc, float x0, float y, float max_
     return y + p.row_h;
 }
 
+// The worker's most recently closed connections (World::closed keeps the
+// last few), newest first: what it has just done, for the boxes with room.
+void recent_rows(Painter& p, const Process& proc, float x, float y, float max_x, float max_y) {
+    const World& w = p.world();
+    if (max_y - y < 2 * p.row_h) return;
+    bool any = false;
+    for (auto it = w.closed.rbegin(); it != w.closed.rend(); ++it) {
+        const Connection& c = *it;
+        if (c.owner != proc.pid) continue;
+        if (!any) {
+            p.text({x, y}, max_x, colors::kTextDim, "recently closed:");
+            y += p.row_h;
+            any = true;
+        }
+        if (y + p.row_h > max_y) break;
+        std::uint64_t lived = c.entered(ConnStage::Closed) - std::min(c.entered(ConnStage::Closed), c.entered(ConnStage::Accepted));
+        ImU32 col = c.status >= 500 || c.aborted ? colors::kTextBad : colors::kTextDim;
+        p.text({x + 8, y}, max_x, col, ":{}  {}  {} req  open {}{}", c.peer_port, c.status ? c.status : 0, c.requests,
+               Dur(lived).sv(), c.aborted ? "  (worker died)" : c.read_cut && c.requests == 0 ? "  (client left)" : "");
+        y += p.row_h;
+    }
+}
+
 // ============================================================================
 // [SECTION] sync
 // ============================================================================
@@ -197,6 +220,8 @@ void draw_sync(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
         p.text({min.x + 6, y}, max.x, colors::kTextWarn, "{} more wait in the accept queue until this one is done",
                w.listener.queue_len);
     }
+    y += p.row_h + 6;
+    recent_rows(p, proc, min.x + 6, y, max.x, max.y);
 }
 
 // ============================================================================
@@ -434,7 +459,9 @@ void draw_loop(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     if (max.y - pmin.y < 2 * p.row_h) return;
     y = section(p, pmin, max, p.fmt("poll list: {} fds  ·  keep-alive: {}", proc.poll.size(), proc.keepalive.size()), kPoolBorder);
     p.item(TopoItemKind::KeepAlive, proc.pid, 0, pmin, {max.x, y});
-    poll_rows(p, proc, min.x + 6, y, max.x - 4, rows_in(p, y, max.y - 2));
+    std::size_t rows = rows_in(p, y, max.y - 2);
+    y = poll_rows(p, proc, min.x + 6, y, max.x - 4, std::min<std::size_t>(rows, std::max<std::size_t>(proc.poll.size(), 1)));
+    recent_rows(p, proc, min.x + 6, y + 6, max.x - 4, max.y - 2);
 }
 
 // A worker whose model is unknown (still booting): its threads, if any.
