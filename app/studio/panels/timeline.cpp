@@ -159,10 +159,19 @@ void draw_queue(ImDrawList* dl, const Frame& f, ImVec2 o, int rows) {
     for (const Lane& L : f.st.lanes) {
         if (L.kind == Lane::Kind::Queue) row = L.row;
     }
-    if (row < 0 || row >= rows || sm.empty()) return;
+    if (row < 0 || row >= rows) return;
+    float y0 = o.y + kRulerH + static_cast<float>(row) * kLaneH + 2, y1 = y0 + kLaneH - 4;
+    if (sm.empty()) {
+        // No sample inside the window (zoomed in between two): the length at its right edge holds across it.
+        std::int64_t len = f.edge.listener.queue_len;
+        if (len > 0) {
+            float h = (y1 - y0) * static_cast<float>(std::min<std::int64_t>(len, 4)) / 4.0f;
+            dl->AddRectFilled({o.x, y1 - h}, {o.x + f.width, y1}, colors::kKernelBorder);
+        }
+        return;
+    }
     std::int64_t top = 4;
     for (const Sample& s : sm) top = std::max(top, s.len);
-    float y0 = o.y + kRulerH + static_cast<float>(row) * kLaneH + 2, y1 = y0 + kLaneH - 4;
     for (std::size_t i = 0; i < sm.size(); ++i) {
         if (sm[i].len <= 0) continue;
         float x1 = i + 1 < sm.size() ? sm[i + 1].x : f.x_of(f.t1);
@@ -220,7 +229,7 @@ void draw_spans(ImDrawList* dl, const Frame& f, ImVec2 o, int rows) {
 // [SECTION] Input and hover
 // ============================================================================
 
-std::string explain_lane(const World& w, const Lane& L) {
+std::string explain_lane(const World& w, const Lane& L, const GreenConnIndex& greens) {
     if (L.kind == Lane::Kind::Queue) return explain_listener(w);
     if (L.kind == Lane::Kind::Client) {
         auto c = w.clients.find(L.client);
@@ -243,7 +252,7 @@ std::string explain_lane(const World& w, const Lane& L) {
             return fmt::format("thread {} of {} (exited)", L.tid, worker_name(*p));
         case Lane::Kind::Greenlet: {
             auto g = p->greenlets.find(L.green);
-            if (g != p->greenlets.end()) return explain_greenlet(w, *p, g->second);
+            if (g != p->greenlets.end()) return explain_greenlet(w, *p, g->second, greens.conn_of(L.pid, L.green));
             return fmt::format("greenlet {} of {}: finished by the window's end", L.green, worker_name(*p));
         }
         case Lane::Kind::Queue:
@@ -369,7 +378,7 @@ void input(Frame& f, Actions& actions, ImVec2 o, ImVec2 size, int rows) {
         }
     }
     st.tooltip = best ? explain_span(w, st.lanes[static_cast<std::size_t>(lane)], *best, f.view.rec.first_time())
-                      : explain_lane(w, st.lanes[static_cast<std::size_t>(lane)]);
+                      : explain_lane(w, st.lanes[static_cast<std::size_t>(lane)], st.green_conns);
     if (!best && mx >= 0) st.tooltip += "\n(click to show the World at this instant)";
     ImGui::BeginTooltip();
     ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32);
@@ -431,7 +440,9 @@ void draw_timeline(const View& view, TimelineState& st, Actions& actions) {
 
     // The World at the right edge: the View's when that is where it stands.
     const World* edge = &view.world;
-    if (view.world.now_ns != t1) {
+    // Live and following, the View's World is the right edge's (give or take
+    // events not folded yet): no world_at() per frame.
+    if (view.world.now_ns != t1 && !(st.follow && view.live)) {
         if (!st.edge_world || st.edge_world_ns != t1) {
             st.edge_world = view.model.world_at(t1);
             st.edge_world_ns = t1;
