@@ -287,6 +287,12 @@ std::string explain_worker(const World& world, const Process& p) {
     std::string s = fmt::format("{}, pid {}: {}\n", worker_name(p), p.pid, model_design(p.model));
     s += fmt::format("now: {} (for {})\n", process_state_phrase(p),
                      format_duration(p.threads.empty() ? 0 : since(world, p.threads.begin()->second.since_ns)));
+    if (p.worker_age > 0) {
+        s += fmt::format("age {}: the {} worker the arbiter forked (gunicorn's worker.age; a replaced worker gets a new one)\n",
+                         p.worker_age, p.worker_age == 1 ? std::string("1st") : p.worker_age == 2 ? std::string("2nd")
+                                                          : p.worker_age == 3 ? std::string("3rd")
+                                                                              : fmt::format("{}th", p.worker_age));
+    }
     s += fmt::format("up {}, {} requests served", format_duration(p.uptime_ns(world.now_ns)),
                      p.counter(trace::CounterId::Requests));
     if (p.role == trace::ProcessRole::Worker) {
