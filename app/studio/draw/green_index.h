@@ -31,7 +31,7 @@ class GreenConnIndex {
 public:
     // Reads at most `budget` new events, so opening a long recording costs a
     // few frames a little each rather than one frame a lot.
-    static constexpr std::size_t kDefaultBudget = 150'000;
+    static constexpr std::size_t kDefaultBudget = 60'000;  // ~2 ms
     void update(const trace::Recording& rec, std::size_t budget = kDefaultBudget);
     bool caught_up(const trace::Recording& rec) const { return scanned_ == rec.size(); }
     // The connection greenlet `green` of process `pid` serves; 0 if unknown.

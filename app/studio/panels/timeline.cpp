@@ -182,17 +182,22 @@ void draw_queue(ImDrawList* dl, const Frame& f, ImVec2 o, int rows) {
 
 void draw_spans(ImDrawList* dl, const Frame& f, ImVec2 o, int rows) {
     char buf[48];
-    for (int pass = 0; pass < 2; ++pass) {
+    // Three passes: inset spans (parked, GIL wait) faint at full height — a
+    // greenlet parked between requests still reads as a bar — then the other
+    // spans over them, then the inset spans again as a thin bright bar along
+    // the bottom, so a span they sit in keeps its colour and label.
+    for (int pass = 0; pass < 3; ++pass) {
         for (const Span& s : f.st.spans) {
-            if (is_inset(s.kind) != (pass == 1)) continue;
+            if (is_inset(s.kind) != (pass != 1)) continue;
             int row = f.st.lanes[s.lane].row;
             if (row < 0 || row >= rows) continue;
             float y = o.y + kRulerH + static_cast<float>(row) * kLaneH;
-            // Inset spans (parked, GIL wait) are a thin bar along the bottom, so
-            // the span they sit in keeps its colour and label.
-            float top = is_inset(s.kind) ? kLaneH - 6.0f : 2.0f;
+            float top = pass == 2 ? kLaneH - 6.0f : 2.0f;
+            ImU32 col = span_color(s.kind);
+            if (pass == 0) col = (col & 0x00FFFFFFu) | (70u << IM_COL32_A_SHIFT);
             ImVec2 a{o.x + s.x0, y + top}, b{o.x + std::max(s.x1, s.x0 + 1.0f), y + kLaneH - 2.0f};
-            dl->AddRectFilled(a, b, span_color(s.kind), s.x1 - s.x0 > 4 ? 2.0f : 0.0f);
+            dl->AddRectFilled(a, b, col, s.x1 - s.x0 > 4 ? 2.0f : 0.0f);
+            if (pass == 0) continue;
             if (b.x - a.x > 40 && !is_inset(s.kind)) {
                 fmt::format_to_n_result<char*> r{};
                 if (s.count > 1) {

@@ -192,7 +192,7 @@ void draw_clients(Painter& p, ImVec2 min, ImVec2 max) {
         if (shown == fit) break;
         ImVec2 dot{min.x + 14, y + p.line_h * 0.5f};
         draw_shape(p.dl, Shape::Token, dot, 4.0f, stage_color(c.stage));
-        p.text({min.x + 24, y}, max.x - 6, colors::kText, ":{}  {}", c.peer_port, stage_word(c.stage));
+        p.text({min.x + 24, y}, max.x - 6, colors::kText, ":{} {}", c.peer_port, stage_word(c.stage));
         p.item(TopoItemKind::Client, c.owner, id, {min.x + 2, y - 1}, {max.x - 2, y + p.row_h - 1});
         p.st.client_rows.push_back({id, {max.x, dot.y}});
         y += p.row_h;
@@ -482,7 +482,7 @@ void draw_topology(const View& view, TopologyState& st, Actions& actions) {
     avail.y = std::max(avail.y, 320.0f);
 
     const float gap = 16;
-    float clients_w = std::clamp(avail.x * 0.13f, 150.0f, 210.0f);
+    float clients_w = std::clamp(avail.x * 0.15f, 160.0f, 220.0f);
     float listener_w = std::clamp(avail.x * 0.15f, 190.0f, 250.0f);
     ImVec2 cl_min = o, cl_max{o.x + clients_w, o.y + avail.y};
     float lx = cl_max.x + gap;

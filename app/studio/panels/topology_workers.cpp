@@ -363,11 +363,15 @@ void draw_green(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     std::size_t sleeping = 0;
     for (const auto& [id, g] : proc.greenlets) sleeping += (g.state == GreenState::Parked && g.fd < 0) ? 1 : 0;
     ImVec2 hmax;
+    std::size_t fd_rows = proc.poll.size();
     if (side_by_side) {
         hmax = {min.x + (max.x - min.x) * 0.46f, max.y};
     } else {
-        float want = p.row_h * static_cast<float>(std::max<std::size_t>(proc.poll.size(), 1) + 2) + 6;
-        hmax = {max.x, min.y + std::clamp(want, 3 * p.row_h + 6, std::max(3 * p.row_h + 6, H * 0.45f))};
+        // Title and summary line, then as many fd rows as ~45% of the box
+        // allows; fewer than two is not worth it: the summary line counts them.
+        std::size_t room = rows_in(p, 0, std::max(0.0f, H * 0.45f - 2 * p.row_h - 6));
+        fd_rows = std::min(fd_rows, room < 2 ? 0 : room);
+        hmax = {max.x, min.y + p.row_h * static_cast<float>(fd_rows + 2) + 6};
     }
     const char* hub = tasks ? "event loop" : "hub";
     const char* title = proc.poll_waiting
@@ -382,7 +386,7 @@ void draw_green(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     p.item(TopoItemKind::KeepAlive, proc.pid, 0, {min.x + 2, y - 1}, {hmax.x - 2, y + p.row_h - 1});
     y += p.row_h;
     y = loop_phases(p, proc, min.x + 6, y, hmax.x - 4);
-    poll_rows(p, proc, min.x + 6, y, hmax.x - 4, rows_in(p, y, hmax.y - 2));
+    if (fd_rows > 0) poll_rows(p, proc, min.x + 6, y, hmax.x - 4, rows_in(p, y, hmax.y - 2));
 
     // Greenlets: the running one first, then ready, then parked, in id order
     // within each, so rows stay put while their state holds.
