@@ -587,6 +587,26 @@ TEST_CASE("timeline: hovering a span tells its step, duration and request", "[st
     REQUIRE(st.tooltip.find("request 101:1") != std::string::npos);
 }
 
+TEST_CASE("before the first event every panel draws, and says there is nothing yet", "[studio][panels]") {
+    trace::Recording rec;
+    trace::TraceModel model(rec);
+    model.update();
+    View view = live_view(model, rec, "sync");
+    HeadlessImGui ui;
+    TopologyState topo;
+    TimelineState timeline;
+    Actions acts;
+    ui.frame([&] {
+        draw_topology(view, topo, acts);
+        draw_timeline(view, timeline, acts);
+        draw_legend(view);
+    });
+    REQUIRE(topo.count(TopoItemKind::Worker) == 0);
+    REQUIRE(timeline.stats.lanes == 0);
+    REQUIRE(timeline.stats.events_walked == 0);
+    REQUIRE(acts.empty());
+}
+
 // ============================================================================
 // [SECTION] Legend
 // ============================================================================
