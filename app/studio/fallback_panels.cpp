@@ -1,3 +1,4 @@
+// app/studio/fallback_panels.cpp — see fallback_panels.h.
 #include "app/studio/fallback_panels.h"
 
 #include <imgui.h>

@@ -1,3 +1,4 @@
+// app/studio/standin_client.cpp — see standin_client.h.
 #include "app/studio/standin_client.h"
 
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+// app/studio/synthetic.cpp — see synthetic.h.
 #include "app/studio/synthetic.h"
 
 #include <vector>
