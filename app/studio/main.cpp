@@ -44,7 +44,8 @@ constexpr int kHeight = 1000;
 
 constexpr const char* kUsage =
     "usage: minicorn-studio [--screenshot OUT.png --frames N | --bench-frames N [--bench-synthetic]]\n"
-    "                       [--tab Traffic|Stats|Event log] [--minicorn PATH] [SCENARIO]\n"
+    "                       [--tab Traffic|Stats|Event log] [--log-filter KIND|PID] [--minicorn PATH]\n"
+    "                       [SCENARIO]\n"
     "\n"
     "The studio starts `minicorn serve` and `minicorn load` as child processes and shows\n"
     "what the master, the workers and the client do, live, from their trace.\n"
@@ -101,6 +102,7 @@ Args parse_args(int argc, char** argv) {
         else if (arg == "--bench-synthetic") a.studio.synthetic = true;
         else if (arg == "--tab") a.studio.first_tab = value();
         else if (arg == "--then") a.then.push_back(value());
+        else if (arg == "--log-filter") a.studio.log_filter = value();
         else if (arg == "--minicorn") a.studio.minicorn_bin = value();
         else if (arg == "-c") {
             traffic.mode = TrafficState::Mode::Users;

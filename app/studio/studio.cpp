@@ -71,6 +71,7 @@ Studio::Studio(StudioOptions options)
       session_(options_.minicorn_bin.empty() ? find_minicorn_bin() : options_.minicorn_bin, self_exe()),
       other_(std::make_unique<OtherPanels>()) {
     traffic_ = options_.traffic;
+    log_.filter = options_.log_filter;
     init_controls(controls_, options_.serve_args);
     reset_recording();
 }
@@ -113,6 +114,7 @@ void Studio::restart_engine() {
     session_.stop();
     reset_recording();
     log_ = EventLogState();
+    log_.filter = options_.log_filter;
     std::string error;
     if (!start(&error)) std::fprintf(stderr, "minicorn-studio: restart failed: %s\n", error.c_str());
 }

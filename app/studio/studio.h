@@ -34,6 +34,7 @@ struct StudioOptions {
     TrafficState traffic;            // the client's settings (traffic.wanted: start it at once)
     bool synthetic = false;          // --bench-synthetic: no engine, a made-up recording
     std::string first_tab = "Traffic";  // which right-hand tab is open first: Traffic, Stats, Event log
+    std::string log_filter;             // the Event log's filter to start with
     std::string minicorn_bin;
 };
 

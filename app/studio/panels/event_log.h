@@ -2,6 +2,10 @@
 // last (a clipped list, so a million rows cost what is on screen), and the
 // lines `minicorn serve` and the client wrote (gunicorn's log).
 //
+// The filter keeps an index of the matching events, extended with each
+// frame's new events only, so filtering a million events costs one pass when
+// the filter changes and nothing after.
+//
 // Thread affinity: the main thread.
 #pragma once
 
@@ -16,6 +20,10 @@ namespace minicorn::studio {
 
 struct EventLogState {
     bool follow = true;                // keep the newest row in view
+    std::string filter;                // a kind ("Accept", "green"; any case) or a pid; empty: every event
+    std::string matched_filter;        // the filter `matches` was built for
+    std::vector<std::uint32_t> matches;  // positions of the events the filter keeps (built incrementally)
+    std::size_t scanned = 0;           // events of the Recording looked at for `matches`
     std::vector<LogLine> output;       // the children's lines, newest last
     std::uint64_t output_seq = 0;      // the last line taken from the Session
 };
