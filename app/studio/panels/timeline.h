@@ -1,6 +1,13 @@
 // app/studio/panels/timeline.h — the Timeline panel: lanes per process, OS
-// thread and greenlet; spans for accept, read, handle, write, waiting in the
+// thread and greenlet, the kernel's accept queue, and a few of minicorn
+// load's connections; spans for accept, read, handle, write, waiting in the
 // poller, parked, and blocked on the GIL.
+//
+// Lanes, top to bottom: the arbiter, the accept queue (a step chart of its
+// length), each worker's main thread (its hub or loop for green and loop
+// models) with its pool threads and greenlets, then the client's connections.
+// The engine's read/handle/write steps carry no greenlet id; on a green
+// worker they go on the lane of the greenlet serving that connection.
 //
 // Cheap by construction: each frame walks only the events inside the visible
 // time window (Recording::lower_bound), at most kMaxEventsPerFrame of them;
@@ -10,9 +17,11 @@
 // greenlets, those alive at the window's right edge (running and ready first,
 // then the newest) get lanes first, then ones that ended inside the window.
 //
-// Input: ctrl+wheel zooms around the mouse, dragging pans, the wheel scrolls
-// lanes; any of these leaves live-follow (then "back to live" → FollowLive).
-// A click sets the instant shown (ShowInstant).
+// Input: ctrl+wheel zooms (around the mouse; at the right edge while live),
+// dragging or the wheel pans in time and leaves live-follow (then "back to
+// live" → Action FollowLive), shift+wheel scrolls lanes. A click sets the
+// instant shown (Action ShowInstant). In replay (View::live false) the window
+// follows the instant shown, three quarters across.
 //
 // Thread affinity: the studio's main thread (ImGui's).
 #pragma once

@@ -7,8 +7,17 @@
 //   list and greenlets, the IOLoop), with requests as tokens that glide
 //   between those places as their events arrive.
 //
-// Draws into the current ImGui window (the caller owns Begin/End). Hovering
-// any box, row or token shows what it is in plain words (draw/explain.h).
+// Draws into the current ImGui window (the caller owns Begin/End) and takes
+// the space left in it. Hovering any box, row or token shows what it is in
+// plain words (draw/explain.h). Right-clicking a worker or the arbiter offers
+// kill -9 (Action KillWorker) and TTIN / TTOU / HUP (Action SignalArbiter).
+//
+// A token is an open connection: its colour is its stage (or, by choice, the
+// path of minicorn load's mix it asked for); it sits on the row of whatever
+// serves it — a thread, a greenlet, the loop, the executor queue, a poll-list
+// fd — and eases there over `ease_s` when that changes. Every frame also reads
+// the events appended to view.rec since the last one (GreenConnIndex), at
+// most 60k of them.
 //
 // Thread affinity: the studio's main thread (ImGui's).
 #pragma once
@@ -42,7 +51,7 @@ enum class TopoItemKind : std::uint8_t {
     Greenlet,     // a greenlet (id = green id, pid = its process)
     PollFd,       // an fd in a poll list (id = fd, pid = its process)
     PoolQueue,    // gthread's executor queue (pid)
-    KeepAlive,    // the keep-alive list (pid)
+    KeepAlive,    // the poll-list / keep-alive summary line (pid)
     Gil,          // the GIL line (pid)
     Token,        // a request / connection token (id = conn)
 };
@@ -90,7 +99,6 @@ struct TopologyState {
     // Scratch buffers, kept so a frame does not allocate.
     std::vector<std::pair<std::uint64_t, Point>> client_rows;        // (server conn, 0: the queue; the row's right edge)
     Point queue_head;                                                 // where new tokens come from
-    std::vector<std::pair<std::int64_t, std::uint32_t>> fd_waiters;  // (fd, greenlet) of one worker
 
     // How many of each kind were drawn this frame (for tests and the status line).
     std::size_t count(TopoItemKind kind) const;
