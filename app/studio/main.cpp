@@ -66,7 +66,7 @@ constexpr const char* kUsage =
     "                               3 workers, no engine\n"
     "  --then ACTION                after warm-up, act as a person would (repeatable, in order,\n"
     "                               30 frames apart): pause, step, play, ttin, ttou, hup, term,\n"
-    "                               kill-worker, restart\n";
+    "                               kill-worker, restart, help (the F1 keys)\n";
 
 volatile sig_atomic_t g_stop = 0;
 extern "C" void on_stop_signal(int) { g_stop = 1; }
@@ -201,7 +201,8 @@ int main(int argc, char** argv) {
         return 0;
     }
     for (const std::string& name : args.then) {
-        static const char* const kKnown[] = {"pause", "step", "play", "ttin", "ttou", "hup", "term", "kill-worker", "restart"};
+        static const char* const kKnown[] = {"pause", "step", "play",        "ttin",    "ttou",
+                                             "hup",   "term", "kill-worker", "restart", "help"};
         if (std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown)) {
             args.error = "argument --then: unknown action '" + name + "'";
         }
@@ -260,6 +261,7 @@ int main(int argc, char** argv) {
         while (!g_stop && !studio.warmed_up() && std::chrono::steady_clock::now() < until) one_frame(true);
         // Scripted actions, 30 frames (half a second) apart, before the counted frames.
         for (const std::string& name : args.then) {
+            if (name == "help") studio.toggle_help();
             if (auto action = scripted_action(name, studio)) studio.queue(*action);
             for (int i = 0; i < 30 && !g_stop; ++i) one_frame(true);
         }

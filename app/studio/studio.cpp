@@ -489,9 +489,22 @@ void Studio::draw_help() {
     ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.4f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
     ImGui::Begin("Keys (F1 closes)", &show_help_,
                  ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoCollapse);
-    ImGui::TextUnformatted("space   pause / play (the step gate)");
-    ImGui::TextUnformatted("\u2192       one step: the next decision point (accept, read, switch, \u2026) runs");
-    ImGui::TextUnformatted("F1      this help");
+    static const char* const kKeys[][2] = {
+        {"space", "pause / play: the step gate (engine time stops while paused, so no worker times out)"},
+        {"\u2192", "one step: the next decision point (an accept, a read, a switch, \u2026) runs"},
+        {"F1", "this help"},
+        {"Timeline", "drag or wheel: pan \u00B7 ctrl+wheel: zoom \u00B7 click: show that instant"},
+    };
+    if (ImGui::BeginTable("##keys", 2, ImGuiTableFlags_SizingFixedFit)) {
+        for (const auto& row : kKeys) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::TextColored(ImVec4(0.55f, 0.7f, 1.0f, 1.0f), "%s", row[0]);
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(row[1]);
+        }
+        ImGui::EndTable();
+    }
     ImGui::Separator();
     ImGui::TextDisabled("Hover anything for what it means. Signals and kill -9 are in Controls.");
     ImGui::End();

@@ -66,6 +66,8 @@ public:
     // Carries out `action` after the next frame, as if a panel had asked
     // (for --then: scripted screenshots and tests).
     void queue(const Action& action) { queued_.push_back(action); }
+    // Shows or hides the keys (F1).
+    void toggle_help() { show_help_ = !show_help_; }
 
     // A worker has booted and, when traffic is wanted, requests are flowing.
     bool warmed_up() const;
