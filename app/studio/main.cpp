@@ -167,7 +167,11 @@ bool write_sidecar(const std::string& path, const Platform& platform, const Stud
     j["workers"] = studio.latest().workers().size();
     j["font"] = platform.font_loaded() ? "DejaVuSans" : "default";
     auto st = studio.status();
-    j["engine"] = st.engine == minicorn::studio::SessionStatus::Engine::Exited ? "exited" : "running";
+    using Engine = minicorn::studio::SessionStatus::Engine;
+    j["engine"] = st.engine == Engine::Exited      ? "exited"
+                  : st.engine == Engine::Starting  ? "starting"
+                  : st.engine == Engine::Synthetic ? "synthetic"
+                                                   : "running";
     j["panels"] = nlohmann::json::array();
     for (const auto& r : studio.panels()) {
         j["panels"].push_back({{"name", r.name}, {"x", r.x}, {"y", r.y}, {"w", r.w}, {"h", r.h}});
