@@ -240,7 +240,8 @@ TEST_CASE("topology, tornado: the request runs on the loop thread", "[studio][pa
 namespace {
 // Master 100, sync workers 101 and 102, and minicorn load (pid 900): virtual
 // user 0 sent a request (path #2 of the mix) that worker 101 now handles;
-// virtual user 1, a slowloris, is still connecting.
+// virtual user 1, a slowloris, is still connecting; virtual user 2 is
+// connected and waits in the kernel's accept queue.
 Script with_load_client() {
     Script s;
     boot_master_and_two_workers(s);
@@ -252,7 +253,11 @@ Script with_load_client() {
     s.conn(6.6, client, K::ClientSendStart, a, trace::make_id(client, 11), 78, 1);
     s.conn(6.7, client, K::ClientSendEnd, a, trace::make_id(client, 11), 78);
     s.conn(7, client, K::ClientConnectStart, b, 0, 1, static_cast<std::int64_t>(trace::ClientRole::Slowloris));
+    const std::uint64_t c = trace::make_id(client, 3);  // connected, in the kernel's queue: no worker has it
+    s.conn(7.5, client, K::ClientConnectStart, c, 0, 2, static_cast<std::int64_t>(trace::ClientRole::Good));
+    s.conn(7.6, client, K::ClientConnected, c, 0, 53140, 8);
     start_request(s, 10, 101, 1, 53122);  // the server accepts :53122 and runs its handler
+    s.add(15.5, kMaster, K::AcceptQueueSample, 1, kBacklog);  // :53140 is the one left in the queue
     return s;
 }
 }  // namespace
@@ -266,7 +271,7 @@ TEST_CASE("topology, with minicorn load's own events: the clients column shows v
     TopologyState st;
     Actions acts;
     topology_frames(ui, sc, st, acts, 12);
-    REQUIRE(st.count(TopoItemKind::LoadClient) == 2);
+    REQUIRE(st.count(TopoItemKind::LoadClient) == 3);
     std::string tip = hover_text(ui, sc, st, TopoItemKind::LoadClient, a);
     INFO(tip);
     REQUIRE(tip.find("virtual user 0") != std::string::npos);
@@ -277,6 +282,10 @@ TEST_CASE("topology, with minicorn load's own events: the clients column shows v
     INFO(tip);
     REQUIRE(tip.find("slowloris") != std::string::npos);
     REQUIRE(tip.find("no worker has accepted it yet") != std::string::npos);
+    // The pending slot in the accept queue names the connected client no worker has.
+    tip = hover_text(ui, sc, st, TopoItemKind::Pending, 0);
+    INFO(tip);
+    REQUIRE(tip.find("Connected clients no worker has accepted: vu2 :53140") != std::string::npos);
 }
 
 TEST_CASE("topology: right-clicking a worker offers kill -9, which becomes a KillWorker action", "[studio][panels]") {
@@ -471,7 +480,7 @@ TEST_CASE("timeline: each client connection of minicorn load has a lane: connect
     ui.frame([&] { draw_timeline(sc.view, st, acts); });
     std::size_t client_lanes = 0;
     for (const auto& lane : st.lanes) client_lanes += lane.kind == timeline_detail::Lane::Kind::Client ? 1 : 0;
-    REQUIRE(client_lanes == 2);
+    REQUIRE(client_lanes == 3);
     const std::uint64_t a = trace::make_id(900, 1);
     std::vector<SpanKind> steps;
     for (const auto& sp : st.spans) {

@@ -263,9 +263,22 @@ std::string explain_listener(const World& world) {
 }
 
 std::string explain_pending(const World& world, std::size_t position) {
-    return fmt::format("a connection the kernel has accepted but no worker has yet ({} of {} in the queue).\n"
-                       "Its client is connected and waiting; the trace cannot tell which one until a worker accepts it.",
-                       position + 1, world.listener.queue_len);
+    std::string s = fmt::format("a connection the kernel has accepted but no worker has yet ({} of {} in the queue).\n"
+                                "Its client is connected and waiting for a worker's accept().",
+                                position + 1, world.listener.queue_len);
+    // With minicorn load tracing, the connected clients no worker has are the ones in this queue.
+    std::string who;
+    std::size_t n = 0;
+    for (const auto& [id, c] : world.clients) {
+        if (c.local_port == 0 || c.stage == trace::ClientStage::Closed || world.server_side(c)) continue;
+        if (n++ < 8) who += fmt::format("{}vu{} :{}", who.empty() ? "" : ", ", c.vu, c.local_port);
+    }
+    if (n) {
+        s += fmt::format("\nConnected clients no worker has accepted: {}{}", who, n > 8 ? fmt::format(" and {} more", n - 8) : "");
+    } else {
+        s += " Which client it is, the server's trace learns only at the accept.";
+    }
+    return s;
 }
 
 std::string explain_arbiter(const World& world) {
