@@ -152,7 +152,11 @@ int serve_command(const std::vector<std::string>& args) {
     }
     if (!cfg.trace_file.empty()) return serve_traced(cfg, *model, worker_class);
 
-    trace::Region region;
+    // Static, not a local: at exit each thread hands its ring back to the
+    // region from a thread_local destructor (engine/trace/emit.cpp), which
+    // runs after this function has returned; a local region would be unmapped
+    // by then and the master would die of SIGSEGV on every clean stop.
+    static trace::Region region;
     if (cfg.trace_fd != 0) {
         std::string error;
         region = trace::Region::attach(cfg.trace_fd, &error);
