@@ -172,6 +172,8 @@ bool write_sidecar(const std::string& path, const Platform& platform, const Stud
                   : st.engine == Engine::Starting  ? "starting"
                   : st.engine == Engine::Synthetic ? "synthetic"
                                                    : "running";
+    j["engine_exit"] = st.serve_exit;  // "exit 0", "killed by SIGKILL"; empty while it runs
+    j["client"] = st.client_command;
     j["panels"] = nlohmann::json::array();
     for (const auto& r : studio.panels()) {
         j["panels"].push_back({{"name", r.name}, {"x", r.x}, {"y", r.y}, {"w", r.w}, {"h", r.h}});

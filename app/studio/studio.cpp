@@ -357,9 +357,12 @@ void Studio::draw_windows(const View& view, Actions& actions) {
     record("Topology");
     if (st.engine == SessionStatus::Engine::Exited) {
         ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.35f, 0.08f, 0.08f, 1.0f));
-        ImGui::BeginChild("##dead", ImVec2(0, ImGui::GetFrameHeightWithSpacing() * 2.2f), true);
-        ImGui::Text("\u26A0 The engine has exited (%s). %s", st.serve_exit.c_str(), st.serve_last_line.c_str());
+        ImGui::BeginChild("##dead", ImVec2(0, ImGui::GetFrameHeightWithSpacing() * 3.3f), true);
+        ImGui::TextWrapped("\u26A0 The engine has exited (%s). Its last words: %s", st.serve_exit.c_str(),
+                           st.serve_last_line.empty() ? "(none)" : st.serve_last_line.c_str());
         if (ImGui::Button("Restart the engine")) actions.push_back(make_action(Action::Kind::Restart));
+        ImGui::SameLine();
+        ImGui::TextDisabled("with the settings in Controls; the recording below is the last run's");
         ImGui::EndChild();
         ImGui::PopStyleColor();
     }

@@ -275,8 +275,10 @@ TEST_CASE("when the engine exits the studio says so and its restart brings it ba
         std::ifstream sidecar_file(png + ".json");
         return nlohmann::json::parse(sidecar_file);
     };
-    // TERM to the arbiter: a graceful stop; the studio shows it exited, and does not hang.
-    CHECK(studio("--then term")["engine"] == "exited");
+    // TERM to the arbiter: a graceful stop, exit status 0; the studio shows it exited, and does not hang.
+    nlohmann::json stopped = studio("--then term");
+    CHECK(stopped["engine"] == "exited");
+    CHECK(stopped["engine_exit"] == "exit 0");
     // Its Restart starts a new engine with the same settings.
     nlohmann::json restarted = studio("--then term --then restart");
     CHECK(restarted["engine"] == "running");
