@@ -455,6 +455,8 @@ void LoadEngine::close_conn(VUser& vu, bool reset) {
         ::setsockopt(vu.fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
     }
     const bool was_connected = vu.local_port != 0;
+    // Emitted first: the server cannot see the close before the trace says it happened.
+    trace::emit(EventKind::ClientClose, vu.conn, 0, vu.requests_on_conn);
     ::close(vu.fd);  // also leaves the epoll set
     vu.fd = -1;
     vu.events = 0;
@@ -462,7 +464,6 @@ void LoadEngine::close_conn(VUser& vu, bool reset) {
     ++vu.gen;
     ++vu.timer_ticket;
     if (was_connected) shared_.open.fetch_sub(1, std::memory_order_relaxed);
-    trace::emit(EventKind::ClientClose, vu.conn, 0, vu.requests_on_conn);
     vu.local_port = 0;
 }
 

@@ -63,7 +63,7 @@ void LoadProcess::signal(int sig) const { ::kill(pid_, sig); }
 std::optional<int> LoadProcess::wait_exit(Seconds timeout) {
     if (exited_) return status_;
     auto start = std::chrono::steady_clock::now();
-    while (Seconds(std::chrono::steady_clock::now() - start) < timeout) {
+    while (true) {
         int status = 0;
         if (::waitpid(pid_, &status, WNOHANG) == pid_) {
             exited_ = true;
@@ -72,9 +72,9 @@ std::optional<int> LoadProcess::wait_exit(Seconds timeout) {
             if (err_reader_.joinable()) err_reader_.join();
             return status_;
         }
+        if (Seconds(std::chrono::steady_clock::now() - start) >= timeout) return std::nullopt;
         ::usleep(10'000);
     }
-    return std::nullopt;
 }
 
 std::string LoadProcess::out() const {
