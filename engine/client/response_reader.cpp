@@ -1,17 +1,22 @@
 #include "engine/client/response_reader.h"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 
 namespace minicorn::client {
 
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
+// ASCII only, no locale: header names are tokens. Called for every header of
+// every response, so it stays cheap (the length check rejects most names).
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c; }
+
+bool iequals(std::string_view a, std::string_view lower_b) {
+    if (a.size() != lower_b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (lower(a[i]) != lower_b[i]) return false;
+    }
+    return true;
 }
 
 bool icontains(std::string_view hay, std::string_view needle) {
