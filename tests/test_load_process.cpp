@@ -258,3 +258,24 @@ TEST_CASE("one silent connection starves gthread with one thread: the next clien
         for (const Event& e : good_tags(rec, cs)) CHECK(e.t_ns > silent_closed);
     }
 }
+
+TEST_CASE("every worker model tags the client's requests with the client's id", "[process][load]") {
+    for (const char* model : {"sync", "gthread", "eventlet", "gevent", "tornado", "asyncio"}) {
+        DYNAMIC_SECTION("-k " << model) {
+            LeakCheck leaks;
+            {
+                TracedServer ts({"-w", "1", "-k", model});
+                REQUIRE(ts.wait_until([](const Recording& r) { return workers_booted(r) == 1; }, 10s));
+                nlohmann::json result = run_against(ts, {url(ts.server().port()), "-c", "2", "-n", "20"});
+                REQUIRE(result.is_object());
+                CHECK(result["requests"] == 20);
+                const Recording& rec = ts.recording();
+                ClientSide cs(rec);
+                std::set<std::uint64_t> tagged;
+                for (const Event& e : events_of(rec, EventKind::RequestTagged)) tagged.insert(static_cast<std::uint64_t>(e.a0));
+                for (const Event& e : events_of(rec, EventKind::ClientDone)) CHECK(tagged.count(e.req) == 1);
+                CHECK(tagged.size() == 20);
+            }
+        }
+    }
+}
