@@ -8,13 +8,15 @@
 // attached (trace::emit), from the engine's thread.
 //
 // The loop, one iteration (load_engine.cpp):
-//   1. wait      epoll_wait until the next timer, arrival or timeout scan (≤ 50 ms)
+//   1. wait      epoll_pwait2 until the next timer, arrival or timeout scan (≤ 50 ms)
 //   2. dispatch  readiness → the connection's state machine (vuser.cpp)
 //   3. timers    due ticks: slowloris bytes, slow reads, aborts, reconnects
 //   4. arrivals  open loop: due arrivals take a parked connection or open one
 //   5. timeouts  every 50 ms: requests past --timeout fail and their connection closes
 //   6. finish    the duration is up, -n is reached, or stop was asked
 #pragma once
+
+#include <sys/epoll.h>
 
 #include <cstdint>
 #include <queue>
@@ -60,7 +62,8 @@ private:
     };
 
     // --- the loop (load_engine.cpp)
-    int wait_timeout_ms(std::int64_t now) const;
+    std::int64_t wait_timeout_ns(std::int64_t now) const;
+    int wait(epoll_event* events, int max, std::int64_t timeout_ns);
     void dispatch(std::uint64_t data, std::uint32_t events);
     void run_timers(std::int64_t now);
     void run_arrivals(std::int64_t now);
@@ -113,6 +116,7 @@ private:
     std::int64_t in_flight_ = 0;            // good requests begun, not done or failed
     bool users_started_ = false;
     bool stopping_ = false;
+    bool have_pwait2_ = true;               // epoll_pwait2 (Linux 5.11+); else epoll_wait in ms
     double elapsed_s_ = 0;
     std::vector<char> buf_;                 // recv buffer, shared by every connection of this thread
 };
