@@ -7,6 +7,13 @@
 // Errors are sorted where the syscall is made: ECONNREFUSED, ECONNRESET,
 // EPIPE, EAGAIN are the interesting moments of a load test, not failures of
 // the client; only a bug (EBADF, EFAULT) aborts.
+//
+// Index
+//   [SECTION] RequestTemplates — the request bytes, built once per mix entry
+//   [SECTION] Starting work    — begin, begin_request, open_connection, on_connected
+//   [SECTION] Sending          — send_request, try_send, on_tick (the bad actors' tick)
+//   [SECTION] Receiving        — on_readable, complete, fail, cut
+//   [SECTION] Closing          — close_conn, after_close, set_events
 #include "engine/client/vuser.h"
 
 #include <netinet/in.h>
@@ -39,7 +46,7 @@ std::int64_t i64(std::uint64_t v) { return static_cast<std::int64_t>(v); }
 }  // namespace
 
 // ============================================================================
-// RequestTemplates
+// [SECTION] RequestTemplates
 // ============================================================================
 
 RequestTemplates::RequestTemplates(const Url& url, const std::vector<MixEntry>& mix, KeepAlive keep_alive) {
@@ -60,7 +67,7 @@ void RequestTemplates::build(std::uint32_t i, std::uint64_t req, std::string& ou
 }
 
 // ============================================================================
-// Starting work
+// [SECTION] Starting work
 // ============================================================================
 
 // What a user does next when it has nothing in flight.
@@ -172,10 +179,11 @@ void LoadEngine::on_connected(VUser& vu) {
 }
 
 // ============================================================================
-// Sending
+// [SECTION] Sending
 // ============================================================================
 
 void LoadEngine::send_request(VUser& vu) {
+    ++vu.timer_ticket;  // a tick still pending from the last request must not double this one's pace
     vu.req = trace::make_id(shared_.pid, shared_.req_seq.fetch_add(1, std::memory_order_relaxed) + 1);
     vu.mix_index = pick_mix();
     templates_.build(vu.mix_index, vu.req, vu.out);
@@ -307,7 +315,7 @@ void LoadEngine::on_tick(VUser& vu) {
 }
 
 // ============================================================================
-// Receiving
+// [SECTION] Receiving
 // ============================================================================
 
 void LoadEngine::on_readable(VUser& vu) {
@@ -445,7 +453,7 @@ void LoadEngine::cut(VUser& vu, int err) {
 }
 
 // ============================================================================
-// Closing
+// [SECTION] Closing
 // ============================================================================
 
 void LoadEngine::close_conn(VUser& vu, bool reset) {
