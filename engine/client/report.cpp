@@ -91,12 +91,16 @@ std::string format_text(const RunSummary& run) {
     const LoadStats& s = run.stats;
     const Histogram& h = s.latency;
     std::string out;
-    out += "  Latency (HDR histogram, within 1%)";
-    out += fmt::format("   mean {}  stdev {}\n", format_us(h.mean()), format_us(h.stdev()));
-    for (const Pct& p : kPercentiles) {
-        out += fmt::format("  {:>7}  {:>10}\n", p.label, format_us(static_cast<double>(h.percentile(p.p))));
+    if (h.count() == 0) {
+        out += "  Latency: no responses\n";
+    } else {
+        out += "  Latency (HDR histogram, within 1%)";
+        out += fmt::format("   mean {}  stdev {}\n", format_us(h.mean()), format_us(h.stdev()));
+        for (const Pct& p : kPercentiles) {
+            out += fmt::format("  {:>7}  {:>10}\n", p.label, format_us(static_cast<double>(h.percentile(p.p))));
+        }
+        out += fmt::format("  {:>7}  {:>10}\n", "max", format_us(static_cast<double>(h.max())));
     }
-    out += fmt::format("  {:>7}  {:>10}\n", "max", format_us(static_cast<double>(h.max())));
     out += fmt::format("  {} requests in {:.2f}s, {} read, {} written\n", s.requests, run.elapsed_s,
                        format_bytes(static_cast<double>(s.bytes_read)), format_bytes(static_cast<double>(s.bytes_written)));
     if (cfg.mix.size() > 1) {
