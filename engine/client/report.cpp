@@ -71,8 +71,9 @@ std::string format_bytes(double bytes) {
 }
 
 std::string format_banner(const LoadConfig& cfg) {
-    std::string length = cfg.requests ? fmt::format("{} requests", cfg.requests) : fmt::format("{:g}s", cfg.duration_s);
-    std::string out = fmt::format("Running {} load @ {}\n  {}\n", length, cfg.url.text(), traffic_words(cfg));
+    std::string what = cfg.requests ? fmt::format("a load of {} request{}", cfg.requests, cfg.requests == 1 ? "" : "s")
+                                    : fmt::format("{:g}s load", cfg.duration_s);
+    std::string out = fmt::format("Running {} @ {}\n  {}\n", what, cfg.url.text(), traffic_words(cfg));
     if (cfg.mix.size() > 1 || cfg.mix.front().path != cfg.url.target) {
         std::string mix;
         for (const MixEntry& m : cfg.mix) mix += fmt::format("{}{}:{}", mix.empty() ? "" : ", ", m.path, m.weight);
