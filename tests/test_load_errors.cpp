@@ -8,10 +8,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <stdlib.h>
+
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <thread>
 
+#include "engine/trace/recording.h"
 #include "tests/support/leak_check.h"
 #include "tests/support/load_process.h"
 #include "tests/support/run_minicorn.h"
@@ -237,4 +240,36 @@ TEST_CASE("minicorn load: help, usage errors and the remote-host refusal read cl
 
     Run top = run_minicorn("--help");
     CHECK(top.output.find("load ") != std::string::npos);
+}
+
+TEST_CASE("a normal run prints wrk-style results, and --trace FILE records the client's own events", "[process][load]") {
+    LeakCheck leaks;
+    char dir[] = "/tmp/minicorn-load-test-XXXXXX";
+    REQUIRE(::mkdtemp(dir) != nullptr);
+    const std::string rec_path = std::string(dir) + "/client.rec";
+    {
+        StubServer stub("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n");
+        LoadProcess load({url(stub.port()), "-c", "2", "-n", "25", "--trace", rec_path});
+        REQUIRE(load.wait_exit(20s) == std::optional<int>(0));
+        const std::string out = load.out();
+        CHECK(out.find("Running a load of 25 requests @ http://127.0.0.1:") != std::string::npos);
+        CHECK(out.find("25 requests in") != std::string::npos);
+        CHECK(out.find("Requests/sec:") != std::string::npos);
+        CHECK(out.find("Errors: none") != std::string::npos);
+        CHECK(out.find("99.9%") != std::string::npos);
+        CHECK(load.err().find("events written to " + rec_path) != std::string::npos);
+    }
+    std::string error;
+    auto rec = minicorn::trace::Recording::load(rec_path, &error);
+    REQUIRE(rec.has_value());
+    std::size_t done = 0;
+    std::size_t starts = 0;
+    for (const auto& e : rec->events()) {
+        done += e.kind == minicorn::trace::EventKind::ClientDone ? 1u : 0u;
+        starts += e.kind == minicorn::trace::EventKind::ClientStart ? 1u : 0u;
+    }
+    CHECK(done == 25);
+    CHECK(starts == 1);
+    ::unlink(rec_path.c_str());
+    ::rmdir(dir);
 }
