@@ -9,5 +9,6 @@ namespace minicorn::cli {
 
 int serve_command(const std::vector<std::string>& args);
 int export_command(const std::vector<std::string>& args);
+int load_command(const std::vector<std::string>& args);
 
 }  // namespace minicorn::cli

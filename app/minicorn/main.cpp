@@ -1,6 +1,7 @@
 // app/minicorn/main.cpp — the `minicorn` command: the engine and its headless tools.
 //
 //   minicorn serve [OPTIONS]   run the engine (gunicorn's command line)
+//   minicorn load URL [OPTIONS] the built-in load client
 //   minicorn --help | --version
 #include <cstdio>
 #include <string>
@@ -20,10 +21,13 @@ constexpr const char* kUsage =
     "commands:\n"
     "  serve     run the engine: an HTTP/1.1 server with gunicorn's flags and log lines\n"
     "            (minicorn serve --help lists every setting; --trace FILE records it all)\n"
+    "  load      the built-in load client, like wrk: virtual users, open-loop rates,\n"
+    "            request mixes and bad actors (slowloris, silent, slow readers, aborters)\n"
+    "            (minicorn load --help)\n"
     "  export    turn a recording (serve --trace run.rec) into Chrome/Perfetto JSON\n"
     "\n"
-    "planned (not built yet): load (the built-in client), lesson (lessons in a terminal),\n"
-    "and minicorn-studio, the desktop front end.\n"
+    "planned (not built yet): lesson (lessons in a terminal), and minicorn-studio,\n"
+    "the desktop front end.\n"
     "\n"
     "options:\n"
     "  -h, --help       show this help and exit\n"
@@ -49,6 +53,7 @@ int main(int argc, char** argv) {
     }
     if (command == "serve") return minicorn::cli::serve_command(rest);
     if (command == "export") return minicorn::cli::export_command(rest);
+    if (command == "load") return minicorn::cli::load_command(rest);
     std::fprintf(stderr, "minicorn: unknown command '%.*s'\n\n%s", static_cast<int>(command.size()), command.data(),
                  kUsage);
     return 2;

@@ -30,6 +30,11 @@ using Clock = std::chrono::steady_clock;
     ::signal(SIGINT, SIG_IGN);
     ::signal(SIGQUIT, SIG_IGN);
     ::signal(SIGPIPE, SIG_IGN);
+    // Nothing the master had open is the backend's business: above all not the
+    // server's listening socket, which would otherwise show this process among
+    // its owners (ss -ltnp) and outlive a master that died.
+    if (listen_fd > 3) ::close_range(3, static_cast<unsigned>(listen_fd) - 1, 0);
+    ::close_range(static_cast<unsigned>(listen_fd) + 1, ~0U, 0);
     int ep = ::epoll_create1(EPOLL_CLOEXEC);
     epoll_event ev{};
     ev.events = EPOLLIN;

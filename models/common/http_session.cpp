@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <charconv>
 
 #include <chrono>
 #include <optional>
@@ -109,6 +110,16 @@ ConnIo thread_io(wsgi::Gil& gil, net::InterruptHook on_interrupt) {
     return io;
 }
 
+void tag_request(std::uint64_t conn_id, std::uint64_t req_id, const http::Request& req) {
+    if (!trace::enabled()) return;
+    const std::string* id = req.header("X-REQUEST-ID");
+    if (id == nullptr || id->empty() || id->size() > 20) return;
+    std::uint64_t client_id = 0;
+    auto [end, ec] = std::from_chars(id->data(), id->data() + id->size(), client_id);
+    if (ec != std::errc() || end != id->data() + id->size()) return;  // not a number: someone else's id
+    trace::emit(trace::EventKind::RequestTagged, conn_id, req_id, static_cast<std::int64_t>(client_id));
+}
+
 ReadResult read_request(const ServeContext& ctx, ClientConn& conn, http::Request& out, std::uint64_t& req_id,
                         const ConnIo& io) {
     http::RequestParser parser(ctx.limits);
@@ -168,6 +179,7 @@ ReadResult read_request(const ServeContext& ctx, ClientConn& conn, http::Request
     req_id = trace::make_id(ctx.pid, ctx.req_seq.fetch_add(1, std::memory_order_relaxed) + 1);
     trace::emit(trace::EventKind::Parsed, conn.id, req_id, out.version_major * 10 + out.version_minor,
                 static_cast<std::int64_t>(out.body.size()));
+    tag_request(conn.id, req_id, out);
     return ReadResult::Request;
 }
 

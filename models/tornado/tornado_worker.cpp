@@ -235,6 +235,7 @@ void TornadoWorker::serve_request(Conn& conn) {
     conn.req_id = trace::make_id(pid(), req_seq_.fetch_add(1, std::memory_order_relaxed) + 1);
     trace::emit(trace::EventKind::Parsed, conn.client.id, conn.req_id, req.version_major * 10 + req.version_minor,
                 static_cast<std::int64_t>(req.body.size()));
+    tag_request(conn.client.id, conn.req_id, req);
     ++conn.client.requests;
     trace::count(trace::CounterId::Requests);
 

@@ -23,6 +23,8 @@ public:
     ServerProcess& server() { return *server_; }
     trace::GateControl& gate() { return gate_; }
     trace::Recording& recording() { return rec_; }
+    // The region's descriptor (close-on-exec), e.g. for a `minicorn load --trace-fd` child.
+    int region_fd() const { return region_.fd(); }
 
     // Reads the rings into the recording (events younger than the holdback wait).
     void drain() { collector_.drain(rec_); }
