@@ -188,7 +188,7 @@ void print_no_display() {
                  "minicorn-studio: no display ($DISPLAY and $WAYLAND_DISPLAY are not set), so no window can open.\n"
                  "Without a display, use the headless tools:\n"
                  "  build/bin/minicorn serve -k gevent -w 2              the engine (gunicorn's flags)\n"
-                 "  build/bin/minicorn load http://127.0.0.1:8000/ -c 20 -d 10   the client (when built)\n"
+                 "  build/bin/minicorn load http://127.0.0.1:8000/ -c 20 -d 10   the client (like wrk)\n"
                  "  build/bin/minicorn serve --trace run.json …          a Perfetto trace (ui.perfetto.dev)\n"
                  "  xvfb-run -a -s \"-screen 0 1600x1000x24\" build/bin/minicorn-studio --screenshot s.png --frames 120 -k gevent\n"
                  "                                                       the studio, rendered to a PNG\n");
