@@ -156,7 +156,12 @@ void draw_controls(const View& view, ControlsState& state, const SessionStatus& 
     }
     if (changed) ImGui::PopStyleColor();
     ImGui::EndDisabled();
-    if (changed) {
+    ImGui::SameLine();
+    ImGui::Checkbox("at once", &state.apply_at_once);
+    explain("Restart the engine by itself whenever a setting changes (once you let go of the slider or field).");
+    if (changed && state.apply_at_once && state.error.empty() && !ImGui::IsAnyItemActive()) {
+        actions.push_back(make_action(Action::Kind::Restart));
+    } else if (changed) {
         ImGui::SameLine();
         ImGui::TextDisabled("(not applied yet)");
     }

@@ -27,7 +27,7 @@ struct ControlsState {
     std::string error;                          // the parser's complaint about the edited values
     pid_t kill_target = 0;                      // the worker chosen for kill -9
     int play_rate_index = 0;                    // index into kPlayRates
-    bool show_all = false;                      // the whole settings table, not only the usual ones
+    bool apply_at_once = false;                 // restart as soon as a setting changes (once the edit ends)
 };
 
 // Gate speeds offered by Play: tokens (decision points) a second; 0: full speed.
