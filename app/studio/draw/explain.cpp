@@ -135,6 +135,20 @@ std::string_view stage_word(ConnStage stage) {
     return "?";
 }
 
+std::string_view client_stage_word(trace::ClientStage stage) {
+    using trace::ClientStage;
+    switch (stage) {
+        case ClientStage::Connecting: return "connecting";
+        case ClientStage::Connected: return "connected";
+        case ClientStage::Sending: return "sending";
+        case ClientStage::Waiting: return "waiting";
+        case ClientStage::Receiving: return "receiving";
+        case ClientStage::Idle: return "idle";
+        case ClientStage::Closed: return "closed";
+    }
+    return "?";
+}
+
 std::string_view process_state_phrase(const Process& proc) {
     switch (proc.state) {
         case ProcessState::Spawned: return "just forked by the arbiter";

@@ -228,6 +228,7 @@ void seed_lanes_impl(Frame& f) {
     const World& w = f.edge;
     if (!w.listener.sockets.empty()) find_or_add(f, 1, Lane::Kind::Queue, w.arbiter.pid, 0, 0);  // key 1: no thread or greenlet has it
     for (const auto& [pid, p] : w.processes) {
+        if (p.role == trace::ProcessRole::Client) continue;  // minicorn load: its connections get lanes instead
         find_or_add(f, thread_key(pid), Lane::Kind::Process, pid, pid, 0);
         for (const auto& [tid, th] : p.threads) {
             if (tid != pid) find_or_add(f, thread_key(tid), Lane::Kind::Thread, pid, tid, 0);

@@ -149,7 +149,7 @@ void draw_load_clients(Painter& p, ImVec2 min, ImVec2 max) {
         ImVec2 dot{min.x + 14, y + p.line_h * 0.5f};
         ImU32 col = p.st.color_by == TokenColor::MixPath && c.mix_index >= 0 ? mix_color(c.mix_index) : client_color(c.stage);
         draw_shape(p.dl, c.stage == trace::ClientStage::Connecting ? Shape::Pending : Shape::Token, dot, 4.0f, col);
-        std::string_view word = to_string(c.stage);
+        std::string_view word = client_stage_word(c.stage);
         if (c.role != trace::ClientRole::Good) {
             p.text({min.x + 24, y}, max.x - 6, colors::kTextWarn, "vu{} {}  {}", c.vu, to_string(c.role), word);
         } else {
