@@ -446,7 +446,7 @@ void Hub::park(Waiter& w, std::optional<Clock::time_point> deadline) {
     if (w.has_deadline) ++timers_;
     if (w.kind != Waiter::Kind::Join)
         emit_event(EventKind::GreenPark, me.conn, w.kind == Waiter::Kind::Io ? w.fd : -1, w.events, me.id);
-    if (loop_trace_ && w.has_deadline && w.kind != Waiter::Kind::Join) {
+    if (loop_trace_ && w.has_deadline && w.kind != Waiter::Kind::Join && trace::enabled()) {
         // The deadline in engine time, as the loop's timers are shown.
         const auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(w.deadline - Clock::now()).count();
         w.timer_id = ++next_timer_id_;

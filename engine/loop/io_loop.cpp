@@ -96,6 +96,7 @@ void IOLoop::start() {
 }
 
 void IOLoop::run_once() {
+    running_ = true;  // a stop() during this pass ends it after that phase, and ends start()
     run_timers();     // 1.
     if (!running_) return;
     run_callbacks();  // 2.

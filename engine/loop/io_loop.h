@@ -100,7 +100,7 @@ public:
     // the current phase's work.
     void start();
     void stop() { running_ = false; }
-    // One iteration of the four phases.
+    // One iteration of the four phases (on its own too: a test's single step).
     void run_once();
 
     std::size_t handler_count() const { return handlers_.size(); }
