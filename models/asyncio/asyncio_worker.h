@@ -11,6 +11,8 @@
 // keep-alive timer is uvicorn's timeout_keep_alive, 5 s. The heartbeat is a
 // loop task: notify + sleep(1 s). See models/green/async_worker.h for the
 // per-connection loop, which this model shares with gevent and eventlet.
+// The hub is traced as this worker's asyncio loop (Hub::set_loop_trace):
+// its phases, every deadline as a timer, ready tasks as ready callbacks.
 #pragma once
 
 #include <cstddef>
