@@ -36,7 +36,6 @@
 #include "engine/hub/hub_asan.h"
 #include "engine/trace/emit.h"
 
-
 namespace minicorn::hub {
 
 namespace {

@@ -247,6 +247,7 @@ void TornadoWorker::consume_buffered(int fd) {
     auto it = conns_.find(fd);
     if (it == conns_.end()) return;
     Conn& conn = *it->second;
+    conn.request_queued = false;
     if (conn.client.buffer.empty()) return;
     std::string pending = std::move(conn.client.buffer);
     conn.client.buffer.clear();
@@ -356,6 +357,8 @@ void TornadoWorker::finish_response(Conn& conn) {
     arm_idle_timer(conn);
     // A pipelined request already read: serve it from the loop, not from here.
     if (!conn.client.buffer.empty()) {
+        // Until then readiness is ignored: new bytes must not overtake these.
+        conn.request_queued = true;
         const std::uint64_t id = conn.client.id;
         loop_->add_callback(
             [this, fd, id] {

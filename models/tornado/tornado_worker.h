@@ -68,7 +68,7 @@ private:
         bool close_after = false;               // disconnect once `out` is written
         std::uint64_t req_id = 0;
         std::size_t bytes_in = 0;               // of the request being read
-        bool request_queued = false;            // a complete request waits for its Request callback
+        bool request_queued = false;            // a request (or pipelined bytes) waits for its Request callback
         loop::IOLoop::TimerId idle_timer = 0;   // 0: none armed
         explicit Conn(http::Limits limits) : parser(limits) {}
     };
