@@ -461,6 +461,55 @@ TEST_CASE("a gthread connection crosses threads: accepted on main, served by a p
     CHECK(conn_end[0]["ts"] == Approx(53));
 }
 
+TEST_CASE("an event loop's phases are slices on its thread; the request run in the callbacks phase nests inside it",
+          "[trace]") {
+    constexpr std::uint64_t kConn = (std::uint64_t{kW1} << 32) | 1;
+    constexpr std::uint64_t kReq = (std::uint64_t{kW1} << 32) | 1;
+    auto phase = [](std::uint64_t us, LoopPhaseId id, std::int64_t items) {
+        return ev(us, kW1, EventKind::LoopPhase, 0, 0, static_cast<std::int64_t>(id), items);
+    };
+    const auto request = static_cast<std::int64_t>(LoopCallback::Request);
+    std::string text = export_chrome_json(recording(
+        boot(), {
+                    phase(100, LoopPhaseId::Timers, 0),
+                    ev(105, kW1, EventKind::TimerAdd, 0, 0, 1, 6000),
+                    phase(110, LoopPhaseId::Callbacks, 1),
+                    ev(115, kW1, EventKind::CallbackRun, kConn, 0, 0, request),
+                    ev(116, kW1, EventKind::Parsed, kConn, kReq, 11, 0),
+                    ev(120, kW1, EventKind::HandlerStart, kConn, kReq),
+                    ev(200, kW1, EventKind::HandlerEnd, kConn, kReq, 200, 0),
+                    phase(210, LoopPhaseId::Poll, 2),
+                    ev(220, kW1, EventKind::PollWait, 0, 0, 1000, 2),
+                    ev(300, kW1, EventKind::PollWake, 0, 0, 1, 0),
+                    phase(310, LoopPhaseId::Dispatch, 1),
+                    ev(320, kW1, EventKind::TimerFire, 0, 0, 1),
+                }));
+    require_perfetto_clean(text);
+    json doc = parse(text);
+    std::vector<Slice> w1 = slices_of(doc, kW1);
+    const Slice& callbacks = slice(w1, "2 callbacks");
+    CHECK(callbacks.ts == Approx(110));
+    CHECK(callbacks.end == Approx(210));
+    CHECK(callbacks.depth == 0);
+    CHECK(callbacks.args["items"] == 1);
+    const Slice& handle = slice(w1, "handle");
+    CHECK(handle.depth == 1);
+    CHECK(handle.ts == Approx(120));
+    CHECK(handle.end == Approx(200));
+    const Slice& poll = slice(w1, "3 poll");
+    CHECK(poll.end == Approx(310));
+    CHECK(slice(w1, "poll").depth == 1);  // the PollWait..PollWake inside its phase
+    CHECK(slice(w1, "1 timers").end == Approx(110));
+    CHECK(slice(w1, "4 dispatch").end == Approx(320));  // open until the recording ends
+    auto run = events_where(doc, [](const json& e) { return e["ph"] == "i" && e["name"] == "run callback"; });
+    REQUIRE(run.size() == 1);
+    CHECK(run[0]["args"]["callback"] == "request");
+    CHECK(run[0]["args"]["conn"] == "101:1");
+    auto add = events_where(doc, [](const json& e) { return e["ph"] == "i" && e["name"] == "timer add"; });
+    REQUIRE(add.size() == 1);
+    CHECK(add[0]["args"]["deadline_ms"] == 6000);
+}
+
 TEST_CASE("the export is a pure function of the recording, and an empty one is a valid trace", "[trace]") {
     Recording rec = recording(boot(), one_request());
     CHECK(export_chrome_json(rec) == export_chrome_json(rec));

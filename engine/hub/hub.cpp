@@ -6,12 +6,11 @@
 //   [SECTION] Parking: wait_fd, sleep, yield, run
 //   [SECTION] The poll list (epoll registration)
 //   [SECTION] The scheduling algorithm (Boost.Fiber calls these)
-//   [SECTION] AddressSanitizer: stack-switch annotations
+//   (AddressSanitizer's stack-switch annotations: hub_asan.cpp)
 //   [SECTION] Polling, signals, the main fiber, thread exit
 #include "engine/hub/hub.h"
 
 #include <sys/mman.h>
-#include <unistd.h>
 
 #include <pthread.h>
 #include <sys/eventfd.h>
@@ -34,19 +33,8 @@
 #include <string>
 #include <typeinfo>
 
+#include "engine/hub/hub_asan.h"
 #include "engine/trace/emit.h"
-
-#if defined(__SANITIZE_ADDRESS__)  // GCC; clang: __has_feature(address_sanitizer)
-#define MINICORN_HUB_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define MINICORN_HUB_ASAN 1
-#endif
-#endif
-#if defined(MINICORN_HUB_ASAN)
-#include <sanitizer/asan_interface.h>
-#include <sanitizer/common_interface_defs.h>
-#endif
 
 namespace minicorn::hub {
 
@@ -144,6 +132,8 @@ struct Waiter {
     int fd = -1;
     std::uint32_t events = 0;  // EPOLLIN or EPOLLOUT for Io
     bool has_deadline = false;
+    Clock::time_point deadline{};
+    std::int64_t timer_id = 0;  // its TimerAdd id with the loop trace on, 0: none
     Why why = Why::Deadline;
     GreenProps* green = nullptr;
     Waiter* prev = nullptr;  // the hub's list of parked waiters
@@ -236,6 +226,10 @@ GreenId Hub::spawn(std::function<void()> fn, std::uint64_t conn) {
     greens_.emplace(id, &props);
     ++live_;
     emit_event(EventKind::GreenSpawn, conn, parent, 0, id);
+    if (loop_trace_) {  // awakened() put it in the ready queue before it had an id
+        emit_event(EventKind::CallbackQueued, conn, static_cast<std::int64_t>(ready_greenlets_),
+                   static_cast<std::int64_t>(task_kind(props)), id);
+    }
     f.detach();
     return id;
 }
@@ -292,6 +286,17 @@ void Hub::set_green_conn(std::uint64_t conn) {
     running_props().conn = conn;
 }
 
+void Hub::set_task_kind(trace::LoopCallback kind) {
+    check_thread("set_task_kind");
+    running_props().task_kind = kind;
+}
+
+trace::LoopCallback Hub::task_kind(const GreenProps& props) noexcept {
+    if (props.task_kind != trace::LoopCallback::Other) return props.task_kind;
+    if (props.id == 0) return trace::LoopCallback::Watchdog;  // the main fiber (spawned ones have ids)
+    return props.conn != 0 ? trace::LoopCallback::Request : trace::LoopCallback::Other;
+}
+
 void Hub::check_thread(const char* what) const {
     if (std::this_thread::get_id() != owner_)
         die("Hub::%s called from another thread: a hub belongs to the thread that installed it", what);
@@ -310,6 +315,19 @@ void Hub::emit_event(EventKind kind, std::uint64_t conn, std::int64_t a0, std::i
     // While the thread exits, the trace's per-thread ring may already be released.
     if (shutting_down_) return;
     trace::emit(kind, conn, 0, a0, a1, green);
+}
+
+void Hub::emit_phase(trace::LoopPhaseId phase, std::size_t items) const noexcept {
+    if (!loop_trace_) return;
+    emit_event(EventKind::LoopPhase, 0, static_cast<std::int64_t>(phase), static_cast<std::int64_t>(items), 0);
+}
+
+void Hub::emit_timers_phase() const noexcept {
+    if (!loop_trace_ || !trace::enabled()) return;  // counting walks the parked list: only when it is shown
+    const Clock::time_point now = Clock::now();
+    std::size_t due = 0;
+    for (const Waiter* w = parked_head_; w != nullptr; w = w->next) due += w->has_deadline && w->deadline <= now;
+    emit_phase(trace::LoopPhaseId::Timers, due);
 }
 
 // ============================================================================
@@ -418,6 +436,7 @@ void Hub::park(Waiter& w, std::optional<Clock::time_point> deadline) {
     GreenProps& me = running_props();
     w.green = &me;
     w.has_deadline = deadline.has_value();
+    if (deadline) w.deadline = *deadline;
     if (w.kind == Waiter::Kind::Io) watch(w);
     w.next = parked_head_;
     if (parked_head_ != nullptr) parked_head_->prev = &w;
@@ -426,6 +445,12 @@ void Hub::park(Waiter& w, std::optional<Clock::time_point> deadline) {
     if (w.has_deadline) ++timers_;
     if (w.kind != Waiter::Kind::Join)
         emit_event(EventKind::GreenPark, me.conn, w.kind == Waiter::Kind::Io ? w.fd : -1, w.events, me.id);
+    if (loop_trace_ && w.has_deadline && w.kind != Waiter::Kind::Join && trace::enabled()) {
+        // The deadline in engine time, as the loop's timers are shown.
+        const auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(w.deadline - Clock::now()).count();
+        w.timer_id = ++next_timer_id_;
+        emit_event(EventKind::TimerAdd, me.conn, w.timer_id, (trace::engine_now_ns() + left) / 1'000'000, me.id);
+    }
     me.waiter = &w;
     detail::NoLock lock;
     if (deadline) {
@@ -444,6 +469,10 @@ void Hub::settle(Waiter& w) noexcept {
     --parked_;
     if (w.has_deadline) --timers_;
     if (w.kind == Waiter::Kind::Io) unwatch(w);
+    if (w.timer_id != 0) {
+        emit_event(w.why == Waiter::Why::Deadline ? EventKind::TimerFire : EventKind::TimerCancel, w.green->conn,
+                   w.timer_id, 0, w.green->id);
+    }
     if (w.kind != Waiter::Kind::Join)
         emit_event(EventKind::GreenWake, w.green->conn, w.kind == Waiter::Kind::Io ? w.fd : -1, w.why_code(),
                    w.green->id);
@@ -522,6 +551,14 @@ std::vector<PollEntry> Hub::poll_list() const {
 void Hub::awakened(context* ctx, GreenProps& props) noexcept {
     ctx->ready_link(ready_);
     if (props.waiter != nullptr) settle(*props.waiter);
+    if (ctx->is_context(boost::fibers::type::dispatcher_context)) return;
+    ++ready_greenlets_;
+    // A fiber being spawned has no id yet: spawn() traces it once it has one.
+    const bool spawning = props.id == 0 && !ctx->is_context(boost::fibers::type::main_context);
+    if (loop_trace_ && !spawning) {
+        emit_event(EventKind::CallbackQueued, props.conn, static_cast<std::int64_t>(ready_greenlets_),
+                   static_cast<std::int64_t>(task_kind(props)), props.id);
+    }
 }
 
 context* Hub::pick_next() noexcept {
@@ -534,8 +571,18 @@ context* Hub::pick_next() noexcept {
     if (ready_.empty()) return nullptr;
     context* next = &ready_.front();
     ready_.pop_front();
-    if (!next->is_context(boost::fibers::type::dispatcher_context)) {
+    if (next->is_context(boost::fibers::type::dispatcher_context)) {
+        // A round of ready greenlets ends: the dispatcher's turn starts with
+        // Boost's sleep queue (expired deadlines), then comes back here.
+        emit_timers_phase();
+    } else {
+        if (on_dispatcher()) emit_phase(trace::LoopPhaseId::Callbacks, ready_greenlets_);
+        --ready_greenlets_;
         const GreenProps& p = properties(next);
+        if (loop_trace_) {
+            emit_event(EventKind::CallbackRun, p.conn, static_cast<std::int64_t>(ready_greenlets_),
+                       static_cast<std::int64_t>(task_kind(p)), p.id);
+        }
         if (p.id != running_) {
             emit_event(EventKind::GreenSwitch, p.conn, running_, 0, p.id);
             running_ = p.id;
@@ -562,6 +609,7 @@ void Hub::suspend_until(const Clock::time_point& abs_time) noexcept {
     }
     poll(timeout_ms);
     polled_this_turn_ = true;
+    emit_timers_phase();  // the dispatcher goes round to its sleep queue next
 }
 
 void Hub::notify() noexcept {
@@ -577,77 +625,17 @@ void Hub::notify() noexcept {
 }
 
 // ============================================================================
-// [SECTION] AddressSanitizer: stack-switch annotations
-// ============================================================================
-//
-// Debian's Boost.Context switches stacks without telling ASan, which then
-// cannot unpoison a greenlet's stack when an exception is thrown on it
-// ("ASan is ignoring requested __asan_handle_no_return"): the thrown-through
-// frames stay poisoned and the greenlet's next deeper calls report false
-// stack-buffer-overflows. Every switch but the thread's very last goes
-// through pick_next(), so the hub annotates there: start (on the fiber
-// leaving) names the target's stack; finish runs on the target at its next
-// pick_next() — between the two ASan still tells the stacks apart by the
-// stack pointer. The dispatcher's stack (Boost's) is not known: exceptions
-// there (on_signal) stay unannotated.
-
-void Hub::asan_start_switch([[maybe_unused]] context* to) noexcept {
-#if defined(MINICORN_HUB_ASAN)
-    context* from = context::active();
-    void** save = nullptr;  // nullptr: the leaving fiber ends, its fake stack is freed
-    if (from->is_context(boost::fibers::type::main_context)) {
-        save = &asan_.main_fake;
-    } else if (from->is_context(boost::fibers::type::dispatcher_context)) {
-        save = &asan_.dispatcher_fake;
-    } else if (auto* p = static_cast<GreenProps*>(from->get_properties()); p != nullptr && !p->exiting) {
-        save = &p->asan_fake_stack;
-    }
-    const void* bottom = nullptr;
-    std::size_t size = 0;
-    if (to->is_context(boost::fibers::type::main_context)) {
-        bottom = asan_.main_bottom;
-        size = asan_.main_size;
-        asan_.to_fake = &asan_.main_fake;
-    } else if (to->is_context(boost::fibers::type::dispatcher_context)) {
-        asan_.to_fake = &asan_.dispatcher_fake;
-    } else {
-        GreenProps& p = properties(to);
-        bottom = p.stack_bottom;
-        size = p.stack_size;
-        asan_.to_fake = &p.asan_fake_stack;
-    }
-    __sanitizer_start_switch_fiber(save, bottom, size);
-    asan_.switching = true;
-#endif
-}
-
-void Hub::asan_finish_switch() noexcept {
-#if defined(MINICORN_HUB_ASAN)
-    if (!asan_.switching) return;
-    __sanitizer_finish_switch_fiber(*asan_.to_fake, nullptr, nullptr);
-    asan_.switching = false;
-#endif
-}
-
-void Hub::asan_restore_main() noexcept {
-#if defined(MINICORN_HUB_ASAN)
-    asan_finish_switch();
-    void* fake = nullptr;
-    __sanitizer_start_switch_fiber(&fake, asan_.main_bottom, asan_.main_size);
-    __sanitizer_finish_switch_fiber(asan_.main_fake, nullptr, nullptr);
-#endif
-}
-
-// ============================================================================
 // [SECTION] Polling, signals, the main fiber, thread exit
 // ============================================================================
 
 void Hub::poll(int timeout_ms) noexcept {
+    emit_phase(trace::LoopPhaseId::Poll, registered_fds_);
     emit_event(EventKind::PollWait, 0, timeout_ms, static_cast<std::int64_t>(registered_fds_), 0);
     const int n = ::epoll_wait(epoll_fd_, events_.data(), static_cast<int>(events_.size()), timeout_ms);
     if (n < 0) {
         if (errno != EINTR) die("epoll_wait: %s", std::strerror(errno));
         emit_event(EventKind::PollWake, 0, 0, 1, 0);
+        emit_phase(trace::LoopPhaseId::Dispatch, 0);
         run_on_signal();
         return;
     }
@@ -655,6 +643,7 @@ void Hub::poll(int timeout_ms) noexcept {
     const auto ready = std::count_if(events_.begin(), events_.begin() + n,
                                      [](const epoll_event& e) { return e.data.u64 != kEventFdTag; });
     emit_event(EventKind::PollWake, 0, ready, 0, 0);
+    emit_phase(trace::LoopPhaseId::Dispatch, static_cast<std::size_t>(ready));
     for (std::size_t i = 0; i < count; ++i) {
         if (events_[i].data.u64 == kEventFdTag) {
             std::uint64_t value = 0;

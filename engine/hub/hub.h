@@ -24,6 +24,28 @@
 // "3 → hub → 5" is traced as GreenSwitch(green 5, a0 3), with the hub's
 // poll between them.
 //
+// As an event loop (set_loop_trace, the asyncio worker): the same turn in
+// the loop's vocabulary (trace/event.h), asyncio's tasks being greenlets:
+//   timers     LoopPhase(Timers, a1 = deadlines already passed), emitted
+//              where a round of ready greenlets ends or a blocking poll
+//              returns — just before Boost's sleep queue releases them
+//   poll       LoopPhase(Poll, a1 = registered fds) before epoll_wait
+//   dispatch   LoopPhase(Dispatch, a1 = ready fds) before their waiters wake
+//   callbacks  LoopPhase(Callbacks, a1 = ready greenlets) when the hub
+//              switches to the first of a round
+// The "ready callbacks" are the ready greenlets — asyncio's ready Task
+// steps: CallbackQueued when one becomes ready (a0 = ready greenlets after),
+// CallbackRun when the hub switches to it (a0 = ready left), a1 = its kind
+// (set_task_kind; by default Watchdog for the main fiber — the worker's
+// notify loop —, Request for a greenlet serving a connection, Other else).
+// Every deadline is a timer: TimerAdd (a0 = id, a1 = deadline in engine ms)
+// when a greenlet parks with one (sleep(), wait_fd with a deadline),
+// TimerFire when the deadline wakes it, TimerCancel when something else does
+// first. The order differs from asyncio's _run_once (poll, events, timers,
+// ready) only in where a turn is cut: a busy turn here is timers, poll
+// (non-blocking), dispatch, callbacks; an idle one blocks in poll and
+// dispatch, then goes round to timers and callbacks.
+//
 // Green ids: 0 is the thread's main fiber (and the hub itself); spawned
 // greenlets count from 1. Trace events carry them in `green`, and the
 // greenlet's connection (spawn(fn, conn), set_green_conn) in `conn`:
@@ -131,6 +153,7 @@ public:
     std::uint64_t conn = 0;
     Waiter* waiter = nullptr;  // set while parked in a hub call
     bool exiting = false;      // its function has returned; it only terminates now
+    trace::LoopCallback task_kind = trace::LoopCallback::Other;  // set_task_kind
     bool kill_requested = false;  // Hub::kill(): throw GreenletExit at its next hub call
 
     // For AddressSanitizer's fiber-switch annotations (unused without it).
@@ -167,6 +190,13 @@ public:
     GreenId current_green() const;
     // The running greenlet now serves `conn` (0: none), for its trace events.
     void set_green_conn(std::uint64_t conn);
+    // What the running greenlet is, as an event loop's ready callback
+    // (CallbackQueued / CallbackRun a1; see set_loop_trace).
+    void set_task_kind(trace::LoopCallback kind);
+    // Trace the hub as an event loop too: LoopPhase, timers and ready
+    // greenlets as callbacks (see above). Off by default: the green models
+    // keep their GreenSwitch / GreenPark story alone.
+    void set_loop_trace(bool on) { loop_trace_ = on; }
 
     // Parks the running greenlet until `fd` is ready for `events` (EPOLLIN or
     // EPOLLOUT, exactly one) or `deadline` passes. The fd must be open; it is
@@ -218,6 +248,7 @@ public:
     std::vector<PollEntry> poll_list() const;
     std::size_t registered_fds() const { return registered_fds_; }
     std::size_t pending_timers() const { return timers_; }  // parked greenlets with a deadline
+    std::size_t ready_greenlets() const { return ready_greenlets_; }  // the main fiber included, not the hub
     std::size_t parked_greenlets() const { return parked_; }
     std::size_t stack_size() const { return stack_size_; }
 
@@ -271,6 +302,10 @@ private:
     void check_thread(const char* what) const;
     void check_can_park(const char* what) const;
     void emit_event(trace::EventKind kind, std::uint64_t conn, std::int64_t a0, std::int64_t a1, GreenId green) const noexcept;
+    void emit_phase(trace::LoopPhaseId phase, std::size_t items) const noexcept;
+    // LoopPhase(Timers): the dispatcher is about to release the expired deadlines.
+    void emit_timers_phase() const noexcept;
+    static trace::LoopCallback task_kind(const detail::GreenProps& props) noexcept;
 
     std::size_t stack_size_;
     std::thread::id owner_;
@@ -289,6 +324,9 @@ private:
     detail::Waiter* parked_head_ = nullptr;  // every parked waiter (expiry at thread exit)
     std::size_t parked_ = 0;
     std::size_t timers_ = 0;
+    std::size_t ready_greenlets_ = 0;  // in ready_, the dispatcher not counted
+    bool loop_trace_ = false;
+    std::int64_t next_timer_id_ = 0;
     std::array<epoll_event, 256> events_{};
 
     detail::GreenProps* main_props_ = nullptr;

@@ -1,6 +1,7 @@
 #include "engine/loop/io_loop.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "engine/sys/fd.h"
 #include "engine/trace/emit.h"
@@ -40,28 +41,44 @@ void IOLoop::remove_handler(int fd) {
     poller_->remove(fd);
 }
 
-void IOLoop::add_callback(Callback cb) { callbacks_.push_back(std::move(cb)); }
+void IOLoop::add_callback(Callback cb, Tag tag) { queue(ReadyCallback{std::move(cb), tag, 0}); }
 
-IOLoop::TimerId IOLoop::schedule(std::int64_t deadline_ns, Timer timer, TimerId id) {
-    timers_.emplace(TimerKey{deadline_ns, id}, std::move(timer));
-    timer_deadlines_[id] = deadline_ns;
+void IOLoop::queue(ReadyCallback rc) {
+    const Tag tag = rc.tag;
+    ready_.push_back(std::move(rc));
+    trace::emit(trace::EventKind::CallbackQueued, tag.conn, 0, ready_total(), static_cast<std::int64_t>(tag.kind));
+}
+
+IOLoop::TimerId IOLoop::add_timer(std::int64_t delay_ns, std::int64_t period_ns, Callback cb, Tag tag) {
+    const TimerId id = ++next_timer_id_;
+    Timer& timer = timers_[id];
+    timer = Timer{std::move(cb), trace::engine_now_ns() + delay_ns, period_ns, tag, false};
+    arm(id, timer);
     return id;
 }
 
-IOLoop::TimerId IOLoop::call_later(std::int64_t delay_ms, Callback cb) {
-    return schedule(trace::engine_now_ns() + delay_ms * kNsPerMs, Timer{std::move(cb), 0}, ++next_timer_id_);
+void IOLoop::arm(TimerId id, Timer& timer) {
+    timer.due = false;
+    heap_.insert(TimerKey{timer.deadline_ns, id});
+    trace::emit(trace::EventKind::TimerAdd, 0, 0, static_cast<std::int64_t>(id), timer.deadline_ns / kNsPerMs);
 }
 
-IOLoop::TimerId IOLoop::add_periodic(std::int64_t period_ms, Callback cb) {
-    std::int64_t period = period_ms * kNsPerMs;
-    return schedule(trace::engine_now_ns() + period, Timer{std::move(cb), period}, ++next_timer_id_);
+IOLoop::TimerId IOLoop::call_later(std::int64_t delay_ms, Callback cb, Tag tag) {
+    return add_timer(delay_ms * kNsPerMs, 0, std::move(cb), tag);
+}
+
+IOLoop::TimerId IOLoop::add_periodic(std::int64_t period_ms, Callback cb, Tag tag) {
+    return add_timer(period_ms * kNsPerMs, period_ms * kNsPerMs, std::move(cb), tag);
 }
 
 void IOLoop::remove_timeout(TimerId id) {
-    auto it = timer_deadlines_.find(id);
-    if (it == timer_deadlines_.end()) return;
-    timers_.erase(TimerKey{it->second, id});
-    timer_deadlines_.erase(it);
+    auto it = timers_.find(id);
+    if (it == timers_.end()) return;
+    // A due timer is no longer in the heap; its entry in the ready list finds
+    // the timer gone and is skipped (asyncio: a cancelled handle in _ready).
+    if (!it->second.due) heap_.erase(TimerKey{it->second.deadline_ns, id});
+    timers_.erase(it);
+    trace::emit(trace::EventKind::TimerCancel, 0, 0, static_cast<std::int64_t>(id));
 }
 
 void IOLoop::set_poll_hooks(Callback before, Callback after, Callback on_interrupt) {
@@ -79,6 +96,7 @@ void IOLoop::start() {
 }
 
 void IOLoop::run_once() {
+    running_ = true;  // a stop() during this pass ends it after that phase, and ends start()
     run_timers();     // 1.
     if (!running_) return;
     run_callbacks();  // 2.
@@ -87,38 +105,71 @@ void IOLoop::run_once() {
     dispatch();       // 4.
 }
 
-// Phase 1. Only timers already due when the phase begins run: a periodic
-// callback that re-arms itself lands in the future, so the phase ends.
+// Phase 1. Only timers already due when the phase begins move: a periodic
+// callback is re-armed after it runs, in the future, so it cannot loop here.
 void IOLoop::run_timers() {
-    std::int64_t now = trace::engine_now_ns();
-    while (running_ && !timers_.empty() && timers_.begin()->first.first <= now) {
-        auto node = timers_.extract(timers_.begin());
-        TimerId id = node.key().second;
-        Timer timer = std::move(node.mapped());
-        timer_deadlines_.erase(id);
-        if (timer.period_ns > 0) {
-            // tornado's PeriodicCallback._update_next: skip the ticks missed
-            // while the loop was blocked, keep the phase of the schedule.
-            std::int64_t next = node.key().first + timer.period_ns;
-            if (next <= now) next += ((now - next) / timer.period_ns + 1) * timer.period_ns;
-            schedule(next, timer, id);
-        }
-        timer.cb();  // may remove_timeout(id), including its own next tick
+    const std::int64_t now = trace::engine_now_ns();
+    const auto end = heap_.upper_bound(TimerKey{now, ~TimerId{0}});
+    trace::emit(trace::EventKind::LoopPhase, 0, 0, static_cast<std::int64_t>(trace::LoopPhaseId::Timers),
+                std::distance(heap_.begin(), end));
+    while (!heap_.empty() && heap_.begin()->first <= now) {
+        const TimerId id = heap_.begin()->second;
+        heap_.erase(heap_.begin());
+        Timer& timer = timers_.at(id);
+        timer.due = true;
+        trace::emit(trace::EventKind::TimerFire, 0, 0, static_cast<std::int64_t>(id));
+        queue(ReadyCallback{nullptr, timer.tag, id});
     }
 }
 
-// Phase 2. The queue is swapped out first: callbacks added while it runs wait
-// for the next iteration, so a callback that re-adds itself cannot starve polling.
+// Phase 2. The ready list is swapped out first: callbacks added while it runs
+// wait for the next iteration, so a callback that re-adds itself cannot
+// starve polling.
 void IOLoop::run_callbacks() {
-    std::vector<Callback> batch;
-    batch.swap(callbacks_);
-    for (Callback& cb : batch) cb();
+    std::vector<ReadyCallback> batch;
+    batch.swap(ready_);
+    trace::emit(trace::EventKind::LoopPhase, 0, 0, static_cast<std::int64_t>(trace::LoopPhaseId::Callbacks),
+                static_cast<std::int64_t>(batch.size()));
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        ReadyCallback& rc = batch[i];
+        batch_left_ = batch.size() - i - 1;
+        if (rc.timer != 0 && !timers_.contains(rc.timer)) continue;  // cancelled after it fell due
+        trace::emit(trace::EventKind::CallbackRun, rc.tag.conn, 0, ready_total(), static_cast<std::int64_t>(rc.tag.kind));
+        if (rc.timer != 0) {
+            run_timer(rc.timer);
+        } else {
+            rc.cb();
+        }
+    }
+    batch_left_ = 0;
+}
+
+void IOLoop::run_timer(TimerId id) {
+    auto it = timers_.find(id);
+    Callback cb = std::move(it->second.cb);  // the callback may remove its own timer while it runs
+    if (it->second.period_ns == 0) {
+        timers_.erase(it);
+        cb();
+        return;
+    }
+    cb();
+    it = timers_.find(id);  // the callback may have added timers (rehash) or removed this one
+    if (it == timers_.end()) return;
+    // tornado's PeriodicCallback._update_next, after the callback: the next
+    // tick on the original schedule that is still in the future.
+    Timer& timer = it->second;
+    timer.cb = std::move(cb);
+    const std::int64_t now = trace::engine_now_ns();
+    std::int64_t next = timer.deadline_ns + timer.period_ns;
+    if (next <= now) next += ((now - next) / timer.period_ns + 1) * timer.period_ns;
+    timer.deadline_ns = next;
+    arm(id, timer);
 }
 
 int IOLoop::poll_timeout_ms() const {
-    if (!callbacks_.empty()) return 0;
-    if (timers_.empty()) return kMaxPollMs;
-    std::int64_t wait_ns = timers_.begin()->first.first - trace::engine_now_ns();
+    if (!ready_.empty()) return 0;
+    if (heap_.empty()) return kMaxPollMs;
+    std::int64_t wait_ns = heap_.begin()->first - trace::engine_now_ns();
     if (wait_ns <= 0) return 0;
     // Round up: waking a hair early would spin once more for nothing.
     return static_cast<int>(std::min<std::int64_t>((wait_ns + kNsPerMs - 1) / kNsPerMs, kMaxPollMs));
@@ -126,12 +177,14 @@ int IOLoop::poll_timeout_ms() const {
 
 // Phase 3.
 void IOLoop::poll() {
+    trace::emit(trace::EventKind::LoopPhase, 0, 0, static_cast<std::int64_t>(trace::LoopPhaseId::Poll),
+                static_cast<std::int64_t>(handlers_.size()));
     int timeout = poll_timeout_ms();
     trace::emit(trace::EventKind::PollWait, 0, 0, timeout, static_cast<std::int64_t>(handlers_.size()));
     if (before_poll_) before_poll_();
-    WaitStatus st = poller_->wait(timeout, ready_);
+    WaitStatus st = poller_->wait(timeout, ready_fds_);
     if (after_poll_) after_poll_();
-    trace::emit(trace::EventKind::PollWake, 0, 0, static_cast<std::int64_t>(ready_.size()),
+    trace::emit(trace::EventKind::PollWake, 0, 0, static_cast<std::int64_t>(ready_fds_.size()),
                 st == WaitStatus::Interrupted ? 1 : 0);
     if (st == WaitStatus::Interrupted && on_interrupt_) on_interrupt_();
 }
@@ -139,7 +192,9 @@ void IOLoop::poll() {
 // Phase 4. A handler may add or remove handlers (its own included): each
 // readiness is checked against the current table before it is delivered.
 void IOLoop::dispatch() {
-    for (const Ready& r : ready_) {
+    trace::emit(trace::EventKind::LoopPhase, 0, 0, static_cast<std::int64_t>(trace::LoopPhaseId::Dispatch),
+                static_cast<std::int64_t>(ready_fds_.size()));
+    for (const Ready& r : ready_fds_) {
         if (!running_) break;
         int fd = static_cast<int>(static_cast<std::uint32_t>(r.tag));
         auto it = handlers_.find(fd);
@@ -147,7 +202,7 @@ void IOLoop::dispatch() {
         std::shared_ptr<Handler> h = it->second.handler;
         (*h)(r.events);
     }
-    ready_.clear();
+    ready_fds_.clear();
 }
 
 }  // namespace minicorn::loop

@@ -108,6 +108,19 @@ std::string_view thread_role_text(ThreadRole role) {
     return "thread";
 }
 
+// An event loop's phase slice: "1 timers" … "4 dispatch", the numbered list
+// of engine/loop/io_loop.h.
+std::string loop_phase_text(std::int64_t phase) {
+    constexpr auto kLast = static_cast<std::int64_t>(LoopPhaseId::Dispatch);
+    if (phase < 1 || phase > kLast) return fmt::format("loop phase {}", phase);
+    return fmt::format("{} {}", phase, to_string(static_cast<LoopPhaseId>(phase)));
+}
+
+std::string loop_callback_text(std::int64_t kind) {
+    std::string_view name = to_string(static_cast<LoopCallback>(kind));
+    return name == "?" ? fmt::format("callback {}", kind) : std::string(name);
+}
+
 std::string parse_error_text(std::int64_t kind) {
     constexpr auto kLast = static_cast<std::int64_t>(http::ParseErrorKind::ValueError);
     if (kind < 0 || kind > kLast) return fmt::format("error {}", kind);
@@ -237,7 +250,7 @@ struct Cast {
 // ============================================================================
 
 // What opened a thread slice; an end event closes the innermost slice of its phase.
-enum class Phase : std::uint8_t { Select, Connection, Read, Handle, Write, Signal, Poll, PoolTask, GilWait };
+enum class Phase : std::uint8_t { Select, Connection, Read, Handle, Write, Signal, Poll, PoolTask, GilWait, LoopPhase };
 
 struct OpenSlice {
     Phase phase;
@@ -264,7 +277,7 @@ struct Spans {  // the open async spans of one category ("connection", "request"
     std::map<std::uint64_t, OpenSpan> open;  // ordered: closing order is stable
 };
 
-constexpr std::string_view kCatLoop = "loop";          // select, accept: the worker's loop
+constexpr std::string_view kCatLoop = "loop";          // select, accept, event-loop phases: the worker's loop
 constexpr std::string_view kCatConn = "conn";          // connection, read, handle, write
 constexpr std::string_view kCatProcess = "process";    // lifecycle, heartbeat, signals
 constexpr std::string_view kCatArbiter = "arbiter";    // the master's verbs
@@ -606,6 +619,28 @@ private:
             case EventKind::GilRelease:
                 instant(th, "GIL release", kCatGil, t, {{"forced", e.a0 != 0}});
                 break;
+
+            // --- event loops: each phase is a slice until the next one begins ---
+            case EventKind::LoopPhase:
+                close_slice(th, Phase::LoopPhase, 0, t, {});
+                begin(th, Phase::LoopPhase, 0, loop_phase_text(e.a0), kCatLoop, t, {{"items", e.a1}});
+                break;
+            case EventKind::TimerAdd:
+                instant(th, "timer add", kCatLoop, t, {{"timer", e.a0}, {"deadline_ms", e.a1}});
+                break;
+            case EventKind::TimerFire:
+                instant(th, "timer fire", kCatLoop, t, {{"timer", e.a0}});
+                break;
+            case EventKind::TimerCancel:
+                instant(th, "timer cancel", kCatLoop, t, {{"timer", e.a0}});
+                break;
+            case EventKind::CallbackQueued:
+            case EventKind::CallbackRun: {
+                Args args{{"callback", loop_callback_text(e.a1)}, {"ready", e.a0}};
+                if (e.conn) args.insert(args.begin(), {"conn", format_id(e.conn)});
+                instant(th, e.kind == EventKind::CallbackRun ? "run callback" : "queue callback", kCatLoop, t, args);
+                break;
+            }
 
             // --- bookkeeping ---
             case EventKind::Counter: {  // one track per process and CounterId: "total requests"

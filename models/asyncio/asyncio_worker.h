@@ -11,9 +11,14 @@
 // keep-alive timer is uvicorn's timeout_keep_alive, 5 s. The heartbeat is a
 // loop task: notify + sleep(1 s). See models/green/async_worker.h for the
 // per-connection loop, which this model shares with gevent and eventlet.
+// The hub is traced as this worker's asyncio loop (Hub::set_loop_trace):
+// its phases, every deadline as a timer, ready tasks as ready callbacks.
 #pragma once
 
 #include <cstddef>
+#include <vector>
+
+#include "engine/hub/hub.h"
 
 #include "models/green/async_worker.h"
 
@@ -26,13 +31,14 @@ public:
 
 private:
     void start_servers() override;
-    void stop_servers() override { accepting_ = false; }
+    void stop_servers() override;
     std::size_t busy() const override { return busy_; }
     int keepalive_seconds() const override { return 5; }  // uvicorn's timeout_keep_alive
     void serve(std::size_t listener_index);
 
     bool accepting_ = true;
     std::size_t busy_ = 0;
+    std::vector<hub::GreenId> acceptors_;  // one greenlet per listener
 };
 
 }  // namespace minicorn::models

@@ -5,9 +5,17 @@
 //   2. PeriodicCallback(watchdog, 1000), PeriodicCallback(heartbeat, 1000)
 //   3. the listeners, non-blocking, added to the server (accept handlers)
 //   4. ioloop.start() — the phases are in engine/loop/io_loop.h
-// A connection then goes: readable → parse → app (on this thread) → write
-// (non-blocking; waits for writability when the socket is full) → keep-alive
-// (readable again, idle timer) or close.
+// A connection then goes, in loop phases (engine/loop/io_loop.h):
+//   dispatch   the listener is readable: accept up to 128, queue an Accept
+//              callback for each (TCPServer._handle_connection starts the
+//              connection's coroutine with call_soon)
+//   callbacks  Accept: register the fd, arm the idle timer, read inline
+//   dispatch   readable: read what the socket has; a complete request
+//              queues a Request callback (the read future resolves, the
+//              coroutine resumes on the loop's next turn)
+//   callbacks  Request: parse → app (on this thread, blocking the loop) →
+//              write (non-blocking; waits for writability when the socket is
+//              full) → keep-alive (idle timer again) or close
 #include "models/tornado/tornado_worker.h"
 
 #include <sys/socket.h>
@@ -90,8 +98,8 @@ void TornadoWorker::run() {
         drain_wakeup_pipe();
         check_signals();
     });
-    watchdog_id_ = loop_->add_periodic(1000, [this] { watchdog(); });
-    heartbeat_id_ = loop_->add_periodic(1000, [this] { heartbeat(); });
+    watchdog_id_ = loop_->add_periodic(1000, [this] { watchdog(); }, {trace::LoopCallback::Watchdog, 0});
+    heartbeat_id_ = loop_->add_periodic(1000, [this] { heartbeat(); }, {trace::LoopCallback::Timer, 0});
     for (const net::Listener& l : listeners()) {
         sys::set_nonblocking(l.fd(), true);
         const net::Listener* lp = &l;
@@ -132,19 +140,36 @@ void TornadoWorker::heartbeat() {
 // ----------------------------------------------------------------------------
 // Connections
 // ----------------------------------------------------------------------------
+// tornado.netutil's accept_handler, in the dispatch phase: accept until
+// EAGAIN, at most 128; each connection's serving starts as a callback.
 void TornadoWorker::handle_accept(const net::Listener& listener) {
     for (int i = 0; i < kAcceptsPerReady; ++i) {
         auto conn = std::make_unique<Conn>(limits_);
         if (accept_client(listener, pid(), conn_seq_, conn->client, log()) != AcceptResult::Accepted) return;
-        int fd = conn->client.fd.get();
+        const int fd = conn->client.fd.get();
         sys::set_nonblocking(fd, true);
-        std::uint64_t id = conn->client.id;
-        Conn& c = *conn;
+        const std::uint64_t id = conn->client.id;
         conns_.emplace(fd, std::move(conn));
-        loop_->add_handler(fd, loop::kReadable, [this, fd](std::uint32_t ev) { on_conn_event(fd, ev); });
-        trace::emit(trace::EventKind::PollRegister, id, 0, fd, loop::kReadable);
-        arm_idle_timer(c);
+        loop_->add_callback([this, fd, id] { start_serving(fd, id); }, {trace::LoopCallback::Accept, id});
     }
+}
+
+TornadoWorker::Conn* TornadoWorker::find_conn(int fd, std::uint64_t id) {
+    auto it = conns_.find(fd);
+    // The fd may have been closed, and even reused by a newer connection, since the callback was queued.
+    return it == conns_.end() || it->second->client.id != id ? nullptr : it->second.get();
+}
+
+// HTTP1ServerConnection.start_serving → _read_message: the idle (header)
+// timeout starts, the fd joins the poll list, and what has already arrived
+// is read at once (IOStream's inline read).
+void TornadoWorker::start_serving(int fd, std::uint64_t id) {
+    Conn* conn = find_conn(fd, id);
+    if (conn == nullptr) return;
+    loop_->add_handler(fd, loop::kReadable, [this, fd](std::uint32_t ev) { on_conn_event(fd, ev); });
+    trace::emit(trace::EventKind::PollRegister, id, 0, fd, loop::kReadable);
+    arm_idle_timer(*conn);
+    handle_read(*conn);
 }
 
 void TornadoWorker::on_conn_event(int fd, std::uint32_t /*events*/) {
@@ -155,6 +180,9 @@ void TornadoWorker::on_conn_event(int fd, std::uint32_t /*events*/) {
         if (flush(conn)) finish_response(conn);
         return;
     }
+    // A request already waits for its callback: more bytes (or the peer's
+    // FIN) are read after it is answered, as tornado reads only for a pending read.
+    if (conn.request_queued) return;
     handle_read(conn);
 }
 
@@ -197,13 +225,29 @@ void TornadoWorker::handle_read(Conn& conn) {
         close_conn(fd);
         return;
     }
-    serve_request(conn);
+    request_ready(conn);
+}
+
+// The request is in: the read is done here (the IOStream's buffer), the
+// coroutine that parses it and calls the app runs as the next turn's callback.
+void TornadoWorker::request_ready(Conn& conn) {
+    trace::emit(trace::EventKind::ReadDone, conn.client.id, 0, static_cast<std::int64_t>(conn.bytes_in), 0);
+    conn.bytes_in = 0;
+    conn.request_queued = true;
+    const int fd = conn.client.fd.get();
+    const std::uint64_t id = conn.client.id;
+    loop_->add_callback(
+        [this, fd, id] {
+            if (Conn* c = find_conn(fd, id)) serve_request(*c);
+        },
+        {trace::LoopCallback::Request, id});
 }
 
 void TornadoWorker::consume_buffered(int fd) {
     auto it = conns_.find(fd);
     if (it == conns_.end()) return;
     Conn& conn = *it->second;
+    conn.request_queued = false;
     if (conn.client.buffer.empty()) return;
     std::string pending = std::move(conn.client.buffer);
     conn.client.buffer.clear();
@@ -212,6 +256,8 @@ void TornadoWorker::consume_buffered(int fd) {
     std::size_t used = conn.parser.feed(pending);
     conn.client.buffer = pending.substr(used);
     if (conn.parser.done()) {
+        trace::emit(trace::EventKind::ReadDone, conn.client.id, 0, static_cast<std::int64_t>(conn.bytes_in), 0);
+        conn.bytes_in = 0;
         serve_request(conn);
     } else if (conn.parser.failed()) {
         write_error_page(fd, "HTTP/1.1 400 Bad Request\r\n\r\n");
@@ -224,12 +270,11 @@ void TornadoWorker::consume_buffered(int fd) {
 // here, blocking the loop, then the joined response is written.
 void TornadoWorker::serve_request(Conn& conn) {
     const int fd = conn.client.fd.get();
+    conn.request_queued = false;
     if (conn.idle_timer != 0) {
         loop_->remove_timeout(conn.idle_timer);
         conn.idle_timer = 0;
     }
-    trace::emit(trace::EventKind::ReadDone, conn.client.id, 0, static_cast<std::int64_t>(conn.bytes_in), 0);
-    conn.bytes_in = 0;
     http::Request req = conn.parser.take_request();
     conn.parser.reset();
     conn.req_id = trace::make_id(pid(), req_seq_.fetch_add(1, std::memory_order_relaxed) + 1);
@@ -312,18 +357,31 @@ void TornadoWorker::finish_response(Conn& conn) {
     loop_->update_handler(fd, loop::kReadable);
     arm_idle_timer(conn);
     // A pipelined request already read: serve it from the loop, not from here.
-    if (!conn.client.buffer.empty()) loop_->add_callback([this, fd] { consume_buffered(fd); });
+    if (!conn.client.buffer.empty()) {
+        // Until then readiness is ignored: new bytes must not overtake these.
+        conn.request_queued = true;
+        const std::uint64_t id = conn.client.id;
+        loop_->add_callback(
+            [this, fd, id] {
+                if (find_conn(fd, id) != nullptr) consume_buffered(fd);
+            },
+            {trace::LoopCallback::Request, id});
+    }
 }
 
 void TornadoWorker::arm_idle_timer(Conn& conn) {
     if (conn.idle_timer != 0) loop_->remove_timeout(conn.idle_timer);
-    int fd = conn.client.fd.get();
-    conn.idle_timer = loop_->call_later(kIdleConnectionTimeoutS * 1000, [this, fd] {
-        auto it = conns_.find(fd);
-        if (it == conns_.end()) return;
-        it->second->idle_timer = 0;
-        close_conn(fd);
-    });
+    const int fd = conn.client.fd.get();
+    const std::uint64_t id = conn.client.id;
+    conn.idle_timer = loop_->call_later(
+        kIdleConnectionTimeoutS * 1000,
+        [this, fd, id] {
+            Conn* c = find_conn(fd, id);
+            if (c == nullptr) return;
+            c->idle_timer = 0;
+            close_conn(fd);
+        },
+        {trace::LoopCallback::Close, id});
 }
 
 // HTTPServer.on_close → gunicorn's handle_request(): nr counts connections.

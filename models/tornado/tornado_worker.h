@@ -3,12 +3,13 @@
 //
 // design: one IOLoop (engine/loop/io_loop.h) on the worker's main thread owns
 // everything. The listeners are registered with it; a readable listener
-// accepts up to 128 connections at once (tornado's netutil accept handler).
+// accepts up to 128 connections at once (tornado's netutil accept handler),
+// and each connection starts being served in a ready callback (Accept).
 // Each connection is non-blocking and registered with the loop; its bytes are
-// fed to the request parser as they arrive. When a request is complete the
-// WSGI app is called right there, synchronously, on the loop thread —
-// tornado's WSGIContainer with no executor — and its whole body is joined
-// before anything is written. While the app runs nothing else happens in the
+// fed to the request parser as they arrive. A complete request queues a
+// ready callback (Request) in which the WSGI app is called, synchronously,
+// on the loop thread — tornado's WSGIContainer with no executor — and its
+// whole body is joined before anything is written. While the app runs nothing else happens in the
 // process: no accept, no other connection, no timer, not even the heartbeat;
 // so one request at a time per process, and a request longer than --timeout
 // gets the worker killed (WORKER TIMEOUT). The response is tornado's, not
@@ -67,6 +68,7 @@ private:
         bool close_after = false;               // disconnect once `out` is written
         std::uint64_t req_id = 0;
         std::size_t bytes_in = 0;               // of the request being read
+        bool request_queued = false;            // a request (or pipelined bytes) waits for its Request callback
         loop::IOLoop::TimerId idle_timer = 0;   // 0: none armed
         explicit Conn(http::Limits limits) : parser(limits) {}
     };
@@ -76,9 +78,15 @@ private:
     void heartbeat();
 
     void handle_accept(const net::Listener& listener);
+    // The open connection on `fd` if it is still connection `id`, else nullptr.
+    Conn* find_conn(int fd, std::uint64_t id);
+    // The Accept callback: registers the fd, arms the idle timer, reads inline.
+    void start_serving(int fd, std::uint64_t id);
     void on_conn_event(int fd, std::uint32_t events);
-    // Reads what the socket has; at a complete request, serves it.
+    // Reads what the socket has; a complete request goes to request_ready.
     void handle_read(Conn& conn);
+    // Queues the Request callback that serves it.
+    void request_ready(Conn& conn);
     // Feeds the bytes read past the last request (pipelining) to the parser.
     void consume_buffered(int fd);
     void serve_request(Conn& conn);
