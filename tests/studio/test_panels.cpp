@@ -237,6 +237,25 @@ TEST_CASE("topology, tornado: the request runs on the loop thread", "[studio][pa
     REQUIRE(tip.find("IOLoop") != std::string::npos);
 }
 
+TEST_CASE("topology, tornado with its loop's events: the loop thread says which phase it is in and what waits",
+          "[studio][panels]") {
+    Script s = tornado_busy();
+    using trace::LoopPhaseId;
+    s.add(6, kTornado, K::TimerAdd, 1, 9000);
+    s.add(6.1, kTornado, K::LoopPhase, static_cast<std::int64_t>(LoopPhaseId::Timers), 1);
+    s.add(6.2, kTornado, K::LoopPhase, static_cast<std::int64_t>(LoopPhaseId::Callbacks), 2);
+    s.add(6.3, kTornado, K::CallbackQueued, 2, static_cast<std::int64_t>(trace::LoopCallback::Request));
+    Scene sc(s, "tornado");
+    HeadlessImGui ui;
+    TopologyState st;
+    Actions acts;
+    topology_frames(ui, sc, st, acts, 2);
+    std::string tip = hover_text(ui, sc, st, TopoItemKind::Thread, kTornado);
+    INFO(tip);
+    REQUIRE(tip.find("its event loop: in the callbacks phase (2 items)") != std::string::npos);
+    REQUIRE(tip.find("2 ready callbacks, 1 timers pending; 1 iterations so far") != std::string::npos);
+}
+
 namespace {
 // Master 100, sync workers 101 and 102, and minicorn load (pid 900): virtual
 // user 0 sent a request (path #2 of the mix) that worker 101 now handles;

@@ -336,6 +336,14 @@ std::string explain_thread(const World& world, const Process& p, const Thread& t
     if (th.conn) {
         if (const Connection* c = world.connection(th.conn)) s += fmt::format("\nserving client {}", client_address(*c));
     }
+    if (p.loop.seen && th.tid == p.pid) {
+        const trace::LoopState& L = p.loop;
+        s += fmt::format("\nits event loop: in the {} phase ({} items) for {}; {} ready callbacks, {} timers pending; "
+                         "{} iterations so far",
+                         trace::to_string(L.phase), L.phase_items, format_duration(since(world, L.phase_since_ns)),
+                         L.ready_callbacks, L.timers.size(), L.iterations);
+        if (L.callbacks_run) s += fmt::format("; the last callback run: {}", trace::to_string(L.running));
+    }
     if (p.gil.holder == th.tid) {
         s += "\nholds the GIL: it is the one thread of this process running Python code";
     } else if (std::find(p.gil.waiters.begin(), p.gil.waiters.end(), th.tid) != p.gil.waiters.end()) {
