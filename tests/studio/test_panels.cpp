@@ -307,6 +307,37 @@ TEST_CASE("topology, with minicorn load's own events: the clients column shows v
     REQUIRE(tip.find("Connected clients no worker has accepted: vu2 :53140") != std::string::npos);
 }
 
+namespace {
+// Whether the last frame drew a vertex of colour `col` inside the item's rectangle.
+bool drew_colour_in(const TopoItem& it, ImU32 col) {
+    ImDrawData* dd = ImGui::GetDrawData();
+    for (int l = 0; l < dd->CmdListsCount; ++l) {
+        const ImDrawList* list = dd->CmdLists[l];
+        for (const ImDrawVert& v : list->VtxBuffer) {
+            if (v.col == col && v.pos.x >= it.min.x && v.pos.x <= it.max.x && v.pos.y >= it.min.y && v.pos.y <= it.max.y) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+}  // namespace
+
+TEST_CASE("topology: 'dots by: path' colours a token by the path of the mix its client asked for", "[studio][panels]") {
+    Scene sc(with_load_client(), "sync");
+    HeadlessImGui ui;
+    TopologyState st;
+    Actions acts;
+    const std::uint64_t conn = trace::make_id(101, 1);
+    topology_frames(ui, sc, st, acts, 12);
+    REQUIRE(drew_colour_in(*find_item(st, TopoItemKind::Token, conn), stage_color(trace::ConnStage::Handling)));
+    st.color_by = TokenColor::MixPath;
+    topology_frames(ui, sc, st, acts, 1);
+    const TopoItem* token = find_item(st, TopoItemKind::Token, conn);
+    REQUIRE(drew_colour_in(*token, mix_color(1)));  // ClientSendStart a1 = 1: the mix's second path
+    REQUIRE_FALSE(drew_colour_in(*token, stage_color(trace::ConnStage::Handling)));
+}
+
 TEST_CASE("topology: right-clicking a worker offers kill -9, which becomes a KillWorker action", "[studio][panels]") {
     Script s;
     boot_master_and_two_workers(s);
