@@ -297,6 +297,9 @@ TEST_CASE("topology, with minicorn load's own events: the clients column shows v
     REQUIRE(tip.find("waiting for the response") != std::string::npos);
     REQUIRE(tip.find("path #2 of the traffic mix") != std::string::npos);
     REQUIRE(tip.find("the server's side: the app's handler is running in worker 1 (sync)") != std::string::npos);
+    tip = hover_text(ui, sc, st, TopoItemKind::Token, trace::make_id(101, 1));
+    INFO(tip);
+    REQUIRE(tip.find("virtual user 0 asked for path #2 of the traffic mix") != std::string::npos);
     tip = hover_text(ui, sc, st, TopoItemKind::LoadClient, b);
     INFO(tip);
     REQUIRE(tip.find("slowloris") != std::string::npos);

@@ -58,6 +58,13 @@ const Connection* conn_on_fd(const World& world, const Process& proc, std::int64
     return world.connection(it->second.conn);
 }
 
+// "1st", "2nd", "3rd", "4th", "11th", "21st".
+std::string ordinal(std::int64_t n) {
+    std::int64_t tens = n % 100, ones = n % 10;
+    const char* suffix = (tens >= 11 && tens <= 13) ? "th" : ones == 1 ? "st" : ones == 2 ? "nd" : ones == 3 ? "rd" : "th";
+    return fmt::format("{}{}", n, suffix);
+}
+
 }  // namespace
 
 bool is_listen_fd(const World& world, std::int64_t fd) {
@@ -225,12 +232,17 @@ std::string explain_connection(const World& world, const Connection& c) {
         s += "\n";
     }
     if (c.req) s += fmt::format("request {}", trace::format_id(c.req));
-    if (c.requests > 1) s += fmt::format(", the {}th on this keep-alive connection", c.requests);
+    if (c.requests > 1) s += fmt::format(", the {} on this keep-alive connection", ordinal(c.requests));
+    if (c.client_req) s += fmt::format(" (the client's X-Request-Id {})", trace::format_id(c.client_req));
     if (c.req) s += "\n";
     if (c.bytes_read) s += fmt::format("read {} bytes", c.bytes_read);
     if (c.bytes_written) s += fmt::format(", wrote {} bytes", c.bytes_written);
     if (c.status) s += fmt::format(", status {}", c.status);
-    s += "\nColour = its stage (the URL path is not in the trace).";
+    const trace::ClientConn* client = world.client_side(c);
+    if (client && client->mix_index >= 0) {
+        s += fmt::format("\nvirtual user {} asked for path #{} of the traffic mix", client->vu, client->mix_index + 1);
+    }
+    s += "\nColour = its stage; the URL path is not in the server's trace (\"dots by: path\" uses the client's).";
     return s;
 }
 
@@ -316,9 +328,7 @@ std::string explain_worker(const World& world, const Process& p) {
                      format_duration(p.threads.empty() ? 0 : since(world, p.threads.begin()->second.since_ns)));
     if (p.worker_age > 0) {
         s += fmt::format("age {}: the {} worker the arbiter forked (gunicorn's worker.age; a replaced worker gets a new one)\n",
-                         p.worker_age, p.worker_age == 1 ? std::string("1st") : p.worker_age == 2 ? std::string("2nd")
-                                                          : p.worker_age == 3 ? std::string("3rd")
-                                                                              : fmt::format("{}th", p.worker_age));
+                         p.worker_age, ordinal(p.worker_age));
     }
     s += fmt::format("up {}, {} requests served", format_duration(p.uptime_ns(world.now_ns)),
                      p.counter(trace::CounterId::Requests));
