@@ -254,6 +254,19 @@ TEST_CASE("topology, tornado with its loop's events: the loop thread says which 
     INFO(tip);
     REQUIRE(tip.find("its event loop: in the callbacks phase (2 items)") != std::string::npos);
     REQUIRE(tip.find("2 ready callbacks, 1 timers pending; 1 iterations so far") != std::string::npos);
+
+    // The timeline draws the phases as a strip on the loop's lane.
+    TimelineState tl;
+    tl.width_ns = ms(2);
+    ui.frame([&] { draw_timeline(sc.view, tl, acts); });
+    bool timers = false, callbacks = false;
+    for (const auto& m : tl.phases) {
+        REQUIRE(tl.lanes[m.lane].pid == kTornado);
+        timers |= m.phase == static_cast<std::int64_t>(LoopPhaseId::Timers);
+        callbacks |= m.phase == static_cast<std::int64_t>(LoopPhaseId::Callbacks);
+    }
+    REQUIRE(timers);
+    REQUIRE(callbacks);
 }
 
 namespace {

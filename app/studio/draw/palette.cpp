@@ -61,6 +61,17 @@ ImU32 mix_color(std::int64_t index) {
     return kHues[static_cast<std::size_t>(index) % kMixColors];
 }
 
+ImU32 loop_phase_color(std::int64_t phase) {
+    switch (static_cast<trace::LoopPhaseId>(phase)) {
+        case trace::LoopPhaseId::Timers: return IM_COL32(220, 120, 220, 255);
+        case trace::LoopPhaseId::Callbacks: return IM_COL32(240, 215, 90, 255);
+        case trace::LoopPhaseId::Poll: return IM_COL32(80, 200, 130, 255);
+        case trace::LoopPhaseId::Dispatch: return IM_COL32(110, 180, 255, 255);
+        case trace::LoopPhaseId::None: break;
+    }
+    return kDense;
+}
+
 ImU32 activity_color(trace::ThreadActivity activity) {
     switch (activity) {
         case trace::ThreadActivity::Idle: return kKeepAlive;
@@ -128,6 +139,16 @@ std::span<const LegendEntry> client_legend() {
         {Shape::Token, kHandling, "waiting", "the request is out; no byte of the response yet"},
         {Shape::Token, kWriting, "receiving", "reading the response"},
         {Shape::Token, kKeepAlive, "idle", "between requests on a kept-alive connection"},
+    }};
+    return kEntries;
+}
+
+std::span<const LegendEntry> loop_phase_legend() {
+    static const std::array<LegendEntry, 4> kEntries{{
+        {Shape::Tick, loop_phase_color(1), "timers", "the loop runs the timers that are due"},
+        {Shape::Tick, loop_phase_color(2), "callbacks", "the loop runs its ready callbacks (a request's handler is one)"},
+        {Shape::Tick, loop_phase_color(3), "poll", "the loop asks the poller which fds are ready"},
+        {Shape::Tick, loop_phase_color(4), "dispatch", "the loop turns ready fds into callbacks"},
     }};
     return kEntries;
 }

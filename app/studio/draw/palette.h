@@ -61,6 +61,8 @@ ImU32 client_color(trace::ClientStage stage);
 // Topology colours tokens by path; 8 hues, then they repeat.
 inline constexpr std::size_t kMixColors = 8;
 ImU32 mix_color(std::int64_t index);
+// An event loop's phase (LoopPhaseId) on the timeline's strip.
+ImU32 loop_phase_color(std::int64_t phase);
 // A thread's activity in the same colours (reading = the Reading stage, …).
 ImU32 activity_color(trace::ThreadActivity activity);
 ImU32 span_color(SpanKind kind);
@@ -89,5 +91,6 @@ struct LegendEntry {
 std::span<const LegendEntry> topology_legend();
 std::span<const LegendEntry> client_legend();
 std::span<const LegendEntry> timeline_legend();
+std::span<const LegendEntry> loop_phase_legend();
 
 }  // namespace minicorn::studio

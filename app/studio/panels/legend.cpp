@@ -57,6 +57,8 @@ void draw_legend(const View&) {
     ImGui::Separator();
     ImGui::TextUnformatted("Timeline: one lane per process, OS thread and greenlet.");
     entries(timeline_legend());
+    ImGui::TextUnformatted("The strip along the top of an event loop's lane (tornado, asyncio): its phase.");
+    entries(loop_phase_legend());
 }
 
 }  // namespace minicorn::studio

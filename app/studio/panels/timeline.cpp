@@ -217,6 +217,12 @@ void draw_spans(ImDrawList* dl, const Frame& f, ImVec2 o, int rows) {
         }
     }
     draw_queue(dl, f, o, rows);
+    for (const PhaseMark& m : f.st.phases) {
+        int row = f.st.lanes[m.lane].row;
+        if (row < 0 || row >= rows) continue;
+        float y = o.y + kRulerH + static_cast<float>(row) * kLaneH;
+        dl->AddRectFilled({o.x + m.x0, y}, {o.x + m.x1, y + 3}, loop_phase_color(m.phase));
+    }
     for (const Tick& t : f.st.ticks) {
         int row = f.st.lanes[t.lane].row;
         if (row < 0 || row >= rows) continue;
@@ -405,6 +411,7 @@ void draw_timeline(const View& view, TimelineState& st, Actions& actions) {
     st.spans.clear();
     st.ticks.clear();
     st.samples.clear();
+    st.phases.clear();
     st.order.clear();
     st.slots.assign(kSlots, Slot{});
     st.green_conns.update(view.rec);

@@ -84,6 +84,8 @@ struct Lane {
     std::uint32_t run_count = 0;
     SpanKind run_kind = SpanKind::Dense;
     float last_tick_x = -1e9f;
+    std::int64_t loop_phase = 0;     // an event loop's current phase (LoopPhaseId), 0: none seen
+    std::uint64_t loop_phase_t0 = 0;  // since when
 };
 struct Span {                     // one bar to draw
     std::uint16_t lane;
@@ -103,6 +105,11 @@ struct Sample {                   // the accept queue's length from one pixel on
     float x;
     std::int64_t len, backlog;
     std::uint64_t t;
+};
+struct PhaseMark {                // an event loop's phase on its thread's lane (LoopPhase), a strip along the top
+    std::uint16_t lane;
+    std::int64_t phase;           // LoopPhaseId
+    float x0, x1;
 };
 struct Slot {                     // the lane of a (pid, tid, green) key; lane -1: over the cap
     std::uint64_t key = 0;
@@ -130,6 +137,7 @@ struct TimelineState {
     std::vector<timeline_detail::Span> spans;
     std::vector<timeline_detail::Tick> ticks;
     std::vector<timeline_detail::Sample> samples;
+    std::vector<timeline_detail::PhaseMark> phases;
     std::vector<timeline_detail::Slot> slots;
     std::vector<std::uint16_t> order;      // lanes sorted for display
     float drag_px = 0;                     // how far the current press has dragged

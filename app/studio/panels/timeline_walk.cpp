@@ -31,7 +31,7 @@ namespace {
 
 // What an event does to its lane's spans. Kinds that do nothing here are
 // skipped before any lane lookup: most of the walk's cost is avoided there.
-enum class Role : std::uint8_t { Ignore, Open, Close, CloseConn, Tick, Alarm, Switch, Client, Sample };
+enum class Role : std::uint8_t { Ignore, Open, Close, CloseConn, Tick, Alarm, Switch, Client, Sample, Phase };
 struct RoleOf {
     Role role = Role::Ignore;
     SpanKind span = SpanKind::Dense;
@@ -71,6 +71,7 @@ constexpr std::array<RoleOf, trace::kEventKindCount> make_roles() {
     set(EventKind::SignalReceived, Role::Alarm);
     set(EventKind::SignalCaught, Role::Alarm);
     set(EventKind::AcceptQueueSample, Role::Sample);
+    set(EventKind::LoopPhase, Role::Phase);
     for (EventKind k : {EventKind::ClientConnectStart, EventKind::ClientConnected, EventKind::ClientSendStart,
                         EventKind::ClientSendEnd, EventKind::ClientFirstByte, EventKind::ClientDone, EventKind::ClientError,
                         EventKind::ClientClose}) {
@@ -343,6 +344,21 @@ void client_step(Frame& f, std::uint16_t li, const Event& e) {
     }
 }
 
+// The phase an event loop leaves, as a mark on its lane; one narrower than a
+// pixel joins the mark before it when they touch (at most a mark a pixel).
+void end_phase(Frame& f, std::uint16_t li, std::uint64_t t) {
+    Lane& L = f.st.lanes[li];
+    if (L.loop_phase == 0) return;
+    float a = f.x_of(std::max(L.loop_phase_t0, f.t0)), b = f.x_of(std::min(t, f.t1));
+    auto& marks = f.st.phases;
+    bool touches = !marks.empty() && marks.back().lane == li && a <= marks.back().x1 + 1;
+    if (touches && (marks.back().phase == L.loop_phase || b - a < 1.0f)) {
+        marks.back().x1 = std::max(marks.back().x1, b);  // the same phase goes on, or a sliver too thin to see
+    } else {
+        marks.push_back({li, L.loop_phase, a, std::max(b, a + 1.0f)});
+    }
+}
+
 void walk_impl(Frame& f, std::size_t from, std::size_t to) {
     std::span<const Event> events = f.view.rec.events();
     for (std::size_t i = from; i < to; ++i) {
@@ -399,6 +415,11 @@ void walk_impl(Frame& f, std::size_t from, std::size_t to) {
                 break;
             }
             case Role::Client: client_step(f, li, e); break;
+            case Role::Phase:
+                end_phase(f, li, e.t_ns);
+                L.loop_phase = e.a0;
+                L.loop_phase_t0 = e.t_ns;
+                break;
             case Role::Ignore:
             case Role::Sample:
             case Role::Switch: break;
@@ -415,6 +436,7 @@ void finish_lanes_impl(Frame& f) {
         for (std::size_t k = 0; k < kSpanKindCount; ++k) {
             if (L.open[k]) emit(f, l16, static_cast<SpanKind>(k), L.open[k], end, L.open_conn, L.open_req);
         }
+        end_phase(f, l16, end);
         if (!L.touched && L.kind == Lane::Kind::Client) {
             auto c = f.edge.clients.find(L.client);
             SpanKind k = SpanKind::Dense;
