@@ -1,6 +1,7 @@
 // tests/studio/panel_harness.h — Dear ImGui with no backend and no GPU: a
 // context whose frames are built and rendered to draw lists only, so the
-// studio's panels can be drawn and inspected by tests.
+// studio's panels can be drawn and inspected by tests; and the small readers
+// the panel tests share (find an item, hover it, look for a colour).
 #pragma once
 
 #include <imgui.h>
@@ -8,8 +9,14 @@
 #include <cfloat>
 #include <functional>
 
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "app/studio/panels/topology.h"
 #include "app/studio/panels/view.h"
 #include "engine/trace/model.h"
+#include "tests/support/trace_script.h"
 
 namespace minicorn::testing {
 
@@ -67,6 +74,60 @@ private:
 // A View of the model's latest World (live).
 inline studio::View live_view(const trace::TraceModel& model, const trace::Recording& rec, const char* worker_class) {
     return studio::View{model.latest(), rec, model, model.latest().now_ns, true, false, worker_class, 0};
+}
+
+
+// A recording, its model and a live View over it, kept together.
+struct Scene {
+    trace::Recording rec;
+    trace::TraceModel model;
+    studio::View view;
+    Scene(const trace_script::Script& s, const char* cls)
+        : rec(s.recording()), model(rec, 64), view(live_view((model.update(), model), rec, cls)) {}
+};
+
+inline const studio::TopoItem* find_item(const studio::TopologyState& st, studio::TopoItemKind kind, std::uint64_t id) {
+    for (const studio::TopoItem& it : st.items) {
+        if (it.kind == kind && it.id == id) return &it;
+    }
+    return nullptr;
+}
+
+inline ImVec2 center(const studio::TopoItem& it) { return {(it.min.x + it.max.x) / 2, (it.min.y + it.max.y) / 2}; }
+inline bool inside(const studio::TopoItem& inner, const studio::TopoItem& outer) {
+    ImVec2 c = center(inner);
+    return c.x >= outer.min.x && c.x <= outer.max.x && c.y >= outer.min.y && c.y <= outer.max.y;
+}
+
+// Draws the topology `frames` times (tokens finish moving after ~150 ms = 9 frames).
+inline void topology_frames(HeadlessImGui& ui, Scene& sc, studio::TopologyState& st, studio::Actions& acts, int frames,
+                            HeadlessInput in = {}) {
+    for (int i = 0; i < frames; ++i) ui.frame([&] { studio::draw_topology(sc.view, st, acts); }, in);
+}
+
+// Hovers the item's centre for two frames (ImGui decides hovering from the previous frame).
+inline std::string hover_text(HeadlessImGui& ui, Scene& sc, studio::TopologyState& st, studio::TopoItemKind kind,
+                              std::uint64_t id) {
+    const studio::TopoItem* it = find_item(st, kind, id);
+    REQUIRE(it != nullptr);
+    HeadlessInput in;
+    in.mouse = center(*it);
+    studio::Actions acts;
+    topology_frames(ui, sc, st, acts, 2, in);
+    return st.tooltip;
+}
+
+// Whether the last frame drew a vertex of colour `col` inside the item's rectangle.
+inline bool drew_colour_in(const studio::TopoItem& it, ImU32 col) {
+    ImDrawData* dd = ImGui::GetDrawData();
+    for (int l = 0; l < dd->CmdListsCount; ++l) {
+        for (const ImDrawVert& v : dd->CmdLists[l]->VtxBuffer) {
+            if (v.col == col && v.pos.x >= it.min.x && v.pos.x <= it.max.x && v.pos.y >= it.min.y && v.pos.y <= it.max.y) {
+                return true;
+            }
+        }
+    }
+    return false;
 }
 
 }  // namespace minicorn::testing

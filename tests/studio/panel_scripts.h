@@ -194,3 +194,41 @@ inline Script gevent_many(std::uint32_t n) {
 }
 
 }  // namespace minicorn::testing::panel_scripts
+
+namespace minicorn::testing::panel_scripts {
+
+// 200 sync requests alternating between workers 101 and 102, one every 15 ms.
+inline Script many_sync_requests() {
+    Script s;
+    boot_master_and_two_workers(s);
+    for (std::uint32_t i = 0; i < 200; ++i) {
+        pid_t w = i % 2 ? 102 : 101;
+        sync_request(s, 10 + 15.0 * i, w, i + 1, 50000 + i);
+    }
+    return s;
+}
+
+// Master 100, sync workers 101 and 102, and minicorn load (pid 900): virtual
+// user 0 sent a request (path #2 of the mix) that worker 101 now handles;
+// virtual user 1, a slowloris, is still connecting; virtual user 2 is
+// connected and waits in the kernel's accept queue.
+inline Script with_load_client() {
+    Script s;
+    boot_master_and_two_workers(s);
+    const pid_t client = 900;
+    s.add(5, client, K::ClientStart, 2, 0);
+    const std::uint64_t a = trace::make_id(client, 1), b = trace::make_id(client, 2);
+    s.conn(6, client, K::ClientConnectStart, a, 0, 0, static_cast<std::int64_t>(trace::ClientRole::Good));
+    s.conn(6.5, client, K::ClientConnected, a, 0, 53122, 7);
+    s.conn(6.6, client, K::ClientSendStart, a, trace::make_id(client, 11), 78, 1);
+    s.conn(6.7, client, K::ClientSendEnd, a, trace::make_id(client, 11), 78);
+    s.conn(7, client, K::ClientConnectStart, b, 0, 1, static_cast<std::int64_t>(trace::ClientRole::Slowloris));
+    const std::uint64_t c = trace::make_id(client, 3);  // connected, in the kernel's queue: no worker has it
+    s.conn(7.5, client, K::ClientConnectStart, c, 0, 2, static_cast<std::int64_t>(trace::ClientRole::Good));
+    s.conn(7.6, client, K::ClientConnected, c, 0, 53140, 8);
+    start_request(s, 10, 101, 1, 53122);  // the server accepts :53122 and runs its handler
+    s.add(15.5, kMaster, K::AcceptQueueSample, 1, kBacklog);  // :53140 is the one left in the queue
+    return s;
+}
+
+}  // namespace minicorn::testing::panel_scripts
