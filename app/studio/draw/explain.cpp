@@ -110,6 +110,11 @@ std::string worker_name(const Process& proc) {
     return fmt::format("worker {}", proc.pid);
 }
 
+std::string client_label(const trace::ClientConn& client) {
+    if (client.role == trace::ClientRole::Good) return fmt::format("vu{}", client.vu);
+    return fmt::format("{} {}", trace::to_string(client.role), client.vu % 100'000 + 1);
+}
+
 std::string_view stage_phrase(ConnStage stage) {
     switch (stage) {
         case ConnStage::Accepted: return "just accepted; nothing read yet";
@@ -297,7 +302,7 @@ std::string explain_pending(const World& world, std::size_t position) {
     std::size_t n = 0;
     for (const auto& [id, c] : world.clients) {
         if (c.local_port == 0 || c.stage == trace::ClientStage::Closed || world.server_side(c)) continue;
-        if (n++ < 8) who += fmt::format("{}vu{} :{}", who.empty() ? "" : ", ", c.vu, c.local_port);
+        if (n++ < 8) who += fmt::format("{}{} :{}", who.empty() ? "" : ", ", client_label(c), c.local_port);
     }
     if (n) {
         s += fmt::format("\nConnected clients no worker has accepted: {}{}", who, n > 8 ? fmt::format(" and {} more", n - 8) : "");

@@ -21,6 +21,9 @@ std::string format_duration(std::uint64_t ns);
 std::string client_address(const trace::Connection& conn);
 // "worker 2 (gevent)" by its age if known, else "worker 4122".
 std::string worker_name(const trace::Process& proc);
+// "vu3" for a virtual user; "slowloris 1", "silent 2", … for a bad actor
+// (minicorn load numbers those from 1,000,000 up, 100,000 apart per role).
+std::string client_label(const trace::ClientConn& client);
 
 // A connection's stage as a phrase: "reading the request head", "waiting in
 // the executor queue for a free thread", …

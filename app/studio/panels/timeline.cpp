@@ -105,7 +105,7 @@ const char* lane_label(const World& w, const Lane& L, char (&buf)[64]) {
         case Lane::Kind::Client: {
             auto c = w.clients.find(L.client);
             if (c != w.clients.end()) {
-                r = fmt::format_to_n(buf, sizeof buf - 1, "client vu{} :{}", c->second.vu, c->second.local_port);
+                r = fmt::format_to_n(buf, sizeof buf - 1, "client {} :{}", client_label(c->second), c->second.local_port);
             } else {
                 r = fmt::format_to_n(buf, sizeof buf - 1, "client conn {}", L.client & 0xffffffffu);
             }

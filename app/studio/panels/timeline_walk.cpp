@@ -450,7 +450,10 @@ void finish_lanes_impl(Frame& f) {
                 }
                 if (k != SpanKind::Dense && c->second.since_ns < end) emit(f, l16, k, c->second.since_ns, end, 0, 0);
             }
-        } else if (!L.touched && (L.kind == Lane::Kind::Process || L.kind == Lane::Kind::Thread)) {
+        } else if (L.kind == Lane::Kind::Process || L.kind == Lane::Kind::Thread) {
+            // Not only lanes that saw nothing: a sync worker pinned by a
+            // slowloris for seconds still sees Counter and queue samples, and
+            // its one story — "reading since 4 s ago" — must still show.
             auto pit = f.edge.processes.find(L.pid);
             if (pit == f.edge.processes.end()) continue;
             const trace::Thread* th = pit->second.thread(L.tid);
@@ -464,6 +467,7 @@ void finish_lanes_impl(Frame& f) {
                 case trace::ThreadActivity::Writing: k = SpanKind::Write; break;
                 case trace::ThreadActivity::Idle: continue;
             }
+            if (L.open[idx(k)] || L.saw_start[idx(k)]) continue;  // the walk drew it already
             if (th->since_ns < end) emit(f, l16, k, th->since_ns, end, th->conn, th->req);
         }
         flush_run(f, l16);

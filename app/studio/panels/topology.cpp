@@ -151,9 +151,9 @@ void draw_load_clients(Painter& p, ImVec2 min, ImVec2 max) {
         draw_shape(p.dl, c.stage == trace::ClientStage::Connecting ? Shape::Pending : Shape::Token, dot, 4.0f, col);
         std::string_view word = client_stage_word(c.stage);
         if (c.role != trace::ClientRole::Good) {
-            p.text({min.x + 24, y}, max.x - 6, colors::kTextWarn, "vu{} {}  {}", c.vu, to_string(c.role), word);
+            p.text({min.x + 24, y}, max.x - 6, colors::kTextWarn, "{}  {}", client_label(c), word);
         } else {
-            p.text({min.x + 24, y}, max.x - 6, colors::kText, "vu{} :{}  {}", c.vu, c.local_port, word);
+            p.text({min.x + 24, y}, max.x - 6, colors::kText, "{} :{}  {}", client_label(c), c.local_port, word);
         }
         p.item(TopoItemKind::LoadClient, c.pid, id, {min.x + 2, y - 1}, {max.x - 2, y + p.row_h - 1});
         const Connection* server = w.server_side(c);
