@@ -324,9 +324,12 @@ void draw_worker(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     const char* stats = p.fmt("{} req  ·  up {}", proc.counter(trace::CounterId::Requests), Dur(proc.uptime_ns(w.now_ns)).sv());
     float sw = ImGui::CalcTextSize(stats).x;
     if (max.x - min.x > sw + 260) p.dl->AddText({max.x - sw - 8, min.y + 3}, colors::kTextDim, stats);
-    bool silent = proc.silence_ns(w.now_ns) > 2'000'000'000;  // the default gunicorn timeout is 30 s; 2 s is already odd
-    p.text({min.x + 8, y}, max.x - 6, silent ? colors::kTextWarn : colors::kTextDim, "heartbeat {} ago  ·  {}",
-           Dur(proc.silence_ns(w.now_ns)).sv(), process_state_phrase(proc));
+    // 2 s of silence is already odd (the default timeout is 30 s) — unless the
+    // gate is closed: then the worker waits for a step, and its engine clock,
+    // which the arbiter's timeout reads, stands still.
+    bool silent = !p.view.paused && proc.silence_ns(w.now_ns) > 2'000'000'000;
+    p.text({min.x + 8, y}, max.x - 6, silent ? colors::kTextWarn : colors::kTextDim, "heartbeat {} ago{}  ·  {}",
+           Dur(proc.silence_ns(w.now_ns)).sv(), p.view.paused ? " (paused)" : "", process_state_phrase(proc));
     y += p.row_h + 2;
     if (max.y - y < p.row_h) return;
     p.dl->PushClipRect(min, max, true);

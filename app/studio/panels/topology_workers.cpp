@@ -424,7 +424,12 @@ void draw_green(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     float after = bottom;
     if (gil_busy) after = gil_line(p, proc, gmin.x + 6, after, max.x - 4);
     // The lesson of the green models: one greenlet that computes stops everyone.
-    if (hog) {
+    // With the gate closed the "running" greenlet only waits for the next
+    // step: blaming it for the pause would teach the wrong lesson.
+    if (hog && p.view.paused) {
+        p.text({gmin.x + 6, after}, max.x - 4, colors::kTextDim, "{}#{} waits at the gate for the next step (paused)",
+               tasks ? "task" : "g", run->first);
+    } else if (hog) {
         p.text({gmin.x + 6, after}, max.x - 4, colors::kTextWarn, "! {}#{} has run {} without yielding: everyone else waits",
                tasks ? "task" : "g", run->first, Dur(since(w, run->second.since_ns)).sv());
     }
