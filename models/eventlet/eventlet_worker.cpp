@@ -35,8 +35,8 @@ void EventletWorker::serve(std::size_t listener_index) {
         if (r != AcceptResult::Accepted) continue;
         pool.acquire();  // GreenPool.spawn parks the acceptor while the pool is full
         hub.spawn([this, conn, &pool] {
+            GreenPool::Held slot{pool};
             handle(*conn);
-            pool.release();
         });
     }
 }

@@ -35,8 +35,8 @@ void GeventWorker::serve(std::size_t listener_index) {
             if (r != AcceptResult::Accepted) continue;
             pool.acquire();
             hub.spawn([this, conn, &pool] {  // scheduled, not run: it starts when this greenlet yields
+                GreenPool::Held slot{pool};
                 handle(*conn);
-                pool.release();
             });
         }
     }

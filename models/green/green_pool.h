@@ -38,6 +38,17 @@ public:
         freed_.notify_all();
     }
 
+    // Gives a slot taken by acquire() back however the greenlet ends —
+    // returned, raised or killed (a GreenletExit, a HubExit) — so a graceful
+    // stop, which waits for used() to reach 0, never waits for a lost slot.
+    struct Held {
+        GreenPool& pool;
+        explicit Held(GreenPool& p) : pool(p) {}
+        Held(const Held&) = delete;
+        Held& operator=(const Held&) = delete;
+        ~Held() { pool.release(); }
+    };
+
 private:
     std::size_t size_;
     std::size_t used_ = 0;
