@@ -31,8 +31,8 @@ LoadProcess::LoadProcess(std::vector<std::string> args, int region_fd) {
     }
     ::close(out_pipe[1]);
     ::close(err_pipe[1]);
-    out_reader_ = std::thread([this, fd = out_pipe[0]] { reader_loop(fd, &out_); });
-    err_reader_ = std::thread([this, fd = err_pipe[0]] { reader_loop(fd, &err_); });
+    out_reader_ = std::thread([this, fd = out_pipe[0]] { read_pipe_into(fd, &out_, mu_); });
+    err_reader_ = std::thread([this, fd = err_pipe[0]] { read_pipe_into(fd, &err_, mu_); });
 }
 
 LoadProcess::~LoadProcess() {
@@ -44,18 +44,6 @@ LoadProcess::~LoadProcess() {
     }
     if (out_reader_.joinable()) out_reader_.join();
     if (err_reader_.joinable()) err_reader_.join();
-}
-
-void LoadProcess::reader_loop(int fd, std::string* sink) {
-    char buf[4096];
-    while (true) {
-        ssize_t n = ::read(fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        std::lock_guard lock(mu_);
-        sink->append(buf, static_cast<std::size_t>(n));
-    }
-    ::close(fd);
 }
 
 void LoadProcess::signal(int sig) const { ::kill(pid_, sig); }

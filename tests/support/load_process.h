@@ -39,7 +39,6 @@ public:
     nlohmann::json json() const;
 
 private:
-    void reader_loop(int fd, std::string* sink);
     pid_t pid_ = -1;
     bool exited_ = false;
     int status_ = 0;

@@ -52,8 +52,8 @@ ServerProcess::ServerProcess(std::vector<std::string> args) {
     ::setpgid(pid_, pid_);
     ::close(err_pipe[1]);
     ::close(out_pipe[1]);
-    err_reader_ = std::thread([this, fd = err_pipe[0]] { reader_loop(fd, &err_); });
-    out_reader_ = std::thread([this, fd = out_pipe[0]] { reader_loop(fd, &out_); });
+    err_reader_ = std::thread([this, fd = err_pipe[0]] { read_pipe_into(fd, &err_, mu_); });
+    out_reader_ = std::thread([this, fd = out_pipe[0]] { read_pipe_into(fd, &out_, mu_); });
 }
 
 std::unique_ptr<ServerProcess> ServerProcess::start(std::vector<std::string> args) {
@@ -82,13 +82,13 @@ ServerProcess::~ServerProcess() {
     if (out_reader_.joinable()) out_reader_.join();
 }
 
-void ServerProcess::reader_loop(int fd, std::string* sink) {
+void read_pipe_into(int fd, std::string* sink, std::mutex& mu) {
     char buf[4096];
     while (true) {
         ssize_t n = ::read(fd, buf, sizeof buf);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) break;
-        std::lock_guard lock(mu_);
+        std::lock_guard lock(mu);
         sink->append(buf, static_cast<std::size_t>(n));
     }
     ::close(fd);

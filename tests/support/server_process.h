@@ -55,7 +55,6 @@ public:
     bool running() const { return !exited_; }
 
 private:
-    void reader_loop(int fd, std::string* sink);
 
     pid_t pid_ = -1;
     bool exited_ = false;
@@ -83,6 +82,10 @@ HttpReply send_raw(int port, std::string_view request, Seconds timeout = 10s);
 HttpReply http_get(int port, std::string_view path, Seconds timeout = 10s);
 
 // A loopback port that was free a moment ago (bind to 0, read it, close).
+// Reads a child's pipe until EOF, appending to *sink under `mu`, then closes
+// it: the body of every output-reader thread of ServerProcess and LoadProcess.
+void read_pipe_into(int fd, std::string* sink, std::mutex& mu);
+
 int free_loopback_port();
 
 // A connected client socket that stays open (e.g. a client that says nothing).
