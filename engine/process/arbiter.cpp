@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <random>
 
+#include "engine/process/sockets.h"
 #include "engine/sys/clock.h"
 #include "engine/trace/emit.h"
 #include "engine/wsgi/db_backend.h"
@@ -180,7 +181,7 @@ void Arbiter::start() {
         if (auto* err = std::get_if<std::string>(&parsed)) throw HaltServer{*err, 1};
         addresses.push_back(std::get<net::BindAddress>(parsed));
     }
-    listeners_ = net::create_listeners(addresses, {cfg_.backlog, cfg_.reuse_port}, log_);
+    listeners_ = create_sockets(addresses, {cfg_.backlog, cfg_.reuse_port}, log_);
     if (listeners_.empty()) {
         // gunicorn: sys.exit(1) straight from create_sockets.
         remove_pidfile();
