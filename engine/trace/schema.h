@@ -122,13 +122,15 @@
          CONN("the connection") A0(keep_alive, Bool, "kept alive"))                                                   \
     /* --- pollers --- */                                                                                             \
     KIND(PollRegister, Poller, Instant, None, Free, "poll register", "an fd joins the poll set, or changes interest", \
-         CONN("the connection (0: a listener, a pipe)") A0(fd, Int, "fd") A1(events, Int, "EPOLLIN/EPOLLOUT mask"))  \
+         CONN("the connection (0: a listener, a pipe)") GREEN("the greenlet that waits on it (hub), if any")          \
+         A0(fd, Int, "fd") A1(events, Int, "EPOLLIN/EPOLLOUT mask"))  \
     KIND(PollUnregister, Poller, Instant, None, Free, "poll unregister", "an fd leaves the poll set",               \
-         CONN("the connection (0: a listener, a pipe)") A0(fd, Int, "fd"))                                           \
+         CONN("the connection (0: a listener, a pipe)") GREEN("the greenlet that waited on it (hub), if any")         \
+         A0(fd, Int, "fd"))                                           \
     KIND(PollWait, Poller, Begins, Wait, Gated, "poll", "the poller waits",                                          \
          A0(timeout_ms, Int, "timeout (ms)") A1(fds, Int, "registered fds"))                                          \
     KIND(PollWake, Poller, Ends, Wait, Free, "poll wake", "the poller returned",                                     \
-         A0(ready, Int, "ready fds"))                                                                                 \
+         A0(ready, Int, "ready fds") A1(interrupted, Bool, "a signal interrupted it"))                                                                                 \
     KIND(FuturesWait, Poller, Begins, Wait, Free, "futures wait",                                                     \
          "gthread at worker_connections: blocks on running requests, no polling",                                     \
          A0(timeout_ms, Int, "timeout (ms)") A1(outstanding, Int, "requests outstanding"))                           \
@@ -139,15 +141,18 @@
          CONN("the connection"))                                                                                      \
     /* --- greenlets --- */                                                                                           \
     KIND(GreenSpawn, Green, Instant, None, Free, "green spawn", "a greenlet is made",                                 \
-         GREEN("the new greenlet") A0(parent, Int, "parent greenlet"))                                                \
+         CONN("the connection it serves, if any") GREEN("the new greenlet") A0(parent, Int, "parent greenlet"))                                                \
     KIND(GreenSwitch, Green, Switch, None, Gated, "green switch", "a greenlet runs",                                  \
-         GREEN("the greenlet switched to") A0(from, Int, "the greenlet switched from"))                              \
+         CONN("the connection it serves, if any") GREEN("the greenlet switched to")                                    \
+         A0(from, Int, "the greenlet switched from"))                              \
     KIND(GreenPark, Green, Begins, Parked, Free, "green park", "a greenlet waits on an fd or a timer",               \
-         GREEN("the greenlet") A0(fd, Int, "fd (-1: a timer)") A1(events, Int, "EPOLLIN/EPOLLOUT mask"))             \
+         CONN("the connection it serves, if any") GREEN("the greenlet")                                                \
+         A0(fd, Int, "fd (-1: a timer or an event)") A1(events, Int, "EPOLLIN/EPOLLOUT mask"))             \
     KIND(GreenWake, Green, Ends, Parked, Free, "green wake", "a parked greenlet is ready",                            \
-         GREEN("the greenlet") A0(fd, Int, "fd"))                                                                     \
+         CONN("the connection it serves, if any") GREEN("the greenlet") A0(fd, Int, "fd (-1: none)")                  \
+         A1(why, Int, "0 ready, 1 deadline passed, 2 cancelled, killed or interrupted"))                                                                     \
     KIND(GreenExit, Green, Ends, Parked, Free, "green exit", "a greenlet ends",                                      \
-         GREEN("the greenlet"))                                                                                       \
+         CONN("the connection it served, if any") GREEN("the greenlet") A0(how, Int, "0 returned, 1 raised, 2 killed"))                                                                                       \
     /* --- the simulated GIL --- */                                                                                   \
     KIND(GilWait, Gil, Begins, Blocked, Free, "GIL wait", "a thread waits for the GIL",                              \
          A0(holder, Int, "the holder's tid"))                                                                         \
@@ -160,16 +165,21 @@
          A0(phase, LoopPhase, "LoopPhaseId (timers, callbacks, poll, dispatch)")                                      \
          A1(items, Int, "items in it (due timers, ready callbacks, registered fds, ready fds)"))                      \
     KIND(TimerAdd, Loop, Instant, None, Free, "timer add", "a timer joins the loop's heap",                           \
+         CONN("the connection of the greenlet it wakes, if any") GREEN("the greenlet it wakes (hub), if any")          \
          A0(timer, Int, "timer id (per process)") A1(deadline_ms, Int, "deadline (engine ms)"))                       \
     KIND(TimerFire, Loop, Instant, None, Free, "timer fire", "a timer left the heap and runs",                        \
+         CONN("the connection of the greenlet it wakes, if any") GREEN("the greenlet it wakes (hub), if any")          \
          A0(timer, Int, "timer id"))                                                                                  \
     KIND(TimerCancel, Loop, Instant, None, Free, "timer cancel", "a timer left the heap unrun",                      \
+         CONN("the connection of the greenlet it would wake, if any") GREEN("that greenlet (hub), if any")             \
          A0(timer, Int, "timer id"))                                                                                  \
     KIND(CallbackQueued, Loop, Instant, None, Free, "queue callback", "the loop's ready list grows",                 \
-         CONN("the connection it serves, if any") A0(ready, Int, "ready callbacks after it")                          \
+         CONN("the connection it serves, if any") GREEN("the greenlet made ready (hub), if any")                       \
+         A0(ready, Int, "ready callbacks after it")                          \
          A1(callback, LoopCallback, "LoopCallback kind"))                                                             \
     KIND(CallbackRun, Loop, Instant, None, Free, "run callback", "a callback is taken from the ready list",          \
-         CONN("the connection it serves, if any") A0(ready, Int, "ready callbacks left")                              \
+         CONN("the connection it serves, if any") GREEN("the greenlet it runs (hub), if any")                          \
+         A0(ready, Int, "ready callbacks left")                              \
          A1(callback, LoopCallback, "LoopCallback kind"))                                                             \
     /* --- the built-in client (minicorn load); conn/req are the client's own ids --- */                              \
     KIND(ClientStart, Client, Instant, None, Free, "client start", "minicorn load starts",                           \
