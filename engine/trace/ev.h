@@ -41,7 +41,7 @@ namespace ev {
 #define MINICORN_EV_CONN(doc) std::uint64_t conn = 0;
 #define MINICORN_EV_REQ(doc) std::uint64_t req = 0;
 #define MINICORN_EV_GREEN(doc) std::uint32_t green = 0;
-#define MINICORN_EV_ARG(n, type, doc) Int n;
+#define MINICORN_EV_ARG(n, type, doc) Int n = {};
 #define MINICORN_EV_KIND(N, fam, role, sp, gt, label, meaning, fields) \
     struct N {                                                          \
         static constexpr EventKind kKind = EventKind::N;                \
