@@ -40,7 +40,7 @@ using minicorn::hub::GreenId;
 using minicorn::hub::Hub;
 using minicorn::hub::HubExit;
 using minicorn::hub::IoResult;
-using minicorn::hub::PollEntry;
+using minicorn::hub::FdWait;
 using minicorn::hub::Wait;
 namespace hub = minicorn::hub;
 namespace trace = minicorn::trace;
@@ -280,9 +280,9 @@ TEST_CASE("green_accept serves 3 loopback clients that connect with green_connec
 }
 
 TEST_CASE("the poll list shows each parked greenlet's fd, direction and connection", "[hub]") {
-    std::vector<PollEntry> seen;
+    std::vector<FdWait> seen;
     std::size_t parked = 0, timers = 0, registered = 0;
-    std::vector<PollEntry> after;
+    std::vector<FdWait> after;
     std::vector<int> fds;
     on_hub_thread([&](Hub& hub) {
         SocketPair p1, p2;

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <chrono>
 
 #include "engine/hub/green_io.h"
@@ -28,7 +29,6 @@ void AsyncWorker::run() {
                                 app(), gil(), pid(), num_workers(), /*multithread=*/true, req_seq_});
     runtime_ = std::make_unique<GreenRuntime>([this] { check_signals(); });
     gil().acquire();  // one OS thread: it holds the GIL for good
-    // A signal that wakes the idle hub is handled in a greenlet of its own.
     // A signal that wakes the idle hub is handled in a greenlet of its own
     // (a handler that ends that greenlet — SIGABRT — ends only it).
     hub.set_on_signal([this, &hub] { hub.spawn([this] { check_signals(); }); });
@@ -46,14 +46,43 @@ void AsyncWorker::run() {
     } catch (const hub::HubExit& e) {
         throw process::SystemExit{e.code};
     }
+    if (aborted_) throw process::SystemExit{1};
+}
+
+void AsyncWorker::start_servers() {
+    hub::Hub& hub = hub::Hub::current();
+    for (const net::Listener& listener : listeners()) {
+        pools_.push_back(std::make_unique<GreenPool>(pool_size()));
+        GreenPool& pool = *pools_.back();
+        acceptors_.push_back(hub.spawn([this, &listener, &pool] {
+            hub::Hub::current().set_task_kind(trace::LoopCallback::Accept);
+            serve(listener, pool);
+        }));
+    }
+}
+
+std::size_t AsyncWorker::pool_size() const { return static_cast<std::size_t>(std::max(1, cfg().worker_connections)); }
+
+// server.stop() / close(): the acceptors are killed where they park (the
+// listener's watcher, a full pool, a backoff timer); tasks in flight stay.
+void AsyncWorker::stop_servers() {
+    hub::Hub& hub = hub::Hub::current();
+    for (hub::GreenId id : acceptors_) hub.kill(id);
+    acceptors_.clear();
+}
+
+std::size_t AsyncWorker::busy() const {
+    std::size_t n = 0;
+    for (const auto& p : pools_) n += p->used();
+    return n;
 }
 
 void AsyncWorker::graceful_stop() {
     hub::Hub& hub = hub::Hub::current();
     stop_servers();
-    auto limit = std::chrono::steady_clock::now() + std::chrono::seconds(cfg().graceful_timeout);
+    const auto limit = hub::Clock::now() + std::chrono::seconds(cfg().graceful_timeout);
     while (busy() > 0) {
-        if (std::chrono::steady_clock::now() >= limit) {
+        if (hub::Clock::now() >= limit) {
             log().info("Worker graceful timeout (pid:{})", pid());
             return;
         }
@@ -64,6 +93,7 @@ void AsyncWorker::graceful_stop() {
 
 void AsyncWorker::handle_abort() {
     set_alive(false);
+    aborted_ = true;
     throw hub::GreenletExit{};  // lands in the running greenlet; handle() swallows it
 }
 
@@ -73,9 +103,31 @@ void AsyncWorker::handle_quit() {
 }
 
 AcceptResult AsyncWorker::accept_one(const net::Listener& listener, ClientConn& out) {
-    AcceptResult r = accept_client(listener, pid(), conn_seq_, out, log());
-    if (r == AcceptResult::Accepted) sys::set_nonblocking(out.fd.get(), true);  // green sockets stay non-blocking
+    const AcceptResult r = accept_client(listener, pid(), conn_seq_, out, log());
+    switch (r) {
+        case AcceptResult::Accepted:
+            sys::set_nonblocking(out.fd.get(), true);  // green sockets stay non-blocking
+            backoff_.succeeded(log());
+            break;
+        case AcceptResult::Exhausted:
+            hub::Hub::current().sleep(backoff_.failed(log()));  // stop accepting for a while
+            break;
+        case AcceptResult::Empty:
+        case AcceptResult::Failed:
+            break;
+    }
     return r;
+}
+
+void AsyncWorker::spawn_handler(GreenPool& pool, std::shared_ptr<ClientConn> conn) {
+    pool.acquire();
+    const std::uint64_t id = conn->id;
+    hub::Hub::current().spawn(
+        [this, conn = std::move(conn), &pool] {
+            GreenPool::Held slot{pool};
+            handle(*conn);
+        },
+        id);
 }
 
 void AsyncWorker::handle(ClientConn& conn) {
