@@ -5,13 +5,17 @@
 // to 10 ms after one succeeds. Meanwhile the listener stays unwatched, so a
 // readable listener does not spin the worker, and the connections already
 // open go on being served. Unlike gevent (which prints each failure) the
-// error is logged once per episode, and its end once.
+// error is logged once per episode: failures that follow each other with
+// less than kMaxDelay of working accepts between them are one episode. Its
+// end is logged at the first accept that works kMaxDelay after the last
+// failure. Times are engine time.
 //
 // Thread affinity: the acceptor's thread (or greenlet) only.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 
 #include "engine/process/log.h"
 
@@ -31,7 +35,8 @@ public:
 
 private:
     std::chrono::milliseconds delay_ = kMinDelay;
-    std::size_t failures_ = 0;  // in this episode
+    std::size_t failures_ = 0;  // in this episode (0: none open)
+    std::int64_t last_failure_ns_ = 0;
 };
 
 }  // namespace minicorn::models

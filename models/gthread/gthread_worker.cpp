@@ -44,18 +44,20 @@ void GthreadWorker::run() {
     while (alive()) {
         notify();
         if (nr_conns_.load() < cfg().worker_connections) {
-            trace::emit(trace::EventKind::PollWait, 0, 0, 1000, static_cast<std::int64_t>(registered_.size()));
+            resume_accepting_if_due();
+            const int timeout = poll_timeout_ms();
+            trace::emit(trace::EventKind::PollWait, 0, 0, timeout, static_cast<std::int64_t>(registered_.size()));
             loop::WaitStatus st;
             {
                 wsgi::Gil::Released no_gil(gil());
-                st = poller_->wait(1000, ready);
+                st = poller_->wait(timeout, ready);
             }
             trace::emit(trace::EventKind::PollWake, 0, 0, static_cast<std::int64_t>(ready.size()));
             if (st == loop::WaitStatus::Interrupted) check_signals();
             for (const loop::Ready& r : ready) {
                 if (!alive()) break;
                 if (r.tag & kListenerTag) {
-                    accept(listeners()[r.tag & ~kListenerTag]);
+                    if (accept_resume_ns_ == 0) accept(listeners()[r.tag & ~kListenerTag]);
                 } else {
                     reuse_connection(static_cast<int>(r.tag));
                 }
@@ -93,9 +95,36 @@ void GthreadWorker::handle_quit() {
 
 void GthreadWorker::accept(const net::Listener& listener) {
     auto conn = std::make_shared<ClientConn>();
-    if (accept_client(listener, pid(), conn_seq_, *conn, log()) != AcceptResult::Accepted) return;
+    const AcceptResult r = accept_client(listener, pid(), conn_seq_, *conn, log());
+    if (r == AcceptResult::Exhausted) {
+        stop_accepting(backoff_.failed(log()));
+        return;
+    }
+    if (r != AcceptResult::Accepted) return;
+    backoff_.succeeded(log());
     nr_conns_.fetch_add(1);
     enqueue_req(std::move(conn));
+}
+
+// Out of fds: the listeners leave the poller for the backoff delay (a
+// readable listener would wake every poll at once), as gevent's servers do.
+void GthreadWorker::stop_accepting(std::chrono::milliseconds delay) {
+    for (const net::Listener& l : listeners()) poller_->remove(l.fd());
+    accept_resume_ns_ = trace::engine_now_ns() + std::chrono::nanoseconds(delay).count();
+}
+
+void GthreadWorker::resume_accepting_if_due() {
+    if (accept_resume_ns_ == 0 || trace::engine_now_ns() < accept_resume_ns_) return;
+    accept_resume_ns_ = 0;
+    for (std::size_t i = 0; i < listeners().size(); ++i) poller_->add(listeners()[i].fd(), EPOLLIN, kListenerTag | i);
+}
+
+// gunicorn's 1 s poll, shorter while accepting is paused (to resume on time).
+int GthreadWorker::poll_timeout_ms() const {
+    constexpr int kPollMs = 1000;
+    if (accept_resume_ns_ == 0) return kPollMs;
+    const std::int64_t left_ns = accept_resume_ns_ - trace::engine_now_ns();
+    return static_cast<int>(std::clamp<std::int64_t>((left_ns + 999'999) / 1'000'000, 0, kPollMs));
 }
 
 void GthreadWorker::enqueue_req(Conn conn) {
