@@ -155,3 +155,24 @@ TEST_CASE("green workers: a client silent for 3 s before its first request is dr
         }
     }
 }
+
+TEST_CASE("green workers: a worker killed by WORKER TIMEOUT exits 1, as gunicorn's handle_abort does", "[process][green]") {
+    for (const char* model : {"gevent", "eventlet", "asyncio"}) {
+        DYNAMIC_SECTION(model) {
+            LeakCheck leaks;
+            {
+                TracedServer ts({"-w", "1", "-k", model, "-t", "2"});
+                REQUIRE(ts.server().wait_for_workers(1, 10s));
+                const pid_t worker = ts.server().worker_pids().front();
+                HttpReply spin = get_close(ts.server().port(), "/cpu?ms=5000");
+                CHECK_FALSE(spin.got_response);
+                REQUIRE(ts.server().wait_for_log("WORKER TIMEOUT", 5s));
+                REQUIRE(ts.server().wait_for_log("Booting worker with pid: ", 10s, 2));
+                ts.stop();
+                auto exits = events_of(ts.recording(), EventKind::WorkerExit, worker);
+                REQUIRE(exits.size() == 1);
+                CHECK(exits.front().a0 == 1);
+            }
+        }
+    }
+}
