@@ -35,7 +35,6 @@ void GthreadWorker::run() {
     for (std::size_t i = 0; i < listeners().size(); ++i) {
         sys::set_nonblocking(listeners()[i].fd(), true);
         poller_->add(listeners()[i].fd(), EPOLLIN, kListenerTag | i);
-        trace::emit(trace::EventKind::PollRegister, 0, 0, listeners()[i].fd(), EPOLLIN);
     }
     tpool_ = std::make_unique<ThreadPool>(std::max(1, cfg().threads), [this](Conn c) { handle(std::move(c)); });
 
@@ -46,13 +45,11 @@ void GthreadWorker::run() {
         if (nr_conns_.load() < cfg().worker_connections) {
             resume_accepting_if_due();
             const int timeout = poll_timeout_ms();
-            trace::emit(trace::EventKind::PollWait, 0, 0, timeout, static_cast<std::int64_t>(registered_.size()));
             loop::WaitStatus st;
             {
                 wsgi::Gil::Released no_gil(gil());
-                st = poller_->wait(timeout, ready);
+                st = poller_->wait(timeout, ready);  // traced PollWait / PollWake
             }
-            trace::emit(trace::EventKind::PollWake, 0, 0, static_cast<std::int64_t>(ready.size()));
             if (st == loop::WaitStatus::Interrupted) check_signals();
             for (const loop::Ready& r : ready) {
                 if (!alive()) break;
@@ -142,12 +139,11 @@ void GthreadWorker::reuse_connection(int fd) {
         if (it == registered_.end()) return;  // lost a race with murder_keepalived
         conn = it->second;
         registered_.erase(it);
-        poller_->remove(fd);
+        poller_->remove(fd, conn->id);
         auto k = std::find(keep_.begin(), keep_.end(), conn);
         if (k == keep_.end()) return;
         keep_.erase(k);
     }
-    trace::emit(trace::EventKind::PollUnregister, conn->id, 0, fd);
     trace::emit(trace::EventKind::KeepAliveResume, conn->id);
     enqueue_req(std::move(conn));
 }
@@ -161,12 +157,11 @@ void GthreadWorker::murder_keepalived() {
             Conn conn = keep_.front();
             keep_.pop_front();
             registered_.erase(conn->fd.get());
-            poller_->remove(conn->fd.get());
+            poller_->remove(conn->fd.get(), conn->id);
             expired.push_back(std::move(conn));
         }
     }
     for (Conn& conn : expired) {
-        trace::emit(trace::EventKind::PollUnregister, conn->id, 0, conn->fd.get());
         nr_conns_.fetch_sub(1);
         close_conn(*conn);
     }
@@ -209,10 +204,9 @@ void GthreadWorker::finish_request(Conn conn, bool keepalive) {
             std::lock_guard lock(lock_);
             keep_.push_back(conn);
             registered_[fd] = conn;
-            poller_->add(fd, EPOLLIN, static_cast<std::uint64_t>(fd));
+            poller_->add(fd, EPOLLIN, static_cast<std::uint64_t>(fd), id);
         }
         trace::emit(trace::EventKind::KeepAlivePark, id, 0, deadline_ms);
-        trace::emit(trace::EventKind::PollRegister, id, 0, fd, EPOLLIN);
         return;
     }
     nr_conns_.fetch_sub(1);

@@ -104,7 +104,6 @@ void TornadoWorker::run() {
         sys::set_nonblocking(l.fd(), true);
         const net::Listener* lp = &l;
         loop_->add_handler(l.fd(), loop::kReadable, [this, lp](std::uint32_t) { handle_accept(*lp); });
-        trace::emit(trace::EventKind::PollRegister, 0, 0, l.fd(), loop::kReadable);
     }
 
     loop_->start();
@@ -127,7 +126,6 @@ void TornadoWorker::heartbeat() {
         // server.stop(): stop listening (the listeners stay open; the master owns them).
         for (const net::Listener& l : listeners()) {
             loop_->remove_handler(l.fd());
-            trace::emit(trace::EventKind::PollUnregister, 0, 0, l.fd());
         }
         server_alive_ = false;
         return;
@@ -166,8 +164,7 @@ TornadoWorker::Conn* TornadoWorker::find_conn(int fd, std::uint64_t id) {
 void TornadoWorker::start_serving(int fd, std::uint64_t id) {
     Conn* conn = find_conn(fd, id);
     if (conn == nullptr) return;
-    loop_->add_handler(fd, loop::kReadable, [this, fd](std::uint32_t ev) { on_conn_event(fd, ev); });
-    trace::emit(trace::EventKind::PollRegister, id, 0, fd, loop::kReadable);
+    loop_->add_handler(fd, loop::kReadable, [this, fd](std::uint32_t ev) { on_conn_event(fd, ev); }, id);
     arm_idle_timer(*conn);
     handle_read(*conn);
 }
@@ -392,7 +389,6 @@ void TornadoWorker::close_conn(int fd) {
     conns_.erase(it);
     if (conn->idle_timer != 0) loop_->remove_timeout(conn->idle_timer);
     loop_->remove_handler(fd);
-    trace::emit(trace::EventKind::PollUnregister, conn->client.id, 0, fd);
     trace::emit(trace::EventKind::Close, conn->client.id, 0, conn->client.requests);
     conn->client.fd.reset();
     count_request();
