@@ -65,6 +65,16 @@ double cpu_share(pid_t pid, double seconds) {
     return static_cast<double>(cpu_ticks(pid) - before) / static_cast<double>(::sysconf(_SC_CLK_TCK)) / seconds;
 }
 
+// The pid in "Booting worker with pid: N" (the master's children include
+// the /db backend: worker_pids() alone does not tell them apart).
+pid_t booted_worker(const ServerProcess& server) {
+    const std::string log = server.log();
+    const std::string needle = "Booting worker with pid: ";
+    const auto at = log.find(needle);
+    REQUIRE(at != std::string::npos);
+    return static_cast<pid_t>(std::stol(log.substr(at + needle.size())));
+}
+
 }  // namespace
 
 TEST_CASE("at the fd limit a worker backs off accepting: no spin, one log line, open connections served, then new ones",
@@ -79,7 +89,7 @@ TEST_CASE("at the fd limit a worker backs off accepting: no spin, one log line, 
             }
             const int port = server->port();
             REQUIRE(server->wait_for_workers(1, 10s));
-            const pid_t worker = server->worker_pids().front();
+            const pid_t worker = booted_worker(*server);
 
             // A connection served before the flood, kept alive through it.
             const int kept = connect_loopback(port);
@@ -106,7 +116,7 @@ TEST_CASE("at the fd limit a worker backs off accepting: no spin, one log line, 
             HttpReply again = get_close(port, "/", 10s);
             CHECK(again.status == 200);
             CHECK(cpu_share(worker, 1.0) < 0.15);
-            CHECK(server->worker_pids() == std::vector<pid_t>{worker});  // the same worker throughout
+            CHECK(server->count_in_log("Booting worker") == 1);  // the same worker throughout
         }
     }
 }

@@ -40,13 +40,13 @@ void AsyncWorker::run() {
         while (alive()) {
             notify();
             if (!is_parent_alive()) break;
-            for (int i = 0; i < 10 && alive(); ++i) hub.sleep(100ms);
+            hub.wait_queue(main_wake_, hub::Clock::now() + 1s);  // sleep(1.0), cut short when alive goes false
         }
         graceful_stop();
     } catch (const hub::HubExit& e) {
         throw process::SystemExit{e.code};
     }
-    if (aborted_) throw process::SystemExit{1};
+    if (abort_requested_) throw process::SystemExit{1};
 }
 
 void AsyncWorker::start_servers() {
@@ -69,6 +69,7 @@ void AsyncWorker::stop_servers() {
     hub::Hub& hub = hub::Hub::current();
     for (hub::GreenId id : acceptors_) hub.kill(id);
     acceptors_.clear();
+    hub.yield();  // Greenlet.kill(block=True): the woken acceptors unwind before we go on
 }
 
 std::size_t AsyncWorker::busy() const {
@@ -91,9 +92,15 @@ void AsyncWorker::graceful_stop() {
     }
 }
 
+void AsyncWorker::handle_exit() {
+    Worker::handle_exit();
+    hub::Hub::current().wake_one(main_wake_);
+}
+
 void AsyncWorker::handle_abort() {
     set_alive(false);
-    aborted_ = true;
+    abort_requested_ = true;
+    hub::Hub::current().wake_one(main_wake_);
     throw hub::GreenletExit{};  // lands in the running greenlet; handle() swallows it
 }
 
@@ -163,7 +170,7 @@ void AsyncWorker::handle(ClientConn& conn) {
             std::uint64_t req_id = 0;
             if (read_request(*serve_, conn, req, req_id, io) != ReadResult::Request) break;
             deadline.reset();
-            count_request();  // at max_requests alive goes false, and this response closes
+            if (count_request()) hub::Hub::current().wake_one(main_wake_);  // max_requests: alive is false, this response closes
             bool force_close = !alive() || keepalive <= 0;
             if (handle_request(*serve_, conn, req, req_id, force_close, *runtime_, io) == AfterResponse::Close) break;
             hub::Hub::current().trim_stack();  // idle until the next request: keep only the pages in use

@@ -65,6 +65,7 @@ protected:
     // the connection's greenlet — scheduled, not run — which gives it back.
     void spawn_handler(GreenPool& pool, std::shared_ptr<ClientConn> conn);
 
+    void handle_exit() override;
     void handle_abort() override;
     void handle_quit() override;
 
@@ -84,7 +85,8 @@ private:
     std::vector<std::unique_ptr<GreenPool>> pools_;  // one per listener, as gunicorn's
     std::vector<hub::GreenId> acceptors_;             // one per listener
     AcceptBackoff backoff_;
-    bool aborted_ = false;  // handle_abort ran: the worker exits 1 after its graceful stop
+    hub::WaitQueue main_wake_;       // the main greenlet's 1 s sleep, woken early when alive goes false
+    bool abort_requested_ = false;  // handle_abort ran: the worker exits 1 after its graceful stop
     std::uint32_t conn_seq_ = 0;
     std::atomic<std::uint32_t> req_seq_{0};
 };
