@@ -16,7 +16,9 @@
 #include "engine/trace/emit.h"
 #include "engine/trace/recording.h"
 #include "engine/trace/region.h"
+#include "tests/support/socket_pair.h"
 
+using minicorn::testing::SocketPair;
 using minicorn::loop::kReadable;
 using minicorn::loop::kWritable;
 using minicorn::loop::make_poller;
@@ -28,25 +30,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// A connected pair of non-blocking stream sockets: `a` is writable at once,
-// readable once `b` writes.
-struct Pair {
-    int a = -1;
-    int b = -1;
-    Pair() {
-        int fds[2];
-        REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) == 0);
-        a = fds[0];
-        b = fds[1];
-    }
-    ~Pair() {
-        ::close(a);
-        ::close(b);
-    }
-    Pair(const Pair&) = delete;
-    Pair& operator=(const Pair&) = delete;
-    void send_to_a() const { REQUIRE(::write(b, "x", 1) == 1); }
-};
+void send_to_a(const SocketPair& p) { REQUIRE(::write(p.b, "x", 1) == 1); }
 
 std::vector<Ready> wait_for(Poller& p, int timeout_ms) {
     std::vector<Ready> out;
@@ -68,18 +52,18 @@ std::unique_ptr<Poller> backend() {
 TEST_CASE("pollers: a registered fd is reported with its tag once it is ready, not before", "[poller]") {
     std::unique_ptr<Poller> p = backend();
     INFO(p->name());
-    Pair one;
-    Pair two;
+    SocketPair one;
+    SocketPair two;
     p->add(one.a, kReadable, 11);
     p->add(two.a, kReadable, 22);
     CHECK(p->registered() == 2);
     CHECK(wait_for(*p, 0).empty());
-    two.send_to_a();
+    send_to_a(two);
     std::vector<Ready> ready = wait_for(*p, 1000);
     REQUIRE(ready.size() == 1);
     CHECK(ready[0].tag == 22);
     CHECK((ready[0].events & kReadable) != 0);
-    one.send_to_a();
+    send_to_a(one);
     ready = wait_for(*p, 1000);
     REQUIRE(ready.size() == 2);  // level-triggered: two is still unread
     CHECK(ready[0].tag == 11);
@@ -89,7 +73,7 @@ TEST_CASE("pollers: a registered fd is reported with its tag once it is ready, n
 TEST_CASE("pollers: modify changes the events and the tag of a registered fd", "[poller]") {
     std::unique_ptr<Poller> p = backend();
     INFO(p->name());
-    Pair pair;
+    SocketPair pair;
     p->add(pair.a, kReadable, 1);
     CHECK(wait_for(*p, 0).empty());  // nothing to read
     p->modify(pair.a, kWritable, 2);
@@ -105,12 +89,12 @@ TEST_CASE("pollers: modify changes the events and the tag of a registered fd", "
 TEST_CASE("pollers: an unregistered fd is not reported; removing it twice is harmless", "[poller]") {
     std::unique_ptr<Poller> p = backend();
     INFO(p->name());
-    Pair one;
-    Pair two;
+    SocketPair one;
+    SocketPair two;
     p->add(one.a, kReadable, 1);
     p->add(two.a, kReadable, 2);
-    one.send_to_a();
-    two.send_to_a();
+    send_to_a(one);
+    send_to_a(two);
     p->remove(one.a);
     p->remove(one.a);
     CHECK(p->registered() == 1);
@@ -124,7 +108,7 @@ TEST_CASE("pollers: an unregistered fd is not reported; removing it twice is har
 TEST_CASE("pollers: a wait with nothing ready returns empty after its timeout", "[poller]") {
     std::unique_ptr<Poller> p = backend();
     INFO(p->name());
-    Pair pair;
+    SocketPair pair;
     p->add(pair.a, kReadable, 1);
     const auto t0 = std::chrono::steady_clock::now();
     CHECK(wait_for(*p, 80).empty());
@@ -158,7 +142,7 @@ TEST_CASE("pollers trace themselves: register, a modify with its new events, wai
     trace::Region region = trace::Region::create(&error, 4, 1u << 12);
     REQUIRE(region.valid());
     trace::attach(&region, 1);
-    Pair pair;
+    SocketPair pair;
     p->add(pair.a, kReadable, 1, 42);
     p->modify(pair.a, kWritable, 1, 42);  // a connection waiting to write
     std::vector<Ready> ready;
