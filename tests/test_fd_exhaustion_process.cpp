@@ -4,8 +4,8 @@
 // worker does not spin, logs the episode once, goes on serving the
 // connections it has, and serves new ones once fds free up.
 //
-// Not run for sync (one connection at a time: it never holds enough fds to
-// reach the limit) or tornado (its accept handler is models/tornado's).
+// Not run for sync: one connection at a time, it never holds enough fds to
+// reach the limit.
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -23,7 +23,7 @@ using namespace minicorn::testing;
 
 namespace {
 
-const char* kModels[] = {"gevent", "eventlet", "asyncio", "gthread"};
+const char* kModels[] = {"gevent", "eventlet", "asyncio", "gthread", "tornado"};
 constexpr int kFdLimit = 64;
 constexpr int kClients = 300;
 constexpr std::string_view kRequest = "GET / HTTP/1.1\r\nHost: t\r\n\r\n";

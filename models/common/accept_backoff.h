@@ -10,6 +10,11 @@
 // end is logged at the first accept that works kMaxDelay after the last
 // failure. Times are engine time.
 //
+// Used by every model that can hold many connections (gevent, eventlet,
+// asyncio, gthread, tornado). Where gunicorn 20.1 differs: its gthread
+// worker dies on EMFILE (the arbiter boots another), eventlet's acceptor
+// spins, tornado logs and spins; minicorn backs off in all of them.
+//
 // Thread affinity: the acceptor's thread (or greenlet) only.
 #pragma once
 

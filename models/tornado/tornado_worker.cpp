@@ -102,8 +102,7 @@ void TornadoWorker::run() {
     heartbeat_id_ = loop_->add_periodic(1000, [this] { heartbeat(); }, {trace::LoopCallback::Timer, 0});
     for (const net::Listener& l : listeners()) {
         sys::set_nonblocking(l.fd(), true);
-        const net::Listener* lp = &l;
-        loop_->add_handler(l.fd(), loop::kReadable, [this, lp](std::uint32_t) { handle_accept(*lp); });
+        watch_listener(l);
     }
 
     loop_->start();
@@ -140,10 +139,24 @@ void TornadoWorker::heartbeat() {
 // ----------------------------------------------------------------------------
 // tornado.netutil's accept_handler, in the dispatch phase: accept until
 // EAGAIN, at most 128; each connection's serving starts as a callback.
+void TornadoWorker::watch_listener(const net::Listener& listener) {
+    loop_->add_handler(listener.fd(), loop::kReadable, [this, &listener](std::uint32_t) { handle_accept(listener); });
+}
+
 void TornadoWorker::handle_accept(const net::Listener& listener) {
     for (int i = 0; i < kAcceptsPerReady; ++i) {
         auto conn = std::make_unique<Conn>(limits_);
-        if (accept_client(listener, pid(), conn_seq_, conn->client, log()) != AcceptResult::Accepted) return;
+        const AcceptResult r = accept_client(listener, pid(), conn_seq_, conn->client, log());
+        if (r == AcceptResult::Exhausted) {
+            // Out of fds (tornado would log and spin): stop watching the listener for the backoff delay.
+            loop_->remove_handler(listener.fd());
+            loop_->call_later(backoff_.failed(log()).count(), [this, &listener] {
+                if (server_alive_) watch_listener(listener);
+            });
+            return;
+        }
+        if (r != AcceptResult::Accepted) return;
+        backoff_.succeeded(log());
         const int fd = conn->client.fd.get();
         sys::set_nonblocking(fd, true);
         const std::uint64_t id = conn->client.id;
