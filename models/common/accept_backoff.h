@@ -11,9 +11,12 @@
 // failure. Times are engine time.
 //
 // Used by every model that can hold many connections (gevent, eventlet,
-// asyncio, gthread, tornado). Where gunicorn 20.1 differs: its gthread
-// worker dies on EMFILE (the arbiter boots another), eventlet's acceptor
-// spins, tornado logs and spins; minicorn backs off in all of them.
+// asyncio, gthread, tornado). Where the originals differ (read from their
+// code, not observed): gunicorn 20.1's gthread re-raises EMFILE out of its
+// run loop (the worker dies, the arbiter boots another), eventlet's acceptor
+// greenthread dies with it (the worker stops accepting), tornado's
+// accept_handler raises into the IOLoop, which logs it and polls the still
+// readable listener again (a logging spin); minicorn backs off in all of them.
 //
 // Thread affinity: the acceptor's thread (or greenlet) only.
 #pragma once
