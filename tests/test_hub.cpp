@@ -18,12 +18,9 @@
 
 #include "engine/hub/green_io.h"
 #include "engine/hub/hub.h"
-#include "engine/trace/collector.h"
-#include "engine/trace/emit.h"
 #include "engine/trace/gate.h"
-#include "engine/trace/recording.h"
-#include "engine/trace/region.h"
 #include "tests/support/hub_thread.h"
+#include "tests/support/local_trace.h"
 
 using namespace std::chrono_literals;
 using namespace minicorn::testing;
@@ -295,11 +292,8 @@ TEST_CASE("a WaitQueue wakes its greenlets one at a time, in order; a deadline o
 
 TEST_CASE("hub deadlines are engine time: with the trace gate closed a sleep does not end, and the hub does not spin",
           "[hub][trace][gate]") {
-    std::string error;
-    trace::Region region = trace::Region::create(&error, 4, 1u << 14);
-    REQUIRE(region.valid());
-    trace::attach(&region, 1);
-    trace::GateControl gate(region);
+    LocalTrace local(1u << 14);
+    trace::GateControl gate(local.region());
     gate.close();  // not gated mode: nothing waits for tokens, engine time stands still
     std::thread opener([&] {
         ::usleep(300'000);
@@ -316,9 +310,7 @@ TEST_CASE("hub deadlines are engine time: with the trace gate closed a sleep doe
         engine_ms = ms_since(e0);
     });
     opener.join();
-    trace::attach(nullptr, 0);
-    trace::Recording rec;
-    trace::Collector(region, 0ms).flush(rec);
+    const trace::Recording rec = local.collect();
     CHECK(steady_ms >= 300);  // waited for the gate
     CHECK(engine_ms >= 50);
     CHECK(engine_ms < 200);   // but only 50 ms of engine time

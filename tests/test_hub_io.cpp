@@ -22,11 +22,8 @@
 
 #include "engine/hub/green_io.h"
 #include "engine/hub/hub.h"
-#include "engine/trace/collector.h"
-#include "engine/trace/emit.h"
-#include "engine/trace/recording.h"
-#include "engine/trace/region.h"
 #include "tests/support/hub_thread.h"
+#include "tests/support/local_trace.h"
 #include "tests/support/server_process.h"
 
 using namespace std::chrono_literals;
@@ -266,10 +263,7 @@ TEST_CASE("a signal runs on_signal on the hub, which can stop run()", "[hub][pro
 }
 
 TEST_CASE("a greenlet that parks on a socket traces spawn, switch, park, poll, wake and exit", "[hub]") {
-    std::string error;
-    trace::Region region = trace::Region::create(&error, 4, 1u << 12);
-    REQUIRE(region.valid());
-    trace::attach(&region, 1);
+    LocalTrace local;
     int fd = -1;
     on_hub_thread([&](Hub& hub) {
         SocketPair sp;
@@ -279,30 +273,10 @@ TEST_CASE("a greenlet that parks on a socket traces spawn, switch, park, poll, w
         hub::green_send_all(sp.b, "hi");
         hub.run();
     });
-    trace::attach(nullptr, 0);
-    trace::Recording rec;
-    trace::Collector(region, 0ms).flush(rec);
-
     using K = trace::EventKind;
-    struct Seen {
-        K kind;
-        std::uint32_t green;
-        std::uint64_t conn;
-        std::int64_t a0, a1;
-        bool operator==(const Seen&) const = default;
-    };
-    std::vector<Seen> seen;
-    for (const trace::Event& e : rec.events()) {
-        if (e.pid != ::getpid()) continue;
-        switch (e.kind) {
-            case K::GreenSpawn: case K::GreenSwitch: case K::GreenPark: case K::GreenWake: case K::GreenExit:
-            case K::PollRegister: case K::PollUnregister: case K::PollWait: case K::PollWake:
-                seen.push_back({e.kind, e.green, e.conn, e.a0, e.a1});
-                break;
-            default:
-                break;
-        }
-    }
+    const std::vector<Seen> seen = seen_of(local.collect(), {K::GreenSpawn, K::GreenSwitch, K::GreenPark, K::GreenWake,
+                                                             K::GreenExit, K::PollRegister, K::PollUnregister,
+                                                             K::PollWait, K::PollWake});
     const std::vector<Seen> expected{
         {K::GreenSpawn, 1, 77, 0, 0},         // parent: main
         {K::GreenSwitch, 1, 77, 0, 0},        // main yields to green 1

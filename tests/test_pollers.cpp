@@ -12,12 +12,12 @@
 #include <vector>
 
 #include "engine/loop/poller.h"
-#include "engine/trace/collector.h"
-#include "engine/trace/emit.h"
-#include "engine/trace/recording.h"
-#include "engine/trace/region.h"
+#include "tests/support/local_trace.h"
 #include "tests/support/socket_pair.h"
 
+using minicorn::testing::LocalTrace;
+using minicorn::testing::Seen;
+using minicorn::testing::seen_of;
 using minicorn::testing::SocketPair;
 using minicorn::loop::kReadable;
 using minicorn::loop::kWritable;
@@ -138,10 +138,7 @@ TEST_CASE("pollers: a peer that hangs up makes the fd ready", "[poller]") {
 TEST_CASE("pollers trace themselves: register, a modify with its new events, wait, wake, unregister", "[poller][trace]") {
     std::unique_ptr<Poller> p = backend();
     INFO(p->name());
-    std::string error;
-    trace::Region region = trace::Region::create(&error, 4, 1u << 12);
-    REQUIRE(region.valid());
-    trace::attach(&region, 1);
+    LocalTrace local;
     SocketPair pair;
     p->add(pair.a, kReadable, 1, 42);
     p->modify(pair.a, kWritable, 1, 42);  // a connection waiting to write
@@ -149,28 +146,14 @@ TEST_CASE("pollers trace themselves: register, a modify with its new events, wai
     p->wait(1000, ready);
     p->remove(pair.a, 42);
     p->remove(pair.a, 42);  // not registered any more: nothing to trace
-    trace::attach(nullptr, 0);
-    trace::Recording rec;
-    trace::Collector(region, 0ms).flush(rec);
-
     using K = trace::EventKind;
-    struct Seen {
-        K kind;
-        std::uint64_t conn;
-        std::int64_t a0, a1;
-        bool operator==(const Seen&) const = default;
-    };
-    std::vector<Seen> seen;
-    for (const trace::Event& e : rec.events()) {
-        if (e.kind == K::PollRegister || e.kind == K::PollUnregister || e.kind == K::PollWait || e.kind == K::PollWake)
-            seen.push_back({e.kind, e.conn, e.a0, e.a1});
-    }
+    const std::vector<Seen> seen = seen_of(local.collect(), {K::PollRegister, K::PollUnregister, K::PollWait, K::PollWake});
     const std::vector<Seen> expected{
-        {K::PollRegister, 42, pair.a, kReadable},
-        {K::PollRegister, 42, pair.a, kWritable},  // the new mask
-        {K::PollWait, 0, 1000, 1},                 // timeout, registered fds
-        {K::PollWake, 0, 1, 0},                    // one ready, no signal
-        {K::PollUnregister, 42, pair.a, 0},
+        {K::PollRegister, 0, 42, pair.a, kReadable},
+        {K::PollRegister, 0, 42, pair.a, kWritable},  // the new mask
+        {K::PollWait, 0, 0, 1000, 1},                 // timeout, registered fds
+        {K::PollWake, 0, 0, 1, 0},                    // one ready, no signal
+        {K::PollUnregister, 0, 42, pair.a, 0},
     };
     CHECK(seen == expected);
 }
