@@ -8,8 +8,9 @@
 // unpatched call does under gevent.
 //
 // Errors are sorted where the syscall is made: EAGAIN parks, EINTR retries;
-// expected conditions (ECONNRESET, EPIPE, ECONNREFUSED, …) come back as
-// Error with errno_value; EFAULT, and EBADF/ENOTSOCK on a connection, are
+// expected conditions come back in net::IoResult (engine/net/io_result.h),
+// the same result the thread calls give: Reset, BrokenPipe, or Error with
+// errno_value (ECONNREFUSED, …); EFAULT, and EBADF/ENOTSOCK on a connection, are
 // bugs and abort with a message. A deadline that passes returns TimedOut
 // (also returned while the thread exits, see hub.h). A wait cancelled by
 // Hub::cancel_wait(fd) (another greenlet is closing the fd) returns Error
@@ -27,19 +28,11 @@
 #include <string_view>
 
 #include "engine/hub/hub.h"
+#include "engine/net/io_result.h"
 
 namespace minicorn::hub {
 
-struct IoResult {
-    enum Status {
-        Ok,        // `bytes` transferred (all of them for send_all)
-        Eof,       // recv: the peer closed its side (0 bytes)
-        TimedOut,  // the deadline passed; `bytes` = what was transferred before it
-        Error,     // errno_value says why; `bytes` = what was transferred before it
-    } status;
-    std::size_t bytes;
-    int errno_value;
-};
+using net::IoResult;
 
 // Accepts one connection from a non-blocking listener, parking while none is
 // pending. Returns the new fd (non-blocking, close-on-exec) or -1 with `err`:

@@ -32,7 +32,7 @@ void AsyncioWorker::serve(std::size_t listener_index) {
     while (accepting_) {
         if (hub.wait_fd(listener.fd(), EPOLLIN) != hub::Wait::Ready) continue;
         for (int n = 0; n < 100 && accepting_; ++n) {
-            auto conn = std::make_shared<ClientConn>();
+            auto conn = std::make_shared<ServerConn>();
             AcceptResult r = accept_one(listener, *conn);
             if (r == AcceptResult::Empty) break;
             if (r != AcceptResult::Accepted) continue;

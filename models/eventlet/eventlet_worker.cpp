@@ -25,7 +25,7 @@ void EventletWorker::serve(std::size_t listener_index) {
     const net::Listener& listener = listeners()[listener_index];
     GreenPool& pool = *pools_[listener_index];
     while (accepting_) {
-        auto conn = std::make_shared<ClientConn>();
+        auto conn = std::make_shared<ServerConn>();
         AcceptResult r = accept_one(listener, *conn);
         if (r == AcceptResult::Empty) {
             // sock.accept() trampolines: park until the listener is readable.

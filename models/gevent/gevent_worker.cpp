@@ -29,7 +29,7 @@ void GeventWorker::serve(std::size_t listener_index) {
         // The watcher: wake when the listener is readable (re-checking now and then for a stop).
         if (hub.wait_fd(listener.fd(), EPOLLIN, hub::Clock::now() + 200ms) != hub::Wait::Ready) continue;
         for (int n = 0; n < max_accept() && accepting_ && !pool.full(); ++n) {
-            auto conn = std::make_shared<ClientConn>();
+            auto conn = std::make_shared<ServerConn>();
             AcceptResult r = accept_one(listener, *conn);
             if (r == AcceptResult::Empty) break;  // EWOULDBLOCK: the herd's losers return quietly
             if (r != AcceptResult::Accepted) continue;

@@ -31,9 +31,9 @@
 
 namespace minicorn::models {
 
-class AsyncWorker : public process::Worker {
+class AsyncWorker : public ServingWorker {
 public:
-    explicit AsyncWorker(const process::WorkerArgs& args) : Worker(args) {}
+    explicit AsyncWorker(const process::WorkerArgs& args) : ServingWorker(args) {}
 
     void run() final;
 
@@ -43,9 +43,9 @@ protected:
     virtual std::size_t busy() const = 0;  // connections being handled
 
     // The connection's greenlet: base_async.handle.
-    void handle(ClientConn& conn);
+    void handle(ServerConn& conn);
     // A greenlet-sized accept on a non-blocking listener (traced like the others).
-    AcceptResult accept_one(const net::Listener& listener, ClientConn& out);
+    AcceptResult accept_one(const net::Listener& listener, ServerConn& out);
 
     void handle_abort() override;
     void handle_quit() override;
@@ -57,10 +57,7 @@ protected:
 private:
     void graceful_stop();
 
-    std::optional<ServeContext> serve_;
     std::unique_ptr<GreenRuntime> runtime_;
-    std::uint32_t conn_seq_ = 0;
-    std::atomic<std::uint32_t> req_seq_{0};
 };
 
 }  // namespace minicorn::models

@@ -37,9 +37,9 @@
 
 namespace minicorn::models {
 
-class GthreadWorker : public process::Worker {
+class GthreadWorker : public ServingWorker {
 public:
-    explicit GthreadWorker(const process::WorkerArgs& args) : Worker(args) {}
+    explicit GthreadWorker(const process::WorkerArgs& args) : ServingWorker(args) {}
 
     void run() override;
     trace::ModelId model_id() const override { return trace::ModelId::Gthread; }
@@ -51,7 +51,7 @@ protected:
     void handle_quit() override;
 
 private:
-    using Conn = std::shared_ptr<ClientConn>;
+    using Conn = std::shared_ptr<ServerConn>;
 
     void accept(const net::Listener& listener);
     void enqueue_req(Conn conn);
@@ -60,9 +60,8 @@ private:
     // On a pool thread: one request, then keep-alive or close.
     void handle(Conn conn);
     void finish_request(Conn conn, bool keepalive);
-    void close_conn(ClientConn& conn);
+    void close_conn(ServerConn& conn);
 
-    std::optional<ServeContext> serve_;
     std::optional<loop::EpollPoller> poller_;
     std::unique_ptr<ThreadPool> tpool_;
     std::mutex lock_;                             // _keep and registered_
@@ -70,8 +69,6 @@ private:
     std::unordered_map<int, Conn> registered_;    // parked connections in the poller, by fd
     std::atomic<int> nr_conns_{0};
     int max_keepalived_ = 0;
-    std::uint32_t conn_seq_ = 0;
-    std::atomic<std::uint32_t> req_seq_{0};
 };
 
 }  // namespace minicorn::models
