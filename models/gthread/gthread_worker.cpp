@@ -166,6 +166,14 @@ void GthreadWorker::handle(Conn conn) {
 
 // The done-callback, on the pool thread that ran the request.
 void GthreadWorker::finish_request(Conn conn, bool keepalive) {
+    if (keepalive && alive() && !conn->buffer.empty()) {
+        // The next request's first bytes are already read (they came with the
+        // drained rest of a body, or were pipelined): the poller would never
+        // report them, so the connection goes straight back to the pool.
+        trace::emit(trace::EventKind::KeepAliveResume, conn->id);
+        enqueue_req(std::move(conn));
+        return;
+    }
     if (keepalive && alive()) {
         sys::set_nonblocking(conn->fd.get(), true);
         conn->deadline_ns = trace::engine_now_ns() + std::int64_t{cfg().keepalive} * 1'000'000'000;
