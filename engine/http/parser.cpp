@@ -4,6 +4,9 @@
 //
 //   RequestLine → Headers → (Done | Body → Done | ChunkSize ⇄ ChunkData →
 //   ChunkDataCrlf → ChunkSize … → Trailers → Done), any of them → Error.
+//
+// Sections: the driver (feed, finish_eof, take_head/take_body) · Request
+// line · Header block · Body: Content-Length and chunked.
 #include "engine/http/parser.h"
 
 #include <cassert>
