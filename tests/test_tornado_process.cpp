@@ -17,31 +17,10 @@ using namespace minicorn::testing;
 
 namespace {
 
-// Reads one response (head + Content-Length body) from an open socket.
-std::string read_response(int fd, Seconds timeout = 5s) {
-    std::string data;
-    auto start = std::chrono::steady_clock::now();
-    char buf[4096];
-    while (Seconds(std::chrono::steady_clock::now() - start) < timeout) {
-        auto head_end = data.find("\r\n\r\n");
-        if (head_end != std::string::npos) {
-            auto cl = data.find("Content-Length: ");
-            std::size_t len = cl == std::string::npos ? 0 : std::stoul(data.substr(cl + 16));
-            if (data.size() >= head_end + 4 + len) return data;
-        }
-        pollfd p{fd, POLLIN, 0};
-        if (::poll(&p, 1, 100) <= 0) continue;
-        ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-        if (n <= 0) break;
-        data.append(buf, static_cast<std::size_t>(n));
-    }
-    return data;
-}
-
 std::string get_on(int fd, std::string_view path, Seconds timeout = 5s) {
     std::string req = "GET " + std::string(path) + " HTTP/1.1\r\nHost: t\r\n\r\n";
     ::send(fd, req.data(), req.size(), MSG_NOSIGNAL);
-    return read_response(fd, timeout);
+    return minicorn::http::testing::read_response(fd, timeout);
 }
 
 // True while the peer has neither closed `fd` nor sent anything on it.
