@@ -170,7 +170,6 @@ void GthreadWorker::finish_request(Conn conn, bool keepalive) {
         // The next request's first bytes are already read (they came with the
         // drained rest of a body, or were pipelined): the poller would never
         // report them, so the connection goes straight back to the pool.
-        trace::emit(trace::EventKind::KeepAliveResume, conn->id);
         enqueue_req(std::move(conn));
         return;
     }
