@@ -1,7 +1,6 @@
 // [process] tests of the tornado worker (gunicorn 20.1 + tornado 6.2, FIDELITY
 // §8), on real sockets and real processes: the app runs on the IOLoop thread,
 // so one request at a time per process, and the heartbeat stops with it.
-#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -9,45 +8,13 @@
 #include <catch2/catch.hpp>
 #include <future>
 
+#include "tests/support/keepalive_client.h"
 #include "tests/support/leak_check.h"
 #include "tests/support/server_process.h"
 
 using namespace minicorn::testing;
 
 namespace {
-
-// Reads one response (head + Content-Length body) from an open socket.
-std::string read_response(int fd, Seconds timeout = 5s) {
-    std::string data;
-    auto start = std::chrono::steady_clock::now();
-    char buf[4096];
-    while (Seconds(std::chrono::steady_clock::now() - start) < timeout) {
-        auto head_end = data.find("\r\n\r\n");
-        if (head_end != std::string::npos) {
-            auto cl = data.find("Content-Length: ");
-            std::size_t len = cl == std::string::npos ? 0 : std::stoul(data.substr(cl + 16));
-            if (data.size() >= head_end + 4 + len) return data;
-        }
-        pollfd p{fd, POLLIN, 0};
-        if (::poll(&p, 1, 100) <= 0) continue;
-        ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-        if (n <= 0) break;
-        data.append(buf, static_cast<std::size_t>(n));
-    }
-    return data;
-}
-
-std::string get_on(int fd, std::string_view path, Seconds timeout = 5s) {
-    std::string req = "GET " + std::string(path) + " HTTP/1.1\r\nHost: t\r\n\r\n";
-    ::send(fd, req.data(), req.size(), MSG_NOSIGNAL);
-    return read_response(fd, timeout);
-}
-
-// True while the peer has neither closed `fd` nor sent anything on it.
-bool still_open(int fd) {
-    pollfd p{fd, POLLIN, 0};
-    return ::poll(&p, 1, 0) == 0;
-}
 
 // Four concurrent 2 s sleeps on one worker: served one after the other.
 void check_serialised(std::string_view poller) {

@@ -6,22 +6,17 @@
 // and a flow table, reporting every place where Perfetto would drop, truncate
 // or mis-nest something.
 //
-// This file: reading events and their field rules, [order], the public API.
-// json_check_replay.cpp: the replay (slices, async spans, flows, the end).
-// json_check_parts.h: what they share.
+// This file: the run, the import order, the slice replay and the end-of-trace
+// rules. Reading events is in json_check_fields.cpp, async spans and flows in
+// json_check_flows.cpp; the shared declarations in json_check_parts.h.
 #include "engine/trace/json_check.h"
 
 #include <algorithm>
-#include <set>
 
 #include "engine/trace/json_check_parts.h"
 
 namespace minicorn::trace {
-namespace json_check_detail {
-
-// ============================================================================
-// [SECTION] Reading events
-// ============================================================================
+namespace json_check_parts {
 
 void Checker::run(std::string_view text) {
     json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -72,141 +67,6 @@ void Checker::report_json_error(std::string_view text) {
     }
 }
 
-void Checker::read_events(const json& events) {
-    out_.events = events.size();
-    evs_.reserve(events.size());
-    for (std::size_t i = 0; i < events.size(); ++i) {
-        Ev e;
-        e.index = i;
-        e.obj = &events[i];
-        if (!e.obj->is_object()) {
-            e.usable = false;
-            add(fmt::format("[fields] #{}: an event must be a JSON object", i));
-            evs_.push_back(std::move(e));
-            continue;
-        }
-        read_fields(e);
-        evs_.push_back(std::move(e));
-    }
-}
-
-void Checker::read_fields(Ev& e) {
-    const json& o = *e.obj;
-    auto fail = [&](std::string_view what) {
-        e.usable = false;
-        add("fields", e, what);
-    };
-    if (auto it = o.find("name"); it != o.end()) {
-        if (it->is_string()) e.name = it->get<std::string>();
-        else fail("name must be a string");
-    }
-    if (auto it = o.find("cat"); it != o.end()) {
-        if (it->is_string()) e.cat = it->get<std::string>();
-        else fail("cat must be a string");
-    }
-    auto ph = o.find("ph");
-    if (ph == o.end() || !ph->is_string() || ph->get_ref<const std::string&>().size() != 1) {
-        return fail("ph is missing or not a one-letter string");
-    }
-    e.ph = ph->get_ref<const std::string&>()[0];
-    if (kKnownPhases.find(e.ph) == std::string_view::npos) {
-        return fail(fmt::format("ph '{}' is not a phase Perfetto imports", e.ph));
-    }
-    if (auto s = o.find("s"); s != o.end() && (e.ph == 'i' || e.ph == 'I' || e.ph == 'R')) {
-        std::string scope = s->is_string() ? s->get<std::string>() : "";
-        if (scope != "t" && scope != "p" && scope != "g") fail("an instant's \"s\" must be \"t\", \"p\" or \"g\"");
-        e.thread_scoped = scope == "t";
-    }
-    if (auto bp = o.find("bp"); bp != o.end()) e.bind_enclosing = bp->is_string() && bp->get<std::string>() == "e";
-
-    auto pid = o.find("pid");
-    if (pid == o.end()) {
-        fail("pid is missing");
-    } else if (!is_integer(*pid) || pid->get<std::int64_t>() < 0 || pid->get<std::int64_t>() > 0xffffffffLL) {
-        fail("pid must be an integer (0 .. 2^32-1)");
-    } else {
-        e.pid = pid->get<std::int64_t>();
-    }
-    auto tid = o.find("tid");
-    if (tid != o.end()) {
-        if (!is_integer(*tid) || tid->get<std::int64_t>() < 0 || tid->get<std::int64_t>() > 0xffffffffLL) {
-            fail("tid must be an integer (0 .. 2^32-1)");
-        } else {
-            e.tid = tid->get<std::int64_t>();
-        }
-    } else if (needs_tid(e)) {
-        fail("tid is missing");
-    }
-
-    auto ts = o.find("ts");
-    if (ts == o.end()) {
-        if (e.ph != 'M') fail("ts is missing");
-    } else if (auto ns = to_ns(*ts); !ns) {
-        fail("ts must be a number (microseconds)");
-    } else if (*ns < 0) {
-        e.ts = ns;
-        fail("ts is negative (Perfetto drops the event)");
-    } else {
-        e.ts = ns;
-    }
-
-    auto args = o.find("args");
-    if (args != o.end() && !args->is_object()) fail("args must be an object");
-
-    switch (e.ph) {
-        case 'X':
-        case 'T': {
-            auto dur = o.find("dur");
-            std::optional<std::int64_t> ns = dur == o.end() ? std::nullopt : to_ns(*dur);
-            if (!ns || *ns < 0) return fail("an X event needs a dur >= 0");
-            e.dur = *ns;
-            break;
-        }
-        case 'M': check_metadata(e, args == o.end() ? nullptr : &*args, fail); break;
-        case 'C': check_counter(e, args == o.end() ? nullptr : &*args); break;
-        default: break;
-    }
-}
-
-template <typename Fail>
-void Checker::check_metadata(const Ev& e, const json* args, Fail&& fail) {
-    bool is_name = e.name == "process_name" || e.name == "thread_name";
-    bool is_index = e.name == "process_sort_index" || e.name == "thread_sort_index";
-    if (!is_name && !is_index) return;
-    if (!args || !args->is_object()) return fail("a " + e.name + " event needs args");
-    if (is_name) {
-        auto n = args->find("name");
-        if (n == args->end() || !n->is_string() || n->get_ref<const std::string&>().empty()) {
-            fail("args.name must be a non-empty string");
-        }
-    } else {
-        auto n = args->find("sort_index");
-        if (n == args->end() || !n->is_number()) fail("args.sort_index must be a number");
-    }
-}
-
-void Checker::check_counter(Ev& e, const json* args) {
-    if (!args || !args->is_object() || args->empty()) {
-        e.usable = false;
-        return add("counter", e, "a counter needs args with at least one numeric value");
-    }
-    for (const auto& [key, value] : args->items()) {
-        if (!value.is_number()) add("counter", e, fmt::format("args.{} is not a number ({})", key, value.dump()));
-    }
-}
-
-void Checker::count_tracks() {
-    std::set<std::int64_t> pids;
-    std::set<std::pair<std::int64_t, std::int64_t>> threads;
-    for (const Ev& e : evs_) {
-        if (!e.pid) continue;
-        pids.insert(*e.pid);
-        if (e.tid) threads.insert({*e.pid, *e.tid});
-    }
-    out_.processes = pids.size();
-    out_.threads = threads.size();
-}
-
 void Checker::check_file_order() {
     for (const Ev& e : evs_) {
         if (!e.usable || (e.ph != 'B' && e.ph != 'E')) continue;
@@ -220,15 +80,166 @@ void Checker::check_file_order() {
     }
 }
 
-}  // namespace json_check_detail
+void Checker::replay() {
+    std::vector<const Ev*> order;
+    bool any_x = false;
+    for (const Ev& e : evs_) {
+        if (!e.usable || e.ph == 'M') continue;
+        order.push_back(&e);
+        any_x = any_x || e.ph == 'X';
+        if (e.ph == 'b') ++async_[async_key(e).value_or("")].bs_left;
+        if (e.ph == 's') {
+            if (auto k = flow_key(e)) ++flows_[*k].starts_left;
+        }
+    }
+    // Perfetto's TraceSorter: by ts, then file order — and, once an X is
+    // seen, E first and X longest first at the same ts.
+    auto key = [any_x](const Ev* e) -> std::int64_t {
+        if (!any_x) return 0;
+        if (e->ph == 'E') return std::numeric_limits<std::int64_t>::min();
+        if (e->ph == 'X') return std::numeric_limits<std::int64_t>::max() - e->dur;
+        return std::numeric_limits<std::int64_t>::max();
+    };
+    std::stable_sort(order.begin(), order.end(), [&](const Ev* a, const Ev* b) {
+        return std::pair(*a->ts, key(a)) < std::pair(*b->ts, key(b));
+    });
+    for (const Ev* e : order) step(*e);
+}
 
-// ============================================================================
-// [SECTION] Public API
-// ============================================================================
+void Checker::step(const Ev& e) {
+    switch (e.ph) {
+        case 'B': begin_slice(e, kPending); break;
+        case 'X': begin_slice(e, e.dur); break;
+        case 'i':
+        case 'I':
+        case 'R':
+            if (e.thread_scoped) begin_slice(e, 0);
+            break;
+        case 'E': end_slice(e); break;
+        case 'b':
+        case 'e':
+        case 'n': async_step(e); break;
+        case 's':
+        case 't':
+        case 'f': flow_step(e); break;
+        default: break;
+    }
+}
+
+// slice_tracker.cc MaybeCloseStack: pops what ended before `ts`; false when
+// a complete slice [ts, ts + dur) would partially overlap an open one.
+bool Checker::close_ended(ThreadState& th, const Ev& e, std::int64_t ts, std::int64_t dur) {
+    auto& stack = th.stack;
+    bool open_inside = false;
+    for (std::size_t i = stack.size(); i-- > 0;) {
+        OpenSlice& s = stack[i];
+        if (s.dur == kPending) {
+            open_inside = true;
+            continue;
+        }
+        if (open_inside) {
+            if (ts <= s.end()) continue;
+            for (std::size_t j = i + 1; j < stack.size(); ++j) {
+                if (stack[j].dur == kPending && !stack[j].reported) {
+                    add("nesting", *stack[j].ev,
+                        fmt::format("still open when '{}' around it ends at {} us (partial overlap)",
+                                    s.ev->name, ns_text(s.end())));
+                }
+            }
+            stack.resize(i);
+            open_inside = false;
+            continue;
+        }
+        bool ended = s.end() < ts || (s.end() == ts && !(s.dur == 0 && dur == 0));
+        if (ended) {
+            stack.erase(stack.begin() + static_cast<std::ptrdiff_t>(i));
+            continue;
+        }
+        if (dur == kPending) continue;
+        if (ts < s.end() && ts + dur > s.end()) {
+            add("nesting", e,
+                fmt::format("starts inside '{}' ({} .. {} us) and ends after it, at {} us (partial overlap)",
+                            s.ev->name, ns_text(s.ts), ns_text(s.end()), ns_text(ts + dur)));
+            return false;
+        }
+    }
+    return true;
+}
+
+void Checker::begin_slice(const Ev& e, std::int64_t dur) {
+    ThreadState& th = threads_[e.thread()];
+    if (!close_ended(th, e, *e.ts, dur)) return;
+    th.stack.push_back(OpenSlice{&e, *e.ts, dur});
+    th.unbound_fs.clear();  // flow_tracker.cc: pending f events bind to the slice that begins next
+}
+
+void Checker::end_slice(const Ev& e) {
+    ThreadState& th = threads_[e.thread()];
+    close_ended(th, e, *e.ts, kPending);
+    auto& stack = th.stack;
+    // slice_tracker.cc MatchingIncompleteSliceIndex: the innermost open
+    // slice whose cat and name agree (an E without them matches any; a B
+    // without a name is "[No name]" to Perfetto, which no named E matches).
+    std::optional<std::size_t> match;
+    for (std::size_t i = stack.size(); i-- > 0;) {
+        const OpenSlice& s = stack[i];
+        if (s.dur != kPending) continue;
+        if (!e.cat.empty() && s.ev->cat != e.cat) continue;
+        if (!e.name.empty() && s.ev->name != e.name) continue;
+        match = i;
+        break;
+    }
+    if (!match) {
+        auto is_open = [](const OpenSlice& s) { return s.dur == kPending; };
+        auto open = std::find_if(stack.rbegin(), stack.rend(), is_open);
+        add("nesting", e,
+            open == stack.rend() ? std::string("E without a B: no slice is open on this thread")
+                                 : fmt::format("E without a matching B (the innermost open slice is '{}')",
+                                               open->ev->name));
+        return;
+    }
+    for (std::size_t j = *match + 1; j < stack.size(); ++j) {
+        OpenSlice& inner = stack[j];
+        if (inner.reported) continue;
+        if (inner.dur == kPending) {
+            inner.reported = true;
+            add("nesting", e,
+                fmt::format("ends '{}' while '{}', opened inside it at {} us, is still open (partial overlap)",
+                            stack[*match].ev->name, inner.ev->name, ns_text(inner.ts)));
+        } else if (inner.end() > *e.ts) {
+            inner.reported = true;
+            add("nesting", e,
+                fmt::format("ends '{}' before '{}' inside it, which lasts until {} us (partial overlap)",
+                            stack[*match].ev->name, inner.ev->name, ns_text(inner.end())));
+        }
+    }
+    stack[*match].dur = *e.ts - stack[*match].ts;
+    if (*match == stack.size() - 1) stack.pop_back();
+}
+
+void Checker::finish() {
+    for (auto& [thread, th] : threads_) {
+        for (const OpenSlice& s : th.stack) {
+            if (s.dur == kPending && !s.reported) add("nesting", *s.ev, "B never ended: no E closes it");
+        }
+        for (const Ev* f : th.unbound_fs) {
+            add("flow", *f,
+                "f without \"bp\":\"e\" binds to the next slice on its thread, and none begins after it");
+        }
+    }
+    for (const auto& [key, a] : async_) {
+        for (const Ev* b : a.open) add("async", *b, "b never ended: no e with the same (cat, id)");
+    }
+    for (const auto& [key, f] : flows_) {
+        if (f.start && !f.finished) add("flow", *f.start, "s never finished: no f with the same id, cat and name");
+    }
+}
+
+}  // namespace json_check_parts
 
 TraceCheck check_trace(std::string_view json_text) {
     TraceCheck out;
-    json_check_detail::Checker(out).run(json_text);
+    json_check_parts::Checker(out).run(json_text);
     return out;
 }
 

@@ -1,14 +1,13 @@
-// engine/trace/json_check_parts.h — the checker of json_check.h, internal to
-// json_check.cpp (reading events, field rules, [order], the public API) and
-// json_check_replay.cpp (the replay in Perfetto's import order: slices,
-// async spans, flows, the end-of-trace rules).
-//
-// Pure; no threads.
+// engine/trace/json_check_parts.h — the checker of Perfetto's JSON import
+// rules (json_check.h), shared by its three source files:
+//   json_check.cpp         the checker's run, import order, the slice replay, the end of the trace
+//   json_check_fields.cpp  reading events: field rules, ts in ns, metadata and counters
+//   json_check_flows.cpp   async spans per (cat, id) and flows per (id, cat, name)
+// Internal to engine/trace; not for other callers. Pure; no threads.
 #pragma once
 
 #include <fmt/format.h>
 
-#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <map>
@@ -21,39 +20,20 @@
 
 #include "engine/trace/json_check.h"
 
-namespace minicorn::trace::json_check_detail {
+namespace minicorn::trace::json_check_parts {
 
 using nlohmann::json;
 
-inline constexpr std::int64_t kPending = -1;  // the dur of a B that has no E yet
-
-// ============================================================================
-// [SECTION] Reading events
-// ============================================================================
+constexpr std::int64_t kPending = -1;  // the dur of a B that has no E yet
 
 // The phases Perfetto imports; any other ph is dropped on import.
-inline constexpr std::string_view kKnownPhases = "BEXiIRnbeCMstfPT";
+constexpr std::string_view kKnownPhases = "BEXiIRnbeCMstfPT";
 
 inline bool is_integer(const json& v) { return v.is_number_integer() || v.is_number_unsigned(); }
 
 // Perfetto's CoerceToTs: µs → ns, integral values exactly, others rounded.
-inline std::optional<std::int64_t> to_ns(const json& v) {
-    if (v.is_number_unsigned()) return static_cast<std::int64_t>(v.get<std::uint64_t>() * 1000);
-    if (v.is_number_integer()) return v.get<std::int64_t>() * 1000;
-    if (v.is_number_float()) {
-        double d = v.get<double>();
-        if (!std::isfinite(d)) return std::nullopt;
-        if (d == std::trunc(d)) return static_cast<std::int64_t>(d) * 1000;
-        return static_cast<std::int64_t>(std::llround(d * 1000.0));
-    }
-    return std::nullopt;
-}
-
-inline std::string ns_text(std::int64_t ns) {
-    std::string sign = ns < 0 ? "-" : "";
-    auto abs = static_cast<std::uint64_t>(ns < 0 ? -ns : ns);
-    return fmt::format("{}{}.{:03}", sign, abs / 1000, abs % 1000);
-}
+std::optional<std::int64_t> to_ns(const json& v);
+std::string ns_text(std::int64_t ns);
 
 struct Ev {
     std::size_t index = 0;  // in traceEvents
@@ -78,41 +58,15 @@ struct Ev {
     std::pair<std::int64_t, std::int64_t> thread() const { return {pid.value_or(0), tid.value_or(pid.value_or(0))}; }
 };
 
-inline bool needs_tid(const Ev& e) {
-    switch (e.ph) {
-        case 'B': case 'E': case 'X': case 's': case 't': case 'f': case 'T': return true;
-        case 'i': case 'I': case 'R': return e.thread_scoped;
-        case 'M': return e.name == "thread_name" || e.name == "thread_sort_index";
-        default: return false;
-    }
-}
+bool needs_tid(const Ev& e);
 
 // A flow id as Perfetto reads it: an unsigned integer, or a string of hex digits.
-inline std::optional<std::uint64_t> flow_id(const json& v) {
-    if (v.is_number_unsigned()) return v.get<std::uint64_t>();
-    if (v.is_number_integer()) return static_cast<std::uint64_t>(v.get<std::int64_t>());
-    if (!v.is_string()) return std::nullopt;
-    const std::string& s = v.get_ref<const std::string&>();
-    if (s.empty()) return std::nullopt;
-    std::size_t used = 0;
-    try {
-        std::uint64_t id = std::stoull(s, &used, 16);
-        if (used == s.size()) return id;
-    } catch (const std::exception&) {
-    }
-    return std::nullopt;
-}
+std::optional<std::uint64_t> flow_id(const json& v);
 
 // An async id as a key: numbers and strings are different ids to Perfetto.
-inline std::optional<std::string> async_id(const json& v) {
-    if (is_integer(v)) return "n:" + v.dump();
-    if (v.is_string()) return "s:" + v.get<std::string>();
-    return std::nullopt;
-}
+std::optional<std::string> async_id(const json& v);
 
-// ============================================================================
-// [SECTION] Slices
-// ============================================================================
+// --- slices: per-thread stacks, as slice_tracker.cc keeps them ---------------
 
 struct OpenSlice {
     const Ev* ev;
@@ -128,9 +82,7 @@ struct ThreadState {
     std::int64_t last_duration_ts = std::numeric_limits<std::int64_t>::min();  // [order], file order
 };
 
-// ============================================================================
-// [SECTION] Async and flows
-// ============================================================================
+// --- async spans and flows ------------------------------------------------------
 
 struct AsyncState {
     std::vector<const Ev*> open;  // b events not yet ended, innermost last
@@ -149,47 +101,41 @@ struct FlowState {
     std::size_t starts_left = 0;
 };
 
-// ============================================================================
-// [SECTION] The checker
-// ============================================================================
-
+// Reads the events, sorts them into Perfetto's import order and replays them.
 class Checker {
 public:
     explicit Checker(TraceCheck& out) : out_(out) {}
-    // Checks the whole document; the violations go to `out`.
     void run(std::string_view text);
 
 private:
     void add(std::string text);
     void add(std::string_view rule, const Ev& e, std::string_view what);
     void report_json_error(std::string_view text);
-    // --- fields ----------------------------------------------------------------
+
+    // fields (json_check_fields.cpp)
     void read_events(const json& events);
     void read_fields(Ev& e);
     template <typename Fail>
     void check_metadata(const Ev& e, const json* args, Fail&& fail);
     void check_counter(Ev& e, const json* args);
     void count_tracks();
-    // --- [order]: per thread, B/E timestamps never go back, in file order ------
+
+    // [order] and the replay (json_check.cpp)
     void check_file_order();
-    // --- the replay ---------------------------------------------------------------
     void replay();
     void step(const Ev& e);
-    // slice_tracker.cc MaybeCloseStack: pops what ended before `ts`; false when
-    // a complete slice [ts, ts + dur) would partially overlap an open one.
     bool close_ended(ThreadState& th, const Ev& e, std::int64_t ts, std::int64_t dur);
     void begin_slice(const Ev& e, std::int64_t dur);
     void end_slice(const Ev& e);
-    // --- async -------------------------------------------------------------------
+
+    // async and flows (json_check_flows.cpp)
     std::optional<std::string> async_key(const Ev& e) const;
     void async_step(const Ev& e);
-    // --- flows -------------------------------------------------------------------
     std::optional<FlowKey> flow_key(const Ev& e) const;
-    // flow_tracker.cc: an s, a t and a "bp":"e" f bind to the innermost slice
-    // on the stack of their thread; it must enclose the event's ts.
     void check_binding(const Ev& e);
     void flow_step(const Ev& e);
-    // --- the end of the trace ------------------------------------------------------
+
+    // the end of the trace (json_check.cpp)
     void finish();
 
     TraceCheck& out_;
@@ -200,4 +146,4 @@ private:
     std::map<FlowKey, FlowState> flows_;
 };
 
-}  // namespace minicorn::trace::json_check_detail
+}  // namespace minicorn::trace::json_check_parts
