@@ -30,32 +30,6 @@ IoResult after_wait(Wait w, std::size_t bytes) {
 
 }  // namespace
 
-int green_accept(int listen_fd, sockaddr_storage* addr, socklen_t* len, int& err,
-                 std::optional<Clock::time_point> deadline) {
-    Hub& hub = Hub::current();
-    for (;;) {
-        const int fd = ::accept4(listen_fd, reinterpret_cast<sockaddr*>(addr), len, SOCK_NONBLOCK | SOCK_CLOEXEC);
-        if (fd >= 0) {
-            err = 0;
-            return fd;
-        }
-        const int e = errno;
-        if (e == EINTR) continue;
-        if (e == EAGAIN || e == EWOULDBLOCK) {
-            const Wait w = hub.wait_fd(listen_fd, EPOLLIN, deadline);
-            if (w != Wait::Ready) {
-                err = w == Wait::TimedOut ? ETIMEDOUT : EBADF;
-                return -1;
-            }
-            continue;
-        }
-        // The listener may be closed or shut down under us (graceful stop): EBADF and EINVAL are returned.
-        if (e == EFAULT) die_bug("accept4", listen_fd, e);
-        err = e;
-        return -1;
-    }
-}
-
 IoResult green_recv(int fd, char* buf, std::size_t n, std::optional<Clock::time_point> deadline) {
     Hub& hub = Hub::current();
     for (;;) {

@@ -39,7 +39,7 @@ void log_access(const ServeContext& ctx, const http::Request& req, int status, c
 }  // namespace
 
 AcceptResult accept_client(const net::Listener& listener, pid_t pid, std::uint32_t& conn_seq, ClientConn& out,
-                           process::Logger& log) {
+                           process::Logger& /*log: the caller logs an Exhausted episode once*/) {
     sockaddr_storage ss{};
     socklen_t len = sizeof ss;
     trace::emit(trace::EventKind::AcceptAttempt, 0, 0, listener.fd());
@@ -57,8 +57,7 @@ AcceptResult accept_client(const net::Listener& listener, pid_t pid, std::uint32
             case ENFILE:
             case ENOBUFS:
             case ENOMEM:
-                log.error("accept() failed: {}", sys::errno_text(err));
-                return AcceptResult::Failed;
+                return AcceptResult::Exhausted;
             default:
                 sys::die_bug("accept() on the listening socket");
         }

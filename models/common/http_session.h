@@ -92,7 +92,8 @@ AfterResponse handle_request(const ServeContext& ctx, ClientConn& conn, const ht
 enum class AcceptResult {
     Accepted,  // `out` holds the connection (a blocking socket, close-on-exec)
     Empty,     // EAGAIN: nobody waiting, or another worker won the race
-    Failed,    // ECONNABORTED, EMFILE, ...: logged, try again later
+    Failed,     // ECONNABORTED: the client gave up while queued; try again
+    Exhausted,  // EMFILE, ENFILE, ENOBUFS, ENOMEM: not logged here — back off (accept_backoff.h)
 };
 
 // One accept() on a non-blocking listener, traced (AcceptAttempt, then

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <chrono>
 
 #include "engine/hub/green_io.h"
@@ -28,7 +29,6 @@ void AsyncWorker::run() {
                                 app(), gil(), pid(), num_workers(), /*multithread=*/true, req_seq_});
     runtime_ = std::make_unique<GreenRuntime>([this] { check_signals(); });
     gil().acquire();  // one OS thread: it holds the GIL for good
-    // A signal that wakes the idle hub is handled in a greenlet of its own.
     // A signal that wakes the idle hub is handled in a greenlet of its own
     // (a handler that ends that greenlet — SIGABRT — ends only it).
     hub.set_on_signal([this, &hub] { hub.spawn([this] { check_signals(); }); });
@@ -40,20 +40,50 @@ void AsyncWorker::run() {
         while (alive()) {
             notify();
             if (!is_parent_alive()) break;
-            for (int i = 0; i < 10 && alive(); ++i) hub.sleep(100ms);
+            hub.wait_queue(main_wake_, hub::Clock::now() + 1s);  // sleep(1.0), cut short when alive goes false
         }
         graceful_stop();
     } catch (const hub::HubExit& e) {
         throw process::SystemExit{e.code};
     }
+    if (abort_requested_) throw process::SystemExit{1};
+}
+
+void AsyncWorker::start_servers() {
+    hub::Hub& hub = hub::Hub::current();
+    for (const net::Listener& listener : listeners()) {
+        pools_.push_back(std::make_unique<GreenPool>(pool_size()));
+        GreenPool& pool = *pools_.back();
+        acceptors_.push_back(hub.spawn([this, &listener, &pool] {
+            hub::Hub::current().set_task_kind(trace::LoopCallback::Accept);
+            serve(listener, pool);
+        }));
+    }
+}
+
+std::size_t AsyncWorker::pool_size() const { return static_cast<std::size_t>(std::max(1, cfg().worker_connections)); }
+
+// server.stop() / close(): the acceptors are killed where they park (the
+// listener's watcher, a full pool, a backoff timer); tasks in flight stay.
+void AsyncWorker::stop_servers() {
+    hub::Hub& hub = hub::Hub::current();
+    for (hub::GreenId id : acceptors_) hub.kill(id);
+    acceptors_.clear();
+    hub.yield();  // Greenlet.kill(block=True): the woken acceptors unwind before we go on
+}
+
+std::size_t AsyncWorker::busy() const {
+    std::size_t n = 0;
+    for (const auto& p : pools_) n += p->used();
+    return n;
 }
 
 void AsyncWorker::graceful_stop() {
     hub::Hub& hub = hub::Hub::current();
     stop_servers();
-    auto limit = std::chrono::steady_clock::now() + std::chrono::seconds(cfg().graceful_timeout);
+    const auto limit = hub::Clock::now() + std::chrono::seconds(cfg().graceful_timeout);
     while (busy() > 0) {
-        if (std::chrono::steady_clock::now() >= limit) {
+        if (hub::Clock::now() >= limit) {
             log().info("Worker graceful timeout (pid:{})", pid());
             return;
         }
@@ -62,8 +92,15 @@ void AsyncWorker::graceful_stop() {
     }
 }
 
+void AsyncWorker::handle_exit() {
+    Worker::handle_exit();
+    hub::Hub::current().wake_one(main_wake_);
+}
+
 void AsyncWorker::handle_abort() {
     set_alive(false);
+    abort_requested_ = true;
+    hub::Hub::current().wake_one(main_wake_);
     throw hub::GreenletExit{};  // lands in the running greenlet; handle() swallows it
 }
 
@@ -73,9 +110,31 @@ void AsyncWorker::handle_quit() {
 }
 
 AcceptResult AsyncWorker::accept_one(const net::Listener& listener, ClientConn& out) {
-    AcceptResult r = accept_client(listener, pid(), conn_seq_, out, log());
-    if (r == AcceptResult::Accepted) sys::set_nonblocking(out.fd.get(), true);  // green sockets stay non-blocking
+    const AcceptResult r = accept_client(listener, pid(), conn_seq_, out, log());
+    switch (r) {
+        case AcceptResult::Accepted:
+            sys::set_nonblocking(out.fd.get(), true);  // green sockets stay non-blocking
+            backoff_.succeeded(log());
+            break;
+        case AcceptResult::Exhausted:
+            hub::Hub::current().sleep(backoff_.failed(log()));  // stop accepting for a while
+            break;
+        case AcceptResult::Empty:
+        case AcceptResult::Failed:
+            break;
+    }
     return r;
+}
+
+void AsyncWorker::spawn_handler(GreenPool& pool, std::shared_ptr<ClientConn> conn) {
+    pool.acquire();
+    const std::uint64_t id = conn->id;
+    hub::Hub::current().spawn(
+        [this, conn = std::move(conn), &pool] {
+            GreenPool::Held slot{pool};
+            handle(*conn);
+        },
+        id);
 }
 
 void AsyncWorker::handle(ClientConn& conn) {
@@ -111,7 +170,7 @@ void AsyncWorker::handle(ClientConn& conn) {
             std::uint64_t req_id = 0;
             if (read_request(*serve_, conn, req, req_id, io) != ReadResult::Request) break;
             deadline.reset();
-            count_request();  // at max_requests alive goes false, and this response closes
+            if (count_request()) hub::Hub::current().wake_one(main_wake_);  // max_requests: alive is false, this response closes
             bool force_close = !alive() || keepalive <= 0;
             if (handle_request(*serve_, conn, req, req_id, force_close, *runtime_, io) == AfterResponse::Close) break;
             hub::Hub::current().trim_stack();  // idle until the next request: keep only the pages in use

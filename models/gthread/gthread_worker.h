@@ -24,6 +24,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -32,6 +33,7 @@
 
 #include "engine/loop/epoll_poller.h"
 #include "engine/process/worker.h"
+#include "models/common/accept_backoff.h"
 #include "models/common/http_session.h"
 #include "models/gthread/thread_pool.h"
 
@@ -54,6 +56,9 @@ private:
     using Conn = std::shared_ptr<ClientConn>;
 
     void accept(const net::Listener& listener);
+    void stop_accepting(std::chrono::milliseconds delay);
+    void resume_accepting_if_due();
+    int poll_timeout_ms() const;
     void enqueue_req(Conn conn);
     void reuse_connection(int fd);
     void murder_keepalived();
@@ -70,6 +75,8 @@ private:
     std::unordered_map<int, Conn> registered_;    // parked connections in the poller, by fd
     std::atomic<int> nr_conns_{0};
     int max_keepalived_ = 0;
+    AcceptBackoff backoff_;
+    std::int64_t accept_resume_ns_ = 0;  // listeners out of the poller until then (engine time); 0: accepting
     std::uint32_t conn_seq_ = 0;
     std::atomic<std::uint32_t> req_seq_{0};
 };

@@ -102,9 +102,7 @@ void TornadoWorker::run() {
     heartbeat_id_ = loop_->add_periodic(1000, [this] { heartbeat(); }, {trace::LoopCallback::Timer, 0});
     for (const net::Listener& l : listeners()) {
         sys::set_nonblocking(l.fd(), true);
-        const net::Listener* lp = &l;
-        loop_->add_handler(l.fd(), loop::kReadable, [this, lp](std::uint32_t) { handle_accept(*lp); });
-        trace::emit(trace::EventKind::PollRegister, 0, 0, l.fd(), loop::kReadable);
+        watch_listener(l);
     }
 
     loop_->start();
@@ -127,7 +125,6 @@ void TornadoWorker::heartbeat() {
         // server.stop(): stop listening (the listeners stay open; the master owns them).
         for (const net::Listener& l : listeners()) {
             loop_->remove_handler(l.fd());
-            trace::emit(trace::EventKind::PollUnregister, 0, 0, l.fd());
         }
         server_alive_ = false;
         return;
@@ -142,10 +139,24 @@ void TornadoWorker::heartbeat() {
 // ----------------------------------------------------------------------------
 // tornado.netutil's accept_handler, in the dispatch phase: accept until
 // EAGAIN, at most 128; each connection's serving starts as a callback.
+void TornadoWorker::watch_listener(const net::Listener& listener) {
+    loop_->add_handler(listener.fd(), loop::kReadable, [this, &listener](std::uint32_t) { handle_accept(listener); });
+}
+
 void TornadoWorker::handle_accept(const net::Listener& listener) {
     for (int i = 0; i < kAcceptsPerReady; ++i) {
         auto conn = std::make_unique<Conn>(limits_);
-        if (accept_client(listener, pid(), conn_seq_, conn->client, log()) != AcceptResult::Accepted) return;
+        const AcceptResult r = accept_client(listener, pid(), conn_seq_, conn->client, log());
+        if (r == AcceptResult::Exhausted) {
+            // Out of fds (tornado would log and spin): stop watching the listener for the backoff delay.
+            loop_->remove_handler(listener.fd());
+            loop_->call_later(backoff_.failed(log()).count(), [this, &listener] {
+                if (server_alive_) watch_listener(listener);
+            });
+            return;
+        }
+        if (r != AcceptResult::Accepted) return;
+        backoff_.succeeded(log());
         const int fd = conn->client.fd.get();
         sys::set_nonblocking(fd, true);
         const std::uint64_t id = conn->client.id;
@@ -166,8 +177,7 @@ TornadoWorker::Conn* TornadoWorker::find_conn(int fd, std::uint64_t id) {
 void TornadoWorker::start_serving(int fd, std::uint64_t id) {
     Conn* conn = find_conn(fd, id);
     if (conn == nullptr) return;
-    loop_->add_handler(fd, loop::kReadable, [this, fd](std::uint32_t ev) { on_conn_event(fd, ev); });
-    trace::emit(trace::EventKind::PollRegister, id, 0, fd, loop::kReadable);
+    loop_->add_handler(fd, loop::kReadable, [this, fd](std::uint32_t ev) { on_conn_event(fd, ev); }, id);
     arm_idle_timer(*conn);
     handle_read(*conn);
 }
@@ -392,7 +402,6 @@ void TornadoWorker::close_conn(int fd) {
     conns_.erase(it);
     if (conn->idle_timer != 0) loop_->remove_timeout(conn->idle_timer);
     loop_->remove_handler(fd);
-    trace::emit(trace::EventKind::PollUnregister, conn->client.id, 0, fd);
     trace::emit(trace::EventKind::Close, conn->client.id, 0, conn->client.requests);
     conn->client.fd.reset();
     count_request();

@@ -40,6 +40,7 @@
 #include "engine/loop/io_loop.h"
 #include "engine/process/worker.h"
 #include "engine/wsgi/thread_runtime.h"
+#include "models/common/accept_backoff.h"
 #include "models/common/http_session.h"
 
 namespace minicorn::models {
@@ -77,6 +78,7 @@ private:
     void watchdog();
     void heartbeat();
 
+    void watch_listener(const net::Listener& listener);
     void handle_accept(const net::Listener& listener);
     // The open connection on `fd` if it is still connection `id`, else nullptr.
     Conn* find_conn(int fd, std::uint64_t id);
@@ -105,6 +107,7 @@ private:
     loop::IOLoop::TimerId heartbeat_id_ = 0;
     bool server_alive_ = true;                  // listeners registered (gtornado's server_alive)
     std::uint32_t conn_seq_ = 0;
+    AcceptBackoff backoff_;                     // out of fds: stop accepting for a while
     std::atomic<std::uint32_t> req_seq_{0};
 };
 
