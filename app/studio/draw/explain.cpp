@@ -110,7 +110,7 @@ std::string worker_name(const Process& proc) {
     return fmt::format("worker {}", proc.pid);
 }
 
-std::string client_label(const trace::ClientConn& client) {
+std::string client_label(const trace::LoadConn& client) {
     if (client.role == trace::ClientRole::Good) return fmt::format("vu{}", client.vu);
     return fmt::format("{} {}", trace::to_string(client.role), client.vu % 100'000 + 1);
 }
@@ -243,7 +243,7 @@ std::string explain_connection(const World& world, const Connection& c) {
     if (c.bytes_read) s += fmt::format("read {} bytes", c.bytes_read);
     if (c.bytes_written) s += fmt::format(", wrote {} bytes", c.bytes_written);
     if (c.status) s += fmt::format(", status {}", c.status);
-    const trace::ClientConn* client = world.client_side(c);
+    const trace::LoadConn* client = world.client_side(c);
     if (client && client->mix_index >= 0) {
         s += fmt::format("\nvirtual user {} asked for path #{} of the traffic mix", client->vu, client->mix_index + 1);
     }
@@ -251,7 +251,7 @@ std::string explain_connection(const World& world, const Connection& c) {
     return s;
 }
 
-std::string explain_client(const World& world, const trace::ClientConn& c) {
+std::string explain_client(const World& world, const trace::LoadConn& c) {
     using trace::ClientStage;
     std::string_view doing = "?";
     switch (c.stage) {

@@ -119,7 +119,7 @@ void draw_tokens(Painter& p) {
         ImVec2 pos = token_pos(a, now, st.ease_s);
         ImU32 col = c ? stage_color(c->stage) : colors::kTextDim;
         if (c && st.color_by == TokenColor::MixPath) {
-            const trace::ClientConn* client = w.client_side(*c);
+            const trace::LoadConn* client = w.client_side(*c);
             col = client && client->mix_index >= 0 ? mix_color(client->mix_index) : colors::kTextDim;
         }
         draw_shape(p.dl, Shape::Token, pos, kTokenR, col);
