@@ -39,7 +39,9 @@ void AsyncWorker::run() {
         while (alive()) {
             notify();
             if (!is_parent_alive()) break;
-            hub.wait_queue(main_wake_, hub::Clock::now() + 1s);  // sleep(1.0), cut short when alive goes false
+            // sleep(1.0) in main_tick()s, cut short when alive goes false
+            for (auto slept = 0ms; slept < 1s && alive(); slept += main_tick())
+                hub.wait_queue(main_wake_, hub::Clock::now() + main_tick());
         }
         graceful_stop();
     } catch (const hub::HubExit& e) {
