@@ -26,6 +26,7 @@
 #include <imgui.h>
 #include <nlohmann/json.hpp>
 
+#include "app/studio/draw/text_layout.h"
 #include "app/studio/panels/widgets.h"
 #include "app/studio/platform.h"
 #include "app/studio/standin_client.h"
@@ -158,7 +159,34 @@ double thread_cpu_ms() {
     return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
 }
 
-bool write_sidecar(const std::string& path, const Platform& platform, const Studio& studio, int frames) {
+// The layout checker's view of the last frame: every text and token, and what is wrong.
+nlohmann::json layout_json(const minicorn::studio::TextLayout& layout) {
+    nlohmann::json j;
+    auto rect = [](const minicorn::studio::LayoutRect& r) {
+        return nlohmann::json{{"x", r.x0}, {"y", r.y0}, {"w", r.x1 - r.x0}, {"h", r.y1 - r.y0}};
+    };
+    j["texts"] = nlohmann::json::array();
+    for (const auto& t : layout.texts) {
+        nlohmann::json e = rect(t.rect);
+        e["panel"] = t.panel;
+        e["text"] = t.text;
+        e["clipped"] = t.clipped;
+        j["texts"].push_back(e);
+    }
+    j["tokens"] = nlohmann::json::array();
+    for (const auto& k : layout.tokens) {
+        nlohmann::json e = rect(k.rect);
+        e["panel"] = k.panel;
+        e["conn"] = k.id;
+        e["moving"] = k.moving;
+        j["tokens"].push_back(e);
+    }
+    j["faults"] = minicorn::studio::layout_faults(layout);
+    return j;
+}
+
+bool write_sidecar(const std::string& path, const Platform& platform, const Studio& studio, int frames,
+                   const minicorn::studio::TextLayout& layout) {
     nlohmann::json j;
     j["width"] = platform.width();
     j["height"] = platform.height();
@@ -178,6 +206,7 @@ bool write_sidecar(const std::string& path, const Platform& platform, const Stud
     for (const auto& r : studio.panels()) {
         j["panels"].push_back({{"name", r.name}, {"x", r.x}, {"y", r.y}, {"w", r.w}, {"h", r.h}});
     }
+    j["layout"] = layout_json(layout);
     std::ofstream out(path);
     out << j.dump(2) << "\n";
     return static_cast<bool>(out);
@@ -244,6 +273,7 @@ int main(int argc, char** argv) {
     // Headless runs pace themselves at ~60 frames a second (there is no vsync
     // under Xvfb), so N frames take real time and the engine moves meanwhile.
     std::vector<double> ingest_ms;  // the data work of each frame (Studio::ingest), kept apart
+    minicorn::studio::TextLayout layout;  // the last frame's texts and tokens, for the sidecar
     auto one_frame = [&](bool present) -> double {
         auto wall0 = std::chrono::steady_clock::now();
         platform.poll_events();
@@ -278,11 +308,13 @@ int main(int argc, char** argv) {
         std::vector<double> cpu;
         for (int i = 0; i < frames && !g_stop; ++i) {
             bool last = i == frames - 1;
+            if (last && !args.screenshot.empty()) minicorn::studio::set_text_layout(&layout);
             cpu.push_back(one_frame(!(last && !args.screenshot.empty())));
+            minicorn::studio::set_text_layout(nullptr);
         }
         if (!args.screenshot.empty()) {
             if (!platform.save_png(args.screenshot, &error) ||
-                !write_sidecar(args.screenshot + ".json", platform, studio, frames)) {
+                !write_sidecar(args.screenshot + ".json", platform, studio, frames, layout)) {
                 std::fprintf(stderr, "minicorn-studio: %s\n", error.empty() ? "cannot write the sidecar" : error.c_str());
                 status = 1;
             } else {

@@ -13,6 +13,8 @@
 #include <imgui.h>
 #include <stb_image_write.h>
 
+#include "app/studio/draw/look.h"
+
 #include <cfloat>
 #include <cstdio>
 #include <cstdlib>
@@ -26,36 +28,6 @@ std::string g_glfw_error;
 
 extern "C" void on_glfw_error(int code, const char* text) {
     g_glfw_error = "GLFW error " + std::to_string(code) + ": " + (text ? text : "?");
-}
-
-// Glyphs beyond Latin-1 that the panels draw: general punctuation (— … •),
-// arrows (→ ← ↔), math (≤ ≥ ×), box drawing, geometric shapes (● ○ ■ ▶).
-const ImWchar kGlyphRanges[] = {
-    0x0020, 0x00FF,  // Basic Latin + Latin-1
-    0x2010, 0x205E,  // General Punctuation
-    0x2190, 0x21FF,  // Arrows
-    0x2200, 0x22FF,  // Mathematical Operators
-    0x2500, 0x257F,  // Box Drawing
-    0x2580, 0x25FF,  // Block Elements + Geometric Shapes
-    0x2600, 0x26FF,  // Miscellaneous Symbols (⚠)
-    0,
-};
-
-void apply_theme() {
-    ImGui::StyleColorsDark();
-    ImGuiStyle& style = ImGui::GetStyle();
-    style.WindowRounding = 0.0f;
-    style.FrameRounding = 3.0f;
-    style.GrabRounding = 3.0f;
-    style.WindowBorderSize = 1.0f;
-    style.WindowPadding = ImVec2(8, 6);
-    style.ItemSpacing = ImVec2(6, 4);
-    ImVec4* c = style.Colors;
-    c[ImGuiCol_WindowBg] = ImVec4(0.075f, 0.082f, 0.105f, 1.0f);
-    c[ImGuiCol_ChildBg] = ImVec4(0.09f, 0.10f, 0.13f, 1.0f);
-    c[ImGuiCol_TitleBg] = ImVec4(0.11f, 0.14f, 0.21f, 1.0f);
-    c[ImGuiCol_TitleBgActive] = ImVec4(0.14f, 0.20f, 0.33f, 1.0f);
-    c[ImGuiCol_Border] = ImVec4(0.25f, 0.33f, 0.50f, 0.8f);
 }
 
 }  // namespace
@@ -94,12 +66,11 @@ bool Platform::open(int width, int height, const char* title, bool vsync, std::s
     ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;  // the layout is fixed (studio.cpp); nothing to remember
-    apply_theme();
-    font_loaded_ = io.Fonts->AddFontFromFileTTF(MINICORN_STUDIO_FONT, 15.0f, nullptr, kGlyphRanges) != nullptr;
+    apply_studio_style(1.0f);
+    font_loaded_ = add_studio_font(1.0f);
     if (!font_loaded_) {
         std::fprintf(stderr, "minicorn-studio: %s not found (install fonts-dejavu-core); arrows and ● draw as '?'\n",
                      MINICORN_STUDIO_FONT);
-        io.Fonts->AddFontDefault();
     }
     ImGui_ImplGlfw_InitForOpenGL(window_, true);
     ImGui_ImplOpenGL3_Init("#version 330 core");

@@ -13,6 +13,7 @@
 
 #include <string>
 
+#include "app/studio/draw/look.h"
 #include "app/studio/panels/topology.h"
 #include "app/studio/panels/view.h"
 #include "engine/trace/model.h"
@@ -29,11 +30,19 @@ struct HeadlessInput {
     bool shift = false;
 };
 
+// Which font and spacing: ImGui's own (most panel tests), or the studio's
+// (DejaVu Sans 15 px and its style: the layout tests, which measure text).
+enum class Look { ImGuiDefault, Studio };
+
 class HeadlessImGui {
 public:
-    explicit HeadlessImGui(ImVec2 size = {1600, 1000}) : size_(size) {
+    explicit HeadlessImGui(ImVec2 size = {1600, 1000}, Look look = Look::ImGuiDefault, float scale = 1.0f) : size_(size) {
         ctx_ = ImGui::CreateContext();
         ImGuiIO& io = ImGui::GetIO();
+        if (look == Look::Studio) {
+            studio::apply_studio_style(scale);
+            studio::add_studio_font(scale);
+        }
         io.DisplaySize = size;
         io.DeltaTime = 1.0f / 60.0f;
         io.IniFilename = nullptr;

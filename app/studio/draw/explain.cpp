@@ -180,6 +180,23 @@ std::string_view process_state_phrase(const Process& proc) {
     return "?";
 }
 
+std::string_view process_state_word(const Process& proc) {
+    switch (proc.state) {
+        case ProcessState::Spawned: return "forked";
+        case ProcessState::Booting: return "booting";
+        case ProcessState::Idle: return "between steps";
+        case ProcessState::Waiting: return proc.model == ModelId::Sync ? "in select()" : "polling";
+        case ProcessState::Accepting: return "accepting";
+        case ProcessState::Reading: return "reading";
+        case ProcessState::Handling: return "handling";
+        case ProcessState::Writing: return "writing";
+        case ProcessState::TimedOut: return "timed out";
+        case ProcessState::Exited: return "exited";
+        case ProcessState::Gone: return "reaped";
+    }
+    return "?";
+}
+
 std::string_view model_design(ModelId model) {
     switch (model) {
         case ModelId::Sync:

@@ -25,6 +25,7 @@
 #include <csignal>
 
 #include "app/studio/draw/explain.h"
+#include "app/studio/draw/text_layout.h"
 #include "app/studio/panels/topology_parts.h"
 
 namespace minicorn::studio {
@@ -72,6 +73,17 @@ void Painter::anchor(std::uint64_t conn, ImVec2 pos, int priority) {
     if (priority > a.priority) {
         a.priority = priority;
         a.target = {pos.x, pos.y};
+    }
+}
+
+void Painter::text_fit(ImVec2 pos, float max_x, ImU32 color, std::initializer_list<std::string_view> options) {
+    std::size_t i = 0;
+    for (std::string_view o : options) {
+        bool last = ++i == options.size();
+        if (last || ImGui::CalcTextSize(o.data(), o.data() + o.size()).x <= max_x - pos.x) {
+            draw_text_clipped(dl, pos, max_x, color, o.data(), o.data() + o.size());
+            return;
+        }
     }
 }
 
@@ -123,6 +135,8 @@ void draw_tokens(Painter& p) {
             col = client && client->mix_index >= 0 ? mix_color(client->mix_index) : colors::kTextDim;
         }
         draw_shape(p.dl, Shape::Token, pos, kTokenR, col);
+        bool moving = std::fabs(pos.x - a.to.x) > 0.5f || std::fabs(pos.y - a.to.y) > 0.5f;
+        note_token(p.dl, {pos.x - kTokenR, pos.y - kTokenR}, {pos.x + kTokenR, pos.y + kTokenR}, it->first, moving);
         p.item(TopoItemKind::Token, c ? c->owner : 0, it->first, {pos.x - kTokenR - 1, pos.y - kTokenR - 1},
                {pos.x + kTokenR + 1, pos.y + kTokenR + 1});
         ++st.tokens_drawn;
@@ -138,10 +152,13 @@ void draw_tokens(Painter& p) {
 // virtual user is doing, joined to the server's side by port.
 void draw_load_clients(Painter& p, ImVec2 min, ImVec2 max) {
     const World& w = p.world();
-    float y = draw_box(p.dl, min, max, p.fmt("Clients ({} connections)", w.clients.size()), colors::kBoxBorder);
+    float y = draw_box(p.dl, min, max, nullptr, colors::kBoxBorder);
+    p.text_fit({min.x + 6, min.y + 3}, max.x - 6, colors::kText,
+               {fmt::format("Clients ({} connections)", w.clients.size()), fmt::format("Clients ({})", w.clients.size())});
+    y = min.y + p.row_h + 1;
     p.item(TopoItemKind::Client, 0, 0, min, max);
-    p.text({min.x + 8, y}, max.x - 6, colors::kTextDim, "minicorn load: {} sent, {} done", w.client.sent, w.client.done);
-    y += p.row_h + 2;
+    y += p.text_wrapped({min.x + 8, y}, max.x - 6, colors::kTextDim, "minicorn load: {} sent, {} done", w.client.sent,
+                        w.client.done) + 7;
     std::size_t fit = static_cast<std::size_t>(std::max(0.0f, (max.y - y - 3 * p.row_h) / p.row_h));  // 2 rows: the colour choice
     std::size_t shown = 0;
     for (const auto& [id, c] : w.clients) {
@@ -259,7 +276,7 @@ void draw_listener(Painter& p, ImVec2 min, ImVec2 max) {
     p.text({min.x + 8, y}, max.x - 6, colors::kTextDim, "accepted {}  EAGAIN {}", l.accepts, l.eagains);
     y += p.row_h;
     if (const Process* last = l.last_accept_pid ? w.process(l.last_accept_pid) : nullptr) {
-        p.text({min.x + 8, y}, max.x - 6, colors::kTextDim, "last accept: {}", worker_name(*last));
+        p.text_wrapped({min.x + 8, y}, max.x - 6, colors::kTextDim, "last accept: {}", worker_name(*last));
     }
 }
 
@@ -270,20 +287,25 @@ void draw_listener(Painter& p, ImVec2 min, ImVec2 max) {
 void draw_arbiter(Painter& p, ImVec2 min, ImVec2 max) {
     const World& w = p.world();
     const trace::Arbiter& a = w.arbiter;
-    float y = draw_box(p.dl, min, max,
-                       p.fmt("arbiter (master) pid {}  ·  workers {} / {} wanted  ·  spawned {}  reaped {}  timeouts {}",
-                             a.pid, a.workers_live, a.workers_wanted, a.spawns, a.reaps, a.timeouts),
-                       a.stopped ? colors::kBoxBorderBad : colors::kBoxBorder);
+    float y = draw_box(p.dl, min, max, nullptr, a.stopped ? colors::kBoxBorderBad : colors::kBoxBorder);
+    y = min.y + p.row_h + 1;
+    p.text_fit({min.x + 6, min.y + 3}, max.x - 6, colors::kText,
+               {fmt::format("arbiter (master) pid {}  ·  workers {} / {} wanted  ·  spawned {}  reaped {}  timeouts {}",
+                            a.pid, a.workers_live, a.workers_wanted, a.spawns, a.reaps, a.timeouts),
+                fmt::format("arbiter pid {}  ·  workers {} / {}  ·  spawned {}  reaped {}  timeouts {}", a.pid,
+                            a.workers_live, a.workers_wanted, a.spawns, a.reaps, a.timeouts),
+                fmt::format("arbiter pid {}  ·  workers {} / {}", a.pid, a.workers_live, a.workers_wanted),
+                fmt::format("arbiter  ·  {} / {}", a.workers_live, a.workers_wanted)});
     p.item(TopoItemKind::Arbiter, a.pid, static_cast<std::uint64_t>(a.pid), min, max);
     // Heartbeats: how long each worker has been silent (the arbiter's murder_workers reads this).
     float x = min.x + 8;
-    p.dl->AddText({x, y}, colors::kTextDim, "heartbeats:");
+    draw_text(p.dl, {x, y}, colors::kTextDim, "heartbeats:");
     x += ImGui::CalcTextSize("heartbeats:").x + 8;
     for (const Process* wk : w.workers()) {
         const char* s = p.fmt("w{} {} ago", wk->worker_age, Dur(wk->silence_ns(w.now_ns)).sv());
         float tw = ImGui::CalcTextSize(s).x;
         if (x + tw > max.x - 8) break;
-        p.dl->AddText({x, y}, colors::kHeartbeat, s);
+        draw_text(p.dl, {x, y}, colors::kHeartbeat, s);
         x += tw + 14;
     }
     // The latest signal or reap, at the right of the same line.
@@ -297,7 +319,7 @@ void draw_arbiter(Painter& p, ImVec2 min, ImVec2 max) {
     }
     if (last) {
         float lw = ImGui::CalcTextSize(last).x;
-        if (max.x - 8 - lw > x) p.dl->AddText({max.x - 8 - lw, y}, colors::kTextWarn, last);
+        if (max.x - 8 - lw > x) draw_text(p.dl, {max.x - 8 - lw, y}, colors::kTextWarn, last);
     }
 }
 
@@ -319,18 +341,41 @@ ImU32 worker_border(const Process& proc) {
 
 void draw_worker(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     const World& w = p.world();
-    float y = draw_box(p.dl, min, max, p.fmt("{}  pid {}", worker_name(proc), proc.pid), worker_border(proc));
+    draw_box(p.dl, min, max, nullptr, worker_border(proc));
     p.item(TopoItemKind::Worker, proc.pid, static_cast<std::uint64_t>(proc.pid), min, max);
-    const char* stats = p.fmt("{} req  ·  up {}", proc.counter(trace::CounterId::Requests), Dur(proc.uptime_ns(w.now_ns)).sv());
-    float sw = ImGui::CalcTextSize(stats).x;
-    if (max.x - min.x > sw + 260) p.dl->AddText({max.x - sw - 8, min.y + 3}, colors::kTextDim, stats);
-    // 2 s of silence is already odd (the default timeout is 30 s) — unless the
-    // gate is closed: then the worker waits for a step, and its engine clock,
-    // which the arbiter's timeout reads, stands still.
-    bool silent = !p.view.paused && proc.silence_ns(w.now_ns) > 2'000'000'000;
-    p.text({min.x + 8, y}, max.x - 6, silent ? colors::kTextWarn : colors::kTextDim, "heartbeat {} ago{}  ·  {}",
-           Dur(proc.silence_ns(w.now_ns)).sv(), p.view.paused ? " (paused)" : "", process_state_phrase(proc));
-    y += p.row_h + 2;
+    // Title: name and pid, and its counts at the right when they fit beside it.
+    std::string name = fmt::format("{}  pid {}", worker_name(proc), proc.pid);
+    std::string stats = fmt::format("{} req  ·  up {}", proc.counter(trace::CounterId::Requests),
+                                    Dur(proc.uptime_ns(w.now_ns)).sv());
+    float sw = ImGui::CalcTextSize(stats.c_str()).x;
+    float title_max = max.x - 6;
+    if (ImGui::CalcTextSize(name.c_str()).x + sw + 30 < max.x - min.x) {
+        draw_text(p.dl, {max.x - sw - 8, min.y + 3}, colors::kTextDim, stats.c_str());
+        title_max = max.x - sw - 20;
+    }
+    p.text_fit({min.x + 6, min.y + 3}, title_max, colors::kText,
+               {name, worker_name(proc), fmt::format("w{}", proc.worker_age)});
+    float y = min.y + p.row_h + 1;
+    // What it does now. Its heartbeat only when it says something: the
+    // arbiter's box lists them all. 2 s of silence is already odd (the
+    // default timeout is 30 s) — unless the gate is closed: then the worker
+    // waits for a step, and its engine clock, which the arbiter's timeout
+    // reads, stands still.
+    bool booting = proc.state == trace::ProcessState::Spawned || proc.state == trace::ProcessState::Booting;
+    bool silent = !booting && proc.silence_ns(w.now_ns) > 2'000'000'000;
+    const char* paused = p.view.paused ? " (paused)" : "";
+    ImU32 col = silent && !p.view.paused ? colors::kTextWarn : colors::kTextDim;
+    std::string silence = silent && !p.view.paused ? fmt::format("no heartbeat for {}  ·  ", Dur(proc.silence_ns(w.now_ns)).sv()) : "";
+    if (max.y - min.y > 9 * p.row_h) {
+        y += p.text_wrapped({min.x + 8, y}, max.x - 6, col, "{}{}{}", silence, process_state_phrase(proc), paused);
+    } else {
+        p.text_fit({min.x + 8, y}, max.x - 6, col,
+                   {fmt::format("{}{}{}", silence, process_state_phrase(proc), paused),
+                    fmt::format("{}{}{}", silence, process_state_word(proc), paused),
+                    fmt::format("{}{}", process_state_word(proc), paused)});
+        y += p.line_h;
+    }
+    y += 7;
     if (max.y - y < p.row_h) return;
     p.dl->PushClipRect(min, max, true);
     draw_worker_insides(p, proc, {min.x + 6, y}, {max.x - 6, max.y - 6});
@@ -485,12 +530,13 @@ void draw_topology(const View& view, TopologyState& st, Actions& actions) {
     avail.y = std::max(avail.y, 320.0f);
 
     const float gap = 16;
-    float clients_w = std::clamp(avail.x * 0.15f, 160.0f, 220.0f);
+    // The clients column as wide as its widest row, the listener as its widest line.
+    float clients_w = std::clamp(ImGui::CalcTextSize("vu00 :00000  connecting").x + 40, 150.0f, avail.x * 0.22f);
     float listener_w = std::clamp(avail.x * 0.15f, 190.0f, 250.0f);
     ImVec2 cl_min = o, cl_max{o.x + clients_w, o.y + avail.y};
     float lx = cl_max.x + gap;
     float ly = o.y + std::max(8.0f, avail.y * 0.2f);
-    ImVec2 li_min{lx, ly}, li_max{lx + listener_w, ly + 5 * p.row_h + 24};
+    ImVec2 li_min{lx, ly}, li_max{lx + listener_w, ly + 6 * p.row_h + 24};
     float rx = li_max.x + gap * 1.5f;
     ImVec2 ar_min{rx, o.y}, ar_max{o.x + avail.x, o.y + 2 * p.row_h + 12};
     ImVec2 wk_min{rx, ar_max.y + 10}, wk_max{o.x + avail.x, o.y + avail.y};

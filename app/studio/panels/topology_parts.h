@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <iterator>
 #include <string_view>
 
@@ -54,6 +55,17 @@ struct Painter {
         *r.out = '\0';
         draw_text_clipped(dl, pos, max_x, color, buf, r.out);
     }
+    // The text wrapped at word boundaries to [pos.x, max_x); returns the height it took.
+    template <typename... Args>
+    float text_wrapped(ImVec2 pos, float max_x, ImU32 color, fmt::format_string<Args...> f, Args&&... args) {
+        auto r = fmt::format_to_n(buf, sizeof buf - 1, f, std::forward<Args>(args)...);
+        *r.out = '\0';
+        return draw_text_wrapped(dl, pos, max_x, color, buf, r.out);
+    }
+    // The first of `options` (longest first) that fits in [pos.x, max_x); the
+    // last, cut, when none does. A narrow box says less rather than cutting
+    // a word in half.
+    void text_fit(ImVec2 pos, float max_x, ImU32 color, std::initializer_list<std::string_view> options);
 };
 
 // "1.2 s" in a small buffer, for row texts: Dur(ns).sv() lives to the end of the statement.
