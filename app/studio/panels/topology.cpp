@@ -129,6 +129,11 @@ void draw_tokens(Painter& p) {
             a.moved_at = now;
         }
         ImVec2 pos = token_pos(a, now, st.ease_s);
+        // Its path, only while it travels it (as RaftScope draws a message only
+        // in flight): a line at rest would cross boxes and text for nothing.
+        if (std::fabs(pos.x - a.to.x) > 0.5f || std::fabs(pos.y - a.to.y) > 0.5f) {
+            p.dl->AddLine(iv(a.from), iv(a.to), colors::kWire, 1.0f);
+        }
         ImU32 col = c ? stage_color(c->stage) : colors::kTextDim;
         if (c && st.color_by == TokenColor::MixPath) {
             const trace::ClientConn* client = w.client_side(*c);
@@ -219,21 +224,6 @@ void draw_clients(Painter& p, ImVec2 min, ImVec2 max) {
         p.text({min.x + 24, y}, max.x - 6, colors::kTextDim, "+{} more", w.connections.size() - shown);
     } else if (w.connections.empty()) {
         p.text({min.x + 8, y}, max.x - 6, colors::kTextDim, "no open connections");
-    }
-}
-
-// A faint wire from each client row to its request's token: where is my request?
-void draw_client_wires(Painter& p) {
-    if (p.st.client_rows.size() > 48) return;  // a hairball teaches nothing
-    for (const auto& [conn, from] : p.st.client_rows) {
-        ImVec2 to = iv(p.st.queue_head);  // not accepted yet: it waits in the queue
-        if (conn) {
-            auto it = p.st.tokens.find(conn);
-            if (it == p.st.tokens.end()) continue;
-            to = token_pos(it->second, ImGui::GetTime(), p.st.ease_s);
-        }
-        ImVec2 a = iv(from);
-        p.dl->AddBezierCubic(a, {a.x + 60, a.y}, {to.x - 60, to.y}, to, colors::kWire, 1.0f);
     }
 }
 
@@ -366,7 +356,7 @@ void draw_worker(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     const char* paused = p.view.paused ? " (paused)" : "";
     ImU32 col = silent && !p.view.paused ? colors::kTextWarn : colors::kTextDim;
     std::string silence = silent && !p.view.paused ? fmt::format("no heartbeat for {}  ·  ", Dur(proc.silence_ns(w.now_ns)).sv()) : "";
-    if (max.y - min.y > 9 * p.row_h) {
+    if (max.y - min.y > 14 * p.row_h) {
         y += p.text_wrapped({min.x + 8, y}, max.x - 6, col, "{}{}{}", silence, process_state_phrase(proc), paused);
     } else {
         p.text_fit({min.x + 8, y}, max.x - 6, col,
@@ -400,7 +390,7 @@ void grid_shape(std::size_t n, float W, float H, float gap, std::size_t& cols, s
     }
 }
 
-void draw_workers(Painter& p, ImVec2 min, ImVec2 max, ImVec2 listener_out) {
+void draw_workers(Painter& p, ImVec2 min, ImVec2 max) {
     std::vector<const Process*> workers = p.world().workers();  // a handful of pointers
     if (workers.empty()) {
         p.text({min.x + 8, min.y + 8}, max.x, colors::kTextDim, "no workers yet: the arbiter forks them at start");
@@ -414,8 +404,6 @@ void draw_workers(Painter& p, ImVec2 min, ImVec2 max, ImVec2 listener_out) {
     for (std::size_t i = 0; i < workers.size(); ++i) {
         float x = min.x + static_cast<float>(i % cols) * (bw + gap);
         float y = min.y + static_cast<float>(i / cols) * (bh + gap);
-        // The kernel hands connections to whichever worker calls accept(): a wire to each.
-        p.dl->AddLine(listener_out, {x, y + 12}, colors::kWire, 1.0f);
         draw_worker(p, *workers[i], {x, y}, {x + bw, y + bh});
     }
 }
@@ -546,9 +534,8 @@ void draw_topology(const View& view, TopologyState& st, Actions& actions) {
     // clients → listener: every connection starts as a SYN to the listening socket.
     p.dl->AddLine({cl_max.x, (li_min.y + li_max.y) * 0.5f}, {li_min.x, (li_min.y + li_max.y) * 0.5f}, colors::kWire, 2.0f);
     draw_arbiter(p, ar_min, ar_max);
-    draw_workers(p, wk_min, wk_max, {li_max.x, (li_min.y + li_max.y) * 0.5f});
+    draw_workers(p, wk_min, wk_max);
     draw_tokens(p);
-    draw_client_wires(p);
     hover_and_menus(p, actions);
 
     ImGui::SetCursorScreenPos(o);  // the clients column may have placed widgets; claim from the top

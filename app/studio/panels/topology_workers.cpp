@@ -15,7 +15,6 @@
 // what does not fit is counted ("+N").
 //
 // Index
-//   [SECTION] Helpers
 //   [SECTION] sync
 //   [SECTION] gthread
 //   [SECTION] green
@@ -30,7 +29,7 @@
 #include <vector>
 
 #include "app/studio/draw/explain.h"
-#include "app/studio/panels/topology_parts.h"
+#include "app/studio/panels/topology_rows.h"
 
 namespace minicorn::studio::topo {
 
@@ -46,223 +45,6 @@ using trace::ThreadActivity;
 using trace::World;
 
 namespace {
-
-// ============================================================================
-// [SECTION] Helpers
-// ============================================================================
-
-constexpr ImU32 kHubBorder = IM_COL32(90, 190, 120, 255);
-constexpr ImU32 kPoolBorder = IM_COL32(120, 140, 200, 255);
-
-// An inner box with a title (the first of `titles` that fits); returns where its rows begin.
-float section(Painter& p, ImVec2 min, ImVec2 max, std::initializer_list<std::string_view> titles, ImU32 border) {
-    p.dl->AddRectFilled(min, max, colors::kInnerBg, 3.0f);
-    p.dl->AddRect(min, max, border, 3.0f);
-    p.text_fit({min.x + 6, min.y + 2}, max.x - 6, colors::kText, titles);
-    return min.y + p.row_h + 2;
-}
-
-std::size_t rows_in(const Painter& p, float top, float bottom) {
-    return static_cast<std::size_t>(std::max(0.0f, (bottom - top) / p.row_h));
-}
-
-const Connection* conn_of(const World& w, std::uint64_t id) {
-    if (id == 0) return nullptr;
-    auto it = w.connections.find(id);
-    return it == w.connections.end() ? nullptr : &it->second;
-}
-
-// The slot at the start of a row: a connection's token goes there; otherwise
-// a glyph for what the row is (idle, ready, running).
-ImVec2 slot_at(const Painter& p, float x, float y) { return {x + kTokenR + 2, y + p.line_h * 0.5f}; }
-// Where a row's text begins: after its slot, so a token never lies on it.
-float text_x(float x) { return x + 2 * kTokenR + 10; }
-
-// ---- slot grids: one cell per thread or greenlet, for boxes with no room for a row each.
-constexpr float kCell = 2 * kTokenR + 9;
-
-struct Cell {
-    TopoItemKind kind;
-    std::uint64_t id;
-    std::uint64_t conn;  // its connection's token sits in the cell; 0: a glyph
-    Shape glyph;
-    bool ring;           // it runs (holds the GIL)
-};
-
-float grid_height(std::size_t n, float width) {
-    std::size_t per_row = std::max<std::size_t>(1, static_cast<std::size_t>(width / kCell));
-    return kCell * static_cast<float>((n + per_row - 1) / per_row);
-}
-
-float slot_grid(Painter& p, pid_t pid, const std::vector<Cell>& cells, float x, float y, float max_x) {
-    std::size_t per_row = std::max<std::size_t>(1, static_cast<std::size_t>((max_x - x) / kCell));
-    for (std::size_t i = 0; i < cells.size(); ++i) {
-        const Cell& c = cells[i];
-        ImVec2 lo{x + static_cast<float>(i % per_row) * kCell, y + static_cast<float>(i / per_row) * kCell};
-        ImVec2 mid{lo.x + kCell / 2, lo.y + kCell / 2};
-        if (conn_of(p.world(), c.conn)) {
-            p.anchor(c.conn, mid, kPrioServer);
-        } else {
-            draw_shape(p.dl, c.glyph, mid, kTokenR, colors::kTextDim);
-        }
-        if (c.ring) p.dl->AddCircle(mid, kTokenR + 3, colors::kRunningRing, 20, 2.0f);
-        p.item(c.kind, pid, c.id, lo, {lo.x + kCell, lo.y + kCell});
-    }
-    return y + grid_height(cells.size(), max_x - x);
-}
-
-// A strip of named steps (a loop's phases) with the current one lit; wraps
-// onto a second line rather than dropping steps. Returns the y after it.
-float phase_strip(Painter& p, std::span<const std::string_view> names, int lit, float x0, float y, float max_x) {
-    float x = x0;
-    const float gap = 6.0f;
-    const float arrow = ImGui::CalcTextSize(">").x;
-    for (std::size_t i = 0; i < names.size(); ++i) {
-        const char* name = names[i].data();
-        ImVec2 ts = ImGui::CalcTextSize(name, name + names[i].size());
-        if (x > x0 && x + ts.x + 4 > max_x) {
-            x = x0;
-            y += p.row_h;
-        }
-        bool on = static_cast<int>(i) == lit;
-        if (on) p.dl->AddRectFilled({x - 3, y - 1}, {x + ts.x + 3, y + p.line_h + 1}, colors::kBoxBorderBusy, 3.0f);
-        draw_text(p.dl, {x, y}, on ? IM_COL32(10, 20, 10, 255) : colors::kTextDim, name, name + names[i].size());
-        x += ts.x + gap;
-        if (i + 1 < names.size() && x + arrow + gap < max_x) {
-            draw_text(p.dl, {x, y}, colors::kTextDim, ">");
-            x += arrow + gap;
-        }
-    }
-    return y + p.row_h;
-}
-
-// How many lines phase_strip takes.
-int phase_lines(std::span<const std::string_view> names, float width) {
-    float x = 0;
-    int lines = 1;
-    const float step = 6.0f + ImGui::CalcTextSize(">").x + 6.0f;
-    for (std::string_view n : names) {
-        float w = ImGui::CalcTextSize(n.data(), n.data() + n.size()).x;
-        if (x > 0 && x + w + 4 > width) {
-            x = 0;
-            ++lines;
-        }
-        x += w + step;
-    }
-    return lines;
-}
-
-// The poll list: one row per registered fd; connection fds claim their token.
-// Returns the y after the last row.
-float poll_rows(Painter& p, const Process& proc, float x, float y, float max_x, std::size_t max_rows) {
-    const World& w = p.world();
-    std::size_t shown = 0;
-    for (const auto& [fd, entry] : proc.poll) {
-        if (shown + 1 == max_rows && proc.poll.size() > max_rows) break;
-        if (shown == max_rows) break;
-        const char* ev = (entry.events & EPOLLOUT) ? ((entry.events & EPOLLIN) ? "READ|WRITE" : "WRITE") : "READ";
-        ImVec2 s = slot_at(p, x, y);
-        if (const Connection* c = conn_of(w, entry.conn)) {
-            p.anchor(c->id, s, kPrioPoll);
-            p.text_fit({text_x(x), y}, max_x, colors::kText,
-                       {fmt::format("fd {:<3} :{}  {}  {}", fd, c->peer_port, ev, stage_word(c->stage)),
-                        fmt::format("fd {} :{}  {}", fd, c->peer_port, stage_word(c->stage)), fmt::format("fd {}", fd)});
-        } else {
-            bool listener = std::any_of(w.listener.sockets.begin(), w.listener.sockets.end(),
-                                        [fd = fd](const trace::ListenSocket& l) { return l.fd == fd; });
-            draw_shape(p.dl, Shape::Idle, s, kTokenR, colors::kKernelBorder);
-            const char* what = listener ? "listening socket" : "other (backend, pipe)";
-            p.text_fit({text_x(x), y}, max_x, colors::kTextDim,
-                       {fmt::format("fd {:<3} {}  {}", fd, what, ev), fmt::format("fd {} {}", fd, listener ? "listener" : "other"),
-                        fmt::format("fd {}", fd)});
-        }
-        p.item(TopoItemKind::PollFd, proc.pid, static_cast<std::uint64_t>(fd), {x, y - 1}, {max_x, y + p.row_h - 1});
-        y += p.row_h;
-        ++shown;
-    }
-    if (shown < proc.poll.size()) {
-        p.text_fit({text_x(x), y}, max_x, colors::kTextDim,
-                   {fmt::format("+{} more fds", proc.poll.size() - shown), fmt::format("+{}", proc.poll.size() - shown)});
-        y += p.row_h;
-    }
-    return y;
-}
-
-// The GIL in one line: who holds it and who waits — only where more than one
-// thread could want it (a single-threaded worker's GIL is always its own).
-bool gil_matters(const Process& proc) { return proc.threads.size() > 1 || !proc.gil.waiters.empty(); }
-float gil_line(Painter& p, const Process& proc, float x, float y, float max_x) {
-    const trace::Gil& g = proc.gil;
-    if (!gil_matters(proc) || (g.acquisitions == 0 && g.holder == 0)) return y;
-    const World& w = p.world();
-    if (g.holder) {
-        p.text_fit({x, y}, max_x, g.waiters.empty() ? colors::kText : colors::kTextWarn,
-                   {fmt::format("GIL: thread {} for {}  ·  {} waiting", g.holder, Dur(since(w, g.held_since_ns)).sv(),
-                                g.waiters.size()),
-                    fmt::format("GIL: thread {}  ·  {} wait", g.holder, g.waiters.size()),
-                    fmt::format("GIL: {} wait", g.waiters.size())});
-    } else {
-        p.text_fit({x, y}, max_x, colors::kTextDim,
-                   {fmt::format("GIL: free  ·  {} waiting", g.waiters.size()), std::string("GIL: free")});
-    }
-    p.item(TopoItemKind::Gil, proc.pid, 0, {x, y - 1}, {max_x, y + p.row_h - 1});
-    return y + p.row_h;
-}
-float gil_height(const Painter& p, const Process& proc) {
-    return gil_matters(proc) && (proc.gil.acquisitions > 0 || proc.gil.holder) ? p.row_h : 0.0f;
-}
-
-// An event loop's numbered phases (tornado's IOLoop, asyncio's loop) with the
-// current one lit, then what waits in it: ready callbacks and timers.
-// Returns the y after them; nothing drawn before the loop's first event.
-constexpr std::array<std::string_view, 4> kLoopPhases{"timers", "callbacks", "poll", "dispatch"};
-float loop_phases_height(const Painter& p, const Process& proc, float width) {
-    return proc.loop.seen ? p.row_h * static_cast<float>(phase_lines(kLoopPhases, width) + 1) : 0.0f;
-}
-float loop_phases(Painter& p, const Process& proc, float x0, float y, float max_x) {
-    const trace::LoopState& L = proc.loop;
-    if (!L.seen) return y;
-    using trace::LoopPhaseId;
-    int lit = -1;
-    int i = 0;
-    for (LoopPhaseId ph : {LoopPhaseId::Timers, LoopPhaseId::Callbacks, LoopPhaseId::Poll, LoopPhaseId::Dispatch}) {
-        if (L.phase == ph) lit = i;
-        ++i;
-    }
-    y = phase_strip(p, kLoopPhases, lit, x0, y, max_x);
-    p.text_fit({x0, y}, max_x, colors::kTextDim,
-               {fmt::format("ready callbacks {}  ·  timers {}  ·  {} iterations", L.ready_callbacks, L.timers.size(),
-                            L.iterations),
-                fmt::format("callbacks {}  ·  timers {}", L.ready_callbacks, L.timers.size()),
-                fmt::format("cb {} · tm {}", L.ready_callbacks, L.timers.size())});
-    return y + p.row_h;
-}
-
-// The worker's most recently closed connections (World::closed keeps the
-// last few), newest first: what it has just done, for the boxes with room.
-void recent_rows(Painter& p, const Process& proc, float x, float y, float max_x, float max_y) {
-    const World& w = p.world();
-    if (max_y - y < 2 * p.row_h) return;
-    bool any = false;
-    for (auto it = w.closed.rbegin(); it != w.closed.rend(); ++it) {
-        const Connection& c = *it;
-        if (c.owner != proc.pid) continue;
-        if (y + p.row_h > max_y) break;
-        if (!any) {
-            draw_text_clipped(p.dl, {x, y}, max_x, colors::kTextDim, "recently closed:");
-            y += p.row_h;
-            any = true;
-            if (y + p.row_h > max_y) break;
-        }
-        std::uint64_t lived = c.entered(ConnStage::Closed) - std::min(c.entered(ConnStage::Closed), c.entered(ConnStage::Accepted));
-        ImU32 col = c.status >= 500 || c.aborted ? colors::kTextBad : colors::kTextDim;
-        const char* why = c.aborted ? "  (worker died)" : c.read_cut && c.requests == 0 ? "  (client left)" : "";
-        p.text_fit({x + 8, y}, max_x, col,
-                   {fmt::format(":{}  {}  {} req  open {}{}", c.peer_port, c.status, c.requests, Dur(lived).sv(), why),
-                    fmt::format(":{}  {}{}", c.peer_port, c.status, why), fmt::format(":{}", c.peer_port)});
-        y += p.row_h;
-    }
-}
 
 // ============================================================================
 // [SECTION] sync
@@ -352,7 +134,7 @@ void draw_gthread(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     for (const Thread* th : pool) busy += conn_of(w, th->conn) ? 1u : 0u;
     const float gap = 5;
     const float title_h = p.row_h + 2;
-    const float queue_h = title_h + kCell + 4;
+    const float queue_h = title_h + 2;
     const float threads_rows_h = title_h + p.row_h * static_cast<float>(std::max<std::size_t>(pool.size(), 1)) + gil_height(p, proc) + 4;
     const float threads_grid_h = title_h + grid_height(pool.size(), W - 12) + gil_height(p, proc) + 6;
     const float poll_min = title_h + 2;
@@ -379,23 +161,23 @@ void draw_gthread(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     if (fd_rows > 0) poll_rows(p, proc, min.x + 6, y, pmax.x - 4, fd_rows);
     y = pmax.y + gap;
 
-    // Executor queue: connections ready to be served, waiting for a free thread.
+    // Executor queue: connections ready to be served, waiting for a free thread;
+    // one line, its tokens right of its title, the head (oldest) rightmost,
+    // at the end the threads take from.
     if (show_queue) {
         ImVec2 qmin{min.x, y}, qmax{max.x, y + queue_h};
-        float qy = section(p, qmin, qmax,
-                           {fmt::format("executor queue: {} waiting for a thread", proc.pool_queue.size()),
-                            fmt::format("queue: {} waiting", proc.pool_queue.size()), fmt::format("queue {}", proc.pool_queue.size())},
-                           proc.pool_queue.empty() ? kPoolBorder : colors::kTextWarn);
+        std::string title = fmt::format("executor queue: {} waiting", proc.pool_queue.size());
+        if (ImGui::CalcTextSize(title.c_str()).x + 4 * kCell > qmax.x - qmin.x) title = fmt::format("queue: {}", proc.pool_queue.size());
+        section(p, qmin, qmax, {title}, proc.pool_queue.empty() ? kPoolBorder : colors::kTextWarn);
         p.item(TopoItemKind::PoolQueue, proc.pid, 0, qmin, qmax);
-        std::size_t cap = static_cast<std::size_t>(std::max(1.0f, (qmax.x - qmin.x - 50) / kCell));
+        float first = qmin.x + 6 + ImGui::CalcTextSize(title.c_str()).x + 8;
+        std::size_t cap = static_cast<std::size_t>(std::max(0.0f, (qmax.x - 6 - first) / kCell));
         std::size_t i = 0;
         for (std::uint64_t id : proc.pool_queue) {
             if (i == cap) break;
-            // The head (oldest) is on the right, the end the threads take from.
-            p.anchor(id, {qmax.x - 10 - kTokenR - static_cast<float>(i) * kCell, qy + kCell * 0.5f - 2}, kPrioQueue);
+            p.anchor(id, {qmax.x - 6 - kCell * 0.5f - static_cast<float>(i) * kCell, qmin.y + 2 + p.line_h * 0.5f}, kPrioQueue);
             ++i;
         }
-        if (proc.pool_queue.size() > cap) p.text({qmin.x + 6, qy}, qmin.x + 48, colors::kTextWarn, "+{}", proc.pool_queue.size() - cap);
         y = qmax.y + gap;
     }
 
@@ -417,7 +199,7 @@ void draw_gthread(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
         for (const Thread* th : pool) {
             cells.push_back({TopoItemKind::Thread, static_cast<std::uint64_t>(th->tid), th->conn, Shape::Idle, proc.gil.holder == th->tid});
         }
-        y = slot_grid(p, proc.pid, cells, tmin.x + 6, y, tmax.x - 6) + 2;
+        y = slot_grid(p, proc.pid, cells, tmin.x + 6, y, tmax.x - 6, tmax.y - gil_height(p, proc) - 2) + 2;
     }
     gil_line(p, proc, tmin.x + 6, y, tmax.x - 4);
 }
@@ -572,7 +354,7 @@ void draw_green(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
             Shape glyph = g->state == GreenState::Ready ? Shape::Pending : Shape::Idle;
             cells.push_back({TopoItemKind::Greenlet, g->id, conn, glyph, g->state == GreenState::Running});
         }
-        slot_grid(p, proc.pid, cells, gmin.x + 6, y, max.x - 6);
+        slot_grid(p, proc.pid, cells, gmin.x + 6, y, max.x - 6, bottom);
     }
     float after = bottom;
     after = gil_line(p, proc, gmin.x + 6, after, max.x - 4);
@@ -666,15 +448,11 @@ void draw_small(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     if (min.y + p.line_h > max.y) return;
     p.text_fit({min.x, min.y}, max.x, colors::kTextDim, {counts, fmt::format("{} conns", conns), fmt::format("{}", conns)});
     float y = min.y + p.row_h;
-    std::size_t per_row = std::max<std::size_t>(1, static_cast<std::size_t>((max.x - min.x) / kCell));
-    std::size_t cap = per_row * static_cast<std::size_t>(std::max(0.0f, (max.y - y) / kCell));
     std::vector<Cell> cells;
     for (const auto& [id, c] : w.connections) {
-        if (c.owner != proc.pid) continue;
-        if (cells.size() == cap) break;
-        cells.push_back({TopoItemKind::Token, id, id, Shape::Idle, false});
+        if (c.owner == proc.pid) cells.push_back({TopoItemKind::Token, id, id, Shape::Idle, false});
     }
-    slot_grid(p, proc.pid, cells, min.x, y, max.x);
+    slot_grid(p, proc.pid, cells, min.x, y, max.x, max.y);
 }
 
 }  // namespace
