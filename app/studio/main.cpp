@@ -40,6 +40,8 @@ using minicorn::studio::Studio;
 using minicorn::studio::StudioOptions;
 using minicorn::studio::TrafficState;
 
+// Headless runs (screenshots, benchmarks) default to this size at scale 1,
+// whatever the screen: pictures and tests come out the same everywhere.
 constexpr int kWidth = 1600;
 constexpr int kHeight = 1000;
 
@@ -61,6 +63,9 @@ constexpr const char* kUsage =
     "\n"
     "headless:\n"
     "  --screenshot FILE --frames N render N frames after warm-up, save the last as PNG, exit\n"
+    "  --size WxH                   the window's size (headless default 1600x1000; shown: the screen's)\n"
+    "  --scale S                    text and spacing × S (default: the monitor's content scale\n"
+    "                               × the text size Ctrl + / Ctrl - set; headless: 1)\n"
     "                               (FILE.json lists the panels drawn and their rectangles)\n"
     "  --bench-frames N             print the studio's CPU time per frame (NewFrame → Render)\n"
     "  --bench-synthetic            with --bench-frames: 1 M made-up events, 1,000 connections,\n"
@@ -77,6 +82,8 @@ struct Args {
     std::string screenshot;
     int frames = 120;
     int bench_frames = 0;
+    int width = 0, height = 0;  // --size; 0: the screen's (headless: kWidth × kHeight)
+    float scale = 0;            // --scale; 0: the monitor's × the remembered text size (headless: 1)
     std::vector<std::string> then;  // --then ACTION, in order
     bool help = false;
     std::string error;
@@ -101,6 +108,15 @@ Args parse_args(int argc, char** argv) {
         else if (arg == "--frames") a.frames = std::max(1, std::atoi(value().c_str()));
         else if (arg == "--bench-frames") a.bench_frames = std::max(1, std::atoi(value().c_str()));
         else if (arg == "--bench-synthetic") a.studio.synthetic = true;
+        else if (arg == "--size") {
+            std::string v = value();
+            if (std::sscanf(v.c_str(), "%dx%d", &a.width, &a.height) != 2 || a.width < 320 || a.height < 240) {
+                a.error = "argument --size: expected WxH, at least 320x240, e.g. 1280x720";
+            }
+        } else if (arg == "--scale") {
+            a.scale = static_cast<float>(std::atof(value().c_str()));
+            if (a.scale < 0.5f || a.scale > 4.0f) a.error = "argument --scale: expected 0.5 to 4, e.g. 2";
+        }
         else if (arg == "--tab") a.studio.first_tab = value();
         else if (arg == "--then") a.then.push_back(value());
         else if (arg == "--log-filter") a.studio.log_filter = value();
@@ -194,6 +210,7 @@ bool write_sidecar(const std::string& path, const Platform& platform, const Stud
     j["events"] = studio.recording().size();
     j["workers"] = studio.latest().workers().size();
     j["font"] = platform.font_loaded() ? "DejaVuSans" : "default";
+    j["scale"] = platform.scale();
     auto st = studio.status();
     using Engine = minicorn::studio::SessionStatus::Engine;
     j["engine"] = st.engine == Engine::Exited      ? "exited"
@@ -260,7 +277,13 @@ int main(int argc, char** argv) {
     const bool headless = !args.screenshot.empty() || args.bench_frames > 0;
     Platform platform;
     std::string error;
-    if (!platform.open(kWidth, kHeight, "minicorn studio", !headless, &error)) {
+    int width = args.width, height = args.height;
+    if (headless && width == 0) {
+        width = kWidth;
+        height = kHeight;
+    }
+    float scale = headless && args.scale == 0 ? 1.0f : args.scale;
+    if (!platform.open(width, height, scale, "minicorn studio", !headless, &error)) {
         std::fprintf(stderr, "minicorn-studio: %s\n", error.c_str());
         return 1;
     }

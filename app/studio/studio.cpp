@@ -335,7 +335,8 @@ void Studio::draw_windows(const View& view, Actions& actions) {
     rects_.clear();
     const ImVec2 display = ImGui::GetIO().DisplaySize;
     const float status_h = ImGui::GetFrameHeight() + 6;
-    const float right_w = std::clamp(display.x * 0.27f, 360.0f, 470.0f);
+    const float em = ImGui::GetFontSize() / 15.0f;  // the text scale (HiDPI, Ctrl + / Ctrl -)
+    const float right_w = std::clamp(display.x * 0.27f, 360.0f * em, std::max(470.0f * em, display.x * 0.27f));
     const float left_w = display.x - right_w;
     const float body_h = display.y - status_h;
     const float top_h = std::floor(body_h * 0.58f);

@@ -129,9 +129,11 @@ void draw_tokens(Painter& p) {
             a.moved_at = now;
         }
         ImVec2 pos = token_pos(a, now, st.ease_s);
-        // Its path, only while it travels it (as RaftScope draws a message only
-        // in flight): a line at rest would cross boxes and text for nothing.
-        if (std::fabs(pos.x - a.to.x) > 0.5f || std::fabs(pos.y - a.to.y) > 0.5f) {
+        // The kernel → worker path, only while a token travels it (as RaftScope
+        // draws a message only in flight): a line at rest would cross boxes
+        // and text for nothing; moves inside a worker are short and need none.
+        bool from_queue = std::fabs(a.from.x - st.queue_head.x) < 1 && std::fabs(a.from.y - st.queue_head.y) < 1;
+        if (from_queue && (std::fabs(pos.x - a.to.x) > 0.5f || std::fabs(pos.y - a.to.y) > 0.5f)) {
             p.dl->AddLine(iv(a.from), iv(a.to), colors::kWire, 1.0f);
         }
         ImU32 col = c ? stage_color(c->stage) : colors::kTextDim;
@@ -372,16 +374,29 @@ void draw_worker(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     p.dl->PopClipRect();
 }
 
-// Columns and rows for n boxes in (W, H): the arrangement whose smaller box
-// side is largest, width weighted so rows of text fit.
-void grid_shape(std::size_t n, float W, float H, float gap, std::size_t& cols, std::size_t& rows) {
+// The size a worker box of this model wants: wide enough for a row's text,
+// tall enough for its sections with a row per thread (greenlet).
+ImVec2 wanted_box(const Painter& p, const Process& proc) {
+    float rows = 8;
+    switch (proc.model) {
+        case trace::ModelId::Sync: rows = 8; break;
+        case trace::ModelId::Gthread: rows = 8 + static_cast<float>(proc.threads.size()); break;
+        case trace::ModelId::Tornado: rows = 11; break;
+        default: rows = 12; break;
+    }
+    return {ImGui::CalcTextSize("thread 00000  handling :00000  00 ms").x + 30, rows * p.row_h};
+}
+
+// Columns and rows for n boxes in (W, H): the arrangement that comes
+// nearest the box each wants (its worse side counts).
+void grid_shape(std::size_t n, float W, float H, float gap, ImVec2 want, std::size_t& cols, std::size_t& rows) {
     float best = -1;
     cols = rows = 1;
     for (std::size_t c = 1; c <= n; ++c) {
         std::size_t r = (n + c - 1) / c;
         float bw = (W - gap * static_cast<float>(c - 1)) / static_cast<float>(c);
         float bh = (H - gap * static_cast<float>(r - 1)) / static_cast<float>(r);
-        float score = std::min(bw, bh * 1.3f);  // rows of text want height as much as width
+        float score = std::min(bw / want.x, bh / want.y);
         if (score > best) {
             best = score;
             cols = c;
@@ -398,7 +413,7 @@ void draw_workers(Painter& p, ImVec2 min, ImVec2 max) {
     }
     const float gap = 10;
     std::size_t cols = 1, rows = 1;
-    grid_shape(workers.size(), max.x - min.x, max.y - min.y, gap, cols, rows);
+    grid_shape(workers.size(), max.x - min.x, max.y - min.y, gap, wanted_box(p, *workers.front()), cols, rows);
     float bw = (max.x - min.x - gap * static_cast<float>(cols - 1)) / static_cast<float>(cols);
     float bh = (max.y - min.y - gap * static_cast<float>(rows - 1)) / static_cast<float>(rows);
     for (std::size_t i = 0; i < workers.size(); ++i) {
@@ -520,7 +535,7 @@ void draw_topology(const View& view, TopologyState& st, Actions& actions) {
     const float gap = 16;
     // The clients column as wide as its widest row, the listener as its widest line.
     float clients_w = std::clamp(ImGui::CalcTextSize("vu00 :00000  connecting").x + 40, 150.0f, avail.x * 0.22f);
-    float listener_w = std::clamp(avail.x * 0.15f, 190.0f, 250.0f);
+    float listener_w = std::clamp(ImGui::CalcTextSize("accept queue  000 / 0000").x + 30, 150.0f, avail.x * 0.2f);
     ImVec2 cl_min = o, cl_max{o.x + clients_w, o.y + avail.y};
     float lx = cl_max.x + gap;
     float ly = o.y + std::max(8.0f, avail.y * 0.2f);

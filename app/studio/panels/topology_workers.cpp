@@ -448,9 +448,22 @@ void draw_small(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     if (min.y + p.line_h > max.y) return;
     p.text_fit({min.x, min.y}, max.x, colors::kTextDim, {counts, fmt::format("{} conns", conns), fmt::format("{}", conns)});
     float y = min.y + p.row_h;
+    // Green models: a cell per greenlet (the running one ringed), as in the full
+    // drawing; then any connection no greenlet is known to serve.
     std::vector<Cell> cells;
+    std::vector<std::uint64_t> claimed;
+    for (GreenState pass : {GreenState::Running, GreenState::Ready, GreenState::Parked}) {
+        for (const auto& [id, g] : proc.greenlets) {
+            if (g.state != pass) continue;
+            std::uint64_t conn = greenlet_conn(w, proc, g, p.st.green_conns.conn_of(proc.pid, id));
+            cells.push_back({TopoItemKind::Greenlet, id, conn, g.state == GreenState::Ready ? Shape::Pending : Shape::Idle,
+                             g.state == GreenState::Running});
+            if (conn) claimed.push_back(conn);
+        }
+    }
     for (const auto& [id, c] : w.connections) {
-        if (c.owner == proc.pid) cells.push_back({TopoItemKind::Token, id, id, Shape::Idle, false});
+        if (c.owner != proc.pid || std::find(claimed.begin(), claimed.end(), id) != claimed.end()) continue;
+        cells.push_back({TopoItemKind::Token, id, id, Shape::Idle, false});
     }
     slot_grid(p, proc.pid, cells, min.x, y, max.x, max.y);
 }
