@@ -5,6 +5,7 @@
 // threads (greenlets).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <functional>
 #include <string>
 #include <vector>
@@ -126,6 +127,59 @@ TEST_CASE("the legend's lines and the server log wrap in the narrow right-hand p
     std::vector<std::string> faults = faults_of([&] { studio::draw_legend(view); });
     for (auto& f : faults_of([&] { studio::draw_event_log(view, log); })) faults.push_back(f);
     for (auto& f : faults_of([&] { studio::draw_server_log(log); })) faults.push_back(f);
+    INFO(joined(faults));
+    CHECK(faults.empty());
+}
+
+namespace {
+
+// The texts the Controls panel draws for `serve` flags, in a 460×600 panel, and its layout faults.
+std::vector<std::string> controls_texts(const std::vector<std::string>& serve, std::vector<std::string>& faults) {
+    HeadlessImGui ui({460, 600}, Look::Studio);
+    trace::Recording rec;
+    trace::TraceModel model(rec, 8);
+    model.update();
+    studio::View view = live_view(model, rec, serve[1].c_str());
+    studio::ControlsState state;
+    studio::init_controls(state, serve);
+    studio::SessionStatus status;
+    status.engine = studio::SessionStatus::Engine::Running;
+    studio::Actions acts;
+    ui.frame([&] { studio::draw_controls(view, state, status, acts); });
+    studio::TextLayout layout;
+    studio::set_text_layout(&layout);
+    ui.frame([&] { studio::draw_controls(view, state, status, acts); });
+    studio::set_text_layout(nullptr);
+    faults = studio::layout_faults(layout);
+    std::vector<std::string> texts;
+    for (const auto& t : layout.texts) texts.push_back(t.text);
+    return texts;
+}
+
+bool has_text(const std::vector<std::string>& texts, std::string_view part) {
+    return std::any_of(texts.begin(), texts.end(), [&](const std::string& t) { return t.find(part) != std::string::npos; });
+}
+
+}  // namespace
+
+TEST_CASE("Controls say where a model differs: sync with threads runs gthread, and which settings it ignores",
+          "[panels][layout]") {
+    std::vector<std::string> faults;
+    SECTION("-k sync --threads 4 runs gthread, and says so under the worker class") {
+        auto texts = controls_texts({"-k", "sync", "--threads", "4"}, faults);
+        CHECK(has_text(texts, "sync with threads > 1 runs gthread, as gunicorn does"));
+        CHECK_FALSE(has_text(texts, "ignored"));  // as gthread, it uses threads, keepalive and worker_connections
+    }
+    SECTION("-k sync ignores keepalive and worker_connections, and says why") {
+        auto texts = controls_texts({"-k", "sync"}, faults);
+        CHECK(has_text(texts, "ignored by sync: it closes every connection after one response"));
+        CHECK(has_text(texts, "ignored by sync: it serves one connection at a time"));
+        CHECK_FALSE(has_text(texts, "runs gthread"));
+    }
+    SECTION("-k gevent ignores threads") {
+        auto texts = controls_texts({"-k", "gevent"}, faults);
+        CHECK(has_text(texts, "ignored: only gthread (or sync with threads > 1) has a thread pool"));
+    }
     INFO(joined(faults));
     CHECK(faults.empty());
 }

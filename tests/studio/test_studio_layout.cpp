@@ -69,7 +69,7 @@ void check_layout(const nlohmann::json& sidecar) {
 
 }  // namespace
 
-TEST_CASE("the studio's screenshots of every model with 1, 3 and 8 workers have whole, apart, uncovered text",
+TEST_CASE("studio screenshots of every model with 1 3 and 8 workers have no cut overlapping or covered text",
           "[studio][process][screenshots]") {
     ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     auto model = GENERATE(as<std::string>{}, "sync", "gthread", "gevent", "eventlet", "tornado", "asyncio");
@@ -82,7 +82,7 @@ TEST_CASE("the studio's screenshots of every model with 1, 3 and 8 workers have 
     }
 }
 
-TEST_CASE("the studio's screenshots at 1280x720 and at 2560x1600 with scale 2 have whole, apart, uncovered text",
+TEST_CASE("studio screenshots at 1280x720 and at 2560x1600 scale 2 have no cut overlapping or covered text",
           "[studio][process][screenshots]") {
     ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     auto [size, scale] = GENERATE(table<std::string, std::string>({{"1280x720", "1"}, {"2560x1600", "2"}}));

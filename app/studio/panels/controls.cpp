@@ -37,10 +37,27 @@ const Setting* find_setting(std::string_view name) {
     return nullptr;
 }
 
+// Why the chosen worker class ignores a setting ("" when it does not), as
+// gunicorn does (FIDELITY.md: sync, gthread, the green workers, tornado).
+std::string_view ignored_because(std::string_view setting, std::string_view cls) {
+    bool sync = cls == "sync", tornado = cls == "tornado";
+    bool one_thread = cls == "gevent" || cls == "eventlet" || tornado || cls == "asyncio";
+    if (setting == "threads" && one_thread) {
+        return "ignored: only gthread (or sync with threads > 1) has a thread pool; this worker runs on one thread";
+    }
+    if (setting == "keepalive" && sync) return "ignored by sync: it closes every connection after one response";
+    if (setting == "keepalive" && tornado) return "ignored by tornado: its own server decides keep-alive";
+    if (setting == "worker_connections" && (sync || tornado)) {
+        return sync ? "ignored by sync: it serves one connection at a time" : "ignored by tornado: it does not cap connections";
+    }
+    return "";
+}
+
 // One row: the editor for a setting, labelled with gunicorn's name.
-void edit_setting(const Setting& s, std::string& value) {
+void edit_setting(const Setting& s, std::string& value, std::string_view ignored = "") {
     std::string label = std::string(s.name);
     ImGui::PushID(label.c_str());
+    ImGui::BeginDisabled(!ignored.empty());
     ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.55f);
     switch (s.kind) {
     case SettingKind::Choice: {
@@ -79,7 +96,9 @@ void edit_setting(const Setting& s, std::string& value) {
     }
     ImGui::SameLine();
     studio::label(label);
+    ImGui::EndDisabled();
     explain(s.help);
+    if (!ignored.empty()) label_wrapped(ignored, dim_color());
     ImGui::PopID();
 }
 
@@ -131,8 +150,17 @@ void draw_controls(const View& view, ControlsState& state, const SessionStatus& 
     const bool engine_up = status.engine == SessionStatus::Engine::Running;
 
     // --- the settings table ---
+    const std::string& cls = state.values["worker_class"];
+    const bool sync_threads = cls == "sync" && std::atoi(state.values["threads"].c_str()) > 1;
     for (std::string_view name : kUsual) {
-        if (const Setting* s = find_setting(name)) edit_setting(*s, state.values[std::string(name)]);
+        const Setting* s = find_setting(name);
+        if (!s) continue;
+        // sync with threads > 1 is gthread: judge the other settings as gthread would.
+        edit_setting(*s, state.values[std::string(name)], ignored_because(name, sync_threads ? "gthread" : cls));
+        if (name == "worker_class" && sync_threads) {
+            label_wrapped("sync with threads > 1 runs gthread, as gunicorn does: a poller and a pool of threads",
+                          IM_COL32(255, 204, 77, 255));
+        }
     }
     if (ImGui::TreeNode("every other setting")) {
         for (const Setting& s : process::settings_table()) {
