@@ -10,13 +10,17 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <csignal>
 #include <future>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/studio/draw/palette.h"
 #include "app/studio/panels/legend.h"
 #include "app/studio/panels/timeline.h"
 #include "app/studio/panels/topology.h"
+#include "app/studio/draw/text_layout.h"
 #include "tests/studio/panel_harness.h"
 #include "tests/studio/panel_scripts.h"
 
@@ -288,4 +292,65 @@ TEST_CASE("topology: right-clicking a worker offers kill -9, which becomes a Kil
     REQUIRE(acts.size() == 1);
     REQUIRE(acts[0].kind == Action::Kind::KillWorker);
     REQUIRE(acts[0].pid == 102);
+}
+
+namespace {
+
+// The texts the topology drew in its last frame (after `frames` frames).
+std::vector<std::string> topology_texts(Scene& sc, TopologyState& st) {
+    HeadlessImGui ui({1130, 560}, Look::Studio);
+    Actions acts;
+    topology_frames(ui, sc, st, acts, 2);
+    TextLayout layout;
+    set_text_layout(&layout);
+    topology_frames(ui, sc, st, acts, 1);
+    set_text_layout(nullptr);
+    std::vector<std::string> texts;
+    for (const auto& t : layout.texts) texts.push_back(t.text);
+    return texts;
+}
+
+bool any_has(const std::vector<std::string>& texts, std::string_view part) {
+    return std::any_of(texts.begin(), texts.end(), [&](const std::string& t) { return t.find(part) != std::string::npos; });
+}
+
+}  // namespace
+
+TEST_CASE("a worker killed with -9 leaves its box, fading, saying why it went, for a few seconds", "[panels][topology]") {
+    trace_script::Script s;
+    trace_script::boot_master_and_two_workers(s);
+    s.add(10, trace_script::kMaster, trace::EventKind::WorkerReaped, 101, -SIGKILL);
+    s.add(10, trace_script::kMaster, trace::EventKind::WorkerCount, 1, 2);
+    s.add(12, 102, trace::EventKind::Heartbeat, 12);  // 2 ms later: the mark is still there
+    Scene sc(s, "sync");
+    TopologyState st;
+    std::vector<std::string> texts = topology_texts(sc, st);
+    CHECK(any_has(texts, "gone"));
+    CHECK(any_has(texts, "killed with kill -9 (SIGKILL)"));
+    CHECK(find_item(st, TopoItemKind::Worker, 101) != nullptr);
+
+    s.add(6000, 102, trace::EventKind::Heartbeat, 6000);  // 6 s later it has faded away
+    Scene later(s, "sync");
+    TopologyState st2;
+    texts = topology_texts(later, st2);
+    CHECK_FALSE(any_has(texts, "kill -9"));
+    CHECK(find_item(st2, TopoItemKind::Worker, 101) == nullptr);
+}
+
+TEST_CASE("after TERM the topology shows nothing stale: no queue on a closed listener, no workers to come",
+          "[panels][topology]") {
+    trace_script::Script s;
+    trace_script::boot_master_and_two_workers(s);
+    s.add(10, trace_script::kMaster, trace::EventKind::SignalReceived, SIGTERM, 0);
+    s.add(11, trace_script::kMaster, trace::EventKind::WorkerReaped, 101, 0);
+    s.add(11, trace_script::kMaster, trace::EventKind::WorkerReaped, 102, 0);
+    s.add(12, trace_script::kMaster, trace::EventKind::ArbiterStop, 0);
+    s.add(7000, trace_script::kMaster, trace::EventKind::AcceptQueueSample, 0, trace_script::kBacklog);
+    Scene sc(s, "sync");
+    TopologyState st;
+    std::vector<std::string> texts = topology_texts(sc, st);
+    CHECK(any_has(texts, "closed: the arbiter has shut down"));
+    CHECK_FALSE(any_has(texts, "accept queue"));
+    CHECK(any_has(texts, "no workers: the arbiter has shut down"));
+    CHECK_FALSE(any_has(texts, "no workers yet"));
 }

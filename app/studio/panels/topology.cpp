@@ -239,6 +239,12 @@ void draw_listener(Painter& p, ImVec2 min, ImVec2 max) {
     std::int64_t port = l.sockets.empty() ? 0 : l.sockets.front().port;
     float y = draw_box(p.dl, min, max, p.fmt("kernel: listen :{}", port), colors::kKernelBorder);
     p.item(TopoItemKind::Listener, 0, 0, min, max);
+    p.st.queue_head = {max.x - 6 - kTokenR, y + p.row_h};
+    if (w.arbiter.stopped) {
+        // Its socket is closed: no queue to show, and new connections are refused.
+        p.text_wrapped({min.x + 8, y}, max.x - 6, colors::kTextWarn, "closed: the arbiter has shut down, so connecting fails");
+        return;
+    }
     ImU32 qcol = l.queue_len > 0 ? colors::kTextWarn : colors::kText;
     if (l.sampled_ns) {
         p.text({min.x + 8, y}, max.x - 6, qcol, "accept queue  {} / {}", l.queue_len, l.backlog);
@@ -405,10 +411,58 @@ void grid_shape(std::size_t n, float W, float H, float gap, ImVec2 want, std::si
     }
 }
 
+// Why a gone worker went, in the words of the lesson it teaches.
+std::string why_gone(const World& w, const Process& g) {
+    if (g.timed_out_ns) return "WORKER TIMEOUT: its heartbeat stopped for longer than timeout; the arbiter killed it";
+    bool sigkill = std::any_of(g.kills.begin(), g.kills.end(), [](const trace::SignalMark& k) { return k.signo == SIGKILL; });
+    if (sigkill || g.reap_status == -SIGKILL) return "killed with kill -9 (SIGKILL): it could not finish or clean up";
+    // The arbiter's last signal before the reap says why it stopped the worker.
+    for (auto it = w.arbiter.signals.rbegin(); it != w.arbiter.signals.rend(); ++it) {
+        if (it->received_ns > g.reaped_ns) continue;
+        switch (it->signo) {
+            case SIGTERM:
+            case SIGINT:
+            case SIGQUIT: return "stopped: the arbiter was told to shut down (TERM)";
+            case SIGHUP: return "replaced: HUP reloads, new workers start, the old ones stop gracefully";
+            case SIGTTOU: return "retired by TTOU: one worker fewer";
+            default: break;
+        }
+        break;
+    }
+    if (g.reap_status && *g.reap_status < 0) return fmt::format("killed by signal {}", trace::signal_name(-*g.reap_status));
+    return fmt::format("exited with status {}", g.reap_status.value_or(0));
+}
+
+// A worker reaped in the last few seconds: its box fades, saying why it went.
+constexpr std::uint64_t kGhostNs = 5'000'000'000;
+void draw_ghost(Painter& p, const Process& g, ImVec2 min, ImVec2 max) {
+    const World& w = p.world();
+    float age = static_cast<float>(since(w, g.reaped_ns)) / static_cast<float>(kGhostNs);
+    auto alpha = static_cast<int>(255 * std::clamp(1.0f - 0.7f * age, 0.3f, 1.0f));
+    ImU32 border = (colors::kBoxBorderBad & ~IM_COL32_A_MASK) | (static_cast<ImU32>(alpha) << IM_COL32_A_SHIFT);
+    draw_box(p.dl, min, max, nullptr, border, colors::kBoxBg);
+    p.item(TopoItemKind::Worker, g.pid, static_cast<std::uint64_t>(g.pid), min, max);
+    p.text_fit({min.x + 6, min.y + 3}, max.x - 6, colors::kTextBad,
+               {fmt::format("{}  pid {}  — gone {} ago", worker_name(g), g.pid, Dur(since(w, g.reaped_ns)).sv()),
+                fmt::format("{} — gone", worker_name(g)), std::string("gone")});
+    std::string why = why_gone(w, g);
+    float y = min.y + p.row_h + 2;
+    if (y + wrapped_height(max.x - min.x - 14, why.c_str()) <= max.y) {
+        draw_text_wrapped(p.dl, {min.x + 8, y}, max.x - 6, colors::kTextWarn, why.c_str());
+    }
+}
+
 void draw_workers(Painter& p, ImVec2 min, ImVec2 max) {
-    std::vector<const Process*> workers = p.world().workers();  // a handful of pointers
+    const World& w = p.world();
+    std::vector<const Process*> workers = w.workers();  // a handful of pointers
+    std::size_t live = workers.size();
+    for (auto it = w.gone.rbegin(); it != w.gone.rend() && workers.size() < live + 4; ++it) {
+        if (it->role == trace::ProcessRole::Worker && it->reaped_ns && since(w, it->reaped_ns) < kGhostNs) workers.push_back(&*it);
+    }
     if (workers.empty()) {
-        p.text({min.x + 8, min.y + 8}, max.x, colors::kTextDim, "no workers yet: the arbiter forks them at start");
+        p.text_wrapped({min.x + 8, min.y + 8}, max.x, colors::kTextDim, "{}",
+                       w.arbiter.stopped ? "no workers: the arbiter has shut down (restart the engine in Controls)"
+                                         : "no workers yet: the arbiter forks them at start");
         return;
     }
     const float gap = 10;
@@ -419,7 +473,11 @@ void draw_workers(Painter& p, ImVec2 min, ImVec2 max) {
     for (std::size_t i = 0; i < workers.size(); ++i) {
         float x = min.x + static_cast<float>(i % cols) * (bw + gap);
         float y = min.y + static_cast<float>(i / cols) * (bh + gap);
-        draw_worker(p, *workers[i], {x, y}, {x + bw, y + bh});
+        if (i < live) {
+            draw_worker(p, *workers[i], {x, y}, {x + bw, y + bh});
+        } else {
+            draw_ghost(p, *workers[i], {x, y}, {x + bw, y + bh});
+        }
     }
 }
 

@@ -332,6 +332,16 @@ void draw_green(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
                 {fmt::format("{} ({} live)", tasks ? "tasks" : "greenlets", proc.greenlets.size()),
                  fmt::format("{} {}", tasks ? "tasks" : "greenlets", proc.greenlets.size())},
                 kPoolBorder);
+    // How connections become greenlets: where gevent and eventlet differ.
+    if (proc.model == ModelId::Gevent || proc.model == ModelId::Eventlet) {
+        bool gevent = proc.model == ModelId::Gevent;
+        p.text_fit({gmin.x + 6, y}, max.x - 4, colors::kTextDim,
+                   {gevent ? "spawned by the hub's accept watcher (StreamServer) into Pool"
+                           : "spawned by the acceptor greenthread into GreenPool",
+                    gevent ? "hub's watcher accepts → Pool" : "acceptor greenthread → GreenPool",
+                    gevent ? "→ Pool" : "→ GreenPool"});
+        y += p.row_h;
+    }
     float gw = max.x - gmin.x;
     std::size_t ncols = gw > 780 ? 3 : gw > 480 ? 2 : 1;  // a row needs ~250 px to name its client
     float col_w = (gw - 8) / static_cast<float>(ncols);
@@ -427,7 +437,9 @@ float full_height(const Painter& p, const Process& proc, float width) {
         case ModelId::Gthread: return 5.2f * p.row_h + kCell + gil_height(p, proc);
         case ModelId::Gevent:
         case ModelId::Eventlet:
-        case ModelId::Asyncio: return 6.5f * p.row_h + loop_phases_height(p, proc, width - 12) + gil_height(p, proc);
+        case ModelId::Asyncio:
+            return (proc.model == ModelId::Asyncio ? 6.5f : 7.5f) * p.row_h + loop_phases_height(p, proc, width - 12) +
+                   gil_height(p, proc);
         case ModelId::Tornado: return 5.5f * p.row_h + loop_phases_height(p, proc, width - 12);
         case ModelId::Unknown: break;
     }

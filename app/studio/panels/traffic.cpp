@@ -94,7 +94,12 @@ void draw_traffic(const View& view, TrafficState& s, const Metrics& metrics, con
         label("client stopped", dim_color());
         break;
     case SessionStatus::Client::Running:
-        label("\u25CF minicorn load running", IM_COL32(102, 230, 128, 255));
+        if (status.engine == SessionStatus::Engine::Exited || view.world.arbiter.stopped) {
+            label_wrapped("\u25CF minicorn load running, but the server is gone: every connect fails",
+                          IM_COL32(255, 153, 77, 255));
+        } else {
+            label("\u25CF minicorn load running", IM_COL32(102, 230, 128, 255));
+        }
         break;
     case SessionStatus::Client::Exited:
         labelf_wrapped(IM_COL32(255, 153, 77, 255), "client exited ({})", status.client_exit);
