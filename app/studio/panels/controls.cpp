@@ -58,7 +58,7 @@ void edit_setting(const Setting& s, std::string& value, std::string_view ignored
     std::string label = std::string(s.name);
     ImGui::PushID(label.c_str());
     ImGui::BeginDisabled(!ignored.empty());
-    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.55f);
+    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.5f);
     switch (s.kind) {
     case SettingKind::Choice: {
         if (ImGui::BeginCombo("##v", value.c_str())) {
@@ -95,10 +95,11 @@ void edit_setting(const Setting& s, std::string& value, std::string_view ignored
     }
     }
     ImGui::SameLine();
-    studio::label(label);
+    // Ignored: greyed out, "ignored" beside its name, and why on hover (one
+    // line each keeps the gate's buttons in view without scrolling).
+    studio::label(ignored.empty() ? label : label + " \u00B7 ignored");
     ImGui::EndDisabled();
-    explain(s.help);
-    if (!ignored.empty()) label_wrapped(ignored, dim_color());
+    explain(ignored.empty() ? std::string(s.help) : std::string(ignored) + ".\n\n" + std::string(s.help));
     ImGui::PopID();
 }
 

@@ -434,7 +434,7 @@ std::string why_gone(const World& w, const Process& g) {
 }
 
 // A worker reaped in the last few seconds: its box fades, saying why it went.
-constexpr std::uint64_t kGhostNs = 5'000'000'000;
+constexpr std::uint64_t kGhostNs = 6'000'000'000;
 void draw_ghost(Painter& p, const Process& g, ImVec2 min, ImVec2 max) {
     const World& w = p.world();
     float age = static_cast<float>(since(w, g.reaped_ns)) / static_cast<float>(kGhostNs);
