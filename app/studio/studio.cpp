@@ -21,6 +21,7 @@
 #include "app/studio/panels/stats.h"
 #include "app/studio/panels/widgets.h"
 #include "app/studio/synthetic.h"
+#include "app/studio/traffic_mix.h"
 #include "engine/process/config.h"
 #include "engine/process/settings.h"
 
@@ -310,6 +311,7 @@ void Studio::frame() {
     }
     const trace::World& world = live_ ? model_->latest() : shown_world_;
     View view{world, *rec_, *model_, live_ ? world.now_ns : shown_ns_, live_, paused_, worker_class, num_workers};
+    for (const auto& entry : parse_mix(traffic_.mix).entries) view.mix_paths.push_back(entry.path);
     Actions actions;
     actions.swap(queued_);
     handle_keys(actions);

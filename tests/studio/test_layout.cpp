@@ -16,6 +16,7 @@
 #include "app/studio/panels/event_log.h"
 #include "app/studio/panels/legend.h"
 #include "tests/studio/layout_scripts.h"
+#include "tests/studio/panel_scripts.h"
 #include "tests/studio/panel_harness.h"
 
 using namespace minicorn;
@@ -184,4 +185,25 @@ TEST_CASE("Controls say where a model differs: sync with threads runs gthread, a
     }
     INFO(joined(faults));
     CHECK(faults.empty());
+}
+
+TEST_CASE("with dots by path, the Legend and the client rows name the path of the mix, not its number",
+          "[panels][layout]") {
+    Scene sc(panel_scripts::with_load_client(), "sync");
+    sc.view.mix_paths = {"/io?ms=50", "/cpu?ms=10"};
+    HeadlessImGui ui({1130, 560}, Look::Studio);
+    studio::TopologyState st;
+    st.color_by = studio::TokenColor::MixPath;
+    studio::Actions acts;
+    topology_frames(ui, sc, st, acts, 2);
+    studio::TextLayout layout;
+    studio::set_text_layout(&layout);
+    topology_frames(ui, sc, st, acts, 1);  // virtual user 0 asked for path #2
+    ui.frame([&] { studio::draw_legend(sc.view); });
+    studio::set_text_layout(nullptr);
+    std::vector<std::string> texts;
+    for (const auto& t : layout.texts) texts.push_back(t.text);
+    CHECK(has_text(texts, "vu0 :53122  /cpu?ms=10"));
+    CHECK(has_text(texts, "/io?ms=50"));
+    CHECK_FALSE(has_text(texts, "#1"));
 }

@@ -4,6 +4,8 @@
 
 #include <imgui.h>
 
+#include <algorithm>
+
 #include "app/studio/draw/palette.h"
 #include "app/studio/draw/shapes.h"
 #include "app/studio/panels/widgets.h"
@@ -29,7 +31,7 @@ void entries(std::span<const LegendEntry> list) {
 
 }  // namespace
 
-void draw_legend(const View&) {
+void draw_legend(const View& view) {
     label_wrapped("Topology: a dot is a connection; its colour is where its request is now.");
     label_wrapped("The server's trace has no URL paths (it sees bytes and stages), so by default colours show the "
                   "stage. The client knows which path it asked for: \"dots by: path\" in the Clients box colours "
@@ -41,16 +43,17 @@ void draw_legend(const View&) {
     entries(client_legend());
     label_wrapped("With \"dots by: path\", a dot's colour is the path of the traffic mix it asked for:");
     {
-        // The paths themselves are in the Traffic panel's mix; the trace carries only their order.
+        // The trace carries only the path's place in the mix; the studio knows the mix.
         const float r = 5.0f;
-        for (std::size_t i = 0; i < kMixColors; ++i) {
+        std::size_t n = view.mix_paths.empty() ? kMixColors : std::min(kMixColors, view.mix_paths.size());
+        for (std::size_t i = 0; i < n; ++i) {
             ImVec2 at = ImGui::GetCursorScreenPos();
             float h = ImGui::GetTextLineHeight();
             ImGui::Dummy({2 * r + 4, h});
             draw_shape(ImGui::GetWindowDrawList(), Shape::Token, {at.x + r + 2, at.y + h * 0.5f}, r, mix_color(static_cast<std::int64_t>(i)));
             ImGui::SameLine();
-            labelf(0, "#{}", i + 1);
-            if (i + 1 < kMixColors) ImGui::SameLine(0, 12);
+            label(view.mix_path(static_cast<std::int64_t>(i)));
+            if (view.mix_paths.empty() && i + 1 < n) ImGui::SameLine(0, 12);
         }
     }
     ImGui::Separator();

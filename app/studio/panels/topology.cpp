@@ -173,11 +173,14 @@ void draw_load_clients(Painter& p, ImVec2 min, ImVec2 max) {
         ImVec2 dot{min.x + 14, y + p.line_h * 0.5f};
         ImU32 col = p.st.color_by == TokenColor::MixPath && c.mix_index >= 0 ? mix_color(c.mix_index) : client_color(c.stage);
         draw_shape(p.dl, c.stage == trace::ClientStage::Connecting ? Shape::Pending : Shape::Token, dot, 4.0f, col);
-        std::string_view word = client_stage_word(c.stage);
+        // Dots by path: the row names the path its dot's colour stands for.
+        std::string path = p.st.color_by == TokenColor::MixPath && c.mix_index >= 0 ? p.view.mix_path(c.mix_index) : "";
+        std::string_view word = path.empty() ? client_stage_word(c.stage) : std::string_view(path);
         if (c.role != trace::ClientRole::Good) {
             p.text({min.x + 24, y}, max.x - 6, colors::kTextWarn, "{}  {}", client_label(c), word);
         } else {
-            p.text({min.x + 24, y}, max.x - 6, colors::kText, "{} :{}  {}", client_label(c), c.local_port, word);
+            p.text_fit({min.x + 24, y}, max.x - 6, colors::kText,
+                       {fmt::format("{} :{}  {}", client_label(c), c.local_port, word), fmt::format("{}  {}", client_label(c), word)});
         }
         p.item(TopoItemKind::LoadClient, c.pid, id, {min.x + 2, y - 1}, {max.x - 2, y + p.row_h - 1});
         const Connection* server = w.server_side(c);
