@@ -123,7 +123,7 @@ std::span<const LegendEntry> topology_legend() {
         {Shape::Token, kReading, "reading", "the worker reads the request head (a slow client keeps it here)"},
         {Shape::Token, kParsed, "parsed", "a whole request is in; the app is about to run"},
         {Shape::Token, kQueued, "queued", "gthread: waiting in the executor queue for a free pool thread"},
-        {Shape::Token, kHandling, "handling", "the app's handler runs (/, /io, /cpu, /db ... look alike here: the path is not in the trace)"},
+        {Shape::Token, kHandling, "handling", "the app's handler runs (/, /io, /cpu, /db; \"dots by: path\" tells them apart)"},
         {Shape::Token, kWriting, "writing", "the response is being written"},
         {Shape::Token, kKeepAlive, "keep-alive", "idle between requests, kept open for the next one"},
         {Shape::Token, kFailed, "bad request", "the request could not be parsed; an error page goes back"},

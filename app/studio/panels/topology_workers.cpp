@@ -343,9 +343,13 @@ void draw_green(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
         y += p.row_h;
     }
     float gw = max.x - gmin.x;
-    std::size_t ncols = gw > 780 ? 3 : gw > 480 ? 2 : 1;  // a row needs ~250 px to name its client
-    float col_w = (gw - 8) / static_cast<float>(ncols);
+    // A row needs ~250 px to name its client, ~150 px for its state: more
+    // columns of shorter rows before a grid of cells.
+    std::size_t ncols = gw > 780 ? 3 : gw > 480 ? 2 : 1;
     std::size_t per_col = rows_in(p, y, bottom);
+    const float narrowest = ImGui::CalcTextSize("g#00 parked: fd 00").x + 2 * kTokenR + 16;
+    while (per_col > 0 && proc.greenlets.size() > per_col * ncols && (gw - 8) / static_cast<float>(ncols + 1) >= narrowest) ++ncols;
+    float col_w = (gw - 8) / static_cast<float>(ncols);
     std::vector<const Greenlet*> order;
     for (GreenState pass : {GreenState::Running, GreenState::Ready, GreenState::Parked, GreenState::Exited}) {
         for (const auto& [id, g] : proc.greenlets) {
