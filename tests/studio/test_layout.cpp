@@ -117,11 +117,7 @@ TEST_CASE("the legend's lines and the server log wrap in the narrow right-hand p
                                  "the arbiter kills the worker that stopped sending heartbeats"});
     // One frame of each, checked alone (they share the panel's place by tabs).
     auto faults_of = [&ui](const std::function<void()>& draw) {
-        ui.frame(draw);
-        studio::TextLayout layout;
-        studio::set_text_layout(&layout);
-        ui.frame(draw);
-        studio::set_text_layout(nullptr);
+        studio::TextLayout layout = noted_frame(ui, draw);
         REQUIRE(!layout.texts.empty());
         return studio::layout_faults(layout);
     };
@@ -146,19 +142,9 @@ std::vector<std::string> controls_texts(const std::vector<std::string>& serve, s
     studio::SessionStatus status;
     status.engine = studio::SessionStatus::Engine::Running;
     studio::Actions acts;
-    ui.frame([&] { studio::draw_controls(view, state, status, acts); });
-    studio::TextLayout layout;
-    studio::set_text_layout(&layout);
-    ui.frame([&] { studio::draw_controls(view, state, status, acts); });
-    studio::set_text_layout(nullptr);
+    studio::TextLayout layout = noted_frame(ui, [&] { studio::draw_controls(view, state, status, acts); });
     faults = studio::layout_faults(layout);
-    std::vector<std::string> texts;
-    for (const auto& t : layout.texts) texts.push_back(t.text);
-    return texts;
-}
-
-bool has_text(const std::vector<std::string>& texts, std::string_view part) {
-    return std::any_of(texts.begin(), texts.end(), [&](const std::string& t) { return t.find(part) != std::string::npos; });
+    return texts_of(layout);
 }
 
 }  // namespace
@@ -201,8 +187,7 @@ TEST_CASE("with dots by path, the Legend and the client rows name the path of th
     topology_frames(ui, sc, st, acts, 1);  // virtual user 0 asked for path #2
     ui.frame([&] { studio::draw_legend(sc.view); });
     studio::set_text_layout(nullptr);
-    std::vector<std::string> texts;
-    for (const auto& t : layout.texts) texts.push_back(t.text);
+    std::vector<std::string> texts = texts_of(layout);
     CHECK(has_text(texts, "vu0 :53122  /cpu?ms=10"));
     CHECK(has_text(texts, "/io?ms=50"));
     CHECK_FALSE(has_text(texts, "#1"));

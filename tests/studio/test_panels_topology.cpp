@@ -296,22 +296,12 @@ TEST_CASE("topology: right-clicking a worker offers kill -9, which becomes a Kil
 
 namespace {
 
-// The texts the topology drew in its last frame (after `frames` frames).
+// The texts the topology drew in its last frame.
 std::vector<std::string> topology_texts(Scene& sc, TopologyState& st) {
     HeadlessImGui ui({1130, 560}, Look::Studio);
     Actions acts;
-    topology_frames(ui, sc, st, acts, 2);
-    TextLayout layout;
-    set_text_layout(&layout);
     topology_frames(ui, sc, st, acts, 1);
-    set_text_layout(nullptr);
-    std::vector<std::string> texts;
-    for (const auto& t : layout.texts) texts.push_back(t.text);
-    return texts;
-}
-
-bool any_has(const std::vector<std::string>& texts, std::string_view part) {
-    return std::any_of(texts.begin(), texts.end(), [&](const std::string& t) { return t.find(part) != std::string::npos; });
+    return texts_of(noted_frame(ui, [&] { draw_topology(sc.view, st, acts); }));
 }
 
 }  // namespace
@@ -325,15 +315,15 @@ TEST_CASE("a worker killed with -9 leaves its box, fading, saying why it went, f
     Scene sc(s, "sync");
     TopologyState st;
     std::vector<std::string> texts = topology_texts(sc, st);
-    CHECK(any_has(texts, "gone"));
-    CHECK(any_has(texts, "killed with kill -9 (SIGKILL)"));
+    CHECK(has_text(texts, "gone"));
+    CHECK(has_text(texts, "killed with kill -9 (SIGKILL)"));
     CHECK(find_item(st, TopoItemKind::Worker, 101) != nullptr);
 
-    s.add(6000, 102, trace::EventKind::Heartbeat, 6000);  // 6 s later it has faded away
+    s.add(8000, 102, trace::EventKind::Heartbeat, 8000);  // 8 s later it has faded away
     Scene later(s, "sync");
     TopologyState st2;
     texts = topology_texts(later, st2);
-    CHECK_FALSE(any_has(texts, "kill -9"));
+    CHECK_FALSE(has_text(texts, "kill -9"));
     CHECK(find_item(st2, TopoItemKind::Worker, 101) == nullptr);
 }
 
@@ -349,8 +339,8 @@ TEST_CASE("after TERM the topology shows nothing stale: no queue on a closed lis
     Scene sc(s, "sync");
     TopologyState st;
     std::vector<std::string> texts = topology_texts(sc, st);
-    CHECK(any_has(texts, "closed: the arbiter has shut down"));
-    CHECK_FALSE(any_has(texts, "accept queue"));
-    CHECK(any_has(texts, "no workers: the arbiter has shut down"));
-    CHECK_FALSE(any_has(texts, "no workers yet"));
+    CHECK(has_text(texts, "closed: the arbiter has shut down"));
+    CHECK_FALSE(has_text(texts, "accept queue"));
+    CHECK(has_text(texts, "no workers: the arbiter has shut down"));
+    CHECK_FALSE(has_text(texts, "no workers yet"));
 }
