@@ -192,3 +192,21 @@ TEST_CASE("with dots by path, the Legend and the client rows name the path of th
     CHECK(has_text(texts, "/io?ms=50"));
     CHECK_FALSE(has_text(texts, "#1"));
 }
+
+TEST_CASE("the Event log hides samples and bookkeeping unless asked, so a request's steps stand out",
+          "[panels][layout]") {
+    trace_script::Script s;
+    trace_script::boot_master_and_two_workers(s);
+    trace_script::start_request(s, 10, 101, 1, 53122);  // with an AcceptQueueSample and a Heartbeat among its steps
+    Scene sc(s, "sync");
+    HeadlessImGui ui({432, 3000}, Look::Studio);
+    studio::EventLogState log;
+    std::vector<std::string> texts = texts_of(noted_frame(ui, [&] { studio::draw_event_log(sc.view, log); }));
+    CHECK(has_text(texts, "HandlerStart"));
+    CHECK_FALSE(has_text(texts, "AcceptQueueSample"));
+    CHECK_FALSE(has_text(texts, "Heartbeat"));
+    log.show_bookkeeping = true;
+    texts = texts_of(noted_frame(ui, [&] { studio::draw_event_log(sc.view, log); }));
+    CHECK(has_text(texts, "AcceptQueueSample"));
+    CHECK(has_text(texts, "Heartbeat"));
+}

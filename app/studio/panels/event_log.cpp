@@ -40,6 +40,15 @@ bool bookkeeping(trace::EventKind kind) {
     }
 }
 
+// The simulated GIL taken and given back by a worker's only thread: it never
+// waits, so its GilAcquire/GilRelease pairs (one per request step) say nothing.
+bool lone_gil(const trace::World& w, const trace::Event& e) {
+    using K = trace::EventKind;
+    if (e.kind != K::GilAcquire && e.kind != K::GilRelease) return false;
+    const trace::Process* p = w.process(e.pid);
+    return p && p->threads.size() <= 1;
+}
+
 // Whether the list shows a subset (then state.matches holds it).
 bool filtered(const EventLogState& state) { return !state.filter.empty() || !state.show_bookkeeping; }
 
@@ -59,7 +68,10 @@ void update_matches(const View& view, EventLogState& state) {
         const trace::Event& e = events[state.scanned];
         bool keep = state.filter.empty() || (pid > 0 ? e.pid == pid || e.tid == pid
                                                      : contains_nocase(trace::to_string(e.kind), state.filter));
-        if (keep && !state.show_bookkeeping && bookkeeping(e.kind) && state.filter.empty()) keep = false;
+        if (keep && !state.show_bookkeeping && state.filter.empty() &&
+            (bookkeeping(e.kind) || lone_gil(view.world, e))) {
+            keep = false;
+        }
         if (keep) state.matches.push_back(static_cast<std::uint32_t>(state.scanned));
     }
 }
@@ -96,7 +108,8 @@ void draw_events(const View& view, EventLogState& state) {
     ImGui::Checkbox("samples", &state.show_bookkeeping);
     note_item("samples");
     explain("Also list the samples and bookkeeping events: AcceptQueueSample (20 a second), Heartbeat, Counter, "
-            "GateStep, … None of them is a step of a request, so they are hidden unless you ask.");
+            "GateStep, … and the GIL taken and given back by a single-threaded worker (it never waits for it). "
+            "None of them is a step of a request, so they are hidden unless you ask.");
     update_matches(view, state);
     const bool subset = filtered(state);
     labelf(dim_color(), "{} of {} events  \u00B7  seconds since the first, pid\u00B7tid, kind",
