@@ -64,6 +64,15 @@ std::string joined(const std::vector<std::string>& v) {
 
 }  // namespace
 
+TEST_CASE("without the client's own events the clients column (peer ports, as the server saw them) is legible",
+          "[panels][layout]") {
+    for (trace::ModelId model : {trace::ModelId::Sync, trace::ModelId::Gthread, trace::ModelId::Gevent}) {
+        std::vector<std::string> faults = topology_faults({model, 3, 4, 0}, topology_size(1280, 720));
+        INFO(class_name(model) << ":\n" << joined(faults));
+        CHECK(faults.empty());
+    }
+}
+
 TEST_CASE("the layout checker finds a cut text, two texts on each other and a dot on a text", "[panels][layout]") {
     HeadlessImGui ui({400, 200}, Look::Studio);
     studio::TextLayout layout;

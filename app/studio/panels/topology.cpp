@@ -211,8 +211,7 @@ void draw_clients(Painter& p, ImVec2 min, ImVec2 max) {
     }
     float y = draw_box(p.dl, min, max, p.fmt("Clients ({} connected)", w.connections.size()), colors::kBoxBorder);
     p.item(TopoItemKind::Client, 0, 0, min, max);
-    p.text({min.x + 8, y}, max.x - 6, colors::kTextDim, "seen from the server: peer ports");
-    y += p.row_h + 2;
+    y += p.text_wrapped({min.x + 8, y}, max.x - 6, colors::kTextDim, "seen from the server: peer ports") + 7;
     std::size_t fit = static_cast<std::size_t>(std::max(0.0f, (max.y - y - p.row_h) / p.row_h));
     std::size_t shown = 0;
     for (const auto& [id, c] : w.connections) {
