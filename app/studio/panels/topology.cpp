@@ -141,11 +141,11 @@ void draw_tokens(Painter& p) {
             const trace::ClientConn* client = w.client_side(*c);
             col = client && client->mix_index >= 0 ? mix_color(client->mix_index) : colors::kTextDim;
         }
-        draw_shape(p.dl, Shape::Token, pos, kTokenR, col);
+        draw_shape(p.dl, Shape::Token, pos, token_r(), col);
         bool moving = std::fabs(pos.x - a.to.x) > 0.5f || std::fabs(pos.y - a.to.y) > 0.5f;
-        note_token(p.dl, {pos.x - kTokenR, pos.y - kTokenR}, {pos.x + kTokenR, pos.y + kTokenR}, it->first, moving);
-        p.item(TopoItemKind::Token, c ? c->owner : 0, it->first, {pos.x - kTokenR - 1, pos.y - kTokenR - 1},
-               {pos.x + kTokenR + 1, pos.y + kTokenR + 1});
+        note_token(p.dl, {pos.x - token_r(), pos.y - token_r()}, {pos.x + token_r(), pos.y + token_r()}, it->first, moving);
+        p.item(TopoItemKind::Token, c ? c->owner : 0, it->first, {pos.x - token_r() - 1, pos.y - token_r() - 1},
+               {pos.x + token_r() + 1, pos.y + token_r() + 1});
         ++st.tokens_drawn;
         ++it;
     }
@@ -241,7 +241,7 @@ void draw_listener(Painter& p, ImVec2 min, ImVec2 max) {
     std::int64_t port = l.sockets.empty() ? 0 : l.sockets.front().port;
     float y = draw_box(p.dl, min, max, p.fmt("kernel: listen :{}", port), colors::kKernelBorder);
     p.item(TopoItemKind::Listener, 0, 0, min, max);
-    p.st.queue_head = {max.x - 6 - kTokenR, y + p.row_h};
+    p.st.queue_head = {max.x - 6 - token_r(), y + p.row_h};
     if (w.arbiter.stopped) {
         // Its socket is closed: no queue to show, and new connections are refused.
         p.text_wrapped({min.x + 8, y}, max.x - 6, colors::kTextWarn, "closed: the arbiter has shut down, so connecting fails");
@@ -257,7 +257,7 @@ void draw_listener(Painter& p, ImVec2 min, ImVec2 max) {
 
     // The queue as slots: hollow circles are connections the kernel holds for
     // us; the first slot is the one the next accept() takes.
-    float slot = 2 * kTokenR + 6;
+    float slot = 2 * token_r() + 6;
     ImVec2 qmin{min.x + 8, y}, qmax{max.x - 8, y + slot + 4};
     p.dl->AddRect(qmin, qmax, colors::kKernelBorder, 3.0f);
     std::size_t cap = static_cast<std::size_t>(std::max(1.0f, (qmax.x - qmin.x - 30) / slot));
@@ -265,12 +265,12 @@ void draw_listener(Painter& p, ImVec2 min, ImVec2 max) {
     std::size_t drawn = std::min(pending, cap);
     // The head is on the right, next to the workers: tokens leave the queue towards them.
     for (std::size_t i = 0; i < drawn; ++i) {
-        ImVec2 c{qmax.x - 6 - kTokenR - static_cast<float>(i) * slot, (qmin.y + qmax.y) * 0.5f};
-        draw_shape(p.dl, Shape::Pending, c, kTokenR, colors::kPending);
+        ImVec2 c{qmax.x - 6 - token_r() - static_cast<float>(i) * slot, (qmin.y + qmax.y) * 0.5f};
+        draw_shape(p.dl, Shape::Pending, c, token_r(), colors::kPending);
         p.item(TopoItemKind::Pending, 0, i, {c.x - slot / 2, qmin.y}, {c.x + slot / 2, qmax.y});
     }
     if (pending > drawn) p.text({qmin.x + 3, qmin.y + 2}, qmax.x, colors::kTextWarn, "+{}", pending - drawn);
-    p.st.queue_head = {qmax.x - 6 - kTokenR, (qmin.y + qmax.y) * 0.5f};
+    p.st.queue_head = {qmax.x - 6 - token_r(), (qmin.y + qmax.y) * 0.5f};
     y = qmax.y + 4;
 
     p.text({min.x + 8, y}, max.x - 6, colors::kTextDim, "accepted {}  EAGAIN {}", l.accepts, l.eagains);

@@ -24,7 +24,8 @@ inline constexpr int kPrioPoll = 1;       // its fd is in a poll list
 inline constexpr int kPrioQueue = 2;      // the executor queue
 inline constexpr int kPrioServer = 3;     // the thread / greenlet / loop serving it
 
-inline constexpr float kTokenR = 5.0f;
+// A token's radius: 5 px at the base text size, scaled with the text (HiDPI, Ctrl + / Ctrl -).
+inline float token_r() { return 5.0f * ImGui::GetFontSize() / 15.0f; }
 
 // One frame's drawing context. Text goes through a fixed buffer: no allocation per row.
 struct Painter {

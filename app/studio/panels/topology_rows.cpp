@@ -35,40 +35,40 @@ const Connection* conn_of(const World& w, std::uint64_t id) {
 
 // The slot at the start of a row: a connection's token goes there; otherwise
 // a glyph for what the row is (idle, ready, running).
-ImVec2 slot_at(const Painter& p, float x, float y) { return {x + kTokenR + 2, y + p.line_h * 0.5f}; }
+ImVec2 slot_at(const Painter& p, float x, float y) { return {x + token_r() + 2, y + p.line_h * 0.5f}; }
 // Where a row's text begins: after its slot, so a token never lies on it.
-float text_x(float x) { return x + 2 * kTokenR + 10; }
+float text_x(float x) { return x + 2 * token_r() + 10; }
 
 
 
 float grid_height(std::size_t n, float width) {
-    std::size_t per_row = std::max<std::size_t>(1, static_cast<std::size_t>(width / kCell));
-    return kCell * static_cast<float>((n + per_row - 1) / per_row);
+    std::size_t per_row = std::max<std::size_t>(1, static_cast<std::size_t>(width / cell()));
+    return cell() * static_cast<float>((n + per_row - 1) / per_row);
 }
 
 float slot_grid(Painter& p, pid_t pid, const std::vector<Cell>& cells, float x, float y, float max_x, float max_y) {
-    std::size_t per_row = std::max<std::size_t>(1, static_cast<std::size_t>((max_x - x) / kCell));
-    std::size_t rows = static_cast<std::size_t>(std::max(0.0f, (max_y - y) / kCell));
+    std::size_t per_row = std::max<std::size_t>(1, static_cast<std::size_t>((max_x - x) / cell()));
+    std::size_t rows = static_cast<std::size_t>(std::max(0.0f, (max_y - y) / cell()));
     std::size_t cap = per_row * rows;
     std::size_t shown = cells.size() <= cap ? cells.size() : (cap > 4 ? cap - 4 : 0);  // 4 cells' room for "+N"
     for (std::size_t i = 0; i < shown; ++i) {
         const Cell& c = cells[i];
-        ImVec2 lo{x + static_cast<float>(i % per_row) * kCell, y + static_cast<float>(i / per_row) * kCell};
-        ImVec2 mid{lo.x + kCell / 2, lo.y + kCell / 2};
+        ImVec2 lo{x + static_cast<float>(i % per_row) * cell(), y + static_cast<float>(i / per_row) * cell()};
+        ImVec2 mid{lo.x + cell() / 2, lo.y + cell() / 2};
         if (conn_of(p.world(), c.conn)) {
             p.anchor(c.conn, mid, kPrioServer);
         } else {
-            draw_shape(p.dl, c.glyph, mid, kTokenR, colors::kTextDim);
+            draw_shape(p.dl, c.glyph, mid, token_r(), colors::kTextDim);
         }
-        if (c.ring) p.dl->AddCircle(mid, kTokenR + 3, colors::kRunningRing, 20, 2.0f);
-        p.item(c.kind, pid, c.id, lo, {lo.x + kCell, lo.y + kCell});
+        if (c.ring) p.dl->AddCircle(mid, token_r() + 3, colors::kRunningRing, 20, 2.0f);
+        p.item(c.kind, pid, c.id, lo, {lo.x + cell(), lo.y + cell()});
     }
     if (shown < cells.size() && cap > 4) {
-        ImVec2 lo{x + static_cast<float>(shown % per_row) * kCell, y + static_cast<float>(shown / per_row) * kCell};
-        p.text({lo.x + 2, lo.y + (kCell - p.line_h) / 2}, lo.x + 4 * kCell, colors::kTextDim, "+{}", cells.size() - shown);
+        ImVec2 lo{x + static_cast<float>(shown % per_row) * cell(), y + static_cast<float>(shown / per_row) * cell()};
+        p.text({lo.x + 2, lo.y + (cell() - p.line_h) / 2}, lo.x + 4 * cell(), colors::kTextDim, "+{}", cells.size() - shown);
     }
     std::size_t used = std::min(cells.size(), std::max<std::size_t>(cap, 1));
-    return y + kCell * static_cast<float>((used + per_row - 1) / per_row);
+    return y + cell() * static_cast<float>((used + per_row - 1) / per_row);
 }
 
 // A strip of named steps (a loop's phases) with the current one lit; wraps
@@ -130,7 +130,7 @@ float poll_rows(Painter& p, const Process& proc, float x, float y, float max_x, 
         } else {
             bool listener = std::any_of(w.listener.sockets.begin(), w.listener.sockets.end(),
                                         [fd = fd](const trace::ListenSocket& l) { return l.fd == fd; });
-            draw_shape(p.dl, Shape::Idle, s, kTokenR, colors::kKernelBorder);
+            draw_shape(p.dl, Shape::Idle, s, token_r(), colors::kKernelBorder);
             const char* what = listener ? "listening socket" : "other (backend, pipe)";
             p.text_fit({text_x(x), y}, max_x, colors::kTextDim,
                        {fmt::format("fd {:<3} {}  {}", fd, what, ev), fmt::format("fd {} {}", fd, listener ? "listener" : "other"),

@@ -31,7 +31,7 @@ ImVec2 slot_at(const Painter& p, float x, float y);
 float text_x(float x);
 
 // One cell per thread or greenlet, for boxes with no room for a row each.
-inline constexpr float kCell = 2 * kTokenR + 9;
+inline float cell() { return 2 * token_r() + 9 * ImGui::GetFontSize() / 15.0f; }
 struct Cell {
     TopoItemKind kind;
     std::uint64_t id;

@@ -79,7 +79,7 @@ void draw_sync(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
                    {fmt::format("client :{}  {} for {}", c->peer_port, stage_word(c->stage), Dur(since(w, c->entered(c->stage))).sv()),
                     fmt::format(":{}  {}", c->peer_port, stage_word(c->stage)), fmt::format(":{}", c->peer_port)});
     } else {
-        draw_shape(p.dl, Shape::Idle, s, kTokenR, colors::kTextDim);
+        draw_shape(p.dl, Shape::Idle, s, token_r(), colors::kTextDim);
         p.text_fit({text_x(min.x + 6), y}, max.x, colors::kTextDim, {"no connection: waiting for the next one", "no connection", "idle"});
     }
     y += p.row_h + 4;
@@ -109,12 +109,12 @@ void thread_row(Painter& p, const Process& proc, const Thread& th, float x, floa
                     fmt::format("thread {}  {} :{}{}", th.tid, stage_word(c->stage), c->peer_port, waits ? "  GIL?" : ""),
                     fmt::format("{} {}{}", th.tid, stage_word(c->stage), waits ? " GIL?" : ""), fmt::format("{}", th.tid)});
     } else {
-        draw_shape(p.dl, Shape::Idle, s, kTokenR, colors::kTextDim);
+        draw_shape(p.dl, Shape::Idle, s, token_r(), colors::kTextDim);
         p.text_fit({text_x(x), y}, max_x, colors::kTextDim,
                    {fmt::format("thread {}  idle: waits for work", th.tid), fmt::format("thread {}  idle", th.tid),
                     fmt::format("{} idle", th.tid), fmt::format("{}", th.tid)});
     }
-    if (proc.gil.holder == th.tid) p.dl->AddCircle(s, kTokenR + 3, colors::kRunningRing, 20, 2.0f);
+    if (proc.gil.holder == th.tid) p.dl->AddCircle(s, token_r() + 3, colors::kRunningRing, 20, 2.0f);
     p.item(TopoItemKind::Thread, proc.pid, static_cast<std::uint64_t>(th.tid), {x, y - 1}, {max_x, y + p.row_h - 1});
 }
 
@@ -167,15 +167,15 @@ void draw_gthread(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     if (show_queue) {
         ImVec2 qmin{min.x, y}, qmax{max.x, y + queue_h};
         std::string title = fmt::format("executor queue: {} waiting", proc.pool_queue.size());
-        if (ImGui::CalcTextSize(title.c_str()).x + 4 * kCell > qmax.x - qmin.x) title = fmt::format("queue: {}", proc.pool_queue.size());
+        if (ImGui::CalcTextSize(title.c_str()).x + 4 * cell() > qmax.x - qmin.x) title = fmt::format("queue: {}", proc.pool_queue.size());
         section(p, qmin, qmax, {title}, proc.pool_queue.empty() ? kPoolBorder : colors::kTextWarn);
         p.item(TopoItemKind::PoolQueue, proc.pid, 0, qmin, qmax);
         float first = qmin.x + 6 + ImGui::CalcTextSize(title.c_str()).x + 8;
-        std::size_t cap = static_cast<std::size_t>(std::max(0.0f, (qmax.x - 6 - first) / kCell));
+        std::size_t cap = static_cast<std::size_t>(std::max(0.0f, (qmax.x - 6 - first) / cell()));
         std::size_t i = 0;
         for (std::uint64_t id : proc.pool_queue) {
             if (i == cap) break;
-            p.anchor(id, {qmax.x - 6 - kCell * 0.5f - static_cast<float>(i) * kCell, qmin.y + 2 + p.line_h * 0.5f}, kPrioQueue);
+            p.anchor(id, {qmax.x - 6 - cell() * 0.5f - static_cast<float>(i) * cell(), qmin.y + 2 + p.line_h * 0.5f}, kPrioQueue);
             ++i;
         }
         y = qmax.y + gap;
@@ -243,9 +243,9 @@ void greenlet_row(Painter& p, const Process& proc, const Greenlet& g, float x, f
     if (c) {
         p.anchor(c->id, s, kPrioServer);
     } else {
-        draw_shape(p.dl, g.state == GreenState::Ready ? Shape::Pending : Shape::Idle, s, kTokenR, colors::kTextDim);
+        draw_shape(p.dl, g.state == GreenState::Ready ? Shape::Pending : Shape::Idle, s, token_r(), colors::kTextDim);
     }
-    if (g.state == GreenState::Running) p.dl->AddCircle(s, kTokenR + 3, colors::kRunningRing, 20, 2.0f);
+    if (g.state == GreenState::Running) p.dl->AddCircle(s, token_r() + 3, colors::kRunningRing, 20, 2.0f);
     std::string name = g.id == 0 ? std::string("main") : fmt::format("{}#{}", tasks ? "task" : "g", g.id);
     std::vector<std::string> words = greenlet_words(w, g, c, name);
     ImU32 col = g.state == GreenState::Running ? colors::kRunningRing
@@ -347,7 +347,7 @@ void draw_green(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     // columns of shorter rows before a grid of cells.
     std::size_t ncols = gw > 780 ? 3 : gw > 480 ? 2 : 1;
     std::size_t per_col = rows_in(p, y, bottom);
-    const float narrowest = ImGui::CalcTextSize("g#00 parked: fd 00").x + 2 * kTokenR + 16;
+    const float narrowest = ImGui::CalcTextSize("g#00 parked: fd 00").x + 2 * token_r() + 16;
     while (per_col > 0 && proc.greenlets.size() > per_col * ncols && (gw - 8) / static_cast<float>(ncols + 1) >= narrowest) ++ncols;
     float col_w = (gw - 8) / static_cast<float>(ncols);
     std::vector<const Greenlet*> order;
@@ -399,13 +399,13 @@ void draw_loop(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     ImVec2 s = slot_at(p, min.x + 6, y);
     if (const Connection* c = conn_of(w, proc.current_conn)) {
         p.anchor(c->id, s, kPrioServer);
-        p.dl->AddCircle(s, kTokenR + 3, colors::kRunningRing, 20, 2.0f);
+        p.dl->AddCircle(s, token_r() + 3, colors::kRunningRing, 20, 2.0f);
         p.text_fit({text_x(min.x + 6), y}, lmax.x - 4, colors::kText,
                    {fmt::format("on the loop: :{}  {} for {}", c->peer_port, stage_word(c->stage),
                                 Dur(since(w, c->entered(c->stage))).sv()),
                     fmt::format(":{}  {}", c->peer_port, stage_word(c->stage)), fmt::format(":{}", c->peer_port)});
     } else {
-        draw_shape(p.dl, Shape::Idle, s, kTokenR, colors::kTextDim);
+        draw_shape(p.dl, Shape::Idle, s, token_r(), colors::kTextDim);
         p.text_fit({text_x(min.x + 6), y}, lmax.x - 4, colors::kTextDim, {"no request on the loop", "idle"});
     }
     y += p.row_h;
@@ -438,7 +438,7 @@ void draw_other(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
 float full_height(const Painter& p, const Process& proc, float width) {
     switch (proc.model) {
         case ModelId::Sync: return 4.2f * p.row_h + p.row_h * static_cast<float>(phase_lines(std::array<std::string_view, 6>{"select", "accept", "read", "handle", "write", "close"}, width - 12));
-        case ModelId::Gthread: return 5.2f * p.row_h + kCell + gil_height(p, proc);
+        case ModelId::Gthread: return 5.2f * p.row_h + cell() + gil_height(p, proc);
         case ModelId::Gevent:
         case ModelId::Eventlet:
         case ModelId::Asyncio:
@@ -512,7 +512,7 @@ void draw_worker_insides(Painter& p, const Process& proc, ImVec2 min, ImVec2 box
     float y = box_max.y - p.row_h + 2;
     const char* label = box_max.x - min.x > 260 ? "other connections:" : "other:";
     float x = min.x + ImGui::CalcTextSize(label).x + 10;
-    float slot = 2 * kTokenR + 4;
+    float slot = 2 * token_r() + 4;
     std::size_t cap = static_cast<std::size_t>(std::max(0.0f, (box_max.x - x - 60) / slot));
     std::size_t placed = 0, hidden = 0;
     for (const auto& [id, c] : p.world().connections) {
@@ -520,7 +520,7 @@ void draw_worker_insides(Painter& p, const Process& proc, ImVec2 min, ImVec2 box
         auto t = p.st.tokens.find(id);
         if (t != p.st.tokens.end() && t->second.seen == p.st.frame) continue;
         if (placed < cap) {
-            p.anchor(id, {x + kTokenR + static_cast<float>(placed) * slot, y + p.line_h * 0.5f}, kPrioWorker);
+            p.anchor(id, {x + token_r() + static_cast<float>(placed) * slot, y + p.line_h * 0.5f}, kPrioWorker);
             ++placed;
         } else {
             ++hidden;
