@@ -143,6 +143,13 @@ Args parse_args(int argc, char** argv) {
             a.error = "unrecognized argument: '" + arg + "'";
         }
     }
+    for (const std::string& name : a.then) {
+        static const char* const kKnown[] = {"pause", "step", "play",        "ttin",    "ttou",
+                                             "hup",   "term", "kill-worker", "restart", "help"};
+        if (std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown)) {
+            a.error = "argument --then: unknown action '" + name + "'";
+        }
+    }
     if (a.studio.synthetic) serve = {"-k", "gevent", "-w", "3"};  // the shape synthetic.h makes
     serve.insert(serve.end(), serve_given.begin(), serve_given.end());  // later flags win
     a.studio.serve_args = serve;
@@ -181,22 +188,25 @@ nlohmann::json layout_json(const minicorn::studio::TextLayout& layout) {
     auto rect = [](const minicorn::studio::LayoutRect& r) {
         return nlohmann::json{{"x", r.x0}, {"y", r.y0}, {"w", r.x1 - r.x0}, {"h", r.y1 - r.y0}};
     };
-    j["texts"] = nlohmann::json::array();
-    for (const auto& t : layout.texts) {
-        nlohmann::json e = rect(t.rect);
-        e["panel"] = t.panel;
+    // Each noted thing: its rectangle, its panel, and what `fill` adds.
+    auto list = [&rect](const auto& things, auto fill) {
+        nlohmann::json a = nlohmann::json::array();
+        for (const auto& x : things) {
+            nlohmann::json e = rect(x.rect);
+            e["panel"] = x.panel;
+            fill(e, x);
+            a.push_back(std::move(e));
+        }
+        return a;
+    };
+    j["texts"] = list(layout.texts, [](nlohmann::json& e, const minicorn::studio::NotedText& t) {
         e["text"] = t.text;
         e["clipped"] = t.clipped;
-        j["texts"].push_back(e);
-    }
-    j["tokens"] = nlohmann::json::array();
-    for (const auto& k : layout.tokens) {
-        nlohmann::json e = rect(k.rect);
-        e["panel"] = k.panel;
+    });
+    j["tokens"] = list(layout.tokens, [](nlohmann::json& e, const minicorn::studio::NotedToken& k) {
         e["conn"] = k.id;
         e["moving"] = k.moving;
-        j["tokens"].push_back(e);
-    }
+    });
     j["faults"] = minicorn::studio::layout_faults(layout);
     return j;
 }
@@ -229,6 +239,26 @@ bool write_sidecar(const std::string& path, const Platform& platform, const Stud
     return static_cast<bool>(out);
 }
 
+// --bench-frames: the UI's and the ingest's CPU time per frame.
+void print_bench(const std::vector<double>& cpu, const std::vector<double>& ingest_ms, const Platform& platform,
+                 const Studio& studio) {
+    auto summary = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        double mean = 0;
+        for (double x : v) mean += x;
+        mean /= static_cast<double>(v.size());
+        double p99 = v[std::min(v.size() - 1, static_cast<std::size_t>(0.99 * static_cast<double>(v.size())))];
+        char text[128];
+        std::snprintf(text, sizeof text, "mean %.2f ms, p99 %.2f ms, max %.2f ms", mean, p99, v.back());
+        return std::string(text);
+    };
+    std::printf("minicorn-studio: %zu frames at %dx%d; %zu events recorded, %zu open connections\n"
+                "  UI (NewFrame \u2192 Render):           %s\n"
+                "  ingest (take events, fold, metrics): %s\n",
+                cpu.size(), platform.width(), platform.height(), studio.recording().size(),
+                studio.latest().connections.size(), summary(cpu).c_str(), summary(ingest_ms).c_str());
+}
+
 void print_no_display() {
     std::fprintf(stderr,
                  "minicorn-studio: no display ($DISPLAY and $WAYLAND_DISPLAY are not set), so no window can open.\n"
@@ -251,13 +281,6 @@ int main(int argc, char** argv) {
     if (args.help) {
         std::fputs(kUsage, stdout);
         return 0;
-    }
-    for (const std::string& name : args.then) {
-        static const char* const kKnown[] = {"pause", "step", "play",        "ttin",    "ttou",
-                                             "hup",   "term", "kill-worker", "restart", "help"};
-        if (std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown)) {
-            args.error = "argument --then: unknown action '" + name + "'";
-        }
     }
     if (!args.error.empty()) {
         std::fprintf(stderr, "%sminicorn-studio: error: %s\n", kUsage, args.error.c_str());
@@ -345,23 +368,7 @@ int main(int argc, char** argv) {
                             studio.recording().size());
             }
         }
-        if (args.bench_frames > 0 && !cpu.empty()) {
-            auto summary = [](std::vector<double> v) {
-                std::sort(v.begin(), v.end());
-                double mean = 0;
-                for (double x : v) mean += x;
-                mean /= static_cast<double>(v.size());
-                double p99 = v[std::min(v.size() - 1, static_cast<std::size_t>(0.99 * static_cast<double>(v.size())))];
-                char text[128];
-                std::snprintf(text, sizeof text, "mean %.2f ms, p99 %.2f ms, max %.2f ms", mean, p99, v.back());
-                return std::string(text);
-            };
-            std::printf("minicorn-studio: %zu frames at %dx%d; %zu events recorded, %zu open connections\n"
-                        "  UI (NewFrame \u2192 Render):           %s\n"
-                        "  ingest (take events, fold, metrics): %s\n",
-                        cpu.size(), platform.width(), platform.height(), studio.recording().size(),
-                        studio.latest().connections.size(), summary(cpu).c_str(), summary(ingest_ms).c_str());
-        }
+        if (args.bench_frames > 0 && !cpu.empty()) print_bench(cpu, ingest_ms, platform, studio);
     } else {
         while (!g_stop && !platform.should_close()) one_frame(true);
     }

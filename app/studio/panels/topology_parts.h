@@ -79,6 +79,9 @@ struct Dur {
 
 inline std::uint64_t since(const trace::World& w, std::uint64_t t) { return w.now_ns > t ? w.now_ns - t : 0; }
 
+// Draws the workers (and the recently reaped ones) in a grid filling [min, max).
+void draw_workers(Painter& p, ImVec2 min, ImVec2 max);
+
 // Draws the inside of one worker's box (below its title) for its model.
 // Returns nothing; registers items and token anchors in the painter.
 void draw_worker_insides(Painter& p, const trace::Process& proc, ImVec2 min, ImVec2 max);

@@ -264,6 +264,30 @@ void greenlet_row(Painter& p, const Process& proc, const Greenlet& g, float x, f
     p.item(TopoItemKind::Greenlet, proc.pid, g.id, {x, y - 1}, {max_x, y + p.row_h - 1});
 }
 
+// The hub (asyncio: the event loop) of a green worker: what it does, its
+// poll list and timers, the loop's phases, the fds some greenlet waits on.
+void draw_hub(Painter& p, const Process& proc, ImVec2 min, ImVec2 hmax, std::size_t sleeping) {
+    bool tasks = proc.model == ModelId::Asyncio;
+    const char* hub = tasks ? "event loop" : "hub";
+    float y = section(p, min, hmax,
+                      {proc.poll_waiting ? fmt::format("{}: epoll_wait, timeout {} ms", hub, proc.poll_timeout_ms)
+                                         : fmt::format("{}: running {}", hub, tasks ? "tasks" : "greenlets"),
+                       fmt::format("{}: {}", hub, proc.poll_waiting ? "epoll_wait" : "running"), std::string(hub)},
+                      proc.poll_waiting ? kHubBorder : colors::kBoxBorder);
+    if (const Thread* main = proc.thread(proc.pid)) {
+        p.item(TopoItemKind::Thread, proc.pid, static_cast<std::uint64_t>(main->tid), min, {hmax.x, y});
+    }
+    p.text_fit({min.x + 6, y}, hmax.x - 4, colors::kTextDim,
+               {fmt::format("poll list {} fds  ·  timers {}  ·  keep-alive {}", proc.poll.size(), sleeping, proc.keepalive.size()),
+                fmt::format("{} fds  ·  {} timers  ·  {} kept alive", proc.poll.size(), sleeping, proc.keepalive.size()),
+                fmt::format("{} fds  ·  {} timers", proc.poll.size(), sleeping), fmt::format("{} fds", proc.poll.size())});
+    p.item(TopoItemKind::KeepAlive, proc.pid, 0, {min.x + 2, y - 1}, {hmax.x - 2, y + p.row_h - 1});
+    y += p.row_h;
+    y = loop_phases(p, proc, min.x + 6, y, hmax.x - 4);
+    std::size_t fd_rows = rows_in(p, y, hmax.y - 2);
+    if (fd_rows > 0) poll_rows(p, proc, min.x + 6, y, hmax.x - 4, fd_rows);
+}
+
 // The green models (gevent, eventlet, asyncio): the hub with its poll list
 // and timers, and the greenlets — a row each while there is room, else a
 // cell each (a token in each one serving a connection).
@@ -290,24 +314,7 @@ void draw_green(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
         std::size_t fd_rows = std::min(proc.poll.size(), room < 2 ? 0 : room);
         hmax = {max.x, min.y + hub_fixed + p.row_h * static_cast<float>(fd_rows)};
     }
-    const char* hub = tasks ? "event loop" : "hub";
-    float y = section(p, min, hmax,
-                      {proc.poll_waiting ? fmt::format("{}: epoll_wait, timeout {} ms", hub, proc.poll_timeout_ms)
-                                         : fmt::format("{}: running {}", hub, tasks ? "tasks" : "greenlets"),
-                       fmt::format("{}: {}", hub, proc.poll_waiting ? "epoll_wait" : "running"), std::string(hub)},
-                      proc.poll_waiting ? kHubBorder : colors::kBoxBorder);
-    if (const Thread* main = proc.thread(proc.pid)) {
-        p.item(TopoItemKind::Thread, proc.pid, static_cast<std::uint64_t>(main->tid), min, {hmax.x, y});
-    }
-    p.text_fit({min.x + 6, y}, hmax.x - 4, colors::kTextDim,
-               {fmt::format("poll list {} fds  ·  timers {}  ·  keep-alive {}", proc.poll.size(), sleeping, proc.keepalive.size()),
-                fmt::format("{} fds  ·  {} timers  ·  {} kept alive", proc.poll.size(), sleeping, proc.keepalive.size()),
-                fmt::format("{} fds  ·  {} timers", proc.poll.size(), sleeping), fmt::format("{} fds", proc.poll.size())});
-    p.item(TopoItemKind::KeepAlive, proc.pid, 0, {min.x + 2, y - 1}, {hmax.x - 2, y + p.row_h - 1});
-    y += p.row_h;
-    y = loop_phases(p, proc, min.x + 6, y, hmax.x - 4);
-    std::size_t fd_rows = rows_in(p, y, hmax.y - 2);
-    if (fd_rows > 0) poll_rows(p, proc, min.x + 6, y, hmax.x - 4, fd_rows);
+    draw_hub(p, proc, min, hmax, sleeping);
 
     // Greenlets: the running one first, then ready, then parked, in id order
     // within each, so rows stay put while their state holds.
@@ -328,7 +335,7 @@ void draw_green(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     }
     float warn_h = warning.empty() ? 0.0f : wrapped_height(max.x - gmin.x - 10, warning.c_str()) + 2;
     float bottom = max.y - 2 - warn_h - gil_height(p, proc);
-    y = section(p, gmin, max,
+    float y = section(p, gmin, max,
                 {fmt::format("{} ({} live)", tasks ? "tasks" : "greenlets", proc.greenlets.size()),
                  fmt::format("{} {}", tasks ? "tasks" : "greenlets", proc.greenlets.size())},
                 kPoolBorder);
