@@ -16,7 +16,7 @@ help:
 	@echo "make test       build and run the whole test suite"
 	@echo "make asan-test  the suite under AddressSanitizer + UBSan (build-asan/)"
 	@echo "make tsan-test  the suite under ThreadSanitizer (build-tsan/)"
-	@echo "make bench      minicorn vs gunicorn 20.1, side by side, with wrk"
+	@echo "make bench      speed targets side by side: gunicorn 20.1, nginx, minicorn per model, trace off/on"
 	@echo "make clean      remove build directories"
 
 deps:
@@ -59,8 +59,10 @@ tsan-test: deps
 	cmake --build build-tsan -j $(JOBS)
 	TSAN_OPTIONS=halt_on_error=1 build-tsan/bin/minicorn_tests --order lex $(TESTFLAGS)
 
+# Every speed target of issue 12 side by side (bench/suite.py); BENCHFLAGS adds options,
+# e.g. make bench BENCHFLAGS="--repeat 3 --duration 5".
 bench: build
-	./bench/run-bench
+	./bench/run-bench --all $(BENCHFLAGS)
 
 clean:
 	rm -rf $(BUILD) build-asan build-tsan
