@@ -30,9 +30,9 @@ public:
 
     // Reads every ring; commits what is older than the holdback. Returns the
     // number of events read from the rings.
-    std::size_t drain(Recording& rec);
+    std::size_t drain(EventSink& rec);
     // Reads every ring and commits everything (the producers have stopped).
-    std::size_t flush(Recording& rec);
+    std::size_t flush(EventSink& rec);
 
     // Events that arrived later than the holdback allowed (their time was
     // clamped to keep the Recording ordered). Should stay 0.
@@ -42,11 +42,13 @@ private:
     std::size_t read_rings();
     void read_counters(std::uint64_t now);
     void reclaim_dead();
-    void commit(Recording& rec, std::uint64_t cutoff);
+    void commit(EventSink& rec, std::uint64_t cutoff);
+    void merge_runs();
 
     Region& region_;
     std::chrono::milliseconds holdback_;
-    std::vector<Event> pending_;           // drained, not committed yet
+    std::vector<Event> pending_;           // [pending_head_, end): drained, not committed yet
+    std::size_t pending_head_ = 0;         // committed events before it wait to be compacted away
     std::vector<std::size_t> runs_;        // ends of the sorted runs in pending_
     std::map<pid_t, std::array<std::uint64_t, static_cast<std::size_t>(CounterId::kCount)>> last_counters_;
     std::vector<std::uint64_t> last_dropped_;
