@@ -25,7 +25,11 @@ std::size_t Collector::read_rings() {
         if (head != tail) {
             const Event* slots = region_.ring_slots(i);
             std::size_t run_start = pending_.size();
-            for (std::uint64_t p = tail; p != head; ++p) pending_.push_back(slots[p & (cap - 1)]);
+            // At most two contiguous pieces (the ring may wrap): copied whole, not event by event.
+            const std::uint64_t from = tail & (cap - 1);
+            const std::uint64_t first = std::min(head - tail, cap - from);
+            pending_.insert(pending_.end(), slots + from, slots + from + first);
+            pending_.insert(pending_.end(), slots, slots + (head - tail - first));
             ring.tail.store(head, std::memory_order_release);
             read += head - tail;
             // One thread's events are in time order already, almost always:
