@@ -11,26 +11,19 @@
 #include "engine/trace/recording_file.h"
 #include "tests/support/leak_check.h"
 #include "tests/support/server_process.h"
+#include "tests/support/trace_script.h"
 
 using namespace minicorn::testing;
 using minicorn::trace::Event;
 using minicorn::trace::EventKind;
 using minicorn::trace::Recording;
 using minicorn::trace::RecordingFile;
+using minicorn::testing::trace_script::Script;
 
 namespace {
 
 std::string temp_path(const char* name) {
     return "/tmp/minicorn-test-" + std::to_string(::getpid()) + "-" + name;
-}
-
-Event event_at(std::uint64_t t, pid_t pid, EventKind kind) {
-    Event e{};
-    e.t_ns = t;
-    e.pid = pid;
-    e.tid = pid;
-    e.kind = kind;
-    return e;
 }
 
 }  // namespace
@@ -40,12 +33,15 @@ TEST_CASE("a RecordingFile appended in pieces loads back as the same events, hea
     RecordingFile file;
     std::string error;
     REQUIRE(file.open(path, &error));
-    const Event first[] = {event_at(10, 7, EventKind::Accepted), event_at(20, 8, EventKind::ReadStart)};
-    const Event second[] = {event_at(30, 7, EventKind::Close)};
-    file.append(first);
+    Script s;
+    s.add(1, 7, EventKind::Accepted);
+    s.add(2, 8, EventKind::ReadStart);
+    s.add(3, 7, EventKind::Close);
+    const std::span<const Event> all(s.events);
+    file.append(all.first(2));
     file.append({});
-    file.append(second);
-    CHECK(file.last_time() == 30);
+    file.append(all.subspan(2));
+    CHECK(file.last_time() == s.events.back().t_ns);
     CHECK(file.size() == 3);
     CHECK(file.process_count() == 2);
     REQUIRE(file.finish(&error));
@@ -55,7 +51,7 @@ TEST_CASE("a RecordingFile appended in pieces loads back as the same events, hea
     REQUIRE(rec->size() == 3);
     CHECK((*rec)[0].kind == EventKind::Accepted);
     CHECK((*rec)[1].pid == 8);
-    CHECK((*rec)[2].t_ns == 30);
+    CHECK((*rec)[2].t_ns == s.events.back().t_ns);
     std::remove(path.c_str());
 }
 
