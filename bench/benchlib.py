@@ -246,6 +246,10 @@ def run_wrk(argv, duration):
         p.kill()
         p.communicate()
         raise BenchError(f"wrk did not finish within {duration + 30} s: {shown(argv)}")
+    except BaseException:              # Ctrl-C/TERM mid-run: the wrk goes too, now
+        p.kill()
+        p.wait()
+        raise
     finally:
         _live_wrk.remove(p)
     m = re.search(r"^MINICORN_BENCH (.*)$", out, re.M)

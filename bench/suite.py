@@ -26,6 +26,7 @@ A missed target is reported, never a failure.
 """
 import importlib.machinery
 import importlib.util
+import json
 import os
 import re
 import statistics
@@ -255,6 +256,12 @@ def run_all(args, logdir):
         log("== trace emit cost (minicorn_trace_bench)")
         extras["emit"] = statistics.median(emit_ns(args) for _ in range(args.repeat))
     report(runs, extras, args)
+    if args.json:
+        Path(args.json).write_text(json.dumps({
+            "duration_s": args.duration, "repeat": args.repeat, "extras": extras,
+            "runs": [{"key": r.key, "label": r.label, "cpu_us": r.median("cpu_us"), "rps": r.median("rps"),
+                      "runs": [{k: x[k] for k in ("rps", "cpu_us", "requests", "sock_errors", "http_errors")}
+                               for x in r.results]} for r in runs]}, indent=2) + "\n")
     return runs, extras
 
 
