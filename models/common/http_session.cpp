@@ -13,7 +13,7 @@
 #include "engine/http/access_log.h"
 #include "engine/http/parser.h"
 #include "engine/http/response.h"
-#include "engine/trace/emit.h"
+#include "engine/trace/ev.h"
 
 namespace minicorn::models {
 
@@ -42,11 +42,11 @@ AcceptResult accept_client(const net::Listener& listener, pid_t pid, std::uint32
                            process::Logger& /*log: the caller logs an Exhausted episode once*/) {
     sockaddr_storage ss{};
     socklen_t len = sizeof ss;
-    trace::emit(trace::EventKind::AcceptAttempt, 0, 0, listener.fd());
+    trace::ev::AcceptAttempt{.listen_fd = listener.fd()}.emit();
     int client = ::accept4(listener.fd(), reinterpret_cast<sockaddr*>(&ss), &len, SOCK_CLOEXEC);
     if (client < 0) {
         int err = errno;
-        trace::emit(trace::EventKind::AcceptEagain, 0, 0, err);
+        trace::ev::AcceptEagain{.error = err}.emit();
         switch (err) {
             case EAGAIN:
             case EINTR:
@@ -81,11 +81,11 @@ AcceptResult accept_client(const net::Listener& listener, pid_t pid, std::uint32
     out.peer_ip = ip;
     out.id = trace::make_id(pid, ++conn_seq);
     if (trace::enabled()) {
-        trace::emit(trace::EventKind::Accepted, out.id, 0, out.peer_port, listener.fd());
+        trace::ev::Accepted{.conn = out.id, .peer_port = out.peer_port, .listen_fd = listener.fd()}.emit();
         trace::count(trace::CounterId::Accepted);
         net::AcceptQueue q;
         if (net::read_accept_queue(listener.fd(), q)) {
-            trace::emit(trace::EventKind::AcceptQueueSample, 0, 0, q.length, q.backlog);
+            trace::ev::AcceptQueueSample{.length = q.length, .backlog = q.backlog}.emit();
         }
     }
     return AcceptResult::Accepted;
@@ -116,14 +116,14 @@ void tag_request(std::uint64_t conn_id, std::uint64_t req_id, const http::Reques
     std::uint64_t client_id = 0;
     auto [end, ec] = std::from_chars(id->data(), id->data() + id->size(), client_id);
     if (ec != std::errc() || end != id->data() + id->size()) return;  // not a number: someone else's id
-    trace::emit(trace::EventKind::RequestTagged, conn_id, req_id, static_cast<std::int64_t>(client_id));
+    trace::ev::RequestTagged{.conn = conn_id, .req = req_id, .client_req = client_id}.emit();
 }
 
 ReadResult read_request(const ServeContext& ctx, ClientConn& conn, http::Request& out, std::uint64_t& req_id,
                         const ConnIo& io) {
     http::RequestParser parser(ctx.limits);
     std::size_t bytes_in = 0;
-    trace::emit(trace::EventKind::ReadStart, conn.id);
+    trace::ev::ReadStart{.conn = conn.id}.emit();
     // Bytes a pipelining client sent past the previous request come first.
     if (!conn.buffer.empty()) {
         std::size_t used = parser.feed(conn.buffer);
@@ -138,7 +138,7 @@ ReadResult read_request(const ServeContext& ctx, ClientConn& conn, http::Request
         net::IoResult r = io.recv(conn.fd.get(), buf, sizeof buf);
         if (r.status == net::IoStatus::Other && r.errno_value == ETIMEDOUT) {
             // The async workers' keep-alive timeout: silently dropped, no response.
-            trace::emit(trace::EventKind::ReadDone, conn.id, 0, static_cast<std::int64_t>(bytes_in), 1);
+            trace::ev::ReadDone{.conn = conn.id, .bytes = bytes_in, .cut = true}.emit();
             ctx.log.debug("Closing connection: no request within the keep-alive timeout");
             return ReadResult::Finished;
         }
@@ -147,7 +147,7 @@ ReadResult read_request(const ServeContext& ctx, ClientConn& conn, http::Request
             break;
         }
         if (r.status != net::IoStatus::Ok) {
-            trace::emit(trace::EventKind::ReadDone, conn.id, 0, static_cast<std::int64_t>(bytes_in), 1);
+            trace::ev::ReadDone{.conn = conn.id, .bytes = bytes_in, .cut = true}.emit();
             ctx.log.debug("Ignoring connection reset");
             return ReadResult::Finished;
         }
@@ -156,11 +156,11 @@ ReadResult read_request(const ServeContext& ctx, ClientConn& conn, http::Request
         std::size_t used = parser.feed(chunk);
         if (used < chunk.size()) conn.buffer.append(chunk.substr(used));
     }
-    trace::emit(trace::EventKind::ReadDone, conn.id, 0, static_cast<std::int64_t>(bytes_in), parser.failed() ? 1 : 0);
+    trace::ev::ReadDone{.conn = conn.id, .bytes = bytes_in, .cut = parser.failed()}.emit();
     trace::count(trace::CounterId::BytesIn, bytes_in);
     if (parser.failed()) {
         const http::ParseError& err = parser.error();
-        trace::emit(trace::EventKind::ParseFailed, conn.id, 0, err.status, static_cast<std::int64_t>(err.kind));
+        trace::ev::ParseFailed{.conn = conn.id, .status = err.status, .error = err.kind}.emit();
         if (!err.sends_response()) {
             ctx.log.debug("Ignored premature client disconnection. {}", err.message);
             return ReadResult::Finished;
@@ -176,8 +176,8 @@ ReadResult read_request(const ServeContext& ctx, ClientConn& conn, http::Request
     }
     out = parser.take_request();
     req_id = trace::make_id(ctx.pid, ctx.req_seq.fetch_add(1, std::memory_order_relaxed) + 1);
-    trace::emit(trace::EventKind::Parsed, conn.id, req_id, out.version_major * 10 + out.version_minor,
-                static_cast<std::int64_t>(out.body.size()));
+    trace::ev::Parsed{.conn = conn.id, .req = req_id, .http = out.version_major * 10 + out.version_minor,
+                      .body_bytes = out.body.size()}.emit();
     tag_request(conn.id, req_id, out);
     return ReadResult::Request;
 }
@@ -200,19 +200,19 @@ AfterResponse handle_request(const ServeContext& ctx, ClientConn& conn, const ht
                       runtime};
     trace::count(trace::CounterId::Requests);
     wsgi::Response app_resp;
-    trace::emit(trace::EventKind::HandlerStart, conn.id, req_id);
+    trace::ev::HandlerStart{.conn = conn.id, .req = req_id}.emit();
     try {
         app_resp = ctx.app.call(env);
     } catch (const std::exception& e) {
         // Before any header went out: gunicorn's handle_error → 500, empty message.
-        trace::emit(trace::EventKind::HandlerEnd, conn.id, req_id, 500, 1);
+        trace::ev::HandlerEnd{.conn = conn.id, .req = req_id, .status = 500, .raised = true}.emit();
         trace::count(trace::CounterId::Errors);
         ctx.log.error("Error handling request {}\n{}", req.uri, e.what());
         write_error_page(fd, http::error_page(500, "Internal Server Error", ""));
         log_access(ctx, req, 500, resp, conn.peer_ip, started);
         return AfterResponse::Close;
     }
-    trace::emit(trace::EventKind::HandlerEnd, conn.id, req_id, app_resp.status, 0);
+    trace::ev::HandlerEnd{.conn = conn.id, .req = req_id, .status = app_resp.status, .raised = false}.emit();
     if (auto bad = resp.start(app_resp.status, app_resp.reason, app_resp.headers)) {
         ctx.log.error("Error handling request {}\n{}", req.uri, bad->message);
         if (bad->sends_response()) write_error_page(fd, http::error_page(*bad));
@@ -232,7 +232,7 @@ AfterResponse handle_request(const ServeContext& ctx, ClientConn& conn, const ht
     // response instead of two (gunicorn 20.1 sends them separately).
     std::string pending = resp.send_headers();
     bool ok = true;
-    trace::emit(trace::EventKind::WriteStart, conn.id, req_id);
+    trace::ev::WriteStart{.conn = conn.id, .req = req_id}.emit();
     while (ok && app_resp.next_chunk) {
         std::optional<std::string> chunk;
         try {
@@ -249,7 +249,7 @@ AfterResponse handle_request(const ServeContext& ctx, ClientConn& conn, const ht
         pending.clear();
     }
     if (ok) ok = send(pending + resp.close());
-    trace::emit(trace::EventKind::WriteDone, conn.id, req_id, static_cast<std::int64_t>(bytes_out), ok ? 0 : 1);
+    trace::ev::WriteDone{.conn = conn.id, .req = req_id, .bytes = bytes_out, .peer_gone = !ok}.emit();
     trace::count(trace::CounterId::BytesOut, bytes_out);
     log_access(ctx, req, resp.status(), resp, conn.peer_ip, started);
     return ok && !resp.should_close() ? AfterResponse::KeepAlive : AfterResponse::Close;

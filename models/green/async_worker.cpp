@@ -12,7 +12,7 @@
 
 #include "engine/hub/green_io.h"
 #include "engine/hub/hub.h"
-#include "engine/trace/emit.h"
+#include "engine/trace/ev.h"
 #include "engine/wsgi/gil.h"
 
 namespace minicorn::models {
@@ -140,7 +140,7 @@ void AsyncWorker::spawn_handler(GreenPool& pool, std::shared_ptr<ClientConn> con
 void AsyncWorker::handle(ClientConn& conn) {
     struct CloseTrace {
         ClientConn& conn;
-        ~CloseTrace() { trace::emit(trace::EventKind::Close, conn.id, 0, conn.requests); }
+        ~CloseTrace() { trace::ev::Close{.conn = conn.id, .requests = conn.requests}.emit(); }
     } close_trace{conn};
     // The keep-alive timer covers the wait for each request head (the body
     // too, here: minicorn reads the whole request before calling the app).

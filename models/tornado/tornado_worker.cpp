@@ -26,7 +26,7 @@
 #include <fmt/format.h>
 
 #include "engine/http/request.h"
-#include "engine/trace/emit.h"
+#include "engine/trace/ev.h"
 #include "engine/wsgi/app.h"
 #include "engine/wsgi/gil.h"
 
@@ -203,7 +203,7 @@ void TornadoWorker::handle_read(Conn& conn) {
     while (!conn.parser.done() && !conn.parser.failed()) {
         ssize_t n = ::recv(fd, buf, sizeof buf, 0);
         if (n > 0) {
-            if (conn.bytes_in == 0) trace::emit(trace::EventKind::ReadStart, conn.client.id);
+            if (conn.bytes_in == 0) trace::ev::ReadStart{.conn = conn.client.id}.emit();
             conn.bytes_in += static_cast<std::size_t>(n);
             std::string_view chunk(buf, static_cast<std::size_t>(n));
             std::size_t used = conn.parser.feed(chunk);
@@ -221,12 +221,12 @@ void TornadoWorker::handle_read(Conn& conn) {
             continue;
         }
         // ECONNRESET and friends: the peer is gone.
-        trace::emit(trace::EventKind::ReadDone, conn.client.id, 0, static_cast<std::int64_t>(conn.bytes_in), 1);
+        trace::ev::ReadDone{.conn = conn.client.id, .bytes = conn.bytes_in, .cut = true}.emit();
         close_conn(fd);
         return;
     }
     if (conn.parser.failed()) {
-        trace::emit(trace::EventKind::ReadDone, conn.client.id, 0, static_cast<std::int64_t>(conn.bytes_in), 1);
+        trace::ev::ReadDone{.conn = conn.client.id, .bytes = conn.bytes_in, .cut = true}.emit();
         if (!eof) {
             // tornado: "Malformed HTTP message", a bare 400, close. Not gunicorn's error page.
             log().debug("Malformed HTTP message from {}: {}", conn.client.peer_ip, conn.parser.error().message);
@@ -241,7 +241,7 @@ void TornadoWorker::handle_read(Conn& conn) {
 // The request is in: the read is done here (the IOStream's buffer), the
 // coroutine that parses it and calls the app runs as the next turn's callback.
 void TornadoWorker::request_ready(Conn& conn) {
-    trace::emit(trace::EventKind::ReadDone, conn.client.id, 0, static_cast<std::int64_t>(conn.bytes_in), 0);
+    trace::ev::ReadDone{.conn = conn.client.id, .bytes = conn.bytes_in, .cut = false}.emit();
     conn.bytes_in = 0;
     conn.request_queued = true;
     const int fd = conn.client.fd.get();
@@ -261,12 +261,12 @@ void TornadoWorker::consume_buffered(int fd) {
     if (conn.client.buffer.empty()) return;
     std::string pending = std::move(conn.client.buffer);
     conn.client.buffer.clear();
-    trace::emit(trace::EventKind::ReadStart, conn.client.id);
+    trace::ev::ReadStart{.conn = conn.client.id}.emit();
     conn.bytes_in = pending.size();
     std::size_t used = conn.parser.feed(pending);
     conn.client.buffer = pending.substr(used);
     if (conn.parser.done()) {
-        trace::emit(trace::EventKind::ReadDone, conn.client.id, 0, static_cast<std::int64_t>(conn.bytes_in), 0);
+        trace::ev::ReadDone{.conn = conn.client.id, .bytes = conn.bytes_in, .cut = false}.emit();
         conn.bytes_in = 0;
         serve_request(conn);
     } else if (conn.parser.failed()) {
@@ -288,8 +288,8 @@ void TornadoWorker::serve_request(Conn& conn) {
     http::Request req = conn.parser.take_request();
     conn.parser.reset();
     conn.req_id = trace::make_id(pid(), req_seq_.fetch_add(1, std::memory_order_relaxed) + 1);
-    trace::emit(trace::EventKind::Parsed, conn.client.id, conn.req_id, req.version_major * 10 + req.version_minor,
-                static_cast<std::int64_t>(req.body.size()));
+    trace::ev::Parsed{.conn = conn.client.id, .req = conn.req_id, .http = req.version_major * 10 + req.version_minor,
+                      .body_bytes = req.body.size()}.emit();
     tag_request(conn.client.id, conn.req_id, req);
     ++conn.client.requests;
     trace::count(trace::CounterId::Requests);
@@ -302,7 +302,7 @@ void TornadoWorker::serve_request(Conn& conn) {
                       /*multithread=*/false,
                       /*multiprocess=*/num_workers() > 1,
                       *runtime_};
-    trace::emit(trace::EventKind::HandlerStart, conn.client.id, conn.req_id);
+    trace::ev::HandlerStart{.conn = conn.client.id, .req = conn.req_id}.emit();
     wsgi::Response resp;
     std::string body;
     try {
@@ -314,18 +314,18 @@ void TornadoWorker::serve_request(Conn& conn) {
         }
     } catch (const std::exception& e) {
         // Uncaught in tornado's request callback: logged, the connection closed, no response.
-        trace::emit(trace::EventKind::HandlerEnd, conn.client.id, conn.req_id, 500, 1);
+        trace::ev::HandlerEnd{.conn = conn.client.id, .req = conn.req_id, .status = 500, .raised = true}.emit();
         trace::count(trace::CounterId::Errors);
         log().error("Uncaught exception {} {}\n{}", req.method, req.uri, e.what());
         close_conn(fd);
         return;
     }
-    trace::emit(trace::EventKind::HandlerEnd, conn.client.id, conn.req_id, resp.status, 0);
+    trace::ev::HandlerEnd{.conn = conn.client.id, .req = conn.req_id, .status = resp.status, .raised = false}.emit();
 
     conn.close_after = !can_keep_alive(req);
     conn.out = format_response(req, resp, body);
     conn.out_sent = 0;
-    trace::emit(trace::EventKind::WriteStart, conn.client.id, conn.req_id);
+    trace::ev::WriteStart{.conn = conn.client.id, .req = conn.req_id}.emit();
     if (flush(conn)) finish_response(conn);
 }
 
@@ -346,8 +346,8 @@ bool TornadoWorker::flush(Conn& conn) {
             return false;
         }
         // EPIPE, ECONNRESET: the peer is gone.
-        trace::emit(trace::EventKind::WriteDone, conn.client.id, conn.req_id,
-                    static_cast<std::int64_t>(conn.out_sent), 1);
+        trace::ev::WriteDone{.conn = conn.client.id, .req = conn.req_id, .bytes = conn.out_sent,
+                             .peer_gone = true}.emit();
         close_conn(fd);
         return false;
     }
@@ -356,7 +356,8 @@ bool TornadoWorker::flush(Conn& conn) {
 
 void TornadoWorker::finish_response(Conn& conn) {
     const int fd = conn.client.fd.get();
-    trace::emit(trace::EventKind::WriteDone, conn.client.id, conn.req_id, static_cast<std::int64_t>(conn.out.size()), 0);
+    trace::ev::WriteDone{.conn = conn.client.id, .req = conn.req_id, .bytes = conn.out.size(),
+                         .peer_gone = false}.emit();
     trace::count(trace::CounterId::BytesOut, conn.out.size());
     conn.out.clear();
     conn.out_sent = 0;
@@ -402,7 +403,7 @@ void TornadoWorker::close_conn(int fd) {
     conns_.erase(it);
     if (conn->idle_timer != 0) loop_->remove_timeout(conn->idle_timer);
     loop_->remove_handler(fd);
-    trace::emit(trace::EventKind::Close, conn->client.id, 0, conn->client.requests);
+    trace::ev::Close{.conn = conn->client.id, .requests = conn->client.requests}.emit();
     conn->client.fd.reset();
     count_request();
 }
