@@ -65,11 +65,12 @@ double cpu_share(pid_t pid, double seconds) {
     return static_cast<double>(cpu_ticks(pid) - before) / static_cast<double>(::sysconf(_SC_CLK_TCK)) / seconds;
 }
 
-// The pid in "Booting worker with pid: N" (the master's children include
-// the /db backend: worker_pids() alone does not tell them apart).
+// The pid in "Booting worker with pid: N" (the worker writes it just after
+// the fork, so wait_for_workers() can return before it is in the log).
 pid_t booted_worker(const ServerProcess& server) {
-    const std::string log = server.log();
     const std::string needle = "Booting worker with pid: ";
+    REQUIRE(server.wait_for_log(needle, 10s));
+    const std::string log = server.log();
     const auto at = log.find(needle);
     REQUIRE(at != std::string::npos);
     return static_cast<pid_t>(std::stol(log.substr(at + needle.size())));

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <future>
 
+#include "tests/http/raw_client.h"
 #include "tests/support/keepalive_client.h"
 #include "tests/support/leak_check.h"
 #include "tests/support/server_process.h"
@@ -125,5 +126,56 @@ TEST_CASE("tornado --max-requests 2 counts closed connections: 4 requests on one
         CHECK(get_close(server->port(), "/").status == 200);  // the second: nr = 2
         CHECK(server->wait_for_log("Autorestarting worker after current request.", 3s));
         CHECK(server->wait_for_log("Booting worker with pid: ", 5s, 2));
+    }
+}
+
+TEST_CASE("tornado: a head over 64 KiB closes the connection without a word; a 1 MiB request line never reaches the app",
+          "[process][tornado]") {
+    namespace raw = minicorn::http::testing;
+    LeakCheck leaks;
+    {
+        auto server = ServerProcess::start({"-w", "1", "-k", "tornado"});
+        REQUIRE(server->wait_for_workers(1, 5s));
+        const int port = server->port();
+        const pid_t worker = server->worker_pids().at(0);
+        REQUIRE(get_close(port, "/").status == 200);
+        const long before = raw::peak_rss_kib(worker);
+
+        int fd = connect_loopback(port);
+        raw::send_bytes(fd, "GET /" + std::string(1024 * 1024, 'a') + " HTTP/1.1\r\nHost: t\r\n\r\n");
+        std::string reply;
+        CHECK(raw::read_to_close(fd, reply, 10s));
+        CHECK(reply.empty());  // IOStream's "Unsatisfiable read, closing connection"
+        ::close(fd);
+
+        // A header block that never ends: closed once it passes 64 KiB, not buffered.
+        fd = connect_loopback(port);
+        REQUIRE(raw::send_bytes(fd, "GET / HTTP/1.1\r\nHost: t\r\nX-Endless: "));
+        auto writer = std::async(std::launch::async, [fd] { return raw::send_filler(fd, 32 * 1024 * 1024); });
+        reply.clear();
+        CHECK(raw::read_to_close(fd, reply, 20s));
+        CHECK(reply.empty());
+        ::shutdown(fd, SHUT_RDWR);
+        CHECK(writer.get() < 32u * 1024 * 1024);
+        ::close(fd);
+
+        const long after = raw::peak_rss_kib(worker);
+        INFO("worker peak RSS " << before << " KiB before, " << after << " KiB after");
+        CHECK(after - before < 8 * 1024);
+        CHECK(get_close(port, "/").status == 200);
+    }
+}
+
+TEST_CASE("tornado: a Content-Length over max_body_size (100 MiB) gets tornado's bare 400", "[process][tornado]") {
+    namespace raw = minicorn::http::testing;
+    LeakCheck leaks;
+    {
+        auto server = ServerProcess::start({"-w", "1", "-k", "tornado"});
+        const int fd = connect_loopback(server->port());
+        REQUIRE(raw::send_bytes(fd, "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 209715200\r\n\r\n"));
+        std::string reply;
+        CHECK(raw::read_to_close(fd, reply, 10s));
+        CHECK(reply == "HTTP/1.1 400 Bad Request\r\n\r\n");
+        ::close(fd);
     }
 }

@@ -14,12 +14,12 @@
 #include <exception>
 
 #include "app/minicorn/commands.h"
+#include "app/minicorn/trace_file.h"
 #include "engine/process/arbiter.h"
 #include "engine/process/log.h"
 #include "engine/process/settings.h"
 #include "engine/trace/collector.h"
 #include "engine/trace/emit.h"
-#include "engine/trace/export.h"
 #include "engine/trace/region.h"
 #include "models/registry.h"
 
@@ -45,21 +45,10 @@ extern "C" void forward_signal(int sig) {
     if (g_master_pid > 0) ::kill(g_master_pid, sig);
 }
 
-bool ends_with(const std::string& s, std::string_view suffix) {
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 // --trace FILE: observe a master we fork ourselves.
 int serve_traced(const process::Config& cfg, const models::WorkerModel& model, const std::string& worker_class) {
     std::string error;
-    // Find out now, not after the run, if the trace cannot be written there.
-    if (FILE* probe = std::fopen(cfg.trace_file.c_str(), "ab")) {
-        std::fclose(probe);
-    } else {
-        std::fprintf(stderr, "minicorn serve: error: argument --trace: cannot write '%s': %s\n", cfg.trace_file.c_str(),
-                     sys::errno_text(errno).c_str());
-        return 2;
-    }
+    if (!trace_file_writable("minicorn serve", cfg.trace_file)) return 2;
     trace::Region region = trace::Region::create(&error);
     if (!region.valid()) {
         std::fprintf(stderr, "minicorn serve: error: %s\n", error.c_str());
@@ -99,9 +88,7 @@ int serve_traced(const process::Config& cfg, const models::WorkerModel& model, c
     ::usleep(50'000);  // workers orphaned by a master that died hard get a moment to write their last events
     collector.flush(rec);
 
-    bool ok = ends_with(cfg.trace_file, ".json") ? trace::write_chrome_json(rec, cfg.trace_file, &error)
-                                                  : rec.save(cfg.trace_file, &error);
-    if (!ok) {
+    if (!write_trace_file(rec, cfg.trace_file, &error)) {
         std::fprintf(stderr, "minicorn serve: error: trace not written: %s\n", error.c_str());
         return status ? status : 1;
     }

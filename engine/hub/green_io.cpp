@@ -43,7 +43,7 @@ IoResult green_recv(int fd, char* buf, std::size_t n, std::optional<Clock::time_
             continue;
         }
         if (is_bug(e)) die_bug("recv", fd, e);
-        return {IoResult::Error, 0, e};
+        return net::io_failure(e, 0);
     }
 }
 
@@ -63,7 +63,7 @@ IoResult green_send_all(int fd, std::string_view data, std::optional<Clock::time
             continue;
         }
         if (is_bug(e)) die_bug("send", fd, e);
-        return {IoResult::Error, sent, e};
+        return net::io_failure(e, sent);
     }
     return {IoResult::Ok, sent, 0};
 }
@@ -79,11 +79,11 @@ IoResult green_connect(int fd, const sockaddr* addr, socklen_t len, std::optiona
         int so_error = 0;
         socklen_t so_len = sizeof so_error;
         if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &so_len) != 0) die_bug("getsockopt(SO_ERROR)", fd, errno);
-        if (so_error != 0) return {IoResult::Error, 0, so_error};
+        if (so_error != 0) return net::io_failure(so_error, 0);
         return {IoResult::Ok, 0, 0};
     }
     if (is_bug(e)) die_bug("connect", fd, e);
-    return {IoResult::Error, 0, e};
+    return net::io_failure(e, 0);
 }
 
 }  // namespace minicorn::hub

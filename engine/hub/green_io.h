@@ -9,8 +9,9 @@
 // Hub::wait_fd and accept through models/common, which traces each try.)
 //
 // Errors are sorted where the syscall is made: EAGAIN parks, EINTR retries;
-// expected conditions (ECONNRESET, EPIPE, ECONNREFUSED, …) come back as
-// Error with errno_value; EFAULT, and EBADF/ENOTSOCK on a connection, are
+// expected conditions come back in net::IoResult (engine/net/io_result.h),
+// the same result the thread calls give: Reset, BrokenPipe, or Error with
+// errno_value (ECONNREFUSED, …); EFAULT, and EBADF/ENOTSOCK on a connection, are
 // bugs and abort with a message. A deadline that passes returns TimedOut
 // (also returned while the thread exits, see hub.h). A wait cancelled by
 // Hub::cancel_wait(fd) (another greenlet is closing the fd) returns Error
@@ -28,19 +29,11 @@
 #include <string_view>
 
 #include "engine/hub/hub.h"
+#include "engine/net/io_result.h"
 
 namespace minicorn::hub {
 
-struct IoResult {
-    enum Status {
-        Ok,        // `bytes` transferred (all of them for send_all)
-        Eof,       // recv: the peer closed its side (0 bytes)
-        TimedOut,  // the deadline passed; `bytes` = what was transferred before it
-        Error,     // errno_value says why; `bytes` = what was transferred before it
-    } status;
-    std::size_t bytes;
-    int errno_value;
-};
+using net::IoResult;
 
 // One recv of up to n bytes: Ok (bytes > 0, or n == 0), Eof, TimedOut, Error.
 IoResult green_recv(int fd, char* buf, std::size_t n, std::optional<Clock::time_point> deadline = {});

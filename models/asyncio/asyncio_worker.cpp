@@ -18,7 +18,7 @@ void AsyncioWorker::serve(const net::Listener& listener, GreenPool& pool) {
     while (true) {
         hub.wait_fd(listener.fd(), EPOLLIN);
         for (int n = 0; n < 100; ++n) {
-            auto conn = std::make_shared<ClientConn>();
+            auto conn = std::make_shared<ServerConn>();
             const AcceptResult r = accept_one(listener, *conn);
             if (r == AcceptResult::Empty || r == AcceptResult::Exhausted) break;
             if (r == AcceptResult::Accepted) spawn_handler(pool, std::move(conn));  // a task, run on the next turn

@@ -17,7 +17,7 @@ void EventletWorker::start_servers() {
 void EventletWorker::serve(const net::Listener& listener, GreenPool& pool) {
     hub::Hub& hub = hub::Hub::current();
     while (true) {
-        auto conn = std::make_shared<ClientConn>();
+        auto conn = std::make_shared<ServerConn>();
         const AcceptResult r = accept_one(listener, *conn);
         if (r == AcceptResult::Empty) hub.wait_fd(listener.fd(), EPOLLIN);
         if (r == AcceptResult::Accepted) spawn_handler(pool, std::move(conn));

@@ -14,7 +14,7 @@ void GeventWorker::serve(const net::Listener& listener, GreenPool& pool) {
         pool.wait_slot();  // a full pool: stop_accepting() until a slot frees
         hub.wait_fd(listener.fd(), EPOLLIN);
         for (int n = 0; n < max_accept() && !pool.full(); ++n) {
-            auto conn = std::make_shared<ClientConn>();
+            auto conn = std::make_shared<ServerConn>();
             const AcceptResult r = accept_one(listener, *conn);
             if (r == AcceptResult::Empty) break;      // EWOULDBLOCK: the herd's losers return quietly
             if (r == AcceptResult::Exhausted) break;  // backed off: watch the listener again

@@ -23,10 +23,9 @@ void AsyncWorker::run() {
     // 64 KiB stacks: only touched pages cost RSS (~4 KiB per idle greenlet),
     // and a handler with big stack buffers does not hit the guard page.
     hub::Hub& hub = hub::Hub::install(64 * 1024);
-    serve_.emplace(ServeContext{log(), cfg(),
-                                http::Limits::from_settings(cfg().limit_request_line, cfg().limit_request_fields,
-                                                            cfg().limit_request_field_size),
-                                app(), gil(), pid(), num_workers(), /*multithread=*/true, req_seq_});
+    // uvicorn answers Expect: 100-continue when the app first reads the body; gunicorn's workers at once.
+    init_serving(/*multithread=*/true, model_id() == trace::ModelId::Asyncio ? ExpectContinue::OnFirstRead
+                                                                             : ExpectContinue::AtOnce);
     runtime_ = std::make_unique<GreenRuntime>([this] { check_signals(); });
     gil().acquire();  // one OS thread: it holds the GIL for good
     // A signal that wakes the idle hub is handled in a greenlet of its own
@@ -40,7 +39,9 @@ void AsyncWorker::run() {
         while (alive()) {
             notify();
             if (!is_parent_alive()) break;
-            hub.wait_queue(main_wake_, hub::Clock::now() + 1s);  // sleep(1.0), cut short when alive goes false
+            // sleep(1.0) in main_tick()s, cut short when alive goes false
+            for (auto slept = 0ms; slept < 1s && alive(); slept += main_tick())
+                hub.wait_queue(main_wake_, hub::Clock::now() + main_tick());
         }
         graceful_stop();
     } catch (const hub::HubExit& e) {
@@ -109,8 +110,8 @@ void AsyncWorker::handle_quit() {
     throw hub::HubExit{0};  // the hub hands it to the main greenlet, which exits
 }
 
-AcceptResult AsyncWorker::accept_one(const net::Listener& listener, ClientConn& out) {
-    const AcceptResult r = accept_client(listener, pid(), conn_seq_, out, log());
+AcceptResult AsyncWorker::accept_one(const net::Listener& listener, ServerConn& out) {
+    const AcceptResult r = accept_client(listener, pid(), ids().conn, out, log());
     switch (r) {
         case AcceptResult::Accepted:
             sys::set_nonblocking(out.fd.get(), true);  // green sockets stay non-blocking
@@ -126,7 +127,7 @@ AcceptResult AsyncWorker::accept_one(const net::Listener& listener, ClientConn& 
     return r;
 }
 
-void AsyncWorker::spawn_handler(GreenPool& pool, std::shared_ptr<ClientConn> conn) {
+void AsyncWorker::spawn_handler(GreenPool& pool, std::shared_ptr<ServerConn> conn) {
     pool.acquire();
     const std::uint64_t id = conn->id;
     hub::Hub::current().spawn(
@@ -137,42 +138,24 @@ void AsyncWorker::spawn_handler(GreenPool& pool, std::shared_ptr<ClientConn> con
         id);
 }
 
-void AsyncWorker::handle(ClientConn& conn) {
+void AsyncWorker::handle(ServerConn& conn) {
     struct CloseTrace {
-        ClientConn& conn;
+        ServerConn& conn;
         ~CloseTrace() { trace::ev::Close{.conn = conn.id, .requests = conn.requests}.emit(); }
     } close_trace{conn};
-    // The keep-alive timer covers the wait for each request head (the body
-    // too, here: minicorn reads the whole request before calling the app).
-    std::optional<hub::Clock::time_point> deadline;
-    ConnIo io;
-    io.recv = [&deadline](int fd, char* buf, std::size_t n) {
-        hub::IoResult r = hub::green_recv(fd, buf, n, deadline);
-        switch (r.status) {
-            case hub::IoResult::Ok: return net::IoResult{net::IoStatus::Ok, r.bytes, 0};
-            case hub::IoResult::Eof: return net::IoResult{net::IoStatus::Eof, 0, 0};
-            case hub::IoResult::TimedOut: return net::IoResult{net::IoStatus::Other, 0, ETIMEDOUT};
-            case hub::IoResult::Error: break;
-        }
-        return net::IoResult{r.errno_value == ECONNRESET ? net::IoStatus::Reset : net::IoStatus::Other, 0, r.errno_value};
-    };
-    io.send_all = [](int fd, std::string_view data) {
-        hub::IoResult r = hub::green_send_all(fd, data);
-        if (r.status == hub::IoResult::Ok) return net::IoResult{net::IoStatus::Ok, r.bytes, 0};
-        return net::IoResult{r.errno_value == EPIPE ? net::IoStatus::BrokenPipe : net::IoStatus::Reset, r.bytes,
-                             r.errno_value};
-    };
+    // The keep-alive timer covers the wait for each request head; the body
+    // is read by the app, with no timer (gunicorn's timeout wraps next(parser)).
+    GreenConnectionIo io;
     try {
         while (true) {
             const int keepalive = keepalive_seconds();
-            if (keepalive > 0) deadline = hub::Clock::now() + std::chrono::seconds(keepalive);
-            http::Request req;
-            std::uint64_t req_id = 0;
-            if (read_request(*serve_, conn, req, req_id, io) != ReadResult::Request) break;
-            deadline.reset();
+            if (keepalive > 0) io.set_read_deadline(hub::Clock::now() + std::chrono::seconds(keepalive));
+            IncomingRequest req;
+            if (read_request(serving(), conn, req, io) != ReadResult::Request) break;
+            io.clear_read_deadline();
             if (count_request()) hub::Hub::current().wake_one(main_wake_);  // max_requests: alive is false, this response closes
             bool force_close = !alive() || keepalive <= 0;
-            if (handle_request(*serve_, conn, req, req_id, force_close, *runtime_, io) == AfterResponse::Close) break;
+            if (handle_request(serving(), conn, req, force_close, *runtime_, io) == AfterResponse::Close) break;
             hub::Hub::current().trim_stack();  // idle until the next request: keep only the pages in use
         }
     } catch (const hub::GreenletExit&) {

@@ -27,6 +27,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -35,14 +36,15 @@
 #include "engine/hub/hub.h"
 #include "models/common/accept_backoff.h"
 #include "models/common/http_session.h"
+#include "models/common/serving_worker.h"
 #include "models/green/green_pool.h"
 #include "models/green/green_runtime.h"
 
 namespace minicorn::models {
 
-class AsyncWorker : public process::Worker {
+class AsyncWorker : public ServingWorker {
 public:
-    explicit AsyncWorker(const process::WorkerArgs& args) : Worker(args) {}
+    explicit AsyncWorker(const process::WorkerArgs& args) : ServingWorker(args) {}
 
     void run() final;
 
@@ -60,10 +62,10 @@ protected:
     // non-blocking (a green socket). Out of fds or memory, the acceptor backs
     // off first — parks on a timer for the backoff delay — and then returns
     // Exhausted; an accept that works again ends the episode.
-    AcceptResult accept_one(const net::Listener& listener, ClientConn& out);
+    AcceptResult accept_one(const net::Listener& listener, ServerConn& out);
     // Takes a slot of `pool` (parking the caller while it is full) and spawns
     // the connection's greenlet — scheduled, not run — which gives it back.
-    void spawn_handler(GreenPool& pool, std::shared_ptr<ClientConn> conn);
+    void spawn_handler(GreenPool& pool, std::shared_ptr<ServerConn> conn);
 
     void handle_exit() override;
     void handle_abort() override;
@@ -72,23 +74,23 @@ protected:
     int max_accept() const { return num_workers() > 1 ? 1 : 100; }
     // The idle limit for the next request on a connection (gunicorn's --keep-alive).
     virtual int keepalive_seconds() const { return cfg().keepalive; }
+    // How often the main greenlet wakes between two notify()s, a second apart
+    // (gunicorn's gevent and eventlet: it sleeps the whole second).
+    virtual std::chrono::milliseconds main_tick() const { return std::chrono::seconds(1); }
 
 private:
     // The connection's greenlet: base_async.handle.
-    void handle(ClientConn& conn);
+    void handle(ServerConn& conn);
     void stop_servers();
     std::size_t busy() const;
     void graceful_stop();
 
-    std::optional<ServeContext> serve_;
     std::unique_ptr<GreenRuntime> runtime_;
     std::vector<std::unique_ptr<GreenPool>> pools_;  // one per listener, as gunicorn's
     std::vector<hub::GreenId> acceptors_;             // one per listener
     AcceptBackoff backoff_;
     hub::WaitQueue main_wake_;       // the main greenlet's 1 s sleep, woken early when alive goes false
     bool abort_requested_ = false;  // handle_abort ran: the worker exits 1 after its graceful stop
-    std::uint32_t conn_seq_ = 0;
-    std::atomic<std::uint32_t> req_seq_{0};
 };
 
 }  // namespace minicorn::models

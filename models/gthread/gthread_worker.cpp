@@ -26,10 +26,7 @@ constexpr std::uint64_t kListenerTag = std::uint64_t{1} << 63;
 }  // namespace
 
 void GthreadWorker::run() {
-    serve_.emplace(ServeContext{log(), cfg(),
-                                http::Limits::from_settings(cfg().limit_request_line, cfg().limit_request_fields,
-                                                            cfg().limit_request_field_size),
-                                app(), gil(), pid(), num_workers(), /*multithread=*/true, req_seq_});
+    init_serving(/*multithread=*/true);
     max_keepalived_ = cfg().worker_connections - cfg().threads;
     poller_.emplace();
     for (std::size_t i = 0; i < listeners().size(); ++i) {
@@ -91,8 +88,8 @@ void GthreadWorker::handle_quit() {
 }
 
 void GthreadWorker::accept(const net::Listener& listener) {
-    auto conn = std::make_shared<ClientConn>();
-    const AcceptResult r = accept_client(listener, pid(), conn_seq_, *conn, log());
+    auto conn = std::make_shared<ServerConn>();
+    const AcceptResult r = accept_client(listener, pid(), ids().conn, *conn, log());
     if (r == AcceptResult::Exhausted) {
         stop_accepting(backoff_.failed(log()));
         return;
@@ -173,20 +170,19 @@ void GthreadWorker::murder_keepalived() {
 void GthreadWorker::handle(Conn conn) {
     // Python-level signal handlers run on the main thread only.
     thread_local wsgi::ThreadRuntime runtime(gil(), {});
-    thread_local ConnIo io = thread_io(gil(), {});
+    thread_local ThreadConnectionIo io(gil(), {});
     wsgi::Gil::Held holds(gil());
     trace::ev::PoolStart{.conn = conn->id}.emit();
     bool keepalive = false;
-    http::Request req;
-    std::uint64_t req_id = 0;
-    if (read_request(*serve_, *conn, req, req_id, io) == ReadResult::Request) {
+    IncomingRequest req;
+    if (read_request(serving(), *conn, req, io) == ReadResult::Request) {
         bool last = count_request();  // at max_requests: alive goes false
         bool force_close = last || !alive() || cfg().keepalive <= 0;
         if (!force_close) {
             std::lock_guard lock(lock_);
             force_close = static_cast<int>(keep_.size()) >= max_keepalived_;
         }
-        keepalive = handle_request(*serve_, *conn, req, req_id, force_close, runtime, io) == AfterResponse::KeepAlive;
+        keepalive = handle_request(serving(), *conn, req, force_close, runtime, io) == AfterResponse::KeepAlive;
     }
     trace::ev::PoolFinish{.conn = conn->id, .keep_alive = keepalive}.emit();
     finish_request(std::move(conn), keepalive);
@@ -194,6 +190,13 @@ void GthreadWorker::handle(Conn conn) {
 
 // The done-callback, on the pool thread that ran the request.
 void GthreadWorker::finish_request(Conn conn, bool keepalive) {
+    if (keepalive && alive() && !conn->buffer.empty()) {
+        // The next request's first bytes are already read (they came with the
+        // drained rest of a body, or were pipelined): the poller would never
+        // report them, so the connection goes straight back to the pool.
+        enqueue_req(std::move(conn));
+        return;
+    }
     if (keepalive && alive()) {
         sys::set_nonblocking(conn->fd.get(), true);
         conn->deadline_ns = trace::engine_now_ns() + std::int64_t{cfg().keepalive} * 1'000'000'000;
@@ -213,7 +216,7 @@ void GthreadWorker::finish_request(Conn conn, bool keepalive) {
     close_conn(*conn);
 }
 
-void GthreadWorker::close_conn(ClientConn& conn) {
+void GthreadWorker::close_conn(ServerConn& conn) {
     trace::ev::Close{.conn = conn.id, .requests = conn.requests}.emit();
     conn.fd.reset();
 }

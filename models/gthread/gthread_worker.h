@@ -15,7 +15,9 @@
 // The main loop: notify; if nr_conns < worker_connections, poll for 1 s and
 // run the callbacks, else block on the running tasks without polling — accept
 // and keep-alive both stall, as in 20.1 —; check the parent;
-// murder_keepalived. On stop: the pool takes no new work, the poller closes,
+// murder_keepalived. Out of fds (accept: EMFILE), the listeners leave the
+// poller for a backoff delay (models/common/accept_backoff.h). The poller
+// traces its own registrations and waits (engine/loop/poller.h). On stop: the pool takes no new work, the poller closes,
 // running requests get up to graceful_timeout.
 //
 // Thread affinity: run(), the poller and murder_keepalived on the main thread;
@@ -39,9 +41,9 @@
 
 namespace minicorn::models {
 
-class GthreadWorker : public process::Worker {
+class GthreadWorker : public ServingWorker {
 public:
-    explicit GthreadWorker(const process::WorkerArgs& args) : Worker(args) {}
+    explicit GthreadWorker(const process::WorkerArgs& args) : ServingWorker(args) {}
 
     void run() override;
     trace::ModelId model_id() const override { return trace::ModelId::Gthread; }
@@ -53,7 +55,7 @@ protected:
     void handle_quit() override;
 
 private:
-    using Conn = std::shared_ptr<ClientConn>;
+    using Conn = std::shared_ptr<ServerConn>;
 
     void accept(const net::Listener& listener);
     void stop_accepting(std::chrono::milliseconds delay);
@@ -65,9 +67,8 @@ private:
     // On a pool thread: one request, then keep-alive or close.
     void handle(Conn conn);
     void finish_request(Conn conn, bool keepalive);
-    void close_conn(ClientConn& conn);
+    void close_conn(ServerConn& conn);
 
-    std::optional<ServeContext> serve_;
     std::optional<loop::EpollPoller> poller_;
     std::unique_ptr<ThreadPool> tpool_;
     std::mutex lock_;                             // _keep and registered_
@@ -77,8 +78,6 @@ private:
     int max_keepalived_ = 0;
     AcceptBackoff backoff_;
     std::int64_t accept_resume_ns_ = 0;  // listeners out of the poller until then (engine time); 0: accepting
-    std::uint32_t conn_seq_ = 0;
-    std::atomic<std::uint32_t> req_seq_{0};
 };
 
 }  // namespace minicorn::models

@@ -1,0 +1,73 @@
+// models/common/server_conn.cpp — accepting a connection (traced) and the
+// error-page write; see server_conn.h.
+#include "models/common/server_conn.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+
+#include "engine/trace/ev.h"
+
+namespace minicorn::models {
+
+AcceptResult accept_client(const net::Listener& listener, pid_t pid, std::uint32_t& conn_seq, ServerConn& out,
+                           process::Logger& /*log: the caller logs an Exhausted episode once*/) {
+    sockaddr_storage ss{};
+    socklen_t len = sizeof ss;
+    trace::ev::AcceptAttempt{.listen_fd = listener.fd()}.emit();
+    int client = ::accept4(listener.fd(), reinterpret_cast<sockaddr*>(&ss), &len, SOCK_CLOEXEC);
+    if (client < 0) {
+        int err = errno;
+        trace::ev::AcceptEagain{.error = err}.emit();
+        switch (err) {
+            case EAGAIN:
+            case EINTR:
+                return AcceptResult::Empty;
+            case ECONNABORTED:  // the client gave up while queued
+                return AcceptResult::Failed;
+            case EMFILE:
+            case ENFILE:
+            case ENOBUFS:
+            case ENOMEM:
+                return AcceptResult::Exhausted;
+            default:
+                sys::die_bug("accept() on the listening socket");
+        }
+    }
+    out.fd.reset(client);
+    out.listener = &listener;
+    out.buffer.clear();
+    out.requests = 0;
+    char ip[INET6_ADDRSTRLEN] = {};
+    if (ss.ss_family == AF_INET) {
+        const auto* in = reinterpret_cast<const sockaddr_in*>(&ss);
+        ::inet_ntop(AF_INET, &in->sin_addr, ip, sizeof ip);
+        out.peer_port = ntohs(in->sin_port);
+    } else if (ss.ss_family == AF_INET6) {
+        const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&ss);
+        ::inet_ntop(AF_INET6, &in6->sin6_addr, ip, sizeof ip);
+        out.peer_port = ntohs(in6->sin6_port);
+    } else {
+        out.peer_port = 0;
+    }
+    out.peer_ip = ip;
+    out.id = trace::make_id(pid, ++conn_seq);
+    if (trace::enabled()) {
+        trace::ev::Accepted{.conn = out.id, .peer_port = out.peer_port, .listen_fd = listener.fd()}.emit();
+        trace::count(trace::CounterId::Accepted);
+        net::AcceptQueue q;
+        if (net::read_accept_queue(listener.fd(), q)) {
+            trace::ev::AcceptQueueSample{.length = q.length, .backlog = q.backlog}.emit();
+        }
+    }
+    return AcceptResult::Accepted;
+}
+
+void write_error_page(int fd, std::string_view page) {
+    sys::set_nonblocking(fd, true);
+    [[maybe_unused]] ssize_t n = ::send(fd, page.data(), page.size(), MSG_NOSIGNAL);
+}
+
+}  // namespace minicorn::models
