@@ -180,6 +180,23 @@ std::string_view process_state_phrase(const Process& proc) {
     return "?";
 }
 
+std::string_view process_state_word(const Process& proc) {
+    switch (proc.state) {
+        case ProcessState::Spawned: return "forked";
+        case ProcessState::Booting: return "booting";
+        case ProcessState::Idle: return "between steps";
+        case ProcessState::Waiting: return proc.model == ModelId::Sync ? "in select()" : "polling";
+        case ProcessState::Accepting: return "accepting";
+        case ProcessState::Reading: return "reading";
+        case ProcessState::Handling: return "handling";
+        case ProcessState::Writing: return "writing";
+        case ProcessState::TimedOut: return "timed out";
+        case ProcessState::Exited: return "exited";
+        case ProcessState::Gone: return "reaped";
+    }
+    return "?";
+}
+
 std::string_view model_design(ModelId model) {
     switch (model) {
         case ModelId::Sync:
@@ -189,9 +206,15 @@ std::string_view model_design(ModelId model) {
             return "gthread: a main thread polls the listener and keep-alive connections; each ready "
                    "connection goes to the executor queue, and a pool thread serves it. Threads share one GIL.";
         case ModelId::Gevent:
+            return "gevent: one OS thread, a hub that polls with epoll, and a greenlet per connection. Its "
+                   "StreamServer puts a READ watcher on the listener: when it fires the hub itself accepts (one "
+                   "connection per wake-up when there are several workers) and spawns a greenlet into "
+                   "Pool(worker_connections). A greenlet that would block parks on its fd and the hub runs another.";
         case ModelId::Eventlet:
-            return "green: one OS thread, a hub that polls with epoll, and a greenlet per connection. "
-                   "A greenlet that would block parks on its fd and the hub runs another one.";
+            return "eventlet: one OS thread, a hub that polls with epoll, and a greenthread per connection. An "
+                   "acceptor greenthread waits in accept() on the listener and spawns each connection into "
+                   "GreenPool(worker_connections); while the pool is full the acceptor waits, and connections stay "
+                   "in the kernel's queue. A greenthread that would block parks on its fd and the hub runs another.";
         case ModelId::Tornado:
             return "tornado: one IOLoop thread runs phases (callbacks, timers, poll) and calls the app "
                    "on the loop thread; while the app runs, nothing else does.";

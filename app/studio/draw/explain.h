@@ -34,6 +34,8 @@ std::string_view stage_word(trace::ConnStage stage);
 std::string_view client_stage_word(trace::ClientStage stage);
 // What a worker's main thread is doing: "waiting in select() for a connection", ...
 std::string_view process_state_phrase(const trace::Process& proc);
+// The same in a word or two, for a small box ("polling", "handling").
+std::string_view process_state_word(const trace::Process& proc);
 // What a model is, in one sentence (its design, as gunicorn's docstrings say it).
 std::string_view model_design(trace::ModelId model);
 

@@ -32,6 +32,15 @@ struct View {
     bool paused = false;                // the gate is closed (stepping)
     std::string worker_class;           // "sync", "gevent", … as the engine was started
     int num_workers = 0;
+    // The paths of minicorn load's mix, in its order: the trace says only
+    // "path #2" (ClientSendStart a1); the studio knows which one that is.
+    std::vector<std::string> mix_paths = {};
+
+    // Path #index+1 of the mix as the learner wrote it ("/io?ms=50"), or "#N" when not known.
+    std::string mix_path(std::int64_t index) const {
+        if (index >= 0 && static_cast<std::size_t>(index) < mix_paths.size()) return mix_paths[static_cast<std::size_t>(index)];
+        return "#" + std::to_string(index + 1);
+    }
 };
 
 // What a panel asks the session to do; carried out after the frame.
