@@ -25,7 +25,7 @@ help:
 	@echo "make tsan-test  the suite under ThreadSanitizer (build-tsan/)"
 	@echo "make build-types  every CMake build type compiles, warnings as errors (build-<type>/)"
 	@echo "make fuzz       fuzz the HTTP parser for FUZZ_SECONDS (default 60) with clang's libFuzzer ($(FUZZ_BUILD)/)"
-	@echo "make bench      minicorn vs gunicorn 20.1, side by side, with wrk"
+	@echo "make bench      speed targets side by side: gunicorn 20.1, nginx, minicorn per model, trace off/on"
 	@echo "make clean      remove build directories"
 
 deps:
@@ -84,8 +84,10 @@ build-types: deps
 	    cmake --build build-$$t -j $(JOBS) || exit 1; \
 	done
 
+# Every speed target of issue 12 side by side (bench/suite.py); BENCHFLAGS adds options,
+# e.g. make bench BENCHFLAGS="--repeat 3 --duration 5".
 bench: build
-	./bench/run-bench
+	./bench/run-bench --all $(BENCHFLAGS)
 
 clean:
 	rm -rf $(BUILD) build-asan build-tsan $(FUZZ_BUILD) $(foreach t,$(BUILD_TYPES),build-$(t))

@@ -280,7 +280,8 @@ bool Session::read_output(Pipe& pipe) {
 void Session::collector_loop() {
     trace::Collector collector(*region_);
     std::vector<Pipe> pipes;
-    std::vector<trace::Event> fresh;  // committed by the collector, not handed over yet
+    trace::EventBuffer committed;  // committed by the collector, not handed over yet
+    std::vector<trace::Event>& fresh = committed.events();
     auto hand_over = [this, &fresh] {
         if (fresh.empty()) return;
         std::lock_guard lock(mu_);
@@ -308,10 +309,10 @@ void Session::collector_loop() {
                 ++i;
             }
         }
-        collector.drain(fresh);
+        collector.drain(committed);
         hand_over();
     }
-    collector.flush(fresh);
+    collector.flush(committed);
     hand_over();
     for (Pipe& p : pipes) {
         read_output(p);
