@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -169,4 +170,22 @@ TEST_CASE("docs/trace.md lists every kind as the schema says", "[trace]") {
     for (std::size_t i = 1; i < trace::kEventKindCount; ++i) {
         CHECK(in_doc.find("`" + std::string(trace::kinds()[i].name) + "`") != std::string::npos);
     }
+}
+
+TEST_CASE("producers emit by name: no call passes an event's fields by position", "[trace]") {
+    namespace fs = std::filesystem;
+    const fs::path source = docs_path().parent_path().parent_path();
+    const std::regex positional(R"(emit(_event)?\(\s*(trace::)?EventKind::)");
+    std::vector<std::string> offenders;
+    for (const char* dir : {"engine", "models", "app"}) {
+        for (const auto& entry : fs::recursive_directory_iterator(source / dir)) {
+            const fs::path& p = entry.path();
+            if (!entry.is_regular_file() || (p.extension() != ".cpp" && p.extension() != ".h")) continue;
+            if (p.parent_path().filename() == "trace" && p.parent_path().parent_path().filename() == "engine") continue;
+            std::string text = read_all(p);
+            if (std::regex_search(text, positional)) offenders.push_back(fs::relative(p, source).string());
+        }
+    }
+    INFO("use the typed emitters of engine/trace/ev.h: trace::ev::Kind{.name = value}.emit()");
+    CHECK(offenders == std::vector<std::string>{});
 }

@@ -24,7 +24,7 @@
 #include "engine/client/load_engine.h"
 #include "engine/client/report.h"
 #include "engine/trace/collector.h"
-#include "engine/trace/emit.h"
+#include "engine/trace/ev.h"
 #include "engine/trace/region.h"
 
 namespace minicorn::cli {
@@ -97,7 +97,8 @@ int run(const LoadConfig& cfg, const client::Target& target) {
         std::fputs(banner.c_str(), cfg.json ? stderr : stdout);
         std::fflush(nullptr);
     }
-    trace::emit(trace::EventKind::ClientStart, 0, 0, cfg.virtual_users, static_cast<std::int64_t>(cfg.rate + 0.5));
+    trace::ev::ClientStart{.virtual_users = cfg.virtual_users,
+                           .rate = static_cast<std::int64_t>(cfg.rate + 0.5)}.emit();
 
     std::vector<client::EngineShare> shares = split(cfg);
     std::vector<std::unique_ptr<client::LoadEngine>> engines;

@@ -27,7 +27,7 @@
 
 #include "engine/client/load_engine.h"
 #include "engine/sys/fd.h"
-#include "engine/trace/emit.h"
+#include "engine/trace/ev.h"
 
 namespace minicorn::client {
 
@@ -127,7 +127,7 @@ void LoadEngine::open_connection(VUser& vu) {
     vu.requests_on_conn = 0;
     vu.local_port = 0;
     vu.events = 0;
-    trace::emit(EventKind::ClientConnectStart, vu.conn, 0, vu.number, static_cast<std::int64_t>(vu.role));
+    trace::ev::ClientConnectStart{.conn = vu.conn, .vu = vu.number, .role = vu.role}.emit();
     int rc = ::connect(fd, reinterpret_cast<const sockaddr*>(&target_.addr), target_.len);
     if (rc == 0) {
         set_events(vu, EPOLLIN);
@@ -151,7 +151,7 @@ void LoadEngine::on_connected(VUser& vu) {
         vu.local_port = local.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&local)->sin6_port)
                                                     : ntohs(reinterpret_cast<sockaddr_in*>(&local)->sin_port);
     }
-    trace::emit(EventKind::ClientConnected, vu.conn, 0, vu.local_port, vu.fd);
+    trace::ev::ClientConnected{.conn = vu.conn, .local_port = vu.local_port, .fd = vu.fd}.emit();
     shared_.open.fetch_add(1, std::memory_order_relaxed);
     if (is_good(vu)) {
         ++stats_.connects;
@@ -191,7 +191,8 @@ void LoadEngine::send_request(VUser& vu) {
     vu.first_byte = false;
     vu.reader.reset();
     if (vu.role == ClientRole::Aborter) vu.out.resize(vu.out.size() / 2);
-    trace::emit(EventKind::ClientSendStart, vu.conn, vu.req, i64(vu.out.size()), vu.mix_index);
+    trace::ev::ClientSendStart{.conn = vu.conn, .req = vu.req, .bytes = i64(vu.out.size()),
+                               .mix_index = vu.mix_index}.emit();
     switch (vu.role) {
         case ClientRole::Good:
             if (cfg_.open_loop()) {
@@ -242,7 +243,7 @@ void LoadEngine::try_send(VUser& vu) {
         schedule(vu, mono_ns() + tick_ns_);
         return;
     }
-    trace::emit(EventKind::ClientSendEnd, vu.conn, vu.req, i64(vu.out.size()));
+    trace::ev::ClientSendEnd{.conn = vu.conn, .req = vu.req, .bytes = i64(vu.out.size())}.emit();
     if (vu.role == ClientRole::SlowReader) {
         vu.state = VuState::SlowReading;
         set_events(vu, 0);  // it reads only on its tick
@@ -272,7 +273,7 @@ void LoadEngine::on_tick(VUser& vu) {
             ++vu.out_off;
             ++stats_.bytes_written;
             if (vu.out_off == vu.out.size()) {
-                trace::emit(EventKind::ClientSendEnd, vu.conn, vu.req, i64(vu.out.size()));
+                trace::ev::ClientSendEnd{.conn = vu.conn, .req = vu.req, .bytes = i64(vu.out.size())}.emit();
                 vu.state = VuState::Receiving;
                 return;
             }
@@ -296,7 +297,7 @@ void LoadEngine::on_tick(VUser& vu) {
             stats_.bytes_read += static_cast<std::uint64_t>(n);
             if (!vu.first_byte) {
                 vu.first_byte = true;
-                trace::emit(EventKind::ClientFirstByte, vu.conn, vu.req);
+                trace::ev::ClientFirstByte{.conn = vu.conn, .req = vu.req}.emit();
             }
             std::size_t used = 0;
             auto r = vu.reader.feed(std::string_view(buf_.data(), static_cast<std::size_t>(n)), &used);
@@ -358,7 +359,7 @@ void LoadEngine::on_readable(VUser& vu) {
         }
         if (!vu.first_byte) {
             vu.first_byte = true;
-            trace::emit(EventKind::ClientFirstByte, vu.conn, vu.req);
+            trace::ev::ClientFirstByte{.conn = vu.conn, .req = vu.req}.emit();
         }
         std::size_t used = 0;
         auto r = vu.reader.feed(std::string_view(buf_.data(), static_cast<std::size_t>(n)), &used);
@@ -379,7 +380,7 @@ void LoadEngine::complete(VUser& vu) {
     const std::int64_t now = mono_ns();
     const std::int64_t latency_us = (now - vu.start_ns) / 1000;
     const int status = vu.reader.status();
-    trace::emit(EventKind::ClientDone, vu.conn, vu.req, status, latency_us);
+    trace::ev::ClientDone{.conn = vu.conn, .req = vu.req, .status = status, .latency_us = latency_us}.emit();
     ++vu.requests_on_conn;
     const bool keep = vu.reader.keep_alive() && cfg_.keep_alive == KeepAlive::On;
     if (is_good(vu)) {
@@ -389,7 +390,7 @@ void LoadEngine::complete(VUser& vu) {
         stats_.status_class[status >= 100 && status < 600 ? static_cast<std::size_t>(status / 100) : 0] += 1;
         shared_.done.fetch_add(1, std::memory_order_relaxed);
         if (status < 200 || status >= 400) {
-            trace::emit(EventKind::ClientError, vu.conn, vu.req, static_cast<std::int64_t>(ClientErrorKind::Status), 0);
+            trace::ev::ClientError{.conn = vu.conn, .req = vu.req, .kind = ClientErrorKind::Status, .error = 0}.emit();
             ++stats_.error(ClientErrorKind::Status);
             shared_.errors.fetch_add(1, std::memory_order_relaxed);
         }
@@ -424,7 +425,7 @@ void LoadEngine::complete(VUser& vu) {
 }
 
 void LoadEngine::fail(VUser& vu, ClientErrorKind kind, int err) {
-    trace::emit(EventKind::ClientError, vu.conn, vu.req, static_cast<std::int64_t>(kind), err);
+    trace::ev::ClientError{.conn = vu.conn, .req = vu.req, .kind = kind, .error = err}.emit();
     if (!is_good(vu) && !vu.connected_once) {  // a bad actor that cannot connect holds no one back
         vu.connected_once = true;
         shared_.bad_pending.fetch_sub(1, std::memory_order_relaxed);
@@ -445,7 +446,7 @@ void LoadEngine::fail(VUser& vu, ClientErrorKind kind, int err) {
 }
 
 void LoadEngine::cut(VUser& vu, int err) {
-    trace::emit(EventKind::ClientError, vu.conn, vu.req, static_cast<std::int64_t>(ClientErrorKind::Reset), err);
+    trace::ev::ClientError{.conn = vu.conn, .req = vu.req, .kind = ClientErrorKind::Reset, .error = err}.emit();
     ++stats_.roles[static_cast<std::size_t>(vu.role)].cut;
     vu.req = 0;
     close_conn(vu);
@@ -464,7 +465,7 @@ void LoadEngine::close_conn(VUser& vu, bool reset) {
     }
     const bool was_connected = vu.local_port != 0;
     // Emitted first: the server cannot see the close before the trace says it happened.
-    trace::emit(EventKind::ClientClose, vu.conn, 0, vu.requests_on_conn);
+    trace::ev::ClientClose{.conn = vu.conn, .requests = vu.requests_on_conn}.emit();
     ::close(vu.fd);  // also leaves the epoll set
     vu.fd = -1;
     vu.events = 0;

@@ -32,7 +32,7 @@
 
 #include "engine/hub/hub_asan.h"
 #include "engine/hub/hub_internal.h"
-#include "engine/trace/emit.h"
+#include "engine/trace/ev.h"
 
 namespace minicorn::hub {
 
@@ -179,10 +179,10 @@ GreenId Hub::spawn(std::function<void()> fn, std::uint64_t conn) {
     props.stack_size = t_last_stack.size;
     greens_.emplace(id, &props);
     ++live_;
-    emit_event(EventKind::GreenSpawn, conn, parent, 0, id);
+    emit_event(trace::ev::GreenSpawn{.conn = conn, .green = id, .parent = parent});
     if (loop_trace_) {  // awakened() put it in the ready queue before it had an id
-        emit_event(EventKind::CallbackQueued, conn, static_cast<std::int64_t>(ready_greenlets_),
-                   static_cast<std::int64_t>(task_kind(props)), id);
+        emit_event(trace::ev::CallbackQueued{.conn = conn, .green = id, .ready = ready_greenlets_,
+                                             .callback = static_cast<std::int64_t>(task_kind(props))});
     }
     f.detach();
     return id;
@@ -219,7 +219,7 @@ void Hub::run_greenlet(GreenId id, std::function<void()>& fn) {
     fn = nullptr;
     GreenProps& me = running_props();
     greens_.erase(id);
-    emit_event(EventKind::GreenExit, me.conn, how, 0, id);
+    emit_event(trace::ev::GreenExit{.conn = me.conn, .green = id, .how = how});
     if (--live_ == 0) wake_main(false);
     me.exiting = true;
 }
@@ -264,16 +264,9 @@ void Hub::check_can_park(const char* what) const {
             what);
 }
 
-void Hub::emit_event(EventKind kind, std::uint64_t conn, std::int64_t a0, std::int64_t a1,
-                     GreenId green) const noexcept {
-    // While the thread exits, the trace's per-thread ring may already be released.
-    if (shutting_down_) return;
-    trace::emit(kind, conn, 0, a0, a1, green);
-}
-
 void Hub::emit_phase(trace::LoopPhaseId phase, std::size_t items) const noexcept {
     if (!loop_trace_) return;
-    emit_event(EventKind::LoopPhase, 0, static_cast<std::int64_t>(phase), static_cast<std::int64_t>(items), 0);
+    emit_event(trace::ev::LoopPhase{.phase = phase, .items = items});
 }
 
 // ============================================================================

@@ -350,7 +350,12 @@ private:
     detail::GreenProps& running_props() const;
     void check_thread(const char* what) const;
     void check_can_park(const char* what) const;
-    void emit_event(trace::EventKind kind, std::uint64_t conn, std::int64_t a0, std::int64_t a1, GreenId green) const noexcept;
+    // Emits a typed trace event (engine/trace/ev.h), unless the thread is exiting
+    // (its per-thread ring may already be released).
+    template <typename TypedEvent>
+    void emit_event(const TypedEvent& event) const noexcept {
+        if (!shutting_down_) event.emit();
+    }
     void emit_phase(trace::LoopPhaseId phase, std::size_t items) const noexcept;
     // LoopPhase(Timers): the dispatcher is about to release the expired deadlines.
     void emit_timers_phase() const noexcept;

@@ -15,7 +15,7 @@
 
 #include "engine/hub/hub.h"
 #include "engine/hub/hub_internal.h"
-#include "engine/trace/emit.h"
+#include "engine/trace/ev.h"
 
 namespace minicorn::hub {
 
@@ -69,17 +69,17 @@ void Hub::update_epoll(int fd, FdWatch& fw, GreenId green, std::uint64_t conn) n
             die("epoll_ctl(ADD, fd %d): %s — waiting on an fd that is not open, or cannot be polled (a regular file)",
                 fd, std::strerror(errno));
         ++registered_fds_;
-        emit_event(EventKind::PollRegister, conn, fd, want, green);
+        emit_event(trace::ev::PollRegister{.conn = conn, .green = green, .fd = fd, .events = want});
     } else if (want == 0) {
         // ENOENT/EBADF: the fd was closed while registered, and epoll dropped it already.
         ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
         --registered_fds_;
-        emit_event(EventKind::PollUnregister, conn, fd, 0, green);
+        emit_event(trace::ev::PollUnregister{.conn = conn, .green = green, .fd = fd});
     } else {
         if (::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev) != 0 &&
             (errno != ENOENT || ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0))
             die("epoll_ctl(MOD, fd %d): %s", fd, std::strerror(errno));
-        emit_event(EventKind::PollRegister, conn, fd, want, green);
+        emit_event(trace::ev::PollRegister{.conn = conn, .green = green, .fd = fd, .events = want});
     }
     fw.registered = want;
 }
@@ -101,11 +101,11 @@ std::vector<FdWait> Hub::poll_list() const {
 
 int Hub::poll(int timeout_ms) noexcept {
     emit_phase(trace::LoopPhaseId::Poll, registered_fds_);
-    emit_event(EventKind::PollWait, 0, timeout_ms, static_cast<std::int64_t>(registered_fds_), 0);
+    emit_event(trace::ev::PollWait{.timeout_ms = timeout_ms, .fds = registered_fds_});
     const int n = ::epoll_wait(epoll_fd_, events_.data(), static_cast<int>(events_.size()), timeout_ms);
     if (n < 0) {
         if (errno != EINTR) die("epoll_wait: %s", std::strerror(errno));
-        emit_event(EventKind::PollWake, 0, 0, 1, 0);
+        emit_event(trace::ev::PollWake{.ready = 0, .interrupted = true});
         emit_phase(trace::LoopPhaseId::Dispatch, 0);
         run_on_signal();
         return -1;
@@ -113,7 +113,7 @@ int Hub::poll(int timeout_ms) noexcept {
     const auto count = static_cast<std::size_t>(n);
     const auto ready = std::count_if(events_.begin(), events_.begin() + n,
                                      [](const epoll_event& e) { return e.data.u64 != kEventFdTag; });
-    emit_event(EventKind::PollWake, 0, ready, 0, 0);
+    emit_event(trace::ev::PollWake{.ready = ready, .interrupted = false});
     emit_phase(trace::LoopPhaseId::Dispatch, static_cast<std::size_t>(ready));
     for (std::size_t i = 0; i < count; ++i) {
         if (events_[i].data.u64 == kEventFdTag) {

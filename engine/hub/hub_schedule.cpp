@@ -13,7 +13,7 @@
 
 #include "engine/hub/hub.h"
 #include "engine/hub/hub_internal.h"
-#include "engine/trace/emit.h"
+#include "engine/trace/ev.h"
 
 namespace minicorn::hub {
 
@@ -55,10 +55,12 @@ void Hub::park(Waiter& w, std::optional<Clock::time_point> deadline) {
     parked_head_ = &w;
     ++parked_;
     if (w.kind != Waiter::Kind::Join)
-        emit_event(EventKind::GreenPark, me.conn, w.kind == Waiter::Kind::Io ? w.fd : -1, w.events, me.id);
+        emit_event(trace::ev::GreenPark{.conn = me.conn, .green = me.id, .fd = w.kind == Waiter::Kind::Io ? w.fd : -1,
+                                        .events = w.events});
     if (loop_trace_ && w.has_deadline && w.kind != Waiter::Kind::Join && trace::enabled()) {
         w.timer_id = ++next_timer_id_;
-        emit_event(EventKind::TimerAdd, me.conn, w.timer_id, engine_ms(w.deadline), me.id);
+        emit_event(trace::ev::TimerAdd{.conn = me.conn, .green = me.id, .timer = w.timer_id,
+                                       .deadline_ms = engine_ms(w.deadline)});
     }
     me.waiter = &w;
     detail::NoLock lock;
@@ -79,12 +81,15 @@ void Hub::settle(Waiter& w) noexcept {
     if (w.kind == Waiter::Kind::Io) unwatch(w);
     if (w.kind == Waiter::Kind::Queue) unlink_queued(w);
     if (w.timer_id != 0) {
-        emit_event(w.why == Waiter::Why::Deadline ? EventKind::TimerFire : EventKind::TimerCancel, w.green->conn,
-                   w.timer_id, 0, w.green->id);
+        if (w.why == Waiter::Why::Deadline) {
+            emit_event(trace::ev::TimerFire{.conn = w.green->conn, .green = w.green->id, .timer = w.timer_id});
+        } else {
+            emit_event(trace::ev::TimerCancel{.conn = w.green->conn, .green = w.green->id, .timer = w.timer_id});
+        }
     }
     if (w.kind != Waiter::Kind::Join)
-        emit_event(EventKind::GreenWake, w.green->conn, w.kind == Waiter::Kind::Io ? w.fd : -1, w.why_code(),
-                   w.green->id);
+        emit_event(trace::ev::GreenWake{.conn = w.green->conn, .green = w.green->id,
+                                        .fd = w.kind == Waiter::Kind::Io ? w.fd : -1, .why = w.why_code()});
     w.green->waiter = nullptr;
 }
 
@@ -151,8 +156,8 @@ void Hub::awakened(context* ctx, GreenProps& props) noexcept {
     // A fiber being spawned has no id yet: spawn() traces it once it has one.
     const bool spawning = props.id == 0 && !ctx->is_context(boost::fibers::type::main_context);
     if (loop_trace_ && !spawning) {
-        emit_event(EventKind::CallbackQueued, props.conn, static_cast<std::int64_t>(ready_greenlets_),
-                   static_cast<std::int64_t>(task_kind(props)), props.id);
+        emit_event(trace::ev::CallbackQueued{.conn = props.conn, .green = props.id, .ready = ready_greenlets_,
+                                             .callback = static_cast<std::int64_t>(task_kind(props))});
     }
 }
 
@@ -175,11 +180,11 @@ context* Hub::pick_next() noexcept {
         --ready_greenlets_;
         const GreenProps& p = properties(next);
         if (loop_trace_) {
-            emit_event(EventKind::CallbackRun, p.conn, static_cast<std::int64_t>(ready_greenlets_),
-                       static_cast<std::int64_t>(task_kind(p)), p.id);
+            emit_event(trace::ev::CallbackRun{.conn = p.conn, .green = p.id, .ready = ready_greenlets_,
+                                              .callback = static_cast<std::int64_t>(task_kind(p))});
         }
         if (p.id != running_) {
-            emit_event(EventKind::GreenSwitch, p.conn, running_, 0, p.id);
+            emit_event(trace::ev::GreenSwitch{.conn = p.conn, .green = p.id, .from = running_});
             running_ = p.id;
         }
     }

@@ -4,7 +4,7 @@
 #include <iterator>
 
 #include "engine/sys/fd.h"
-#include "engine/trace/emit.h"
+#include "engine/trace/ev.h"
 
 namespace minicorn::loop {
 
@@ -49,7 +49,7 @@ void IOLoop::add_callback(Callback cb, Tag tag) { queue(ReadyCallback{std::move(
 void IOLoop::queue(ReadyCallback rc) {
     const Tag tag = rc.tag;
     ready_.push_back(std::move(rc));
-    trace::emit(trace::EventKind::CallbackQueued, tag.conn, 0, ready_total(), static_cast<std::int64_t>(tag.kind));
+    trace::ev::CallbackQueued{.conn = tag.conn, .ready = ready_total(), .callback = tag.kind}.emit();
 }
 
 IOLoop::TimerId IOLoop::add_timer(std::int64_t delay_ns, std::int64_t period_ns, Callback cb, Tag tag) {
@@ -63,7 +63,7 @@ IOLoop::TimerId IOLoop::add_timer(std::int64_t delay_ns, std::int64_t period_ns,
 void IOLoop::arm(TimerId id, Timer& timer) {
     timer.due = false;
     heap_.insert(TimerKey{timer.deadline_ns, id});
-    trace::emit(trace::EventKind::TimerAdd, 0, 0, static_cast<std::int64_t>(id), timer.deadline_ns / kNsPerMs);
+    trace::ev::TimerAdd{.timer = id, .deadline_ms = timer.deadline_ns / kNsPerMs}.emit();
 }
 
 IOLoop::TimerId IOLoop::call_later(std::int64_t delay_ms, Callback cb, Tag tag) {
@@ -81,7 +81,7 @@ void IOLoop::remove_timeout(TimerId id) {
     // the timer gone and is skipped (asyncio: a cancelled handle in _ready).
     if (!it->second.due) heap_.erase(TimerKey{it->second.deadline_ns, id});
     timers_.erase(it);
-    trace::emit(trace::EventKind::TimerCancel, 0, 0, static_cast<std::int64_t>(id));
+    trace::ev::TimerCancel{.timer = id}.emit();
 }
 
 void IOLoop::set_poll_hooks(Callback before, Callback after, Callback on_interrupt) {
@@ -113,14 +113,13 @@ void IOLoop::run_once() {
 void IOLoop::run_timers() {
     const std::int64_t now = trace::engine_now_ns();
     const auto end = heap_.upper_bound(TimerKey{now, ~TimerId{0}});
-    trace::emit(trace::EventKind::LoopPhase, 0, 0, static_cast<std::int64_t>(trace::LoopPhaseId::Timers),
-                std::distance(heap_.begin(), end));
+    trace::ev::LoopPhase{.phase = trace::LoopPhaseId::Timers, .items = std::distance(heap_.begin(), end)}.emit();
     while (!heap_.empty() && heap_.begin()->first <= now) {
         const TimerId id = heap_.begin()->second;
         heap_.erase(heap_.begin());
         Timer& timer = timers_.at(id);
         timer.due = true;
-        trace::emit(trace::EventKind::TimerFire, 0, 0, static_cast<std::int64_t>(id));
+        trace::ev::TimerFire{.timer = id}.emit();
         queue(ReadyCallback{nullptr, timer.tag, id});
     }
 }
@@ -131,13 +130,12 @@ void IOLoop::run_timers() {
 void IOLoop::run_callbacks() {
     std::vector<ReadyCallback> batch;
     batch.swap(ready_);
-    trace::emit(trace::EventKind::LoopPhase, 0, 0, static_cast<std::int64_t>(trace::LoopPhaseId::Callbacks),
-                static_cast<std::int64_t>(batch.size()));
+    trace::ev::LoopPhase{.phase = trace::LoopPhaseId::Callbacks, .items = batch.size()}.emit();
     for (std::size_t i = 0; i < batch.size(); ++i) {
         ReadyCallback& rc = batch[i];
         batch_left_ = batch.size() - i - 1;
         if (rc.timer != 0 && !timers_.contains(rc.timer)) continue;  // cancelled after it fell due
-        trace::emit(trace::EventKind::CallbackRun, rc.tag.conn, 0, ready_total(), static_cast<std::int64_t>(rc.tag.kind));
+        trace::ev::CallbackRun{.conn = rc.tag.conn, .ready = ready_total(), .callback = rc.tag.kind}.emit();
         if (rc.timer != 0) {
             run_timer(rc.timer);
         } else {
@@ -180,8 +178,7 @@ int IOLoop::poll_timeout_ms() const {
 
 // Phase 3.
 void IOLoop::poll() {
-    trace::emit(trace::EventKind::LoopPhase, 0, 0, static_cast<std::int64_t>(trace::LoopPhaseId::Poll),
-                static_cast<std::int64_t>(handlers_.size()));
+    trace::ev::LoopPhase{.phase = trace::LoopPhaseId::Poll, .items = handlers_.size()}.emit();
     const int timeout = poll_timeout_ms();
     if (before_poll_) before_poll_();
     const WaitStatus st = poller_->wait(timeout, ready_fds_);  // traced PollWait / PollWake
@@ -192,8 +189,7 @@ void IOLoop::poll() {
 // Phase 4. A handler may add or remove handlers (its own included): each
 // readiness is checked against the current table before it is delivered.
 void IOLoop::dispatch() {
-    trace::emit(trace::EventKind::LoopPhase, 0, 0, static_cast<std::int64_t>(trace::LoopPhaseId::Dispatch),
-                static_cast<std::int64_t>(ready_fds_.size()));
+    trace::ev::LoopPhase{.phase = trace::LoopPhaseId::Dispatch, .items = ready_fds_.size()}.emit();
     for (const Ready& r : ready_fds_) {
         if (!running_) break;
         int fd = static_cast<int>(static_cast<std::uint32_t>(r.tag));

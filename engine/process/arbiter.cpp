@@ -22,7 +22,7 @@
 
 #include "engine/process/sockets.h"
 #include "engine/sys/clock.h"
-#include "engine/trace/emit.h"
+#include "engine/trace/ev.h"
 #include "engine/wsgi/db_backend.h"
 #include "engine/wsgi/demo_app.h"
 
@@ -109,7 +109,7 @@ int Arbiter::pop_signal() {
     }
     int left = g_queue_len;
     ::sigprocmask(SIG_SETMASK, &old, nullptr);
-    if (sig > 0) trace::emit(trace::EventKind::SignalReceived, 0, 0, sig, left);
+    if (sig > 0) trace::ev::SignalReceived{.signal = sig, .queue_left = left}.emit();
     return sig;
 }
 
@@ -139,7 +139,9 @@ void Arbiter::sleep() {
 void Arbiter::sample_accept_queues() {
     for (const net::Listener& l : listeners_) {
         net::AcceptQueue q;
-        if (net::read_accept_queue(l.fd(), q)) trace::emit(trace::EventKind::AcceptQueueSample, 0, 0, q.length, q.backlog);
+        if (net::read_accept_queue(l.fd(), q)) {
+            trace::ev::AcceptQueueSample{.length = q.length, .backlog = q.backlog}.emit();
+        }
     }
 }
 
@@ -197,9 +199,9 @@ void Arbiter::start() {
         log_.warning("No requests can be handled with 0 workers. Check the number of workers.");
     }
     if (check_config_) check_config_(cfg_, log_);
-    trace::emit(trace::EventKind::ArbiterStart, 0, 0, num_workers_);
+    trace::ev::ArbiterStart{.workers = num_workers_}.emit();
     for (const net::Listener& l : listeners_) {
-        trace::emit(trace::EventKind::ListenerOpen, 0, 0, l.fd(), l.address().port);
+        trace::ev::ListenerOpen{.fd = l.fd(), .port = l.address().port}.emit();
     }
     ::prctl(PR_SET_NAME, "minicorn-master", 0, 0, 0);
 }
@@ -249,7 +251,7 @@ void Arbiter::dispatch(int sig) {
     log_.info("Handling signal: {}", name);
     struct Handled {
         int sig;
-        ~Handled() { trace::emit(trace::EventKind::SignalHandled, 0, 0, sig); }
+        ~Handled() { trace::ev::SignalHandled{.signal = sig}.emit(); }
     } handled{sig};
     switch (sig) {
         case SIGHUP: handle_hup(); break;
@@ -268,7 +270,7 @@ void Arbiter::dispatch(int sig) {
 
 void Arbiter::halt(const std::string& reason, int exit_status) {
     stop(true);
-    trace::emit(trace::EventKind::ArbiterStop, 0, 0, exit_status);
+    trace::ev::ArbiterStop{.status = exit_status}.emit();
     log_.info("Shutting down: Master");
     if (!reason.empty()) log_.info("Reason: {}", reason);
     remove_pidfile();
@@ -384,7 +386,7 @@ void Arbiter::murder_workers() {
         }
         if (silent <= cfg_.timeout) continue;
         if (!worker.aborted()) {
-            trace::emit(trace::EventKind::WorkerTimeout, 0, 0, pid, static_cast<std::int64_t>(silent * 1000));
+            trace::ev::WorkerTimeout{.pid = pid, .silent_ms = static_cast<std::int64_t>(silent * 1000)}.emit();
             log_.critical("WORKER TIMEOUT (pid:{})", pid);
             worker.set_aborted();
             kill_worker(pid, SIGABRT);
@@ -400,7 +402,7 @@ void Arbiter::reap_workers() {
         pid_t wpid = ::waitpid(-1, &status, WNOHANG);
         if (wpid <= 0) break;  // 0: none ready; -1/ECHILD: no children
         int exitcode = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
-        trace::emit(trace::EventKind::WorkerReaped, 0, 0, wpid, WIFSIGNALED(status) ? -WTERMSIG(status) : exitcode);
+        trace::ev::WorkerReaped{.pid = wpid, .status = WIFSIGNALED(status) ? -WTERMSIG(status) : exitcode}.emit();
         // Forget the worker before anything can throw: a halt must not wait
         // for a process that is already gone.
         if (auto it = workers_.find(wpid); it != workers_.end()) {
@@ -428,7 +430,7 @@ void Arbiter::manage_workers() {
     int active = static_cast<int>(count);
     if (active != last_logged_worker_count_) {
         last_logged_worker_count_ = active;
-        trace::emit(trace::EventKind::WorkerCount, 0, 0, active, num_workers_);
+        trace::ev::WorkerCount{.live = active, .wanted = num_workers_}.emit();
         log_.debug("{} workers", active);
     }
 }
@@ -460,7 +462,7 @@ pid_t Arbiter::spawn_worker() {
         return -1;
     }
     if (pid != 0) {
-        trace::emit(trace::EventKind::WorkerSpawn, 0, 0, pid, worker_age_);
+        trace::ev::WorkerSpawn{.pid = pid, .age = worker_age_}.emit();
         worker->set_pid(pid);
         workers_.emplace(pid, std::move(worker));
         return pid;
@@ -495,7 +497,7 @@ void Arbiter::run_worker_child(Worker& worker) {
         code = worker.booted() ? 255 : kWorkerBootError;
     }
     log_.info("Worker exiting (pid: {})", me);
-    trace::emit(trace::EventKind::WorkerExit, 0, 0, code);
+    trace::ev::WorkerExit{.code = code}.emit();
     worker.tmp().close();
     std::fflush(nullptr);
     ::_exit(code);
@@ -508,7 +510,7 @@ void Arbiter::kill_workers(int sig) {
 }
 
 void Arbiter::kill_worker(pid_t pid, int sig) {
-    trace::emit(trace::EventKind::KillSent, 0, 0, pid, sig);
+    trace::ev::KillSent{.pid = pid, .signal = sig}.emit();
     if (::kill(pid, sig) == 0) return;
     if (errno == ESRCH) {  // already gone: forget it
         auto it = workers_.find(pid);

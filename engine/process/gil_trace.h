@@ -4,7 +4,7 @@
 // Thread affinity: called by the Gil from any thread, outside its lock.
 #pragma once
 
-#include "engine/trace/emit.h"
+#include "engine/trace/ev.h"
 #include "engine/wsgi/gil.h"
 
 namespace minicorn::process {
@@ -12,13 +12,13 @@ namespace minicorn::process {
 class GilTracer final : public wsgi::GilObserver {
 public:
     void on_wait(wsgi::OsThreadId, wsgi::OsThreadId holder) override {
-        trace::emit(trace::EventKind::GilWait, 0, 0, holder);
+        trace::ev::GilWait{.holder = holder}.emit();
     }
     void on_acquire(wsgi::OsThreadId, std::chrono::nanoseconds waited) override {
-        trace::emit(trace::EventKind::GilAcquire, 0, 0, waited.count());
+        trace::ev::GilAcquire{.waited_ns = waited.count()}.emit();
     }
     void on_release(wsgi::OsThreadId, wsgi::GilRelease reason) override {
-        trace::emit(trace::EventKind::GilRelease, 0, 0, reason == wsgi::GilRelease::Forced ? 1 : 0);
+        trace::ev::GilRelease{.forced = reason == wsgi::GilRelease::Forced}.emit();
     }
 };
 

@@ -10,7 +10,7 @@
 
 #include "engine/process/gil_trace.h"
 #include "engine/sys/clock.h"
-#include "engine/trace/emit.h"
+#include "engine/trace/ev.h"
 #include "engine/wsgi/demo_app.h"
 #include "engine/wsgi/gil.h"
 
@@ -74,14 +74,14 @@ void Worker::notify() {
     tmp_.notify();
     if (trace::enabled()) {
         trace::record_heartbeat();
-        trace::emit(trace::EventKind::Heartbeat, 0, 0, trace::engine_now_ns() / 1'000'000);
+        trace::ev::Heartbeat{.engine_ms = trace::engine_now_ns() / 1'000'000}.emit();
     }
 }
 
 void Worker::init_process() {
     pid_ = ::getpid();
     trace::set_role(1);
-    trace::emit(trace::EventKind::WorkerBoot, 0, 0, age_, static_cast<std::int64_t>(model_id()));
+    trace::ev::WorkerBoot{.age = age_, .model = model_id()}.emit();
     // The self-pipe: any signal writes a byte, so a select() that includes the
     // read end wakes up (gunicorn: signal.set_wakeup_fd(PIPE[1])).
     int fds[2];
@@ -92,7 +92,7 @@ void Worker::init_process() {
     init_signals();
     load_wsgi();
     booted_ = true;
-    trace::emit(trace::EventKind::WorkerBooted);
+    trace::ev::WorkerBooted{}.emit();
     run();
 }
 
@@ -138,7 +138,7 @@ void Worker::check_signals() {
     if (pending == 0) return;
     auto has = [&](int sig) { return (pending & (std::uint64_t{1} << sig)) != 0; };
     for (int sig : {SIGUSR1, SIGWINCH, SIGTERM, SIGABRT, SIGQUIT, SIGINT}) {
-        if (has(sig)) trace::emit(trace::EventKind::SignalCaught, 0, 0, sig);
+        if (has(sig)) trace::ev::SignalCaught{.signal = sig}.emit();
     }
     // Order matters only when several arrived together: the ones that end the
     // process last, so the others are not lost.

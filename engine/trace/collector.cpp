@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "engine/trace/ev.h"
+
 namespace minicorn::trace {
 
 namespace {
@@ -45,8 +47,7 @@ std::size_t Collector::read_rings() {
             e.t_ns = now_ns();
             e.pid = ring.owner_pid.load(std::memory_order_relaxed);
             e.tid = ring.owner_tid.load(std::memory_order_relaxed);
-            e.kind = EventKind::RingDrops;
-            e.a0 = static_cast<std::int64_t>(dropped - last_dropped_[i]);
+            ev::RingDrops{.dropped = dropped - last_dropped_[i]}.fill(e);
             pending_.push_back(e);
             runs_.push_back(pending_.size());
             last_dropped_[i] = dropped;
@@ -70,9 +71,7 @@ void Collector::read_counters(std::uint64_t now) {
             e.t_ns = now;
             e.pid = pid;
             e.tid = pid;
-            e.kind = EventKind::Counter;
-            e.a0 = static_cast<std::int64_t>(c);
-            e.a1 = static_cast<std::int64_t>(v);
+            ev::Counter{.counter = c, .value = v}.fill(e);
             pending_.push_back(e);
         }
     }

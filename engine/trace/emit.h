@@ -37,6 +37,9 @@ void attach(Region* region, int role);
 inline bool enabled() { return detail::g_region != nullptr; }
 Region* region();
 
+// The raw write under the typed emitters (ev.h): fields by position. Producers
+// use ev.h, by name (tests/test_trace_schema.cpp fails on a positional call in
+// engine/, models/ or app/); bench/trace_bench.cpp measures this directly.
 inline void emit(EventKind kind, std::uint64_t conn = 0, std::uint64_t req = 0, std::int64_t a0 = 0,
                  std::int64_t a1 = 0, std::uint32_t green = 0) {
     if (detail::g_region == nullptr) [[likely]]

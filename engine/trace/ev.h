@@ -3,7 +3,8 @@
 //
 //     trace::ev::PollRegister{.conn = id, .fd = fd, .events = EPOLLIN}.emit();
 //
-// and a reader decodes an Event by the same names:
+// the collector fills a record it stamps itself (ev::Counter{…}.fill(e)), and
+// a reader decodes an Event by the same names:
 //
 //     auto r = trace::ev::PollRegister::decode(e);   // r.conn, r.fd, r.events
 //
@@ -47,6 +48,7 @@ namespace ev {
         static constexpr EventKind kKind = EventKind::N;                \
         fields                                                          \
         inline void emit() const;                                       \
+        inline void fill(Event& e) const;                               \
         static inline N decode(const Event& e);                         \
     };
 MINICORN_TRACE_KINDS(MINICORN_EV_KIND, MINICORN_EV_CONN, MINICORN_EV_REQ, MINICORN_EV_GREEN, MINICORN_EV_ARG,
@@ -91,6 +93,25 @@ MINICORN_TRACE_KINDS(MINICORN_EV_KIND, MINICORN_EV_CONN, MINICORN_EV_REQ, MINICO
         N out{};                                                        \
         fields                                                          \
         return out;                                                     \
+    }
+MINICORN_TRACE_KINDS(MINICORN_EV_KIND, MINICORN_EV_CONN, MINICORN_EV_REQ, MINICORN_EV_GREEN, MINICORN_EV_A0,
+                     MINICORN_EV_A1)
+#undef MINICORN_EV_KIND
+#undef MINICORN_EV_CONN
+#undef MINICORN_EV_REQ
+#undef MINICORN_EV_GREEN
+#undef MINICORN_EV_A0
+#undef MINICORN_EV_A1
+// Pass 4: fill() writes them into a record the caller stamps (the collector's own events).
+#define MINICORN_EV_CONN(doc) e.conn = conn;
+#define MINICORN_EV_REQ(doc) e.req = req;
+#define MINICORN_EV_GREEN(doc) e.green = green;
+#define MINICORN_EV_A0(n, type, doc) e.a0 = n.v;
+#define MINICORN_EV_A1(n, type, doc) e.a1 = n.v;
+#define MINICORN_EV_KIND(N, fam, role, sp, gt, label, meaning, fields) \
+    inline void N::fill(Event& e) const {                               \
+        e.kind = kKind;                                                 \
+        fields                                                          \
     }
 MINICORN_TRACE_KINDS(MINICORN_EV_KIND, MINICORN_EV_CONN, MINICORN_EV_REQ, MINICORN_EV_GREEN, MINICORN_EV_A0,
                      MINICORN_EV_A1)

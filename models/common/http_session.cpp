@@ -12,7 +12,7 @@
 
 #include "engine/http/access_log.h"
 #include "engine/http/response.h"
-#include "engine/trace/emit.h"
+#include "engine/trace/ev.h"
 #include "models/common/body_reader.h"
 
 namespace minicorn::models {
@@ -40,7 +40,7 @@ void log_access(const ServeContext& ctx, const http::Request& req, int status, c
 // its body while the app read it. `req`: the request, when gunicorn had one.
 void answer_parse_error(const ServeContext& ctx, const ServerConn& conn, const http::ParseError& err,
                         const http::Request& req) {
-    trace::emit(trace::EventKind::ParseFailed, conn.id, 0, err.status, static_cast<std::int64_t>(err.kind));
+    trace::ev::ParseFailed{.conn = conn.id, .status = err.status, .error = err.kind}.emit();
     if (!err.sends_response()) {
         ctx.log.debug("Ignored premature client disconnection. {}", err.message);
         return;
@@ -97,7 +97,7 @@ ReadResult read_request(const ServeContext& ctx, ServerConn& conn, IncomingReque
     out.parser = http::RequestParser(ctx.limits);
     http::RequestParser& parser = out.parser;
     std::size_t bytes_in = 0;
-    trace::emit(trace::EventKind::ReadStart, conn.id);
+    trace::ev::ReadStart{.conn = conn.id}.emit();
     // Bytes a pipelining client sent past the previous request come first.
     if (!conn.buffer.empty()) {
         const std::size_t used = parser.feed(conn.buffer);
@@ -115,7 +115,7 @@ ReadResult read_request(const ServeContext& ctx, ServerConn& conn, IncomingReque
             break;
         }
         if (!r.ok()) {
-            trace::emit(trace::EventKind::ReadDone, conn.id, 0, static_cast<std::int64_t>(bytes_in), 1);
+            trace::ev::ReadDone{.conn = conn.id, .bytes = bytes_in, .cut = true}.emit();
             // TimedOut: the async workers' keep-alive timeout, silently dropped, no response.
             ctx.log.debug("{}", r.status == net::IoResult::TimedOut
                                     ? "Closing connection: no request within the keep-alive timeout"
@@ -129,7 +129,7 @@ ReadResult read_request(const ServeContext& ctx, ServerConn& conn, IncomingReque
     }
     // A failure past the head (a bad first chunk) is the body's: the app meets it when it reads.
     const bool head_failed = parser.failed() && !parser.head_done();
-    trace::emit(trace::EventKind::ReadDone, conn.id, 0, static_cast<std::int64_t>(bytes_in), head_failed ? 1 : 0);
+    trace::ev::ReadDone{.conn = conn.id, .bytes = bytes_in, .cut = head_failed}.emit();
     trace::count(trace::CounterId::BytesIn, bytes_in);
     if (head_failed) {
         answer_parse_error(ctx, conn, parser.error(), parser.request());

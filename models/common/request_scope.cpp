@@ -3,7 +3,7 @@
 #include <charconv>
 #include <string>
 
-#include "engine/trace/emit.h"
+#include "engine/trace/ev.h"
 
 namespace minicorn::models {
 
@@ -17,33 +17,33 @@ void tag_request(std::uint64_t conn_id, std::uint64_t req_id, const http::Reques
     std::uint64_t client_id = 0;
     auto [end, ec] = std::from_chars(id->data(), id->data() + id->size(), client_id);
     if (ec != std::errc() || end != id->data() + id->size()) return;  // not a number: someone else's id
-    trace::emit(trace::EventKind::RequestTagged, conn_id, req_id, static_cast<std::int64_t>(client_id));
+    trace::ev::RequestTagged{.conn = conn_id, .req = req_id, .client_req = client_id}.emit();
 }
 
 }  // namespace
 
 RequestScope RequestScope::parsed(IdSequences& ids, pid_t pid, std::uint64_t conn_id, const http::Request& req) {
     const std::uint64_t req_id = trace::make_id(pid, ids.req.fetch_add(1, std::memory_order_relaxed) + 1);
-    trace::emit(trace::EventKind::Parsed, conn_id, req_id, req.version_major * 10 + req.version_minor,
-                static_cast<std::int64_t>(req.content_length.value_or(0)));
+    trace::ev::Parsed{.conn = conn_id, .req = req_id, .http = req.version_major * 10 + req.version_minor,
+                      .body_bytes = static_cast<std::int64_t>(req.content_length.value_or(0))}.emit();
     tag_request(conn_id, req_id, req);
     return RequestScope(conn_id, req_id);
 }
 
 void RequestScope::handler_start() const {
     trace::count(trace::CounterId::Requests);
-    trace::emit(trace::EventKind::HandlerStart, conn_, req_);
+    trace::ev::HandlerStart{.conn = conn_, .req = req_}.emit();
 }
 
 void RequestScope::handler_end(int status, bool raised) const {
-    trace::emit(trace::EventKind::HandlerEnd, conn_, req_, status, raised ? 1 : 0);
+    trace::ev::HandlerEnd{.conn = conn_, .req = req_, .status = status, .raised = raised}.emit();
     if (raised) trace::count(trace::CounterId::Errors);
 }
 
-void RequestScope::write_start() const { trace::emit(trace::EventKind::WriteStart, conn_, req_); }
+void RequestScope::write_start() const { trace::ev::WriteStart{.conn = conn_, .req = req_}.emit(); }
 
 void RequestScope::write_done(std::uint64_t bytes, bool ok) const {
-    trace::emit(trace::EventKind::WriteDone, conn_, req_, static_cast<std::int64_t>(bytes), ok ? 0 : 1);
+    trace::ev::WriteDone{.conn = conn_, .req = req_, .bytes = bytes, .peer_gone = !ok}.emit();
     trace::count(trace::CounterId::BytesOut, bytes);
 }
 

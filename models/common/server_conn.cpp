@@ -9,7 +9,7 @@
 #include <cerrno>
 #include <chrono>
 
-#include "engine/trace/emit.h"
+#include "engine/trace/ev.h"
 
 namespace minicorn::models {
 
@@ -17,11 +17,11 @@ AcceptResult accept_client(const net::Listener& listener, pid_t pid, std::uint32
                            process::Logger& /*log: the caller logs an Exhausted episode once*/) {
     sockaddr_storage ss{};
     socklen_t len = sizeof ss;
-    trace::emit(trace::EventKind::AcceptAttempt, 0, 0, listener.fd());
+    trace::ev::AcceptAttempt{.listen_fd = listener.fd()}.emit();
     int client = ::accept4(listener.fd(), reinterpret_cast<sockaddr*>(&ss), &len, SOCK_CLOEXEC);
     if (client < 0) {
         int err = errno;
-        trace::emit(trace::EventKind::AcceptEagain, 0, 0, err);
+        trace::ev::AcceptEagain{.error = err}.emit();
         switch (err) {
             case EAGAIN:
             case EINTR:
@@ -56,7 +56,7 @@ AcceptResult accept_client(const net::Listener& listener, pid_t pid, std::uint32
     out.peer_ip = ip;
     out.id = trace::make_id(pid, ++conn_seq);
     if (trace::enabled()) {
-        trace::emit(trace::EventKind::Accepted, out.id, 0, out.peer_port, listener.fd());
+        trace::ev::Accepted{.conn = out.id, .peer_port = out.peer_port, .listen_fd = listener.fd()}.emit();
         trace::count(trace::CounterId::Accepted);
         // A sample at most once a millisecond per worker: under load a getsockopt per
         // accept (sync: per request) was ~3% of a traced worker's CPU; a lesson's slow
@@ -67,7 +67,7 @@ AcceptResult accept_client(const net::Listener& listener, pid_t pid, std::uint32
         net::AcceptQueue q;
         if (now - last_sample >= std::chrono::milliseconds(1) && net::read_accept_queue(listener.fd(), q)) {
             last_sample = now;
-            trace::emit(trace::EventKind::AcceptQueueSample, 0, 0, q.length, q.backlog);
+            trace::ev::AcceptQueueSample{.length = q.length, .backlog = q.backlog}.emit();
         }
     }
     return AcceptResult::Accepted;

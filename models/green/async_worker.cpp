@@ -12,7 +12,7 @@
 
 #include "engine/hub/green_io.h"
 #include "engine/hub/hub.h"
-#include "engine/trace/emit.h"
+#include "engine/trace/ev.h"
 #include "engine/wsgi/gil.h"
 
 namespace minicorn::models {
@@ -141,7 +141,7 @@ void AsyncWorker::spawn_handler(GreenPool& pool, std::shared_ptr<ServerConn> con
 void AsyncWorker::handle(ServerConn& conn) {
     struct CloseTrace {
         ServerConn& conn;
-        ~CloseTrace() { trace::emit(trace::EventKind::Close, conn.id, 0, conn.requests); }
+        ~CloseTrace() { trace::ev::Close{.conn = conn.id, .requests = conn.requests}.emit(); }
     } close_trace{conn};
     // The keep-alive timer covers the wait for each request head; the body
     // is read by the app, with no timer (gunicorn's timeout wraps next(parser)).

@@ -13,7 +13,7 @@
 #include <algorithm>
 #include <chrono>
 
-#include "engine/trace/emit.h"
+#include "engine/trace/ev.h"
 #include "engine/wsgi/gil.h"
 #include "engine/wsgi/thread_runtime.h"
 
@@ -59,7 +59,7 @@ void GthreadWorker::run() {
         } else {
             // Saturated: 20.1 does not poll at all — no accept, no keep-alive
             // reuse — and blocks on the running requests instead.
-            trace::emit(trace::EventKind::FuturesWait, 0, 0, 1000, static_cast<std::int64_t>(tpool_->outstanding()));
+            trace::ev::FuturesWait{.timeout_ms = 1000, .outstanding = tpool_->outstanding()}.emit();
             wsgi::Gil::Released no_gil(gil());
             tpool_->wait_one(std::chrono::milliseconds(1000));
         }
@@ -125,7 +125,7 @@ void GthreadWorker::enqueue_req(Conn conn) {
     sys::set_nonblocking(conn->fd.get(), false);  // conn.init(): a blocking socket for the pool thread
     std::uint64_t id = conn->id;
     std::size_t queued = tpool_->submit(std::move(conn));
-    trace::emit(trace::EventKind::PoolSubmit, id, 0, static_cast<std::int64_t>(queued));
+    trace::ev::PoolSubmit{.conn = id, .queue = queued}.emit();
 }
 
 void GthreadWorker::reuse_connection(int fd) {
@@ -141,7 +141,7 @@ void GthreadWorker::reuse_connection(int fd) {
         if (k == keep_.end()) return;
         keep_.erase(k);
     }
-    trace::emit(trace::EventKind::KeepAliveResume, conn->id);
+    trace::ev::KeepAliveResume{.conn = conn->id}.emit();
     enqueue_req(std::move(conn));
 }
 
@@ -172,7 +172,7 @@ void GthreadWorker::handle(Conn conn) {
     thread_local wsgi::ThreadRuntime runtime(gil(), {});
     thread_local ThreadConnectionIo io(gil(), {});
     wsgi::Gil::Held holds(gil());
-    trace::emit(trace::EventKind::PoolStart, conn->id);
+    trace::ev::PoolStart{.conn = conn->id}.emit();
     bool keepalive = false;
     IncomingRequest req;
     if (read_request(serving(), *conn, req, io) == ReadResult::Request) {
@@ -184,7 +184,7 @@ void GthreadWorker::handle(Conn conn) {
         }
         keepalive = handle_request(serving(), *conn, req, force_close, runtime, io) == AfterResponse::KeepAlive;
     }
-    trace::emit(trace::EventKind::PoolFinish, conn->id, 0, keepalive ? 1 : 0);
+    trace::ev::PoolFinish{.conn = conn->id, .keep_alive = keepalive}.emit();
     finish_request(std::move(conn), keepalive);
 }
 
@@ -209,7 +209,7 @@ void GthreadWorker::finish_request(Conn conn, bool keepalive) {
             registered_[fd] = conn;
             poller_->add(fd, EPOLLIN, static_cast<std::uint64_t>(fd), id);
         }
-        trace::emit(trace::EventKind::KeepAlivePark, id, 0, deadline_ms);
+        trace::ev::KeepAlivePark{.conn = id, .deadline_ms = deadline_ms}.emit();
         return;
     }
     nr_conns_.fetch_sub(1);
@@ -217,7 +217,7 @@ void GthreadWorker::finish_request(Conn conn, bool keepalive) {
 }
 
 void GthreadWorker::close_conn(ServerConn& conn) {
-    trace::emit(trace::EventKind::Close, conn.id, 0, conn.requests);
+    trace::ev::Close{.conn = conn.id, .requests = conn.requests}.emit();
     conn.fd.reset();
 }
 

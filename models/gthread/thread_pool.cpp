@@ -2,7 +2,7 @@
 
 #include <signal.h>
 
-#include "engine/trace/emit.h"
+#include "engine/trace/ev.h"
 
 namespace minicorn::models {
 
@@ -62,7 +62,7 @@ bool ThreadPool::wait_all(std::chrono::milliseconds timeout) {
 }
 
 void ThreadPool::thread_main() {
-    trace::emit(trace::EventKind::ThreadStart, 0, 0, static_cast<std::int64_t>(trace::ThreadRole::Pool));
+    trace::ev::ThreadStart{.role = trace::ThreadRole::Pool}.emit();
     while (true) {
         Task task;
         {
@@ -80,7 +80,7 @@ void ThreadPool::thread_main() {
         }
         finished_.notify_all();
     }
-    trace::emit(trace::EventKind::ThreadExit);
+    trace::ev::ThreadExit{}.emit();
 }
 
 }  // namespace minicorn::models

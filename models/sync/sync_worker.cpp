@@ -13,7 +13,7 @@
 #include <cerrno>
 #include <chrono>
 
-#include "engine/trace/emit.h"
+#include "engine/trace/ev.h"
 #include "engine/wsgi/gil.h"
 
 namespace minicorn::models {
@@ -75,11 +75,11 @@ bool SyncWorker::wait(double timeout, std::vector<int>& ready) {
     }
     auto secs = static_cast<long>(timeout);
     timeval tv{secs, static_cast<long>((timeout - static_cast<double>(secs)) * 1e6)};
-    trace::emit(trace::EventKind::SelectWait, 0, 0, static_cast<std::int64_t>(timeout * 1000));
+    trace::ev::SelectWait{.timeout_ms = static_cast<std::int64_t>(timeout * 1000)}.emit();
     wsgi::Gil::Released no_gil(gil());  // select() is a blocking call: CPython lets the GIL go
     int n = ::select(max_fd + 1, &rfds, nullptr, nullptr, &tv);
     int select_errno = errno;
-    trace::emit(trace::EventKind::SelectWake, 0, 0, n < 0 ? 0 : n, n < 0 && select_errno == EINTR ? 1 : 0);
+    trace::ev::SelectWake{.ready = n < 0 ? 0 : n, .interrupted = n < 0 && select_errno == EINTR}.emit();
     errno = select_errno;
     if (n < 0) {
         if (errno == EINTR) {  // a signal: treat the listeners as ready, as gunicorn does
@@ -112,7 +112,7 @@ void SyncWorker::handle(ServerConn& conn) {
     // unwinds through here (the process is about to close it anyway).
     struct CloseTrace {
         ServerConn& conn;
-        ~CloseTrace() { trace::emit(trace::EventKind::Close, conn.id, 0, conn.requests); }
+        ~CloseTrace() { trace::ev::Close{.conn = conn.id, .requests = conn.requests}.emit(); }
     } close_trace{conn};
     ThreadConnectionIo io(gil(), on_interrupt);
     IncomingRequest req;

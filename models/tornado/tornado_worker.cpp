@@ -24,7 +24,7 @@
 
 #include "engine/http/request.h"
 #include "engine/http/tornado_wire.h"
-#include "engine/trace/emit.h"
+#include "engine/trace/ev.h"
 #include "engine/wsgi/app.h"
 #include "engine/wsgi/gil.h"
 
@@ -148,7 +148,7 @@ void TornadoWorker::handle_read(Conn& conn) {
     while (!conn.parser.done() && !conn.parser.failed()) {
         ssize_t n = ::recv(fd, buf, sizeof buf, 0);
         if (n > 0) {
-            if (conn.bytes_in == 0) trace::emit(trace::EventKind::ReadStart, conn.client.id);
+            if (conn.bytes_in == 0) trace::ev::ReadStart{.conn = conn.client.id}.emit();
             conn.bytes_in += static_cast<std::size_t>(n);
             feed(conn, std::string_view(buf, static_cast<std::size_t>(n)));
             continue;
@@ -164,12 +164,12 @@ void TornadoWorker::handle_read(Conn& conn) {
             continue;
         }
         // ECONNRESET and friends: the peer is gone.
-        trace::emit(trace::EventKind::ReadDone, conn.client.id, 0, static_cast<std::int64_t>(conn.bytes_in), 1);
+        trace::ev::ReadDone{.conn = conn.client.id, .bytes = conn.bytes_in, .cut = true}.emit();
         close_conn(fd);
         return;
     }
     if (conn.parser.failed()) {
-        trace::emit(trace::EventKind::ReadDone, conn.client.id, 0, static_cast<std::int64_t>(conn.bytes_in), 1);
+        trace::ev::ReadDone{.conn = conn.client.id, .bytes = conn.bytes_in, .cut = true}.emit();
         const http::ParseError& err = conn.parser.error();
         if (!eof && http::tornado::answers_bad_request(err)) {
             // tornado: "Malformed HTTP message", a bare 400, close. Not gunicorn's error page.
@@ -198,7 +198,7 @@ void TornadoWorker::feed(Conn& conn, std::string_view bytes) {
 // The request is in: the read is done here (the IOStream's buffer), the
 // coroutine that parses it and calls the app runs as the next turn's callback.
 void TornadoWorker::request_ready(Conn& conn) {
-    trace::emit(trace::EventKind::ReadDone, conn.client.id, 0, static_cast<std::int64_t>(conn.bytes_in), 0);
+    trace::ev::ReadDone{.conn = conn.client.id, .bytes = conn.bytes_in, .cut = false}.emit();
     conn.bytes_in = 0;
     conn.request_queued = true;
     const int fd = conn.client.fd.get();
@@ -218,11 +218,11 @@ void TornadoWorker::consume_buffered(int fd) {
     if (conn.client.buffer.empty()) return;
     std::string pending = std::move(conn.client.buffer);
     conn.client.buffer.clear();
-    trace::emit(trace::EventKind::ReadStart, conn.client.id);
+    trace::ev::ReadStart{.conn = conn.client.id}.emit();
     conn.bytes_in = pending.size();
     feed(conn, pending);
     if (conn.parser.done()) {
-        trace::emit(trace::EventKind::ReadDone, conn.client.id, 0, static_cast<std::int64_t>(conn.bytes_in), 0);
+        trace::ev::ReadDone{.conn = conn.client.id, .bytes = conn.bytes_in, .cut = false}.emit();
         conn.bytes_in = 0;
         serve_request(conn);
     } else if (conn.parser.failed()) {
@@ -356,7 +356,7 @@ void TornadoWorker::close_conn(int fd) {
     conns_.erase(it);
     if (conn->idle_timer != 0) loop_->remove_timeout(conn->idle_timer);
     loop_->remove_handler(fd);
-    trace::emit(trace::EventKind::Close, conn->client.id, 0, conn->client.requests);
+    trace::ev::Close{.conn = conn->client.id, .requests = conn->client.requests}.emit();
     conn->client.fd.reset();
     count_request();
 }
