@@ -72,6 +72,8 @@ std::string_view to_string(EventKind kind) {
         case EventKind::ClientClose: return "ClientClose";
         case EventKind::RequestTagged: return "RequestTagged";
         case EventKind::GateStep: return "GateStep";
+        case EventKind::GateClose: return "GateClose";
+        case EventKind::GateOpen: return "GateOpen";
         case EventKind::Counter: return "Counter";
         case EventKind::RingDrops: return "RingDrops";
         case EventKind::kCount: break;
@@ -88,10 +90,16 @@ EventKind event_kind_from_string(std::string_view name) {
 }
 
 // The decision points a learner steps through: where a worker chooses what to
-// do next (wait, accept, read, run the app, write, close).
+// do next (wait, accept, read, run the app, write, close), and where the
+// client does (connect, send, read the response, give up), so a paused client
+// is as frozen as the server it talks to.
 bool is_gated(EventKind kind) {
     switch (kind) {
         case EventKind::AcceptAttempt:
+        case EventKind::ClientConnectStart:
+        case EventKind::ClientError:
+        case EventKind::ClientFirstByte:
+        case EventKind::ClientSendStart:
         case EventKind::Close:
         case EventKind::GreenSwitch:
         case EventKind::HandlerStart:

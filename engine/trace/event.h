@@ -99,6 +99,8 @@ enum class EventKind : std::uint16_t {
 
     // --- gate and bookkeeping (written by the collector, not by the engine) ---
     GateStep,           // a0 = tokens granted
+    GateClose,          // the gate closed at t_ns: engine time stops (a0 = wall ns paused before, in total)
+    GateOpen,           // the gate opened at t_ns: engine time runs again (a0 = wall ns paused, in total)
     Counter,            // pid = the process; a0 = CounterId, a1 = the counter's new value
     RingDrops,          // pid/tid = the producer; a0 = events it dropped since the last report
 
