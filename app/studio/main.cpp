@@ -26,6 +26,7 @@
 #include <imgui.h>
 #include <nlohmann/json.hpp>
 
+#include "app/studio/gate_script.h"
 #include "app/studio/panels/widgets.h"
 #include "app/studio/platform.h"
 #include "app/studio/standin_client.h"
@@ -66,7 +67,9 @@ constexpr const char* kUsage =
     "                               3 workers, no engine\n"
     "  --then ACTION                after warm-up, act as a person would (repeatable, in order,\n"
     "                               30 frames apart): pause, step, play, ttin, ttou, hup, term,\n"
-    "                               kill-worker, restart, help (the F1 keys)\n";
+    "                               kill-worker, restart, help (the F1 keys); the gate's:\n"
+    "                               step-worker:N, step-thread:N, step-anyone, wait:SECONDS,\n"
+    "                               snapshot (into the sidecar; see gate_script.h)\n";
 
 volatile sig_atomic_t g_stop = 0;
 extern "C" void on_stop_signal(int) { g_stop = 1; }
@@ -158,8 +161,11 @@ double thread_cpu_ms() {
     return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
 }
 
-bool write_sidecar(const std::string& path, const Platform& platform, const Studio& studio, int frames) {
+bool write_sidecar(const std::string& path, const Platform& platform, const Studio& studio, int frames,
+                   const nlohmann::json& snapshots) {
     nlohmann::json j;
+    j["snapshots"] = snapshots;  // --then snapshot
+    j["gate"] = minicorn::studio::gate_snapshot(studio);
     j["width"] = platform.width();
     j["height"] = platform.height();
     j["frames"] = frames;
@@ -209,7 +215,8 @@ int main(int argc, char** argv) {
     for (const std::string& name : args.then) {
         static const char* const kKnown[] = {"pause", "step", "play",        "ttin",    "ttou",
                                              "hup",   "term", "kill-worker", "restart", "help"};
-        if (std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown)) {
+        if (std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown) &&
+            !minicorn::studio::is_gate_script(name)) {
             args.error = "argument --then: unknown action '" + name + "'";
         }
     }
@@ -268,10 +275,18 @@ int main(int argc, char** argv) {
         auto until = std::chrono::steady_clock::now() + std::chrono::seconds(8);
         while (!g_stop && !studio.warmed_up() && std::chrono::steady_clock::now() < until) one_frame(true);
         // Scripted actions, 30 frames (half a second) apart, before the counted frames.
+        nlohmann::json snapshots = nlohmann::json::array();
         for (const std::string& name : args.then) {
             if (name == "help") studio.toggle_help();
+            if (name == "snapshot") {
+                snapshots.push_back(minicorn::studio::gate_snapshot(studio));
+                continue;
+            }
             if (auto action = scripted_action(name, studio)) studio.queue(*action);
-            for (int i = 0; i < 30 && !g_stop; ++i) one_frame(true);
+            if (auto action = minicorn::studio::gate_script_action(name, studio)) studio.queue(*action);
+            const double wait_s = minicorn::studio::gate_script_wait_s(name);
+            const int frames = wait_s > 0 ? static_cast<int>(wait_s * 60) : 30;
+            for (int i = 0; i < frames && !g_stop; ++i) one_frame(true);
         }
         const int frames = args.bench_frames > 0 ? args.bench_frames : args.frames;
         ingest_ms.clear();
@@ -282,7 +297,7 @@ int main(int argc, char** argv) {
         }
         if (!args.screenshot.empty()) {
             if (!platform.save_png(args.screenshot, &error) ||
-                !write_sidecar(args.screenshot + ".json", platform, studio, frames)) {
+                !write_sidecar(args.screenshot + ".json", platform, studio, frames, snapshots)) {
                 std::fprintf(stderr, "minicorn-studio: %s\n", error.empty() ? "cannot write the sidecar" : error.c_str());
                 status = 1;
             } else {

@@ -18,7 +18,7 @@ public:
         trace::emit(trace::EventKind::GilAcquire, 0, 0, waited.count());
     }
     void on_release(wsgi::OsThreadId, wsgi::GilRelease reason) override {
-        trace::emit(trace::EventKind::GilRelease, 0, 0, reason == wsgi::GilRelease::Forced ? 1 : 0);
+        trace::emit(trace::EventKind::GilRelease, 0, 0, static_cast<std::int64_t>(reason));
     }
 };
 

@@ -6,7 +6,8 @@
 // default). flush() commits everything. The collector also turns changes of
 // the never-dropped per-process counters into Counter events, reports ring
 // drops as RingDrops events, and frees the rings and counter slots of
-// processes that have exited (after draining them).
+// processes that have exited (after draining them), and writes the gate's
+// closings and openings as GateClose / GateOpen events (gate.h GateWatcher).
 //
 // Thread affinity: one Collector per region, driven by one thread.
 #pragma once
@@ -19,6 +20,7 @@
 #include <map>
 #include <vector>
 
+#include "engine/trace/gate.h"
 #include "engine/trace/recording.h"
 #include "engine/trace/region.h"
 
@@ -45,6 +47,7 @@ private:
     void commit(Recording& rec, std::uint64_t cutoff);
 
     Region& region_;
+    GateWatcher gate_;
     std::chrono::milliseconds holdback_;
     std::vector<Event> pending_;           // drained, not committed yet
     std::vector<std::size_t> runs_;        // ends of the sorted runs in pending_

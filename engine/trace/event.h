@@ -75,7 +75,7 @@ enum class EventKind : std::uint16_t {
     GreenExit,          // green
     GilWait,            // a0 = holder tid
     GilAcquire,         // a0 = waited ns
-    GilRelease,         // a0 = 1 when forced by a drop request
+    GilRelease,         // a0 = 1 when forced by a drop request, 2 when let go at the closed gate
 
     // --- event loops (tornado's IOLoop, the asyncio worker's loop) ---
     LoopPhase,          // a0 = LoopPhaseId entered, a1 = items in it (due timers, ready callbacks, registered fds, ready fds)

@@ -162,6 +162,7 @@ Connection& conn_phase(World& w, const Event& e, ThreadActivity a) {
     Thread& th = ensure_thread(p, tid_of(e), e.t_ns);
     set_thread_conn(p, th, c.id, e.req ? e.req : (th.conn == c.id ? th.req : 0));
     set_activity(p, th, a, e.t_ns);
+    th.last_kind = e.kind;
     if (e.green) ensure_greenlet(p, e.green, e.t_ns).conn = c.id;
     return c;
 }
@@ -369,6 +370,7 @@ void TraceModel::apply(World& w, const Event& e) {
                                : e.kind == EventKind::AcceptAttempt    ? ThreadActivity::Accepting
                                                                        : ThreadActivity::Idle;
             set_activity(p, th, a, t);
+            th.last_kind = e.kind;
             if (e.kind == EventKind::PollWait) {
                 p.poll_waiting = true;
                 p.poll_timeout_ms = e.a0;
@@ -585,7 +587,7 @@ void TraceModel::apply(World& w, const Event& e) {
         case EventKind::GilRelease: {
             Gil& gil = ensure_process(w, e.pid, t).gil;
             if (gil.holder == tid_of(e)) gil.holder = 0;
-            if (e.a0) ++gil.forced_drops;
+            if (e.a0 == 1) ++gil.forced_drops;  // 2: let go at the closed gate
             break;
         }
 
@@ -656,6 +658,12 @@ void TraceModel::apply(World& w, const Event& e) {
         // --- written by the collector --------------------------------------------
         case EventKind::GateStep:
             if (e.a0 > 0) tot.gate_tokens += static_cast<std::uint64_t>(e.a0);
+            break;
+        case EventKind::GateClose:
+            if (!w.gate.closed()) push_bounded(w.gate.spans, GateClock::Span{t, 0}, GateClock::kMaxSpans);
+            break;
+        case EventKind::GateOpen:
+            if (w.gate.closed()) w.gate.spans.back().opened_ns = std::max<std::uint64_t>(t, 1);
             break;
         case EventKind::Counter: {
             Process* p = find_any(w, e.pid);

@@ -25,6 +25,7 @@
 #include <csignal>
 
 #include "app/studio/draw/explain.h"
+#include "app/studio/draw/loop_step.h"
 #include "app/studio/panels/topology_parts.h"
 
 namespace minicorn::studio {
@@ -280,7 +281,7 @@ void draw_arbiter(Painter& p, ImVec2 min, ImVec2 max) {
     p.dl->AddText({x, y}, colors::kTextDim, "heartbeats:");
     x += ImGui::CalcTextSize("heartbeats:").x + 8;
     for (const Process* wk : w.workers()) {
-        const char* s = p.fmt("w{} {} ago", wk->worker_age, Dur(wk->silence_ns(w.now_ns)).sv());
+        const char* s = p.fmt("w{} {} ago", wk->worker_age, Dur(wk->silence_ns(w.now_ns, &w.gate)).sv());
         float tw = ImGui::CalcTextSize(s).x;
         if (x + tw > max.x - 8) break;
         p.dl->AddText({x, y}, colors::kHeartbeat, s);
@@ -321,15 +322,16 @@ void draw_worker(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     const World& w = p.world();
     float y = draw_box(p.dl, min, max, p.fmt("{}  pid {}", worker_name(proc), proc.pid), worker_border(proc));
     p.item(TopoItemKind::Worker, proc.pid, static_cast<std::uint64_t>(proc.pid), min, max);
-    const char* stats = p.fmt("{} req  ·  up {}", proc.counter(trace::CounterId::Requests), Dur(proc.uptime_ns(w.now_ns)).sv());
+    const char* stats = p.fmt("{} req  ·  up {}", proc.counter(trace::CounterId::Requests), Dur(proc.uptime_ns(w.now_ns, &w.gate)).sv());
     float sw = ImGui::CalcTextSize(stats).x;
     if (max.x - min.x > sw + 260) p.dl->AddText({max.x - sw - 8, min.y + 3}, colors::kTextDim, stats);
     // 2 s of silence is already odd (the default timeout is 30 s) — unless the
     // gate is closed: then the worker waits for a step, and its engine clock,
     // which the arbiter's timeout reads, stands still.
-    bool silent = !p.view.paused && proc.silence_ns(w.now_ns) > 2'000'000'000;
-    p.text({min.x + 8, y}, max.x - 6, silent ? colors::kTextWarn : colors::kTextDim, "heartbeat {} ago{}  ·  {}",
-           Dur(proc.silence_ns(w.now_ns)).sv(), p.view.paused ? " (paused)" : "", process_state_phrase(proc));
+    const std::uint64_t silence = proc.silence_ns(w.now_ns, &w.gate);  // engine time: it stands still while paused
+    bool silent = !p.view.paused && silence > 2'000'000'000;
+    p.text({min.x + 8, y}, max.x - 6, silent ? colors::kTextWarn : colors::kTextDim, "heartbeat {} ago  ·  {}",
+           Dur(silence).sv(), loop_step(w, proc).text);
     y += p.row_h + 2;
     if (max.y - y < p.row_h) return;
     p.dl->PushClipRect(min, max, true);

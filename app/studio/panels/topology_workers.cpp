@@ -27,6 +27,7 @@
 #include <array>
 
 #include "app/studio/draw/explain.h"
+#include "app/studio/draw/loop_step.h"
 #include "app/studio/panels/topology_parts.h"
 
 namespace minicorn::studio::topo {
@@ -160,10 +161,13 @@ void recent_rows(Painter& p, const Process& proc, float x, float y, float max_x,
             any = true;
         }
         if (y + p.row_h > max_y) break;
-        std::uint64_t lived = c.entered(ConnStage::Closed) - std::min(c.entered(ConnStage::Closed), c.entered(ConnStage::Accepted));
+        std::uint64_t lived = w.gate.engine_span(c.entered(ConnStage::Accepted), c.entered(ConnStage::Closed));
         ImU32 col = c.status >= 500 || c.aborted ? colors::kTextBad : colors::kTextDim;
         p.text({x + 8, y}, max_x, col, ":{}  {}  {} req  open {}{}", c.peer_port, c.status ? c.status : 0, c.requests,
-               Dur(lived).sv(), c.aborted ? "  (worker died)" : c.read_cut && c.requests == 0 ? "  (client left)" : "");
+               Dur(lived).sv(), c.aborted                       ? "  (worker died)"
+                                : c.peer_gone                    ? "  (client had gone: nobody read it)"
+                                : c.read_cut && c.requests == 0  ? "  (client left)"
+                                                                 : "");
         y += p.row_h;
     }
 }
@@ -172,19 +176,13 @@ void recent_rows(Painter& p, const Process& proc, float x, float y, float max_x,
 // [SECTION] sync
 // ============================================================================
 
-// The loop as gunicorn's sync worker runs it; the current phase lit.
+// The loop as gunicorn's sync worker runs it; the current phase lit (filled
+// while it runs, outlined once done: its next decision point comes next).
 void draw_sync(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     const World& w = p.world();
-    static constexpr std::array<const char*, 6> kPhases{"select", "accept", "read", "handle", "write", "close"};
-    int lit = -1;
-    switch (proc.state) {
-        case ProcessState::Waiting: lit = 0; break;
-        case ProcessState::Accepting: lit = 1; break;
-        case ProcessState::Reading: lit = 2; break;
-        case ProcessState::Handling: lit = 3; break;
-        case ProcessState::Writing: lit = 4; break;
-        default: break;
-    }
+    const auto& kPhases = kLoopPhaseNames;
+    const LoopStep step = loop_step(w, proc);  // the same step the header's text says
+    const int lit = step.phase;
     float y = section(p, min, {max.x, min.y + 2 * p.row_h + 8}, "loop (one thread, one connection at a time)", kHubBorder);
     float x = min.x + 6;
     const float gap = max.x - min.x > 420 ? 8.0f : 4.0f;
@@ -192,8 +190,9 @@ void draw_sync(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
         ImVec2 ts = ImGui::CalcTextSize(kPhases[i]);
         bool on = static_cast<int>(i) == lit;
         if (x + ts.x + 4 > max.x) break;
-        if (on) p.dl->AddRectFilled({x - 3, y - 1}, {x + ts.x + 3, y + p.line_h + 1}, colors::kBoxBorderBusy, 3.0f);
-        p.dl->AddText({x, y}, on ? IM_COL32(10, 20, 10, 255) : colors::kTextDim, kPhases[i]);
+        if (on && step.done) p.dl->AddRect({x - 3, y - 1}, {x + ts.x + 3, y + p.line_h + 1}, colors::kBoxBorderBusy, 3.0f);
+        else if (on) p.dl->AddRectFilled({x - 3, y - 1}, {x + ts.x + 3, y + p.line_h + 1}, colors::kBoxBorderBusy, 3.0f);
+        p.dl->AddText({x, y}, on && !step.done ? IM_COL32(10, 20, 10, 255) : on ? colors::kText : colors::kTextDim, kPhases[i]);
         x += ts.x + gap;
         if (i + 1 < kPhases.size()) {
             p.dl->AddText({x, y}, colors::kTextDim, ">");
@@ -208,8 +207,9 @@ void draw_sync(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     ImVec2 s = slot_at(p, min.x + 6, y);
     if (const Connection* c = conn_of(w, proc.current_conn)) {
         p.anchor(c->id, s, kPrioServer);
-        p.text({s.x + kTokenR + 6, y}, max.x, colors::kText, "client :{}  {} for {}", c->peer_port, stage_word(c->stage),
-               Dur(since(w, c->entered(c->stage))).sv());
+        if (step.done) p.text({s.x + kTokenR + 6, y}, max.x, colors::kText, "client :{}  {}", c->peer_port, step.word);
+        else p.text({s.x + kTokenR + 6, y}, max.x, colors::kText, "client :{}  {} for {}", c->peer_port, stage_word(c->stage),
+                    Dur(since(w, c->entered(c->stage))).sv());
     } else {
         draw_shape(p.dl, Shape::Idle, s, kTokenR, colors::kTextDim);
         p.text({s.x + kTokenR + 6, y}, max.x, colors::kTextDim, "no connection: waiting for the next one");
