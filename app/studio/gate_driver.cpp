@@ -96,11 +96,10 @@ void GateDriver::refresh_note(const trace::GateControl& gate, const trace::World
     if (last.pid == 0) return;
     std::string who = gate_party(world, last.pid);
     if (target_.anyone()) {
-        note_ = fmt::format("last step: {} ({}); steps go to whoever reaches a decision point first", who,
-                            trace::to_string(last.kind));
+        note_ = fmt::format("last step: {} ({}) \u00B7 steps go to whoever is first", who, trace::to_string(last.kind));
     } else {
-        note_ = fmt::format("last step: {} ({}); steps go to {} only, the others stay frozen", who,
-                            trace::to_string(last.kind), describe_target(world, target_));
+        note_ = fmt::format("last step: {} ({}) \u00B7 steps go to {} only", who, trace::to_string(last.kind),
+                            describe_target(world, target_));
     }
 }
 
@@ -108,7 +107,7 @@ std::string gate_party(const trace::World& world, pid_t pid) {
     if (const trace::Process* p = world.process(pid)) {
         if (p->role == trace::ProcessRole::Client) return "the client";
         if (p->role == trace::ProcessRole::Arbiter) return "the arbiter";
-        return worker_name(*p);
+        return p->worker_age ? fmt::format("worker {}", p->worker_age) : fmt::format("worker {}", p->pid);
     }
     return fmt::format("pid {}", pid);
 }

@@ -23,8 +23,16 @@ std::vector<const trace::Process*> workers_by_age(const trace::World& w) {
     return ws;
 }
 
+// "2": the second oldest live worker; "busiest": the one with the most open connections.
 const trace::Process* nth_worker(const trace::World& w, const std::string& arg) {
     auto ws = workers_by_age(w);
+    if (arg == "busiest") {
+        auto open = [&](const trace::Process* p) {
+            return std::count_if(w.connections.begin(), w.connections.end(), [&](const auto& kv) { return kv.second.owner == p->pid; });
+        };
+        auto it = std::max_element(ws.begin(), ws.end(), [&](const trace::Process* a, const trace::Process* b) { return open(a) < open(b); });
+        return it == ws.end() ? nullptr : *it;
+    }
     int n = std::atoi(arg.c_str());
     if (n < 1 || static_cast<std::size_t>(n) > ws.size()) return nullptr;
     return ws[static_cast<std::size_t>(n - 1)];

@@ -3,7 +3,8 @@
 // the screen says about the gate and each worker's loop, which the
 // screenshot's sidecar lists (tests read it, one entry per `--then snapshot`).
 //
-//   step-worker:N   steps go to worker N only (by age: 1 = the oldest live one)
+//   step-worker:N   steps go to worker N only (by age: 1 = the oldest live one;
+//                   N = busiest: the one with the most open connections)
 //   step-thread:N   steps go to the busiest pool thread of worker N
 //   step-anyone     steps go to whoever reaches a decision point first
 //   wait:S          S seconds pass (frames are drawn meanwhile)

@@ -56,6 +56,7 @@ constexpr const char* kUsage =
     "  -c N | --rate R              the client's virtual users, or a fixed request rate\n"
     "  --mix MIX                    e.g. \"/io?ms=50:70,/cpu?ms=10:30\"\n"
     "  --keep-alive on|off          the client's keep-alive\n"
+    "  --client-timeout S           the client's --timeout in seconds (engine time; default 30)\n"
     "  --slowloris N, --silent N, --slow-readers N, --aborters N   bad actors (minicorn load)\n"
     "  --no-traffic                 do not start the client\n"
     "\n"
@@ -115,6 +116,7 @@ Args parse_args(int argc, char** argv) {
             traffic.rate = std::max(1, std::atoi(value().c_str()));
         } else if (arg == "--mix") traffic.mix = value();
         else if (arg == "--keep-alive") traffic.keep_alive = value() != "off";
+        else if (arg == "--client-timeout") traffic.timeout_s = std::max(1, std::atoi(value().c_str()));
         else if (arg == "--no-traffic") traffic.wanted = false;
         else if (arg == "--slowloris") traffic.slowloris = std::max(0, std::atoi(value().c_str()));
         else if (arg == "--silent") traffic.silent = std::max(0, std::atoi(value().c_str()));

@@ -439,8 +439,13 @@ void Studio::draw_status_bar(const View& view, const SessionStatus& st, float y,
             ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), "\u25B6 playing at %.0f step%s/s (durations in engine time)",
                                st.play_rate, st.play_rate == 1 ? "" : "s");
         } else {
-            ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f),
-                               "\u2016 paused: engine time stands still, durations leave it out (space plays, \u2192 steps)");
+            ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), "\u2016 paused: engine time stands still (space plays, \u2192 steps)");
+            explain("Every duration shown is in engine time: the time the gate was closed is left out, as the "
+                    "engine leaves it out of its own timeouts.");
+        }
+        if (!view.gate_note.empty()) {
+            ImGui::SameLine(0, 16);
+            ImGui::TextUnformatted(view.gate_note.c_str());
         }
     } else {
         ImGui::TextUnformatted(view.live ? "live" : "replay");

@@ -15,8 +15,6 @@ namespace minicorn::studio {
 
 namespace {
 
-const ImVec4 kGateColour(1.0f, 0.8f, 0.3f, 1.0f);
-
 // A button of fixed width whose label may change (the ### keeps its id);
 // `on` draws it pressed: the state it names is the one in force.
 bool state_button(const char* label, const char* id, float width, bool on) {
@@ -81,7 +79,11 @@ void draw_gate_controls(const View& view, ControlsState& state, bool engine_up, 
     const bool slow = view.play_rate > 0;
     const bool running = !view.paused;
     const ImGuiStyle& style = ImGui::GetStyle();
-    const float width = ImGui::CalcTextSize("Playing (space)").x + 2 * style.FramePadding.x;
+    float width = 0;  // the widest label any of the three may carry: no button moves when one changes
+    for (const char* label : {"Pause (space)", "Paused", "Step (\u2192)", "Play (space)", "Playing"}) {
+        width = std::max(width, ImGui::CalcTextSize(label).x);
+    }
+    width += 2 * style.FramePadding.x;
     ImGui::BeginDisabled(!engine_up);
     if (state_button(view.paused && !slow ? "Paused" : "Pause (space)", "pause", width, view.paused && !slow)) {
         actions.push_back(make_action(Action::Kind::GatePause));
@@ -102,13 +104,7 @@ void draw_gate_controls(const View& view, ControlsState& state, bool engine_up, 
                           "closed and the studio lets that many decision points (accepts, reads, switches, …) "
                           "through each second.");
     }
-    target_combo(view, actions);
-    if (slow) {
-        ImGui::TextColored(kGateColour, "\u25B6 playing at %s: one decision point at a time", kRateNames[state.play_rate_index]);
-    } else if (view.paused) {
-        ImGui::TextColored(kGateColour, "\u25CF paused: engine time stands still (durations leave it out)");
-    }
-    if (!view.gate_note.empty()) ImGui::TextWrapped("%s", view.gate_note.c_str());
+    target_combo(view, actions);  // the status bar says paused / playing, once, and who took the last step
 }
 
 }  // namespace minicorn::studio

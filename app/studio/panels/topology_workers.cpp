@@ -279,8 +279,14 @@ void draw_gthread(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
         bool waits = std::find(proc.gil.waiters.begin(), proc.gil.waiters.end(), tid) != proc.gil.waiters.end();
         if (const Connection* c = conn_of(w, th.conn)) {
             p.anchor(c->id, s, kPrioServer);
-            p.text({s.x + kTokenR + 8, y}, tmax.x - 4, colors::kText, "thread {}  {} :{}  {}{}", tid, stage_word(c->stage),
-                   c->peer_port, Dur(since(w, th.since_ns)).sv(), waits ? "  waits for the GIL" : "");
+            const LoopStep step = thread_step(w, proc, th);  // done: "app returned 200", not "handling" one event late
+            if (step.done) {
+                p.text({s.x + kTokenR + 8, y}, tmax.x - 4, colors::kText, "thread {}  :{}  {}{}", tid, c->peer_port, step.word,
+                       waits ? "  waits for the GIL" : "");
+            } else {
+                p.text({s.x + kTokenR + 8, y}, tmax.x - 4, colors::kText, "thread {}  {} :{}  {}{}", tid, stage_word(c->stage),
+                       c->peer_port, Dur(since(w, th.since_ns)).sv(), waits ? "  waits for the GIL" : "");
+            }
         } else {
             draw_shape(p.dl, Shape::Idle, s, kTokenR, colors::kTextDim);
             p.text({s.x + kTokenR + 8, y}, tmax.x - 4, colors::kTextDim, "thread {}  idle: waits for work", tid);
