@@ -89,6 +89,14 @@ nlohmann::json worker_json(const Studio& studio, const trace::Process& p) {
     return j;
 }
 
+// Events other than the arbiter's accept-queue samples and the collector's
+// counters, which go on while paused and change nothing on screen.
+std::size_t events_that_move(const trace::Recording& rec) {
+    return static_cast<std::size_t>(std::count_if(rec.events().begin(), rec.events().end(), [](const Event& e) {
+        return e.kind != EventKind::AcceptQueueSample && e.kind != EventKind::Counter && e.kind != EventKind::RingDrops;
+    }));
+}
+
 }  // namespace
 
 bool is_gate_script(const std::string& name) {
@@ -133,7 +141,8 @@ nlohmann::json gate_snapshot(const Studio& studio) {
                      {"note", g.note()},
                      {"target", {{"pid", g.target().pid}, {"tid", g.target().tid}, {"conn", g.target().conn}}},
                      {"gate_closed_in_world", w.gate.closed()},
-                     {"events", studio.recording().size()}};
+                     {"events", studio.recording().size()},
+                     {"events_that_move", events_that_move(studio.recording())}};
     if (const trace::GateControl* gc = studio.gate_control()) {
         j["tokens_left"] = gc->tokens_left();
         j["waiting"] = gc->waiting();
