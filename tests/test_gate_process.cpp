@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <memory>
 #include <catch2/catch.hpp>
 #include <string>
 
@@ -49,6 +50,25 @@ void pause_and_settle(TracedServer& ts) {
     ts.flush();
 }
 
+// Starts `minicorn load` against `ts` with `users` virtual users on /io?ms=20,
+// waits for `done` answers, then pauses until everyone is at the gate.
+std::unique_ptr<LoadProcess> traffic_then_pause(TracedServer& ts, const char* users, std::size_t done) {
+    auto load = std::make_unique<LoadProcess>(
+        std::vector<std::string>{url(ts.server().port(), "/io?ms=20"), "-c", users, "-d", "60", "--quiet"}, ts.region_fd());
+    REQUIRE(ts.wait_until([&](const Recording& r) { return count_of(r, EventKind::ClientDone) >= done; }, 10s));
+    pause_and_settle(ts);
+    return load;
+}
+
+// Opens the gate, kills the client and stops the server.
+void finish(TracedServer& ts, LoadProcess& load) {
+    ts.gate().set_target({});
+    ts.gate().open();
+    load.signal(SIGKILL);
+    load.wait_exit(5s);
+    ts.stop();
+}
+
 }  // namespace
 
 TEST_CASE("a paused client is frozen: it does not time out, and its requests go on when the gate opens",
@@ -82,9 +102,7 @@ TEST_CASE("a paused client is frozen: it does not time out, and its requests go 
         minicorn::trace::World w = minicorn::trace::TraceModel::fold(ts.recording().events());
         CHECK(w.gate.spans.size() == 1);
         CHECK(w.gate.paused_between(0, w.now_ns) > 4'500'000'000ULL);
-        load.signal(SIGKILL);
-        load.wait_exit(5s);
-        ts.stop();
+        finish(ts, load);
     }
 }
 
@@ -94,9 +112,7 @@ TEST_CASE("no gthread thread holds the GIL while it waits at the closed gate, so
     {
         TracedServer ts({"-k", "gthread", "-w", "1", "--threads", "4"});
         REQUIRE(ts.wait_until([](const Recording& r) { return booted(r) == 1; }, 10s));
-        LoadProcess load({url(ts.server().port(), "/io?ms=20"), "-c", "8", "-d", "60", "--quiet"}, ts.region_fd());
-        REQUIRE(ts.wait_until([](const Recording& r) { return count_of(r, EventKind::ClientDone) >= 10; }, 10s));
-        pause_and_settle(ts);
+        auto load = traffic_then_pause(ts, "8", 10);
         const pid_t worker = ts.server().worker_pids().at(0);
         minicorn::trace::World w = minicorn::trace::TraceModel::fold(ts.recording().events());
         const minicorn::trace::Process* p = w.process(worker);
@@ -117,10 +133,7 @@ TEST_CASE("no gthread thread holds the GIL while it waits at the closed gate, so
             ts.flush();
         }
         CHECK(count_of(ts.recording(), EventKind::HandlerStart, worker) > handlers);
-        ts.gate().open();
-        load.signal(SIGKILL);
-        load.wait_exit(5s);
-        ts.stop();
+        finish(ts, *load);
     }
 }
 
@@ -130,9 +143,7 @@ TEST_CASE("steps aimed at one gthread worker move its requests through a pool th
     {
         TracedServer ts({"-k", "gthread", "-w", "2", "--threads", "4"});
         REQUIRE(ts.wait_until([](const Recording& r) { return booted(r) == 2; }, 10s));
-        LoadProcess load({url(ts.server().port(), "/io?ms=20"), "-c", "16", "-d", "60", "--quiet"}, ts.region_fd());
-        REQUIRE(ts.wait_until([](const Recording& r) { return count_of(r, EventKind::ClientDone) >= 20; }, 10s));
-        pause_and_settle(ts);
+        auto load = traffic_then_pause(ts, "16", 20);
         const std::vector<pid_t> workers = ts.server().worker_pids();
         REQUIRE(workers.size() == 2);
         const pid_t stepped = workers[0], frozen = workers[1];
@@ -158,10 +169,6 @@ TEST_CASE("steps aimed at one gthread worker move its requests through a pool th
         for (const Event& e : events_of(rec, EventKind::HandlerStart, stepped)) pool_handlers += e.t_ns >= from_ns && e.tid != stepped;
         CHECK(pool_handlers >= 1);
 
-        ts.gate().set_target({});
-        ts.gate().open();
-        load.signal(SIGKILL);
-        load.wait_exit(5s);
-        ts.stop();
+        finish(ts, *load);
     }
 }

@@ -42,7 +42,14 @@ bool text_names_phase(const std::string& phase, const std::string& text) {
     return false;
 }
 
-std::string png_path(const char* name) { return "/tmp/minicorn-gate-" + std::string(name) + "-" + std::to_string(::getpid()) + ".png"; }
+// Runs the studio with `args`; the sidecar's snapshots (null if the run failed).
+json run_snapshots(const char* name, const std::string& args, std::string* output) {
+    const std::string png = "/tmp/minicorn-gate-" + std::string(name) + "-" + std::to_string(::getpid()) + ".png";
+    json side = run_studio(png, args, output);
+    ::unlink(png.c_str());
+    ::unlink((png + ".json").c_str());
+    return side.is_object() ? side["snapshots"] : json();
+}
 
 }  // namespace
 
@@ -51,16 +58,14 @@ TEST_CASE("paused for longer than the client's timeout nothing changes; then ste
           "[studio][process][gate]") {
     ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     LeakCheck leaks;
-    const std::string png = png_path("sync");
     std::string output;
     // A 2 s client timeout and a 10 s pause stand in for the issue's 5 minutes
     // against the default 30 s timeout (one such run by hand: see the report).
-    json side = run_studio(png, "-k sync -w 1 -c 1 --client-timeout 2 --mix /io?ms=50 --then pause --then snapshot "
-                                "--then wait:10 --then snapshot" + then_steps(24),
-                           &output);
+    const json snaps = run_snapshots("sync",
+                                     "-k sync -w 1 -c 1 --client-timeout 2 --mix /io?ms=50 --then pause "
+                                     "--then snapshot --then wait:10 --then snapshot" + then_steps(24),
+                                     &output);
     INFO(output);
-    REQUIRE(side.is_object());
-    const json& snaps = side["snapshots"];
     REQUIRE(snaps.size() == 26);
 
     // 1. The pause: ten seconds, and not one thing moved.
@@ -97,8 +102,6 @@ TEST_CASE("paused for longer than the client's timeout nothing changes; then ste
     CHECK(at == loop.size());
     CHECK(snaps.back()["client"]["timeouts"] == 0);
     CHECK(snaps.back()["client"]["errors"] == 0);
-    ::unlink(png.c_str());
-    ::unlink((png + ".json").c_str());
     settle_studio_children();
 }
 
@@ -107,14 +110,12 @@ TEST_CASE("'step this worker' moves that gthread worker's requests through its p
           "[studio][process][gate]") {
     ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     LeakCheck leaks;
-    const std::string png = png_path("gthread");
     std::string output;
-    json side = run_studio(png, "-k gthread -w 2 --threads 4 -c 16 --mix /io?ms=50 --then pause --then wait:1 "
-                                "--then step-worker:busiest --then snapshot" + then_steps(12),
-                           &output);
+    const json snaps = run_snapshots("gthread",
+                                     "-k gthread -w 2 --threads 4 -c 16 --mix /io?ms=50 --then pause --then wait:1 "
+                                     "--then step-worker:busiest --then snapshot" + then_steps(12),
+                                     &output);
     INFO(output);
-    REQUIRE(side.is_object());
-    const json& snaps = side["snapshots"];
     REQUIRE(snaps.size() == 13);
     const long target = snaps[0]["target"]["pid"];
     REQUIRE(target != 0);
@@ -139,7 +140,5 @@ TEST_CASE("'step this worker' moves that gthread worker's requests through its p
     CHECK((pool_steps.count("HandlerStart") + pool_steps.count("HandlerEnd")) > 0);
     CHECK((pool_steps.count("WriteDone") + pool_steps.count("ReadStart") + pool_steps.count("Parsed")) > 0);
     CHECK(snaps.back()["note"].get<std::string>().find("steps go to worker") != std::string::npos);
-    ::unlink(png.c_str());
-    ::unlink((png + ".json").c_str());
     settle_studio_children();
 }

@@ -27,6 +27,7 @@
 
 #include "tests/support/leak_check.h"
 #include "tests/support/server_process.h"
+#include "tests/support/studio_run.h"
 
 using namespace minicorn::testing;
 
@@ -70,27 +71,6 @@ std::string studio_asan_options() {
     return std::string(cur && *cur ? std::string(cur) + ":" : "") + "detect_leaks=0";
 }
 
-std::string run(const std::string& cmd) {
-    std::string out;
-    FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-    if (!p) return "popen failed";
-    char buf[4096];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    int status = ::pclose(p);
-    out += "\n[exit " + std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + "]";
-    return out;
-}
-
-// Xvfb and anything the studio left would be re-parented to us (a subreaper):
-// give them a moment to finish exiting, reaping as they do.
-void settle_children() {
-    for (int i = 0; i < 300 && live_children() > 0; ++i) {
-        reap_children();
-        ::usleep(10'000);
-    }
-}
-
 }  // namespace
 
 TEST_CASE("the studio renders every panel with traffic for each worker class and leaves no child",
@@ -111,7 +91,7 @@ TEST_CASE("the studio renders every panel with traffic for each worker class and
                           std::string(MINICORN_STUDIO_BIN) +
                           " --screenshot " + png + " --frames 40 --tab " + tab + " -k " + worker_class + " -w 2" + extra +
                           " -c 6 --mix '/io?ms=20:50,/cpu?ms=2:20,/:30'";
-        std::string output = run(cmd);
+        std::string output = run_command(cmd);
         INFO(cmd << "\n" << output);
         REQUIRE(output.find("[exit 0]") != std::string::npos);
 
@@ -149,7 +129,7 @@ TEST_CASE("the studio renders every panel with traffic for each worker class and
 
         ::unlink(png.c_str());
         ::unlink((png + ".json").c_str());
-        settle_children();
+        settle_studio_children();
     }
 }
 
@@ -271,7 +251,7 @@ TEST_CASE("a studio killed with -9 leaves no engine or client behind", "[studio]
     ::waitpid(runner, &status, 0);  // xvfb-run stops its Xvfb once the studio is gone
     for (pid_t p : below) ::kill(p, SIGKILL);  // only if the check above failed
     ::unlink(png.c_str());
-    settle_children();
+    settle_studio_children();
 }
 
 TEST_CASE("when the engine exits the studio says so and its restart brings it back", "[studio][process]") {
@@ -282,7 +262,7 @@ TEST_CASE("when the engine exits the studio says so and its restart brings it ba
         std::string cmd = "ASAN_OPTIONS='" + studio_asan_options() + "' xvfb-run -a -s '-screen 0 1600x1000x24' " +
                           std::string(MINICORN_STUDIO_BIN) +
                           " --screenshot " + png + " --frames 20 -k sync -w 1 -c 2 " + then;
-        std::string output = run(cmd);
+        std::string output = run_command(cmd);
         INFO(cmd << "\n" << output);
         REQUIRE(output.find("[exit 0]") != std::string::npos);
         std::ifstream sidecar_file(png + ".json");
@@ -298,5 +278,5 @@ TEST_CASE("when the engine exits the studio says so and its restart brings it ba
     CHECK(restarted["workers"].get<int>() == 1);
     ::unlink(png.c_str());
     ::unlink((png + ".json").c_str());
-    settle_children();
+    settle_studio_children();
 }
