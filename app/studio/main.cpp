@@ -286,9 +286,10 @@ int main(int argc, char** argv) {
             }
             if (auto action = scripted_action(name, studio)) studio.queue(*action);
             if (auto action = minicorn::studio::gate_script_action(name, studio)) studio.queue(*action);
-            const double wait_s = minicorn::studio::gate_script_wait_s(name);
-            const int frames = wait_s > 0 ? static_cast<int>(wait_s * 60) : 30;
-            for (int i = 0; i < frames && !g_stop; ++i) one_frame(true);
+            // wait:S is S seconds of the wall clock, however long frames take on a busy machine.
+            const auto wait_until = std::chrono::steady_clock::now() +
+                                    std::chrono::milliseconds(static_cast<long>(minicorn::studio::gate_script_wait_s(name) * 1000));
+            for (int i = 0; (i < 30 || std::chrono::steady_clock::now() < wait_until) && !g_stop; ++i) one_frame(true);
         }
         const int frames = args.bench_frames > 0 ? args.bench_frames : args.frames;
         ingest_ms.clear();
