@@ -220,11 +220,12 @@ void Session::stop_load() {
 }
 
 void Session::stop(std::chrono::milliseconds grace) {
-    stop_load();
-    if (gate_) {  // a closed gate would hold the master's shutdown
+    if (gate_) {  // a closed gate would hold the client's exit and the master's shutdown
+        gate_->set_target({});
         gate_->set_gated_mode(false);
         gate_->open();
     }
+    stop_load();
     stop_child(serve_, grace, true);
     if (collector_.joinable()) {
         collecting_ = false;
