@@ -53,8 +53,12 @@ void GateDriver::act(trace::GateControl* gate, const Action& a, double rate) {
         case Action::Kind::GateStep:
             if (!paused_) close(*gate);
             slow_playing_ = false;
-            gate->step(1);
-            step_asked_s_ = last_pump_s_;
+            // A step nobody has taken yet is not doubled: pressing Step again must
+            // not let the target run two decision points at once later.
+            if (gate->tokens_left() <= 0) {
+                gate->step(1);
+                step_asked_s_ = last_pump_s_;
+            }
             break;
         case Action::Kind::GatePlay: play(*gate, rate); break;
         case Action::Kind::GateTarget:
@@ -75,7 +79,10 @@ void GateDriver::pump(trace::GateControl* gate, double rate, const trace::World&
         token_credit_ += rate_ * dt;
         auto whole = static_cast<std::int64_t>(token_credit_);
         if (whole > 0) {
-            gate->step(whole);
+            // Tokens nobody takes (everyone blocked) do not pile up into a burst later.
+            const auto cap = std::max<std::int64_t>(1, static_cast<std::int64_t>(rate_ / 10));
+            const std::int64_t grant = std::min(whole, cap - std::min(cap, gate->tokens_left()));
+            if (grant > 0) gate->step(grant);
             token_credit_ -= static_cast<double>(whole);
         }
     }
