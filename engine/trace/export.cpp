@@ -617,7 +617,7 @@ private:
                 }
                 break;
             case EventKind::GilRelease:
-                instant(th, "GIL release", kCatGil, t, {{"forced", e.a0 != 0}});
+                instant(th, e.a0 == 2 ? "GIL release (at the gate)" : "GIL release", kCatGil, t, {{"forced", e.a0 == 1}});
                 break;
 
             // --- event loops: each phase is a slice until the next one begins ---

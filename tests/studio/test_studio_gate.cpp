@@ -63,10 +63,10 @@ TEST_CASE("paused for longer than the client's timeout nothing changes; then ste
     // against the default 30 s timeout (one such run by hand: see the report).
     const json snaps = run_snapshots("sync",
                                      "-k sync -w 1 -c 1 --client-timeout 2 --mix /io?ms=50 --then pause "
-                                     "--then snapshot --then wait:10 --then snapshot" + then_steps(24),
+                                     "--then snapshot --then wait:10 --then snapshot" + then_steps(40),
                                      &output);
     INFO(output);
-    REQUIRE(snaps.size() == 26);
+    REQUIRE(snaps.size() == 42);
 
     // 1. The pause: ten seconds, and not one thing moved.
     const json& before = snaps[0];
@@ -93,10 +93,13 @@ TEST_CASE("paused for longer than the client's timeout nothing changes; then ste
         CHECK((text.find("next:") != std::string::npos) == wk["done"].get<bool>());
         if (phases.empty() || phases.back() != phase) phases.push_back(phase);
     }
+    // The client takes steps too, and reconnects at once when it is quick (then
+    // accept succeeds without a select before it): look for one whole round.
     const std::vector<std::string> loop{"select", "accept", "read", "handle", "write", "close"};
     std::size_t at = 0;
     for (const std::string& p : phases) {
         if (at < loop.size() && p == loop[at]) ++at;
+        else if (at < loop.size() && p == "select") at = 1;  // a later select starts the round again
     }
     INFO("phases seen in order: " << json(phases).dump());
     CHECK(at == loop.size());
