@@ -33,7 +33,7 @@ LoopStep waiting_steps(const trace::Process& proc, EventKind kind) {
             return running(kSelect, std::string(process_state_phrase(proc)), "waiting");
         case EventKind::SelectWake:
         case EventKind::PollWake:
-            return finished(kSelect, sync ? "select() returned — next: try accept()" : "poll returned — next: act on what is ready",
+            return finished(kSelect, sync ? "select() returned — next: try accept()" : "poll returned — next: dispatch",
                             "woke");
         case EventKind::AcceptAttempt: return running(kAccept, "accepting a connection", "accepting");
         case EventKind::AcceptEagain:
