@@ -5,8 +5,13 @@ JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD     ?= build
 BUILDTYPE ?= RelWithDebInfo
 BIN        = $(BUILD)/bin
+# The Makefile's builds treat warnings as errors (a plain `cmake` does not).
+CMAKE_FLAGS = -DMINICORN_WERROR=ON
+# make fuzz: how long the HTTP parser's fuzzer runs (docs/fuzz.md).
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD   ?= build-fuzz
 
-.PHONY: all deps build run serve test asan-test tsan-test bench clean help
+.PHONY: all deps build run serve test asan-test tsan-test fuzz bench clean help
 
 all: build
 
@@ -16,6 +21,7 @@ help:
 	@echo "make test       build and run the whole test suite"
 	@echo "make asan-test  the suite under AddressSanitizer + UBSan (build-asan/)"
 	@echo "make tsan-test  the suite under ThreadSanitizer (build-tsan/)"
+	@echo "make fuzz       fuzz the HTTP parser for FUZZ_SECONDS (default 60) with clang's libFuzzer ($(FUZZ_BUILD)/)"
 	@echo "make bench      minicorn vs gunicorn 20.1, side by side, with wrk"
 	@echo "make clean      remove build directories"
 
@@ -23,9 +29,10 @@ deps:
 	@./scripts/install-deps
 
 $(BUILD)/CMakeCache.txt: | deps
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILDTYPE)
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILDTYPE) $(CMAKE_FLAGS)
 
 build: deps $(BUILD)/CMakeCache.txt
+	@grep -q '^MINICORN_WERROR:BOOL=ON' $(BUILD)/CMakeCache.txt || cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
 	cmake --build $(BUILD) -j $(JOBS)
 
 # The studio on a scenario that moves at once (2 sync workers, 8 users, a
@@ -49,18 +56,25 @@ test: build
 	$(BIN)/minicorn_tests --order lex $(TESTFLAGS)
 
 asan-test: deps
-	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DMINICORN_SANITIZE=address,undefined
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DMINICORN_SANITIZE=address,undefined $(CMAKE_FLAGS)
 	cmake --build build-asan -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	    build-asan/bin/minicorn_tests --order lex $(TESTFLAGS)
 
 tsan-test: deps
-	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DMINICORN_SANITIZE=thread
+	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DMINICORN_SANITIZE=thread $(CMAKE_FLAGS)
 	cmake --build build-tsan -j $(JOBS)
 	TSAN_OPTIONS=halt_on_error=1 build-tsan/bin/minicorn_tests --order lex $(TESTFLAGS)
+
+# The HTTP parser under libFuzzer (clang, its own build directory): each input
+# fed whole, in random pieces and byte by byte must get the same verdict.
+fuzz: deps
+	cmake -S fuzz -B $(FUZZ_BUILD) -DCMAKE_CXX_COMPILER=clang++
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	./fuzz/run-fuzz $(FUZZ_BUILD)/bin/http_parser_fuzz $(FUZZ_SECONDS) $(FUZZ_BUILD)
 
 bench: build
 	./bench/run-bench
 
 clean:
-	rm -rf $(BUILD) build-asan build-tsan
+	rm -rf $(BUILD) build-asan build-tsan $(FUZZ_BUILD)

@@ -1,3 +1,4 @@
+// models/registry.cpp — the table: one row per worker class -k accepts.
 #include "models/registry.h"
 
 #include "models/asyncio/asyncio_worker.h"
@@ -9,45 +10,26 @@
 
 namespace minicorn::models {
 
+namespace {
+
+// The factory of every row: a new W for each spawned worker.
+template <class W>
+std::unique_ptr<process::Worker> make(const process::WorkerArgs& args) {
+    return std::make_unique<W>(args);
+}
+
+}  // namespace
+
 const std::vector<WorkerModel>& worker_models() {
     static const std::vector<WorkerModel> models = {
-        {"sync", "one process, one connection at a time; never keeps a connection alive",
-         [](const process::WorkerArgs& a) -> std::unique_ptr<process::Worker> {
-             return std::make_unique<SyncWorker>(a);
-         },
-         ""},
+        {"sync", "one process, one connection at a time; never keeps a connection alive", make<SyncWorker>},
         {"gthread", "a thread pool fed by a poller; keep-alive connections parked in the poller",
-         [](const process::WorkerArgs& a) -> std::unique_ptr<process::Worker> {
-             return std::make_unique<GthreadWorker>(a);
-         },
-         "", GthreadWorker::check_config},
-        {"eventlet", "greenlets on eventlet's hub; one acceptor greenlet per listener",
-         [](const process::WorkerArgs& a) -> std::unique_ptr<process::Worker> {
-             return std::make_unique<EventletWorker>(a);
-         },
-         ""},
-        {"gevent", "greenlets on gevent's libev hub; StreamServer accepts",
-         [](const process::WorkerArgs& a) -> std::unique_ptr<process::Worker> {
-             return std::make_unique<GeventWorker>(a);
-         },
-         ""},
-        {"gevent_wsgi", "gevent's own pywsgi server and parser", {}, "the green workers (issue 5)"},
-        {"gevent_pywsgi", "gevent's own pywsgi server and parser", {}, "the green workers (issue 5)"},
-        {"tornado", "tornado's IOLoop running WSGI on the loop thread",
-         [](const process::WorkerArgs& a) -> std::unique_ptr<process::Worker> {
-             return std::make_unique<TornadoWorker>(a);
-         },
-         ""},
-        {"asyncio", "uvicorn's ASGI worker: one asyncio event loop, a task per connection",
-         [](const process::WorkerArgs& a) -> std::unique_ptr<process::Worker> {
-             return std::make_unique<AsyncioWorker>(a);
-         },
-         ""},
-        {"uvicorn", "alias of asyncio (gunicorn -k uvicorn.workers.UvicornWorker)",
-         [](const process::WorkerArgs& a) -> std::unique_ptr<process::Worker> {
-             return std::make_unique<AsyncioWorker>(a);
-         },
-         ""},
+         make<GthreadWorker>, GthreadWorker::check_config},
+        {"eventlet", "greenlets on eventlet's hub; one acceptor greenlet per listener", make<EventletWorker>},
+        {"gevent", "greenlets on gevent's libev hub; StreamServer accepts", make<GeventWorker>},
+        {"tornado", "tornado's IOLoop running WSGI on the loop thread", make<TornadoWorker>},
+        {"asyncio", "uvicorn's ASGI worker: one asyncio event loop, a task per connection", make<AsyncioWorker>},
+        {"uvicorn", "alias of asyncio (gunicorn -k uvicorn.workers.UvicornWorker)", make<AsyncioWorker>},
     };
     return models;
 }

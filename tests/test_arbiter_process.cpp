@@ -1,6 +1,8 @@
-// [process] tests of the arbiter and the sync worker on real processes and
-// real loopback sockets: what an operator of gunicorn 20.1 would see.
-// Every scenario ends by checking that no process and no descriptor leaked.
+// [process] tests of the arbiter (the master) on real processes and real
+// loopback sockets: what an operator of gunicorn 20.1 would see — signals,
+// respawns, halts, the pidfile. The sync worker's own tests are in
+// test_sync_process.cpp. Every scenario ends by checking that no process and
+// no descriptor leaked.
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -18,7 +20,6 @@ using namespace minicorn::testing;
 
 namespace {
 
-// Checks, when the scenario ends, that it left no child process and no fd.
 std::vector<pid_t> sorted(std::vector<pid_t> v) {
     std::sort(v.begin(), v.end());
     return v;
@@ -26,26 +27,21 @@ std::vector<pid_t> sorted(std::vector<pid_t> v) {
 
 bool process_exists(pid_t pid) { return ::kill(pid, 0) == 0; }
 
-}  // namespace
-
-TEST_CASE("serve -w 2 runs one master and two workers that answer HTTP with Connection: close", "[process]") {
-    LeakCheck leaks;
-    {
-        auto server = ServerProcess::start({"-w", "2"});
-        REQUIRE(server->wait_for_workers(2, 5s));
-        CHECK(server->count_in_log("[INFO] Booting worker with pid: ") == 2);
-        CHECK(server->count_in_log("[INFO] Using worker: sync") == 1);
-
-        HttpReply r = http_get(server->port(), "/");
-        CHECK(r.status == 200);
-        CHECK(r.body == "Hello, World!");
-        CHECK(r.head.find("Connection: close") != std::string::npos);
-
-        server->signal(SIGTERM);
-        REQUIRE(server->wait_exit(10s) == 0);
-        CHECK(server->count_in_log("[INFO] Shutting down: Master") == 1);
-    }
+// The /db backend's pid, from the master's debug line "/db backend on 127.0.0.1:PORT (pid N)".
+pid_t db_backend_pid(const ServerProcess& server) {
+    if (!server.wait_for_log("/db backend on 127.0.0.1:", 5s)) return 0;
+    const std::string log = server.log();
+    auto at = log.find("(pid ", log.find("/db backend on 127.0.0.1:"));
+    return at == std::string::npos ? 0 : static_cast<pid_t>(std::stol(log.substr(at + 5)));
 }
+
+// Waits up to `timeout` for `pid` to have exited.
+bool gone_within(pid_t pid, Seconds timeout) {
+    for (int i = 0; i < timeout.count() * 50 && !process_gone(pid); ++i) ::usleep(20'000);
+    return process_gone(pid);
+}
+
+}  // namespace
 
 TEST_CASE("TTIN adds a worker and TTOU retires the oldest, each within 2 s", "[process]") {
     LeakCheck leaks;
@@ -159,40 +155,6 @@ TEST_CASE("HUP boots new workers and retires the old ones", "[process]") {
     }
 }
 
-TEST_CASE("with -t 3, /hang gives WORKER TIMEOUT within 3–5 s and the worker is replaced", "[process]") {
-    LeakCheck leaks;
-    {
-        auto server = ServerProcess::start({"-w", "1", "-t", "3"});
-        REQUIRE(server->wait_for_workers(1, 5s));
-        HttpReply r = http_get(server->port(), "/hang", 10s);
-        CHECK_FALSE(r.got_response);  // 20.1: the connection closes with no bytes at all
-        CHECK(r.seconds >= 2.9);
-        CHECK(r.seconds <= 5.0);
-        CHECK(server->wait_for_log("[CRITICAL] WORKER TIMEOUT (pid:", 1s));
-        CHECK(server->wait_for_log("Booting worker with pid: ", 3s, 2));
-        CHECK(http_get(server->port(), "/").status == 200);
-    }
-}
-
-TEST_CASE("a connection that sends nothing pins a sync worker until WORKER TIMEOUT", "[process]") {
-    LeakCheck leaks;
-    {
-        auto server = ServerProcess::start({"-w", "1", "-t", "3"});
-        REQUIRE(server->wait_for_workers(1, 5s));
-        int port = server->port();
-        int silent = connect_loopback(port);
-        REQUIRE(silent >= 0);
-        ::usleep(200'000);  // the worker has accepted it and blocks in recv()
-        HttpReply r = http_get(port, "/", 15s);  // queued behind the silent client
-        CHECK(r.status == 200);
-        CHECK(r.seconds >= 2.5);  // served only by the replacement worker
-        CHECK(server->count_in_log("WORKER TIMEOUT") == 1);
-        char byte;
-        CHECK(::recv(silent, &byte, 1, 0) == 0);  // closed, no bytes
-        ::close(silent);
-    }
-}
-
 TEST_CASE("a worker that fails to load the app halts the server instead of respawning", "[process]") {
     LeakCheck leaks;
     {
@@ -220,48 +182,6 @@ TEST_CASE("workers exit when their master dies", "[process]") {
             if (!gone) ::usleep(50'000);
         }
         CHECK(gone);
-    }
-}
-
-TEST_CASE("--max-requests restarts a worker after that many requests", "[process]") {
-    LeakCheck leaks;
-    {
-        auto server = ServerProcess::start({"-w", "1", "--max-requests", "2"});
-        REQUIRE(server->wait_for_workers(1, 5s));
-        pid_t first = server->worker_pids().front();
-        CHECK(http_get(server->port(), "/").status == 200);
-        CHECK(http_get(server->port(), "/").status == 200);
-        CHECK(server->wait_for_log("[INFO] Autorestarting worker after current request.", 2s));
-        CHECK(server->wait_for_log("Booting worker with pid: ", 3s, 2));
-        CHECK(http_get(server->port(), "/").status == 200);
-        std::vector<pid_t> now = server->worker_pids();
-        REQUIRE(now.size() == 1);
-        CHECK(now.front() != first);
-    }
-}
-
-TEST_CASE("a malformed request gets gunicorn 20.1's 400 page over a real socket", "[process]") {
-    LeakCheck leaks;
-    {
-        auto server = ServerProcess::start({"-w", "1"});
-        HttpReply r = send_raw(server->port(), "GET / HTTP/1.x\r\n\r\n");
-        CHECK(r.status == 400);
-        CHECK(r.head.find("Content-Type: text/html") != std::string::npos);
-        CHECK(r.body.find("Invalid HTTP Version") != std::string::npos);
-    }
-}
-
-TEST_CASE("--access-logfile - writes gunicorn's combined format to stdout", "[process]") {
-    LeakCheck leaks;
-    {
-        auto server = ServerProcess::start({"-w", "1", "--access-logfile", "-"});
-        HttpReply r = send_raw(server->port(),
-                               "GET /?a=1 HTTP/1.1\r\nHost: x\r\nReferer: http://r/\r\nUser-Agent: demo/1.0\r\n\r\n");
-        REQUIRE(r.status == 200);
-        for (int i = 0; i < 100 && server->stdout_text().empty(); ++i) ::usleep(10'000);
-        std::string line = server->stdout_text();
-        CHECK(line.starts_with("127.0.0.1 - - ["));
-        CHECK(line.find("] \"GET /?a=1 HTTP/1.1\" 200 13 \"http://r/\" \"demo/1.0\"\n") != std::string::npos);
     }
 }
 
@@ -301,4 +221,41 @@ TEST_CASE("--pid writes the master's pid and removes the file at exit; USR1 reop
         std::remove(rotated.c_str());
     }
     std::remove(errlog.c_str());
+}
+
+TEST_CASE("with -w 0 the master answers nothing, as gunicorn 20.1, but says why in a warning", "[process][arbiter]") {
+    LeakCheck leaks;
+    {
+        auto server = ServerProcess::start({"-w", "0"});
+        CHECK(server->wait_for_log("[WARNING] No requests can be handled with 0 workers. Check the number of workers.",
+                                   2s));
+        CHECK(server->worker_pids().empty());
+        server->signal(SIGTERM);
+        REQUIRE(server->wait_exit(10s) == 0);
+    }
+}
+
+TEST_CASE("the master's children are its workers alone; the /db backend serves and dies with the master",
+          "[process][arbiter]") {
+    for (int sig : {SIGTERM, SIGINT, SIGKILL}) {
+        INFO("the master gets signal " << sig);
+        LeakCheck leaks;
+        {
+            auto server = ServerProcess::start({"-w", "2", "-t", "2", "--log-level", "debug"});
+            pid_t backend = db_backend_pid(*server);
+            REQUIRE(backend > 0);
+            REQUIRE(server->wait_for_workers(2, 5s));  // exactly two children: no backend among them
+            std::vector<pid_t> children = server->worker_pids();
+            CHECK(std::find(children.begin(), children.end(), backend) == children.end());
+            CHECK(server->count_in_log("Booting worker with pid: ") == 2);
+            CHECK(http_get(server->port(), "/db?ms=10").status == 200);
+
+            server->signal(sig);
+            REQUIRE(server->wait_exit(10s).has_value());
+            CHECK(gone_within(backend, 2s));
+            if (sig == SIGKILL) {  // the workers notice their master is gone within timeout/2
+                for (pid_t w : children) CHECK(gone_within(w, 3s));
+            }
+        }
+    }
 }

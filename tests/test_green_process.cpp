@@ -155,3 +155,72 @@ TEST_CASE("green workers: a client silent for 3 s before its first request is dr
         }
     }
 }
+
+TEST_CASE("green workers: a worker killed by WORKER TIMEOUT exits 1, as gunicorn's handle_abort does", "[process][green]") {
+    for (const char* model : {"gevent", "eventlet", "asyncio"}) {
+        DYNAMIC_SECTION(model) {
+            LeakCheck leaks;
+            {
+                TracedServer ts({"-w", "1", "-k", model, "-t", "2"});
+                REQUIRE(ts.server().wait_for_workers(1, 10s));
+                HttpReply spin = get_close(ts.server().port(), "/cpu?ms=5000");
+                CHECK_FALSE(spin.got_response);
+                REQUIRE(ts.server().wait_for_log("WORKER TIMEOUT", 5s));
+                REQUIRE(ts.server().wait_for_log("Booting worker with pid: ", 10s, 2));
+                ts.stop();
+                auto timeouts = events_of(ts.recording(), EventKind::WorkerTimeout);
+                REQUIRE(timeouts.size() == 1);
+                auto exits = events_of(ts.recording(), EventKind::WorkerExit, static_cast<pid_t>(timeouts.front().a0));
+                REQUIRE(exits.size() == 1);
+                CHECK(exits.front().a0 == 1);
+            }
+        }
+    }
+}
+
+TEST_CASE("green workers in the trace: an idle acceptor parks once and is killed at stop; one waiting for a pool slot "
+          "is parked",
+          "[process][green][trace]") {
+    for (const char* model : kModels) {
+        DYNAMIC_SECTION(model) {
+            LeakCheck leaks;
+            {
+                TracedServer ts({"-w", "1", "-k", model, "--worker-connections", "1"});
+                REQUIRE(ts.server().wait_for_workers(1, 10s));
+                const int port = ts.server().port();
+                ::usleep(2'500'000);  // idle
+                // Two 1 s requests on a pool of one: the second waits for the slot.
+                auto first = std::async(std::launch::async, [port] { return get_close(port, "/io?ms=1000"); });
+                ::usleep(200'000);
+                auto second = std::async(std::launch::async, [port] { return get_close(port, "/io?ms=1000"); });
+                CHECK(first.get().status == 200);
+                CHECK(second.get().status == 200);
+                ts.stop();
+                const Recording& rec = ts.recording();
+                auto spawns = events_of(rec, EventKind::GreenSpawn);
+                REQUIRE(!spawns.empty());
+                const Event acceptor = spawns.front();  // the first greenlet: the listener's acceptor
+                std::vector<Event> parks;
+                std::vector<Event> wakes;
+                for (const Event& e : rec.events()) {
+                    if (e.pid != acceptor.pid || e.green != acceptor.green) continue;
+                    if (e.kind == EventKind::GreenPark) parks.push_back(e);
+                    if (e.kind == EventKind::GreenWake) wakes.push_back(e);
+                }
+                // Idle 2.5 s: no wake-ups to check a flag — at most one park on the listener before the first request.
+                const std::uint64_t first_accept = events_of(rec, EventKind::Accepted).front().t_ns;
+                CHECK(std::count_if(wakes.begin(), wakes.end(), [&](const Event& e) { return e.t_ns < first_accept; }) <= 1);
+                // It waited for the pool slot parked in the hub (no fd), not "ready".
+                CHECK(std::any_of(parks.begin(), parks.end(), [](const Event& e) { return e.a0 == -1 && e.a1 == 0; }));
+                // Stopping killed it (GreenExit a0 = 2) where it was parked (GreenWake a1 = 2: cancelled).
+                auto exits = events_of(rec, EventKind::GreenExit);
+                auto mine = std::find_if(exits.begin(), exits.end(),
+                                         [&](const Event& e) { return e.pid == acceptor.pid && e.green == acceptor.green; });
+                REQUIRE(mine != exits.end());
+                CHECK(mine->a0 == 2);
+                REQUIRE(!wakes.empty());
+                CHECK(wakes.back().a1 == 2);
+            }
+        }
+    }
+}

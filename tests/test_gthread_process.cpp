@@ -1,6 +1,5 @@
 // [process] tests of the gthread worker (gunicorn 20.1's classic design), on
 // real sockets, read from the trace where the behaviour is internal.
-#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -13,6 +12,7 @@
 #include "engine/trace/export.h"
 #include "engine/trace/json_check.h"
 #include "engine/trace/model.h"
+#include "tests/support/keepalive_client.h"
 #include "tests/support/leak_check.h"
 #include "tests/support/traced_server.h"
 
@@ -20,43 +20,6 @@ using namespace minicorn::testing;
 using minicorn::trace::Event;
 using minicorn::trace::EventKind;
 using minicorn::trace::Recording;
-
-namespace {
-
-// Reads one response (head + Content-Length body) from an open socket.
-std::string read_response(int fd, Seconds timeout = 5s) {
-    std::string data;
-    auto start = std::chrono::steady_clock::now();
-    char buf[4096];
-    while (Seconds(std::chrono::steady_clock::now() - start) < timeout) {
-        auto head_end = data.find("\r\n\r\n");
-        if (head_end != std::string::npos) {
-            auto cl = data.find("Content-Length: ");
-            std::size_t len = cl == std::string::npos ? 0 : std::stoul(data.substr(cl + 16));
-            if (data.size() >= head_end + 4 + len) return data;
-        }
-        pollfd p{fd, POLLIN, 0};
-        if (::poll(&p, 1, 100) <= 0) continue;
-        ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-        if (n <= 0) break;
-        data.append(buf, static_cast<std::size_t>(n));
-    }
-    return data;
-}
-
-// Seconds until the peer closes `fd` (reads and discards), or -1 after `timeout`.
-double seconds_until_eof(int fd, Seconds timeout) {
-    auto start = std::chrono::steady_clock::now();
-    char buf[256];
-    while (Seconds(std::chrono::steady_clock::now() - start) < timeout) {
-        pollfd p{fd, POLLIN, 0};
-        if (::poll(&p, 1, 50) <= 0) continue;
-        if (::recv(fd, buf, sizeof buf, 0) <= 0) return Seconds(std::chrono::steady_clock::now() - start).count();
-    }
-    return -1;
-}
-
-}  // namespace
 
 TEST_CASE("gthread: at most --threads handlers run at once in a worker; the rest wait in the executor queue",
           "[process][gthread]") {

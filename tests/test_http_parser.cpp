@@ -15,6 +15,7 @@
 #include <catch2/catch.hpp>
 
 #include "engine/http/parser.h"
+#include "engine/http/tornado_wire.h"
 #include "tests/http/corpus_case.h"
 
 using namespace minicorn::http;
@@ -295,4 +296,65 @@ TEST_CASE("mutated requests and limit sweeps parse exactly as gunicorn's own par
         }
     }
     CHECK(differences == 0);
+}
+
+TEST_CASE("a chunk-size line longer than max_chunk_line fails instead of growing (gunicorn 20.1 has no cap)",
+          "[http]") {
+    RequestParser p;
+    p.feed("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=");
+    REQUIRE(p.head_done());
+    p.feed(std::string(64 * 1024, 'e'));
+    REQUIRE(p.failed());
+    CHECK(p.error().kind == ParseErrorKind::LimitChunkLine);
+    CHECK_FALSE(p.error().sends_response());
+}
+
+TEST_CASE("a trailer block is capped like the header block (gunicorn 20.1 buffers it whole)", "[http]") {
+    RequestParser p;
+    p.feed("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-T: ");
+    const std::string filler(1024 * 1024, 't');
+    p.feed(filler);
+    REQUIRE(p.failed());
+    CHECK(p.error().kind == ParseErrorKind::LimitRequestHeaders);
+    CHECK(p.error().status == 400);
+}
+
+TEST_CASE("streamed: take_head() hands over the head, take_body() what was decoded since", "[http]") {
+    RequestParser p;
+    p.feed("POST /up HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc");
+    REQUIRE(p.head_done());
+    REQUIRE_FALSE(p.done());
+    const Request head = p.take_head();
+    CHECK(head.path == "/up");
+    CHECK(head.body.empty());
+    CHECK(p.take_body() == "abc");
+    CHECK(p.take_body().empty());
+    p.feed("defghijNEXT");
+    CHECK(p.done());
+    CHECK(p.take_body() == "defghij");
+}
+
+TEST_CASE("tornado's limits: a head over 64 KiB, a Content-Length over 100 MiB, a chunk line over 64 bytes",
+          "[http][tornado]") {
+    const Limits limits = tornado::tornado_limits();
+    RequestParser head(limits);
+    head.feed("GET /" + std::string(70 * 1024, 'a'));
+    REQUIRE(head.failed());
+    CHECK(head.error().kind == ParseErrorKind::HeadTooLarge);
+    CHECK_FALSE(tornado::answers_bad_request(head.error()));
+
+    RequestParser body(limits);
+    body.feed("POST / HTTP/1.1\r\nContent-Length: 104857601\r\n\r\n");
+    REQUIRE(body.failed());
+    CHECK(body.error().kind == ParseErrorKind::BodyTooLarge);
+    CHECK(tornado::answers_bad_request(body.error()));
+
+    RequestParser at_limit(limits);
+    at_limit.feed("POST / HTTP/1.1\r\nContent-Length: 104857600\r\n\r\n");
+    CHECK_FALSE(at_limit.failed());
+
+    RequestParser chunk(limits);
+    chunk.feed("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1;" + std::string(70, 'x') + "\r\n");
+    REQUIRE(chunk.failed());
+    CHECK(chunk.error().kind == ParseErrorKind::LimitChunkLine);
 }

@@ -1,7 +1,6 @@
 // [process] tests of the tornado worker (gunicorn 20.1 + tornado 6.2, FIDELITY
 // §8), on real sockets and real processes: the app runs on the IOLoop thread,
 // so one request at a time per process, and the heartbeat stops with it.
-#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -9,45 +8,14 @@
 #include <catch2/catch.hpp>
 #include <future>
 
+#include "tests/http/raw_client.h"
+#include "tests/support/keepalive_client.h"
 #include "tests/support/leak_check.h"
 #include "tests/support/server_process.h"
 
 using namespace minicorn::testing;
 
 namespace {
-
-// Reads one response (head + Content-Length body) from an open socket.
-std::string read_response(int fd, Seconds timeout = 5s) {
-    std::string data;
-    auto start = std::chrono::steady_clock::now();
-    char buf[4096];
-    while (Seconds(std::chrono::steady_clock::now() - start) < timeout) {
-        auto head_end = data.find("\r\n\r\n");
-        if (head_end != std::string::npos) {
-            auto cl = data.find("Content-Length: ");
-            std::size_t len = cl == std::string::npos ? 0 : std::stoul(data.substr(cl + 16));
-            if (data.size() >= head_end + 4 + len) return data;
-        }
-        pollfd p{fd, POLLIN, 0};
-        if (::poll(&p, 1, 100) <= 0) continue;
-        ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-        if (n <= 0) break;
-        data.append(buf, static_cast<std::size_t>(n));
-    }
-    return data;
-}
-
-std::string get_on(int fd, std::string_view path, Seconds timeout = 5s) {
-    std::string req = "GET " + std::string(path) + " HTTP/1.1\r\nHost: t\r\n\r\n";
-    ::send(fd, req.data(), req.size(), MSG_NOSIGNAL);
-    return read_response(fd, timeout);
-}
-
-// True while the peer has neither closed `fd` nor sent anything on it.
-bool still_open(int fd) {
-    pollfd p{fd, POLLIN, 0};
-    return ::poll(&p, 1, 0) == 0;
-}
 
 // Four concurrent 2 s sleeps on one worker: served one after the other.
 void check_serialised(std::string_view poller) {
@@ -158,5 +126,56 @@ TEST_CASE("tornado --max-requests 2 counts closed connections: 4 requests on one
         CHECK(get_close(server->port(), "/").status == 200);  // the second: nr = 2
         CHECK(server->wait_for_log("Autorestarting worker after current request.", 3s));
         CHECK(server->wait_for_log("Booting worker with pid: ", 5s, 2));
+    }
+}
+
+TEST_CASE("tornado: a head over 64 KiB closes the connection without a word; a 1 MiB request line never reaches the app",
+          "[process][tornado]") {
+    namespace raw = minicorn::http::testing;
+    LeakCheck leaks;
+    {
+        auto server = ServerProcess::start({"-w", "1", "-k", "tornado"});
+        REQUIRE(server->wait_for_workers(1, 5s));
+        const int port = server->port();
+        const pid_t worker = server->worker_pids().at(0);
+        REQUIRE(get_close(port, "/").status == 200);
+        const long before = raw::peak_rss_kib(worker);
+
+        int fd = connect_loopback(port);
+        raw::send_bytes(fd, "GET /" + std::string(1024 * 1024, 'a') + " HTTP/1.1\r\nHost: t\r\n\r\n");
+        std::string reply;
+        CHECK(raw::read_to_close(fd, reply, 10s));
+        CHECK(reply.empty());  // IOStream's "Unsatisfiable read, closing connection"
+        ::close(fd);
+
+        // A header block that never ends: closed once it passes 64 KiB, not buffered.
+        fd = connect_loopback(port);
+        REQUIRE(raw::send_bytes(fd, "GET / HTTP/1.1\r\nHost: t\r\nX-Endless: "));
+        auto writer = std::async(std::launch::async, [fd] { return raw::send_filler(fd, 32 * 1024 * 1024); });
+        reply.clear();
+        CHECK(raw::read_to_close(fd, reply, 20s));
+        CHECK(reply.empty());
+        ::shutdown(fd, SHUT_RDWR);
+        CHECK(writer.get() < 32u * 1024 * 1024);
+        ::close(fd);
+
+        const long after = raw::peak_rss_kib(worker);
+        INFO("worker peak RSS " << before << " KiB before, " << after << " KiB after");
+        CHECK(after - before < 8 * 1024);
+        CHECK(get_close(port, "/").status == 200);
+    }
+}
+
+TEST_CASE("tornado: a Content-Length over max_body_size (100 MiB) gets tornado's bare 400", "[process][tornado]") {
+    namespace raw = minicorn::http::testing;
+    LeakCheck leaks;
+    {
+        auto server = ServerProcess::start({"-w", "1", "-k", "tornado"});
+        const int fd = connect_loopback(server->port());
+        REQUIRE(raw::send_bytes(fd, "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 209715200\r\n\r\n"));
+        std::string reply;
+        CHECK(raw::read_to_close(fd, reply, 10s));
+        CHECK(reply == "HTTP/1.1 400 Bad Request\r\n\r\n");
+        ::close(fd);
     }
 }

@@ -81,7 +81,8 @@ Reply drain(wsgi::Response response) {
 
 Reply serve(const http::Request& request, FakeRuntime& runtime) {
     auto app = wsgi::make_demo_app();
-    const wsgi::Environ env{request, "127.0.0.1", 50000, "127.0.0.1", 8000, false, false, runtime};
+    wsgi::StringInput input(request.body);
+    const wsgi::Environ env{request, "127.0.0.1", 50000, "127.0.0.1", 8000, false, false, runtime, input};
     return drain(app->call(env));
 }
 
@@ -163,7 +164,8 @@ TEST_CASE("/stream sends N chunks lazily, sleeping M ms before each but the firs
     FakeRuntime runtime;
     auto app = wsgi::make_demo_app();
     const http::Request request = make_request("GET", "/stream?chunks=3&ms=40");
-    const wsgi::Environ env{request, "127.0.0.1", 50000, "127.0.0.1", 8000, false, false, runtime};
+    wsgi::StringInput input("");
+    const wsgi::Environ env{request, "127.0.0.1", 50000, "127.0.0.1", 8000, false, false, runtime, input};
     wsgi::Response response = app->call(env);
 
     CHECK(response.status == 200);
@@ -198,7 +200,7 @@ TEST_CASE("/stream?chunks=0 is an empty body, without a sleep", "[wsgi][demo]") 
     CHECK(runtime.calls.empty());
 }
 
-TEST_CASE("/echo returns the request body byte for byte", "[wsgi][demo]") {
+TEST_CASE("/echo returns the request body byte for byte, read from wsgi.input", "[wsgi][demo]") {
     FakeRuntime runtime;
     http::Request request = make_request("POST", "/echo");
     request.body = std::string("binary\0body\r\n\xff", 15);
@@ -327,7 +329,8 @@ TEST_CASE("load_app('demo') spends the import time in a blocking call, then serv
     REQUIRE(app);
     CHECK(runtime.calls == std::vector<FakeRuntime::Call>{{"block", Millis{250}}});
     const http::Request request = make_request("GET", "/");
-    const wsgi::Environ env{request, "127.0.0.1", 1, "127.0.0.1", 8000, false, false, runtime};
+    wsgi::StringInput input("");
+    const wsgi::Environ env{request, "127.0.0.1", 1, "127.0.0.1", 8000, false, false, runtime, input};
     CHECK(drain(app->call(env)).body() == "Hello, World!");
 }
 

@@ -1,8 +1,10 @@
 // app/minicorn/main.cpp — the `minicorn` command: the engine and its headless tools.
 //
-//   minicorn serve [OPTIONS]   run the engine (gunicorn's command line)
+//   minicorn serve [OPTIONS]    run the engine (gunicorn's command line)
 //   minicorn load URL [OPTIONS] the built-in load client
+//   minicorn export REC -o OUT  a recording as Chrome/Perfetto JSON
 //   minicorn --help | --version
+// The desktop front end is its own program, minicorn-studio (app/studio/).
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -26,8 +28,8 @@ constexpr const char* kUsage =
     "            (minicorn load --help)\n"
     "  export    turn a recording (serve --trace run.rec) into Chrome/Perfetto JSON\n"
     "\n"
-    "planned (not built yet): lesson (lessons in a terminal), and minicorn-studio,\n"
-    "the desktop front end.\n"
+    "The desktop front end that animates all of this is a separate program:\n"
+    "minicorn-studio (minicorn-studio --help).\n"
     "\n"
     "options:\n"
     "  -h, --help       show this help and exit\n"

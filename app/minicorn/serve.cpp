@@ -131,21 +131,6 @@ int serve_command(const std::vector<std::string>& args) {
         std::fprintf(stderr, "minicorn serve: error: unknown worker class '%s'\n", worker_class.c_str());
         return 2;
     }
-    if (!model->factory) {
-        std::string built;
-        for (const models::WorkerModel& m : models::worker_models()) {
-            if (m.factory) built += (built.empty() ? "" : ", ") + std::string(m.name);
-        }
-        std::string why = worker_class != cfg.worker_class
-                              ? " (-k sync with --threads " + std::to_string(cfg.threads) + " means gthread, as in gunicorn)"
-                              : "";
-        std::fprintf(stderr,
-                     "minicorn serve: error: worker class '%s'%s is not built yet; it arrives with %.*s. "
-                     "Built so far: %s.\n",
-                     worker_class.c_str(), why.c_str(), static_cast<int>(model->planned.size()), model->planned.data(),
-                     built.c_str());
-        return 2;
-    }
     if (!cfg.trace_file.empty() && cfg.trace_fd != 0) {
         std::fprintf(stderr, "minicorn serve: error: --trace and --trace-fd exclude each other\n");
         return 2;

@@ -15,7 +15,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -29,7 +28,6 @@
 #include "app/studio/gate_script.h"
 #include "app/studio/panels/widgets.h"
 #include "app/studio/platform.h"
-#include "app/studio/standin_client.h"
 #include "app/studio/studio.h"
 #include "engine/process/settings.h"
 
@@ -205,10 +203,6 @@ void print_no_display() {
 }  // namespace
 
 int main(int argc, char** argv) {
-    // The stand-in client is this program run again as a child: no window, no GL.
-    if (argc >= 2 && std::strcmp(argv[1], "--standin-client") == 0) {
-        return minicorn::studio::run_standin_client(argc - 2, argv + 2);
-    }
     Args args = parse_args(argc, argv);
     if (args.help) {
         std::fputs(kUsage, stdout);

@@ -25,14 +25,10 @@ namespace minicorn::studio {
 
 using namespace std::chrono_literals;
 
-std::string self_exe() {
+std::string find_minicorn_bin() {
     char buf[4096];
     ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
-    return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
-}
-
-std::string find_minicorn_bin() {
-    std::string self = self_exe();
+    std::string self = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
     if (auto slash = self.rfind('/'); slash != std::string::npos) {
         std::string beside = self.substr(0, slash + 1) + "minicorn";
         if (::access(beside.c_str(), X_OK) == 0) return beside;
@@ -59,8 +55,7 @@ std::string describe_status(int wstatus) {
 
 }  // namespace
 
-Session::Session(std::string minicorn_bin, std::string studio_bin)
-    : minicorn_bin_(std::move(minicorn_bin)), studio_bin_(std::move(studio_bin)) {}
+Session::Session(std::string minicorn_bin) : minicorn_bin_(std::move(minicorn_bin)) {}
 
 Session::~Session() { stop(1000ms); }
 
@@ -174,50 +169,31 @@ bool Session::start_serve(const std::vector<std::string>& serve_args, std::strin
         std::lock_guard lock(mu_);
         new_pipes_.push_back(Pipe{out_fd, false, {}});
         batch_.clear();
-        batch_dropped_ = 0;
     }
     collecting_ = true;
     collector_ = std::thread([this] { collector_loop(); });
     return true;
 }
 
-bool Session::start_load(const std::vector<std::string>& load_args, const std::vector<std::string>& standin_args,
-                         std::string* error) {
+bool Session::start_load(const std::vector<std::string>& load_args, std::string* error) {
     if (!running() || port() == 0) {
         *error = "the server is not listening yet";
         return false;
     }
     stop_load();
-    standin_args_ = standin_args;
-    std::string url = "http://127.0.0.1:" + std::to_string(port()) + "/";
-    std::vector<std::string> argv;
-    ChildInfo* info = &load_;
-    if (client_unavailable_) {
-        // Known from an earlier try: go straight to the stand-in.
-        argv = {studio_bin_, "--standin-client", url};
-        argv.insert(argv.end(), standin_args.begin(), standin_args.end());
-        info = &standin_;
-    } else {
-        argv = {minicorn_bin_, "load", url};
-        argv.insert(argv.end(), load_args.begin(), load_args.end());
-        argv.insert(argv.end(), {"--trace-fd", std::to_string(region_->fd()), "--quiet"});
-        std::lock_guard lock(mu_);
-        load_output_.clear();
-    }
+    std::vector<std::string> argv = {minicorn_bin_, "load", "http://127.0.0.1:" + std::to_string(port()) + "/"};
+    argv.insert(argv.end(), load_args.begin(), load_args.end());
+    argv.insert(argv.end(), {"--trace-fd", std::to_string(region_->fd()), "--quiet"});
     int out_fd = -1;
     pid_t pid = spawn(argv, &out_fd, error);
     if (pid < 0) return false;
-    *info = ChildInfo{ChildState::Running, pid, join(argv), ""};
-    load_started_ = std::chrono::steady_clock::now();
+    load_ = ChildInfo{ChildState::Running, pid, join(argv), ""};
     std::lock_guard lock(mu_);
     new_pipes_.push_back(Pipe{out_fd, true, {}});
     return true;
 }
 
-void Session::stop_load() {
-    stop_child(load_, 1000ms, true);
-    stop_child(standin_, 1000ms, true);
-}
+void Session::stop_load() { stop_child(load_, 1000ms, true); }
 
 void Session::stop(std::chrono::milliseconds grace) {
     if (gate_) {  // a closed gate would hold the client's exit and the master's shutdown
@@ -243,33 +219,13 @@ std::size_t Session::backlog() const {
 
 std::size_t Session::update(trace::Recording& rec, std::size_t max_events) {
     int wstatus = 0;
-    for (ChildInfo* info : {&serve_, &load_, &standin_}) {
+    for (ChildInfo* info : {&serve_, &load_}) {
         if (info->state == ChildState::Running && ::waitpid(info->pid, &wstatus, WNOHANG) == info->pid) {
             reap(*info, wstatus);
             if (info == &serve_) ::kill(-info->pid, SIGKILL);  // no orphaned worker survives its master
         }
     }
-    // `minicorn load` that fails at once with a usage error is not built yet:
-    // say so, and keep the studio moving with the stand-in client.
-    if (load_.state == ChildState::Exited && !client_unavailable_ &&
-        std::chrono::steady_clock::now() - load_started_ < 5s) {
-        std::string said;
-        {
-            std::lock_guard lock(mu_);
-            said = load_output_;
-        }
-        // minicorn's own words for a command it does not have (app/minicorn/main.cpp).
-        bool usage_error = said.find("unknown command 'load'") != std::string::npos ||
-                           said.find("usage: minicorn <command>") != std::string::npos;
-        if (usage_error) {
-            client_unavailable_ = true;
-            load_.state = ChildState::Unavailable;
-            std::string ignored;
-            start_load({}, standin_args_, &ignored);
-        }
-    }
     std::vector<trace::Event> taken;
-    std::uint64_t dropped = 0;
     {
         std::lock_guard lock(mu_);
         if (batch_.size() <= max_events) {
@@ -279,11 +235,8 @@ std::size_t Session::update(trace::Recording& rec, std::size_t max_events) {
             taken.assign(batch_.begin(), cut);
             batch_.erase(batch_.begin(), cut);
         }
-        dropped = batch_dropped_;
-        batch_dropped_ = 0;
     }
     if (!taken.empty()) rec.append(taken);
-    if (dropped) rec.add_dropped(dropped);
     return taken.size();
 }
 
@@ -293,7 +246,6 @@ std::size_t Session::update(trace::Recording& rec, std::size_t max_events) {
 
 void Session::add_line(bool from_client, std::string text) {
     std::lock_guard lock(mu_);
-    if (from_client && load_output_.size() < 4096) load_output_ += text + "\n";
     if (!from_client && port_.load() == 0) {
         // gunicorn's "Listening at: http://127.0.0.1:PORT (pid)".
         static constexpr std::string_view kListening = "Listening at: http://127.0.0.1:";
@@ -329,14 +281,13 @@ bool Session::read_output(Pipe& pipe) {
 void Session::collector_loop() {
     trace::Collector collector(*region_);
     std::vector<Pipe> pipes;
-    auto hand_over = [this](trace::Recording& scratch) {
-        if (scratch.empty() && scratch.dropped() == 0) return;
+    std::vector<trace::Event> fresh;  // committed by the collector, not handed over yet
+    auto hand_over = [this, &fresh] {
+        if (fresh.empty()) return;
         std::lock_guard lock(mu_);
-        batch_.insert(batch_.end(), scratch.events().begin(), scratch.events().end());
-        batch_dropped_ += scratch.dropped();
-        scratch = trace::Recording();
+        batch_.insert(batch_.end(), fresh.begin(), fresh.end());
+        fresh.clear();
     };
-    trace::Recording scratch;
     while (collecting_.load()) {
         {
             std::lock_guard lock(mu_);
@@ -358,11 +309,11 @@ void Session::collector_loop() {
                 ++i;
             }
         }
-        collector.drain(scratch);
-        hand_over(scratch);
+        collector.drain(fresh);
+        hand_over();
     }
-    collector.flush(scratch);
-    hand_over(scratch);
+    collector.flush(fresh);
+    hand_over();
     for (Pipe& p : pipes) {
         read_output(p);
         ::close(p.fd);

@@ -2,9 +2,9 @@
 // child processes (`minicorn serve`, `minicorn load`), and the collector
 // thread that drains the region.
 //
-// Data flow: the collector thread drains the region into a scratch Recording
-// and hands each batch of time-ordered events to the main thread, which
-// appends them to the studio's Recording in take_events(). So the Recording
+// Data flow: the collector thread drains the region (trace::Collector, into a
+// plain vector) and hands each batch of time-ordered events to the main
+// thread, which appends them to the studio's Recording in update(). So the Recording
 // and the TraceModel stay single-threaded (main thread), and the collector
 // never waits for a frame to be drawn.
 //
@@ -42,7 +42,6 @@ enum class ChildState {
     NotStarted,   // never started, or stopped on purpose
     Running,
     Exited,       // exited by itself (see exit_text)
-    Unavailable,  // `minicorn load` does not exist in this build (usage error at once)
 };
 
 struct ChildInfo {
@@ -61,9 +60,8 @@ struct LogLine {
 
 class Session {
 public:
-    // `minicorn_bin`: the `minicorn` executable; `studio_bin`: this program
-    // (for the stand-in client when `minicorn load` is missing).
-    Session(std::string minicorn_bin, std::string studio_bin);
+    // `minicorn_bin`: the `minicorn` executable.
+    explicit Session(std::string minicorn_bin);
     ~Session();
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;
@@ -72,18 +70,14 @@ public:
     // --trace-fd N serve_args…` and the collector thread. Stops a running one first.
     bool start_serve(const std::vector<std::string>& serve_args, std::string* error);
     // Starts the client against the server's port (known once it listens):
-    // `minicorn load URL load_args… --trace-fd N --quiet`. If that reports a
-    // usage error (the client is not built yet), starts the stand-in client
-    // with `standin_args` instead and marks the client Unavailable.
-    bool start_load(const std::vector<std::string>& load_args, const std::vector<std::string>& standin_args,
-                    std::string* error);
+    // `minicorn load URL load_args… --trace-fd N --quiet`.
+    bool start_load(const std::vector<std::string>& load_args, std::string* error);
     void stop_load();
     // Stops the client, then the server (TERM, up to `grace`, then SIGKILL to
     // its process group), joins the collector and hands over the last events.
     void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(3000));
 
-    // Once a frame: reaps exited children, notices a client that was not
-    // available, and appends the events collected since the last call to `rec`
+    // Once a frame: reaps exited children and appends the events collected since the last call to `rec`
     // — at most `max_events`, oldest first, so one frame never folds a flood;
     // the rest wait for the next frames (backlog()). Returns the number appended.
     std::size_t update(trace::Recording& rec, std::size_t max_events = kMaxEventsPerFrame);
@@ -95,8 +89,6 @@ public:
     int port() const { return port_.load(); }
     const ChildInfo& serve() const { return serve_; }
     const ChildInfo& load() const { return load_; }
-    bool standin_running() const { return standin_.state == ChildState::Running; }
-    bool client_unavailable() const { return client_unavailable_; }
     bool running() const { return serve_.state == ChildState::Running; }
 
     // --- operator actions (what a person at a terminal could do) ---
@@ -127,32 +119,24 @@ private:
     void add_line(bool from_client, std::string text);
 
     std::string minicorn_bin_;
-    std::string studio_bin_;
     std::unique_ptr<trace::Region> region_;
     std::unique_ptr<trace::GateControl> gate_;
 
     ChildInfo serve_;
     ChildInfo load_;
-    ChildInfo standin_;
-    bool client_unavailable_ = false;
-    std::chrono::steady_clock::time_point load_started_;
     std::atomic<int> port_{0};
 
     // Shared with the collector thread, under mu_.
     mutable std::mutex mu_;
     std::vector<trace::Event> batch_;     // collected, not yet taken by the main thread
-    std::uint64_t batch_dropped_ = 0;
     std::deque<LogLine> lines_;
     std::uint64_t line_seq_ = 0;
-    std::string load_output_;             // the client's first words (to recognise a usage error)
     std::vector<Pipe> new_pipes_;         // handed to the collector thread, which owns and closes them
-    std::vector<std::string> standin_args_;  // for the stand-in client, if `minicorn load` is missing
     std::atomic<bool> collecting_{false};
     std::thread collector_;
 };
 
 // Where `minicorn` is: beside this executable if it is there, else the build's.
 std::string find_minicorn_bin();
-std::string self_exe();
 
 }  // namespace minicorn::studio

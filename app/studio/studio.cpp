@@ -1,7 +1,6 @@
 // app/studio/studio.cpp — see studio.h.
 //
 // Index
-//   [SECTION] Other panels  — Topology, Timeline, Legend when they are built
 //   [SECTION] Engine        — start, restart, traffic, events, the gate
 //   [SECTION] Frame         — keys, the View, actions
 //   [SECTION] Layout        — the windows and the status bar
@@ -17,42 +16,14 @@
 #include <cmath>
 #include <cstdio>
 
-#include "app/studio/fallback_panels.h"
+#include "app/studio/panels/legend.h"
 #include "app/studio/panels/stats.h"
 #include "app/studio/panels/widgets.h"
 #include "app/studio/synthetic.h"
 #include "engine/process/config.h"
 #include "engine/process/settings.h"
 
-// ============================================================================
-// [SECTION] Other panels
-// ============================================================================
-// Topology, Timeline and the Legend are written beside this file by another
-// engineer; until their headers exist the studio draws a plain stand-in.
-#if __has_include("app/studio/panels/topology.h")
-#include "app/studio/panels/topology.h"
-#define MINICORN_STUDIO_HAVE_TOPOLOGY 1
-#endif
-#if __has_include("app/studio/panels/timeline.h")
-#include "app/studio/panels/timeline.h"
-#define MINICORN_STUDIO_HAVE_TIMELINE 1
-#endif
-#if __has_include("app/studio/panels/legend.h")
-#include "app/studio/panels/legend.h"
-#define MINICORN_STUDIO_HAVE_LEGEND 1
-#endif
-
 namespace minicorn::studio {
-
-struct Studio::OtherPanels {
-#ifdef MINICORN_STUDIO_HAVE_TOPOLOGY
-    TopologyState topology;
-#endif
-#ifdef MINICORN_STUDIO_HAVE_TIMELINE
-    TimelineState timeline;
-#endif
-    int unused = 0;
-};
 
 namespace {
 
@@ -68,8 +39,7 @@ constexpr ImGuiWindowFlags kPanelFlags =
 
 Studio::Studio(StudioOptions options)
     : options_(std::move(options)),
-      session_(options_.minicorn_bin.empty() ? find_minicorn_bin() : options_.minicorn_bin, self_exe()),
-      other_(std::make_unique<OtherPanels>()) {
+      session_(options_.minicorn_bin.empty() ? find_minicorn_bin() : options_.minicorn_bin) {
     traffic_ = options_.traffic;
     log_.filter = options_.log_filter;
     init_controls(controls_, options_.serve_args);
@@ -127,7 +97,7 @@ void Studio::keep_traffic_going() {
     if (!booted) return;
     std::string error;
     traffic_.applied = load_args(traffic_);
-    if (!session_.start_load(traffic_.applied, standin_args(traffic_), &error)) {
+    if (!session_.start_load(traffic_.applied, &error)) {
         std::fprintf(stderr, "minicorn-studio: client: %s\n", error.c_str());
     }
     traffic_launched_ = true;
@@ -174,14 +144,9 @@ SessionStatus Studio::status() const {
             break;
         }
     }
-    if (session_.standin_running()) {
-        st.client = SessionStatus::Client::StandIn;
-        st.client_command = "stand-in client (minicorn load is not in this build)";
-    } else if (session_.load().state == ChildState::Running) {
+    if (session_.load().state == ChildState::Running) {
         st.client = SessionStatus::Client::Running;
         st.client_command = session_.load().command;
-    } else if (session_.client_unavailable()) {
-        st.client = SessionStatus::Client::Unavailable;
     } else if (session_.load().state == ChildState::Exited) {
         st.client = SessionStatus::Client::Exited;
         st.client_exit = session_.load().exit_text;
@@ -328,11 +293,7 @@ void Studio::draw_windows(const View& view, Actions& actions) {
         ImGui::EndChild();
         ImGui::PopStyleColor();
     }
-#ifdef MINICORN_STUDIO_HAVE_TOPOLOGY
-    draw_topology(view, other_->topology, actions);
-#else
-    draw_topology_fallback(view);
-#endif
+    draw_topology(view, topology_, actions);
     ImGui::End();
 
     // --- Timeline ---
@@ -340,11 +301,7 @@ void Studio::draw_windows(const View& view, Actions& actions) {
                   view.live ? (view.paused ? "live, gate closed" : "live") : "replay");
     begin_panel(title, 0, top_h, left_w, body_h - top_h);
     record("Timeline");
-#ifdef MINICORN_STUDIO_HAVE_TIMELINE
-    draw_timeline(view, other_->timeline, actions);
-#else
-    draw_timeline_fallback(view, metrics_);
-#endif
+    draw_timeline(view, timeline_, actions);
     ImGui::End();
 
     // --- Controls ---
@@ -375,13 +332,11 @@ void Studio::draw_windows(const View& view, Actions& actions) {
             draw_event_log(view, log_);
             ImGui::EndTabItem();
         }
-#ifdef MINICORN_STUDIO_HAVE_LEGEND
         if (tab("Legend")) {
             record("Legend");
             draw_legend(view);
             ImGui::EndTabItem();
         }
-#endif
         ImGui::EndTabBar();
     }
     ImGui::End();
@@ -420,8 +375,6 @@ void Studio::draw_status_bar(const View& view, const SessionStatus& st, float y,
     case SessionStatus::Client::Off: break;
     case SessionStatus::Client::Running: client = "client: minicorn load"; break;
     case SessionStatus::Client::Exited: client = "client exited"; break;
-    case SessionStatus::Client::Unavailable: client = "client not in this build"; break;
-    case SessionStatus::Client::StandIn: client = "client: stand-in (minicorn load not in this build)"; break;
     }
     ImGui::TextUnformatted(client);
     ImGui::SameLine(0, 24);

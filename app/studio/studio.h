@@ -22,6 +22,8 @@
 #include "app/studio/panels/controls.h"
 #include "app/studio/panels/event_log.h"
 #include "app/studio/panels/session_status.h"
+#include "app/studio/panels/timeline.h"
+#include "app/studio/panels/topology.h"
 #include "app/studio/panels/traffic.h"
 #include "app/studio/panels/view.h"
 #include "app/studio/session.h"
@@ -99,8 +101,8 @@ private:
     ControlsState controls_;
     TrafficState traffic_;
     EventLogState log_;
-    struct OtherPanels;                  // Topology/Timeline state, when those panels are built
-    std::unique_ptr<OtherPanels> other_;
+    TopologyState topology_;
+    TimelineState timeline_;
 
     bool live_ = true;
     std::uint64_t shown_ns_ = 0;

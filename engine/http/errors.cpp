@@ -1,6 +1,7 @@
 #include "engine/http/errors.h"
 
 #include <array>
+#include <string>
 #include <utility>
 
 #include "engine/http/pytext.h"
@@ -8,7 +9,7 @@
 namespace minicorn::http {
 namespace {
 
-constexpr std::array<std::pair<ParseErrorKind, std::string_view>, 14> kNames{{
+constexpr std::array<std::pair<ParseErrorKind, std::string_view>, 17> kNames{{
     {ParseErrorKind::NoRequest, "NoRequest"},
     {ParseErrorKind::NoMoreData, "NoMoreData"},
     {ParseErrorKind::InvalidRequestLine, "InvalidRequestLine"},
@@ -23,6 +24,9 @@ constexpr std::array<std::pair<ParseErrorKind, std::string_view>, 14> kNames{{
     {ParseErrorKind::InvalidChunkSize, "InvalidChunkSize"},
     {ParseErrorKind::ChunkMissingTerminator, "ChunkMissingTerminator"},
     {ParseErrorKind::ValueError, "ValueError"},
+    {ParseErrorKind::LimitChunkLine, "LimitChunkLine"},
+    {ParseErrorKind::HeadTooLarge, "UnsatisfiableReadError"},
+    {ParseErrorKind::BodyTooLarge, "HTTPInputError"},
 }};
 
 // What Worker.handle_error does with each kind: the status, and the text it
@@ -36,7 +40,12 @@ ParseError finish(ParseErrorKind kind, std::string message) {
         case ParseErrorKind::NoMoreData:
         case ParseErrorKind::InvalidChunkSize:
         case ParseErrorKind::ChunkMissingTerminator:
+        case ParseErrorKind::LimitChunkLine:
+        case ParseErrorKind::HeadTooLarge:
             e.status = kNoResponse;
+            return e;
+        case ParseErrorKind::BodyTooLarge:
+            e.status = 400;  // tornado writes a bare "HTTP/1.1 400 Bad Request" (tornado_wire.h)
             return e;
         case ParseErrorKind::UnsupportedTransferCoding:
         case ParseErrorKind::ValueError:
@@ -147,6 +156,17 @@ ParseError chunk_missing_terminator(std::string_view two_bytes) {
 }
 
 ParseError value_error(std::string message) { return finish(ParseErrorKind::ValueError, std::move(message)); }
+
+ParseError limit_chunk_line(std::size_t limit) {
+    return finish(ParseErrorKind::LimitChunkLine, "chunk size line longer than " + std::to_string(limit) + " bytes");
+}
+
+ParseError head_too_large(std::size_t limit) {
+    return finish(ParseErrorKind::HeadTooLarge,
+                  "delimiter re.compile(b'\\r?\\n\\r?\\n') not found within " + std::to_string(limit) + " bytes");
+}
+
+ParseError body_too_large(std::string message) { return finish(ParseErrorKind::BodyTooLarge, std::move(message)); }
 
 ParseError make_parse_error(ParseErrorKind kind, std::string message) { return finish(kind, std::move(message)); }
 

@@ -38,6 +38,13 @@ enum class ParseErrorKind {
     InvalidChunkSize,
     ChunkMissingTerminator,
     ValueError,                 // int() failed where gunicorn does not catch it
+    // Not gunicorn's: minicorn's cap on a chunk-size line (Limits::max_chunk_line). No response, close.
+    LimitChunkLine,
+    // tornado's: the head is longer than max_header_size (IOStream's
+    // UnsatisfiableReadError): no response, the connection just closes.
+    HeadTooLarge,
+    // tornado's: the body is longer than max_body_size (HTTPInputError): 400.
+    BodyTooLarge,
 };
 
 // The Python class name: "InvalidHTTPVersion".
@@ -79,6 +86,9 @@ ParseError unsupported_transfer_coding(std::string_view value);
 ParseError invalid_chunk_size(std::string_view size_bytes);
 ParseError chunk_missing_terminator(std::string_view two_bytes);
 ParseError value_error(std::string message);
+ParseError limit_chunk_line(std::size_t limit);
+ParseError head_too_large(std::size_t limit);      // tornado's wording
+ParseError body_too_large(std::string message);    // "Content-Length too long", "chunked body too large"
 // A ready-made error whose message is already UTF-8 text (response header
 // checks use it: gunicorn raises InvalidHeader("'bad\\x01'") there).
 ParseError make_parse_error(ParseErrorKind kind, std::string message);

@@ -4,6 +4,9 @@
 //
 //   RequestLine → Headers → (Done | Body → Done | ChunkSize ⇄ ChunkData →
 //   ChunkDataCrlf → ChunkSize … → Trailers → Done), any of them → Error.
+//
+// Sections: the driver (feed, finish_eof, take_head/take_body) · Request
+// line · Header block · Body: Content-Length and chunked.
 #include "engine/http/parser.h"
 
 #include <cassert>
@@ -74,7 +77,10 @@ void RequestParser::reset() {
     error_ = ParseError{};
     buffer_.clear();
     remaining_ = 0;
+    chunked_total_ = 0;
+    head_bytes_ = 0;
     consumed_ = 0;
+    head_done_ = false;
 }
 
 const ParseError& RequestParser::error() const {
@@ -85,6 +91,24 @@ const ParseError& RequestParser::error() const {
 Request RequestParser::take_request() {
     assert(done() && "take_request() needs a complete request: check done() first");
     return std::move(request_);
+}
+
+Request RequestParser::take_head() {
+    assert(head_done() && "take_head() needs the whole head: check head_done() first");
+    Request head = std::move(request_);
+    request_ = Request{};
+    request_.body = std::move(head.body);
+    head.body.clear();
+    return head;
+}
+
+std::string RequestParser::take_body() { return std::exchange(request_.body, std::string()); }
+
+bool RequestParser::count_head_byte() {
+    ++head_bytes_;
+    if (limits_.max_head == 0 || head_bytes_ <= limits_.max_head) return true;
+    fail(head_too_large(limits_.max_head));
+    return false;
 }
 
 void RequestParser::fail(ParseError error) {
@@ -170,6 +194,7 @@ std::size_t RequestParser::feed_request_line(std::string_view bytes) {
     const std::size_t limit = limits_.limit_request_line;
     for (std::size_t i = 0; i < bytes.size(); ++i) {
         buffer_ += bytes[i];
+        if (!count_head_byte()) return i + 1;
         const std::size_t size = buffer_.size();
         if (ends_with(buffer_, "\r\n")) {
             const std::size_t line_length = size - 2;
@@ -225,6 +250,7 @@ std::size_t RequestParser::feed_headers(std::string_view bytes) {
     const std::size_t cap = limits_.max_buffer_headers();
     for (std::size_t i = 0; i < bytes.size(); ++i) {
         buffer_ += bytes[i];
+        if (!count_head_byte()) return i + 1;
         // gunicorn compares its buffer with the cap after each read, before it
         // looks for the end of the block; read byte by byte, a block ending
         // past the cap is refused even if its last byte completes it.
@@ -266,6 +292,10 @@ void RequestParser::finish_headers(std::optional<std::string_view> block) {
 }
 
 void RequestParser::start_body(const BodyFraming& framing) {
+    if (limits_.max_body > 0 && framing.has_content_length && framing.content_length > limits_.max_body) {
+        return fail(body_too_large("Content-Length too long"));
+    }
+    head_done_ = true;
     if (framing.chunked) {
         state_ = State::ChunkSize;
     } else if (framing.content_length > 0) {
@@ -291,9 +321,16 @@ std::size_t RequestParser::feed_body(std::string_view bytes) {
 }
 
 std::size_t RequestParser::feed_chunk_size(std::string_view bytes) {
+    const std::size_t limit = limits_.max_chunk_line;
     for (std::size_t i = 0; i < bytes.size(); ++i) {
         buffer_ += bytes[i];
-        if (!ends_with(buffer_, "\r\n")) continue;  // no length limit here, as in gunicorn
+        // gunicorn 20.1 has no limit here: an endless extension would be
+        // buffered whole. minicorn stops at max_chunk_line.
+        if (limit > 0 && buffer_.size() > limit) {
+            fail(limit_chunk_line(limit));
+            return i + 1;
+        }
+        if (!ends_with(buffer_, "\r\n")) continue;
 
         const std::string_view line = std::string_view(buffer_).substr(0, buffer_.size() - 2);
         // Extensions after ';' are ignored unchecked; the size may be padded
@@ -319,6 +356,11 @@ std::size_t RequestParser::feed_chunk_size(std::string_view bytes) {
             size = size > (UINT64_MAX - digit) / 16 ? UINT64_MAX : size * 16 + digit;
         }
         buffer_.clear();
+        chunked_total_ = size > UINT64_MAX - chunked_total_ ? UINT64_MAX : chunked_total_ + size;
+        if (limits_.max_body > 0 && chunked_total_ > limits_.max_body) {
+            fail(body_too_large("chunked body too large"));
+            return i + 1;
+        }
         remaining_ = size;
         state_ = size == 0 ? State::Trailers : State::ChunkData;
         return i + 1;
@@ -349,10 +391,17 @@ std::size_t RequestParser::feed_chunk_crlf(std::string_view bytes) {
 
 // parse_trailers: an immediate CRLF ends the body; otherwise everything up to
 // "\r\n\r\n" is a header block, under the same rules and limits as the
-// headers but without the buffer cap.
+// headers. gunicorn 20.1 buffers it without a cap; minicorn applies the
+// header block's (max_buffer_headers, or max_head when that is smaller).
 std::size_t RequestParser::feed_trailers(std::string_view bytes) {
+    const std::size_t buffer_cap = limits_.max_buffer_headers();
+    const std::size_t cap = limits_.max_head > 0 && limits_.max_head < buffer_cap ? limits_.max_head : buffer_cap;
     for (std::size_t i = 0; i < bytes.size(); ++i) {
         buffer_ += bytes[i];
+        if (buffer_.size() > cap) {
+            fail(limit_request_headers("max buffer headers"));
+            return i + 1;
+        }
         if (buffer_ == "\r\n") {
             buffer_.clear();
             state_ = State::Done;

@@ -77,6 +77,10 @@ public:
     bool started() const { return consumed_ > 0; }
     // Bytes consumed since the current request began.
     std::size_t consumed() const { return consumed_; }
+    // The request line and headers are in and were accepted: what follows is
+    // the body (or nothing). Stays true through done(), and through a failure
+    // in the body.
+    bool head_done() const { return head_done_; }
 
     // Requires failed().
     const ParseError& error() const;
@@ -85,6 +89,11 @@ public:
     // The request as parsed so far; after a failure with error().has_request,
     // the one gunicorn's access-log line describes.
     const Request& request() const { return request_; }
+    // Requires head_done() (streaming): moves the request out without its
+    // body; the body's bytes keep collecting for take_body(). Once only.
+    Request take_head();
+    // The body bytes decoded since the last call (all of them when done()).
+    std::string take_body();
     // Forget everything and wait for a new request (same limits).
     void reset();
 
@@ -103,6 +112,8 @@ private:
     void finish_headers(std::optional<std::string_view> block);  // nullopt: no headers at all
     void start_body(const BodyFraming& framing);
     void fail(ParseError error);
+    // Counts one byte of the head against Limits::max_head; false (failed) past it.
+    bool count_head_byte();
 
     Limits limits_;
     SchemeHeaders scheme_headers_;
@@ -111,7 +122,10 @@ private:
     ParseError error_;
     std::string buffer_;               // the line or block being assembled
     std::uint64_t remaining_ = 0;      // body or chunk bytes still to read
+    std::uint64_t chunked_total_ = 0;  // chunk sizes so far (Limits::max_body)
+    std::size_t head_bytes_ = 0;       // request line + headers so far (Limits::max_head)
     std::size_t consumed_ = 0;
+    bool head_done_ = false;
 };
 
 std::string_view to_string(RequestParser::State state);

@@ -43,4 +43,11 @@ bool Request::should_close() const {
     return version_major < 1 || (version_major == 1 && version_minor == 0);
 }
 
+bool Request::expects_continue() const {
+    for (const Header& h : headers) {
+        if (h.name == "EXPECT" && iequals(h.value, "100-continue")) return true;
+    }
+    return false;
+}
+
 }  // namespace minicorn::http

@@ -46,6 +46,14 @@ struct Request {
     // gunicorn's Message.should_close(): the client asked for the connection
     // to end — "Connection: close", or HTTP/1.0 without "keep-alive".
     bool should_close() const;
+
+    // gunicorn's wsgi.create(): an "Expect" header whose value is
+    // "100-continue" (any case, surrounding spaces not stripped) asks for
+    // kContinueResponse before the client sends the body.
+    bool expects_continue() const;
 };
+
+// What gunicorn 20.1 (and uvicorn) send for Expect: 100-continue.
+inline constexpr std::string_view kContinueResponse = "HTTP/1.1 100 Continue\r\n\r\n";
 
 }  // namespace minicorn::http

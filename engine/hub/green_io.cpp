@@ -30,32 +30,6 @@ IoResult after_wait(Wait w, std::size_t bytes) {
 
 }  // namespace
 
-int green_accept(int listen_fd, sockaddr_storage* addr, socklen_t* len, int& err,
-                 std::optional<Clock::time_point> deadline) {
-    Hub& hub = Hub::current();
-    for (;;) {
-        const int fd = ::accept4(listen_fd, reinterpret_cast<sockaddr*>(addr), len, SOCK_NONBLOCK | SOCK_CLOEXEC);
-        if (fd >= 0) {
-            err = 0;
-            return fd;
-        }
-        const int e = errno;
-        if (e == EINTR) continue;
-        if (e == EAGAIN || e == EWOULDBLOCK) {
-            const Wait w = hub.wait_fd(listen_fd, EPOLLIN, deadline);
-            if (w != Wait::Ready) {
-                err = w == Wait::TimedOut ? ETIMEDOUT : EBADF;
-                return -1;
-            }
-            continue;
-        }
-        // The listener may be closed or shut down under us (graceful stop): EBADF and EINVAL are returned.
-        if (e == EFAULT) die_bug("accept4", listen_fd, e);
-        err = e;
-        return -1;
-    }
-}
-
 IoResult green_recv(int fd, char* buf, std::size_t n, std::optional<Clock::time_point> deadline) {
     Hub& hub = Hub::current();
     for (;;) {
@@ -69,7 +43,7 @@ IoResult green_recv(int fd, char* buf, std::size_t n, std::optional<Clock::time_
             continue;
         }
         if (is_bug(e)) die_bug("recv", fd, e);
-        return {IoResult::Error, 0, e};
+        return net::io_failure(e, 0);
     }
 }
 
@@ -89,7 +63,7 @@ IoResult green_send_all(int fd, std::string_view data, std::optional<Clock::time
             continue;
         }
         if (is_bug(e)) die_bug("send", fd, e);
-        return {IoResult::Error, sent, e};
+        return net::io_failure(e, sent);
     }
     return {IoResult::Ok, sent, 0};
 }
@@ -105,11 +79,11 @@ IoResult green_connect(int fd, const sockaddr* addr, socklen_t len, std::optiona
         int so_error = 0;
         socklen_t so_len = sizeof so_error;
         if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &so_len) != 0) die_bug("getsockopt(SO_ERROR)", fd, errno);
-        if (so_error != 0) return {IoResult::Error, 0, so_error};
+        if (so_error != 0) return net::io_failure(so_error, 0);
         return {IoResult::Ok, 0, 0};
     }
     if (is_bug(e)) die_bug("connect", fd, e);
-    return {IoResult::Error, 0, e};
+    return net::io_failure(e, 0);
 }
 
 }  // namespace minicorn::hub

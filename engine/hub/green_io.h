@@ -3,13 +3,15 @@
 // running greenlet on the fd (Hub::wait_fd) and retry when the hub wakes it.
 // Other greenlets run meanwhile; a plain blocking call would stop them all.
 //
-// The fds must be NON-BLOCKING (green_accept returns its fds so): on a
-// blocking fd the syscall itself blocks the whole hub, exactly as an
-// unpatched call does under gevent.
+// The fds must be NON-BLOCKING: on a blocking fd the syscall itself blocks
+// the whole hub, exactly as an unpatched call does under gevent. (There is no
+// green accept: the workers' acceptors park on their listener with
+// Hub::wait_fd and accept through models/common, which traces each try.)
 //
 // Errors are sorted where the syscall is made: EAGAIN parks, EINTR retries;
-// expected conditions (ECONNRESET, EPIPE, ECONNREFUSED, …) come back as
-// Error with errno_value; EFAULT, and EBADF/ENOTSOCK on a connection, are
+// expected conditions come back in net::IoResult (engine/net/io_result.h),
+// the same result the thread calls give: Reset, BrokenPipe, or Error with
+// errno_value (ECONNREFUSED, …); EFAULT, and EBADF/ENOTSOCK on a connection, are
 // bugs and abort with a message. A deadline that passes returns TimedOut
 // (also returned while the thread exits, see hub.h). A wait cancelled by
 // Hub::cancel_wait(fd) (another greenlet is closing the fd) returns Error
@@ -27,29 +29,11 @@
 #include <string_view>
 
 #include "engine/hub/hub.h"
+#include "engine/net/io_result.h"
 
 namespace minicorn::hub {
 
-struct IoResult {
-    enum Status {
-        Ok,        // `bytes` transferred (all of them for send_all)
-        Eof,       // recv: the peer closed its side (0 bytes)
-        TimedOut,  // the deadline passed; `bytes` = what was transferred before it
-        Error,     // errno_value says why; `bytes` = what was transferred before it
-    } status;
-    std::size_t bytes;
-    int errno_value;
-};
-
-// Accepts one connection from a non-blocking listener, parking while none is
-// pending. Returns the new fd (non-blocking, close-on-exec) or -1 with `err`:
-// ECONNABORTED, EMFILE, ENFILE, ENOBUFS, ENOMEM, EPROTO… and also EBADF /
-// EINVAL (the listener was closed or shut down: a graceful stop —
-// hub.cancel_wait(listen_fd) then close(), and the parked acceptor gets
-// EBADF) and ETIMEDOUT (the deadline passed). Never EAGAIN. `addr`/`len` as
-// for accept(2) (may be null).
-int green_accept(int listen_fd, sockaddr_storage* addr, socklen_t* len, int& err,
-                 std::optional<Clock::time_point> deadline = {});
+using net::IoResult;
 
 // One recv of up to n bytes: Ok (bytes > 0, or n == 0), Eof, TimedOut, Error.
 IoResult green_recv(int fd, char* buf, std::size_t n, std::optional<Clock::time_point> deadline = {});

@@ -12,7 +12,7 @@
 // greenlet is running and the hub's turn in the ready queue comes (once per
 // round of the ready queue). One turn, in order:
 //   1. release finished greenlets (their stacks are freed)
-//   2. expired timers → ready (sleep(), wait_fd deadlines): GreenWake
+//   2. expired timers → ready (sleep(), wait_fd and wait_queue deadlines): GreenWake
 //   3. pick_next: if greenlets are ready and fds are registered, poll them
 //      without blocking first (PollWait a0=0 / PollWake), so I/O is never
 //      starved by greenlets that keep yielding; then switch to the oldest
@@ -51,9 +51,11 @@
 // greenlet's connection (spawn(fn, conn), set_green_conn) in `conn`:
 //   GreenSpawn   green = new id, a0 = parent id
 //   GreenSwitch  green = target, a0 = from                      (gated)
-//   GreenPark    green, a0 = fd (-1: a timer, sleep()), a1 = EPOLLIN/EPOLLOUT (0: timer)
-//   GreenWake    green, a0 = fd (-1: timer), a1 = why: 0 fd ready, 1 deadline passed,
-//                2 cancelled (cancel_wait, kill, HubExit for main)
+//   GreenPark    green, a0 = fd (-1: no fd — a timer, sleep(), or a WaitQueue),
+//                a1 = EPOLLIN/EPOLLOUT (0: no fd)
+//   GreenWake    green, a0 = fd (-1: no fd), a1 = why: 0 fd ready (or wake_one on
+//                its WaitQueue), 1 deadline passed, 2 cancelled (cancel_wait, kill,
+//                HubExit for main)
 //   GreenExit    green, a0 = how: 0 returned, 1 raised, 2 killed (GreenletExit)
 //   PollRegister green = waiter, a0 = fd, a1 = the fd's events now (a second
 //                PollRegister for an fd already in the list updates its events)
@@ -83,8 +85,10 @@
 // message rather than hang. Prefer run() until live_greenlets() == 0, or
 // leave a worker process with _exit().
 //
-// Deadlines are steady_clock time, not the trace's engine time: a long
-// closed gate lets them pass.
+// Deadlines are engine time (Clock = EngineClock, trace::engine_now_ns()),
+// which stands still while the trace's gate is closed: a paused engine
+// times nothing out — no keep-alive, no sleep(). The hub keeps its own
+// timer list in that time (Boost's sleep queue, in steady time, is unused).
 #pragma once
 
 #include <sys/epoll.h>
@@ -96,6 +100,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <map>
 #include <optional>
 #include <thread>
 #include <unordered_map>
@@ -106,12 +111,24 @@
 #include <boost/fiber/properties.hpp>
 #include <boost/fiber/scheduler.hpp>
 
+#include "engine/trace/emit.h"
 #include "engine/trace/event.h"
 
 namespace minicorn::hub {
 
 using GreenId = std::uint32_t;  // 0 = the main fiber (and the hub); greenlets count from 1
-using Clock = std::chrono::steady_clock;
+
+// The hub's clock: the trace's engine time (monotonic, stopped while the
+// gate is closed; plain monotonic time without a trace region).
+struct EngineClock {
+    using duration = std::chrono::nanoseconds;
+    using rep = duration::rep;
+    using period = duration::period;
+    using time_point = std::chrono::time_point<EngineClock>;
+    static constexpr bool is_steady = true;
+    static time_point now() noexcept { return time_point(duration(trace::engine_now_ns())); }
+};
+using Clock = EngineClock;
 
 enum class Wait {
     Ready,      // the fd is ready (or reported an error/hang-up: the retried call will say which)
@@ -132,8 +149,9 @@ struct HubExit {
 // rethrow it.
 struct GreenletExit {};
 
-// One waiting greenlet in the poll list: an fd and direction.
-struct PollEntry {
+// One greenlet parked on an fd, as poll_list() shows it (not the World's
+// trace::PollEntry, which is a registered fd).
+struct FdWait {
     int fd;
     std::uint32_t events;  // EPOLLIN or EPOLLOUT
     GreenId green;
@@ -164,6 +182,25 @@ public:
 };
 
 }  // namespace detail
+
+// Greenlets parked until another greenlet wakes them (the links of a gevent
+// Semaphore, an eventlet GreenPool's): Hub::wait_queue parks the running
+// greenlet at the back, Hub::wake_one readies the front. A parked greenlet
+// is traced as one (GreenPark a0 = -1); killing it wakes it with
+// GreenletExit.
+class WaitQueue {
+public:
+    WaitQueue() = default;
+    WaitQueue(const WaitQueue&) = delete;
+    WaitQueue& operator=(const WaitQueue&) = delete;
+    ~WaitQueue();
+    bool empty() const { return head_ == nullptr; }
+
+private:
+    friend class Hub;
+    detail::Waiter* head_ = nullptr;
+    detail::Waiter* tail_ = nullptr;
+};
 
 class Hub final : public boost::fibers::algo::algorithm_with_properties<detail::GreenProps> {
 public:
@@ -216,6 +253,12 @@ public:
     // end. Killing the running greenlet throws at once. Returns false if no
     // such greenlet is live. The main fiber (0) cannot be killed.
     bool kill(GreenId id);
+    // Parks the running greenlet at the back of `q` until wake_one(q) reaches
+    // it (Ready), or `deadline` passes (TimedOut). Throws GreenletExit if
+    // the greenlet is killed.
+    Wait wait_queue(WaitQueue& q, std::optional<Clock::time_point> deadline = std::nullopt);
+    // Readies the greenlet at the front of `q`; false if none waits.
+    bool wake_one(WaitQueue& q);
     // Parks the running greenlet on a timer (patched time.sleep). d <= 0 is yield().
     void sleep(std::chrono::nanoseconds d);
     // gevent.sleep(0): to the back of the ready queue, after the greenlets
@@ -245,7 +288,7 @@ public:
     void notify_signal() noexcept;
 
     // Introspection (for the trace's World and tests), sorted by fd then direction.
-    std::vector<PollEntry> poll_list() const;
+    std::vector<FdWait> poll_list() const;
     std::size_t registered_fds() const { return registered_fds_; }
     std::size_t pending_timers() const { return timers_; }  // parked greenlets with a deadline
     std::size_t ready_greenlets() const { return ready_greenlets_; }  // the main fiber included, not the hub
@@ -263,7 +306,7 @@ public:
     void awakened(boost::fibers::context* ctx, detail::GreenProps& props) noexcept override;
     boost::fibers::context* pick_next() noexcept override;
     bool has_ready_fibers() const noexcept override;
-    void suspend_until(const Clock::time_point& abs_time) noexcept override;
+    void suspend_until(const std::chrono::steady_clock::time_point& abs_time) noexcept override;
     // From another thread: wakes the hub (eventfd). On the hub's own thread
     // Boost calls it only while the thread exits (see above).
     void notify() noexcept override;
@@ -285,10 +328,13 @@ private:
     void check_killed();
     void park(detail::Waiter& w, std::optional<Clock::time_point> deadline);
     void settle(detail::Waiter& w) noexcept;
+    std::size_t expire_timers() noexcept;  // how many woke
+    int timer_timeout_ms() noexcept;
+    void unlink_queued(detail::Waiter& w) noexcept;
     void watch(detail::Waiter& w);
     void unwatch(detail::Waiter& w) noexcept;
     void update_epoll(int fd, FdWatch& fw, GreenId green, std::uint64_t conn) noexcept;
-    void poll(int timeout_ms) noexcept;
+    int poll(int timeout_ms) noexcept;  // epoll_wait's count (the eventfd included); -1: a signal
     void wake_fd(int fd, std::uint32_t revents) noexcept;
     void run_on_signal() noexcept;
     void raise_on_main(std::exception_ptr e) noexcept;
@@ -324,6 +370,9 @@ private:
     detail::Waiter* parked_head_ = nullptr;  // every parked waiter (expiry at thread exit)
     std::size_t parked_ = 0;
     std::size_t timers_ = 0;
+    // Parked greenlets with a deadline, earliest first (engine time).
+    std::multimap<Clock::time_point, detail::Waiter*> timer_list_;
+    int early_wakes_ = 0;  // timed polls in a row after which no timer was due (a closed gate)
     std::size_t ready_greenlets_ = 0;  // in ready_, the dispatcher not counted
     bool loop_trace_ = false;
     std::int64_t next_timer_id_ = 0;

@@ -25,15 +25,15 @@ static_assert(EPOLLIN == POLLIN && EPOLLOUT == POLLOUT && EPOLLERR == POLLERR &&
 class EpollPoller final : public Poller {
 public:
     EpollPoller();
-    // Registers `fd` for `events`; `tag` comes back with its readiness.
-    void add(int fd, std::uint32_t events, std::uint64_t tag) override;
-    void modify(int fd, std::uint32_t events, std::uint64_t tag) override;
-    void remove(int fd) override;
-    // Waits up to `timeout_ms` (-1: for ever). Fills `out` (cleared first).
-    WaitStatus wait(int timeout_ms, std::vector<Ready>& out) override;
     std::string_view name() const override { return "epoll"; }
     void close() { fd_.reset(); }
     bool open() const { return fd_.valid(); }
+
+protected:
+    void do_add(int fd, std::uint32_t events, std::uint64_t tag) override;
+    void do_modify(int fd, std::uint32_t events, std::uint64_t tag) override;
+    bool do_remove(int fd) override;
+    WaitStatus do_wait(int timeout_ms, std::vector<Ready>& out) override;
 
 private:
     sys::Fd fd_;

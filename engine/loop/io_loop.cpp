@@ -23,22 +23,25 @@ IOLoop::IOLoop(std::unique_ptr<Poller> poller) : poller_(std::move(poller)) {
 // ----------------------------------------------------------------------------
 // Registration
 // ----------------------------------------------------------------------------
-void IOLoop::add_handler(int fd, std::uint32_t events, Handler handler) {
+void IOLoop::add_handler(int fd, std::uint32_t events, Handler handler, std::uint64_t conn) {
     if (handlers_.contains(fd)) sys::die_bug("IOLoop::add_handler: fd already has a handler");
     std::uint32_t gen = ++next_generation_;
-    handlers_[fd] = FdHandler{gen, std::make_shared<Handler>(std::move(handler))};
-    poller_->add(fd, events, make_tag(fd, gen));
+    handlers_[fd] = FdHandler{gen, conn, std::make_shared<Handler>(std::move(handler))};
+    poller_->add(fd, events, make_tag(fd, gen), conn);
 }
 
 void IOLoop::update_handler(int fd, std::uint32_t events) {
     auto it = handlers_.find(fd);
     if (it == handlers_.end()) sys::die_bug("IOLoop::update_handler: fd has no handler");
-    poller_->modify(fd, events, make_tag(fd, it->second.generation));
+    poller_->modify(fd, events, make_tag(fd, it->second.generation), it->second.conn);
 }
 
 void IOLoop::remove_handler(int fd) {
-    if (handlers_.erase(fd) == 0) return;
-    poller_->remove(fd);
+    auto it = handlers_.find(fd);
+    if (it == handlers_.end()) return;
+    const std::uint64_t conn = it->second.conn;
+    handlers_.erase(it);
+    poller_->remove(fd, conn);
 }
 
 void IOLoop::add_callback(Callback cb, Tag tag) { queue(ReadyCallback{std::move(cb), tag, 0}); }
@@ -179,13 +182,10 @@ int IOLoop::poll_timeout_ms() const {
 void IOLoop::poll() {
     trace::emit(trace::EventKind::LoopPhase, 0, 0, static_cast<std::int64_t>(trace::LoopPhaseId::Poll),
                 static_cast<std::int64_t>(handlers_.size()));
-    int timeout = poll_timeout_ms();
-    trace::emit(trace::EventKind::PollWait, 0, 0, timeout, static_cast<std::int64_t>(handlers_.size()));
+    const int timeout = poll_timeout_ms();
     if (before_poll_) before_poll_();
-    WaitStatus st = poller_->wait(timeout, ready_fds_);
+    const WaitStatus st = poller_->wait(timeout, ready_fds_);  // traced PollWait / PollWake
     if (after_poll_) after_poll_();
-    trace::emit(trace::EventKind::PollWake, 0, 0, static_cast<std::int64_t>(ready_fds_.size()),
-                st == WaitStatus::Interrupted ? 1 : 0);
     if (st == WaitStatus::Interrupted && on_interrupt_) on_interrupt_();
 }
 

@@ -11,7 +11,7 @@
 //                   callbacks queued with add_callback since the last pass and
 //                   the timers just due (CallbackRun each). Ones queued while
 //                   it runs wait a turn. a1 = ready callbacks.
-//   3. poll       — wait on the Poller (traced PollWait / PollWake): 0 ms if
+//   3. poll       — wait on the Poller (it traces PollWait / PollWake): 0 ms if
 //                   callbacks are ready, else until the next timer, capped at
 //                   kMaxPollMs; the on_poll hooks run around the wait (the
 //                   worker releases the GIL there, as select() does in
@@ -74,8 +74,10 @@ public:
 
     // fd handlers (tornado's add_handler / update_handler / remove_handler).
     // Events 0: registered, but only errors and hang-ups are reported (an
-    // IOStream with no read or write pending).
-    void add_handler(int fd, std::uint32_t events, Handler handler);
+    // IOStream with no read or write pending). `conn`: the connection the fd
+    // carries (0: none), for the poller's trace (PollRegister on add and on
+    // every update, PollUnregister on remove: see poller.h).
+    void add_handler(int fd, std::uint32_t events, Handler handler, std::uint64_t conn = 0);
     void update_handler(int fd, std::uint32_t events);
     void remove_handler(int fd);
     bool has_handler(int fd) const { return handlers_.contains(fd); }
@@ -122,6 +124,7 @@ private:
     };
     struct FdHandler {
         std::uint32_t generation;  // in the poll tag: a stale readiness for a reused fd is dropped
+        std::uint64_t conn;        // for the trace
         std::shared_ptr<Handler> handler;  // shared: a handler may remove itself while running
     };
     using TimerKey = std::pair<std::int64_t, TimerId>;  // deadline (engine ns), id

@@ -6,23 +6,23 @@
 
 namespace minicorn::loop {
 
-void PollPoller::add(int fd, std::uint32_t events, std::uint64_t tag) {
+void PollPoller::do_add(int fd, std::uint32_t events, std::uint64_t tag) {
     if (index_.contains(fd)) sys::die_bug("PollPoller::add: fd added twice");
     index_[fd] = fds_.size();
     fds_.push_back(pollfd{fd, static_cast<short>(events), 0});
     tags_.push_back(tag);
 }
 
-void PollPoller::modify(int fd, std::uint32_t events, std::uint64_t tag) {
+void PollPoller::do_modify(int fd, std::uint32_t events, std::uint64_t tag) {
     auto it = index_.find(fd);
     if (it == index_.end()) sys::die_bug("PollPoller::modify: fd not registered");
     fds_[it->second].events = static_cast<short>(events);
     tags_[it->second] = tag;
 }
 
-void PollPoller::remove(int fd) {
+bool PollPoller::do_remove(int fd) {
     auto it = index_.find(fd);
-    if (it == index_.end()) return;
+    if (it == index_.end()) return false;
     // Swap with the last entry: order in the array does not matter.
     std::size_t pos = it->second;
     std::size_t last = fds_.size() - 1;
@@ -34,9 +34,10 @@ void PollPoller::remove(int fd) {
     fds_.pop_back();
     tags_.pop_back();
     index_.erase(it);
+    return true;
 }
 
-WaitStatus PollPoller::wait(int timeout_ms, std::vector<Ready>& out) {
+WaitStatus PollPoller::do_wait(int timeout_ms, std::vector<Ready>& out) {
     out.clear();
     int n = ::poll(fds_.data(), fds_.size(), timeout_ms);
     if (n < 0) {

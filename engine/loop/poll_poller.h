@@ -16,11 +16,13 @@ namespace minicorn::loop {
 
 class PollPoller final : public Poller {
 public:
-    void add(int fd, std::uint32_t events, std::uint64_t tag) override;
-    void modify(int fd, std::uint32_t events, std::uint64_t tag) override;
-    void remove(int fd) override;
-    WaitStatus wait(int timeout_ms, std::vector<Ready>& out) override;
     std::string_view name() const override { return "poll"; }
+
+protected:
+    void do_add(int fd, std::uint32_t events, std::uint64_t tag) override;
+    void do_modify(int fd, std::uint32_t events, std::uint64_t tag) override;
+    bool do_remove(int fd) override;
+    WaitStatus do_wait(int timeout_ms, std::vector<Ready>& out) override;
 
 private:
     std::vector<pollfd> fds_;

@@ -10,12 +10,15 @@
 // have the same values, so a tag and its bits mean the same on every backend.
 //
 // Thread affinity: a Poller belongs to one thread (its loop's) unless the
-// backend says otherwise (EpollPoller: add/remove from any thread). It does
+// backend says otherwise (EpollPoller: add/remove from any thread; the
+// traced count of registered fds is atomic for it). It does
 // not own the fds registered in it; remove an fd before closing it.
 #pragma once
 
 #include <poll.h>
 
+#include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string_view>
@@ -33,21 +36,41 @@ struct Ready {
 
 enum class WaitStatus { Ok, Interrupted };
 
+// The interface is non-virtual and traced; each backend implements the
+// do_* calls. Every registration change is traced here, whoever makes it:
+//   PollRegister   conn, a0 = fd, a1 = its events now (add, and modify: an
+//                  fd already registered shows its new events mask)
+//   PollUnregister conn, a0 = fd (only if it was registered)
+//   PollWait       a0 = timeout ms, a1 = registered fds      (gated)
+//   PollWake       a0 = ready fds, a1 = 1 if a signal interrupted the wait
+// `conn` is the trace id of the connection the fd carries (0: a listener, a pipe).
 class Poller {
 public:
     virtual ~Poller() = default;
     // Registers `fd` for `events`; `tag` comes back with its readiness. An fd
     // registered twice is a bug.
-    virtual void add(int fd, std::uint32_t events, std::uint64_t tag) = 0;
+    void add(int fd, std::uint32_t events, std::uint64_t tag, std::uint64_t conn = 0);
     // Changes the events (and tag) of a registered fd.
-    virtual void modify(int fd, std::uint32_t events, std::uint64_t tag) = 0;
+    void modify(int fd, std::uint32_t events, std::uint64_t tag, std::uint64_t conn = 0);
     // Unregisters `fd`; an fd not registered is ignored.
-    virtual void remove(int fd) = 0;
+    void remove(int fd, std::uint64_t conn = 0);
     // Waits up to `timeout_ms` (-1: for ever, 0: not at all). Fills `out`
     // (cleared first). Interrupted: a signal arrived (EINTR).
-    virtual WaitStatus wait(int timeout_ms, std::vector<Ready>& out) = 0;
+    WaitStatus wait(int timeout_ms, std::vector<Ready>& out);
+    // Fds registered now.
+    std::size_t registered() const { return registered_.load(std::memory_order_relaxed); }
     // "epoll", "poll", "select".
     virtual std::string_view name() const = 0;
+
+protected:
+    virtual void do_add(int fd, std::uint32_t events, std::uint64_t tag) = 0;
+    virtual void do_modify(int fd, std::uint32_t events, std::uint64_t tag) = 0;
+    // False if `fd` was not registered.
+    virtual bool do_remove(int fd) = 0;
+    virtual WaitStatus do_wait(int timeout_ms, std::vector<Ready>& out) = 0;
+
+private:
+    std::atomic<std::size_t> registered_{0};  // atomic: EpollPoller registers from several threads
 };
 
 // The backend called `name` ("epoll", "poll" or "select"); nullptr if unknown.

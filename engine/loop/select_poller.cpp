@@ -18,26 +18,27 @@ void SelectPoller::set_bits(int fd, std::uint32_t events) {
     if (events & kWritable) FD_SET(fd, &write_set_);
 }
 
-void SelectPoller::add(int fd, std::uint32_t events, std::uint64_t tag) {
+void SelectPoller::do_add(int fd, std::uint32_t events, std::uint64_t tag) {
     if (fd < 0 || fd >= FD_SETSIZE) sys::die_bug("SelectPoller::add: fd outside 0..FD_SETSIZE-1 (use --poller epoll)");
     if (fds_.contains(fd)) sys::die_bug("SelectPoller::add: fd added twice");
     fds_[fd] = Entry{events, tag};
     set_bits(fd, events);
 }
 
-void SelectPoller::modify(int fd, std::uint32_t events, std::uint64_t tag) {
+void SelectPoller::do_modify(int fd, std::uint32_t events, std::uint64_t tag) {
     auto it = fds_.find(fd);
     if (it == fds_.end()) sys::die_bug("SelectPoller::modify: fd not registered");
     it->second = Entry{events, tag};
     set_bits(fd, events);
 }
 
-void SelectPoller::remove(int fd) {
-    if (fds_.erase(fd) == 0) return;
+bool SelectPoller::do_remove(int fd) {
+    if (fds_.erase(fd) == 0) return false;
     set_bits(fd, 0);
+    return true;
 }
 
-WaitStatus SelectPoller::wait(int timeout_ms, std::vector<Ready>& out) {
+WaitStatus SelectPoller::do_wait(int timeout_ms, std::vector<Ready>& out) {
     out.clear();
     // select() overwrites its sets: hand it copies.
     fd_set rd = read_set_;

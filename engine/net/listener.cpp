@@ -11,8 +11,6 @@
 #include <cerrno>
 #include <cstring>
 
-#include "engine/process/log.h"
-#include "engine/sys/clock.h"
 
 namespace minicorn::net {
 
@@ -23,13 +21,12 @@ void Listener::close(bool unlink_path) {
     if (unlink_path && address_.family == BindAddress::Family::Unix) ::unlink(address_.path.c_str());
 }
 
-namespace {
-
-// gunicorn prints an address as Python's str() of its tuple.
 std::string python_repr(const BindAddress& a) {
     if (a.family == BindAddress::Family::Unix) return a.path;
     return "('" + a.host + "', " + std::to_string(a.port) + ")";
 }
+
+namespace {
 
 // One attempt. Returns the socket, or -1 with errno set.
 int try_bind(BindAddress& addr, const ListenOptions& options) {
@@ -94,33 +91,14 @@ int try_bind(BindAddress& addr, const ListenOptions& options) {
 
 }  // namespace
 
-std::vector<Listener> create_listeners(const std::vector<BindAddress>& addresses, const ListenOptions& options,
-                                       process::Logger& log) {
-    std::vector<Listener> listeners;
-    for (const BindAddress& requested : addresses) {
-        BindAddress addr = requested;
-        int fd = -1;
-        for (int attempt = 0; attempt < 5; ++attempt) {
-            fd = try_bind(addr, options);
-            if (fd >= 0) break;
-            int err = errno;
-            if (err == EADDRINUSE) {
-                log.error("Connection in use: {}", python_repr(addr));
-            } else if (err == EADDRNOTAVAIL) {
-                log.error("Invalid address: {}", python_repr(addr));
-            }
-            log.debug("connection to {} failed: [Errno {}] {}", python_repr(addr), err, sys::errno_text(err));
-            // As gunicorn 20.1: it waits after the fifth failure too.
-            log.error("Retrying in 1 second.");
-            sys::sleep_for_seconds(1.0);
-        }
-        if (fd < 0) {
-            log.error("Can't connect to {}", python_repr(addr));
-            return {};
-        }
-        listeners.emplace_back(addr, sys::Fd(fd));
+std::optional<Listener> bind_listener(const BindAddress& address, const ListenOptions& options, int* error) {
+    BindAddress bound = address;
+    int fd = try_bind(bound, options);
+    if (fd < 0) {
+        *error = errno;
+        return std::nullopt;
     }
-    return listeners;
+    return Listener(std::move(bound), sys::Fd(fd));
 }
 
 bool read_accept_queue(int listen_fd, AcceptQueue& out) {

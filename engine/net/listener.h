@@ -6,15 +6,11 @@
 // asked, TCP_NODELAY on TCP, bind, non-blocking, listen(backlog).
 #pragma once
 
+#include <optional>
 #include <string>
-#include <vector>
 
 #include "engine/net/address.h"
 #include "engine/sys/fd.h"
-
-namespace minicorn::process {
-class Logger;
-}
 
 namespace minicorn::net {
 
@@ -38,11 +34,15 @@ struct ListenOptions {
     bool reuse_port = false;
 };
 
-// gunicorn's create_sockets: for each address, up to 5 attempts one second
-// apart ("Connection in use: ..." / "Retrying in 1 second."). Returns an empty
-// vector after logging "Can't connect to ..." when an address cannot be bound.
-std::vector<Listener> create_listeners(const std::vector<BindAddress>& addresses, const ListenOptions& options,
-                                       process::Logger& log);
+// One attempt at a listening socket on `address` (gunicorn's
+// BaseSocket.__init__): socket, options, bind, listen. Returns std::nullopt
+// with `*error` set to the errno (EADDRINUSE, EADDRNOTAVAIL, ...); the caller
+// decides whether to retry and what to log (engine/process/sockets.h).
+std::optional<Listener> bind_listener(const BindAddress& address, const ListenOptions& options, int* error);
+
+// An address as gunicorn prints it, Python's str() of its tuple:
+// "('127.0.0.1', 8000)", or the path of a Unix socket.
+std::string python_repr(const BindAddress& address);
 
 // The accept queue of a listening TCP socket, read with TCP_INFO: on a
 // listening socket tcpi_unacked is the queue length and tcpi_sacked the

@@ -8,25 +8,28 @@
 
 namespace minicorn::net {
 
+IoResult io_failure(int err, std::size_t bytes) {
+    switch (err) {
+        case ECONNRESET: return {IoResult::Reset, bytes, err};
+        case EPIPE: return {IoResult::BrokenPipe, bytes, err};
+        default: return {IoResult::Error, bytes, err};
+    }
+}
+
 namespace {
 IoResult from_errno(int err, std::size_t bytes) {
-    switch (err) {
-        case ECONNRESET: return {IoStatus::Reset, bytes, err};
-        case EPIPE: return {IoStatus::BrokenPipe, bytes, err};
-        case ENOTCONN: return {IoStatus::NotConnected, bytes, err};
-        case EBADF:
-        case EFAULT:
-        case ENOTSOCK: sys::die_bug("socket I/O on a descriptor that is not an open socket");
-        default: return {IoStatus::Other, bytes, err};
+    if (err == EBADF || err == EFAULT || err == ENOTSOCK) {
+        sys::die_bug("socket I/O on a descriptor that is not an open socket");
     }
+    return io_failure(err, bytes);
 }
 }  // namespace
 
 IoResult recv_some(int fd, char* buf, std::size_t size, const InterruptHook& on_interrupt) {
     while (true) {
         ssize_t n = ::recv(fd, buf, size, 0);
-        if (n > 0) return {IoStatus::Ok, static_cast<std::size_t>(n), 0};
-        if (n == 0) return {IoStatus::Eof, 0, 0};
+        if (n > 0) return {IoResult::Ok, static_cast<std::size_t>(n), 0};
+        if (n == 0) return {IoResult::Eof, 0, 0};
         if (errno == EINTR) {
             if (on_interrupt) on_interrupt();
             continue;
@@ -49,7 +52,7 @@ IoResult send_all(int fd, std::string_view data, const InterruptHook& on_interru
         }
         return from_errno(errno, sent);
     }
-    return {IoStatus::Ok, sent, 0};
+    return {IoResult::Ok, sent, 0};
 }
 
 }  // namespace minicorn::net

@@ -4,29 +4,17 @@
 // Every call retries after EINTR, first running `on_interrupt` — the worker's
 // check_signals(), which may throw to end the process, exactly where CPython
 // would raise SystemExit out of a blocking recv(). Expected conditions (the
-// peer went away) are returned as IoStatus, never thrown.
+// peer went away) are returned as an IoResult (io_result.h), never thrown;
+// there is no deadline, so never TimedOut.
 #pragma once
 
 #include <cstddef>
 #include <functional>
 #include <string_view>
 
+#include "engine/net/io_result.h"
+
 namespace minicorn::net {
-
-enum class IoStatus {
-    Ok,
-    Eof,          // the peer closed its side (recv returned 0)
-    Reset,        // ECONNRESET
-    BrokenPipe,   // EPIPE: the peer is gone while we write
-    NotConnected, // ENOTCONN
-    Other,        // anything else; errno_value says which
-};
-
-struct IoResult {
-    IoStatus status = IoStatus::Ok;
-    std::size_t bytes = 0;
-    int errno_value = 0;
-};
 
 using InterruptHook = std::function<void()>;
 

@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <random>
 
+#include "engine/process/sockets.h"
 #include "engine/sys/clock.h"
 #include "engine/trace/emit.h"
 #include "engine/wsgi/db_backend.h"
@@ -180,7 +181,7 @@ void Arbiter::start() {
         if (auto* err = std::get_if<std::string>(&parsed)) throw HaltServer{*err, 1};
         addresses.push_back(std::get<net::BindAddress>(parsed));
     }
-    listeners_ = net::create_listeners(addresses, {cfg_.backlog, cfg_.reuse_port}, log_);
+    listeners_ = create_sockets(addresses, {cfg_.backlog, cfg_.reuse_port}, log_);
     if (listeners_.empty()) {
         // gunicorn: sys.exit(1) straight from create_sockets.
         remove_pidfile();
@@ -191,6 +192,10 @@ void Arbiter::start() {
     log_.info("Listening at: {} ({})", urls, pid_);
     log_.info("Using worker: {}", worker_label_);
     start_db_backend();
+    if (num_workers_ < 1) {
+        // gunicorn 20.1 starts no worker and says nothing; keep the behaviour, say why nothing answers.
+        log_.warning("No requests can be handled with 0 workers. Check the number of workers.");
+    }
     if (check_config_) check_config_(cfg_, log_);
     trace::emit(trace::EventKind::ArbiterStart, 0, 0, num_workers_);
     for (const net::Listener& l : listeners_) {
@@ -394,11 +399,6 @@ void Arbiter::reap_workers() {
         int status = 0;
         pid_t wpid = ::waitpid(-1, &status, WNOHANG);
         if (wpid <= 0) break;  // 0: none ready; -1/ECHILD: no children
-        if (wpid == db_pid_) {  // not a worker
-            log_.warning("The /db backend (pid {}) exited", wpid);
-            db_pid_ = 0;
-            continue;
-        }
         int exitcode = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
         trace::emit(trace::EventKind::WorkerReaped, 0, 0, wpid, WIFSIGNALED(status) ? -WTERMSIG(status) : exitcode);
         // Forget the worker before anything can throw: a halt must not wait
@@ -471,7 +471,7 @@ pid_t Arbiter::spawn_worker() {
 // The child side of spawn_worker: this is where a worker leaves the master's code.
 void Arbiter::run_worker_child(Worker& worker) {
     for (auto& [pid, sibling] : workers_) sibling->tmp().close();  // not our heartbeats
-    db_pid_ = 0;  // the backend is the master's child, not ours
+    db_pid_ = 0;  // the backend is the master's to stop, not ours
     pipe_read_.reset();
     pipe_write_.reset();
     g_master_wakeup_fd = -1;
@@ -535,10 +535,7 @@ void Arbiter::start_db_backend() {
 }
 
 void Arbiter::stop_db_backend() {
-    if (db_pid_ <= 0) return;
-    ::kill(db_pid_, SIGTERM);
-    int status = 0;
-    ::waitpid(db_pid_, &status, 0);
+    wsgi::stop_db_backend(db_pid_, std::chrono::milliseconds(1000));
     db_pid_ = 0;
 }
 

@@ -105,8 +105,8 @@ std::string show_reuse_port(const Config& c) { return c.reuse_port ? "True" : "F
 
 std::optional<std::string> apply_access_format(Config& c, std::string_view v);
 
-constexpr std::string_view kWorkerClassArr[] = {"sync",          "gthread", "eventlet", "gevent", "gevent_wsgi",
-                                                 "gevent_pywsgi", "tornado", "asyncio",  "uvicorn"};
+constexpr std::string_view kWorkerClassArr[] = {"sync",    "gthread", "eventlet", "gevent",
+                                                 "tornado", "asyncio", "uvicorn"};
 constexpr std::span<const std::string_view> kWorkerClasses{kWorkerClassArr};
 constexpr std::string_view kGilArr[] = {"on", "off"};
 constexpr std::span<const std::string_view> kGilModes{kGilArr};
@@ -211,7 +211,7 @@ const std::vector<Setting>& settings_table() {
          "Simulate CPython's GIL in each worker (switch interval 5 ms). 'off' lets threads run in parallel, to compare.",
          kGilModes, apply_choice<&Config::gil, kGilModes>, show_string<&Config::gil>},
         {"app", "Simulated Python (minicorn)", "", "--app", K::Choice, "NAME",
-         "The application: 'demo' (routes /, /io, /cpu, /block, /stream, /echo, /headers, /crash, /hang) "
+         "The application: 'demo' (routes /, /io, /db, /cpu, /block, /stream, /echo, /headers, /crash, /hang) "
          "or 'broken' (fails to import: workers exit 4 and the master halts).",
          kApps, apply_choice<&Config::app, kApps>, show_string<&Config::app>},
         {"app_load_ms", "Simulated Python (minicorn)", "", "--app-load-ms", K::Int, "MS",

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <iterator>
 
 namespace minicorn::trace {
 
@@ -98,7 +99,7 @@ void Collector::reclaim_dead() {
     }
 }
 
-void Collector::commit(Recording& rec, std::uint64_t cutoff) {
+void Collector::commit(std::uint64_t cutoff, const Sink& sink) {
     // Merge the sorted runs pairwise (what stayed pending last time is the
     // first run): O(n log runs) rather than a full sort.
     std::vector<std::size_t> bounds{0};
@@ -121,35 +122,42 @@ void Collector::commit(Recording& rec, std::uint64_t cutoff) {
     auto end = std::partition_point(pending_.begin(), pending_.end(),
                                     [cutoff](const Event& e) { return e.t_ns < cutoff; });
     if (end == pending_.begin()) return;
-    std::uint64_t floor = rec.last_time();
     for (auto it = pending_.begin(); it != end; ++it) {
-        if (it->t_ns < floor) {  // arrived after its neighbours were committed
-            it->t_ns = floor;
+        if (it->t_ns < committed_ns_) {  // arrived after its neighbours were committed
+            it->t_ns = committed_ns_;
             ++late_;
         }
     }
-    rec.append(std::span<const Event>(pending_.data(), static_cast<std::size_t>(end - pending_.begin())));
+    committed_ns_ = std::prev(end)->t_ns;
+    sink(std::span<const Event>(pending_.data(), static_cast<std::size_t>(end - pending_.begin())));
     pending_.erase(pending_.begin(), end);
     if (!pending_.empty()) runs_.push_back(pending_.size());  // what stays is one sorted run
 }
 
-std::size_t Collector::drain(Recording& rec) {
+std::size_t Collector::collect(bool everything, const Sink& sink) {
     std::uint64_t now = now_ns();
     read_counters(now);
     std::size_t n = read_rings();
     reclaim_dead();
     auto hold = static_cast<std::uint64_t>(std::chrono::nanoseconds(holdback_).count());
-    commit(rec, now > hold ? now - hold : 0);
+    commit(everything ? ~std::uint64_t{0} : now > hold ? now - hold : 0, sink);
     return n;
 }
 
+std::size_t Collector::drain(Recording& rec) {
+    return collect(false, [&rec](std::span<const Event> events) { rec.append(events); });
+}
+
 std::size_t Collector::flush(Recording& rec) {
-    std::uint64_t now = now_ns();
-    read_counters(now);
-    std::size_t n = read_rings();
-    reclaim_dead();
-    commit(rec, ~std::uint64_t{0});
-    return n;
+    return collect(true, [&rec](std::span<const Event> events) { rec.append(events); });
+}
+
+std::size_t Collector::drain(std::vector<Event>& out) {
+    return collect(false, [&out](std::span<const Event> events) { out.insert(out.end(), events.begin(), events.end()); });
+}
+
+std::size_t Collector::flush(std::vector<Event>& out) {
+    return collect(true, [&out](std::span<const Event> events) { out.insert(out.end(), events.begin(), events.end()); });
 }
 
 }  // namespace minicorn::trace

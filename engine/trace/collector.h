@@ -17,7 +17,9 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <span>
 #include <vector>
 
 #include "engine/trace/gate.h"
@@ -35,6 +37,11 @@ public:
     std::size_t drain(Recording& rec);
     // Reads every ring and commits everything (the producers have stopped).
     std::size_t flush(Recording& rec);
+    // The same, appending the committed events to `out` rather than to a
+    // Recording (a reader that stores them itself: the studio's collector
+    // thread hands them to its main thread).
+    std::size_t drain(std::vector<Event>& out);
+    std::size_t flush(std::vector<Event>& out);
 
     // Events that arrived later than the holdback allowed (their time was
     // clamped to keep the Recording ordered). Should stay 0.
@@ -44,7 +51,9 @@ private:
     std::size_t read_rings();
     void read_counters(std::uint64_t now);
     void reclaim_dead();
-    void commit(Recording& rec, std::uint64_t cutoff);
+    using Sink = std::function<void(std::span<const Event>)>;
+    std::size_t collect(bool everything, const Sink& sink);
+    void commit(std::uint64_t cutoff, const Sink& sink);
 
     Region& region_;
     GateWatcher gate_;
@@ -53,6 +62,7 @@ private:
     std::vector<std::size_t> runs_;        // ends of the sorted runs in pending_
     std::map<pid_t, std::array<std::uint64_t, static_cast<std::size_t>(CounterId::kCount)>> last_counters_;
     std::vector<std::uint64_t> last_dropped_;
+    std::uint64_t committed_ns_ = 0;       // the time of the last event committed
     std::uint64_t late_ = 0;
 };
 

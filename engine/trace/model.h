@@ -1,7 +1,8 @@
 // engine/trace/model.h — TraceModel: the Recording folded into a World.
 //
-// apply() is the whole model: one pure step, (World, Event) → World, a single
-// switch over EventKind (docs/trace.md lists what each kind means). TraceModel
+// apply() is the whole model: one pure step, (World, Event) → World, one
+// function per family of kinds (schema.h says what each kind means;
+// model_fold.h lists the functions). TraceModel
 // runs it over a Recording as it grows and keeps a copy of the World every
 // `keyframe_every` events, so the World at any earlier time t is a keyframe
 // restored and at most keyframe_every - 1 events replayed.

@@ -1,10 +1,12 @@
-// engine/trace/model_client.cpp — the client's events folded into the World
-// (see model_client.h and docs/trace.md, "the built-in client").
-#include "engine/trace/model_client.h"
-
+// engine/trace/model_client.cpp — the fold of the built-in client's events
+// (Family::Client) into World::client and World::clients (see model_fold.h,
+// and docs/trace.md, "the built-in client").
 #include <utility>
 
-namespace minicorn::trace::detail {
+#include "engine/trace/ev.h"
+#include "engine/trace/model_fold.h"
+
+namespace minicorn::trace::fold {
 namespace {
 
 ClientConn& ensure_client(World& w, const Event& e) {
@@ -27,30 +29,45 @@ std::size_t status_class(std::int64_t status) {
     return (status >= 100 && status < 600) ? static_cast<std::size_t>(status / 100) : 0;
 }
 
+void on_client_start(World& w, const Event& e) {
+    auto v = ev::ClientStart::decode(e);
+    Process& p = ensure_process(w, e.pid, e.t_ns);
+    p.role = ProcessRole::Client;
+    p.state = ProcessState::Idle;
+    w.client.pid = e.pid;
+    w.client.started_ns = e.t_ns;
+    w.client.virtual_users = v.virtual_users;
+    w.client.rate = v.rate;
+}
+
 }  // namespace
 
-void apply_client_event(World& w, const Event& e) {
+void apply_client(World& w, const Event& e) {
     const std::uint64_t t = e.t_ns;
     switch (e.kind) {
+        case EventKind::ClientStart: on_client_start(w, e); break;
         case EventKind::ClientConnectStart: {
+            auto v = ev::ClientConnectStart::decode(e);
             ClientConn& c = ensure_client(w, e);
-            c.vu = e.a0;
-            c.role = static_cast<ClientRole>(e.a1);
+            c.vu = v.vu;
+            c.role = v.role.as<ClientRole>();
             set_stage(c, ClientStage::Connecting, t);
             break;
         }
         case EventKind::ClientConnected: {
+            auto v = ev::ClientConnected::decode(e);
             ClientConn& c = ensure_client(w, e);
-            c.local_port = e.a0;
-            c.fd = e.a1;
+            c.local_port = v.local_port;
+            c.fd = v.fd;
             set_stage(c, ClientStage::Connected, t);
             ++w.client.connects;
             break;
         }
         case EventKind::ClientSendStart: {
+            auto v = ev::ClientSendStart::decode(e);
             ClientConn& c = ensure_client(w, e);
-            c.req = e.req;
-            c.mix_index = e.a1;
+            c.req = v.req;
+            c.mix_index = v.mix_index;
             c.sent_ns = t;
             set_stage(c, ClientStage::Sending, t);
             ++w.client.sent;
@@ -63,23 +80,25 @@ void apply_client_event(World& w, const Event& e) {
             set_stage(ensure_client(w, e), ClientStage::Receiving, t);
             break;
         case EventKind::ClientDone: {
+            auto v = ev::ClientDone::decode(e);
             ClientConn& c = ensure_client(w, e);
             ++c.requests;
-            c.last_status = e.a0;
-            c.last_latency_us = e.a1;
+            c.last_status = v.status;
+            c.last_latency_us = v.latency_us;
             set_stage(c, ClientStage::Idle, t);
             ++w.client.done;
-            if (e.a1 > 0) w.client.latency_us_sum += static_cast<std::uint64_t>(e.a1);
-            ++w.client.by_status_class[status_class(e.a0)];
+            if (v.latency_us > 0) w.client.latency_us_sum += static_cast<std::uint64_t>(v.latency_us.v);
+            ++w.client.by_status_class[status_class(v.status)];
             break;
         }
         case EventKind::ClientError: {
-            auto kind = static_cast<std::size_t>(e.a0);
+            auto v = ev::ClientError::decode(e);
+            auto kind = static_cast<std::size_t>(v.kind.v);
             if (kind < kClientErrorKinds) ++w.client.errors[kind];
-            if (e.conn == 0) break;  // e.g. no connection could be made at all
+            if (v.conn == 0) break;  // e.g. no connection could be made at all
             ClientConn& c = ensure_client(w, e);
             ++c.errors;
-            c.last_error = e.a0;
+            c.last_error = v.kind;
             set_stage(c, ClientStage::Idle, t);
             break;
         }
@@ -98,4 +117,4 @@ void apply_client_event(World& w, const Event& e) {
     }
 }
 
-}  // namespace minicorn::trace::detail
+}  // namespace minicorn::trace::fold

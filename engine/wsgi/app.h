@@ -25,12 +25,13 @@
 #include <vector>
 
 #include "engine/http/request.h"
+#include "engine/wsgi/input.h"
 #include "engine/wsgi/runtime.h"
 
 namespace minicorn::wsgi {
 
 struct Environ {
-    const http::Request& request;
+    const http::Request& request;  // the head: its body is not there, read it from `input`
     std::string remote_addr;   // peer IP, "127.0.0.1"
     std::uint16_t remote_port = 0;
     std::string server_name;   // listener host
@@ -38,6 +39,7 @@ struct Environ {
     bool multithread = false;  // wsgi.multithread
     bool multiprocess = false; // wsgi.multiprocess (workers > 1)
     Runtime& runtime;          // sleep / block / cpu for this thread
+    Input& input;              // wsgi.input: the request body, read on demand
 };
 
 struct Response {

@@ -1,12 +1,19 @@
+// engine/wsgi/db_backend.cpp — see db_backend.h.
 #include "engine/wsgi/db_backend.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/epoll.h>
+#include <sys/syscall.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include <cerrno>
 #include <chrono>
@@ -20,26 +27,44 @@ namespace {
 
 std::uint16_t g_db_port = 0;
 
+// pidfd_open(2) and pidfd_send_signal(2) by syscall: glibc 2.36's
+// <sys/pidfd.h> declares them without extern "C".
+int pidfd_open(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0U)); }
+int pidfd_send_signal(int pidfd, int sig) { return static_cast<int>(::syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0U)); }
+
 using Clock = std::chrono::steady_clock;
 
+// Closes every descriptor from 3 up but `keep_a` and `keep_b`.
+void close_all_but(int keep_a, int keep_b) {
+    const auto lo = static_cast<unsigned>(std::min(keep_a, keep_b));
+    const auto hi = static_cast<unsigned>(std::max(keep_a, keep_b));
+    if (lo > 3) ::close_range(3, lo - 1, 0);
+    if (hi > lo + 1) ::close_range(lo + 1, hi - 1, 0);
+    ::close_range(hi + 1, ~0U, 0);
+}
+
 // The backend's loop: accept, read "N\n", answer after N ms. One thread, epoll.
-[[noreturn]] void run_backend(int listen_fd) {
+// Leaves when `owner_fd` (a pidfd of the master) says the master has exited.
+[[noreturn]] void run_backend(int listen_fd, int owner_fd) {
     ::prctl(PR_SET_NAME, "minicorn-db", 0, 0, 0);
-    ::prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
     ::signal(SIGTERM, SIG_DFL);
     ::signal(SIGINT, SIG_IGN);
     ::signal(SIGQUIT, SIG_IGN);
     ::signal(SIGPIPE, SIG_IGN);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
     // Nothing the master had open is the backend's business: above all not the
     // server's listening socket, which would otherwise show this process among
     // its owners (ss -ltnp) and outlive a master that died.
-    if (listen_fd > 3) ::close_range(3, static_cast<unsigned>(listen_fd) - 1, 0);
-    ::close_range(static_cast<unsigned>(listen_fd) + 1, ~0U, 0);
+    close_all_but(listen_fd, owner_fd);
     int ep = ::epoll_create1(EPOLL_CLOEXEC);
-    epoll_event ev{};
-    ev.events = EPOLLIN;
-    ev.data.fd = listen_fd;
-    ::epoll_ctl(ep, EPOLL_CTL_ADD, listen_fd, &ev);
+    for (int fd : {listen_fd, owner_fd}) {
+        epoll_event ev{};
+        ev.events = EPOLLIN;
+        ev.data.fd = fd;
+        ::epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+    }
     std::map<int, std::string> reading;                      // fd → bytes so far
     std::multimap<Clock::time_point, std::pair<int, std::uint32_t>> due;  // answer time → (fd, ms)
     while (true) {
@@ -52,6 +77,7 @@ using Clock = std::chrono::steady_clock;
         int n = ::epoll_wait(ep, events, 64, timeout);
         for (int i = 0; i < n; ++i) {
             int fd = events[i].data.fd;
+            if (fd == owner_fd) ::_exit(0);  // the master has exited
             if (fd == listen_fd) {
                 int c;
                 while ((c = ::accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
@@ -91,6 +117,19 @@ using Clock = std::chrono::steady_clock;
     }
 }
 
+// The middle process of the double fork: watches the master (`owner`), forks
+// the backend, tells the master its pid through `pid_pipe`, and leaves.
+[[noreturn]] void run_intermediate(pid_t owner, int listen_fd, int pid_pipe) {
+    pid_t backend = -1;
+    int owner_fd = pidfd_open(owner);
+    // The pidfd is the master's only if the master is still our parent;
+    // after that, its exit shows on the pidfd whenever it happens.
+    if (owner_fd >= 0 && ::getppid() == owner) backend = ::fork();
+    if (backend == 0) run_backend(listen_fd, owner_fd);
+    [[maybe_unused]] ssize_t w = ::write(pid_pipe, &backend, sizeof backend);
+    ::_exit(backend > 0 ? 0 : 1);
+}
+
 }  // namespace
 
 pid_t start_db_backend(std::uint16_t& port, std::string* error) {
@@ -99,18 +138,47 @@ pid_t start_db_backend(std::uint16_t& port, std::string* error) {
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t len = sizeof addr;
+    int pid_pipe[2] = {-1, -1};
     if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd, 1024) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0 || ::pipe2(pid_pipe, O_CLOEXEC) != 0) {
         if (error) *error = std::string("the /db backend cannot listen: ") + std::strerror(errno);
         if (fd >= 0) ::close(fd);
         return -1;
     }
     port = ntohs(addr.sin_port);
-    pid_t pid = ::fork();
-    if (pid == 0) run_backend(fd);
+    const pid_t owner = ::getpid();
+    pid_t middle = ::fork();
+    if (middle == 0) {
+        ::close(pid_pipe[0]);
+        run_intermediate(owner, fd, pid_pipe[1]);
+    }
     ::close(fd);
-    if (pid < 0 && error) *error = std::string("fork of the /db backend: ") + std::strerror(errno);
-    return pid;
+    ::close(pid_pipe[1]);
+    pid_t backend = -1;
+    if (middle > 0) {
+        while (::read(pid_pipe[0], &backend, sizeof backend) < 0 && errno == EINTR) {
+        }
+        while (::waitpid(middle, nullptr, 0) < 0 && errno == EINTR) {
+        }
+    }
+    ::close(pid_pipe[0]);
+    if (backend <= 0 && error) *error = std::string("fork of the /db backend: ") + std::strerror(errno);
+    return backend > 0 ? backend : -1;
+}
+
+void stop_db_backend(pid_t pid, std::chrono::milliseconds timeout) {
+    if (pid <= 0) return;
+    // The pidfd first: once it is open, the pid cannot name another process.
+    int pidfd = pidfd_open(pid);
+    if (pidfd < 0) return;  // gone already
+    pidfd_send_signal(pidfd, SIGTERM);
+    pollfd p{pidfd, POLLIN, 0};
+    const auto deadline = Clock::now() + timeout;
+    while (true) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+        if (left <= 0 || ::poll(&p, 1, static_cast<int>(left)) > 0) break;
+    }
+    ::close(pidfd);
 }
 
 void set_db_port(std::uint16_t port) { g_db_port = port; }

@@ -10,15 +10,28 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 
 namespace minicorn::wsgi {
 
-// Forks the backend (bound to 127.0.0.1, a port the kernel picks) and returns
-// its pid; `port` receives the port. The backend exits when its parent dies
-// or on SIGTERM. Returns -1 (with `error` set) if it cannot start.
+// Starts the backend (bound to 127.0.0.1, a port the kernel picks) and returns
+// its pid; `port` receives the port. Returns -1 (with `error` set) if it
+// cannot start.
+//
+// It is forked twice, so it is no child of the caller: the master's children
+// are its workers alone, as in gunicorn (`ps --ppid`, waitpid(-1) and
+// anything counting them see only workers). It still dies with the caller:
+// on SIGTERM (stop_db_backend), and when the caller exits in any way, kill -9
+// included, because it watches a pidfd of the caller (PR_SET_PDEATHSIG would
+// watch the intermediate process, gone at once). It stays in the caller's
+// process group, so a kill of the group reaches it too.
 pid_t start_db_backend(std::uint16_t& port, std::string* error);
+
+// SIGTERM to the backend, then waits until it has gone (at most `timeout`).
+// Not its parent, the caller cannot waitpid(); it polls a pidfd instead.
+void stop_db_backend(pid_t pid, std::chrono::milliseconds timeout);
 
 // The backend's port, as the workers know it (0: none started).
 void set_db_port(std::uint16_t port);

@@ -137,7 +137,7 @@ Response stream(const Environ& env, const QueryParams& query) {
 }
 
 Response echo(const Environ& env, const QueryParams&) {
-    return fixed_response(200, "OK", "application/octet-stream", env.request.body);
+    return fixed_response(200, "OK", "application/octet-stream", env.input.read());
 }
 
 Response headers(const Environ& env, const QueryParams&) {

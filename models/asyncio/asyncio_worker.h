@@ -15,11 +15,6 @@
 // its phases, every deadline as a timer, ready tasks as ready callbacks.
 #pragma once
 
-#include <cstddef>
-#include <vector>
-
-#include "engine/hub/hub.h"
-
 #include "models/green/async_worker.h"
 
 namespace minicorn::models {
@@ -31,14 +26,9 @@ public:
 
 private:
     void start_servers() override;
-    void stop_servers() override;
-    std::size_t busy() const override { return busy_; }
+    void serve(const net::Listener& listener, GreenPool& pool) override;
+    std::size_t pool_size() const override { return GreenPool::kUnlimited; }  // no limit_concurrency
     int keepalive_seconds() const override { return 5; }  // uvicorn's timeout_keep_alive
-    void serve(std::size_t listener_index);
-
-    bool accepting_ = true;
-    std::size_t busy_ = 0;
-    std::vector<hub::GreenId> acceptors_;  // one greenlet per listener
 };
 
 }  // namespace minicorn::models

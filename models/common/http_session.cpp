@@ -1,19 +1,19 @@
+// models/common/http_session.cpp — see http_session.h.
+//
+//   read_request:   recv → parser until the head is in → Parsed
+//   handle_request: [100 Continue] → app (reads the body through BodyReader)
+//                   → response head + body → access log → drain the rest of
+//                   the body, or close
 #include "models/common/http_session.h"
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-
-#include <cerrno>
-#include <charconv>
 
 #include <chrono>
 #include <optional>
+#include <string>
 
 #include "engine/http/access_log.h"
-#include "engine/http/parser.h"
 #include "engine/http/response.h"
 #include "engine/trace/emit.h"
+#include "models/common/body_reader.h"
 
 namespace minicorn::models {
 
@@ -36,204 +36,41 @@ void log_access(const ServeContext& ctx, const http::Request& req, int status, c
     if (auto line = http::format_access_log(ctx.cfg.access_log_format, entry)) ctx.log.access(*line);
 }
 
-}  // namespace
-
-AcceptResult accept_client(const net::Listener& listener, pid_t pid, std::uint32_t& conn_seq, ClientConn& out,
-                           process::Logger& log) {
-    sockaddr_storage ss{};
-    socklen_t len = sizeof ss;
-    trace::emit(trace::EventKind::AcceptAttempt, 0, 0, listener.fd());
-    int client = ::accept4(listener.fd(), reinterpret_cast<sockaddr*>(&ss), &len, SOCK_CLOEXEC);
-    if (client < 0) {
-        int err = errno;
-        trace::emit(trace::EventKind::AcceptEagain, 0, 0, err);
-        switch (err) {
-            case EAGAIN:
-            case EINTR:
-                return AcceptResult::Empty;
-            case ECONNABORTED:  // the client gave up while queued
-                return AcceptResult::Failed;
-            case EMFILE:
-            case ENFILE:
-            case ENOBUFS:
-            case ENOMEM:
-                log.error("accept() failed: {}", sys::errno_text(err));
-                return AcceptResult::Failed;
-            default:
-                sys::die_bug("accept() on the listening socket");
-        }
+// gunicorn's handle_error for a request that did not parse — its head, or
+// its body while the app read it. `req`: the request, when gunicorn had one.
+void answer_parse_error(const ServeContext& ctx, const ServerConn& conn, const http::ParseError& err,
+                        const http::Request& req) {
+    trace::emit(trace::EventKind::ParseFailed, conn.id, 0, err.status, static_cast<std::int64_t>(err.kind));
+    if (!err.sends_response()) {
+        ctx.log.debug("Ignored premature client disconnection. {}", err.message);
+        return;
     }
-    out.fd.reset(client);
-    out.listener = &listener;
-    out.buffer.clear();
-    out.requests = 0;
-    char ip[INET6_ADDRSTRLEN] = {};
-    if (ss.ss_family == AF_INET) {
-        const auto* in = reinterpret_cast<const sockaddr_in*>(&ss);
-        ::inet_ntop(AF_INET, &in->sin_addr, ip, sizeof ip);
-        out.peer_port = ntohs(in->sin_port);
-    } else if (ss.ss_family == AF_INET6) {
-        const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&ss);
-        ::inet_ntop(AF_INET6, &in6->sin6_addr, ip, sizeof ip);
-        out.peer_port = ntohs(in6->sin6_port);
-    } else {
-        out.peer_port = 0;
+    trace::count(trace::CounterId::Errors);
+    ctx.log.debug("Invalid request from ip={}: {}", conn.peer_ip, err.message);
+    write_error_page(conn.fd.get(), http::error_page(err));
+    if (err.has_request) {  // the head parsed: gunicorn logs that request with the error status
+        http::Response none(req);
+        log_access(ctx, req, err.status, none, conn.peer_ip, SysClock::now());
     }
-    out.peer_ip = ip;
-    out.id = trace::make_id(pid, ++conn_seq);
-    if (trace::enabled()) {
-        trace::emit(trace::EventKind::Accepted, out.id, 0, out.peer_port, listener.fd());
-        trace::count(trace::CounterId::Accepted);
-        net::AcceptQueue q;
-        if (net::read_accept_queue(listener.fd(), q)) {
-            trace::emit(trace::EventKind::AcceptQueueSample, 0, 0, q.length, q.backlog);
-        }
-    }
-    return AcceptResult::Accepted;
 }
 
-void write_error_page(int fd, std::string_view page) {
-    sys::set_nonblocking(fd, true);
-    [[maybe_unused]] ssize_t n = ::send(fd, page.data(), page.size(), MSG_NOSIGNAL);
-}
-
-ConnIo thread_io(wsgi::Gil& gil, net::InterruptHook on_interrupt) {
-    ConnIo io;
-    io.recv = [&gil, on_interrupt](int fd, char* buf, std::size_t n) {
-        wsgi::Gil::Released no_gil(gil);
-        return net::recv_some(fd, buf, n, on_interrupt);
-    };
-    io.send_all = [&gil, on_interrupt](int fd, std::string_view data) {
-        wsgi::Gil::Released no_gil(gil);
-        return net::send_all(fd, data, on_interrupt);
-    };
-    return io;
-}
-
-void tag_request(std::uint64_t conn_id, std::uint64_t req_id, const http::Request& req) {
-    if (!trace::enabled()) return;
-    const std::string* id = req.header("X-REQUEST-ID");
-    if (id == nullptr || id->empty() || id->size() > 20) return;
-    std::uint64_t client_id = 0;
-    auto [end, ec] = std::from_chars(id->data(), id->data() + id->size(), client_id);
-    if (ec != std::errc() || end != id->data() + id->size()) return;  // not a number: someone else's id
-    trace::emit(trace::EventKind::RequestTagged, conn_id, req_id, static_cast<std::int64_t>(client_id));
-}
-
-ReadResult read_request(const ServeContext& ctx, ClientConn& conn, http::Request& out, std::uint64_t& req_id,
-                        const ConnIo& io) {
-    http::RequestParser parser(ctx.limits);
-    std::size_t bytes_in = 0;
-    trace::emit(trace::EventKind::ReadStart, conn.id);
-    // Bytes a pipelining client sent past the previous request come first.
-    if (!conn.buffer.empty()) {
-        std::size_t used = parser.feed(conn.buffer);
-        conn.buffer.erase(0, used);
-    }
-    // One buffer per OS thread, not per call: a greenlet parked in recv must
-    // not keep 8 KiB of its stack touched (10,000 idle greenlets: 80 MB).
-    // Safe to share: nothing parks between a recv filling it and the parser
-    // consuming it.
-    thread_local char buf[http::kRecvChunk];
-    while (!parser.done() && !parser.failed()) {
-        net::IoResult r = io.recv(conn.fd.get(), buf, sizeof buf);
-        if (r.status == net::IoStatus::Other && r.errno_value == ETIMEDOUT) {
-            // The async workers' keep-alive timeout: silently dropped, no response.
-            trace::emit(trace::EventKind::ReadDone, conn.id, 0, static_cast<std::int64_t>(bytes_in), 1);
-            ctx.log.debug("Closing connection: no request within the keep-alive timeout");
-            return ReadResult::Finished;
-        }
-        if (r.status == net::IoStatus::Eof) {
-            parser.finish_eof();
-            break;
-        }
-        if (r.status != net::IoStatus::Ok) {
-            trace::emit(trace::EventKind::ReadDone, conn.id, 0, static_cast<std::int64_t>(bytes_in), 1);
-            ctx.log.debug("Ignoring connection reset");
-            return ReadResult::Finished;
-        }
-        bytes_in += r.bytes;
-        std::string_view chunk(buf, r.bytes);
-        std::size_t used = parser.feed(chunk);
-        if (used < chunk.size()) conn.buffer.append(chunk.substr(used));
-    }
-    trace::emit(trace::EventKind::ReadDone, conn.id, 0, static_cast<std::int64_t>(bytes_in), parser.failed() ? 1 : 0);
-    trace::count(trace::CounterId::BytesIn, bytes_in);
-    if (parser.failed()) {
-        const http::ParseError& err = parser.error();
-        trace::emit(trace::EventKind::ParseFailed, conn.id, 0, err.status, static_cast<std::int64_t>(err.kind));
-        if (!err.sends_response()) {
-            ctx.log.debug("Ignored premature client disconnection. {}", err.message);
-            return ReadResult::Finished;
-        }
-        trace::count(trace::CounterId::Errors);
-        ctx.log.debug("Invalid request from ip={}: {}", conn.peer_ip, err.message);
-        write_error_page(conn.fd.get(), http::error_page(err));
-        if (err.has_request) {  // the head parsed: gunicorn logs that request with the error status
-            http::Response none(parser.request());
-            log_access(ctx, parser.request(), err.status, none, conn.peer_ip, SysClock::now());
-        }
-        return ReadResult::Finished;
-    }
-    out = parser.take_request();
-    req_id = trace::make_id(ctx.pid, ctx.req_seq.fetch_add(1, std::memory_order_relaxed) + 1);
-    trace::emit(trace::EventKind::Parsed, conn.id, req_id, out.version_major * 10 + out.version_minor,
-                static_cast<std::int64_t>(out.body.size()));
-    tag_request(conn.id, req_id, out);
-    return ReadResult::Request;
-}
-
-AfterResponse handle_request(const ServeContext& ctx, ClientConn& conn, const http::Request& req,
-                             std::uint64_t req_id, bool force_close, wsgi::Runtime& runtime, const ConnIo& io) {
-    auto started = SysClock::now();
-    const int fd = conn.fd.get();
-    ++conn.requests;
-    http::Response resp(req);
-    if (force_close) resp.force_close();
-
-    wsgi::Environ env{req,
-                      conn.peer_ip,
-                      conn.peer_port,
-                      conn.listener ? conn.listener->address().host : std::string(),
-                      conn.listener ? conn.listener->address().port : std::uint16_t{0},
-                      ctx.multithread,
-                      /*multiprocess=*/ctx.num_workers > 1,
-                      runtime};
-    trace::count(trace::CounterId::Requests);
-    wsgi::Response app_resp;
-    trace::emit(trace::EventKind::HandlerStart, conn.id, req_id);
-    try {
-        app_resp = ctx.app.call(env);
-    } catch (const std::exception& e) {
-        // Before any header went out: gunicorn's handle_error → 500, empty message.
-        trace::emit(trace::EventKind::HandlerEnd, conn.id, req_id, 500, 1);
-        trace::count(trace::CounterId::Errors);
-        ctx.log.error("Error handling request {}\n{}", req.uri, e.what());
-        write_error_page(fd, http::error_page(500, "Internal Server Error", ""));
-        log_access(ctx, req, 500, resp, conn.peer_ip, started);
-        return AfterResponse::Close;
-    }
-    trace::emit(trace::EventKind::HandlerEnd, conn.id, req_id, app_resp.status, 0);
-    if (auto bad = resp.start(app_resp.status, app_resp.reason, app_resp.headers)) {
-        ctx.log.error("Error handling request {}\n{}", req.uri, bad->message);
-        if (bad->sends_response()) write_error_page(fd, http::error_page(*bad));
-        return AfterResponse::Close;
-    }
-
+// Writes the response head with the first body chunk (one send() for a small
+// response; gunicorn 20.1 sends them separately), then the rest as the app
+// makes it. False when the peer left or the app failed mid-body.
+bool write_response(const ServeContext& ctx, const ServerConn& conn, const RequestScope& scope,
+                    wsgi::Response& app_resp, http::Response& resp, ConnectionIo& io) {
     std::uint64_t bytes_out = 0;
     auto send = [&](std::string_view bytes) {
         if (bytes.empty()) return true;
-        net::IoResult r = io.send_all(fd, bytes);
+        const net::IoResult r = io.send_all(conn.fd.get(), bytes);
         bytes_out += r.bytes;
-        if (r.status == net::IoStatus::Ok) return true;
-        ctx.log.debug("{}", r.status == net::IoStatus::BrokenPipe ? "Ignoring EPIPE" : "Ignoring connection reset");
+        if (r.ok()) return true;
+        ctx.log.debug("{}", r.status == net::IoResult::BrokenPipe ? "Ignoring EPIPE" : "Ignoring connection reset");
         return false;
     };
-    // The headers go out with the first body chunk: one send() for a small
-    // response instead of two (gunicorn 20.1 sends them separately).
     std::string pending = resp.send_headers();
     bool ok = true;
-    trace::emit(trace::EventKind::WriteStart, conn.id, req_id);
+    scope.write_start();
     while (ok && app_resp.next_chunk) {
         std::optional<std::string> chunk;
         try {
@@ -250,10 +87,115 @@ AfterResponse handle_request(const ServeContext& ctx, ClientConn& conn, const ht
         pending.clear();
     }
     if (ok) ok = send(pending + resp.close());
-    trace::emit(trace::EventKind::WriteDone, conn.id, req_id, static_cast<std::int64_t>(bytes_out), ok ? 0 : 1);
-    trace::count(trace::CounterId::BytesOut, bytes_out);
+    scope.write_done(bytes_out, ok);
+    return ok;
+}
+
+}  // namespace
+
+ReadResult read_request(const ServeContext& ctx, ServerConn& conn, IncomingRequest& out, ConnectionIo& io) {
+    out.parser = http::RequestParser(ctx.limits);
+    http::RequestParser& parser = out.parser;
+    std::size_t bytes_in = 0;
+    trace::emit(trace::EventKind::ReadStart, conn.id);
+    // Bytes a pipelining client sent past the previous request come first.
+    if (!conn.buffer.empty()) {
+        const std::size_t used = parser.feed(conn.buffer);
+        conn.buffer.erase(0, used);
+    }
+    // One buffer per OS thread, not per call: a greenlet parked in recv must
+    // not keep 8 KiB of its stack touched (10,000 idle greenlets: 80 MB).
+    // Safe to share: nothing parks between a recv filling it and the parser
+    // consuming it.
+    thread_local char buf[http::kRecvChunk];
+    while (!parser.head_done() && !parser.failed()) {
+        const net::IoResult r = io.recv(conn.fd.get(), buf, sizeof buf);
+        if (r.status == net::IoResult::Eof) {
+            parser.finish_eof();
+            break;
+        }
+        if (!r.ok()) {
+            trace::emit(trace::EventKind::ReadDone, conn.id, 0, static_cast<std::int64_t>(bytes_in), 1);
+            // TimedOut: the async workers' keep-alive timeout, silently dropped, no response.
+            ctx.log.debug("{}", r.status == net::IoResult::TimedOut
+                                    ? "Closing connection: no request within the keep-alive timeout"
+                                    : "Ignoring connection reset");
+            return ReadResult::Finished;
+        }
+        bytes_in += r.bytes;
+        const std::string_view chunk(buf, r.bytes);
+        const std::size_t used = parser.feed(chunk);
+        if (used < chunk.size()) conn.buffer.append(chunk.substr(used));
+    }
+    // A failure past the head (a bad first chunk) is the body's: the app meets it when it reads.
+    const bool head_failed = parser.failed() && !parser.head_done();
+    trace::emit(trace::EventKind::ReadDone, conn.id, 0, static_cast<std::int64_t>(bytes_in), head_failed ? 1 : 0);
+    trace::count(trace::CounterId::BytesIn, bytes_in);
+    if (head_failed) {
+        answer_parse_error(ctx, conn, parser.error(), parser.request());
+        return ReadResult::Finished;
+    }
+    out.request = parser.take_head();
+    out.scope = RequestScope::parsed(ctx.ids, ctx.pid, conn.id, out.request);
+    return ReadResult::Request;
+}
+
+AfterResponse handle_request(const ServeContext& ctx, ServerConn& conn, IncomingRequest& in, bool force_close,
+                             wsgi::Runtime& runtime, ConnectionIo& io) {
+    const auto started = SysClock::now();
+    const http::Request& req = in.request;
+    ++conn.requests;
+    http::Response resp(req);
+    if (force_close) resp.force_close();
+
+    const bool expects_continue = req.expects_continue();
+    BodyReader body(in.parser, conn, io, expects_continue && ctx.expect_continue == ExpectContinue::OnFirstRead);
+    if (expects_continue && ctx.expect_continue == ExpectContinue::AtOnce) {
+        io.send_all(conn.fd.get(), http::kContinueResponse);  // wsgi.create(): before the app; a failure shows later
+    }
+    const wsgi::Environ env{req,
+                            conn.peer_ip,
+                            conn.peer_port,
+                            conn.listener ? conn.listener->address().host : std::string(),
+                            conn.listener ? conn.listener->address().port : std::uint16_t{0},
+                            ctx.multithread,
+                            /*multiprocess=*/ctx.num_workers > 1,
+                            runtime,
+                            body};
+    wsgi::Response app_resp;
+    in.scope.handler_start();
+    try {
+        app_resp = ctx.app.call(env);
+    } catch (const wsgi::InputError& e) {
+        // The body did not parse while the app read it: gunicorn's answer for that error.
+        in.scope.handler_end(e.error().status, true);
+        answer_parse_error(ctx, conn, e.error(), req);
+        return AfterResponse::Close;
+    } catch (const std::exception& e) {
+        // Before any header went out: gunicorn's handle_error → 500, empty message.
+        in.scope.handler_end(500, true);
+        ctx.log.error("Error handling request {}\n{}", req.uri, e.what());
+        write_error_page(conn.fd.get(), http::error_page(500, "Internal Server Error", ""));
+        log_access(ctx, req, 500, resp, conn.peer_ip, started);
+        return AfterResponse::Close;
+    }
+    in.scope.handler_end(app_resp.status, false);
+    body.response_started();
+    if (auto bad = resp.start(app_resp.status, app_resp.reason, app_resp.headers)) {
+        ctx.log.error("Error handling request {}\n{}", req.uri, bad->message);
+        if (bad->sends_response()) write_error_page(conn.fd.get(), http::error_page(*bad));
+        return AfterResponse::Close;
+    }
+    const bool ok = write_response(ctx, conn, in.scope, app_resp, resp, io);
     log_access(ctx, req, resp.status(), resp, conn.peer_ip, started);
-    return ok && !resp.should_close() ? AfterResponse::KeepAlive : AfterResponse::Close;
+    if (!ok || resp.should_close()) return AfterResponse::Close;
+    // The next request starts after this one's body: what the app left is
+    // read and dropped (a bounded amount), or the connection closes.
+    if (!body.drain()) {
+        ctx.log.debug("Closing connection: the request body was not read to its end");
+        return AfterResponse::Close;
+    }
+    return AfterResponse::KeepAlive;
 }
 
 }  // namespace minicorn::models

@@ -8,11 +8,7 @@
 // new clients wait in the kernel backlog. See async_worker.h for the rest.
 #pragma once
 
-#include <memory>
-#include <vector>
-
 #include "models/green/async_worker.h"
-#include "models/green/green_pool.h"
 
 namespace minicorn::models {
 
@@ -22,13 +18,7 @@ public:
     trace::ModelId model_id() const override { return trace::ModelId::Gevent; }
 
 private:
-    void start_servers() override;
-    void stop_servers() override;
-    std::size_t busy() const override;
-    void serve(std::size_t listener_index);
-
-    std::vector<std::unique_ptr<GreenPool>> pools_;  // one per listener, as gunicorn's
-    bool accepting_ = true;
+    void serve(const net::Listener& listener, GreenPool& pool) override;
 };
 
 }  // namespace minicorn::models

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <chrono>
 
 #include "engine/hub/green_io.h"
@@ -22,13 +23,11 @@ void AsyncWorker::run() {
     // 64 KiB stacks: only touched pages cost RSS (~4 KiB per idle greenlet),
     // and a handler with big stack buffers does not hit the guard page.
     hub::Hub& hub = hub::Hub::install(64 * 1024);
-    serve_.emplace(ServeContext{log(), cfg(),
-                                http::Limits::from_settings(cfg().limit_request_line, cfg().limit_request_fields,
-                                                            cfg().limit_request_field_size),
-                                app(), gil(), pid(), num_workers(), /*multithread=*/true, req_seq_});
+    // uvicorn answers Expect: 100-continue when the app first reads the body; gunicorn's workers at once.
+    init_serving(/*multithread=*/true, model_id() == trace::ModelId::Asyncio ? ExpectContinue::OnFirstRead
+                                                                             : ExpectContinue::AtOnce);
     runtime_ = std::make_unique<GreenRuntime>([this] { check_signals(); });
     gil().acquire();  // one OS thread: it holds the GIL for good
-    // A signal that wakes the idle hub is handled in a greenlet of its own.
     // A signal that wakes the idle hub is handled in a greenlet of its own
     // (a handler that ends that greenlet — SIGABRT — ends only it).
     hub.set_on_signal([this, &hub] { hub.spawn([this] { check_signals(); }); });
@@ -40,20 +39,50 @@ void AsyncWorker::run() {
         while (alive()) {
             notify();
             if (!is_parent_alive()) break;
-            for (int i = 0; i < 10 && alive(); ++i) hub.sleep(100ms);
+            hub.wait_queue(main_wake_, hub::Clock::now() + 1s);  // sleep(1.0), cut short when alive goes false
         }
         graceful_stop();
     } catch (const hub::HubExit& e) {
         throw process::SystemExit{e.code};
     }
+    if (abort_requested_) throw process::SystemExit{1};
+}
+
+void AsyncWorker::start_servers() {
+    hub::Hub& hub = hub::Hub::current();
+    for (const net::Listener& listener : listeners()) {
+        pools_.push_back(std::make_unique<GreenPool>(pool_size()));
+        GreenPool& pool = *pools_.back();
+        acceptors_.push_back(hub.spawn([this, &listener, &pool] {
+            hub::Hub::current().set_task_kind(trace::LoopCallback::Accept);
+            serve(listener, pool);
+        }));
+    }
+}
+
+std::size_t AsyncWorker::pool_size() const { return static_cast<std::size_t>(std::max(1, cfg().worker_connections)); }
+
+// server.stop() / close(): the acceptors are killed where they park (the
+// listener's watcher, a full pool, a backoff timer); tasks in flight stay.
+void AsyncWorker::stop_servers() {
+    hub::Hub& hub = hub::Hub::current();
+    for (hub::GreenId id : acceptors_) hub.kill(id);
+    acceptors_.clear();
+    hub.yield();  // Greenlet.kill(block=True): the woken acceptors unwind before we go on
+}
+
+std::size_t AsyncWorker::busy() const {
+    std::size_t n = 0;
+    for (const auto& p : pools_) n += p->used();
+    return n;
 }
 
 void AsyncWorker::graceful_stop() {
     hub::Hub& hub = hub::Hub::current();
     stop_servers();
-    auto limit = std::chrono::steady_clock::now() + std::chrono::seconds(cfg().graceful_timeout);
+    const auto limit = hub::Clock::now() + std::chrono::seconds(cfg().graceful_timeout);
     while (busy() > 0) {
-        if (std::chrono::steady_clock::now() >= limit) {
+        if (hub::Clock::now() >= limit) {
             log().info("Worker graceful timeout (pid:{})", pid());
             return;
         }
@@ -62,8 +91,15 @@ void AsyncWorker::graceful_stop() {
     }
 }
 
+void AsyncWorker::handle_exit() {
+    Worker::handle_exit();
+    hub::Hub::current().wake_one(main_wake_);
+}
+
 void AsyncWorker::handle_abort() {
     set_alive(false);
+    abort_requested_ = true;
+    hub::Hub::current().wake_one(main_wake_);
     throw hub::GreenletExit{};  // lands in the running greenlet; handle() swallows it
 }
 
@@ -72,48 +108,52 @@ void AsyncWorker::handle_quit() {
     throw hub::HubExit{0};  // the hub hands it to the main greenlet, which exits
 }
 
-AcceptResult AsyncWorker::accept_one(const net::Listener& listener, ClientConn& out) {
-    AcceptResult r = accept_client(listener, pid(), conn_seq_, out, log());
-    if (r == AcceptResult::Accepted) sys::set_nonblocking(out.fd.get(), true);  // green sockets stay non-blocking
+AcceptResult AsyncWorker::accept_one(const net::Listener& listener, ServerConn& out) {
+    const AcceptResult r = accept_client(listener, pid(), ids().conn, out, log());
+    switch (r) {
+        case AcceptResult::Accepted:
+            sys::set_nonblocking(out.fd.get(), true);  // green sockets stay non-blocking
+            backoff_.succeeded(log());
+            break;
+        case AcceptResult::Exhausted:
+            hub::Hub::current().sleep(backoff_.failed(log()));  // stop accepting for a while
+            break;
+        case AcceptResult::Empty:
+        case AcceptResult::Failed:
+            break;
+    }
     return r;
 }
 
-void AsyncWorker::handle(ClientConn& conn) {
+void AsyncWorker::spawn_handler(GreenPool& pool, std::shared_ptr<ServerConn> conn) {
+    pool.acquire();
+    const std::uint64_t id = conn->id;
+    hub::Hub::current().spawn(
+        [this, conn = std::move(conn), &pool] {
+            GreenPool::Held slot{pool};
+            handle(*conn);
+        },
+        id);
+}
+
+void AsyncWorker::handle(ServerConn& conn) {
     struct CloseTrace {
-        ClientConn& conn;
+        ServerConn& conn;
         ~CloseTrace() { trace::emit(trace::EventKind::Close, conn.id, 0, conn.requests); }
     } close_trace{conn};
-    // The keep-alive timer covers the wait for each request head (the body
-    // too, here: minicorn reads the whole request before calling the app).
-    std::optional<hub::Clock::time_point> deadline;
-    ConnIo io;
-    io.recv = [&deadline](int fd, char* buf, std::size_t n) {
-        hub::IoResult r = hub::green_recv(fd, buf, n, deadline);
-        switch (r.status) {
-            case hub::IoResult::Ok: return net::IoResult{net::IoStatus::Ok, r.bytes, 0};
-            case hub::IoResult::Eof: return net::IoResult{net::IoStatus::Eof, 0, 0};
-            case hub::IoResult::TimedOut: return net::IoResult{net::IoStatus::Other, 0, ETIMEDOUT};
-            case hub::IoResult::Error: break;
-        }
-        return net::IoResult{r.errno_value == ECONNRESET ? net::IoStatus::Reset : net::IoStatus::Other, 0, r.errno_value};
-    };
-    io.send_all = [](int fd, std::string_view data) {
-        hub::IoResult r = hub::green_send_all(fd, data);
-        if (r.status == hub::IoResult::Ok) return net::IoResult{net::IoStatus::Ok, r.bytes, 0};
-        return net::IoResult{r.errno_value == EPIPE ? net::IoStatus::BrokenPipe : net::IoStatus::Reset, r.bytes,
-                             r.errno_value};
-    };
+    // The keep-alive timer covers the wait for each request head; the body
+    // is read by the app, with no timer (gunicorn's timeout wraps next(parser)).
+    GreenConnectionIo io;
     try {
         while (true) {
             const int keepalive = keepalive_seconds();
-            if (keepalive > 0) deadline = hub::Clock::now() + std::chrono::seconds(keepalive);
-            http::Request req;
-            std::uint64_t req_id = 0;
-            if (read_request(*serve_, conn, req, req_id, io) != ReadResult::Request) break;
-            deadline.reset();
-            count_request();  // at max_requests alive goes false, and this response closes
+            if (keepalive > 0) io.set_read_deadline(hub::Clock::now() + std::chrono::seconds(keepalive));
+            IncomingRequest req;
+            if (read_request(serving(), conn, req, io) != ReadResult::Request) break;
+            io.clear_read_deadline();
+            if (count_request()) hub::Hub::current().wake_one(main_wake_);  // max_requests: alive is false, this response closes
             bool force_close = !alive() || keepalive <= 0;
-            if (handle_request(*serve_, conn, req, req_id, force_close, *runtime_, io) == AfterResponse::Close) break;
+            if (handle_request(serving(), conn, req, force_close, *runtime_, io) == AfterResponse::Close) break;
             hub::Hub::current().trim_stack();  // idle until the next request: keep only the pages in use
         }
     } catch (const hub::GreenletExit&) {

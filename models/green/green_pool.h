@@ -1,19 +1,22 @@
 // models/green/green_pool.h — a pool of greenlet slots (gevent.pool.Pool,
 // eventlet.GreenPool): at most `size` connections handled at once, per
-// listener. A greenlet that needs a slot while the pool is full parks until
-// one frees.
+// listener. A greenlet that needs a slot while the pool is full parks in the
+// hub (a WaitQueue: traced as parked, and killable) until one frees.
 //
 // Thread affinity: greenlets of one hub (one OS thread).
 #pragma once
 
-#include <boost/fiber/condition_variable.hpp>
-#include <boost/fiber/mutex.hpp>
 #include <cstddef>
+#include <limits>
+
+#include "engine/hub/hub.h"
 
 namespace minicorn::models {
 
 class GreenPool {
 public:
+    static constexpr std::size_t kUnlimited = std::numeric_limits<std::size_t>::max();
+
     explicit GreenPool(std::size_t size) : size_(size) {}
     bool full() const { return used_ >= size_; }
     std::size_t used() const { return used_; }
@@ -21,21 +24,16 @@ public:
 
     // Takes a slot, parking the calling greenlet while the pool is full.
     void acquire() {
-        std::unique_lock lock(mu_);
-        freed_.wait(lock, [this] { return used_ < size_; });
+        wait_slot();
         ++used_;
     }
     // Parks until a slot is free, without taking it (gevent stops accepting instead).
     void wait_slot() {
-        std::unique_lock lock(mu_);
-        freed_.wait(lock, [this] { return used_ < size_; });
+        while (full()) hub::Hub::current().wait_queue(freed_);
     }
     void release() {
-        {
-            std::unique_lock lock(mu_);
-            --used_;
-        }
-        freed_.notify_all();
+        --used_;
+        hub::Hub::current().wake_one(freed_);
     }
 
     // Gives a slot taken by acquire() back however the greenlet ends —
@@ -52,8 +50,7 @@ public:
 private:
     std::size_t size_;
     std::size_t used_ = 0;
-    boost::fibers::mutex mu_;
-    boost::fibers::condition_variable freed_;
+    hub::WaitQueue freed_;
 };
 
 }  // namespace minicorn::models

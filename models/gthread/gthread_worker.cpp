@@ -26,16 +26,12 @@ constexpr std::uint64_t kListenerTag = std::uint64_t{1} << 63;
 }  // namespace
 
 void GthreadWorker::run() {
-    serve_.emplace(ServeContext{log(), cfg(),
-                                http::Limits::from_settings(cfg().limit_request_line, cfg().limit_request_fields,
-                                                            cfg().limit_request_field_size),
-                                app(), gil(), pid(), num_workers(), /*multithread=*/true, req_seq_});
+    init_serving(/*multithread=*/true);
     max_keepalived_ = cfg().worker_connections - cfg().threads;
     poller_.emplace();
     for (std::size_t i = 0; i < listeners().size(); ++i) {
         sys::set_nonblocking(listeners()[i].fd(), true);
         poller_->add(listeners()[i].fd(), EPOLLIN, kListenerTag | i);
-        trace::emit(trace::EventKind::PollRegister, 0, 0, listeners()[i].fd(), EPOLLIN);
     }
     tpool_ = std::make_unique<ThreadPool>(std::max(1, cfg().threads), [this](Conn c) { handle(std::move(c)); });
 
@@ -44,18 +40,18 @@ void GthreadWorker::run() {
     while (alive()) {
         notify();
         if (nr_conns_.load() < cfg().worker_connections) {
-            trace::emit(trace::EventKind::PollWait, 0, 0, 1000, static_cast<std::int64_t>(registered_.size()));
+            resume_accepting_if_due();
+            const int timeout = poll_timeout_ms();
             loop::WaitStatus st;
             {
                 wsgi::Gil::Released no_gil(gil());
-                st = poller_->wait(1000, ready);
+                st = poller_->wait(timeout, ready);  // traced PollWait / PollWake
             }
-            trace::emit(trace::EventKind::PollWake, 0, 0, static_cast<std::int64_t>(ready.size()));
             if (st == loop::WaitStatus::Interrupted) check_signals();
             for (const loop::Ready& r : ready) {
                 if (!alive()) break;
                 if (r.tag & kListenerTag) {
-                    accept(listeners()[r.tag & ~kListenerTag]);
+                    if (accept_resume_ns_ == 0) accept(listeners()[r.tag & ~kListenerTag]);
                 } else {
                     reuse_connection(static_cast<int>(r.tag));
                 }
@@ -92,10 +88,37 @@ void GthreadWorker::handle_quit() {
 }
 
 void GthreadWorker::accept(const net::Listener& listener) {
-    auto conn = std::make_shared<ClientConn>();
-    if (accept_client(listener, pid(), conn_seq_, *conn, log()) != AcceptResult::Accepted) return;
+    auto conn = std::make_shared<ServerConn>();
+    const AcceptResult r = accept_client(listener, pid(), ids().conn, *conn, log());
+    if (r == AcceptResult::Exhausted) {
+        stop_accepting(backoff_.failed(log()));
+        return;
+    }
+    if (r != AcceptResult::Accepted) return;
+    backoff_.succeeded(log());
     nr_conns_.fetch_add(1);
     enqueue_req(std::move(conn));
+}
+
+// Out of fds: the listeners leave the poller for the backoff delay (a
+// readable listener would wake every poll at once), as gevent's servers do.
+void GthreadWorker::stop_accepting(std::chrono::milliseconds delay) {
+    for (const net::Listener& l : listeners()) poller_->remove(l.fd());
+    accept_resume_ns_ = trace::engine_now_ns() + std::chrono::nanoseconds(delay).count();
+}
+
+void GthreadWorker::resume_accepting_if_due() {
+    if (accept_resume_ns_ == 0 || trace::engine_now_ns() < accept_resume_ns_) return;
+    accept_resume_ns_ = 0;
+    for (std::size_t i = 0; i < listeners().size(); ++i) poller_->add(listeners()[i].fd(), EPOLLIN, kListenerTag | i);
+}
+
+// gunicorn's 1 s poll, shorter while accepting is paused (to resume on time).
+int GthreadWorker::poll_timeout_ms() const {
+    constexpr int kPollMs = 1000;
+    if (accept_resume_ns_ == 0) return kPollMs;
+    const std::int64_t left_ns = accept_resume_ns_ - trace::engine_now_ns();
+    return static_cast<int>(std::clamp<std::int64_t>((left_ns + 999'999) / 1'000'000, 0, kPollMs));
 }
 
 void GthreadWorker::enqueue_req(Conn conn) {
@@ -113,12 +136,11 @@ void GthreadWorker::reuse_connection(int fd) {
         if (it == registered_.end()) return;  // lost a race with murder_keepalived
         conn = it->second;
         registered_.erase(it);
-        poller_->remove(fd);
+        poller_->remove(fd, conn->id);
         auto k = std::find(keep_.begin(), keep_.end(), conn);
         if (k == keep_.end()) return;
         keep_.erase(k);
     }
-    trace::emit(trace::EventKind::PollUnregister, conn->id, 0, fd);
     trace::emit(trace::EventKind::KeepAliveResume, conn->id);
     enqueue_req(std::move(conn));
 }
@@ -132,12 +154,11 @@ void GthreadWorker::murder_keepalived() {
             Conn conn = keep_.front();
             keep_.pop_front();
             registered_.erase(conn->fd.get());
-            poller_->remove(conn->fd.get());
+            poller_->remove(conn->fd.get(), conn->id);
             expired.push_back(std::move(conn));
         }
     }
     for (Conn& conn : expired) {
-        trace::emit(trace::EventKind::PollUnregister, conn->id, 0, conn->fd.get());
         nr_conns_.fetch_sub(1);
         close_conn(*conn);
     }
@@ -149,20 +170,19 @@ void GthreadWorker::murder_keepalived() {
 void GthreadWorker::handle(Conn conn) {
     // Python-level signal handlers run on the main thread only.
     thread_local wsgi::ThreadRuntime runtime(gil(), {});
-    thread_local ConnIo io = thread_io(gil(), {});
+    thread_local ThreadConnectionIo io(gil(), {});
     wsgi::Gil::Held holds(gil());
     trace::emit(trace::EventKind::PoolStart, conn->id);
     bool keepalive = false;
-    http::Request req;
-    std::uint64_t req_id = 0;
-    if (read_request(*serve_, *conn, req, req_id, io) == ReadResult::Request) {
+    IncomingRequest req;
+    if (read_request(serving(), *conn, req, io) == ReadResult::Request) {
         bool last = count_request();  // at max_requests: alive goes false
         bool force_close = last || !alive() || cfg().keepalive <= 0;
         if (!force_close) {
             std::lock_guard lock(lock_);
             force_close = static_cast<int>(keep_.size()) >= max_keepalived_;
         }
-        keepalive = handle_request(*serve_, *conn, req, req_id, force_close, runtime, io) == AfterResponse::KeepAlive;
+        keepalive = handle_request(serving(), *conn, req, force_close, runtime, io) == AfterResponse::KeepAlive;
     }
     trace::emit(trace::EventKind::PoolFinish, conn->id, 0, keepalive ? 1 : 0);
     finish_request(std::move(conn), keepalive);
@@ -170,6 +190,13 @@ void GthreadWorker::handle(Conn conn) {
 
 // The done-callback, on the pool thread that ran the request.
 void GthreadWorker::finish_request(Conn conn, bool keepalive) {
+    if (keepalive && alive() && !conn->buffer.empty()) {
+        // The next request's first bytes are already read (they came with the
+        // drained rest of a body, or were pipelined): the poller would never
+        // report them, so the connection goes straight back to the pool.
+        enqueue_req(std::move(conn));
+        return;
+    }
     if (keepalive && alive()) {
         sys::set_nonblocking(conn->fd.get(), true);
         conn->deadline_ns = trace::engine_now_ns() + std::int64_t{cfg().keepalive} * 1'000'000'000;
@@ -180,17 +207,16 @@ void GthreadWorker::finish_request(Conn conn, bool keepalive) {
             std::lock_guard lock(lock_);
             keep_.push_back(conn);
             registered_[fd] = conn;
-            poller_->add(fd, EPOLLIN, static_cast<std::uint64_t>(fd));
+            poller_->add(fd, EPOLLIN, static_cast<std::uint64_t>(fd), id);
         }
         trace::emit(trace::EventKind::KeepAlivePark, id, 0, deadline_ms);
-        trace::emit(trace::EventKind::PollRegister, id, 0, fd, EPOLLIN);
         return;
     }
     nr_conns_.fetch_sub(1);
     close_conn(*conn);
 }
 
-void GthreadWorker::close_conn(ClientConn& conn) {
+void GthreadWorker::close_conn(ServerConn& conn) {
     trace::emit(trace::EventKind::Close, conn.id, 0, conn.requests);
     conn.fd.reset();
 }

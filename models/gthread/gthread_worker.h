@@ -24,6 +24,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -32,14 +33,15 @@
 
 #include "engine/loop/epoll_poller.h"
 #include "engine/process/worker.h"
+#include "models/common/accept_backoff.h"
 #include "models/common/http_session.h"
 #include "models/gthread/thread_pool.h"
 
 namespace minicorn::models {
 
-class GthreadWorker : public process::Worker {
+class GthreadWorker : public ServingWorker {
 public:
-    explicit GthreadWorker(const process::WorkerArgs& args) : Worker(args) {}
+    explicit GthreadWorker(const process::WorkerArgs& args) : ServingWorker(args) {}
 
     void run() override;
     trace::ModelId model_id() const override { return trace::ModelId::Gthread; }
@@ -51,18 +53,20 @@ protected:
     void handle_quit() override;
 
 private:
-    using Conn = std::shared_ptr<ClientConn>;
+    using Conn = std::shared_ptr<ServerConn>;
 
     void accept(const net::Listener& listener);
+    void stop_accepting(std::chrono::milliseconds delay);
+    void resume_accepting_if_due();
+    int poll_timeout_ms() const;
     void enqueue_req(Conn conn);
     void reuse_connection(int fd);
     void murder_keepalived();
     // On a pool thread: one request, then keep-alive or close.
     void handle(Conn conn);
     void finish_request(Conn conn, bool keepalive);
-    void close_conn(ClientConn& conn);
+    void close_conn(ServerConn& conn);
 
-    std::optional<ServeContext> serve_;
     std::optional<loop::EpollPoller> poller_;
     std::unique_ptr<ThreadPool> tpool_;
     std::mutex lock_;                             // _keep and registered_
@@ -70,8 +74,8 @@ private:
     std::unordered_map<int, Conn> registered_;    // parked connections in the poller, by fd
     std::atomic<int> nr_conns_{0};
     int max_keepalived_ = 0;
-    std::uint32_t conn_seq_ = 0;
-    std::atomic<std::uint32_t> req_seq_{0};
+    AcceptBackoff backoff_;
+    std::int64_t accept_resume_ns_ = 0;  // listeners out of the poller until then (engine time); 0: accepting
 };
 
 }  // namespace minicorn::models

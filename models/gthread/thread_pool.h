@@ -23,7 +23,7 @@ namespace minicorn::models {
 
 class ThreadPool {
 public:
-    using Task = std::shared_ptr<ClientConn>;
+    using Task = std::shared_ptr<ServerConn>;
     using Work = std::function<void(Task)>;
 
     // Starts `threads` threads running `work` on each task.

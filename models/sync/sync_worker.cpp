@@ -22,10 +22,7 @@ void SyncWorker::run() {
     // "the socket appears to lose its blocking status after fork"
     for (const net::Listener& l : listeners()) sys::set_nonblocking(l.fd(), true);
     double timeout = half_timeout() > 0 ? half_timeout() : 0.5;
-    serve_.emplace(ServeContext{log(), cfg(),
-                                http::Limits::from_settings(cfg().limit_request_line, cfg().limit_request_fields,
-                                                            cfg().limit_request_field_size),
-                                app(), gil(), pid(), num_workers(), /*multithread=*/false, req_seq_});
+    init_serving(/*multithread=*/false);
     runtime_ = std::make_unique<wsgi::ThreadRuntime>(gil(), [this] { check_signals(); });
     gil().acquire();  // the main thread runs "Python" from here on
     if (listeners().size() == 1) {
@@ -102,28 +99,28 @@ bool SyncWorker::wait(double timeout, std::vector<int>& ready) {
 }
 
 bool SyncWorker::accept(const net::Listener& listener) {
-    ClientConn conn;
-    if (accept_client(listener, pid(), conn_seq_, conn, log()) != AcceptResult::Accepted) return false;
+    ServerConn conn;
+    if (accept_client(listener, pid(), ids().conn, conn, log()) != AcceptResult::Accepted) return false;
     handle(conn);
     return true;
 }
 
 // handle: one connection, one request, then close (gunicorn's SyncWorker.handle).
-void SyncWorker::handle(ClientConn& conn) {
+void SyncWorker::handle(ServerConn& conn) {
     net::InterruptHook on_interrupt = [this] { check_signals(); };
     // Traced when the connection ends, however it ends — also when SystemExit
     // unwinds through here (the process is about to close it anyway).
     struct CloseTrace {
-        ClientConn& conn;
+        ServerConn& conn;
         ~CloseTrace() { trace::emit(trace::EventKind::Close, conn.id, 0, conn.requests); }
     } close_trace{conn};
-    http::Request req;
-    std::uint64_t req_id = 0;
-    ConnIo io = thread_io(gil(), on_interrupt);
-    if (read_request(*serve_, conn, req, req_id, io) != ReadResult::Request) return;
+    ThreadConnectionIo io(gil(), on_interrupt);
+    IncomingRequest req;
+    if (read_request(serving(), conn, req, io) != ReadResult::Request) return;
     count_request();
-    // The sync worker never keeps a connection alive: always Connection: close.
-    handle_request(*serve_, conn, req, req_id, /*force_close=*/true, *runtime_, io);
+    // The sync worker never keeps a connection alive: always Connection: close
+    // (and a body the app left unread is not drained: the close drops it).
+    handle_request(serving(), conn, req, /*force_close=*/true, *runtime_, io);
 }
 
 }  // namespace minicorn::models

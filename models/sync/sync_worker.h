@@ -27,9 +27,9 @@
 
 namespace minicorn::models {
 
-class SyncWorker : public process::Worker {
+class SyncWorker : public ServingWorker {
 public:
-    explicit SyncWorker(const process::WorkerArgs& args) : Worker(args) {}
+    explicit SyncWorker(const process::WorkerArgs& args) : ServingWorker(args) {}
 
     void run() override;
     trace::ModelId model_id() const override { return trace::ModelId::Sync; }
@@ -47,12 +47,9 @@ private:
     bool accept(const net::Listener& listener);
 
     // Serves one connection: one request, then close.
-    void handle(ClientConn& conn);
+    void handle(ServerConn& conn);
 
-    std::optional<ServeContext> serve_;
     std::unique_ptr<wsgi::ThreadRuntime> runtime_;
-    std::uint32_t conn_seq_ = 0;
-    std::atomic<std::uint32_t> req_seq_{0};
 };
 
 }  // namespace minicorn::models

@@ -21,73 +21,18 @@
 #include <sys/socket.h>
 
 #include <cerrno>
-#include <cctype>
-
-#include <fmt/format.h>
 
 #include "engine/http/request.h"
+#include "engine/http/tornado_wire.h"
 #include "engine/trace/emit.h"
 #include "engine/wsgi/app.h"
 #include "engine/wsgi/gil.h"
 
 namespace minicorn::models {
 
-namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
-// tornado's HTTP1Connection._can_keep_alive, on the request's start line and headers.
-bool can_keep_alive(const http::Request& req) {
-    const std::string* h = req.header("CONNECTION");
-    std::string conn_header = h ? lower(*h) : std::string();
-    if (req.version_major == 1 && req.version_minor == 1) return conn_header != "close";
-    const std::string* te = req.header("TRANSFER-ENCODING");
-    if (req.content_length || (te && lower(*te) == "chunked") || req.method == "HEAD" || req.method == "GET") {
-        return conn_header == "keep-alive";
-    }
-    return false;
-}
-
-// WSGIContainer.__call__ + HTTP1Connection.write_headers: the app's headers,
-// then Content-Length / Content-Type / Server when the app gave none. Always
-// "HTTP/1.1", no Date; "Connection: Keep-Alive" echoed to an HTTP/1.0
-// keep-alive client.
-std::string format_response(const http::Request& req, const wsgi::Response& resp, const std::string& body) {
-    bool has_length = false;
-    bool has_type = false;
-    bool has_server = false;
-    std::string out = fmt::format("HTTP/1.1 {} {}\r\n", resp.status, resp.reason);
-    for (const http::Header& h : resp.headers) {
-        std::string name = lower(h.name);
-        has_length = has_length || name == "content-length";
-        has_type = has_type || name == "content-type";
-        has_server = has_server || name == "server";
-        out += fmt::format("{}: {}\r\n", h.name, h.value);
-    }
-    if (resp.status != 304) {
-        if (!has_length) out += fmt::format("Content-Length: {}\r\n", body.size());
-        if (!has_type) out += "Content-Type: text/html; charset=UTF-8\r\n";
-    }
-    if (!has_server) out += fmt::format("Server: {}\r\n", TornadoWorker::kServerHeader);
-    const std::string* conn = req.header("CONNECTION");
-    if (req.version_major == 1 && req.version_minor == 0 && conn && lower(*conn) == "keep-alive") {
-        out += "Connection: Keep-Alive\r\n";
-    }
-    out += "\r\n";
-    if (req.method != "HEAD") out += body;
-    return out;
-}
-
-}  // namespace
 
 void TornadoWorker::run() {
-    // Tornado's own limits, not gunicorn's: no request-line or field-count cap
-    // of gunicorn's (tornado caps the header block at 64 KiB, not modelled).
-    limits_ = http::Limits::from_settings(0, static_cast<long long>(http::kMaxHeaders), 0);
+    limits_ = http::tornado::tornado_limits();  // not gunicorn's limit_request_*
     runtime_ = std::make_unique<wsgi::ThreadRuntime>(gil(), [this] { check_signals(); });
     loop_.emplace(loop::make_poller(cfg().poller));
     gil().acquire();  // the loop thread runs "Python" from here on
@@ -102,9 +47,7 @@ void TornadoWorker::run() {
     heartbeat_id_ = loop_->add_periodic(1000, [this] { heartbeat(); }, {trace::LoopCallback::Timer, 0});
     for (const net::Listener& l : listeners()) {
         sys::set_nonblocking(l.fd(), true);
-        const net::Listener* lp = &l;
-        loop_->add_handler(l.fd(), loop::kReadable, [this, lp](std::uint32_t) { handle_accept(*lp); });
-        trace::emit(trace::EventKind::PollRegister, 0, 0, l.fd(), loop::kReadable);
+        watch_listener(l);
     }
 
     loop_->start();
@@ -127,7 +70,6 @@ void TornadoWorker::heartbeat() {
         // server.stop(): stop listening (the listeners stay open; the master owns them).
         for (const net::Listener& l : listeners()) {
             loop_->remove_handler(l.fd());
-            trace::emit(trace::EventKind::PollUnregister, 0, 0, l.fd());
         }
         server_alive_ = false;
         return;
@@ -142,10 +84,24 @@ void TornadoWorker::heartbeat() {
 // ----------------------------------------------------------------------------
 // tornado.netutil's accept_handler, in the dispatch phase: accept until
 // EAGAIN, at most 128; each connection's serving starts as a callback.
+void TornadoWorker::watch_listener(const net::Listener& listener) {
+    loop_->add_handler(listener.fd(), loop::kReadable, [this, &listener](std::uint32_t) { handle_accept(listener); });
+}
+
 void TornadoWorker::handle_accept(const net::Listener& listener) {
     for (int i = 0; i < kAcceptsPerReady; ++i) {
         auto conn = std::make_unique<Conn>(limits_);
-        if (accept_client(listener, pid(), conn_seq_, conn->client, log()) != AcceptResult::Accepted) return;
+        const AcceptResult r = accept_client(listener, pid(), ids().conn, conn->client, log());
+        if (r == AcceptResult::Exhausted) {
+            // Out of fds (tornado would log and spin): stop watching the listener for the backoff delay.
+            loop_->remove_handler(listener.fd());
+            loop_->call_later(backoff_.failed(log()).count(), [this, &listener] {
+                if (server_alive_) watch_listener(listener);
+            });
+            return;
+        }
+        if (r != AcceptResult::Accepted) return;
+        backoff_.succeeded(log());
         const int fd = conn->client.fd.get();
         sys::set_nonblocking(fd, true);
         const std::uint64_t id = conn->client.id;
@@ -166,8 +122,7 @@ TornadoWorker::Conn* TornadoWorker::find_conn(int fd, std::uint64_t id) {
 void TornadoWorker::start_serving(int fd, std::uint64_t id) {
     Conn* conn = find_conn(fd, id);
     if (conn == nullptr) return;
-    loop_->add_handler(fd, loop::kReadable, [this, fd](std::uint32_t ev) { on_conn_event(fd, ev); });
-    trace::emit(trace::EventKind::PollRegister, id, 0, fd, loop::kReadable);
+    loop_->add_handler(fd, loop::kReadable, [this, fd](std::uint32_t ev) { on_conn_event(fd, ev); }, id);
     arm_idle_timer(*conn);
     handle_read(*conn);
 }
@@ -195,9 +150,7 @@ void TornadoWorker::handle_read(Conn& conn) {
         if (n > 0) {
             if (conn.bytes_in == 0) trace::emit(trace::EventKind::ReadStart, conn.client.id);
             conn.bytes_in += static_cast<std::size_t>(n);
-            std::string_view chunk(buf, static_cast<std::size_t>(n));
-            std::size_t used = conn.parser.feed(chunk);
-            if (used < chunk.size()) conn.client.buffer.append(chunk.substr(used));
+            feed(conn, std::string_view(buf, static_cast<std::size_t>(n)));
             continue;
         }
         if (n == 0) {
@@ -217,15 +170,29 @@ void TornadoWorker::handle_read(Conn& conn) {
     }
     if (conn.parser.failed()) {
         trace::emit(trace::EventKind::ReadDone, conn.client.id, 0, static_cast<std::int64_t>(conn.bytes_in), 1);
-        if (!eof) {
+        const http::ParseError& err = conn.parser.error();
+        if (!eof && http::tornado::answers_bad_request(err)) {
             // tornado: "Malformed HTTP message", a bare 400, close. Not gunicorn's error page.
-            log().debug("Malformed HTTP message from {}: {}", conn.client.peer_ip, conn.parser.error().message);
-            write_error_page(fd, "HTTP/1.1 400 Bad Request\r\n\r\n");
+            log().debug("Malformed HTTP message from {}: {}", conn.client.peer_ip, err.message);
+            write_error_page(fd, http::tornado::kBadRequestResponse);
+        } else if (!eof) {
+            log().debug("Unsatisfiable read, closing connection: {}", err.message);
         }
         close_conn(fd);
         return;
     }
     request_ready(conn);
+}
+
+void TornadoWorker::feed(Conn& conn, std::string_view bytes) {
+    const std::size_t used = conn.parser.feed(bytes);
+    if (used < bytes.size()) conn.client.buffer.append(bytes.substr(used));
+    if (conn.head_seen || !conn.parser.head_done()) return;
+    conn.head_seen = true;
+    if (http::tornado::expects_continue(conn.parser.request())) {
+        // stream.write(): 27 bytes into an idle socket's buffer, never a partial write in practice.
+        write_error_page(conn.client.fd.get(), http::tornado::kContinueResponse);
+    }
 }
 
 // The request is in: the read is done here (the IOStream's buffer), the
@@ -253,14 +220,15 @@ void TornadoWorker::consume_buffered(int fd) {
     conn.client.buffer.clear();
     trace::emit(trace::EventKind::ReadStart, conn.client.id);
     conn.bytes_in = pending.size();
-    std::size_t used = conn.parser.feed(pending);
-    conn.client.buffer = pending.substr(used);
+    feed(conn, pending);
     if (conn.parser.done()) {
         trace::emit(trace::EventKind::ReadDone, conn.client.id, 0, static_cast<std::int64_t>(conn.bytes_in), 0);
         conn.bytes_in = 0;
         serve_request(conn);
     } else if (conn.parser.failed()) {
-        write_error_page(fd, "HTTP/1.1 400 Bad Request\r\n\r\n");
+        if (http::tornado::answers_bad_request(conn.parser.error())) {
+            write_error_page(fd, http::tornado::kBadRequestResponse);
+        }
         close_conn(fd);
     }
     // Otherwise the rest of the request comes with the next readiness.
@@ -277,13 +245,11 @@ void TornadoWorker::serve_request(Conn& conn) {
     }
     http::Request req = conn.parser.take_request();
     conn.parser.reset();
-    conn.req_id = trace::make_id(pid(), req_seq_.fetch_add(1, std::memory_order_relaxed) + 1);
-    trace::emit(trace::EventKind::Parsed, conn.client.id, conn.req_id, req.version_major * 10 + req.version_minor,
-                static_cast<std::int64_t>(req.body.size()));
-    tag_request(conn.client.id, conn.req_id, req);
+    conn.head_seen = false;
+    conn.scope = RequestScope::parsed(ids(), pid(), conn.client.id, req);
     ++conn.client.requests;
-    trace::count(trace::CounterId::Requests);
 
+    wsgi::StringInput input(req.body);  // BytesIO(request.body): tornado read it whole first
     wsgi::Environ env{req,
                       conn.client.peer_ip,
                       conn.client.peer_port,
@@ -291,8 +257,9 @@ void TornadoWorker::serve_request(Conn& conn) {
                       conn.client.listener ? conn.client.listener->address().port : std::uint16_t{0},
                       /*multithread=*/false,
                       /*multiprocess=*/num_workers() > 1,
-                      *runtime_};
-    trace::emit(trace::EventKind::HandlerStart, conn.client.id, conn.req_id);
+                      *runtime_,
+                      input};
+    conn.scope.handler_start();
     wsgi::Response resp;
     std::string body;
     try {
@@ -304,18 +271,17 @@ void TornadoWorker::serve_request(Conn& conn) {
         }
     } catch (const std::exception& e) {
         // Uncaught in tornado's request callback: logged, the connection closed, no response.
-        trace::emit(trace::EventKind::HandlerEnd, conn.client.id, conn.req_id, 500, 1);
-        trace::count(trace::CounterId::Errors);
+        conn.scope.handler_end(500, true);
         log().error("Uncaught exception {} {}\n{}", req.method, req.uri, e.what());
         close_conn(fd);
         return;
     }
-    trace::emit(trace::EventKind::HandlerEnd, conn.client.id, conn.req_id, resp.status, 0);
+    conn.scope.handler_end(resp.status, false);
 
-    conn.close_after = !can_keep_alive(req);
-    conn.out = format_response(req, resp, body);
+    conn.close_after = !http::tornado::can_keep_alive(req);
+    conn.out = http::tornado::format_response(req, resp.status, resp.reason, resp.headers, body);
     conn.out_sent = 0;
-    trace::emit(trace::EventKind::WriteStart, conn.client.id, conn.req_id);
+    conn.scope.write_start();
     if (flush(conn)) finish_response(conn);
 }
 
@@ -336,8 +302,7 @@ bool TornadoWorker::flush(Conn& conn) {
             return false;
         }
         // EPIPE, ECONNRESET: the peer is gone.
-        trace::emit(trace::EventKind::WriteDone, conn.client.id, conn.req_id,
-                    static_cast<std::int64_t>(conn.out_sent), 1);
+        conn.scope.write_done(conn.out_sent, false);
         close_conn(fd);
         return false;
     }
@@ -346,8 +311,7 @@ bool TornadoWorker::flush(Conn& conn) {
 
 void TornadoWorker::finish_response(Conn& conn) {
     const int fd = conn.client.fd.get();
-    trace::emit(trace::EventKind::WriteDone, conn.client.id, conn.req_id, static_cast<std::int64_t>(conn.out.size()), 0);
-    trace::count(trace::CounterId::BytesOut, conn.out.size());
+    conn.scope.write_done(conn.out.size(), true);
     conn.out.clear();
     conn.out_sent = 0;
     if (conn.close_after) {
@@ -392,7 +356,6 @@ void TornadoWorker::close_conn(int fd) {
     conns_.erase(it);
     if (conn->idle_timer != 0) loop_->remove_timeout(conn->idle_timer);
     loop_->remove_handler(fd);
-    trace::emit(trace::EventKind::PollUnregister, conn->client.id, 0, fd);
     trace::emit(trace::EventKind::Close, conn->client.id, 0, conn->client.requests);
     conn->client.fd.reset();
     count_request();

@@ -15,7 +15,10 @@
 // gets the worker killed (WORKER TIMEOUT). The response is tornado's, not
 // gunicorn's: "Server: TornadoServer/6.2", no Date header, Content-Length
 // always set, keep-alive by tornado's rules (HTTP/1.1 unless "Connection:
-// close"). --keep-alive is not honoured: an idle connection is closed after
+// close"). Tornado's limits, not gunicorn's (engine/http/tornado_wire.h): a
+// head over 64 KiB closes the connection without a word, a body over 100 MiB
+// gets a bare 400; "Expect: 100-continue" is answered as soon as the head is
+// in. --keep-alive is not honoured: an idle connection is closed after
 // tornado's idle_connection_timeout, 3600 s. max_requests counts CLOSED
 // connections (gunicorn's handle_request is called from on_close).
 //
@@ -40,13 +43,16 @@
 #include "engine/loop/io_loop.h"
 #include "engine/process/worker.h"
 #include "engine/wsgi/thread_runtime.h"
-#include "models/common/http_session.h"
+#include "models/common/accept_backoff.h"
+#include "models/common/request_scope.h"
+#include "models/common/server_conn.h"
+#include "models/common/serving_worker.h"
 
 namespace minicorn::models {
 
-class TornadoWorker : public process::Worker {
+class TornadoWorker : public ServingWorker {
 public:
-    explicit TornadoWorker(const process::WorkerArgs& args) : Worker(args) {}
+    explicit TornadoWorker(const process::WorkerArgs& args) : ServingWorker(args) {}
 
     void run() override;
     trace::ModelId model_id() const override { return trace::ModelId::Tornado; }
@@ -55,18 +61,17 @@ public:
     static constexpr int kAcceptsPerReady = 128;
     // HTTPServer's idle_connection_timeout default (tornado 6.2), in seconds.
     static constexpr std::int64_t kIdleConnectionTimeoutS = 3600;
-    // The Server header WSGIContainer adds (tornado.version).
-    static constexpr std::string_view kServerHeader = "TornadoServer/6.2";
 
 private:
     // One client connection (tornado's HTTP1ServerConnection + its IOStream).
     struct Conn {
-        ClientConn client;
+        ServerConn client;
         http::RequestParser parser;
         std::string out;                        // response bytes not yet written
         std::size_t out_sent = 0;
         bool close_after = false;               // disconnect once `out` is written
-        std::uint64_t req_id = 0;
+        bool head_seen = false;                 // the current request's head was in (100 Continue sent if asked)
+        RequestScope scope;                     // the request being answered
         std::size_t bytes_in = 0;               // of the request being read
         bool request_queued = false;            // a request (or pipelined bytes) waits for its Request callback
         loop::IOLoop::TimerId idle_timer = 0;   // 0: none armed
@@ -77,6 +82,7 @@ private:
     void watchdog();
     void heartbeat();
 
+    void watch_listener(const net::Listener& listener);
     void handle_accept(const net::Listener& listener);
     // The open connection on `fd` if it is still connection `id`, else nullptr.
     Conn* find_conn(int fd, std::uint64_t id);
@@ -85,6 +91,9 @@ private:
     void on_conn_event(int fd, std::uint32_t events);
     // Reads what the socket has; a complete request goes to request_ready.
     void handle_read(Conn& conn);
+    // Feeds bytes to the parser (the rest after a complete request is kept
+    // for the next one); answers "Expect: 100-continue" once the head is in.
+    void feed(Conn& conn, std::string_view bytes);
     // Queues the Request callback that serves it.
     void request_ready(Conn& conn);
     // Feeds the bytes read past the last request (pipelining) to the parser.
@@ -104,8 +113,7 @@ private:
     loop::IOLoop::TimerId watchdog_id_ = 0;
     loop::IOLoop::TimerId heartbeat_id_ = 0;
     bool server_alive_ = true;                  // listeners registered (gtornado's server_alive)
-    std::uint32_t conn_seq_ = 0;
-    std::atomic<std::uint32_t> req_seq_{0};
+    AcceptBackoff backoff_;                     // out of fds: stop accepting for a while
 };
 
 }  // namespace minicorn::models

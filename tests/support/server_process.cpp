@@ -148,10 +148,6 @@ std::vector<pid_t> ServerProcess::worker_pids() const {
         std::getline(stat, line);
         auto close = line.rfind(')');
         if (close != std::string::npos && close + 2 < line.size() && line[close + 2] == 'Z') continue;
-        std::ifstream comm("/proc/" + std::to_string(p) + "/comm");
-        std::string name;
-        std::getline(comm, name);
-        if (name == "minicorn-db") continue;  // the /db backend is the master's child, not a worker
         out.push_back(p);
     }
     return out;
@@ -256,6 +252,14 @@ std::size_t open_fd_count() {
     }
     ::closedir(d);
     return n - 1;  // the DIR's own descriptor
+}
+
+bool process_gone(pid_t pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    if (!std::getline(stat, line)) return true;
+    auto close = line.rfind(')');
+    return close != std::string::npos && close + 2 < line.size() && line[close + 2] == 'Z';
 }
 
 std::size_t live_children() {

@@ -44,7 +44,8 @@ public:
     bool wait_for_log(std::string_view needle, Seconds timeout, int count = 1) const;
     int count_in_log(std::string_view needle) const;
 
-    // The master's live worker children (read from /proc).
+    // The master's live children (read from /proc): its workers, and nothing
+    // else, as in gunicorn (the /db backend is no child of the master).
     std::vector<pid_t> worker_pids() const;
     // Waits until exactly `n` workers are alive and have logged "Booting worker".
     bool wait_for_workers(std::size_t n, Seconds timeout) const;
@@ -93,6 +94,8 @@ int connect_loopback(int port);
 
 // Descriptors open in this process, to check that a test leaked none.
 std::size_t open_fd_count();
+// True when `pid` has exited (gone, or a zombie nobody has reaped yet).
+bool process_gone(pid_t pid);
 // Children of this process (zombies included) that still exist.
 std::size_t live_children();
 // Reaps every exited child of this process, without blocking.

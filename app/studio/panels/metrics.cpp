@@ -1,5 +1,6 @@
 // app/studio/panels/metrics.cpp — see metrics.h.
 #include "app/studio/panels/metrics.h"
+#include "engine/trace/ev.h"
 
 #include <algorithm>
 #include <cmath>
@@ -54,7 +55,7 @@ void Metrics::update(const trace::Recording& rec, const trace::World& latest) {
             parsed_at_[e.req] = e.t_ns;
             break;
         case EventKind::HandlerEnd:
-            if (e.a0 >= 500 || e.a1 != 0) {
+            if (auto end = trace::ev::HandlerEnd::decode(e); end.status >= 500 || end.raised != 0) {
                 ++bucket(e.t_ns).server.errors;
                 ++total_errors_;
             }
@@ -63,11 +64,11 @@ void Metrics::update(const trace::Recording& rec, const trace::World& latest) {
             ++bucket(e.t_ns).server.errors;
             ++total_errors_;
             break;
-        case EventKind::ClientDone: {  // a0 = status, a1 = latency in µs
+        case EventKind::ClientDone: {
             SecondBucket& b = bucket(e.t_ns);
             ++b.client.requests;
             ++client_requests_;
-            ++b.client.latency[latency_bin(static_cast<double>(e.a1) / 1e3)];
+            ++b.client.latency[latency_bin(static_cast<double>(trace::ev::ClientDone::decode(e).latency_us.v) / 1e3)];
             break;
         }
         case EventKind::ClientError:

@@ -20,7 +20,7 @@ struct SessionStatus {
     std::string serve_exit;    // "exit 1", "killed by SIGKILL" when Exited
     std::string serve_last_line;  // its last log line (why it exited, often)
 
-    enum class Client { Off, Running, Exited, Unavailable, StandIn };
+    enum class Client { Off, Running, Exited };
     Client client = Client::Off;
     std::string client_command;
     std::string client_exit;

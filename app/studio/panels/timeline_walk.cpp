@@ -20,6 +20,8 @@
 #include <cmath>
 
 #include "app/studio/panels/timeline_parts.h"
+#include "engine/trace/ev.h"
+#include "engine/trace/kinds.h"
 
 namespace minicorn::studio::timeline_detail {
 
@@ -37,45 +39,41 @@ struct RoleOf {
     SpanKind span = SpanKind::Dense;
 };
 
+constexpr Role role_of(trace::TimelineRole r) {
+    switch (r) {
+        case trace::TimelineRole::Instant: return Role::Ignore;
+        case trace::TimelineRole::Begins: return Role::Open;
+        case trace::TimelineRole::Ends: return Role::Close;
+        case trace::TimelineRole::EndsConnection: return Role::CloseConn;
+        case trace::TimelineRole::Tick: return Role::Tick;
+        case trace::TimelineRole::Alarm: return Role::Alarm;
+        case trace::TimelineRole::Sample: return Role::Sample;
+        case trace::TimelineRole::Phase: return Role::Phase;
+        case trace::TimelineRole::Switch: return Role::Switch;
+        case trace::TimelineRole::ClientStep: return Role::Client;
+    }
+    return Role::Ignore;
+}
+
+constexpr SpanKind span_of(trace::Span s) {
+    switch (s) {
+        case trace::Span::None: return SpanKind::Dense;
+        case trace::Span::Accept: return SpanKind::Accept;
+        case trace::Span::Read: return SpanKind::Read;
+        case trace::Span::Handle: return SpanKind::Handle;
+        case trace::Span::Write: return SpanKind::Write;
+        case trace::Span::Wait: return SpanKind::Wait;
+        case trace::Span::Parked: return SpanKind::Parked;
+        case trace::Span::Blocked: return SpanKind::Blocked;
+    }
+    return SpanKind::Dense;
+}
+
+// The schema's timeline column (engine/trace/schema.h), indexed by kind.
 constexpr std::array<RoleOf, trace::kEventKindCount> make_roles() {
     std::array<RoleOf, trace::kEventKindCount> r{};
-    auto set = [&r](EventKind k, Role role, SpanKind s = SpanKind::Dense) { r[static_cast<std::size_t>(k)] = {role, s}; };
-    set(EventKind::AcceptAttempt, Role::Open, SpanKind::Accept);
-    set(EventKind::Accepted, Role::Close, SpanKind::Accept);
-    set(EventKind::AcceptEagain, Role::Close, SpanKind::Accept);
-    set(EventKind::ReadStart, Role::Open, SpanKind::Read);
-    set(EventKind::PoolStart, Role::Open, SpanKind::Read);  // a pool job begins by reading the request
-    set(EventKind::ReadDone, Role::Close, SpanKind::Read);
-    set(EventKind::ParseFailed, Role::Close, SpanKind::Read);
-    set(EventKind::HandlerStart, Role::Open, SpanKind::Handle);
-    set(EventKind::HandlerEnd, Role::Close, SpanKind::Handle);
-    set(EventKind::WriteStart, Role::Open, SpanKind::Write);
-    set(EventKind::WriteDone, Role::Close, SpanKind::Write);
-    set(EventKind::Close, Role::CloseConn);
-    set(EventKind::SelectWait, Role::Open, SpanKind::Wait);
-    set(EventKind::PollWait, Role::Open, SpanKind::Wait);
-    set(EventKind::FuturesWait, Role::Open, SpanKind::Wait);
-    set(EventKind::SelectWake, Role::Close, SpanKind::Wait);
-    set(EventKind::PollWake, Role::Close, SpanKind::Wait);
-    set(EventKind::GreenSwitch, Role::Switch);
-    set(EventKind::GreenPark, Role::Open, SpanKind::Parked);
-    set(EventKind::GreenWake, Role::Close, SpanKind::Parked);
-    set(EventKind::GreenExit, Role::Close, SpanKind::Parked);
-    set(EventKind::GilWait, Role::Open, SpanKind::Blocked);
-    set(EventKind::GilAcquire, Role::Close, SpanKind::Blocked);
-    set(EventKind::Heartbeat, Role::Tick);
-    set(EventKind::WorkerSpawn, Role::Alarm);
-    set(EventKind::WorkerTimeout, Role::Alarm);
-    set(EventKind::KillSent, Role::Alarm);
-    set(EventKind::WorkerReaped, Role::Alarm);
-    set(EventKind::SignalReceived, Role::Alarm);
-    set(EventKind::SignalCaught, Role::Alarm);
-    set(EventKind::AcceptQueueSample, Role::Sample);
-    set(EventKind::LoopPhase, Role::Phase);
-    for (EventKind k : {EventKind::ClientConnectStart, EventKind::ClientConnected, EventKind::ClientSendStart,
-                        EventKind::ClientSendEnd, EventKind::ClientFirstByte, EventKind::ClientDone, EventKind::ClientError,
-                        EventKind::ClientClose}) {
-        set(k, Role::Client);
+    for (const trace::KindInfo& k : trace::kinds()) {
+        r[static_cast<std::size_t>(k.kind)] = {role_of(k.timeline), span_of(k.span)};
     }
     return r;
 }
@@ -368,18 +366,18 @@ void walk_impl(Frame& f, std::size_t from, std::size_t to) {
         if (r.role == Role::Sample) {
             // One point per pixel, the largest: a burst of pending connections is never averaged away.
             float x = std::floor(f.x_of(e.t_ns));
+            auto q = trace::ev::AcceptQueueSample::decode(e);
             auto& sm = f.st.samples;
             if (!sm.empty() && sm.back().x == x) {
-                if (e.a0 > sm.back().len) sm.back().len = e.a0;
+                if (q.length > sm.back().len) sm.back().len = q.length;
             } else {
-                sm.push_back({x, e.a0, e.a1, e.t_ns});
+                sm.push_back({x, q.length, q.backlog, e.t_ns});
             }
             continue;
         }
         // Green 0 is the main greenlet, and also the hub: its parks would read as the hub's, so they are left out.
         if (e.green == 0 && (e.kind == EventKind::GreenPark || e.kind == EventKind::GreenWake)) continue;
-        if (e.kind == EventKind::GreenSwitch || e.kind == EventKind::GreenWake || e.kind == EventKind::GreenPark ||
-            e.kind == EventKind::GreenExit) {
+        if (r.role == Role::Switch || r.span == SpanKind::Parked) {  // GreenSwitch, GreenPark/Wake/Exit
             track_running(f, e);
             if (r.role == Role::Switch) continue;
         }
@@ -400,7 +398,9 @@ void walk_impl(Frame& f, std::size_t from, std::size_t to) {
                     L.open_req = e.req;
                 }
                 break;
-            case Role::Close: close_span(f, li, r.span, e.t_ns, e.kind == EventKind::GilAcquire ? e.a0 : 0); break;
+            case Role::Close:
+                close_span(f, li, r.span, e.t_ns, e.kind == EventKind::GilAcquire ? trace::ev::GilAcquire::decode(e).waited_ns.v : 0);
+                break;
             case Role::CloseConn:
                 for (SpanKind k : {SpanKind::Read, SpanKind::Handle, SpanKind::Write}) {
                     if (L.open[idx(k)]) close_span(f, li, k, e.t_ns);
@@ -417,7 +417,7 @@ void walk_impl(Frame& f, std::size_t from, std::size_t to) {
             case Role::Client: client_step(f, li, e); break;
             case Role::Phase:
                 end_phase(f, li, e.t_ns);
-                L.loop_phase = e.a0;
+                L.loop_phase = trace::ev::LoopPhase::decode(e).phase;
                 L.loop_phase_t0 = e.t_ns;
                 break;
             case Role::Ignore:

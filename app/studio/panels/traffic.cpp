@@ -33,11 +33,6 @@ std::vector<std::string> load_args(const TrafficState& s) {
     return args;
 }
 
-std::vector<std::string> standin_args(const TrafficState& s) {
-    int users = s.mode == TrafficState::Mode::Users ? s.users : std::max(1, s.rate / 20);
-    return {"-c", std::to_string(users), "--mix", s.mix};
-}
-
 namespace {
 
 const char* bin_label(std::size_t i) {
@@ -98,17 +93,6 @@ void draw_traffic(const View& view, TrafficState& s, const Metrics& metrics, con
     case SessionStatus::Client::Exited:
         ImGui::TextColored(ImVec4(1.0f, 0.6f, 0.3f, 1.0f), "client exited (%s)", status.client_exit.c_str());
         break;
-    case SessionStatus::Client::Unavailable:
-    case SessionStatus::Client::StandIn:
-        ImGui::TextColored(ImVec4(1.0f, 0.75f, 0.3f, 1.0f), "the client is not available in this build");
-        explain("`minicorn load` (the built-in client) is not part of this build yet. A small stand-in sends "
-                "looping GETs from the mix (one connection per request, no bad actors); its requests show "
-                "through the server's events only.");
-        if (status.client == SessionStatus::Client::StandIn) {
-            ImGui::SameLine();
-            ImGui::TextDisabled("(stand-in running)");
-        }
-        break;
     }
     if (!status.client_command.empty()) explain(status.client_command);
 
@@ -144,8 +128,7 @@ void draw_traffic(const View& view, TrafficState& s, const Metrics& metrics, con
         slider("aborters", &s.aborters, 50, "clients that hang up before the response");
         ImGui::TreePop();
     }
-    const bool running = status.client == SessionStatus::Client::Running ||
-                         status.client == SessionStatus::Client::StandIn;
+    const bool running = status.client == SessionStatus::Client::Running;
     const bool changed = running && load_args(s) != s.applied;
     ImGui::BeginDisabled(status.engine != SessionStatus::Engine::Running);
     if (ImGui::Button(changed ? "Restart traffic" : "Start traffic")) {

@@ -34,8 +34,6 @@ struct TrafficState {
 
 // `minicorn load` flags (without URL, --trace-fd, --quiet).
 std::vector<std::string> load_args(const TrafficState& state);
-// Flags for the stand-in client used while `minicorn load` is not built.
-std::vector<std::string> standin_args(const TrafficState& state);
 
 void draw_traffic(const View& view, TrafficState& state, const Metrics& metrics, const SessionStatus& status,
                   Actions& actions);

@@ -1,0 +1,108 @@
+// engine/trace/ev.h — typed emitters and decoders, one struct per EventKind,
+// made from the schema table (schema.h). A producer names what it reports:
+//
+//     trace::ev::PollRegister{.conn = id, .fd = fd, .events = EPOLLIN}.emit();
+//
+// and a reader decodes an Event by the same names:
+//
+//     auto r = trace::ev::PollRegister::decode(e);   // r.conn, r.fd, r.events
+//
+// Members are in the order conn, req, green, then the arguments (a
+// designated initializer must follow it); omitted ones are 0. An argument is
+// a trace::Int, which takes any integer, bool or enum, so a producer never
+// casts. emit() costs what trace::emit did: one branch with no region
+// attached, else detail::emit_slow (see emit.h for threads and the gate).
+#pragma once
+
+#include <concepts>
+#include <cstdint>
+#include <type_traits>
+
+#include "engine/trace/emit.h"
+
+namespace minicorn::trace {
+
+// An event argument (a0 / a1): 64-bit signed, made from any integer, bool or enum.
+struct Int {
+    std::int64_t v = 0;
+    constexpr Int() = default;
+    template <typename T>
+        requires std::integral<T> || std::is_enum_v<T>
+    constexpr Int(T x) : v(static_cast<std::int64_t>(x)) {}  // NOLINT: implicit on purpose
+    constexpr operator std::int64_t() const { return v; }    // NOLINT
+    template <typename E>
+    constexpr E as() const { return static_cast<E>(v); }
+};
+
+namespace ev {
+
+// clang-format off
+// Pass 1: one struct per kind, its members the table's names.
+#define MINICORN_EV_CONN(doc) std::uint64_t conn = 0;
+#define MINICORN_EV_REQ(doc) std::uint64_t req = 0;
+#define MINICORN_EV_GREEN(doc) std::uint32_t green = 0;
+#define MINICORN_EV_ARG(n, type, doc) Int n = {};
+#define MINICORN_EV_KIND(N, fam, role, sp, gt, label, meaning, fields) \
+    struct N {                                                          \
+        static constexpr EventKind kKind = EventKind::N;                \
+        fields                                                          \
+        inline void emit() const;                                       \
+        static inline N decode(const Event& e);                         \
+    };
+MINICORN_TRACE_KINDS(MINICORN_EV_KIND, MINICORN_EV_CONN, MINICORN_EV_REQ, MINICORN_EV_GREEN, MINICORN_EV_ARG,
+                     MINICORN_EV_ARG)
+#undef MINICORN_EV_KIND
+#undef MINICORN_EV_CONN
+#undef MINICORN_EV_REQ
+#undef MINICORN_EV_GREEN
+#undef MINICORN_EV_ARG
+
+// Pass 2: emit() puts each member in its slot of the record.
+#define MINICORN_EV_CONN(doc) c = conn;
+#define MINICORN_EV_REQ(doc) r = req;
+#define MINICORN_EV_GREEN(doc) g = green;
+#define MINICORN_EV_A0(n, type, doc) a0 = n.v;
+#define MINICORN_EV_A1(n, type, doc) a1 = n.v;
+#define MINICORN_EV_KIND(N, fam, role, sp, gt, label, meaning, fields)                    \
+    inline void N::emit() const {                                                          \
+        if (detail::g_region == nullptr) [[likely]]                                        \
+            return;                                                                        \
+        [[maybe_unused]] std::uint64_t c = 0, r = 0;                                       \
+        [[maybe_unused]] std::int64_t a0 = 0, a1 = 0;                                      \
+        [[maybe_unused]] std::uint32_t g = 0;                                              \
+        fields                                                                             \
+        detail::emit_slow(kKind, c, r, a0, a1, g);                                         \
+    }
+MINICORN_TRACE_KINDS(MINICORN_EV_KIND, MINICORN_EV_CONN, MINICORN_EV_REQ, MINICORN_EV_GREEN, MINICORN_EV_A0,
+                     MINICORN_EV_A1)
+#undef MINICORN_EV_KIND
+#undef MINICORN_EV_CONN
+#undef MINICORN_EV_REQ
+#undef MINICORN_EV_GREEN
+#undef MINICORN_EV_A0
+#undef MINICORN_EV_A1
+
+// Pass 3: decode() reads them back by name.
+#define MINICORN_EV_CONN(doc) out.conn = e.conn;
+#define MINICORN_EV_REQ(doc) out.req = e.req;
+#define MINICORN_EV_GREEN(doc) out.green = e.green;
+#define MINICORN_EV_A0(n, type, doc) out.n = e.a0;
+#define MINICORN_EV_A1(n, type, doc) out.n = e.a1;
+#define MINICORN_EV_KIND(N, fam, role, sp, gt, label, meaning, fields) \
+    inline N N::decode([[maybe_unused]] const Event& e) {               \
+        N out{};                                                        \
+        fields                                                          \
+        return out;                                                     \
+    }
+MINICORN_TRACE_KINDS(MINICORN_EV_KIND, MINICORN_EV_CONN, MINICORN_EV_REQ, MINICORN_EV_GREEN, MINICORN_EV_A0,
+                     MINICORN_EV_A1)
+#undef MINICORN_EV_KIND
+#undef MINICORN_EV_CONN
+#undef MINICORN_EV_REQ
+#undef MINICORN_EV_GREEN
+#undef MINICORN_EV_A0
+#undef MINICORN_EV_A1
+// clang-format on
+
+}  // namespace ev
+}  // namespace minicorn::trace
