@@ -7,11 +7,13 @@ BUILDTYPE ?= RelWithDebInfo
 BIN        = $(BUILD)/bin
 # The Makefile's builds treat warnings as errors (a plain `cmake` does not).
 CMAKE_FLAGS = -DMINICORN_WERROR=ON
+# make build-types: the CMake build types to compile, each in build-<type>/.
+BUILD_TYPES ?= Debug Release RelWithDebInfo MinSizeRel
 # make fuzz: how long the HTTP parser's fuzzer runs (docs/fuzz.md).
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD   ?= build-fuzz
 
-.PHONY: all deps build run serve test asan-test tsan-test fuzz bench clean help
+.PHONY: all deps build run serve test asan-test tsan-test fuzz build-types bench clean help
 
 all: build
 
@@ -21,8 +23,9 @@ help:
 	@echo "make test       build and run the whole test suite"
 	@echo "make asan-test  the suite under AddressSanitizer + UBSan (build-asan/)"
 	@echo "make tsan-test  the suite under ThreadSanitizer (build-tsan/)"
+	@echo "make build-types  every CMake build type compiles, warnings as errors (build-<type>/)"
 	@echo "make fuzz       fuzz the HTTP parser for FUZZ_SECONDS (default 60) with clang's libFuzzer ($(FUZZ_BUILD)/)"
-	@echo "make bench      minicorn vs gunicorn 20.1, side by side, with wrk"
+	@echo "make bench      speed targets side by side: gunicorn 20.1, nginx, minicorn per model, trace off/on"
 	@echo "make clean      remove build directories"
 
 deps:
@@ -73,8 +76,18 @@ fuzz: deps
 	cmake --build $(FUZZ_BUILD) -j $(JOBS)
 	./fuzz/run-fuzz $(FUZZ_BUILD)/bin/http_parser_fuzz $(FUZZ_SECONDS) $(FUZZ_BUILD)
 
+# Every build type compiles, warning-free (GCC 12 at -O3 and -Os included).
+build-types: deps
+	@for t in $(BUILD_TYPES); do \
+	    echo "== $$t"; \
+	    cmake -S . -B build-$$t -DCMAKE_BUILD_TYPE=$$t $(CMAKE_FLAGS) >/dev/null && \
+	    cmake --build build-$$t -j $(JOBS) || exit 1; \
+	done
+
+# Every speed target of issue 12 side by side (bench/suite.py); BENCHFLAGS adds options,
+# e.g. make bench BENCHFLAGS="--repeat 3 --duration 5".
 bench: build
-	./bench/run-bench
+	./bench/run-bench --all $(BENCHFLAGS)
 
 clean:
-	rm -rf $(BUILD) build-asan build-tsan $(FUZZ_BUILD)
+	rm -rf $(BUILD) build-asan build-tsan $(FUZZ_BUILD) $(foreach t,$(BUILD_TYPES),build-$(t))

@@ -96,14 +96,13 @@ TEST_CASE("gthread --threads 1: a silent connection starves a real request, and 
     {
         auto server = ServerProcess::start({"-w", "1", "-k", "gthread", "--threads", "1", "-t", "3"});
         REQUIRE(server->wait_for_workers(1, 5s));
-        pid_t worker = server->worker_pids().front();
         int silent = connect_loopback(server->port());
         REQUIRE(silent >= 0);
         ::usleep(300'000);  // accepted and handed to the only thread, which blocks in recv()
         HttpReply starved = get_close(server->port(), "/", 5s);
         CHECK_FALSE(starved.got_response);  // 5 s, longer than --timeout: nothing
         CHECK(server->count_in_log("WORKER TIMEOUT") == 0);
-        CHECK(server->worker_pids() == std::vector<pid_t>{worker});  // the main thread kept beating
+        CHECK(server->count_in_log("Booting worker") == 1);  // the main thread kept beating (worker_pids() also lists /db's backend)
         ::close(silent);  // the thread is free again
         CHECK(get_close(server->port(), "/").status == 200);
     }

@@ -51,7 +51,7 @@ TEST_CASE("the client's connections join the server's by port and request id", "
     s.conn(4, cl, K::ClientSendStart, cc, creq, 120, 1);
     World sending = TraceModel::fold(s.events);
     REQUIRE(sending.clients.size() == 1);
-    const ClientConn& c = sending.clients.at(cc);
+    const LoadConn& c = sending.clients.at(cc);
     CHECK(c.stage == ClientStage::Sending);
     CHECK(c.role == ClientRole::Slowloris);
     CHECK(c.vu == 3);

@@ -19,13 +19,12 @@
 #include <vector>
 
 #include "app/minicorn/commands.h"
+#include "app/minicorn/trace_file.h"
 #include "engine/client/load_config.h"
 #include "engine/client/load_engine.h"
 #include "engine/client/report.h"
-#include "engine/sys/fd.h"
 #include "engine/trace/collector.h"
 #include "engine/trace/emit.h"
-#include "engine/trace/export.h"
 #include "engine/trace/region.h"
 
 namespace minicorn::cli {
@@ -61,10 +60,6 @@ void raise_fd_limit() {
         rl.rlim_cur = rl.rlim_max;
         ::setrlimit(RLIMIT_NOFILE, &rl);
     }
-}
-
-bool ends_with(const std::string& s, std::string_view suffix) {
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 // Splits the work over the engine threads: users and rate evenly, the bad actors on the first.
@@ -157,13 +152,7 @@ int run(const LoadConfig& cfg, const client::Target& target) {
 
 // --trace FILE: our own region, drained by a thread of this process.
 int run_traced(const LoadConfig& cfg, const client::Target& target) {
-    if (FILE* probe = std::fopen(cfg.trace_file.c_str(), "ab")) {
-        std::fclose(probe);
-    } else {
-        std::fprintf(stderr, "minicorn load: error: argument --trace: cannot write '%s': %s\n", cfg.trace_file.c_str(),
-                     sys::errno_text(errno).c_str());
-        return 2;
-    }
+    if (!trace_file_writable("minicorn load", cfg.trace_file)) return 2;
     std::string error;
     trace::Region region = trace::Region::create(&error);
     if (!region.valid()) {
@@ -185,9 +174,7 @@ int run_traced(const LoadConfig& cfg, const client::Target& target) {
     drainer.join();
     collector.flush(rec);
     trace::attach(nullptr, kTraceRoleClient);
-    bool ok = ends_with(cfg.trace_file, ".json") ? trace::write_chrome_json(rec, cfg.trace_file, &error)
-                                                  : rec.save(cfg.trace_file, &error);
-    if (!ok) {
+    if (!write_trace_file(rec, cfg.trace_file, &error)) {
         std::fprintf(stderr, "minicorn load: error: trace not written: %s\n", error.c_str());
         return status ? status : 1;
     }

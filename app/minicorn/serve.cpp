@@ -14,12 +14,13 @@
 #include <exception>
 
 #include "app/minicorn/commands.h"
+#include "app/minicorn/trace_file.h"
 #include "engine/process/arbiter.h"
 #include "engine/process/log.h"
 #include "engine/process/settings.h"
 #include "engine/trace/collector.h"
 #include "engine/trace/emit.h"
-#include "engine/trace/export.h"
+#include "engine/trace/recording_file.h"
 #include "engine/trace/region.h"
 #include "models/registry.h"
 
@@ -49,17 +50,39 @@ bool ends_with(const std::string& s, std::string_view suffix) {
     return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// Drains the region into `sink` until the master exits; returns its exit status.
+int collect_until_exit(trace::Collector& collector, trace::EventSink& sink, pid_t master) {
+    int status = 0;
+    while (true) {
+        collector.drain(sink);
+        int wstatus = 0;
+        pid_t r = ::waitpid(master, &wstatus, WNOHANG);
+        if (r == master) {
+            status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+            break;
+        }
+        ::usleep(10'000);
+    }
+    ::usleep(50'000);  // workers orphaned by a master that died hard get a moment to write their last events
+    collector.flush(sink);
+    return status;
+}
+
+int trace_not_written(const std::string& error, int status) {
+    std::fprintf(stderr, "minicorn serve: error: trace not written: %s\n", error.c_str());
+    return status ? status : 1;
+}
+
+void print_trace_summary(std::size_t events, std::size_t processes, const std::string& path, std::uint64_t dropped) {
+    std::fprintf(stderr, "minicorn: trace: %zu events from %zu processes written to %s (dropped: %llu)\n", events,
+                 processes, path.c_str(), static_cast<unsigned long long>(dropped));
+}
+
 // --trace FILE: observe a master we fork ourselves.
 int serve_traced(const process::Config& cfg, const models::WorkerModel& model, const std::string& worker_class) {
     std::string error;
     // Find out now, not after the run, if the trace cannot be written there.
-    if (FILE* probe = std::fopen(cfg.trace_file.c_str(), "ab")) {
-        std::fclose(probe);
-    } else {
-        std::fprintf(stderr, "minicorn serve: error: argument --trace: cannot write '%s': %s\n", cfg.trace_file.c_str(),
-                     sys::errno_text(errno).c_str());
-        return 2;
-    }
+    if (!trace_file_writable("minicorn serve", cfg.trace_file)) return 2;
     trace::Region region = trace::Region::create(&error);
     if (!region.valid()) {
         std::fprintf(stderr, "minicorn serve: error: %s\n", error.c_str());
@@ -84,30 +107,22 @@ int serve_traced(const process::Config& cfg, const models::WorkerModel& model, c
         ::sigaction(sig, &sa, nullptr);
     }
     trace::Collector collector(region);
+    // A .rec goes to disk as it is collected. Opened after the fork: the
+    // master must not inherit a stdio buffer it would flush into the file.
+    const bool to_json = ends_with(cfg.trace_file, ".json");
+    trace::RecordingFile file;
+    if (!to_json && file.open(cfg.trace_file, &error)) {
+        int status = collect_until_exit(collector, file, master);
+        if (!file.finish(&error)) return trace_not_written(error, status);
+        print_trace_summary(file.size(), file.process_count(), cfg.trace_file, 0);
+        return status;
+    }
+    // The .json export needs the whole recording in memory (and a .rec that
+    // could not be opened gets a second chance at the end).
     trace::Recording rec;
-    int status = 0;
-    while (true) {
-        collector.drain(rec);
-        int wstatus = 0;
-        pid_t r = ::waitpid(master, &wstatus, WNOHANG);
-        if (r == master) {
-            status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
-            break;
-        }
-        ::usleep(10'000);
-    }
-    ::usleep(50'000);  // workers orphaned by a master that died hard get a moment to write their last events
-    collector.flush(rec);
-
-    bool ok = ends_with(cfg.trace_file, ".json") ? trace::write_chrome_json(rec, cfg.trace_file, &error)
-                                                  : rec.save(cfg.trace_file, &error);
-    if (!ok) {
-        std::fprintf(stderr, "minicorn serve: error: trace not written: %s\n", error.c_str());
-        return status ? status : 1;
-    }
-    std::fprintf(stderr, "minicorn: trace: %zu events from %zu processes written to %s (dropped: %llu)\n",
-                 rec.size(), rec.pids().size(), cfg.trace_file.c_str(),
-                 static_cast<unsigned long long>(rec.dropped()));
+    int status = collect_until_exit(collector, rec, master);
+    if (!write_trace_file(rec, cfg.trace_file, &error)) return trace_not_written(error, status);
+    print_trace_summary(rec.size(), rec.pids().size(), cfg.trace_file, rec.dropped());
     return status;
 }
 

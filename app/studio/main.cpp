@@ -26,6 +26,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/studio/gate_script.h"
+#include "app/studio/draw/text_layout.h"
 #include "app/studio/panels/widgets.h"
 #include "app/studio/platform.h"
 #include "app/studio/studio.h"
@@ -38,6 +39,8 @@ using minicorn::studio::Studio;
 using minicorn::studio::StudioOptions;
 using minicorn::studio::TrafficState;
 
+// Headless runs (screenshots, benchmarks) default to this size at scale 1,
+// whatever the screen: pictures and tests come out the same everywhere.
 constexpr int kWidth = 1600;
 constexpr int kHeight = 1000;
 
@@ -60,6 +63,9 @@ constexpr const char* kUsage =
     "\n"
     "headless:\n"
     "  --screenshot FILE --frames N render N frames after warm-up, save the last as PNG, exit\n"
+    "  --size WxH                   the window's size (headless default 1600x1000; shown: the screen's)\n"
+    "  --scale S                    text and spacing × S (default: the monitor's content scale\n"
+    "                               × the text size Ctrl + / Ctrl - set; headless: 1)\n"
     "                               (FILE.json lists the panels drawn and their rectangles)\n"
     "  --bench-frames N             print the studio's CPU time per frame (NewFrame → Render)\n"
     "  --bench-synthetic            with --bench-frames: 1 M made-up events, 1,000 connections,\n"
@@ -78,6 +84,8 @@ struct Args {
     std::string screenshot;
     int frames = 120;
     int bench_frames = 0;
+    int width = 0, height = 0;  // --size; 0: the screen's (headless: kWidth × kHeight)
+    float scale = 0;            // --scale; 0: the monitor's × the remembered text size (headless: 1)
     std::vector<std::string> then;  // --then ACTION, in order
     bool help = false;
     std::string error;
@@ -102,6 +110,15 @@ Args parse_args(int argc, char** argv) {
         else if (arg == "--frames") a.frames = std::max(1, std::atoi(value().c_str()));
         else if (arg == "--bench-frames") a.bench_frames = std::max(1, std::atoi(value().c_str()));
         else if (arg == "--bench-synthetic") a.studio.synthetic = true;
+        else if (arg == "--size") {
+            std::string v = value();
+            if (std::sscanf(v.c_str(), "%dx%d", &a.width, &a.height) != 2 || a.width < 320 || a.height < 240) {
+                a.error = "argument --size: expected WxH, at least 320x240, e.g. 1280x720";
+            }
+        } else if (arg == "--scale") {
+            a.scale = static_cast<float>(std::atof(value().c_str()));
+            if (a.scale < 0.5f || a.scale > 4.0f) a.error = "argument --scale: expected 0.5 to 4, e.g. 2";
+        }
         else if (arg == "--tab") a.studio.first_tab = value();
         else if (arg == "--then") a.then.push_back(value());
         else if (arg == "--log-filter") a.studio.log_filter = value();
@@ -127,6 +144,14 @@ Args parse_args(int argc, char** argv) {
             if (setting->kind != minicorn::process::SettingKind::Flag && !inline_value) serve_given.push_back(value());
         } else {
             a.error = "unrecognized argument: '" + arg + "'";
+        }
+    }
+    for (const std::string& name : a.then) {
+        static const char* const kKnown[] = {"pause", "step", "play",        "ttin",    "ttou",
+                                             "hup",   "term", "kill-worker", "restart", "help"};
+        if (std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown) &&
+            !minicorn::studio::is_gate_script(name)) {
+            a.error = "argument --then: unknown action '" + name + "'";
         }
     }
     if (a.studio.synthetic) serve = {"-k", "gevent", "-w", "3"};  // the shape synthetic.h makes
@@ -161,8 +186,37 @@ double thread_cpu_ms() {
     return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
 }
 
+// The layout checker's view of the last frame: every text and token, and what is wrong.
+nlohmann::json layout_json(const minicorn::studio::TextLayout& layout) {
+    nlohmann::json j;
+    auto rect = [](const minicorn::studio::LayoutRect& r) {
+        return nlohmann::json{{"x", r.x0}, {"y", r.y0}, {"w", r.x1 - r.x0}, {"h", r.y1 - r.y0}};
+    };
+    // Each noted thing: its rectangle, its panel, and what `fill` adds.
+    auto list = [&rect](const auto& things, auto fill) {
+        nlohmann::json a = nlohmann::json::array();
+        for (const auto& x : things) {
+            nlohmann::json e = rect(x.rect);
+            e["panel"] = x.panel;
+            fill(e, x);
+            a.push_back(std::move(e));
+        }
+        return a;
+    };
+    j["texts"] = list(layout.texts, [](nlohmann::json& e, const minicorn::studio::NotedText& t) {
+        e["text"] = t.text;
+        e["clipped"] = t.clipped;
+    });
+    j["tokens"] = list(layout.tokens, [](nlohmann::json& e, const minicorn::studio::NotedToken& k) {
+        e["conn"] = k.id;
+        e["moving"] = k.moving;
+    });
+    j["faults"] = minicorn::studio::layout_faults(layout);
+    return j;
+}
+
 bool write_sidecar(const std::string& path, const Platform& platform, const Studio& studio, int frames,
-                   const nlohmann::json& snapshots) {
+                   const minicorn::studio::TextLayout& layout, const nlohmann::json& snapshots) {
     nlohmann::json j;
     j["snapshots"] = snapshots;  // --then snapshot
     j["gate"] = minicorn::studio::gate_snapshot(studio);
@@ -172,6 +226,7 @@ bool write_sidecar(const std::string& path, const Platform& platform, const Stud
     j["events"] = studio.recording().size();
     j["workers"] = studio.latest().workers().size();
     j["font"] = platform.font_loaded() ? "DejaVuSans" : "default";
+    j["scale"] = platform.scale();
     auto st = studio.status();
     using Engine = minicorn::studio::SessionStatus::Engine;
     j["engine"] = st.engine == Engine::Exited      ? "exited"
@@ -184,9 +239,30 @@ bool write_sidecar(const std::string& path, const Platform& platform, const Stud
     for (const auto& r : studio.panels()) {
         j["panels"].push_back({{"name", r.name}, {"x", r.x}, {"y", r.y}, {"w", r.w}, {"h", r.h}});
     }
+    j["layout"] = layout_json(layout);
     std::ofstream out(path);
     out << j.dump(2) << "\n";
     return static_cast<bool>(out);
+}
+
+// --bench-frames: the UI's and the ingest's CPU time per frame.
+void print_bench(const std::vector<double>& cpu, const std::vector<double>& ingest_ms, const Platform& platform,
+                 const Studio& studio) {
+    auto summary = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        double mean = 0;
+        for (double x : v) mean += x;
+        mean /= static_cast<double>(v.size());
+        double p99 = v[std::min(v.size() - 1, static_cast<std::size_t>(0.99 * static_cast<double>(v.size())))];
+        char text[128];
+        std::snprintf(text, sizeof text, "mean %.2f ms, p99 %.2f ms, max %.2f ms", mean, p99, v.back());
+        return std::string(text);
+    };
+    std::printf("minicorn-studio: %zu frames at %dx%d; %zu events recorded, %zu open connections\n"
+                "  UI (NewFrame \u2192 Render):           %s\n"
+                "  ingest (take events, fold, metrics): %s\n",
+                cpu.size(), platform.width(), platform.height(), studio.recording().size(),
+                studio.latest().connections.size(), summary(cpu).c_str(), summary(ingest_ms).c_str());
 }
 
 void print_no_display() {
@@ -208,14 +284,6 @@ int main(int argc, char** argv) {
         std::fputs(kUsage, stdout);
         return 0;
     }
-    for (const std::string& name : args.then) {
-        static const char* const kKnown[] = {"pause", "step", "play",        "ttin",    "ttou",
-                                             "hup",   "term", "kill-worker", "restart", "help"};
-        if (std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown) &&
-            !minicorn::studio::is_gate_script(name)) {
-            args.error = "argument --then: unknown action '" + name + "'";
-        }
-    }
     if (!args.error.empty()) {
         std::fprintf(stderr, "%sminicorn-studio: error: %s\n", kUsage, args.error.c_str());
         return 2;
@@ -234,7 +302,13 @@ int main(int argc, char** argv) {
     const bool headless = !args.screenshot.empty() || args.bench_frames > 0;
     Platform platform;
     std::string error;
-    if (!platform.open(kWidth, kHeight, "minicorn studio", !headless, &error)) {
+    int width = args.width, height = args.height;
+    if (headless && width == 0) {
+        width = kWidth;
+        height = kHeight;
+    }
+    float scale = headless && args.scale == 0 ? 1.0f : args.scale;
+    if (!platform.open(width, height, scale, "minicorn studio", !headless, &error)) {
         std::fprintf(stderr, "minicorn-studio: %s\n", error.c_str());
         return 1;
     }
@@ -247,6 +321,7 @@ int main(int argc, char** argv) {
     // Headless runs pace themselves at ~60 frames a second (there is no vsync
     // under Xvfb), so N frames take real time and the engine moves meanwhile.
     std::vector<double> ingest_ms;  // the data work of each frame (Studio::ingest), kept apart
+    minicorn::studio::TextLayout layout;  // the last frame's texts and tokens, for the sidecar
     auto one_frame = [&](bool present) -> double {
         auto wall0 = std::chrono::steady_clock::now();
         platform.poll_events();
@@ -290,11 +365,13 @@ int main(int argc, char** argv) {
         std::vector<double> cpu;
         for (int i = 0; i < frames && !g_stop; ++i) {
             bool last = i == frames - 1;
+            if (last && !args.screenshot.empty()) minicorn::studio::set_text_layout(&layout);
             cpu.push_back(one_frame(!(last && !args.screenshot.empty())));
+            minicorn::studio::set_text_layout(nullptr);
         }
         if (!args.screenshot.empty()) {
             if (!platform.save_png(args.screenshot, &error) ||
-                !write_sidecar(args.screenshot + ".json", platform, studio, frames, snapshots)) {
+                !write_sidecar(args.screenshot + ".json", platform, studio, frames, layout, snapshots)) {
                 std::fprintf(stderr, "minicorn-studio: %s\n", error.empty() ? "cannot write the sidecar" : error.c_str());
                 status = 1;
             } else {
@@ -302,23 +379,7 @@ int main(int argc, char** argv) {
                             studio.recording().size());
             }
         }
-        if (args.bench_frames > 0 && !cpu.empty()) {
-            auto summary = [](std::vector<double> v) {
-                std::sort(v.begin(), v.end());
-                double mean = 0;
-                for (double x : v) mean += x;
-                mean /= static_cast<double>(v.size());
-                double p99 = v[std::min(v.size() - 1, static_cast<std::size_t>(0.99 * static_cast<double>(v.size())))];
-                char text[128];
-                std::snprintf(text, sizeof text, "mean %.2f ms, p99 %.2f ms, max %.2f ms", mean, p99, v.back());
-                return std::string(text);
-            };
-            std::printf("minicorn-studio: %zu frames at %dx%d; %zu events recorded, %zu open connections\n"
-                        "  UI (NewFrame \u2192 Render):           %s\n"
-                        "  ingest (take events, fold, metrics): %s\n",
-                        cpu.size(), platform.width(), platform.height(), studio.recording().size(),
-                        studio.latest().connections.size(), summary(cpu).c_str(), summary(ingest_ms).c_str());
-        }
+        if (args.bench_frames > 0 && !cpu.empty()) print_bench(cpu, ingest_ms, platform, studio);
     } else {
         while (!g_stop && !platform.should_close()) one_frame(true);
     }

@@ -13,9 +13,15 @@
 #include <imgui.h>
 #include <stb_image_write.h>
 
+#include "app/studio/draw/look.h"
+
+#include <algorithm>
 #include <cfloat>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
 #include <vector>
 
 namespace minicorn::studio {
@@ -28,36 +34,6 @@ extern "C" void on_glfw_error(int code, const char* text) {
     g_glfw_error = "GLFW error " + std::to_string(code) + ": " + (text ? text : "?");
 }
 
-// Glyphs beyond Latin-1 that the panels draw: general punctuation (— … •),
-// arrows (→ ← ↔), math (≤ ≥ ×), box drawing, geometric shapes (● ○ ■ ▶).
-const ImWchar kGlyphRanges[] = {
-    0x0020, 0x00FF,  // Basic Latin + Latin-1
-    0x2010, 0x205E,  // General Punctuation
-    0x2190, 0x21FF,  // Arrows
-    0x2200, 0x22FF,  // Mathematical Operators
-    0x2500, 0x257F,  // Box Drawing
-    0x2580, 0x25FF,  // Block Elements + Geometric Shapes
-    0x2600, 0x26FF,  // Miscellaneous Symbols (⚠)
-    0,
-};
-
-void apply_theme() {
-    ImGui::StyleColorsDark();
-    ImGuiStyle& style = ImGui::GetStyle();
-    style.WindowRounding = 0.0f;
-    style.FrameRounding = 3.0f;
-    style.GrabRounding = 3.0f;
-    style.WindowBorderSize = 1.0f;
-    style.WindowPadding = ImVec2(8, 6);
-    style.ItemSpacing = ImVec2(6, 4);
-    ImVec4* c = style.Colors;
-    c[ImGuiCol_WindowBg] = ImVec4(0.075f, 0.082f, 0.105f, 1.0f);
-    c[ImGuiCol_ChildBg] = ImVec4(0.09f, 0.10f, 0.13f, 1.0f);
-    c[ImGuiCol_TitleBg] = ImVec4(0.11f, 0.14f, 0.21f, 1.0f);
-    c[ImGuiCol_TitleBgActive] = ImVec4(0.14f, 0.20f, 0.33f, 1.0f);
-    c[ImGuiCol_Border] = ImVec4(0.25f, 0.33f, 0.50f, 0.8f);
-}
-
 }  // namespace
 
 bool display_available() {
@@ -66,11 +42,63 @@ bool display_available() {
     return (x && *x) || (w && *w);
 }
 
-bool Platform::open(int width, int height, const char* title, bool vsync, std::string* error) {
+std::string settings_path() {
+    const char* xdg = std::getenv("XDG_CONFIG_HOME");
+    const char* home = std::getenv("HOME");
+    std::string dir = xdg && *xdg ? std::string(xdg) : home && *home ? std::string(home) + "/.config" : std::string();
+    return dir.empty() ? std::string() : dir + "/minicorn/studio.ini";
+}
+
+float load_text_size() {
+    std::ifstream in(settings_path());
+    std::string line;
+    while (std::getline(in, line)) {
+        float v = 0;
+        if (std::sscanf(line.c_str(), " text_size = %f", &v) == 1 && v >= 0.6f && v <= 2.5f) return v;
+    }
+    return 1.0f;
+}
+
+void save_text_size(float size) {
+    std::string path = settings_path();
+    if (path.empty()) return;
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+    std::ofstream out(path);
+    out << "# minicorn studio (Ctrl + / Ctrl - change the text size)\ntext_size = " << size << "\n";
+}
+
+namespace {
+
+extern "C" void on_key(GLFWwindow* window, int key, int, int action, int mods) {
+    if (action == GLFW_RELEASE || !(mods & GLFW_MOD_CONTROL)) return;
+    auto* platform = static_cast<Platform*>(glfwGetWindowUserPointer(window));
+    if (key == GLFW_KEY_EQUAL || key == GLFW_KEY_KP_ADD) platform->request_text_step(+1);
+    if (key == GLFW_KEY_MINUS || key == GLFW_KEY_KP_SUBTRACT) platform->request_text_step(-1);
+}
+
+// The work area of the monitor the window will open on (the primary one).
+void screen_size(int* w, int* h) {
+    int x = 0, y = 0;
+    *w = 1600;
+    *h = 1000;
+    if (GLFWmonitor* m = glfwGetPrimaryMonitor()) glfwGetMonitorWorkarea(m, &x, &y, w, h);
+}
+
+}  // namespace
+
+bool Platform::open(int width, int height, float scale, const char* title, bool vsync, std::string* error) {
     glfwSetErrorCallback(on_glfw_error);
     if (!glfwInit()) {
         *error = "cannot initialise GLFW (is there a display?) " + g_glfw_error;
         return false;
+    }
+    if (width <= 0 || height <= 0) {
+        // Sized to the screen, leaving room for the window's decorations, at most 1600×1000.
+        int sw = 0, sh = 0;
+        screen_size(&sw, &sh);
+        width = std::clamp(sw - 40, 640, 1600);
+        height = std::clamp(sh - 60, 480, 1000);
     }
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
@@ -81,6 +109,16 @@ bool Platform::open(int width, int height, const char* title, bool vsync, std::s
         *error = "cannot open a " + std::to_string(width) + "x" + std::to_string(height) +
                  " window with OpenGL 3.3 core: " + g_glfw_error;
         return false;
+    }
+    glfwSetWindowUserPointer(window_, this);
+    glfwSetKeyCallback(window_, on_key);  // ImGui's backend chains to it
+    if (scale > 0) {
+        content_scale_ = scale;
+    } else {
+        float sx = 1, sy = 1;
+        glfwGetWindowContentScale(window_, &sx, &sy);
+        content_scale_ = std::max(1.0f, sx);
+        text_size_ = load_text_size();
     }
     glfwMakeContextCurrent(window_);
     glfwSwapInterval(vsync ? 1 : 0);
@@ -94,12 +132,11 @@ bool Platform::open(int width, int height, const char* title, bool vsync, std::s
     ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;  // the layout is fixed (studio.cpp); nothing to remember
-    apply_theme();
-    font_loaded_ = io.Fonts->AddFontFromFileTTF(MINICORN_STUDIO_FONT, 15.0f, nullptr, kGlyphRanges) != nullptr;
+    apply_studio_style(this->scale());
+    font_loaded_ = add_studio_font(this->scale());
     if (!font_loaded_) {
         std::fprintf(stderr, "minicorn-studio: %s not found (install fonts-dejavu-core); arrows and ● draw as '?'\n",
                      MINICORN_STUDIO_FONT);
-        io.Fonts->AddFontDefault();
     }
     ImGui_ImplGlfw_InitForOpenGL(window_, true);
     ImGui_ImplOpenGL3_Init("#version 330 core");
@@ -122,6 +159,21 @@ bool Platform::should_close() const { return glfwWindowShouldClose(window_) != 0
 void Platform::poll_events() {
     glfwPollEvents();
     glfwGetFramebufferSize(window_, &width_, &height_);
+    if (text_step_ != 0) {
+        text_size_ = std::clamp(text_size_ * (text_step_ > 0 ? 1.1f : 1.0f / 1.1f), 0.6f, 2.5f);
+        text_step_ = 0;
+        build_font();
+        save_text_size(text_size_);
+    }
+}
+
+void Platform::build_font() {
+    ImGuiIO& io = ImGui::GetIO();
+    io.Fonts->Clear();
+    font_loaded_ = add_studio_font(scale());
+    apply_studio_style(scale());
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
 }
 
 void Platform::new_frame(bool ignore_mouse) {

@@ -114,6 +114,16 @@ pid_t Session::spawn(const std::vector<std::string>& argv, int* out_fd, std::str
     return pid;
 }
 
+bool Session::launch(ChildInfo& info, const std::vector<std::string>& argv, bool from_client, std::string* error) {
+    int out_fd = -1;
+    pid_t pid = spawn(argv, &out_fd, error);
+    if (pid < 0) return false;
+    info = ChildInfo{ChildState::Running, pid, join(argv), ""};
+    std::lock_guard lock(mu_);
+    new_pipes_.push_back(Pipe{out_fd, from_client, {}});  // the collector thread reads it from now on
+    return true;
+}
+
 void Session::reap(ChildInfo& info, int wstatus) {
     info.state = ChildState::Exited;
     info.exit_text = describe_status(wstatus);
@@ -161,15 +171,11 @@ bool Session::start_serve(const std::vector<std::string>& serve_args, std::strin
     std::vector<std::string> argv = {minicorn_bin_, "serve", "-b", "127.0.0.1:0", "--trace-fd",
                                      std::to_string(region_->fd())};
     argv.insert(argv.end(), serve_args.begin(), serve_args.end());
-    int out_fd = -1;
-    pid_t pid = spawn(argv, &out_fd, error);
-    if (pid < 0) return false;
-    serve_ = ChildInfo{ChildState::Running, pid, join(argv), ""};
     {
         std::lock_guard lock(mu_);
-        new_pipes_.push_back(Pipe{out_fd, false, {}});
         batch_.clear();
     }
+    if (!launch(serve_, argv, false, error)) return false;
     collecting_ = true;
     collector_ = std::thread([this] { collector_loop(); });
     return true;
@@ -184,13 +190,7 @@ bool Session::start_load(const std::vector<std::string>& load_args, std::string*
     std::vector<std::string> argv = {minicorn_bin_, "load", "http://127.0.0.1:" + std::to_string(port()) + "/"};
     argv.insert(argv.end(), load_args.begin(), load_args.end());
     argv.insert(argv.end(), {"--trace-fd", std::to_string(region_->fd()), "--quiet"});
-    int out_fd = -1;
-    pid_t pid = spawn(argv, &out_fd, error);
-    if (pid < 0) return false;
-    load_ = ChildInfo{ChildState::Running, pid, join(argv), ""};
-    std::lock_guard lock(mu_);
-    new_pipes_.push_back(Pipe{out_fd, true, {}});
-    return true;
+    return launch(load_, argv, true, error);
 }
 
 void Session::stop_load() { stop_child(load_, 1000ms, true); }
@@ -281,7 +281,8 @@ bool Session::read_output(Pipe& pipe) {
 void Session::collector_loop() {
     trace::Collector collector(*region_);
     std::vector<Pipe> pipes;
-    std::vector<trace::Event> fresh;  // committed by the collector, not handed over yet
+    trace::EventBuffer committed;  // committed by the collector, not handed over yet
+    std::vector<trace::Event>& fresh = committed.events();
     auto hand_over = [this, &fresh] {
         if (fresh.empty()) return;
         std::lock_guard lock(mu_);
@@ -309,10 +310,10 @@ void Session::collector_loop() {
                 ++i;
             }
         }
-        collector.drain(fresh);
+        collector.drain(committed);
         hand_over();
     }
-    collector.flush(fresh);
+    collector.flush(committed);
     hand_over();
     for (Pipe& p : pipes) {
         read_output(p);

@@ -112,6 +112,8 @@ private:
     };
 
     pid_t spawn(const std::vector<std::string>& argv, int* out_fd, std::string* error);
+    // spawn(), then `info` says Running and the collector reads its output.
+    bool launch(ChildInfo& info, const std::vector<std::string>& argv, bool from_client, std::string* error);
     void reap(ChildInfo& info, int wstatus);
     void stop_child(ChildInfo& info, std::chrono::milliseconds grace, bool whole_group);
     void collector_loop();

@@ -20,6 +20,7 @@
 #include "app/studio/panels/stats.h"
 #include "app/studio/panels/widgets.h"
 #include "app/studio/synthetic.h"
+#include "app/studio/traffic_mix.h"
 #include "engine/process/config.h"
 #include "engine/process/settings.h"
 
@@ -234,9 +235,11 @@ void Studio::frame() {
         num_workers = cfg.workers;
     }
     const trace::World& world = live_ ? model_->latest() : shown_world_;
-    View view{world,          *rec_,       *model_,           live_ ? world.now_ns : shown_ns_,
-              live_,          gate_.paused(), worker_class,   num_workers,
-              gate_.play_rate(), gate_.target(), gate_.note()};
+    View view{world, *rec_, *model_, live_ ? world.now_ns : shown_ns_, live_, gate_.paused(), worker_class, num_workers};
+    for (const auto& entry : parse_mix(traffic_.mix).entries) view.mix_paths.push_back(entry.path);
+    view.play_rate = gate_.play_rate();
+    view.step_target = gate_.target();
+    view.gate_note = gate_.note();
     Actions actions;
     actions.swap(queued_);
     handle_keys(actions);
@@ -262,7 +265,8 @@ void Studio::draw_windows(const View& view, Actions& actions) {
     rects_.clear();
     const ImVec2 display = ImGui::GetIO().DisplaySize;
     const float status_h = ImGui::GetFrameHeight() + 6;
-    const float right_w = std::clamp(display.x * 0.27f, 360.0f, 470.0f);
+    const float em = ImGui::GetFontSize() / 15.0f;  // the text scale (HiDPI, Ctrl + / Ctrl -)
+    const float right_w = std::clamp(display.x * 0.27f, 360.0f * em, std::max(470.0f * em, display.x * 0.27f));
     const float left_w = display.x - right_w;
     const float body_h = display.y - status_h;
     const float top_h = std::floor(body_h * 0.58f);

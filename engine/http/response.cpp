@@ -103,10 +103,16 @@ std::string http_date(std::chrono::system_clock::time_point when) {
     static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                               "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     const std::time_t t = std::chrono::system_clock::to_time_t(when);
+    // The text changes once a second: format it once a second per thread, not per response.
+    thread_local std::time_t cached_t = -1;
+    thread_local std::string cached;
+    if (t == cached_t) return cached;
     std::tm tm{};
     gmtime_r(&t, &tm);
-    return fmt::format("{}, {:02d} {} {:04d} {:02d}:{:02d}:{:02d} GMT", kDays[tm.tm_wday], tm.tm_mday,
-                       kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    cached_t = t;
+    cached = fmt::format("{}, {:02d} {} {:04d} {:02d}:{:02d}:{:02d} GMT", kDays[tm.tm_wday], tm.tm_mday,
+                         kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    return cached;
 }
 
 std::string error_page(int status, std::string_view reason, std::string_view message) {

@@ -11,15 +11,17 @@
 // The hub loop is Boost.Fiber's dispatcher fiber, which runs whenever no
 // greenlet is running and the hub's turn in the ready queue comes (once per
 // round of the ready queue). One turn, in order:
-//   1. release finished greenlets (their stacks are freed)
-//   2. expired timers → ready (sleep(), wait_fd and wait_queue deadlines): GreenWake
+//   1. release finished greenlets (their stacks are freed; Boost does it)
+//   2. pick_next: expired timers → ready (the hub's timer list: sleep(),
+//      wait_fd and wait_queue deadlines): GreenWake
 //   3. pick_next: if greenlets are ready and fds are registered, poll them
 //      without blocking first (PollWait a0=0 / PollWake), so I/O is never
 //      starved by greenlets that keep yielding; then switch to the oldest
 //      ready greenlet (FIFO): GreenSwitch
 //   4. nothing ready: suspend_until — epoll_wait until the nearest timer
 //      (PollWait / PollWake), wake the waiters of ready fds (PollUnregister,
-//      GreenWake); on EINTR, or after notify_signal(), run on_signal.
+//      GreenWake), then phase 2 at once; on EINTR, or after
+//      notify_signal(), run on_signal.
 // The dispatcher's own hops are not traced as GreenSwitch: a switch
 // "3 → hub → 5" is traced as GreenSwitch(green 5, a0 3), with the hub's
 // poll between them.
@@ -27,8 +29,8 @@
 // As an event loop (set_loop_trace, the asyncio worker): the same turn in
 // the loop's vocabulary (trace/event.h), asyncio's tasks being greenlets:
 //   timers     LoopPhase(Timers, a1 = deadlines already passed), emitted
-//              where a round of ready greenlets ends or a blocking poll
-//              returns — just before Boost's sleep queue releases them
+//              at the start of the hub's turn or when a blocking poll
+//              returns — just before the expired timers wake
 //   poll       LoopPhase(Poll, a1 = registered fds) before epoll_wait
 //   dispatch   LoopPhase(Dispatch, a1 = ready fds) before their waiters wake
 //   callbacks  LoopPhase(Callbacks, a1 = ready greenlets) when the hub

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <iterator>
 
 namespace minicorn::trace {
 
@@ -26,7 +25,11 @@ std::size_t Collector::read_rings() {
         if (head != tail) {
             const Event* slots = region_.ring_slots(i);
             std::size_t run_start = pending_.size();
-            for (std::uint64_t p = tail; p != head; ++p) pending_.push_back(slots[p & (cap - 1)]);
+            // At most two contiguous pieces (the ring may wrap): copied whole, not event by event.
+            const std::uint64_t from = tail & (cap - 1);
+            const std::uint64_t first = std::min(head - tail, cap - from);
+            pending_.insert(pending_.end(), slots + from, slots + from + first);
+            pending_.insert(pending_.end(), slots, slots + (head - tail - first));
             ring.tail.store(head, std::memory_order_release);
             read += head - tail;
             // One thread's events are in time order already, almost always:
@@ -99,65 +102,78 @@ void Collector::reclaim_dead() {
     }
 }
 
-void Collector::commit(std::uint64_t cutoff, const Sink& sink) {
-    // Merge the sorted runs pairwise (what stayed pending last time is the
-    // first run): O(n log runs) rather than a full sort.
-    std::vector<std::size_t> bounds{0};
+// Merges the sorted runs of pending_ pairwise into one: O(n log runs). Only
+// where two runs overlap in time do events move: a run that starts after
+// everything before it (the usual case — each thread's new events come after
+// those held back) costs two binary searches.
+void Collector::merge_runs() {
+    std::vector<std::size_t> bounds{pending_head_};
     for (std::size_t b : runs_) {
         if (b > bounds.back()) bounds.push_back(b);
     }
     if (bounds.back() != pending_.size()) bounds.push_back(pending_.size());
+    const auto at = [this](std::size_t i) { return pending_.begin() + static_cast<std::ptrdiff_t>(i); };
     while (bounds.size() > 2) {
-        std::vector<std::size_t> merged{0};
+        std::vector<std::size_t> merged{bounds.front()};
         for (std::size_t i = 0; i + 2 < bounds.size(); i += 2) {
-            auto first = pending_.begin() + static_cast<std::ptrdiff_t>(bounds[i]);
-            std::inplace_merge(first, pending_.begin() + static_cast<std::ptrdiff_t>(bounds[i + 1]),
-                               pending_.begin() + static_cast<std::ptrdiff_t>(bounds[i + 2]), earlier);
+            auto middle = at(bounds[i + 1]);
+            // Stable: events of the first run not later than the second's first stay first,
+            // events of the second not earlier than the first's last stay last.
+            auto first = std::upper_bound(at(bounds[i]), middle, *middle, earlier);
+            auto last = std::lower_bound(middle, at(bounds[i + 2]), *(middle - 1), earlier);
+            if (first != middle && middle != last) std::inplace_merge(first, middle, last, earlier);
             merged.push_back(bounds[i + 2]);
         }
         if (bounds.size() % 2 == 0) merged.push_back(bounds.back());
         bounds = std::move(merged);
     }
     runs_.clear();
-    auto end = std::partition_point(pending_.begin(), pending_.end(),
-                                    [cutoff](const Event& e) { return e.t_ns < cutoff; });
-    if (end == pending_.begin()) return;
-    for (auto it = pending_.begin(); it != end; ++it) {
-        if (it->t_ns < committed_ns_) {  // arrived after its neighbours were committed
-            it->t_ns = committed_ns_;
-            ++late_;
-        }
-    }
-    committed_ns_ = std::prev(end)->t_ns;
-    sink(std::span<const Event>(pending_.data(), static_cast<std::size_t>(end - pending_.begin())));
-    pending_.erase(pending_.begin(), end);
-    if (!pending_.empty()) runs_.push_back(pending_.size());  // what stays is one sorted run
 }
 
-std::size_t Collector::collect(bool everything, const Sink& sink) {
+void Collector::commit(EventSink& rec, std::uint64_t cutoff) {
+    merge_runs();
+    const auto begin = pending_.begin() + static_cast<std::ptrdiff_t>(pending_head_);
+    const auto end = std::partition_point(begin, pending_.end(), [cutoff](const Event& e) { return e.t_ns < cutoff; });
+    if (end != begin) {
+        std::uint64_t floor = rec.last_time();
+        for (auto it = begin; it != end; ++it) {
+            if (it->t_ns < floor) {  // arrived after its neighbours were committed
+                it->t_ns = floor;
+                ++late_;
+            }
+        }
+        rec.append(std::span<const Event>(&*begin, static_cast<std::size_t>(end - begin)));
+        pending_head_ = static_cast<std::size_t>(end - pending_.begin());
+    }
+    // Committed events leave pending_ once they are the larger part, so each
+    // event is moved about once, not once per drain while it is held back.
+    if (pending_head_ == pending_.size()) {
+        pending_.clear();
+        pending_head_ = 0;
+    } else if (pending_head_ > pending_.size() - pending_head_) {
+        pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(pending_head_));
+        pending_head_ = 0;
+    }
+    if (pending_head_ != pending_.size()) runs_.push_back(pending_.size());  // what stays is one sorted run
+}
+
+std::size_t Collector::drain(EventSink& rec) {
     std::uint64_t now = now_ns();
     read_counters(now);
     std::size_t n = read_rings();
     reclaim_dead();
     auto hold = static_cast<std::uint64_t>(std::chrono::nanoseconds(holdback_).count());
-    commit(everything ? ~std::uint64_t{0} : now > hold ? now - hold : 0, sink);
+    commit(rec, now > hold ? now - hold : 0);
     return n;
 }
 
-std::size_t Collector::drain(Recording& rec) {
-    return collect(false, [&rec](std::span<const Event> events) { rec.append(events); });
-}
-
-std::size_t Collector::flush(Recording& rec) {
-    return collect(true, [&rec](std::span<const Event> events) { rec.append(events); });
-}
-
-std::size_t Collector::drain(std::vector<Event>& out) {
-    return collect(false, [&out](std::span<const Event> events) { out.insert(out.end(), events.begin(), events.end()); });
-}
-
-std::size_t Collector::flush(std::vector<Event>& out) {
-    return collect(true, [&out](std::span<const Event> events) { out.insert(out.end(), events.begin(), events.end()); });
+std::size_t Collector::flush(EventSink& rec) {
+    std::uint64_t now = now_ns();
+    read_counters(now);
+    std::size_t n = read_rings();
+    reclaim_dead();
+    commit(rec, ~std::uint64_t{0});
+    return n;
 }
 
 }  // namespace minicorn::trace

@@ -17,7 +17,6 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <span>
 #include <vector>
@@ -28,20 +27,32 @@
 
 namespace minicorn::trace {
 
+// A sink for a reader that stores the events itself (the studio's collector
+// thread hands them to its main thread): events() holds what was committed
+// since the reader last cleared it; last_time() outlives the clearing.
+class EventBuffer final : public EventSink {
+public:
+    void append(std::span<const Event> sorted) override {
+        events_.insert(events_.end(), sorted.begin(), sorted.end());
+        if (!sorted.empty()) last_ = sorted.back().t_ns;
+    }
+    std::uint64_t last_time() const override { return last_; }
+    std::vector<Event>& events() { return events_; }
+
+private:
+    std::vector<Event> events_;
+    std::uint64_t last_ = 0;
+};
+
 class Collector {
 public:
     explicit Collector(Region& region, std::chrono::milliseconds holdback = std::chrono::milliseconds(100));
 
     // Reads every ring; commits what is older than the holdback. Returns the
     // number of events read from the rings.
-    std::size_t drain(Recording& rec);
+    std::size_t drain(EventSink& rec);
     // Reads every ring and commits everything (the producers have stopped).
-    std::size_t flush(Recording& rec);
-    // The same, appending the committed events to `out` rather than to a
-    // Recording (a reader that stores them itself: the studio's collector
-    // thread hands them to its main thread).
-    std::size_t drain(std::vector<Event>& out);
-    std::size_t flush(std::vector<Event>& out);
+    std::size_t flush(EventSink& rec);
 
     // Events that arrived later than the holdback allowed (their time was
     // clamped to keep the Recording ordered). Should stay 0.
@@ -51,18 +62,17 @@ private:
     std::size_t read_rings();
     void read_counters(std::uint64_t now);
     void reclaim_dead();
-    using Sink = std::function<void(std::span<const Event>)>;
-    std::size_t collect(bool everything, const Sink& sink);
-    void commit(std::uint64_t cutoff, const Sink& sink);
+    void commit(EventSink& rec, std::uint64_t cutoff);
+    void merge_runs();
 
     Region& region_;
     GateWatcher gate_;
     std::chrono::milliseconds holdback_;
-    std::vector<Event> pending_;           // drained, not committed yet
+    std::vector<Event> pending_;           // [pending_head_, end): drained, not committed yet
+    std::size_t pending_head_ = 0;         // committed events before it wait to be compacted away
     std::vector<std::size_t> runs_;        // ends of the sorted runs in pending_
     std::map<pid_t, std::array<std::uint64_t, static_cast<std::size_t>(CounterId::kCount)>> last_counters_;
     std::vector<std::uint64_t> last_dropped_;
-    std::uint64_t committed_ns_ = 0;       // the time of the last event committed
     std::uint64_t late_ = 0;
 };
 

@@ -38,6 +38,10 @@ struct ThreadRing {
     std::uint32_t index = kNoRing;
     unsigned generation = 0;
     pid_t tid = 0;
+    // The claimed ring, located once at the claim (Region::ring() computes the layout each call).
+    RingHeader* header = nullptr;
+    Event* slots = nullptr;
+    std::uint64_t capacity = 0;
     ~ThreadRing() {
         if (index != kNoRing && g_region && generation == g_generation.load(std::memory_order_relaxed)) {
             g_region->ring(index).owner_pid.store(0, std::memory_order_release);
@@ -87,6 +91,9 @@ std::uint32_t my_ring() {
         if (r.owner_pid.compare_exchange_strong(expected, pid, std::memory_order_acq_rel)) {
             r.owner_tid.store(t_ring.tid, std::memory_order_relaxed);
             t_ring.index = i;
+            t_ring.header = &r;
+            t_ring.slots = g_region->ring_slots(i);
+            t_ring.capacity = g_region->ring_capacity();
             break;
         }
     }
@@ -150,8 +157,8 @@ void detail::emit_slow(EventKind kind, std::uint64_t conn, std::uint64_t req, st
         if (ProcessSlot* s = my_slot()) s->counters[static_cast<std::size_t>(CounterId::Drops)].fetch_add(1);
         return;
     }
-    RingHeader& ring = g_region->ring(index);
-    const std::uint64_t cap = g_region->ring_capacity();
+    RingHeader& ring = *t_ring.header;
+    const std::uint64_t cap = t_ring.capacity;
     std::uint64_t head = ring.head.load(std::memory_order_relaxed);
     while (head - ring.tail.load(std::memory_order_acquire) >= cap) {
         if (!gated || h.shutting_down.load(std::memory_order_relaxed)) {
@@ -163,7 +170,7 @@ void detail::emit_slow(EventKind kind, std::uint64_t conn, std::uint64_t req, st
         }
         short_nap();  // gated: nothing is lost, the producer waits for the collector
     }
-    Event& e = g_region->ring_slots(index)[head & (cap - 1)];
+    Event& e = t_ring.slots[head & (cap - 1)];
     e.t_ns = now_ns();
     e.pid = g_pid;
     e.tid = t_ring.tid;

@@ -1,6 +1,9 @@
-// engine/trace/emit.h — how the engine reports what it does.
+// engine/trace/emit.h — how the engine reports what it does: the write path
+// under the typed emitters of ev.h, which producers use —
 //
-//     trace::emit(EventKind::Accepted, conn, 0, peer_port, listen_fd);
+//     trace::ev::Accepted{.conn = id, .peer_port = port, .listen_fd = fd}.emit();
+//
+// — and the process's counters, heartbeat and engine time.
 //
 // Costs one branch when no region is attached. With one, the calling thread
 // writes a 64-byte record into its own ring (claimed on its first event,

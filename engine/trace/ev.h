@@ -10,8 +10,8 @@
 // Members are in the order conn, req, green, then the arguments (a
 // designated initializer must follow it); omitted ones are 0. An argument is
 // a trace::Int, which takes any integer, bool or enum, so a producer never
-// casts. emit() costs what trace::emit did: one branch with no region
-// attached, else detail::emit_slow (see emit.h for threads and the gate).
+// casts. emit() is emit.h's trace::emit with the fields in their slots: one
+// branch with no region attached (see emit.h for the cost, threads, the gate).
 #pragma once
 
 #include <concepts>
@@ -65,13 +65,11 @@ MINICORN_TRACE_KINDS(MINICORN_EV_KIND, MINICORN_EV_CONN, MINICORN_EV_REQ, MINICO
 #define MINICORN_EV_A1(n, type, doc) a1 = n.v;
 #define MINICORN_EV_KIND(N, fam, role, sp, gt, label, meaning, fields)                    \
     inline void N::emit() const {                                                          \
-        if (detail::g_region == nullptr) [[likely]]                                        \
-            return;                                                                        \
         [[maybe_unused]] std::uint64_t c = 0, r = 0;                                       \
         [[maybe_unused]] std::int64_t a0 = 0, a1 = 0;                                      \
         [[maybe_unused]] std::uint32_t g = 0;                                              \
         fields                                                                             \
-        detail::emit_slow(kKind, c, r, a0, a1, g);                                         \
+        trace::emit(kKind, c, r, a0, a1, g);                                               \
     }
 MINICORN_TRACE_KINDS(MINICORN_EV_KIND, MINICORN_EV_CONN, MINICORN_EV_REQ, MINICORN_EV_GREEN, MINICORN_EV_A0,
                      MINICORN_EV_A1)

@@ -9,7 +9,7 @@
 namespace minicorn::trace::fold {
 namespace {
 
-ClientConn& ensure_client(World& w, const Event& e) {
+LoadConn& ensure_client(World& w, const Event& e) {
     auto [it, fresh] = w.clients.try_emplace(e.conn);
     if (fresh) {
         it->second.id = e.conn;
@@ -20,7 +20,7 @@ ClientConn& ensure_client(World& w, const Event& e) {
     return it->second;
 }
 
-void set_stage(ClientConn& c, ClientStage s, std::uint64_t t) {
+void set_stage(LoadConn& c, ClientStage s, std::uint64_t t) {
     if (c.stage != s) c.since_ns = t;
     c.stage = s;
 }
@@ -48,7 +48,7 @@ void apply_client(World& w, const Event& e) {
         case EventKind::ClientStart: on_client_start(w, e); break;
         case EventKind::ClientConnectStart: {
             auto v = ev::ClientConnectStart::decode(e);
-            ClientConn& c = ensure_client(w, e);
+            LoadConn& c = ensure_client(w, e);
             c.vu = v.vu;
             c.role = v.role.as<ClientRole>();
             set_stage(c, ClientStage::Connecting, t);
@@ -56,7 +56,7 @@ void apply_client(World& w, const Event& e) {
         }
         case EventKind::ClientConnected: {
             auto v = ev::ClientConnected::decode(e);
-            ClientConn& c = ensure_client(w, e);
+            LoadConn& c = ensure_client(w, e);
             c.local_port = v.local_port;
             c.fd = v.fd;
             set_stage(c, ClientStage::Connected, t);
@@ -65,7 +65,7 @@ void apply_client(World& w, const Event& e) {
         }
         case EventKind::ClientSendStart: {
             auto v = ev::ClientSendStart::decode(e);
-            ClientConn& c = ensure_client(w, e);
+            LoadConn& c = ensure_client(w, e);
             c.req = v.req;
             c.mix_index = v.mix_index;
             c.sent_ns = t;
@@ -81,7 +81,7 @@ void apply_client(World& w, const Event& e) {
             break;
         case EventKind::ClientDone: {
             auto v = ev::ClientDone::decode(e);
-            ClientConn& c = ensure_client(w, e);
+            LoadConn& c = ensure_client(w, e);
             ++c.requests;
             c.last_status = v.status;
             c.last_latency_us = v.latency_us;
@@ -96,7 +96,7 @@ void apply_client(World& w, const Event& e) {
             auto kind = static_cast<std::size_t>(v.kind.v);
             if (kind < kClientErrorKinds) ++w.client.errors[kind];
             if (v.conn == 0) break;  // e.g. no connection could be made at all
-            ClientConn& c = ensure_client(w, e);
+            LoadConn& c = ensure_client(w, e);
             ++c.errors;
             c.last_error = v.kind;
             set_stage(c, ClientStage::Idle, t);
@@ -105,7 +105,7 @@ void apply_client(World& w, const Event& e) {
         case EventKind::ClientClose: {
             auto it = w.clients.find(e.conn);
             if (it == w.clients.end()) break;
-            ClientConn c = std::move(it->second);
+            LoadConn c = std::move(it->second);
             w.clients.erase(it);
             set_stage(c, ClientStage::Closed, t);
             w.clients_closed.push_back(std::move(c));

@@ -170,7 +170,7 @@ void apply_poller(World& w, const Event& e) {
     switch (e.kind) {
         case EventKind::PollRegister: {
             auto v = ev::PollRegister::decode(e);
-            ensure_process(w, e.pid, t).poll[v.fd] = PollEntry{v.conn, v.events, t};
+            ensure_process(w, e.pid, t).poll[v.fd] = PolledFd{v.conn, v.events, t};
             break;
         }
         case EventKind::PollUnregister: ensure_process(w, e.pid, t).poll.erase(ev::PollUnregister::decode(e).fd); break;

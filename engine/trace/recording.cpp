@@ -67,7 +67,7 @@ const Recording::Index* find_index(const Map& map, Key key) {
     auto it = map.find(key);
     return it == map.end() ? nullptr : &it->second;
 }
-constexpr char kMagic[8] = {'M', 'C', 'R', 'E', 'C', '0', '0', '1'};
+constexpr const char (&kMagic)[8] = kRecordingMagic;
 }  // namespace
 
 const Recording::Index* Recording::by_pid(pid_t pid) const { return find_index(by_pid_, pid); }

@@ -22,19 +22,33 @@
 
 namespace minicorn::trace {
 
-class Recording {
+// Where a Collector commits events: a Recording in memory, or a RecordingFile
+// (recording_file.h) that writes them to disk as they come.
+class EventSink {
+public:
+    virtual ~EventSink() = default;
+    // Appends `sorted` (ascending t_ns, none earlier than last_time()).
+    virtual void append(std::span<const Event> sorted) = 0;
+    // The time of the last event appended (0: none yet).
+    virtual std::uint64_t last_time() const = 0;
+};
+
+// The MCREC001 file: this magic, u64 count, u64 dropped, then count × 64-byte events.
+inline constexpr char kRecordingMagic[8] = {'M', 'C', 'R', 'E', 'C', '0', '0', '1'};
+
+class Recording final : public EventSink {
 public:
     using Index = std::vector<std::uint32_t>;  // positions into events()
 
     // Appends `sorted` (ascending t_ns, none earlier than last_time()).
-    void append(std::span<const Event> sorted);
+    void append(std::span<const Event> sorted) override;
 
     std::span<const Event> events() const { return events_; }
     std::size_t size() const { return events_.size(); }
     bool empty() const { return events_.empty(); }
     const Event& operator[](std::size_t i) const { return events_[i]; }
     std::uint64_t first_time() const { return events_.empty() ? 0 : events_.front().t_ns; }
-    std::uint64_t last_time() const { return events_.empty() ? 0 : events_.back().t_ns; }
+    std::uint64_t last_time() const override { return events_.empty() ? 0 : events_.back().t_ns; }
 
     // The first position whose event is at or after t (size() if none).
     std::size_t lower_bound(std::uint64_t t_ns) const;

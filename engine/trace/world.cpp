@@ -145,7 +145,7 @@ std::vector<const Process*> World::workers() const {
     return out;
 }
 
-const Connection* World::server_side(const ClientConn& c) const {
+const Connection* World::server_side(const LoadConn& c) const {
     if (c.local_port <= 0) return nullptr;
     for (const auto& [id, conn] : connections) {
         if (conn.peer_port == c.local_port) return &conn;
@@ -153,7 +153,7 @@ const Connection* World::server_side(const ClientConn& c) const {
     return nullptr;
 }
 
-const ClientConn* World::client_side(const Connection& c) const {
+const LoadConn* World::client_side(const Connection& c) const {
     if (c.peer_port <= 0) return nullptr;
     for (const auto& [id, cc] : clients) {
         if (cc.local_port == c.peer_port) return &cc;

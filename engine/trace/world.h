@@ -14,7 +14,7 @@
 //
 // Index
 //   [SECTION] States        — ProcessState, ThreadActivity, GreenState, ConnStage
-//   [SECTION] Per process   — Thread, Greenlet, PollEntry, KeepAliveEntry, Gil, Process
+//   [SECTION] Per process   — Thread, Greenlet, PolledFd, KeepAliveEntry, Gil, Process
 //   [SECTION] Shared        — Connection, Listener, Arbiter, Totals
 //   [SECTION] World         — the whole, lookups, describe()
 #pragma once
@@ -129,7 +129,7 @@ struct GateClock {
 
 struct Thread {
     pid_t tid = 0;
-    // ThreadStart a0; for a thread first seen without one: Main if tid == pid, else Pool
+    // ThreadStart.role; for a thread first seen without one: Main if tid == pid, else Pool
     ThreadRole role = ThreadRole::Main;
     ThreadActivity activity = ThreadActivity::Idle;
     std::uint64_t since_ns = 0;          // when `activity` began
@@ -142,26 +142,28 @@ struct Thread {
 
 struct Greenlet {
     std::uint32_t id = 0;
-    std::uint32_t parent = 0;    // GreenSpawn a0
+    std::uint32_t parent = 0;    // GreenSpawn.parent
     GreenState state = GreenState::Ready;
-    std::int64_t fd = -1;        // GreenPark a0 while Parked, else -1
-    std::int64_t fd_events = 0;  // GreenPark a1
+    std::int64_t fd = -1;        // GreenPark.fd while Parked, else -1
+    std::int64_t fd_events = 0;  // GreenPark.events
     std::uint64_t conn = 0;      // the last connection an event of this greenlet carried
     std::uint64_t spawned_ns = 0;
     std::uint64_t since_ns = 0;  // when `state` began
     bool operator==(const Greenlet&) const = default;
 };
 
-struct PollEntry {               // PollRegister: a0 = fd, a1 = events
+// An fd in a process's poll set, as PollRegister said (not hub::PollEntry,
+// the engine's own record of a registration).
+struct PolledFd {                // PollRegister: fd (the key in Process::poll), events
     std::uint64_t conn = 0;      // 0: not a connection (a listener, a pipe)
     std::int64_t events = 0;
     std::uint64_t since_ns = 0;
-    bool operator==(const PollEntry&) const = default;
+    bool operator==(const PolledFd&) const = default;
 };
 
 struct KeepAliveEntry {          // KeepAlivePark
     std::uint64_t conn = 0;
-    std::int64_t deadline_ms = 0;  // a0, engine ms
+    std::int64_t deadline_ms = 0;  // KeepAlivePark.deadline_ms, engine ms
     std::uint64_t parked_ns = 0;
     bool operator==(const KeepAliveEntry&) const = default;
 };
@@ -171,14 +173,14 @@ struct Gil {
     std::uint64_t held_since_ns = 0;
     std::vector<pid_t> waiters;       // tids in GilWait order, until their GilAcquire
     std::uint64_t acquisitions = 0;
-    std::uint64_t forced_drops = 0;   // GilRelease with a0 = 1 (a waiter asked for it)
-    std::uint64_t waited_ns = 0;      // sum of GilAcquire a0
+    std::uint64_t forced_drops = 0;   // GilRelease with forced (a waiter asked for it)
+    std::uint64_t waited_ns = 0;      // sum of GilAcquire.waited_ns
     bool operator==(const Gil&) const = default;
 };
 
 struct LoopTimer {                    // TimerAdd
     std::int64_t id = 0;
-    std::int64_t deadline_ms = 0;     // a1, engine ms
+    std::int64_t deadline_ms = 0;     // TimerAdd.deadline_ms, engine ms
     std::uint64_t added_ns = 0;
     bool operator==(const LoopTimer&) const = default;
 };
@@ -187,12 +189,12 @@ struct LoopTimer {                    // TimerAdd
 // numbered phase it is in, its ready callbacks and its timer heap.
 struct LoopState {
     bool seen = false;                       // any loop event from this process
-    LoopPhaseId phase = LoopPhaseId::None;   // LoopPhase a0
-    std::int64_t phase_items = 0;            // LoopPhase a1
+    LoopPhaseId phase = LoopPhaseId::None;   // LoopPhase.phase
+    std::int64_t phase_items = 0;            // LoopPhase.items
     std::uint64_t phase_since_ns = 0;
     std::uint64_t iterations = 0;            // LoopPhase into Timers (each pass starts there)
-    std::int64_t ready_callbacks = 0;        // CallbackQueued / CallbackRun a0
-    LoopCallback running = LoopCallback::Other;  // CallbackRun a1: the callback taken last
+    std::int64_t ready_callbacks = 0;        // CallbackQueued / CallbackRun.ready
+    LoopCallback running = LoopCallback::Other;  // CallbackRun.callback: the callback taken last
     std::uint64_t running_conn = 0;          // CallbackRun conn
     std::uint64_t callbacks_run = 0;
     std::map<std::int64_t, LoopTimer> timers;  // pending, by id (TimerFire / TimerCancel remove)
@@ -210,19 +212,19 @@ struct Process {
     pid_t pid = 0;
     ProcessRole role = ProcessRole::Worker;
     ProcessState state = ProcessState::Spawned;
-    std::int64_t worker_age = 0;        // WorkerSpawn a1 / WorkerBoot a0 (gunicorn's worker.age)
-    ModelId model = ModelId::Unknown;   // WorkerBoot a1
+    std::int64_t worker_age = 0;        // WorkerSpawn.age / WorkerBoot.age (gunicorn's worker.age)
+    ModelId model = ModelId::Unknown;   // WorkerBoot.model
     std::uint64_t spawn_ns = 0;         // WorkerSpawn (or ArbiterStart, or the first event seen)
     std::uint64_t boot_ns = 0;          // WorkerBoot
     std::uint64_t booted_ns = 0;        // WorkerBooted
     std::uint64_t last_heartbeat_ns = 0;   // Heartbeat; 0: never
-    std::int64_t heartbeat_engine_ms = 0;  // Heartbeat a0
+    std::int64_t heartbeat_engine_ms = 0;  // Heartbeat.engine_ms
     std::uint64_t timed_out_ns = 0;     // WorkerTimeout; 0: never
-    std::int64_t timeout_silence_ms = 0;   // WorkerTimeout a1
+    std::int64_t timeout_silence_ms = 0;   // WorkerTimeout.silent_ms
     std::uint64_t exit_ns = 0;          // WorkerExit / ArbiterStop
-    std::optional<std::int64_t> exit_code;    // WorkerExit a0 / ArbiterStop a0
+    std::optional<std::int64_t> exit_code;    // WorkerExit.code / ArbiterStop.status
     std::uint64_t reaped_ns = 0;        // WorkerReaped
-    std::optional<std::int64_t> reap_status;  // WorkerReaped a1: exit code, or -signal
+    std::optional<std::int64_t> reap_status;  // WorkerReaped.status: exit code, or -signal
     std::uint64_t current_conn = 0;     // the connection its main thread serves, 0: none
     std::deque<SignalMark> kills;           // KillSent to it, newest last
     std::deque<SignalMark> signals_caught;  // SignalCaught in it, newest last
@@ -235,10 +237,10 @@ struct Process {
     std::deque<Greenlet> greenlets_exited;  // newest last
     std::uint32_t running_green = 0;        // GreenSwitch target, 0: none
 
-    std::map<std::int64_t, PollEntry> poll;  // registered fds (PollRegister/PollUnregister)
+    std::map<std::int64_t, PolledFd> poll;  // registered fds (PollRegister/PollUnregister)
     bool poll_waiting = false;               // PollWait .. PollWake
-    std::int64_t poll_timeout_ms = 0;        // PollWait a0
-    std::int64_t poll_ready = 0;             // PollWake a0 (the last wake)
+    std::int64_t poll_timeout_ms = 0;        // PollWait.timeout_ms
+    std::int64_t poll_ready = 0;             // PollWake.ready (the last wake)
 
     std::vector<KeepAliveEntry> keepalive;   // park order
     std::deque<std::uint64_t> pool_queue;    // conns submitted, not started, oldest first
@@ -263,22 +265,22 @@ struct Connection {
     std::uint64_t id = 0;
     pid_t owner = 0;                 // the accepting worker (the event's pid)
     pid_t tid = 0;                   // the thread that last worked on it
-    std::int64_t peer_port = 0;      // Accepted a0 (the client's local port)
-    std::int64_t listen_fd = -1;     // Accepted a1
+    std::int64_t peer_port = 0;      // Accepted.peer_port (the client's local port)
+    std::int64_t listen_fd = -1;     // Accepted.listen_fd
     ConnStage stage = ConnStage::Accepted;
     std::uint64_t req = 0;           // the current (or last) request, 0: none yet
-    std::int64_t requests = 0;       // requests parsed on it (Close a0 if larger)
+    std::int64_t requests = 0;       // requests parsed on it (Close.requests if larger)
     std::array<std::uint64_t, kConnStageCount> entered_ns{};  // latest entry into each stage, 0: never
-    std::int64_t bytes_read = 0;     // ReadDone a0 (the last one)
-    bool read_cut = false;           // ReadDone a1: the read ended at EOF or failed
-    std::int64_t http_version = 0;   // Parsed a0 as the engine emits it: 11 for HTTP/1.1
-    std::int64_t body_bytes = 0;     // Parsed a1
-    std::int64_t status = 0;         // HandlerEnd a0, or ParseFailed a0
-    bool app_raised = false;         // HandlerEnd a1
-    std::int64_t bytes_written = 0;  // WriteDone a0
-    bool peer_gone = false;          // WriteDone a1
+    std::int64_t bytes_read = 0;     // ReadDone.bytes (the last one)
+    bool read_cut = false;           // ReadDone.cut: the read ended at EOF or failed
+    std::int64_t http_version = 0;   // Parsed.http as the engine emits it: 11 for HTTP/1.1
+    std::int64_t body_bytes = 0;     // Parsed.body_bytes
+    std::int64_t status = 0;         // HandlerEnd.status, or ParseFailed.status
+    bool app_raised = false;         // HandlerEnd.raised
+    std::int64_t bytes_written = 0;  // WriteDone.bytes
+    bool peer_gone = false;          // WriteDone.peer_gone
     bool aborted = false;            // closed because its owner was reaped, no Close seen
-    std::uint64_t client_req = 0;    // RequestTagged a0: the client's id for the current request (X-Request-Id)
+    std::uint64_t client_req = 0;    // RequestTagged.client_req: the client's id for the current request (X-Request-Id)
     std::uint64_t entered(ConnStage s) const { return entered_ns[static_cast<std::size_t>(s)]; }
     bool operator==(const Connection&) const = default;
 };
@@ -291,9 +293,9 @@ struct ListenSocket {                // ListenerOpen
 
 struct Listener {
     std::vector<ListenSocket> sockets;
-    std::int64_t queue_len = 0;      // the latest AcceptQueueSample a0
-    std::int64_t backlog = 0;        // the latest AcceptQueueSample a1
-    std::int64_t peak_queue_len = 0; // the largest a0 seen
+    std::int64_t queue_len = 0;      // the latest AcceptQueueSample.length
+    std::int64_t backlog = 0;        // the latest AcceptQueueSample.backlog
+    std::int64_t peak_queue_len = 0; // the largest length seen
     std::uint64_t sampled_ns = 0;    // 0: never sampled
     pid_t sampled_by = 0;
     std::uint64_t accepts = 0;       // Accepted
@@ -308,19 +310,19 @@ struct SignalRecord {                // the arbiter's SignalReceived .. SignalHa
     std::int64_t signo = 0;
     std::uint64_t received_ns = 0;
     std::uint64_t handled_ns = 0;    // 0: its handler has not returned
-    std::int64_t queue_left = 0;     // SignalReceived a1
+    std::int64_t queue_left = 0;     // SignalReceived.queue_left
     bool operator==(const SignalRecord&) const = default;
 };
 
 struct Arbiter {
     pid_t pid = 0;                   // ArbiterStart (or the first master-only event), 0: not seen
     std::uint64_t started_ns = 0;
-    std::int64_t workers_wanted = 0; // ArbiterStart a0, WorkerCount a1
-    std::int64_t workers_live = 0;   // WorkerCount a0
+    std::int64_t workers_wanted = 0; // ArbiterStart.workers, WorkerCount.wanted
+    std::int64_t workers_live = 0;   // WorkerCount.live
     std::deque<SignalRecord> signals;  // newest last
     bool stopped = false;            // ArbiterStop
     std::uint64_t stopped_ns = 0;
-    std::int64_t exit_status = 0;    // ArbiterStop a0
+    std::int64_t exit_status = 0;    // ArbiterStop.status
     std::uint64_t spawns = 0;        // WorkerSpawn
     std::uint64_t reaps = 0;         // WorkerReaped
     std::uint64_t timeouts = 0;      // WorkerTimeout
@@ -341,25 +343,27 @@ enum class ClientStage : std::uint8_t {
 };
 std::string_view to_string(ClientStage stage);
 
-struct ClientConn {
+// A connection of the built-in client (minicorn load), as its Client* events
+// tell it (not models' server-side connection of a client).
+struct LoadConn {
     std::uint64_t id = 0;
     pid_t pid = 0;                        // the client process
-    std::int64_t vu = 0;                  // ClientConnectStart a0: the virtual user
-    ClientRole role = ClientRole::Good;   // ClientConnectStart a1
-    std::int64_t local_port = 0;          // ClientConnected a0 (0: not connected yet)
-    std::int64_t fd = -1;                 // ClientConnected a1
+    std::int64_t vu = 0;                  // ClientConnectStart.vu: the virtual user
+    ClientRole role = ClientRole::Good;   // ClientConnectStart.role
+    std::int64_t local_port = 0;          // ClientConnected.local_port (0: not connected yet)
+    std::int64_t fd = -1;                 // ClientConnected.fd
     ClientStage stage = ClientStage::Connecting;
     std::uint64_t since_ns = 0;           // when `stage` began
     std::uint64_t connect_ns = 0;         // ClientConnectStart
     std::uint64_t req = 0;                // the current (or last) request id, 0: none yet
-    std::int64_t mix_index = -1;          // ClientSendStart a1: which path of the mix
+    std::int64_t mix_index = -1;          // ClientSendStart.mix_index: which path of the mix
     std::uint64_t sent_ns = 0;            // ClientSendStart of the current request
     std::int64_t requests = 0;            // ClientDone on it
-    std::int64_t last_status = 0;         // ClientDone a0
-    std::int64_t last_latency_us = 0;     // ClientDone a1
+    std::int64_t last_status = 0;         // ClientDone.status
+    std::int64_t last_latency_us = 0;     // ClientDone.latency_us
     std::int64_t errors = 0;              // ClientError on it
-    std::int64_t last_error = 0;          // ClientError a0 (ClientErrorKind), 0: none
-    bool operator==(const ClientConn&) const = default;
+    std::int64_t last_error = 0;          // ClientError.kind (ClientErrorKind), 0: none
+    bool operator==(const LoadConn&) const = default;
 };
 
 inline constexpr std::size_t kClientErrorKinds = 7;  // index = ClientErrorKind (0 unused)
@@ -367,12 +371,12 @@ inline constexpr std::size_t kClientErrorKinds = 7;  // index = ClientErrorKind 
 struct ClientTotals {
     pid_t pid = 0;                        // ClientStart (the latest client process)
     std::uint64_t started_ns = 0;
-    std::int64_t virtual_users = 0;       // ClientStart a0
-    std::int64_t rate = 0;                // ClientStart a1
+    std::int64_t virtual_users = 0;       // ClientStart.virtual_users
+    std::int64_t rate = 0;                // ClientStart.rate
     std::uint64_t connects = 0;           // ClientConnected
     std::uint64_t sent = 0;               // ClientSendStart
     std::uint64_t done = 0;               // ClientDone
-    std::uint64_t latency_us_sum = 0;     // sum of ClientDone a1
+    std::uint64_t latency_us_sum = 0;     // sum of ClientDone.latency_us
     std::array<std::uint64_t, 6> by_status_class{};              // ClientDone: [1]=1xx … [5]=5xx, [0] other
     std::array<std::uint64_t, kClientErrorKinds> errors{};       // ClientError by kind
     std::uint64_t error_count() const;
@@ -381,10 +385,10 @@ struct ClientTotals {
 
 struct Totals {
     std::uint64_t events = 0;        // events folded
-    std::uint64_t drops = 0;         // sum of RingDrops a0
+    std::uint64_t drops = 0;         // sum of RingDrops.dropped
     std::uint64_t first_event_ns = 0;
     std::uint64_t last_event_ns = 0;
-    std::uint64_t gate_tokens = 0;   // sum of GateStep a0
+    std::uint64_t gate_tokens = 0;   // sum of GateStep.tokens
     std::array<std::uint64_t, kEventKindCount> by_kind{};
     std::uint64_t count(EventKind k) const { return by_kind[static_cast<std::size_t>(k)]; }
     bool operator==(const Totals&) const = default;
@@ -402,8 +406,8 @@ struct World {
     std::map<std::uint64_t, Connection> connections;  // open
     std::deque<Connection> closed;                // newest last
     Listener listener;
-    std::map<std::uint64_t, ClientConn> clients;  // the client's open connections
-    std::deque<ClientConn> clients_closed;        // newest last
+    std::map<std::uint64_t, LoadConn> clients;  // the client's open connections
+    std::deque<LoadConn> clients_closed;        // newest last
     ClientTotals client;
     Totals totals;
     GateClock gate;
@@ -415,8 +419,8 @@ struct World {
     // Live workers (not reaped), by pid.
     std::vector<const Process*> workers() const;
     // The two ends of one TCP connection, joined by port (nullptr if not open).
-    const Connection* server_side(const ClientConn& c) const;
-    const ClientConn* client_side(const Connection& c) const;
+    const Connection* server_side(const LoadConn& c) const;
+    const LoadConn* client_side(const Connection& c) const;
     bool operator==(const World&) const = default;
 };
 

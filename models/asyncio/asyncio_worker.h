@@ -29,6 +29,8 @@ private:
     void serve(const net::Listener& listener, GreenPool& pool) override;
     std::size_t pool_size() const override { return GreenPool::kUnlimited; }  // no limit_concurrency
     int keepalive_seconds() const override { return 5; }  // uvicorn's timeout_keep_alive
+    // uvicorn's main_loop: `await asyncio.sleep(0.1)` between its ticks.
+    std::chrono::milliseconds main_tick() const override { return std::chrono::milliseconds(100); }
 };
 
 }  // namespace minicorn::models

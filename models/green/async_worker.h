@@ -27,6 +27,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -73,6 +74,9 @@ protected:
     int max_accept() const { return num_workers() > 1 ? 1 : 100; }
     // The idle limit for the next request on a connection (gunicorn's --keep-alive).
     virtual int keepalive_seconds() const { return cfg().keepalive; }
+    // How often the main greenlet wakes between two notify()s, a second apart
+    // (gunicorn's gevent and eventlet: it sleeps the whole second).
+    virtual std::chrono::milliseconds main_tick() const { return std::chrono::seconds(1); }
 
 private:
     // The connection's greenlet: base_async.handle.

@@ -15,7 +15,9 @@
 // The main loop: notify; if nr_conns < worker_connections, poll for 1 s and
 // run the callbacks, else block on the running tasks without polling — accept
 // and keep-alive both stall, as in 20.1 —; check the parent;
-// murder_keepalived. On stop: the pool takes no new work, the poller closes,
+// murder_keepalived. Out of fds (accept: EMFILE), the listeners leave the
+// poller for a backoff delay (models/common/accept_backoff.h). The poller
+// traces its own registrations and waits (engine/loop/poller.h). On stop: the pool takes no new work, the poller closes,
 // running requests get up to graceful_timeout.
 //
 // Thread affinity: run(), the poller and murder_keepalived on the main thread;

@@ -11,8 +11,13 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "app/studio/draw/look.h"
+#include "app/studio/draw/text_layout.h"
 #include "app/studio/panels/topology.h"
 #include "app/studio/panels/view.h"
 #include "engine/trace/model.h"
@@ -29,11 +34,19 @@ struct HeadlessInput {
     bool shift = false;
 };
 
+// Which font and spacing: ImGui's own (most panel tests), or the studio's
+// (DejaVu Sans 15 px and its style: the layout tests, which measure text).
+enum class Look { ImGuiDefault, Studio };
+
 class HeadlessImGui {
 public:
-    explicit HeadlessImGui(ImVec2 size = {1600, 1000}) : size_(size) {
+    explicit HeadlessImGui(ImVec2 size = {1600, 1000}, Look look = Look::ImGuiDefault, float scale = 1.0f) : size_(size) {
         ctx_ = ImGui::CreateContext();
         ImGuiIO& io = ImGui::GetIO();
+        if (look == Look::Studio) {
+            studio::apply_studio_style(scale);
+            studio::add_studio_font(scale);
+        }
         io.DisplaySize = size;
         io.DeltaTime = 1.0f / 60.0f;
         io.IniFilename = nullptr;
@@ -128,6 +141,27 @@ inline bool drew_colour_in(const studio::TopoItem& it, ImU32 col) {
         }
     }
     return false;
+}
+
+// The layout checker's notes of one frame of `draw` (after one frame unnoted,
+// so hover and tokens have settled).
+inline studio::TextLayout noted_frame(HeadlessImGui& ui, const std::function<void()>& draw) {
+    ui.frame(draw);
+    studio::TextLayout layout;
+    studio::set_text_layout(&layout);
+    ui.frame(draw);
+    studio::set_text_layout(nullptr);
+    return layout;
+}
+
+inline std::vector<std::string> texts_of(const studio::TextLayout& layout) {
+    std::vector<std::string> texts;
+    for (const auto& t : layout.texts) texts.push_back(t.text);
+    return texts;
+}
+
+inline bool has_text(const std::vector<std::string>& texts, std::string_view part) {
+    return std::any_of(texts.begin(), texts.end(), [&](const std::string& t) { return t.find(part) != std::string::npos; });
 }
 
 }  // namespace minicorn::testing

@@ -10,13 +10,17 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <csignal>
 #include <future>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/studio/draw/palette.h"
 #include "app/studio/panels/legend.h"
 #include "app/studio/panels/timeline.h"
 #include "app/studio/panels/topology.h"
+#include "app/studio/draw/text_layout.h"
 #include "tests/studio/panel_harness.h"
 #include "tests/studio/panel_scripts.h"
 
@@ -288,4 +292,55 @@ TEST_CASE("topology: right-clicking a worker offers kill -9, which becomes a Kil
     REQUIRE(acts.size() == 1);
     REQUIRE(acts[0].kind == Action::Kind::KillWorker);
     REQUIRE(acts[0].pid == 102);
+}
+
+namespace {
+
+// The texts the topology drew in its last frame.
+std::vector<std::string> topology_texts(Scene& sc, TopologyState& st) {
+    HeadlessImGui ui({1130, 560}, Look::Studio);
+    Actions acts;
+    topology_frames(ui, sc, st, acts, 1);
+    return texts_of(noted_frame(ui, [&] { draw_topology(sc.view, st, acts); }));
+}
+
+}  // namespace
+
+TEST_CASE("a worker killed with -9 leaves its box, fading, saying why it went, for a few seconds", "[panels][topology]") {
+    trace_script::Script s;
+    trace_script::boot_master_and_two_workers(s);
+    s.add(10, trace_script::kMaster, trace::EventKind::WorkerReaped, 101, -SIGKILL);
+    s.add(10, trace_script::kMaster, trace::EventKind::WorkerCount, 1, 2);
+    s.add(12, 102, trace::EventKind::Heartbeat, 12);  // 2 ms later: the mark is still there
+    Scene sc(s, "sync");
+    TopologyState st;
+    std::vector<std::string> texts = topology_texts(sc, st);
+    CHECK(has_text(texts, "gone"));
+    CHECK(has_text(texts, "killed with kill -9 (SIGKILL)"));
+    CHECK(find_item(st, TopoItemKind::Worker, 101) != nullptr);
+
+    s.add(8000, 102, trace::EventKind::Heartbeat, 8000);  // 8 s later it has faded away
+    Scene later(s, "sync");
+    TopologyState st2;
+    texts = topology_texts(later, st2);
+    CHECK_FALSE(has_text(texts, "kill -9"));
+    CHECK(find_item(st2, TopoItemKind::Worker, 101) == nullptr);
+}
+
+TEST_CASE("after TERM the topology shows nothing stale: no queue on a closed listener, no workers to come",
+          "[panels][topology]") {
+    trace_script::Script s;
+    trace_script::boot_master_and_two_workers(s);
+    s.add(10, trace_script::kMaster, trace::EventKind::SignalReceived, SIGTERM, 0);
+    s.add(11, trace_script::kMaster, trace::EventKind::WorkerReaped, 101, 0);
+    s.add(11, trace_script::kMaster, trace::EventKind::WorkerReaped, 102, 0);
+    s.add(12, trace_script::kMaster, trace::EventKind::ArbiterStop, 0);
+    s.add(7000, trace_script::kMaster, trace::EventKind::AcceptQueueSample, 0, trace_script::kBacklog);
+    Scene sc(s, "sync");
+    TopologyState st;
+    std::vector<std::string> texts = topology_texts(sc, st);
+    CHECK(has_text(texts, "closed: the arbiter has shut down"));
+    CHECK_FALSE(has_text(texts, "accept queue"));
+    CHECK(has_text(texts, "no workers: the arbiter has shut down"));
+    CHECK_FALSE(has_text(texts, "no workers yet"));
 }

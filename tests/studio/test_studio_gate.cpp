@@ -12,12 +12,15 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <set>
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/support/leak_check.h"
-#include "tests/support/studio_run.h"
+#include "tests/studio/studio_runner.h"
 
 using namespace minicorn::testing;
 using nlohmann::json;
@@ -42,10 +45,17 @@ bool text_names_phase(const std::string& phase, const std::string& text) {
     return false;
 }
 
-// Runs the studio with `args`; the sidecar's snapshots (null if the run failed).
+// Runs the studio with `args` at 1600x1000 under Xvfb; the sidecar's
+// snapshots (null if the run failed).
 json run_snapshots(const char* name, const std::string& args, std::string* output) {
     const std::string png = "/tmp/minicorn-gate-" + std::string(name) + "-" + std::to_string(::getpid()) + ".png";
-    json side = run_studio(png, args, output);
+    const std::string cmd = "ASAN_OPTIONS='" + studio_asan_options() + "' xvfb-run -a -s '-screen 0 1600x1000x24' " +
+                            std::string(MINICORN_STUDIO_BIN) + " --screenshot " + png + " --frames 10 " + args;
+    *output = cmd + "\n" + run(cmd);
+    json side;
+    if (std::ifstream file(png + ".json"); file && output->find("[exit 0]") != std::string::npos) {
+        side = json::parse(file, nullptr, /*allow_exceptions=*/false);
+    }
     ::unlink(png.c_str());
     ::unlink((png + ".json").c_str());
     return side.is_object() ? side["snapshots"] : json();
@@ -105,7 +115,7 @@ TEST_CASE("paused for longer than the client's timeout nothing changes; then ste
     CHECK(at == loop.size());
     CHECK(snaps.back()["client"]["timeouts"] == 0);
     CHECK(snaps.back()["client"]["errors"] == 0);
-    settle_studio_children();
+    settle_children();
 }
 
 TEST_CASE("'step this worker' moves that gthread worker's requests through its pool threads while the other "
@@ -143,5 +153,5 @@ TEST_CASE("'step this worker' moves that gthread worker's requests through its p
     CHECK((pool_steps.count("HandlerStart") + pool_steps.count("HandlerEnd")) > 0);
     CHECK((pool_steps.count("WriteDone") + pool_steps.count("ReadStart") + pool_steps.count("Parsed")) > 0);
     CHECK(snaps.back()["note"].get<std::string>().find("steps go to worker") != std::string::npos);
-    settle_studio_children();
+    settle_children();
 }

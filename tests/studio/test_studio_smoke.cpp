@@ -25,9 +25,9 @@
 #include <set>
 #include <string>
 
+#include "tests/studio/studio_runner.h"
 #include "tests/support/leak_check.h"
 #include "tests/support/server_process.h"
-#include "tests/support/studio_run.h"
 
 using namespace minicorn::testing;
 
@@ -61,16 +61,6 @@ Image load_png(const std::string& path) {
     return img;
 }
 
-// Under `make asan-test` the studio itself runs with leak detection off: Mesa's
-// llvmpipe leaves two 56-byte blocks from its JIT-compiled code at exit, in
-// memory LeakSanitizer cannot attribute to any module, so no suppression can
-// name them. The panels' own allocations are leak-checked in the headless
-// [panels] tests; the engine, in every other [process] test.
-std::string studio_asan_options() {
-    const char* cur = std::getenv("ASAN_OPTIONS");
-    return std::string(cur && *cur ? std::string(cur) + ":" : "") + "detect_leaks=0";
-}
-
 }  // namespace
 
 TEST_CASE("the studio renders every panel with traffic for each worker class and leaves no child",
@@ -91,7 +81,7 @@ TEST_CASE("the studio renders every panel with traffic for each worker class and
                           std::string(MINICORN_STUDIO_BIN) +
                           " --screenshot " + png + " --frames 40 --tab " + tab + " -k " + worker_class + " -w 2" + extra +
                           " -c 6 --mix '/io?ms=20:50,/cpu?ms=2:20,/:30'";
-        std::string output = run_command(cmd);
+        std::string output = run(cmd);
         INFO(cmd << "\n" << output);
         REQUIRE(output.find("[exit 0]") != std::string::npos);
 
@@ -129,7 +119,7 @@ TEST_CASE("the studio renders every panel with traffic for each worker class and
 
         ::unlink(png.c_str());
         ::unlink((png + ".json").c_str());
-        settle_studio_children();
+        settle_children();
     }
 }
 
@@ -251,7 +241,7 @@ TEST_CASE("a studio killed with -9 leaves no engine or client behind", "[studio]
     ::waitpid(runner, &status, 0);  // xvfb-run stops its Xvfb once the studio is gone
     for (pid_t p : below) ::kill(p, SIGKILL);  // only if the check above failed
     ::unlink(png.c_str());
-    settle_studio_children();
+    settle_children();
 }
 
 TEST_CASE("when the engine exits the studio says so and its restart brings it back", "[studio][process]") {
@@ -262,7 +252,7 @@ TEST_CASE("when the engine exits the studio says so and its restart brings it ba
         std::string cmd = "ASAN_OPTIONS='" + studio_asan_options() + "' xvfb-run -a -s '-screen 0 1600x1000x24' " +
                           std::string(MINICORN_STUDIO_BIN) +
                           " --screenshot " + png + " --frames 20 -k sync -w 1 -c 2 " + then;
-        std::string output = run_command(cmd);
+        std::string output = run(cmd);
         INFO(cmd << "\n" << output);
         REQUIRE(output.find("[exit 0]") != std::string::npos);
         std::ifstream sidecar_file(png + ".json");
@@ -278,5 +268,5 @@ TEST_CASE("when the engine exits the studio says so and its restart brings it ba
     CHECK(restarted["workers"].get<int>() == 1);
     ::unlink(png.c_str());
     ::unlink((png + ".json").c_str());
-    settle_studio_children();
+    settle_children();
 }

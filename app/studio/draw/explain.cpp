@@ -109,7 +109,7 @@ std::string worker_name(const Process& proc) {
     return fmt::format("worker {}", proc.pid);
 }
 
-std::string client_label(const trace::ClientConn& client) {
+std::string client_label(const trace::LoadConn& client) {
     if (client.role == trace::ClientRole::Good) return fmt::format("vu{}", client.vu);
     return fmt::format("{} {}", trace::to_string(client.role), client.vu % 100'000 + 1);
 }
@@ -179,6 +179,23 @@ std::string_view process_state_phrase(const Process& proc) {
     return "?";
 }
 
+std::string_view process_state_word(const Process& proc) {
+    switch (proc.state) {
+        case ProcessState::Spawned: return "forked";
+        case ProcessState::Booting: return "booting";
+        case ProcessState::Idle: return "between steps";
+        case ProcessState::Waiting: return proc.model == ModelId::Sync ? "in select()" : "polling";
+        case ProcessState::Accepting: return "accepting";
+        case ProcessState::Reading: return "reading";
+        case ProcessState::Handling: return "handling";
+        case ProcessState::Writing: return "writing";
+        case ProcessState::TimedOut: return "timed out";
+        case ProcessState::Exited: return "exited";
+        case ProcessState::Gone: return "reaped";
+    }
+    return "?";
+}
+
 std::string_view model_design(ModelId model) {
     switch (model) {
         case ModelId::Sync:
@@ -188,9 +205,15 @@ std::string_view model_design(ModelId model) {
             return "gthread: a main thread polls the listener and keep-alive connections; each ready "
                    "connection goes to the executor queue, and a pool thread serves it. Threads share one GIL.";
         case ModelId::Gevent:
+            return "gevent: one OS thread, a hub that polls with epoll, and a greenlet per connection. Its "
+                   "StreamServer puts a READ watcher on the listener: when it fires the hub itself accepts (one "
+                   "connection per wake-up when there are several workers) and spawns a greenlet into "
+                   "Pool(worker_connections). A greenlet that would block parks on its fd and the hub runs another.";
         case ModelId::Eventlet:
-            return "green: one OS thread, a hub that polls with epoll, and a greenlet per connection. "
-                   "A greenlet that would block parks on its fd and the hub runs another one.";
+            return "eventlet: one OS thread, a hub that polls with epoll, and a greenthread per connection. An "
+                   "acceptor greenthread waits in accept() on the listener and spawns each connection into "
+                   "GreenPool(worker_connections); while the pool is full the acceptor waits, and connections stay "
+                   "in the kernel's queue. A greenthread that would block parks on its fd and the hub runs another.";
         case ModelId::Tornado:
             return "tornado: one IOLoop thread runs phases (callbacks, timers, poll) and calls the app "
                    "on the loop thread; while the app runs, nothing else does.";
@@ -242,7 +265,7 @@ std::string explain_connection(const World& world, const Connection& c) {
     if (c.bytes_read) s += fmt::format("read {} bytes", c.bytes_read);
     if (c.bytes_written) s += fmt::format(", wrote {} bytes", c.bytes_written);
     if (c.status) s += fmt::format(", status {}", c.status);
-    const trace::ClientConn* client = world.client_side(c);
+    const trace::LoadConn* client = world.client_side(c);
     if (client && client->mix_index >= 0) {
         s += fmt::format("\nvirtual user {} asked for path #{} of the traffic mix", client->vu, client->mix_index + 1);
     }
@@ -250,7 +273,7 @@ std::string explain_connection(const World& world, const Connection& c) {
     return s;
 }
 
-std::string explain_client(const World& world, const trace::ClientConn& c) {
+std::string explain_client(const World& world, const trace::LoadConn& c) {
     using trace::ClientStage;
     std::string_view doing = "?";
     switch (c.stage) {

@@ -23,7 +23,7 @@ std::string client_address(const trace::Connection& conn);
 std::string worker_name(const trace::Process& proc);
 // "vu3" for a virtual user; "slowloris 1", "silent 2", … for a bad actor
 // (minicorn load numbers those from 1,000,000 up, 100,000 apart per role).
-std::string client_label(const trace::ClientConn& client);
+std::string client_label(const trace::LoadConn& client);
 
 // A connection's stage as a phrase: "reading the request head", "waiting in
 // the executor queue for a free thread", …
@@ -34,6 +34,8 @@ std::string_view stage_word(trace::ConnStage stage);
 std::string_view client_stage_word(trace::ClientStage stage);
 // What a worker's main thread is doing: "waiting in select() for a connection", ...
 std::string_view process_state_phrase(const trace::Process& proc);
+// The same in a word or two, for a small box ("polling", "handling").
+std::string_view process_state_word(const trace::Process& proc);
 // What a model is, in one sentence (its design, as gunicorn's docstrings say it).
 std::string_view model_design(trace::ModelId model);
 
@@ -50,7 +52,7 @@ std::uint64_t greenlet_conn(const trace::World& world, const trace::Process& pro
 bool is_listen_fd(const trace::World& world, std::int64_t fd);
 
 std::string explain_connection(const trace::World& world, const trace::Connection& conn);
-std::string explain_client(const trace::World& world, const trace::ClientConn& client);
+std::string explain_client(const trace::World& world, const trace::LoadConn& client);
 std::string explain_listener(const trace::World& world);
 std::string explain_pending(const trace::World& world, std::size_t position);
 std::string explain_arbiter(const trace::World& world);

@@ -8,9 +8,11 @@
 namespace minicorn::studio {
 
 namespace {
-constexpr ImU32 kAccepted = IM_COL32(140, 200, 220, 255);
-constexpr ImU32 kReading = IM_COL32(80, 150, 250, 255);
-constexpr ImU32 kParsed = IM_COL32(120, 170, 255, 255);
+// Accepted, reading and parsed follow each other within milliseconds: three
+// hues far apart (cyan, blue, pink), not three blues a learner cannot tell apart.
+constexpr ImU32 kAccepted = IM_COL32(60, 215, 230, 255);
+constexpr ImU32 kReading = IM_COL32(70, 120, 250, 255);
+constexpr ImU32 kParsed = IM_COL32(240, 110, 190, 255);
 constexpr ImU32 kQueued = IM_COL32(200, 190, 120, 255);
 constexpr ImU32 kHandling = IM_COL32(245, 165, 50, 255);
 constexpr ImU32 kWriting = IM_COL32(90, 200, 120, 255);
@@ -121,7 +123,7 @@ std::span<const LegendEntry> topology_legend() {
         {Shape::Token, kReading, "reading", "the worker reads the request head (a slow client keeps it here)"},
         {Shape::Token, kParsed, "parsed", "a whole request is in; the app is about to run"},
         {Shape::Token, kQueued, "queued", "gthread: waiting in the executor queue for a free pool thread"},
-        {Shape::Token, kHandling, "handling", "the app's handler runs (/, /io, /cpu, /db ... look alike here: the path is not in the trace)"},
+        {Shape::Token, kHandling, "handling", "the app's handler runs (/, /io, /cpu, /db; \"dots by: path\" tells them apart)"},
         {Shape::Token, kWriting, "writing", "the response is being written"},
         {Shape::Token, kKeepAlive, "keep-alive", "idle between requests, kept open for the next one"},
         {Shape::Token, kFailed, "bad request", "the request could not be parsed; an error page goes back"},

@@ -1,7 +1,10 @@
 // app/studio/draw/shapes.cpp — see shapes.h.
 #include "app/studio/draw/shapes.h"
 
+#include <algorithm>
 #include <cstring>
+
+#include "app/studio/draw/text_layout.h"
 
 namespace minicorn::studio {
 
@@ -46,8 +49,10 @@ void draw_text_clipped(ImDrawList* dl, ImVec2 pos, float max_x, ImU32 color, con
     ImVec2 full = font->CalcTextSizeA(size, FLT_MAX, 0.0f, text, end);
     if (full.x <= avail) {
         dl->AddText(font, size, pos, color, text, end);
+        note_text(dl, pos, full, {text, static_cast<std::size_t>(end - text)}, false);
         return;
     }
+    note_text(dl, pos, {avail, full.y}, {text, static_cast<std::size_t>(end - text)}, true);
     // Cut where the text plus ".." fits: a learner sees it was cut, and the hover has it all.
     float dots = font->CalcTextSizeA(size, FLT_MAX, 0.0f, "..").x;
     const char* cut = end;
@@ -55,6 +60,28 @@ void draw_text_clipped(ImDrawList* dl, ImVec2 pos, float max_x, ImU32 color, con
     dl->AddText(font, size, pos, color, text, cut);
     float w = font->CalcTextSizeA(size, FLT_MAX, 0.0f, text, cut).x;
     dl->AddText(font, size, {pos.x + w, pos.y}, colors::kTextDim, "..");
+}
+
+ImVec2 draw_text(ImDrawList* dl, ImVec2 pos, ImU32 color, const char* text, const char* end) {
+    if (!end) end = text + std::strlen(text);
+    ImVec2 size = ImGui::CalcTextSize(text, end);
+    dl->AddText(pos, color, text, end);
+    note_text(dl, pos, size, {text, static_cast<std::size_t>(end - text)}, false);
+    return size;
+}
+
+float wrapped_height(float width, const char* text, const char* end) {
+    if (!end) end = text + std::strlen(text);
+    return ImGui::CalcTextSize(text, end, false, std::max(1.0f, width)).y;
+}
+
+float draw_text_wrapped(ImDrawList* dl, ImVec2 pos, float max_x, ImU32 color, const char* text, const char* end) {
+    if (!end) end = text + std::strlen(text);
+    float width = std::max(1.0f, max_x - pos.x);
+    ImVec2 size = ImGui::CalcTextSize(text, end, false, width);
+    dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), pos, color, text, end, width);
+    note_text(dl, pos, size, {text, static_cast<std::size_t>(end - text)}, false);
+    return size.y;
 }
 
 }  // namespace minicorn::studio

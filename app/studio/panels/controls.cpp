@@ -38,11 +38,28 @@ const Setting* find_setting(std::string_view name) {
     return nullptr;
 }
 
+// Why the chosen worker class ignores a setting ("" when it does not), as
+// gunicorn does (FIDELITY.md: sync, gthread, the green workers, tornado).
+std::string_view ignored_because(std::string_view setting, std::string_view cls) {
+    bool sync = cls == "sync", tornado = cls == "tornado";
+    bool one_thread = cls == "gevent" || cls == "eventlet" || tornado || cls == "asyncio";
+    if (setting == "threads" && one_thread) {
+        return "ignored: only gthread (or sync with threads > 1) has a thread pool; this worker runs on one thread";
+    }
+    if (setting == "keepalive" && sync) return "ignored by sync: it closes every connection after one response";
+    if (setting == "keepalive" && tornado) return "ignored by tornado: its own server decides keep-alive";
+    if (setting == "worker_connections" && (sync || tornado)) {
+        return sync ? "ignored by sync: it serves one connection at a time" : "ignored by tornado: it does not cap connections";
+    }
+    return "";
+}
+
 // One row: the editor for a setting, labelled with gunicorn's name.
-void edit_setting(const Setting& s, std::string& value) {
+void edit_setting(const Setting& s, std::string& value, std::string_view ignored = "") {
     std::string label = std::string(s.name);
     ImGui::PushID(label.c_str());
-    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.55f);
+    ImGui::BeginDisabled(!ignored.empty());
+    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.5f);
     switch (s.kind) {
     case SettingKind::Choice: {
         if (ImGui::BeginCombo("##v", value.c_str())) {
@@ -79,8 +96,11 @@ void edit_setting(const Setting& s, std::string& value) {
     }
     }
     ImGui::SameLine();
-    ImGui::TextUnformatted(label.c_str());
-    explain(s.help);
+    // Ignored: greyed out, "ignored" beside its name, and why on hover (one
+    // line each keeps the gate's buttons in view without scrolling).
+    studio::label(ignored.empty() ? label : label + " \u00B7 ignored");
+    ImGui::EndDisabled();
+    explain(ignored.empty() ? std::string(s.help) : std::string(ignored) + ".\n\n" + std::string(s.help));
     ImGui::PopID();
 }
 
@@ -94,6 +114,7 @@ void validate(ControlsState& state) {
 void signal_button(const char* label, int signo, const char* what, bool enabled, Actions& actions) {
     ImGui::BeginDisabled(!enabled);
     if (ImGui::Button(label)) actions.push_back(make_action(Action::Kind::SignalArbiter, signo, 0, 0));
+    note_item(label);
     ImGui::EndDisabled();
     if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", what);
     ImGui::SameLine();
@@ -131,8 +152,17 @@ void draw_controls(const View& view, ControlsState& state, const SessionStatus& 
     const bool engine_up = status.engine == SessionStatus::Engine::Running;
 
     // --- the settings table ---
+    const std::string& cls = state.values["worker_class"];
+    const bool sync_threads = cls == "sync" && std::atoi(state.values["threads"].c_str()) > 1;
     for (std::string_view name : kUsual) {
-        if (const Setting* s = find_setting(name)) edit_setting(*s, state.values[std::string(name)]);
+        const Setting* s = find_setting(name);
+        if (!s) continue;
+        // sync with threads > 1 is gthread: judge the other settings as gthread would.
+        edit_setting(*s, state.values[std::string(name)], ignored_because(name, sync_threads ? "gthread" : cls));
+        if (name == "worker_class" && sync_threads) {
+            label_wrapped("sync with threads > 1 runs gthread, as gunicorn does: a poller and a pool of threads",
+                          IM_COL32(255, 204, 77, 255));
+        }
     }
     if (ImGui::TreeNode("every other setting")) {
         for (const Setting& s : process::settings_table()) {
@@ -140,31 +170,29 @@ void draw_controls(const View& view, ControlsState& state, const SessionStatus& 
             if (usual || managed_by_studio(s.name) || s.kind == SettingKind::List) continue;
             edit_setting(s, state.values[std::string(s.name)]);
         }
-        ImGui::TextDisabled("bind, pid file, logs and trace are the studio's.");
+        label_wrapped("bind, pid file, logs and trace are the studio's.", dim_color());
         ImGui::TreePop();
     }
     validate(state);
     const bool changed = serve_args(state) != state.applied;
     if (!state.error.empty()) {
-        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.45f, 0.4f, 1.0f));
-        ImGui::TextWrapped("%s", state.error.c_str());
-        ImGui::PopStyleColor();
+        label_wrapped(state.error, IM_COL32(255, 115, 102, 255));
     }
     ImGui::BeginDisabled(!state.error.empty());
     if (changed) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.75f, 0.45f, 0.1f, 1.0f));
-    if (ImGui::Button(changed ? "Restart engine with these settings" : "Restart engine")) {
-        actions.push_back(make_action(Action::Kind::Restart, 0, 0, 0));
-    }
+    const char* restart = changed ? "Restart engine with these settings" : "Restart engine";
+    if (ImGui::Button(restart)) actions.push_back(make_action(Action::Kind::Restart, 0, 0, 0));
+    note_item(restart);
     if (changed) ImGui::PopStyleColor();
     ImGui::EndDisabled();
     ImGui::SameLine();
     ImGui::Checkbox("at once", &state.apply_at_once);
+    note_item("at once");
     explain("Restart the engine by itself whenever a setting changes (once you let go of the slider or field).");
     if (changed && state.apply_at_once && state.error.empty() && !ImGui::IsAnyItemActive()) {
         actions.push_back(make_action(Action::Kind::Restart));
     } else if (changed) {
-        ImGui::SameLine();
-        ImGui::TextDisabled("(not applied yet)");
+        label("(not applied yet)", dim_color());
     }
 
     // --- signals ---
@@ -195,6 +223,7 @@ void draw_controls(const View& view, ControlsState& state, const SessionStatus& 
     ImGui::SameLine();
     ImGui::BeginDisabled(!engine_up || state.kill_target == 0);
     if (ImGui::Button("kill -9")) actions.push_back(make_action(Action::Kind::KillWorker, SIGKILL, state.kill_target, 0));
+    note_item("kill -9");
     ImGui::EndDisabled();
     if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
         ImGui::SetTooltip("SIGKILL the worker: it cannot clean up; the arbiter reaps it and forks a new one");

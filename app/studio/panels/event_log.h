@@ -21,6 +21,8 @@ namespace minicorn::studio {
 struct EventLogState {
     bool follow = true;                // keep the newest row in view
     std::string filter;                // a kind ("Accept", "green"; any case) or a pid; empty: every event
+    bool show_bookkeeping = false;     // also list samples and bookkeeping (AcceptQueueSample, Heartbeat, …)
+    bool matched_bookkeeping = false;  // the show_bookkeeping `matches` was built for
     std::string matched_filter;        // the filter `matches` was built for
     std::vector<std::uint32_t> matches;  // positions of the events the filter keeps (built incrementally)
     std::size_t scanned = 0;           // events of the Recording looked at for `matches`
@@ -29,5 +31,7 @@ struct EventLogState {
 };
 
 void draw_event_log(const View& view, EventLogState& state);
+// The "server log" tab alone: the children's output, wrapped to the panel.
+void draw_server_log(EventLogState& state);
 
 }  // namespace minicorn::studio

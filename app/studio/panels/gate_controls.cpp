@@ -20,6 +20,7 @@ namespace {
 bool state_button(const char* label, const char* id, float width, bool on) {
     if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
     bool pressed = ImGui::Button(fmt::format("{}###{}", label, id).c_str(), ImVec2(width, 0));
+    note_item(label);  // the layout checker's text rectangles
     if (on) ImGui::PopStyleColor();
     return pressed;
 }
@@ -90,6 +91,7 @@ void draw_gate_controls(const View& view, ControlsState& state, bool engine_up, 
     }
     ImGui::SameLine();
     if (ImGui::Button("Step (\u2192)###step", ImVec2(width, 0))) actions.push_back(make_action(Action::Kind::GateStep));
+    note_item("Step (\u2192)");
     ImGui::SameLine();
     if (state_button(running || slow ? "Playing" : "Play (space)", "play", width, running || slow)) {
         actions.push_back(make_action(Action::Kind::GatePlay));

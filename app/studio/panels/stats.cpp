@@ -31,15 +31,13 @@ void series(const char* label, const std::deque<float>& q, float min_scale, cons
 }  // namespace
 
 void draw_stats(const View& view, const Metrics& metrics) {
-    ImGui::Text("%zu events recorded · %llu dropped · %llu requests · %llu errors", view.rec.size(),
-                static_cast<unsigned long long>(view.rec.dropped()),
-                static_cast<unsigned long long>(metrics.total_requests()),
-                static_cast<unsigned long long>(metrics.total_errors()));
+    labelf_wrapped(0, "{} events recorded · {} dropped · {} requests · {} errors", view.rec.size(), view.rec.dropped(),
+                   metrics.total_requests(), metrics.total_errors());
     series("accept queue", metrics.accept_queue(), 4.0f, "%.0f pending",
            "Connections the kernel has completed but no worker has accepted yet (TCP_INFO on the listening "
            "socket). It grows when every worker is busy.");
     if (metrics.workers().empty()) {
-        ImGui::TextDisabled("no worker has booted yet");
+        label("no worker has booted yet", dim_color());
         return;
     }
     for (const auto& [pid, w] : metrics.workers()) {

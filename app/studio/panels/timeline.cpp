@@ -398,6 +398,67 @@ void input(Frame& f, Actions& actions, ImVec2 o, ImVec2 size, int rows) {
     ImGui::EndTooltip();
 }
 
+// 5. Rows: the lanes in order, scrolled, their labels, the ruler, the spans,
+// the instant shown. Returns how many rows fit.
+int draw_rows(Frame& f, ImDrawList* dl, ImVec2 o, ImVec2 avail) {
+    TimelineState& st = f.st;
+    const View& view = f.view;
+    const float width = f.width;
+    const std::uint64_t t0 = f.t0, t1 = f.t1;
+    order_lanes(f);
+    int rows = static_cast<int>((avail.y - kRulerH) / kLaneH);
+    int max_scroll = std::max(0, static_cast<int>(st.order.size()) - rows);
+    st.lane_scroll = std::clamp(st.lane_scroll, 0.0f, static_cast<float>(max_scroll));
+    int scroll = static_cast<int>(st.lane_scroll);
+    for (std::size_t i = 0; i < st.order.size(); ++i) st.lanes[st.order[i]].row = static_cast<int>(i) - scroll;
+    st.stats.lanes = st.order.size();
+
+    ImVec2 so{o.x + kHeaderW, o.y};  // the span area's origin
+    char label[64];
+    pid_t prev_pid = 0;
+    for (std::uint16_t li : st.order) {
+        const Lane& L = st.lanes[li];
+        if (L.row < 0 || L.row >= rows) continue;  // scrolled away
+        float y = o.y + kRulerH + static_cast<float>(L.row) * kLaneH;
+        dl->AddRectFilled({o.x, y}, {o.x + avail.x, y + kLaneH}, (L.row % 2) ? colors::kLaneBgA : colors::kLaneBgB);
+        if (L.pid != prev_pid) dl->AddLine({o.x, y}, {o.x + avail.x, y}, colors::kWire);
+        prev_pid = L.pid;
+        draw_text_clipped(dl, {o.x + 4, y + 2}, o.x + kHeaderW - 4,
+                          L.kind == Lane::Kind::Process ? colors::kText : colors::kTextDim, lane_label(f.edge, L, label));
+    }
+    if (st.stats.capped) {
+        float x = so.x + f.x_of(f.walk_from);
+        dl->AddRectFilled({so.x, o.y + kRulerH}, {x, o.y + avail.y}, IM_COL32(60, 60, 70, 90));
+        dl->AddText({so.x + 6, o.y + kRulerH + 2}, colors::kTextWarn, "too many events to draw here: zoom in");
+    }
+    draw_ruler(dl, f, so, view.rec.first_time());
+    dl->PushClipRect({so.x, o.y}, {so.x + width, o.y + avail.y}, true);
+    draw_spans(dl, f, so, rows);
+    // The instant the other panels show.
+    if (view.now_ns >= t0 && view.now_ns <= t1) {
+        float x = so.x + f.x_of(view.now_ns);
+        dl->AddLine({x, o.y}, {x, o.y + avail.y}, colors::kNowLine, 1.5f);
+    }
+    dl->PopClipRect();
+    if (st.stats.lanes_hidden) {
+        char buf[64];
+        auto r = fmt::format_to_n(buf, sizeof buf - 1, "+{} lanes not shown", st.stats.lanes_hidden);
+        *r.out = '\0';
+        dl->AddText({o.x + 4, o.y + 2}, colors::kTextDim, buf);
+    }
+    if (!st.spans.empty()) {
+        std::uint64_t lo = UINT64_MAX, hi = 0;
+        for (const Span& s : st.spans) {
+            lo = std::min(lo, s.t0);
+            hi = std::max(hi, s.t1);
+        }
+        st.stats.first_span_ns = lo;
+        st.stats.last_span_ns = hi;
+    }
+
+    return rows;
+}
+
 }  // namespace
 
 // ============================================================================
@@ -475,56 +536,7 @@ void draw_timeline(const View& view, TimelineState& st, Actions& actions) {
     finish_lanes(f);
 
     // 5. Rows.
-    order_lanes(f);
-    int rows = static_cast<int>((avail.y - kRulerH) / kLaneH);
-    int max_scroll = std::max(0, static_cast<int>(st.order.size()) - rows);
-    st.lane_scroll = std::clamp(st.lane_scroll, 0.0f, static_cast<float>(max_scroll));
-    int scroll = static_cast<int>(st.lane_scroll);
-    for (std::size_t i = 0; i < st.order.size(); ++i) st.lanes[st.order[i]].row = static_cast<int>(i) - scroll;
-    st.stats.lanes = st.order.size();
-
-    ImVec2 so{o.x + kHeaderW, o.y};  // the span area's origin
-    char label[64];
-    pid_t prev_pid = 0;
-    for (std::uint16_t li : st.order) {
-        const Lane& L = st.lanes[li];
-        if (L.row < 0 || L.row >= rows) continue;  // scrolled away
-        float y = o.y + kRulerH + static_cast<float>(L.row) * kLaneH;
-        dl->AddRectFilled({o.x, y}, {o.x + avail.x, y + kLaneH}, (L.row % 2) ? colors::kLaneBgA : colors::kLaneBgB);
-        if (L.pid != prev_pid) dl->AddLine({o.x, y}, {o.x + avail.x, y}, colors::kWire);
-        prev_pid = L.pid;
-        draw_text_clipped(dl, {o.x + 4, y + 2}, o.x + kHeaderW - 4,
-                          L.kind == Lane::Kind::Process ? colors::kText : colors::kTextDim, lane_label(*edge, L, label));
-    }
-    if (st.stats.capped) {
-        float x = so.x + f.x_of(f.walk_from);
-        dl->AddRectFilled({so.x, o.y + kRulerH}, {x, o.y + avail.y}, IM_COL32(60, 60, 70, 90));
-        dl->AddText({so.x + 6, o.y + kRulerH + 2}, colors::kTextWarn, "too many events to draw here: zoom in");
-    }
-    draw_ruler(dl, f, so, view.rec.first_time());
-    dl->PushClipRect({so.x, o.y}, {so.x + width, o.y + avail.y}, true);
-    draw_spans(dl, f, so, rows);
-    // The instant the other panels show.
-    if (view.now_ns >= t0 && view.now_ns <= t1) {
-        float x = so.x + f.x_of(view.now_ns);
-        dl->AddLine({x, o.y}, {x, o.y + avail.y}, colors::kNowLine, 1.5f);
-    }
-    dl->PopClipRect();
-    if (st.stats.lanes_hidden) {
-        char buf[64];
-        auto r = fmt::format_to_n(buf, sizeof buf - 1, "+{} lanes not shown", st.stats.lanes_hidden);
-        *r.out = '\0';
-        dl->AddText({o.x + 4, o.y + 2}, colors::kTextDim, buf);
-    }
-    if (!st.spans.empty()) {
-        std::uint64_t lo = UINT64_MAX, hi = 0;
-        for (const Span& s : st.spans) {
-            lo = std::min(lo, s.t0);
-            hi = std::max(hi, s.t1);
-        }
-        st.stats.first_span_ns = lo;
-        st.stats.last_span_ns = hi;
-    }
+    int rows = draw_rows(f, dl, o, avail);
 
     // 6. Input and hover.
     input(f, actions, o, avail, rows);

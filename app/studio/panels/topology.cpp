@@ -1,5 +1,6 @@
-// app/studio/panels/topology.cpp — see topology.h. The inside of each worker
-// (per model) is in topology_workers.cpp.
+// app/studio/panels/topology.cpp — see topology.h. The grid of worker boxes
+// is in topology_grid.cpp, the inside of each worker (per model) in
+// topology_workers.cpp.
 //
 // One frame: lay the columns out from the space available; draw clients, the
 // listener and its accept queue, the arbiter, the worker boxes; every row
@@ -15,7 +16,6 @@
 //   [SECTION] Clients
 //   [SECTION] Listener and accept queue
 //   [SECTION] Arbiter
-//   [SECTION] Workers grid
 //   [SECTION] Hover and menus
 //   [SECTION] draw_topology
 #include "app/studio/panels/topology.h"
@@ -25,7 +25,7 @@
 #include <csignal>
 
 #include "app/studio/draw/explain.h"
-#include "app/studio/draw/loop_step.h"
+#include "app/studio/draw/text_layout.h"
 #include "app/studio/panels/topology_parts.h"
 
 namespace minicorn::studio {
@@ -76,6 +76,17 @@ void Painter::anchor(std::uint64_t conn, ImVec2 pos, int priority) {
     }
 }
 
+void Painter::text_fit(ImVec2 pos, float max_x, ImU32 color, std::initializer_list<std::string_view> options) {
+    std::size_t i = 0;
+    for (std::string_view o : options) {
+        bool last = ++i == options.size();
+        if (last || ImGui::CalcTextSize(o.data(), o.data() + o.size()).x <= max_x - pos.x) {
+            draw_text_clipped(dl, pos, max_x, color, o.data(), o.data() + o.size());
+            return;
+        }
+    }
+}
+
 namespace {
 
 ImVec2 iv(Point p) { return {p.x, p.y}; }
@@ -118,14 +129,23 @@ void draw_tokens(Painter& p) {
             a.moved_at = now;
         }
         ImVec2 pos = token_pos(a, now, st.ease_s);
+        // The kernel → worker path, only while a token travels it (as RaftScope
+        // draws a message only in flight): a line at rest would cross boxes
+        // and text for nothing; moves inside a worker are short and need none.
+        bool from_queue = std::fabs(a.from.x - st.queue_head.x) < 1 && std::fabs(a.from.y - st.queue_head.y) < 1;
+        if (from_queue && (std::fabs(pos.x - a.to.x) > 0.5f || std::fabs(pos.y - a.to.y) > 0.5f)) {
+            p.dl->AddLine(iv(a.from), iv(a.to), colors::kWire, 1.0f);
+        }
         ImU32 col = c ? stage_color(c->stage) : colors::kTextDim;
         if (c && st.color_by == TokenColor::MixPath) {
-            const trace::ClientConn* client = w.client_side(*c);
+            const trace::LoadConn* client = w.client_side(*c);
             col = client && client->mix_index >= 0 ? mix_color(client->mix_index) : colors::kTextDim;
         }
-        draw_shape(p.dl, Shape::Token, pos, kTokenR, col);
-        p.item(TopoItemKind::Token, c ? c->owner : 0, it->first, {pos.x - kTokenR - 1, pos.y - kTokenR - 1},
-               {pos.x + kTokenR + 1, pos.y + kTokenR + 1});
+        draw_shape(p.dl, Shape::Token, pos, token_r(), col);
+        bool moving = std::fabs(pos.x - a.to.x) > 0.5f || std::fabs(pos.y - a.to.y) > 0.5f;
+        note_token(p.dl, {pos.x - token_r(), pos.y - token_r()}, {pos.x + token_r(), pos.y + token_r()}, it->first, moving);
+        p.item(TopoItemKind::Token, c ? c->owner : 0, it->first, {pos.x - token_r() - 1, pos.y - token_r() - 1},
+               {pos.x + token_r() + 1, pos.y + token_r() + 1});
         ++st.tokens_drawn;
         ++it;
     }
@@ -139,10 +159,13 @@ void draw_tokens(Painter& p) {
 // virtual user is doing, joined to the server's side by port.
 void draw_load_clients(Painter& p, ImVec2 min, ImVec2 max) {
     const World& w = p.world();
-    float y = draw_box(p.dl, min, max, p.fmt("Clients ({} connections)", w.clients.size()), colors::kBoxBorder);
+    float y = draw_box(p.dl, min, max, nullptr, colors::kBoxBorder);
+    p.text_fit({min.x + 6, min.y + 3}, max.x - 6, colors::kText,
+               {fmt::format("Clients ({} connections)", w.clients.size()), fmt::format("Clients ({})", w.clients.size())});
+    y = min.y + p.row_h + 1;
     p.item(TopoItemKind::Client, 0, 0, min, max);
-    p.text({min.x + 8, y}, max.x - 6, colors::kTextDim, "minicorn load: {} sent, {} done", w.client.sent, w.client.done);
-    y += p.row_h + 2;
+    y += p.text_wrapped({min.x + 8, y}, max.x - 6, colors::kTextDim, "minicorn load: {} sent, {} done", w.client.sent,
+                        w.client.done) + 7;
     std::size_t fit = static_cast<std::size_t>(std::max(0.0f, (max.y - y - 3 * p.row_h) / p.row_h));  // 2 rows: the colour choice
     std::size_t shown = 0;
     for (const auto& [id, c] : w.clients) {
@@ -150,11 +173,14 @@ void draw_load_clients(Painter& p, ImVec2 min, ImVec2 max) {
         ImVec2 dot{min.x + 14, y + p.line_h * 0.5f};
         ImU32 col = p.st.color_by == TokenColor::MixPath && c.mix_index >= 0 ? mix_color(c.mix_index) : client_color(c.stage);
         draw_shape(p.dl, c.stage == trace::ClientStage::Connecting ? Shape::Pending : Shape::Token, dot, 4.0f, col);
-        std::string_view word = client_stage_word(c.stage);
+        // Dots by path: the row names the path its dot's colour stands for.
+        std::string path = p.st.color_by == TokenColor::MixPath && c.mix_index >= 0 ? p.view.mix_path(c.mix_index) : "";
+        std::string_view word = path.empty() ? client_stage_word(c.stage) : std::string_view(path);
         if (c.role != trace::ClientRole::Good) {
             p.text({min.x + 24, y}, max.x - 6, colors::kTextWarn, "{}  {}", client_label(c), word);
         } else {
-            p.text({min.x + 24, y}, max.x - 6, colors::kText, "{} :{}  {}", client_label(c), c.local_port, word);
+            p.text_fit({min.x + 24, y}, max.x - 6, colors::kText,
+                       {fmt::format("{} :{}  {}", client_label(c), c.local_port, word), fmt::format("{}  {}", client_label(c), word)});
         }
         p.item(TopoItemKind::LoadClient, c.pid, id, {min.x + 2, y - 1}, {max.x - 2, y + p.row_h - 1});
         const Connection* server = w.server_side(c);
@@ -185,8 +211,7 @@ void draw_clients(Painter& p, ImVec2 min, ImVec2 max) {
     }
     float y = draw_box(p.dl, min, max, p.fmt("Clients ({} connected)", w.connections.size()), colors::kBoxBorder);
     p.item(TopoItemKind::Client, 0, 0, min, max);
-    p.text({min.x + 8, y}, max.x - 6, colors::kTextDim, "seen from the server: peer ports");
-    y += p.row_h + 2;
+    y += p.text_wrapped({min.x + 8, y}, max.x - 6, colors::kTextDim, "seen from the server: peer ports") + 7;
     std::size_t fit = static_cast<std::size_t>(std::max(0.0f, (max.y - y - p.row_h) / p.row_h));
     std::size_t shown = 0;
     for (const auto& [id, c] : w.connections) {
@@ -206,21 +231,6 @@ void draw_clients(Painter& p, ImVec2 min, ImVec2 max) {
     }
 }
 
-// A faint wire from each client row to its request's token: where is my request?
-void draw_client_wires(Painter& p) {
-    if (p.st.client_rows.size() > 48) return;  // a hairball teaches nothing
-    for (const auto& [conn, from] : p.st.client_rows) {
-        ImVec2 to = iv(p.st.queue_head);  // not accepted yet: it waits in the queue
-        if (conn) {
-            auto it = p.st.tokens.find(conn);
-            if (it == p.st.tokens.end()) continue;
-            to = token_pos(it->second, ImGui::GetTime(), p.st.ease_s);
-        }
-        ImVec2 a = iv(from);
-        p.dl->AddBezierCubic(a, {a.x + 60, a.y}, {to.x - 60, to.y}, to, colors::kWire, 1.0f);
-    }
-}
-
 // ============================================================================
 // [SECTION] Listener and accept queue
 // ============================================================================
@@ -231,6 +241,12 @@ void draw_listener(Painter& p, ImVec2 min, ImVec2 max) {
     std::int64_t port = l.sockets.empty() ? 0 : l.sockets.front().port;
     float y = draw_box(p.dl, min, max, p.fmt("kernel: listen :{}", port), colors::kKernelBorder);
     p.item(TopoItemKind::Listener, 0, 0, min, max);
+    p.st.queue_head = {max.x - 6 - token_r(), y + p.row_h};
+    if (w.arbiter.stopped) {
+        // Its socket is closed: no queue to show, and new connections are refused.
+        p.text_wrapped({min.x + 8, y}, max.x - 6, colors::kTextWarn, "closed: the arbiter has shut down, so connecting fails");
+        return;
+    }
     ImU32 qcol = l.queue_len > 0 ? colors::kTextWarn : colors::kText;
     if (l.sampled_ns) {
         p.text({min.x + 8, y}, max.x - 6, qcol, "accept queue  {} / {}", l.queue_len, l.backlog);
@@ -241,7 +257,7 @@ void draw_listener(Painter& p, ImVec2 min, ImVec2 max) {
 
     // The queue as slots: hollow circles are connections the kernel holds for
     // us; the first slot is the one the next accept() takes.
-    float slot = 2 * kTokenR + 6;
+    float slot = 2 * token_r() + 6;
     ImVec2 qmin{min.x + 8, y}, qmax{max.x - 8, y + slot + 4};
     p.dl->AddRect(qmin, qmax, colors::kKernelBorder, 3.0f);
     std::size_t cap = static_cast<std::size_t>(std::max(1.0f, (qmax.x - qmin.x - 30) / slot));
@@ -249,18 +265,18 @@ void draw_listener(Painter& p, ImVec2 min, ImVec2 max) {
     std::size_t drawn = std::min(pending, cap);
     // The head is on the right, next to the workers: tokens leave the queue towards them.
     for (std::size_t i = 0; i < drawn; ++i) {
-        ImVec2 c{qmax.x - 6 - kTokenR - static_cast<float>(i) * slot, (qmin.y + qmax.y) * 0.5f};
-        draw_shape(p.dl, Shape::Pending, c, kTokenR, colors::kPending);
+        ImVec2 c{qmax.x - 6 - token_r() - static_cast<float>(i) * slot, (qmin.y + qmax.y) * 0.5f};
+        draw_shape(p.dl, Shape::Pending, c, token_r(), colors::kPending);
         p.item(TopoItemKind::Pending, 0, i, {c.x - slot / 2, qmin.y}, {c.x + slot / 2, qmax.y});
     }
     if (pending > drawn) p.text({qmin.x + 3, qmin.y + 2}, qmax.x, colors::kTextWarn, "+{}", pending - drawn);
-    p.st.queue_head = {qmax.x - 6 - kTokenR, (qmin.y + qmax.y) * 0.5f};
+    p.st.queue_head = {qmax.x - 6 - token_r(), (qmin.y + qmax.y) * 0.5f};
     y = qmax.y + 4;
 
     p.text({min.x + 8, y}, max.x - 6, colors::kTextDim, "accepted {}  EAGAIN {}", l.accepts, l.eagains);
     y += p.row_h;
     if (const Process* last = l.last_accept_pid ? w.process(l.last_accept_pid) : nullptr) {
-        p.text({min.x + 8, y}, max.x - 6, colors::kTextDim, "last accept: {}", worker_name(*last));
+        p.text_wrapped({min.x + 8, y}, max.x - 6, colors::kTextDim, "last accept: {}", worker_name(*last));
     }
 }
 
@@ -271,20 +287,25 @@ void draw_listener(Painter& p, ImVec2 min, ImVec2 max) {
 void draw_arbiter(Painter& p, ImVec2 min, ImVec2 max) {
     const World& w = p.world();
     const trace::Arbiter& a = w.arbiter;
-    float y = draw_box(p.dl, min, max,
-                       p.fmt("arbiter (master) pid {}  ·  workers {} / {} wanted  ·  spawned {}  reaped {}  timeouts {}",
-                             a.pid, a.workers_live, a.workers_wanted, a.spawns, a.reaps, a.timeouts),
-                       a.stopped ? colors::kBoxBorderBad : colors::kBoxBorder);
+    float y = draw_box(p.dl, min, max, nullptr, a.stopped ? colors::kBoxBorderBad : colors::kBoxBorder);
+    y = min.y + p.row_h + 1;
+    p.text_fit({min.x + 6, min.y + 3}, max.x - 6, colors::kText,
+               {fmt::format("arbiter (master) pid {}  ·  workers {} / {} wanted  ·  spawned {}  reaped {}  timeouts {}",
+                            a.pid, a.workers_live, a.workers_wanted, a.spawns, a.reaps, a.timeouts),
+                fmt::format("arbiter pid {}  ·  workers {} / {}  ·  spawned {}  reaped {}  timeouts {}", a.pid,
+                            a.workers_live, a.workers_wanted, a.spawns, a.reaps, a.timeouts),
+                fmt::format("arbiter pid {}  ·  workers {} / {}", a.pid, a.workers_live, a.workers_wanted),
+                fmt::format("arbiter  ·  {} / {}", a.workers_live, a.workers_wanted)});
     p.item(TopoItemKind::Arbiter, a.pid, static_cast<std::uint64_t>(a.pid), min, max);
     // Heartbeats: how long each worker has been silent (the arbiter's murder_workers reads this).
     float x = min.x + 8;
-    p.dl->AddText({x, y}, colors::kTextDim, "heartbeats:");
+    draw_text(p.dl, {x, y}, colors::kTextDim, "heartbeats:");
     x += ImGui::CalcTextSize("heartbeats:").x + 8;
     for (const Process* wk : w.workers()) {
         const char* s = p.fmt("w{} {} ago", wk->worker_age, Dur(wk->silence_ns(w.now_ns, &w.gate)).sv());
         float tw = ImGui::CalcTextSize(s).x;
         if (x + tw > max.x - 8) break;
-        p.dl->AddText({x, y}, colors::kHeartbeat, s);
+        draw_text(p.dl, {x, y}, colors::kHeartbeat, s);
         x += tw + 14;
     }
     // The latest signal or reap, at the right of the same line.
@@ -298,82 +319,7 @@ void draw_arbiter(Painter& p, ImVec2 min, ImVec2 max) {
     }
     if (last) {
         float lw = ImGui::CalcTextSize(last).x;
-        if (max.x - 8 - lw > x) p.dl->AddText({max.x - 8 - lw, y}, colors::kTextWarn, last);
-    }
-}
-
-// ============================================================================
-// [SECTION] Workers grid
-// ============================================================================
-
-ImU32 worker_border(const Process& proc) {
-    using trace::ProcessState;
-    switch (proc.state) {
-        case ProcessState::TimedOut:
-        case ProcessState::Exited: return colors::kBoxBorderBad;
-        case ProcessState::Handling:
-        case ProcessState::Reading:
-        case ProcessState::Writing: return colors::kBoxBorderBusy;
-        default: return colors::kBoxBorder;
-    }
-}
-
-void draw_worker(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
-    const World& w = p.world();
-    float y = draw_box(p.dl, min, max, p.fmt("{}  pid {}", worker_name(proc), proc.pid), worker_border(proc));
-    p.item(TopoItemKind::Worker, proc.pid, static_cast<std::uint64_t>(proc.pid), min, max);
-    const char* stats = p.fmt("{} req  ·  up {}", proc.counter(trace::CounterId::Requests), Dur(proc.uptime_ns(w.now_ns, &w.gate)).sv());
-    float sw = ImGui::CalcTextSize(stats).x;
-    if (max.x - min.x > sw + 260) p.dl->AddText({max.x - sw - 8, min.y + 3}, colors::kTextDim, stats);
-    // 2 s of silence is already odd (the default timeout is 30 s) — unless the
-    // gate is closed: then the worker waits for a step, and its engine clock,
-    // which the arbiter's timeout reads, stands still.
-    const std::uint64_t silence = proc.silence_ns(w.now_ns, &w.gate);  // engine time: it stands still while paused
-    bool silent = !p.view.paused && silence > 2'000'000'000;
-    p.text({min.x + 8, y}, max.x - 6, silent ? colors::kTextWarn : colors::kTextDim, "heartbeat {} ago  ·  {}",
-           Dur(silence).sv(), loop_step(w, proc).text);
-    y += p.row_h + 2;
-    if (max.y - y < p.row_h) return;
-    p.dl->PushClipRect(min, max, true);
-    draw_worker_insides(p, proc, {min.x + 6, y}, {max.x - 6, max.y - 6});
-    p.dl->PopClipRect();
-}
-
-// Columns and rows for n boxes in (W, H): the arrangement whose smaller box
-// side is largest, width weighted so rows of text fit.
-void grid_shape(std::size_t n, float W, float H, float gap, std::size_t& cols, std::size_t& rows) {
-    float best = -1;
-    cols = rows = 1;
-    for (std::size_t c = 1; c <= n; ++c) {
-        std::size_t r = (n + c - 1) / c;
-        float bw = (W - gap * static_cast<float>(c - 1)) / static_cast<float>(c);
-        float bh = (H - gap * static_cast<float>(r - 1)) / static_cast<float>(r);
-        float score = std::min(bw, bh * 1.3f);  // rows of text want height as much as width
-        if (score > best) {
-            best = score;
-            cols = c;
-            rows = r;
-        }
-    }
-}
-
-void draw_workers(Painter& p, ImVec2 min, ImVec2 max, ImVec2 listener_out) {
-    std::vector<const Process*> workers = p.world().workers();  // a handful of pointers
-    if (workers.empty()) {
-        p.text({min.x + 8, min.y + 8}, max.x, colors::kTextDim, "no workers yet: the arbiter forks them at start");
-        return;
-    }
-    const float gap = 10;
-    std::size_t cols = 1, rows = 1;
-    grid_shape(workers.size(), max.x - min.x, max.y - min.y, gap, cols, rows);
-    float bw = (max.x - min.x - gap * static_cast<float>(cols - 1)) / static_cast<float>(cols);
-    float bh = (max.y - min.y - gap * static_cast<float>(rows - 1)) / static_cast<float>(rows);
-    for (std::size_t i = 0; i < workers.size(); ++i) {
-        float x = min.x + static_cast<float>(i % cols) * (bw + gap);
-        float y = min.y + static_cast<float>(i / cols) * (bh + gap);
-        // The kernel hands connections to whichever worker calls accept(): a wire to each.
-        p.dl->AddLine(listener_out, {x, y + 12}, colors::kWire, 1.0f);
-        draw_worker(p, *workers[i], {x, y}, {x + bw, y + bh});
+        if (max.x - 8 - lw > x) draw_text(p.dl, {max.x - 8 - lw, y}, colors::kTextWarn, last);
     }
 }
 
@@ -487,12 +433,13 @@ void draw_topology(const View& view, TopologyState& st, Actions& actions) {
     avail.y = std::max(avail.y, 320.0f);
 
     const float gap = 16;
-    float clients_w = std::clamp(avail.x * 0.15f, 160.0f, 220.0f);
-    float listener_w = std::clamp(avail.x * 0.15f, 190.0f, 250.0f);
+    // The clients column as wide as its widest row, the listener as its widest line.
+    float clients_w = std::clamp(ImGui::CalcTextSize("vu00 :00000  connecting").x + 40, 150.0f, avail.x * 0.22f);
+    float listener_w = std::clamp(ImGui::CalcTextSize("accept queue  000 / 0000").x + 30, 150.0f, avail.x * 0.2f);
     ImVec2 cl_min = o, cl_max{o.x + clients_w, o.y + avail.y};
     float lx = cl_max.x + gap;
     float ly = o.y + std::max(8.0f, avail.y * 0.2f);
-    ImVec2 li_min{lx, ly}, li_max{lx + listener_w, ly + 5 * p.row_h + 24};
+    ImVec2 li_min{lx, ly}, li_max{lx + listener_w, ly + 6 * p.row_h + 24};
     float rx = li_max.x + gap * 1.5f;
     ImVec2 ar_min{rx, o.y}, ar_max{o.x + avail.x, o.y + 2 * p.row_h + 12};
     ImVec2 wk_min{rx, ar_max.y + 10}, wk_max{o.x + avail.x, o.y + avail.y};
@@ -502,9 +449,8 @@ void draw_topology(const View& view, TopologyState& st, Actions& actions) {
     // clients → listener: every connection starts as a SYN to the listening socket.
     p.dl->AddLine({cl_max.x, (li_min.y + li_max.y) * 0.5f}, {li_min.x, (li_min.y + li_max.y) * 0.5f}, colors::kWire, 2.0f);
     draw_arbiter(p, ar_min, ar_max);
-    draw_workers(p, wk_min, wk_max, {li_max.x, (li_min.y + li_max.y) * 0.5f});
+    draw_workers(p, wk_min, wk_max);
     draw_tokens(p);
-    draw_client_wires(p);
     hover_and_menus(p, actions);
 
     ImGui::SetCursorScreenPos(o);  // the clients column may have placed widgets; claim from the top

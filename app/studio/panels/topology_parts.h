@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <iterator>
 #include <string_view>
 
@@ -23,7 +24,8 @@ inline constexpr int kPrioPoll = 1;       // its fd is in a poll list
 inline constexpr int kPrioQueue = 2;      // the executor queue
 inline constexpr int kPrioServer = 3;     // the thread / greenlet / loop serving it
 
-inline constexpr float kTokenR = 5.0f;
+// A token's radius: 5 px at the base text size, scaled with the text (HiDPI, Ctrl + / Ctrl -).
+inline float token_r() { return 5.0f * ImGui::GetFontSize() / 15.0f; }
 
 // One frame's drawing context. Text goes through a fixed buffer: no allocation per row.
 struct Painter {
@@ -54,6 +56,17 @@ struct Painter {
         *r.out = '\0';
         draw_text_clipped(dl, pos, max_x, color, buf, r.out);
     }
+    // The text wrapped at word boundaries to [pos.x, max_x); returns the height it took.
+    template <typename... Args>
+    float text_wrapped(ImVec2 pos, float max_x, ImU32 color, fmt::format_string<Args...> f, Args&&... args) {
+        auto r = fmt::format_to_n(buf, sizeof buf - 1, f, std::forward<Args>(args)...);
+        *r.out = '\0';
+        return draw_text_wrapped(dl, pos, max_x, color, buf, r.out);
+    }
+    // The first of `options` (longest first) that fits in [pos.x, max_x); the
+    // last, cut, when none does. A narrow box says less rather than cutting
+    // a word in half.
+    void text_fit(ImVec2 pos, float max_x, ImU32 color, std::initializer_list<std::string_view> options);
 };
 
 // "1.2 s" in a small buffer, for row texts: Dur(ns).sv() lives to the end of the statement.
@@ -66,6 +79,9 @@ struct Dur {
 
 // In engine time: the spans the gate was closed are left out (the status bar says "paused" once).
 inline std::uint64_t since(const trace::World& w, std::uint64_t t) { return w.gate.engine_span(t, w.now_ns); }
+
+// Draws the workers (and the recently reaped ones) in a grid filling [min, max).
+void draw_workers(Painter& p, ImVec2 min, ImVec2 max);
 
 // Draws the inside of one worker's box (below its title) for its model.
 // Returns nothing; registers items and token anchors in the painter.

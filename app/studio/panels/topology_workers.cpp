@@ -15,7 +15,6 @@
 // what does not fit is counted ("+N").
 //
 // Index
-//   [SECTION] Helpers
 //   [SECTION] sync
 //   [SECTION] gthread
 //   [SECTION] green
@@ -25,10 +24,13 @@
 
 #include <algorithm>
 #include <array>
+#include <span>
+#include <string>
+#include <vector>
 
 #include "app/studio/draw/explain.h"
 #include "app/studio/draw/loop_step.h"
-#include "app/studio/panels/topology_parts.h"
+#include "app/studio/panels/topology_rows.h"
 
 namespace minicorn::studio::topo {
 
@@ -46,133 +48,6 @@ using trace::World;
 namespace {
 
 // ============================================================================
-// [SECTION] Helpers
-// ============================================================================
-
-constexpr ImU32 kHubBorder = IM_COL32(90, 190, 120, 255);
-constexpr ImU32 kPoolBorder = IM_COL32(120, 140, 200, 255);
-
-// An inner box with a title; returns where its rows begin.
-float section(Painter& p, ImVec2 min, ImVec2 max, const char* title, ImU32 border) {
-    p.dl->AddRectFilled(min, max, colors::kInnerBg, 3.0f);
-    p.dl->AddRect(min, max, border, 3.0f);
-    draw_text_clipped(p.dl, {min.x + 6, min.y + 2}, max.x - 6, colors::kText, title);
-    return min.y + p.row_h + 2;
-}
-
-std::size_t rows_in(const Painter& p, float top, float bottom) {
-    return static_cast<std::size_t>(std::max(0.0f, (bottom - top) / p.row_h));
-}
-
-const Connection* conn_of(const World& w, std::uint64_t id) {
-    if (id == 0) return nullptr;
-    auto it = w.connections.find(id);
-    return it == w.connections.end() ? nullptr : &it->second;
-}
-
-// The slot at the start of a row: a connection's token goes there; otherwise
-// a glyph for what the row is (idle, ready, running).
-ImVec2 slot_at(const Painter& p, float x, float y) { return {x + kTokenR + 2, y + p.line_h * 0.5f}; }
-
-// The poll list: one row per registered fd; connection fds claim their token.
-// Returns the y after the last row.
-float poll_rows(Painter& p, const Process& proc, float x, float y, float max_x, std::size_t max_rows) {
-    const World& w = p.world();
-    std::size_t shown = 0;
-    for (const auto& [fd, entry] : proc.poll) {
-        if (shown + 1 == max_rows && proc.poll.size() > max_rows) break;
-        if (shown == max_rows) break;
-        const char* ev = (entry.events & EPOLLOUT) ? ((entry.events & EPOLLIN) ? "READ|WRITE" : "WRITE") : "READ";
-        ImVec2 s = slot_at(p, x, y);
-        if (const Connection* c = conn_of(w, entry.conn)) {
-            p.anchor(c->id, s, kPrioPoll);
-            p.text({x + 2 * kTokenR + 8, y}, max_x, colors::kText, "fd {:<3} :{}  {}  {}", fd, c->peer_port, ev,
-                   stage_word(c->stage));
-        } else {
-            bool listener = std::any_of(w.listener.sockets.begin(), w.listener.sockets.end(),
-                                        [fd = fd](const trace::ListenSocket& l) { return l.fd == fd; });
-            draw_shape(p.dl, Shape::Idle, s, kTokenR, colors::kKernelBorder);
-            p.text({x + 2 * kTokenR + 8, y}, max_x, colors::kTextDim, "fd {:<3} {}  {}", fd,
-                   listener ? "listening socket" : "other (backend, pipe)", ev);
-        }
-        p.item(TopoItemKind::PollFd, proc.pid, static_cast<std::uint64_t>(fd), {x, y - 1}, {max_x, y + p.row_h - 1});
-        y += p.row_h;
-        ++shown;
-    }
-    if (shown < proc.poll.size()) {
-        p.text({x + 2 * kTokenR + 8, y}, max_x, colors::kTextDim, "+{} more fds", proc.poll.size() - shown);
-        y += p.row_h;
-    }
-    return y;
-}
-
-// The GIL in one line: who holds it and who waits (only once it has been used).
-float gil_line(Painter& p, const Process& proc, float x, float y, float max_x) {
-    const trace::Gil& g = proc.gil;
-    if (g.acquisitions == 0 && g.holder == 0) return y;
-    const World& w = p.world();
-    if (g.holder) {
-        p.text({x, y}, max_x, g.waiters.empty() ? colors::kText : colors::kTextWarn, "GIL: thread {} for {}  ·  {} waiting",
-               g.holder, Dur(since(w, g.held_since_ns)).sv(), g.waiters.size());
-    } else {
-        p.text({x, y}, max_x, colors::kTextDim, "GIL: free  ·  {} waiting", g.waiters.size());
-    }
-    p.item(TopoItemKind::Gil, proc.pid, 0, {x, y - 1}, {max_x, y + p.row_h - 1});
-    return y + p.row_h;
-}
-
-// An event loop's numbered phases (tornado's IOLoop, asyncio's loop) with the
-// current one lit, then what waits in it: ready callbacks and timers.
-// Returns the y after the two lines; nothing drawn before the loop's first event.
-float loop_phases(Painter& p, const Process& proc, float x0, float y, float max_x) {
-    const trace::LoopState& L = proc.loop;
-    if (!L.seen) return y;
-    using trace::LoopPhaseId;
-    float x = x0;
-    for (LoopPhaseId ph : {LoopPhaseId::Timers, LoopPhaseId::Callbacks, LoopPhaseId::Poll, LoopPhaseId::Dispatch}) {
-        const char* name = p.fmt("{}", to_string(ph));
-        ImVec2 ts = ImGui::CalcTextSize(name);
-        if (x + ts.x + 12 > max_x) break;
-        bool on = L.phase == ph;
-        if (on) p.dl->AddRectFilled({x - 3, y - 1}, {x + ts.x + 3, y + p.line_h + 1}, colors::kBoxBorderBusy, 3.0f);
-        p.dl->AddText({x, y}, on ? IM_COL32(10, 20, 10, 255) : colors::kTextDim, name);
-        x += ts.x + 8;
-        p.dl->AddText({x, y}, colors::kTextDim, ">");
-        x += ImGui::CalcTextSize(">").x + 8;
-    }
-    y += p.row_h;
-    p.text({x0, y}, max_x, colors::kTextDim, "ready callbacks {}  ·  timers {}  ·  {} iterations", L.ready_callbacks,
-           L.timers.size(), L.iterations);
-    return y + p.row_h;
-}
-
-// The worker's most recently closed connections (World::closed keeps the
-// last few), newest first: what it has just done, for the boxes with room.
-void recent_rows(Painter& p, const Process& proc, float x, float y, float max_x, float max_y) {
-    const World& w = p.world();
-    if (max_y - y < 2 * p.row_h) return;
-    bool any = false;
-    for (auto it = w.closed.rbegin(); it != w.closed.rend(); ++it) {
-        const Connection& c = *it;
-        if (c.owner != proc.pid) continue;
-        if (!any) {
-            p.text({x, y}, max_x, colors::kTextDim, "recently closed:");
-            y += p.row_h;
-            any = true;
-        }
-        if (y + p.row_h > max_y) break;
-        std::uint64_t lived = w.gate.engine_span(c.entered(ConnStage::Accepted), c.entered(ConnStage::Closed));
-        ImU32 col = c.status >= 500 || c.aborted ? colors::kTextBad : colors::kTextDim;
-        p.text({x + 8, y}, max_x, col, ":{}  {}  {} req  open {}{}", c.peer_port, c.status ? c.status : 0, c.requests,
-               Dur(lived).sv(), c.aborted                       ? "  (worker died)"
-                                : c.peer_gone                    ? "  (client had gone: nobody read it)"
-                                : c.read_cut && c.requests == 0  ? "  (client left)"
-                                                                 : "");
-        y += p.row_h;
-    }
-}
-
-// ============================================================================
 // [SECTION] sync
 // ============================================================================
 
@@ -180,47 +55,40 @@ void recent_rows(Painter& p, const Process& proc, float x, float y, float max_x,
 // while it runs, outlined once done: its next decision point comes next).
 void draw_sync(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     const World& w = p.world();
-    const auto& kPhases = kLoopPhaseNames;
-    const LoopStep step = loop_step(w, proc);  // the same step the header's text says
+    static constexpr std::array<std::string_view, 6> kPhases{"select", "accept", "read", "handle", "write", "close"};
+    const LoopStep step = loop_step(w, proc);  // the same step the worker's text says
     const int lit = step.phase;
-    float y = section(p, min, {max.x, min.y + 2 * p.row_h + 8}, "loop (one thread, one connection at a time)", kHubBorder);
-    float x = min.x + 6;
-    const float gap = max.x - min.x > 420 ? 8.0f : 4.0f;
-    for (std::size_t i = 0; i < kPhases.size(); ++i) {
-        ImVec2 ts = ImGui::CalcTextSize(kPhases[i]);
-        bool on = static_cast<int>(i) == lit;
-        if (x + ts.x + 4 > max.x) break;
-        if (on && step.done) p.dl->AddRect({x - 3, y - 1}, {x + ts.x + 3, y + p.line_h + 1}, colors::kBoxBorderBusy, 3.0f);
-        else if (on) p.dl->AddRectFilled({x - 3, y - 1}, {x + ts.x + 3, y + p.line_h + 1}, colors::kBoxBorderBusy, 3.0f);
-        p.dl->AddText({x, y}, on && !step.done ? IM_COL32(10, 20, 10, 255) : on ? colors::kText : colors::kTextDim, kPhases[i]);
-        x += ts.x + gap;
-        if (i + 1 < kPhases.size()) {
-            p.dl->AddText({x, y}, colors::kTextDim, ">");
-            x += ImGui::CalcTextSize(">").x + gap;
-        }
-    }
+    float strip_h = p.row_h * static_cast<float>(phase_lines(kPhases, max.x - min.x - 12));
+    float y = section(p, min, {max.x, min.y + p.row_h + strip_h + 8},
+                      {"loop (one thread, one connection at a time)", "loop: one connection at a time", "loop"}, kHubBorder);
+    y = phase_strip(p, kPhases, lit, min.x + 6, y, max.x - 6, step.done);
     if (const Thread* main = proc.thread(proc.pid)) {
-        p.item(TopoItemKind::Thread, proc.pid, static_cast<std::uint64_t>(main->tid), min, {max.x, y + p.row_h});
+        p.item(TopoItemKind::Thread, proc.pid, static_cast<std::uint64_t>(main->tid), min, {max.x, y});
     }
-    y += p.row_h + 10;
-
+    y += 10;
+    if (y + p.row_h > max.y) return;
     ImVec2 s = slot_at(p, min.x + 6, y);
     if (const Connection* c = conn_of(w, proc.current_conn)) {
         p.anchor(c->id, s, kPrioServer);
-        if (step.done) p.text({s.x + kTokenR + 6, y}, max.x, colors::kText, "client :{}  {}", c->peer_port, step.word);
-        else p.text({s.x + kTokenR + 6, y}, max.x, colors::kText, "client :{}  {} for {}", c->peer_port, stage_word(c->stage),
-                    Dur(since(w, c->entered(c->stage))).sv());
+        if (step.done) {
+            p.text_fit({text_x(min.x + 6), y}, max.x, colors::kText,
+                       {fmt::format("client :{}  {}", c->peer_port, step.word), fmt::format(":{}", c->peer_port)});
+        } else {
+            p.text_fit({text_x(min.x + 6), y}, max.x, colors::kText,
+                       {fmt::format("client :{}  {} for {}", c->peer_port, stage_word(c->stage), Dur(since(w, c->entered(c->stage))).sv()),
+                        fmt::format(":{}  {}", c->peer_port, stage_word(c->stage)), fmt::format(":{}", c->peer_port)});
+        }
     } else {
-        draw_shape(p.dl, Shape::Idle, s, kTokenR, colors::kTextDim);
-        p.text({s.x + kTokenR + 6, y}, max.x, colors::kTextDim, "no connection: waiting for the next one");
+        draw_shape(p.dl, Shape::Idle, s, token_r(), colors::kTextDim);
+        p.text_fit({text_x(min.x + 6), y}, max.x, colors::kTextDim, {"no connection: waiting for the next one", "no connection", "idle"});
     }
     y += p.row_h + 4;
-    y = gil_line(p, proc, min.x + 6, y, max.x);
     if (w.listener.queue_len > 0 && proc.state != ProcessState::Waiting) {
-        p.text({min.x + 6, y}, max.x, colors::kTextWarn, "{} more wait in the accept queue until this one is done",
-               w.listener.queue_len);
+        auto msg = fmt::format("{} more wait in the accept queue until this one is done", w.listener.queue_len);
+        if (y + wrapped_height(max.x - min.x - 6, msg.c_str()) <= max.y) {
+            y += draw_text_wrapped(p.dl, {min.x + 6, y}, max.x, colors::kTextWarn, msg.c_str()) + 6;
+        }
     }
-    y += p.row_h + 6;
     recent_rows(p, proc, min.x + 6, y, max.x, max.y);
 }
 
@@ -228,135 +96,208 @@ void draw_sync(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
 // [SECTION] gthread
 // ============================================================================
 
+// One pool thread's row: its slot (its connection's token, or idle) and what it does.
+void thread_row(Painter& p, const Process& proc, const Thread& th, float x, float y, float max_x) {
+    const World& w = p.world();
+    ImVec2 s = slot_at(p, x, y);
+    bool waits = std::find(proc.gil.waiters.begin(), proc.gil.waiters.end(), th.tid) != proc.gil.waiters.end();
+    if (const Connection* c = conn_of(w, th.conn)) {
+        p.anchor(c->id, s, kPrioServer);
+        std::string_view gil = waits ? "  waits for the GIL" : "";
+        const LoopStep step = thread_step(w, proc, th);  // done: "app returned 200", not "handling" one event late
+        if (step.done) {
+            p.text_fit({text_x(x), y}, max_x, waits ? colors::kTextWarn : colors::kText,
+                       {fmt::format("thread {}  :{}  {}{}", th.tid, c->peer_port, step.word, gil),
+                        fmt::format("{} {}", th.tid, step.word), fmt::format("{}", th.tid)});
+        } else {
+            p.text_fit({text_x(x), y}, max_x, waits ? colors::kTextWarn : colors::kText,
+                       {fmt::format("thread {}  {} :{}  {}{}", th.tid, stage_word(c->stage), c->peer_port, Dur(since(w, th.since_ns)).sv(), gil),
+                        fmt::format("thread {}  {} :{}{}", th.tid, stage_word(c->stage), c->peer_port, waits ? "  GIL?" : ""),
+                        fmt::format("{} {}{}", th.tid, stage_word(c->stage), waits ? " GIL?" : ""), fmt::format("{}", th.tid)});
+        }
+    } else {
+        draw_shape(p.dl, Shape::Idle, s, token_r(), colors::kTextDim);
+        p.text_fit({text_x(x), y}, max_x, colors::kTextDim,
+                   {fmt::format("thread {}  idle: waits for work", th.tid), fmt::format("thread {}  idle", th.tid),
+                    fmt::format("{} idle", th.tid), fmt::format("{}", th.tid)});
+    }
+    if (proc.gil.holder == th.tid) p.dl->AddCircle(s, token_r() + 3, colors::kRunningRing, 20, 2.0f);
+    p.item(TopoItemKind::Thread, proc.pid, static_cast<std::uint64_t>(th.tid), {x, y - 1}, {max_x, y + p.row_h - 1});
+}
+
+// gthread: the poller (the main thread's epoll over the listener and the
+// keep-alive connections), the executor queue, the pool threads. The
+// threads are what gthread is about: they get their rows first; with too
+// little room they become a grid of cells (a token in each busy one), and
+// the poller shrinks to its title before they do.
 void draw_gthread(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     const World& w = p.world();
-    float H = max.y - min.y;
-    std::size_t pool_threads = 0;
-    for (const auto& [tid, th] : proc.threads) pool_threads += tid != proc.pid ? 1 : 0;
+    const float H = max.y - min.y, W = max.x - min.x;
+    std::vector<const Thread*> pool;
+    for (const auto& [tid, th] : proc.threads) {
+        if (tid != proc.pid) pool.push_back(&th);
+    }
+    std::size_t busy = 0;
+    for (const Thread* th : pool) busy += conn_of(w, th->conn) ? 1u : 0u;
+    const float gap = 5;
+    const float title_h = p.row_h + 2;
+    const float queue_h = title_h + 2;
+    const float threads_rows_h = title_h + p.row_h * static_cast<float>(std::max<std::size_t>(pool.size(), 1)) + gil_height(p, proc) + 4;
+    const float threads_grid_h = title_h + grid_height(pool.size(), W - 12) + gil_height(p, proc) + 6;
+    const float poll_min = title_h + 2;
+    bool rows = poll_min + queue_h + threads_rows_h + 2 * gap <= H;
+    bool show_queue = poll_min + queue_h + (rows ? threads_rows_h : threads_grid_h) + 2 * gap <= H;
+    float threads_h = rows ? threads_rows_h : threads_grid_h;
+    float poll_h = std::clamp(H - threads_h - (show_queue ? queue_h + gap : 0) - gap, poll_min,
+                              poll_min + p.row_h * static_cast<float>(proc.poll.size()) + 2);
 
-    // Poller: the main thread's epoll over the listener and keep-alive connections,
-    // sized to its poll list (up to a third of the box).
-    float want = p.row_h * static_cast<float>(std::max<std::size_t>(proc.poll.size(), 1) + 1) + 8;
-    float poll_h = std::clamp(want, 2 * p.row_h + 8, std::max(2 * p.row_h + 8, H * 0.34f));
+    // Poller: the keep-alive count rides in its title (they are its fds).
     ImVec2 pmax{max.x, min.y + poll_h};
-    const char* title = proc.poll_waiting
-                            ? p.fmt("poller (main thread): epoll_wait, {} fds", proc.poll.size())
-                            : p.fmt("poller (main thread): {}, {} fds", process_state_phrase(proc), proc.poll.size());
-    float y = section(p, min, pmax, title, kHubBorder);
+    std::string_view doing = proc.poll_waiting ? std::string_view("epoll_wait") : process_state_phrase(proc);
+    std::size_t ka = proc.keepalive.size();
+    float y = section(p, min, pmax,
+                      {fmt::format("poller (main thread): {}, {} fds, {} keep-alive", doing, proc.poll.size(), ka),
+                       fmt::format("poller: {}, {} fds, {} keep-alive", proc.poll_waiting ? "epoll_wait" : "busy", proc.poll.size(), ka),
+                       fmt::format("poller: {} fds, {} kept alive", proc.poll.size(), ka), fmt::format("poller: {} fds", proc.poll.size())},
+                      kHubBorder);
     if (const Thread* main = proc.thread(proc.pid)) {
         p.item(TopoItemKind::Thread, proc.pid, static_cast<std::uint64_t>(main->tid), min, {pmax.x, y});
     }
-    poll_rows(p, proc, min.x + 6, y, pmax.x - 4, rows_in(p, y, pmax.y - 2));
+    if (ka) p.item(TopoItemKind::KeepAlive, proc.pid, 0, {min.x, min.y}, {pmax.x, y});
+    std::size_t fd_rows = rows_in(p, y, pmax.y - 2);
+    if (fd_rows > 0) poll_rows(p, proc, min.x + 6, y, pmax.x - 4, fd_rows);
+    y = pmax.y + gap;
 
-    // Executor queue: connections ready to be served, waiting for a free thread.
-    float qy = pmax.y + 6;
-    float slot = 2 * kTokenR + 5;
-    ImVec2 qmin{min.x, qy}, qmax{max.x, qy + p.row_h + slot + 8};
-    y = section(p, qmin, qmax, p.fmt("executor queue: {} waiting for a thread", proc.pool_queue.size()),
-                proc.pool_queue.empty() ? kPoolBorder : colors::kTextWarn);
-    p.item(TopoItemKind::PoolQueue, proc.pid, 0, qmin, qmax);
-    std::size_t cap = static_cast<std::size_t>(std::max(1.0f, (qmax.x - qmin.x - 50) / slot));
-    std::size_t i = 0;
-    for (std::uint64_t id : proc.pool_queue) {
-        if (i == cap) break;
-        // The head (oldest) is on the right, the end the threads take from.
-        p.anchor(id, {qmax.x - 10 - kTokenR - static_cast<float>(i) * slot, y + slot * 0.5f}, kPrioQueue);
-        ++i;
-    }
-    if (proc.pool_queue.size() > cap) p.text({qmin.x + 6, y}, qmax.x, colors::kTextWarn, "+{}", proc.pool_queue.size() - cap);
-
-    // Threads: each pool thread and the connection it serves; the GIL holder ringed.
-    ImVec2 tmin{min.x, qmax.y + 6}, tmax = max;
-    if (tmax.y - tmin.y < 2 * p.row_h) return;
-    y = section(p, tmin, tmax, p.fmt("threads: {} in the pool", pool_threads), kPoolBorder);
-    std::size_t fit = rows_in(p, y, tmax.y - p.row_h - 2);
-    std::size_t shown = 0;
-    for (const auto& [tid, th] : proc.threads) {
-        if (tid == proc.pid) continue;
-        if (shown == fit) break;
-        ImVec2 s = slot_at(p, tmin.x + 6, y);
-        bool holds = proc.gil.holder == tid;
-        bool waits = std::find(proc.gil.waiters.begin(), proc.gil.waiters.end(), tid) != proc.gil.waiters.end();
-        if (const Connection* c = conn_of(w, th.conn)) {
-            p.anchor(c->id, s, kPrioServer);
-            const LoopStep step = thread_step(w, proc, th);  // done: "app returned 200", not "handling" one event late
-            if (step.done) {
-                p.text({s.x + kTokenR + 8, y}, tmax.x - 4, colors::kText, "thread {}  :{}  {}{}", tid, c->peer_port, step.word,
-                       waits ? "  waits for the GIL" : "");
-            } else {
-                p.text({s.x + kTokenR + 8, y}, tmax.x - 4, colors::kText, "thread {}  {} :{}  {}{}", tid, stage_word(c->stage),
-                       c->peer_port, Dur(since(w, th.since_ns)).sv(), waits ? "  waits for the GIL" : "");
-            }
-        } else {
-            draw_shape(p.dl, Shape::Idle, s, kTokenR, colors::kTextDim);
-            p.text({s.x + kTokenR + 8, y}, tmax.x - 4, colors::kTextDim, "thread {}  idle: waits for work", tid);
+    // Executor queue: connections ready to be served, waiting for a free thread;
+    // one line, its tokens right of its title, the head (oldest) rightmost,
+    // at the end the threads take from.
+    if (show_queue) {
+        ImVec2 qmin{min.x, y}, qmax{max.x, y + queue_h};
+        std::string title = fmt::format("executor queue: {} waiting", proc.pool_queue.size());
+        if (ImGui::CalcTextSize(title.c_str()).x + 4 * cell() > qmax.x - qmin.x) title = fmt::format("queue: {}", proc.pool_queue.size());
+        section(p, qmin, qmax, {title}, proc.pool_queue.empty() ? kPoolBorder : colors::kTextWarn);
+        p.item(TopoItemKind::PoolQueue, proc.pid, 0, qmin, qmax);
+        float first = qmin.x + 6 + ImGui::CalcTextSize(title.c_str()).x + 8;
+        std::size_t cap = static_cast<std::size_t>(std::max(0.0f, (qmax.x - 6 - first) / cell()));
+        std::size_t i = 0;
+        for (std::uint64_t id : proc.pool_queue) {
+            if (i == cap) break;
+            p.anchor(id, {qmax.x - 6 - cell() * 0.5f - static_cast<float>(i) * cell(), qmin.y + 2 + p.line_h * 0.5f}, kPrioQueue);
+            ++i;
         }
-        if (holds) p.dl->AddCircle(s, kTokenR + 3, colors::kRunningRing, 20, 2.0f);
-        p.item(TopoItemKind::Thread, proc.pid, static_cast<std::uint64_t>(tid), {tmin.x + 2, y - 1}, {tmax.x - 2, y + p.row_h - 1});
-        y += p.row_h;
-        ++shown;
+        y = qmax.y + gap;
     }
-    if (shown < pool_threads) {
-        p.text({tmin.x + 6, y}, tmax.x, colors::kTextDim, "+{} more threads", pool_threads - shown);
-        y += p.row_h;
+
+    // Threads: a row each (or a cell each), the GIL holder ringed; the GIL line under them.
+    ImVec2 tmin{min.x, y}, tmax{max.x, std::min(max.y, y + threads_h)};
+    if (tmax.y - tmin.y < title_h) return;
+    std::string queued = show_queue ? "" : fmt::format(", {} queued", proc.pool_queue.size());
+    y = section(p, tmin, tmax,
+                {fmt::format("threads: {} in the pool, {} busy{}", pool.size(), busy, queued),
+                 fmt::format("threads: {} / {} busy{}", busy, pool.size(), queued), fmt::format("{} / {} busy", busy, pool.size())},
+                kPoolBorder);
+    if (rows) {
+        for (const Thread* th : pool) {
+            thread_row(p, proc, *th, tmin.x + 6, y, tmax.x - 4);
+            y += p.row_h;
+        }
+    } else {
+        std::vector<Cell> cells;
+        for (const Thread* th : pool) {
+            cells.push_back({TopoItemKind::Thread, static_cast<std::uint64_t>(th->tid), th->conn, Shape::Idle, proc.gil.holder == th->tid});
+        }
+        y = slot_grid(p, proc.pid, cells, tmin.x + 6, y, tmax.x - 6, tmax.y - gil_height(p, proc) - 2) + 2;
     }
-    y = gil_line(p, proc, tmin.x + 6, y, tmax.x - 4);
-    if (!proc.keepalive.empty()) {
-        p.text({tmin.x + 6, y}, tmax.x - 4, colors::kTextDim, "keep-alive: {} idle", proc.keepalive.size());
-        p.item(TopoItemKind::KeepAlive, proc.pid, 0, {tmin.x + 2, y - 1}, {tmax.x - 2, y + p.row_h - 1});
-    }
+    gil_line(p, proc, tmin.x + 6, y, tmax.x - 4);
 }
 
 // ============================================================================
 // [SECTION] green
 // ============================================================================
 
+// What a greenlet does, longest first (a narrow column takes a shorter one).
+std::vector<std::string> greenlet_words(const World& w, const Greenlet& g, const Connection* c, std::string_view name) {
+    switch (g.state) {
+        case GreenState::Running:
+            return {fmt::format("{} RUNNING {}", name, Dur(since(w, g.since_ns)).sv()), fmt::format("{} RUNNING", name)};
+        case GreenState::Ready:
+            if (c) return {fmt::format("{} ready  ·  :{} {}", name, c->peer_port, stage_word(c->stage)), fmt::format("{} ready", name)};
+            return {fmt::format("{} ready", name)};
+        case GreenState::Parked:
+            if (g.fd < 0 && c) {
+                return {fmt::format("{} parked: timer  ·  :{} {}", name, c->peer_port, stage_word(c->stage)),
+                        fmt::format("{} parked: timer", name), fmt::format("{} timer", name)};
+            }
+            if (g.fd < 0) return {fmt::format("{} parked: timer", name), fmt::format("{} timer", name)};
+            if (is_listen_fd(w, g.fd)) {
+                return {fmt::format("{} acceptor: fd {} (listener)", name, g.fd), fmt::format("{} acceptor", name)};
+            }
+            if (c) {
+                return {fmt::format("{} parked: fd {} :{}", name, g.fd, c->peer_port), fmt::format("{} parked: fd {}", name, g.fd),
+                        fmt::format("{} fd {}", name, g.fd)};
+            }
+            return {fmt::format("{} parked: fd {}", name, g.fd), fmt::format("{} fd {}", name, g.fd)};
+        case GreenState::Exited: return {fmt::format("{} done", name)};
+    }
+    return {std::string(name)};
+}
+
 // One greenlet row: its slot (its connection's token, or a glyph) and what it does.
 void greenlet_row(Painter& p, const Process& proc, const Greenlet& g, float x, float y, float max_x, bool tasks) {
     const World& w = p.world();
     ImVec2 s = slot_at(p, x, y);
-    bool acceptor = g.state == GreenState::Parked && is_listen_fd(w, g.fd);
     const Connection* c = conn_of(w, greenlet_conn(w, proc, g, p.st.green_conns.conn_of(proc.pid, g.id)));
     if (c) {
         p.anchor(c->id, s, kPrioServer);
     } else {
-        Shape shape = g.state == GreenState::Ready ? Shape::Pending : Shape::Idle;
-        draw_shape(p.dl, shape, s, kTokenR, colors::kTextDim);
+        draw_shape(p.dl, g.state == GreenState::Ready ? Shape::Pending : Shape::Idle, s, token_r(), colors::kTextDim);
     }
-    if (g.state == GreenState::Running) p.dl->AddCircle(s, kTokenR + 3, colors::kRunningRing, 20, 2.0f);
-    const char* who = tasks ? "task" : "g";
-    char name[24];
-    auto r = g.id == 0 ? fmt::format_to_n(name, sizeof name - 1, "main")
-                       : fmt::format_to_n(name, sizeof name - 1, "{}#{}", who, g.id);
-    *r.out = '\0';
-    float tx = s.x + kTokenR + 8;
-    switch (g.state) {
-        case GreenState::Running: p.text({tx, y}, max_x, colors::kRunningRing, "{} RUNNING {}", name, Dur(since(w, g.since_ns)).sv()); break;
-        case GreenState::Ready:
-            if (c) {
-                p.text({tx, y}, max_x, colors::kText, "{} ready  ·  :{} {}", name, c->peer_port, stage_word(c->stage));
-            } else {
-                p.text({tx, y}, max_x, colors::kText, "{} ready", name);
-            }
+    if (g.state == GreenState::Running) p.dl->AddCircle(s, token_r() + 3, colors::kRunningRing, 20, 2.0f);
+    std::string name = g.id == 0 ? std::string("main") : fmt::format("{}#{}", tasks ? "task" : "g", g.id);
+    std::vector<std::string> words = greenlet_words(w, g, c, name);
+    ImU32 col = g.state == GreenState::Running ? colors::kRunningRing
+                : g.state == GreenState::Ready ? colors::kText
+                                                : colors::kTextDim;
+    std::string_view shortest = words.back();
+    bool done = false;
+    for (const std::string& o : words) {
+        if (ImGui::CalcTextSize(o.c_str()).x <= max_x - text_x(x)) {
+            draw_text_clipped(p.dl, {text_x(x), y}, max_x, col, o.c_str());
+            done = true;
             break;
-        case GreenState::Parked:
-            if (g.fd < 0 && c) {
-                p.text({tx, y}, max_x, colors::kTextDim, "{} parked: timer  ·  :{} {}", name, c->peer_port, stage_word(c->stage));
-            } else if (g.fd < 0) {
-                p.text({tx, y}, max_x, colors::kTextDim, "{} parked: timer", name);
-            } else if (acceptor) {
-                p.text({tx, y}, max_x, colors::kTextDim, "{} acceptor: fd {} (listener)", name, g.fd);
-            } else if (c) {
-                p.text({tx, y}, max_x, colors::kTextDim, "{} parked: fd {} :{}", name, g.fd, c->peer_port);
-            } else {
-                p.text({tx, y}, max_x, colors::kTextDim, "{} parked: fd {}", name, g.fd);
-            }
-            break;
-        case GreenState::Exited: p.text({tx, y}, max_x, colors::kTextDim, "{} done", name); break;
+        }
     }
+    if (!done) draw_text_clipped(p.dl, {text_x(x), y}, max_x, col, shortest.data(), shortest.data() + shortest.size());
     p.item(TopoItemKind::Greenlet, proc.pid, g.id, {x, y - 1}, {max_x, y + p.row_h - 1});
 }
 
+// The hub (asyncio: the event loop) of a green worker: what it does, its
+// poll list and timers, the loop's phases, the fds some greenlet waits on.
+void draw_hub(Painter& p, const Process& proc, ImVec2 min, ImVec2 hmax, std::size_t sleeping) {
+    bool tasks = proc.model == ModelId::Asyncio;
+    const char* hub = tasks ? "event loop" : "hub";
+    float y = section(p, min, hmax,
+                      {proc.poll_waiting ? fmt::format("{}: epoll_wait, timeout {} ms", hub, proc.poll_timeout_ms)
+                                         : fmt::format("{}: running {}", hub, tasks ? "tasks" : "greenlets"),
+                       fmt::format("{}: {}", hub, proc.poll_waiting ? "epoll_wait" : "running"), std::string(hub)},
+                      proc.poll_waiting ? kHubBorder : colors::kBoxBorder);
+    if (const Thread* main = proc.thread(proc.pid)) {
+        p.item(TopoItemKind::Thread, proc.pid, static_cast<std::uint64_t>(main->tid), min, {hmax.x, y});
+    }
+    p.text_fit({min.x + 6, y}, hmax.x - 4, colors::kTextDim,
+               {fmt::format("poll list {} fds  ·  timers {}  ·  keep-alive {}", proc.poll.size(), sleeping, proc.keepalive.size()),
+                fmt::format("{} fds  ·  {} timers  ·  {} kept alive", proc.poll.size(), sleeping, proc.keepalive.size()),
+                fmt::format("{} fds  ·  {} timers", proc.poll.size(), sleeping), fmt::format("{} fds", proc.poll.size())});
+    p.item(TopoItemKind::KeepAlive, proc.pid, 0, {min.x + 2, y - 1}, {hmax.x - 2, y + p.row_h - 1});
+    y += p.row_h;
+    y = loop_phases(p, proc, min.x + 6, y, hmax.x - 4);
+    std::size_t fd_rows = rows_in(p, y, hmax.y - 2);
+    if (fd_rows > 0) poll_rows(p, proc, min.x + 6, y, hmax.x - 4, fd_rows);
+}
+
+// The green models (gevent, eventlet, asyncio): the hub with its poll list
+// and timers, and the greenlets — a row each while there is room, else a
+// cell each (a token in each one serving a connection).
 void draw_green(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     const World& w = p.world();
     bool tasks = proc.model == ModelId::Asyncio;
@@ -364,80 +305,90 @@ void draw_green(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     // Wide box: the hub on the left, the greenlets on the right, both full
     // height. Narrow: the hub on top, sized to its poll list.
     bool side_by_side = max.x - min.x > 620;
+    const float title_h = p.row_h + 2;
 
     // The hub: its poll list (fds some greenlet waits on) and its timers.
     std::size_t sleeping = 0;
     for (const auto& [id, g] : proc.greenlets) sleeping += (g.state == GreenState::Parked && g.fd < 0) ? 1 : 0;
+    float hub_w = side_by_side ? (max.x - min.x) * 0.46f : max.x - min.x;
+    float hub_fixed = title_h + p.row_h + loop_phases_height(p, proc, hub_w - 12) + 4;
     ImVec2 hmax;
-    std::size_t fd_rows = proc.poll.size();
     if (side_by_side) {
-        hmax = {min.x + (max.x - min.x) * 0.46f, max.y};
+        hmax = {min.x + hub_w, max.y};
     } else {
-        // Title and summary line, then as many fd rows as ~45% of the box
-        // allows; fewer than two is not worth it: the summary line counts them.
-        std::size_t room = rows_in(p, 0, std::max(0.0f, H * 0.45f - 2 * p.row_h - 6));
-        fd_rows = std::min(fd_rows, room < 2 ? 0 : room);
-        hmax = {max.x, min.y + p.row_h * static_cast<float>(fd_rows + 2) + 6};
+        // Fd rows only with room to spare (up to ~40% of the box); the summary line counts them.
+        std::size_t room = rows_in(p, 0, std::max(0.0f, H * 0.4f - hub_fixed));
+        std::size_t fd_rows = std::min(proc.poll.size(), room < 2 ? 0 : room);
+        hmax = {max.x, min.y + hub_fixed + p.row_h * static_cast<float>(fd_rows)};
     }
-    const char* hub = tasks ? "event loop" : "hub";
-    const char* title = proc.poll_waiting
-                            ? p.fmt("{}: epoll_wait, timeout {} ms", hub, proc.poll_timeout_ms)
-                            : p.fmt("{}: running {}", hub, tasks ? "tasks" : "greenlets");
-    float y = section(p, min, hmax, title, proc.poll_waiting ? kHubBorder : colors::kBoxBorder);
-    if (const Thread* main = proc.thread(proc.pid)) {
-        p.item(TopoItemKind::Thread, proc.pid, static_cast<std::uint64_t>(main->tid), min, {hmax.x, y});
-    }
-    p.text({min.x + 6, y}, hmax.x - 4, colors::kTextDim, "poll list {} fds  ·  timers {}  ·  keep-alive {}", proc.poll.size(),
-           sleeping, proc.keepalive.size());
-    p.item(TopoItemKind::KeepAlive, proc.pid, 0, {min.x + 2, y - 1}, {hmax.x - 2, y + p.row_h - 1});
-    y += p.row_h;
-    y = loop_phases(p, proc, min.x + 6, y, hmax.x - 4);
-    if (fd_rows > 0) poll_rows(p, proc, min.x + 6, y, hmax.x - 4, rows_in(p, y, hmax.y - 2));
+    draw_hub(p, proc, min, hmax, sleeping);
 
     // Greenlets: the running one first, then ready, then parked, in id order
     // within each, so rows stay put while their state holds.
     ImVec2 gmin = side_by_side ? ImVec2{hmax.x + 6, min.y} : ImVec2{min.x, hmax.y + 6};
     if (max.y - gmin.y < 2 * p.row_h) return;
-    y = section(p, gmin, max, p.fmt("{} ({} live)", tasks ? "tasks" : "greenlets", proc.greenlets.size()), kPoolBorder);
-    // One line at the bottom for the warning, when a greenlet hogs the thread.
     auto run = proc.greenlets.find(proc.running_green);
     bool hog = run != proc.greenlets.end() && run->second.state == GreenState::Running &&
                since(w, run->second.since_ns) > 5'000'000;
-    bool gil_busy = !proc.gil.waiters.empty();  // one thread: the GIL matters only if someone waits
-    float bottom = max.y - 2 - (hog ? p.row_h : 0) - (gil_busy ? p.row_h : 0);
-    float gw = max.x - gmin.x;
-    std::size_t ncols = gw > 780 ? 3 : gw > 480 ? 2 : 1;  // a row needs ~250 px to name its client
-    float col_w = (gw - 8) / static_cast<float>(ncols);
-    std::size_t per_col = std::max<std::size_t>(rows_in(p, y, bottom), 1);
-    std::size_t cap = per_col * ncols;
-    if (proc.greenlets.size() > cap && cap > 0) --cap;  // the last slot says "+N more"
-    std::size_t shown = 0;
-    for (GreenState pass : {GreenState::Running, GreenState::Ready, GreenState::Parked}) {
-        for (const auto& [id, g] : proc.greenlets) {
-            if (g.state != pass) continue;
-            if (shown == cap) break;
-            float x = gmin.x + 6 + static_cast<float>(shown / per_col) * col_w;
-            float ry = y + static_cast<float>(shown % per_col) * p.row_h;
-            greenlet_row(p, proc, g, x, ry, x + col_w - 6, tasks);
-            ++shown;
-        }
-    }
-    if (shown < proc.greenlets.size()) {
-        float x = gmin.x + 6 + static_cast<float>(shown / per_col) * col_w;
-        float ry = y + static_cast<float>(shown % per_col) * p.row_h;
-        p.text({x + 2 * kTokenR + 8, ry}, x + col_w, colors::kTextDim, "+{} more", proc.greenlets.size() - shown);
-    }
-    float after = bottom;
-    if (gil_busy) after = gil_line(p, proc, gmin.x + 6, after, max.x - 4);
     // The lesson of the green models: one greenlet that computes stops everyone.
     // With the gate closed the "running" greenlet only waits for the next
     // step: blaming it for the pause would teach the wrong lesson.
+    std::string warning;
     if (hog && p.view.paused) {
-        p.text({gmin.x + 6, after}, max.x - 4, colors::kTextDim, "{}#{} waits at the gate for the next step (paused)",
-               tasks ? "task" : "g", run->first);
+        warning = fmt::format("{}#{} waits at the gate for the next step (paused)", tasks ? "task" : "g", run->first);
     } else if (hog) {
-        p.text({gmin.x + 6, after}, max.x - 4, colors::kTextWarn, "! {}#{} has run {} without yielding: everyone else waits",
-               tasks ? "task" : "g", run->first, Dur(since(w, run->second.since_ns)).sv());
+        warning = fmt::format("! {}#{} has run {} without yielding: everyone else waits", tasks ? "task" : "g", run->first,
+                              Dur(since(w, run->second.since_ns)).sv());
+    }
+    float warn_h = warning.empty() ? 0.0f : wrapped_height(max.x - gmin.x - 10, warning.c_str()) + 2;
+    float bottom = max.y - 2 - warn_h - gil_height(p, proc);
+    float y = section(p, gmin, max,
+                {fmt::format("{} ({} live)", tasks ? "tasks" : "greenlets", proc.greenlets.size()),
+                 fmt::format("{} {}", tasks ? "tasks" : "greenlets", proc.greenlets.size())},
+                kPoolBorder);
+    // How connections become greenlets: where gevent and eventlet differ.
+    if (proc.model == ModelId::Gevent || proc.model == ModelId::Eventlet) {
+        bool gevent = proc.model == ModelId::Gevent;
+        p.text_fit({gmin.x + 6, y}, max.x - 4, colors::kTextDim,
+                   {gevent ? "spawned by the hub's accept watcher (StreamServer) into Pool"
+                           : "spawned by the acceptor greenthread into GreenPool",
+                    gevent ? "hub's watcher accepts → Pool" : "acceptor greenthread → GreenPool",
+                    gevent ? "→ Pool" : "→ GreenPool"});
+        y += p.row_h;
+    }
+    float gw = max.x - gmin.x;
+    // A row needs ~250 px to name its client, ~150 px for its state: more
+    // columns of shorter rows before a grid of cells.
+    std::size_t ncols = gw > 780 ? 3 : gw > 480 ? 2 : 1;
+    std::size_t per_col = rows_in(p, y, bottom);
+    const float narrowest = ImGui::CalcTextSize("g#00 parked: fd 00").x + 2 * token_r() + 16;
+    while (per_col > 0 && proc.greenlets.size() > per_col * ncols && (gw - 8) / static_cast<float>(ncols + 1) >= narrowest) ++ncols;
+    float col_w = (gw - 8) / static_cast<float>(ncols);
+    std::vector<const Greenlet*> order;
+    for (GreenState pass : {GreenState::Running, GreenState::Ready, GreenState::Parked, GreenState::Exited}) {
+        for (const auto& [id, g] : proc.greenlets) {
+            if (g.state == pass) order.push_back(&g);
+        }
+    }
+    if (order.size() <= per_col * ncols) {
+        for (std::size_t i = 0; i < order.size(); ++i) {
+            float x = gmin.x + 6 + static_cast<float>(i / per_col) * col_w;
+            greenlet_row(p, proc, *order[i], x, y + static_cast<float>(i % per_col) * p.row_h, x + col_w - 6, tasks);
+        }
+    } else {
+        std::vector<Cell> cells;
+        for (const Greenlet* g : order) {
+            std::uint64_t conn = greenlet_conn(w, proc, *g, p.st.green_conns.conn_of(proc.pid, g->id));
+            Shape glyph = g->state == GreenState::Ready ? Shape::Pending : Shape::Idle;
+            cells.push_back({TopoItemKind::Greenlet, g->id, conn, glyph, g->state == GreenState::Running});
+        }
+        slot_grid(p, proc.pid, cells, gmin.x + 6, y, max.x - 6, bottom);
+    }
+    float after = bottom;
+    after = gil_line(p, proc, gmin.x + 6, after, max.x - 4);
+    if (!warning.empty()) {
+        draw_text_wrapped(p.dl, {gmin.x + 6, after}, max.x - 4, hog && p.view.paused ? colors::kTextDim : colors::kTextWarn,
+                          warning.c_str());
     }
 }
 
@@ -449,10 +400,12 @@ void draw_green(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
 // One loop thread: what it runs now, its poll list, the keep-alive list.
 void draw_loop(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     const World& w = p.world();
-    float H = max.y - min.y;
-    float loop_rows = proc.loop.seen ? 2.0f : 0.0f;
-    ImVec2 lmax{max.x, min.y + std::max((3 + loop_rows) * p.row_h + 6, H * 0.3f)};
-    float y = section(p, min, lmax, p.fmt("IOLoop (one thread): {}", process_state_phrase(proc)), kHubBorder);
+    const float W = max.x - min.x;
+    ImVec2 lmax{max.x, min.y + p.row_h + 2 + loop_phases_height(p, proc, W - 12) + p.row_h + gil_height(p, proc) + 6};
+    float y = section(p, min, lmax,
+                      {fmt::format("IOLoop (one thread): {}", process_state_phrase(proc)), std::string("IOLoop (one thread)"),
+                       std::string("IOLoop")},
+                      kHubBorder);
     y = loop_phases(p, proc, min.x + 6, y, lmax.x - 4);
     if (const Thread* main = proc.thread(proc.pid)) {
         p.item(TopoItemKind::Thread, proc.pid, static_cast<std::uint64_t>(main->tid), min, lmax);
@@ -460,31 +413,89 @@ void draw_loop(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     ImVec2 s = slot_at(p, min.x + 6, y);
     if (const Connection* c = conn_of(w, proc.current_conn)) {
         p.anchor(c->id, s, kPrioServer);
-        p.dl->AddCircle(s, kTokenR + 3, colors::kRunningRing, 20, 2.0f);
-        p.text({s.x + kTokenR + 8, y}, lmax.x - 4, colors::kText, "on the loop: :{}  {} for {}", c->peer_port,
-               stage_word(c->stage), Dur(since(w, c->entered(c->stage))).sv());
+        p.dl->AddCircle(s, token_r() + 3, colors::kRunningRing, 20, 2.0f);
+        p.text_fit({text_x(min.x + 6), y}, lmax.x - 4, colors::kText,
+                   {fmt::format("on the loop: :{}  {} for {}", c->peer_port, stage_word(c->stage),
+                                Dur(since(w, c->entered(c->stage))).sv()),
+                    fmt::format(":{}  {}", c->peer_port, stage_word(c->stage)), fmt::format(":{}", c->peer_port)});
     } else {
-        draw_shape(p.dl, Shape::Idle, s, kTokenR, colors::kTextDim);
-        p.text({s.x + kTokenR + 8, y}, lmax.x - 4, colors::kTextDim, "no request on the loop");
+        draw_shape(p.dl, Shape::Idle, s, token_r(), colors::kTextDim);
+        p.text_fit({text_x(min.x + 6), y}, lmax.x - 4, colors::kTextDim, {"no request on the loop", "idle"});
     }
     y += p.row_h;
     gil_line(p, proc, min.x + 6, y, lmax.x - 4);
 
     ImVec2 pmin{min.x, lmax.y + 6};
-    if (max.y - pmin.y < 2 * p.row_h) return;
-    y = section(p, pmin, max, p.fmt("poll list: {} fds  ·  keep-alive: {}", proc.poll.size(), proc.keepalive.size()), kPoolBorder);
+    if (max.y - pmin.y < p.row_h + 4) return;
+    y = section(p, pmin, max,
+                {fmt::format("poll list: {} fds  ·  keep-alive: {}", proc.poll.size(), proc.keepalive.size()),
+                 fmt::format("{} fds  ·  {} kept alive", proc.poll.size(), proc.keepalive.size()), fmt::format("{} fds", proc.poll.size())},
+                kPoolBorder);
     p.item(TopoItemKind::KeepAlive, proc.pid, 0, pmin, {max.x, y});
     std::size_t rows = rows_in(p, y, max.y - 2);
+    if (rows == 0) return;
     y = poll_rows(p, proc, min.x + 6, y, max.x - 4, std::min<std::size_t>(rows, std::max<std::size_t>(proc.poll.size(), 1)));
     recent_rows(p, proc, min.x + 6, y + 6, max.x - 4, max.y - 2);
 }
 
 // A worker whose model is unknown (still booting): its threads, if any.
 void draw_other(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
-    float y = min.y;
-    p.text({min.x, y}, max.x, colors::kTextDim, "{}", model_design(proc.model));
-    y += p.row_h;
+    std::string_view what = model_design(proc.model);
+    float h = wrapped_height(max.x - min.x, what.data(), what.data() + what.size());
+    if (min.y + h > max.y) return;
+    float y = min.y + draw_text_wrapped(p.dl, min, max.x, colors::kTextDim, what.data(), what.data() + what.size()) + 5;
     if (!proc.poll.empty()) poll_rows(p, proc, min.x, y, max.x, rows_in(p, y, max.y));
+}
+
+// The least height (below the status line) a model's full drawing needs;
+// with less, the worker is drawn small (draw_small).
+float full_height(const Painter& p, const Process& proc, float width) {
+    switch (proc.model) {
+        case ModelId::Sync: return 4.2f * p.row_h + p.row_h * static_cast<float>(phase_lines(std::array<std::string_view, 6>{"select", "accept", "read", "handle", "write", "close"}, width - 12));
+        case ModelId::Gthread: return 5.2f * p.row_h + cell() + gil_height(p, proc);
+        case ModelId::Gevent:
+        case ModelId::Eventlet:
+        case ModelId::Asyncio:
+            return (proc.model == ModelId::Asyncio ? 6.5f : 7.5f) * p.row_h + loop_phases_height(p, proc, width - 12) +
+                   gil_height(p, proc);
+        case ModelId::Tornado: return 5.5f * p.row_h + loop_phases_height(p, proc, width - 12);
+        case ModelId::Unknown: break;
+    }
+    return 2 * p.row_h;
+}
+
+// A worker in a small box: one line of counts, then a cell per open
+// connection (its token in it) — everything it holds, nothing cut.
+void draw_small(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
+    const World& w = p.world();
+    std::size_t conns = 0;
+    for (const auto& [id, c] : w.connections) conns += c.owner == proc.pid ? 1u : 0u;
+    std::size_t pool = proc.threads.size() > 1 ? proc.threads.size() - 1 : 0;
+    std::string counts = proc.model == ModelId::Gthread
+                             ? fmt::format("{} threads · {} queued · {} conns", pool, proc.pool_queue.size(), conns)
+                         : proc.greenlets.empty() ? fmt::format("{} connections", conns)
+                                                  : fmt::format("{} greenlets · {} conns", proc.greenlets.size(), conns);
+    if (min.y + p.line_h > max.y) return;
+    p.text_fit({min.x, min.y}, max.x, colors::kTextDim, {counts, fmt::format("{} conns", conns), fmt::format("{}", conns)});
+    float y = min.y + p.row_h;
+    // Green models: a cell per greenlet (the running one ringed), as in the full
+    // drawing; then any connection no greenlet is known to serve.
+    std::vector<Cell> cells;
+    std::vector<std::uint64_t> claimed;
+    for (GreenState pass : {GreenState::Running, GreenState::Ready, GreenState::Parked}) {
+        for (const auto& [id, g] : proc.greenlets) {
+            if (g.state != pass) continue;
+            std::uint64_t conn = greenlet_conn(w, proc, g, p.st.green_conns.conn_of(proc.pid, id));
+            cells.push_back({TopoItemKind::Greenlet, id, conn, g.state == GreenState::Ready ? Shape::Pending : Shape::Idle,
+                             g.state == GreenState::Running});
+            if (conn) claimed.push_back(conn);
+        }
+    }
+    for (const auto& [id, c] : w.connections) {
+        if (c.owner != proc.pid || std::find(claimed.begin(), claimed.end(), id) != claimed.end()) continue;
+        cells.push_back({TopoItemKind::Token, id, id, Shape::Idle, false});
+    }
+    slot_grid(p, proc.pid, cells, min.x, y, max.x, max.y);
 }
 
 }  // namespace
@@ -494,6 +505,10 @@ void draw_other(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
 // ============================================================================
 
 void draw_worker_insides(Painter& p, const Process& proc, ImVec2 min, ImVec2 box_max) {
+    if (box_max.y - min.y < full_height(p, proc, box_max.x - min.x) + p.row_h) {
+        draw_small(p, proc, min, box_max);
+        return;
+    }
     // The last row is kept for connections no row claims (see below).
     ImVec2 max{box_max.x, box_max.y - p.row_h};
     switch (proc.model) {
@@ -509,9 +524,9 @@ void draw_worker_insides(Painter& p, const Process& proc, ImVec2 min, ImVec2 box
     // trace does not say which greenlet serves them (one parked on a timer):
     // drawn in a strip of their own, so every open connection is visible.
     float y = box_max.y - p.row_h + 2;
-    const char* label = "other connections:";
+    const char* label = box_max.x - min.x > 260 ? "other connections:" : "other:";
     float x = min.x + ImGui::CalcTextSize(label).x + 10;
-    float slot = 2 * kTokenR + 4;
+    float slot = 2 * token_r() + 4;
     std::size_t cap = static_cast<std::size_t>(std::max(0.0f, (box_max.x - x - 60) / slot));
     std::size_t placed = 0, hidden = 0;
     for (const auto& [id, c] : p.world().connections) {
@@ -519,17 +534,17 @@ void draw_worker_insides(Painter& p, const Process& proc, ImVec2 min, ImVec2 box
         auto t = p.st.tokens.find(id);
         if (t != p.st.tokens.end() && t->second.seen == p.st.frame) continue;
         if (placed < cap) {
-            p.anchor(id, {x + kTokenR + static_cast<float>(placed) * slot, y + p.line_h * 0.5f}, kPrioWorker);
+            p.anchor(id, {x + token_r() + static_cast<float>(placed) * slot, y + p.line_h * 0.5f}, kPrioWorker);
             ++placed;
         } else {
             ++hidden;
         }
     }
-    if (placed) p.dl->AddText({min.x, y}, colors::kTextDim, label);
+    if (placed) draw_text(p.dl, {min.x, y}, colors::kTextDim, label);
     p.st.tokens_hidden += hidden;
     if (hidden) {
         const char* s = p.fmt("+{}", hidden);
-        p.dl->AddText({box_max.x - ImGui::CalcTextSize(s).x - 4, y}, colors::kTextDim, s);
+        draw_text(p.dl, {box_max.x - ImGui::CalcTextSize(s).x - 4, y}, colors::kTextDim, s);
     }
 }
 

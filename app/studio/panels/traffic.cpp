@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <string>
 
+#include "app/studio/draw/shapes.h"
 #include "app/studio/panels/widgets.h"
 
 namespace minicorn::studio {
@@ -70,7 +71,7 @@ void draw_latency_histogram(const Metrics& metrics, float height) {
             dl->AddRectFilled(ImVec2(x0, y1 - std::max(2.0f, frac * (bars_h - 4))), ImVec2(x0 + slot - 2, y1),
                               IM_COL32(230, 180, 40, 255));
         }
-        if (i % 2 == 0) dl->AddText(ImVec2(x0, y1 + 1), IM_COL32(150, 150, 160, 255), bin_label(i));
+        if (i % 2 == 0) draw_text(dl, ImVec2(x0, y1 + 1), IM_COL32(150, 150, 160, 255), bin_label(i));
     }
     ImGui::Dummy(ImVec2(width, height));
     if (ImGui::IsItemHovered()) {
@@ -85,13 +86,18 @@ void draw_traffic(const View& view, TrafficState& s, const Metrics& metrics, con
     // --- the client's state ---
     switch (status.client) {
     case SessionStatus::Client::Off:
-        ImGui::TextDisabled("client stopped");
+        label("client stopped", dim_color());
         break;
     case SessionStatus::Client::Running:
-        ImGui::TextColored(ImVec4(0.4f, 0.9f, 0.5f, 1.0f), "\u25CF minicorn load running");
+        if (status.engine == SessionStatus::Engine::Exited || view.world.arbiter.stopped) {
+            label_wrapped("\u25CF minicorn load running, but the server is gone: every connect fails",
+                          IM_COL32(255, 153, 77, 255));
+        } else {
+            label("\u25CF minicorn load running", IM_COL32(102, 230, 128, 255));
+        }
         break;
     case SessionStatus::Client::Exited:
-        ImGui::TextColored(ImVec4(1.0f, 0.6f, 0.3f, 1.0f), "client exited (%s)", status.client_exit.c_str());
+        labelf_wrapped(IM_COL32(255, 153, 77, 255), "client exited ({})", status.client_exit);
         break;
     }
     if (!status.client_command.empty()) explain(status.client_command);
@@ -131,19 +137,20 @@ void draw_traffic(const View& view, TrafficState& s, const Metrics& metrics, con
     const bool running = status.client == SessionStatus::Client::Running;
     const bool changed = running && load_args(s) != s.applied;
     ImGui::BeginDisabled(status.engine != SessionStatus::Engine::Running);
-    if (ImGui::Button(changed ? "Restart traffic" : "Start traffic")) {
-        actions.push_back(make_action(Action::Kind::TrafficStart));
-    }
+    const char* start = changed ? "Restart traffic" : "Start traffic";
+    if (ImGui::Button(start)) actions.push_back(make_action(Action::Kind::TrafficStart));
+    note_item(start);
     ImGui::SameLine();
     if (ImGui::Button("Stop")) actions.push_back(make_action(Action::Kind::TrafficStop));
+    note_item("Stop");
     ImGui::EndDisabled();
 
     // --- what it does ---
     section(metrics.from_client() ? "Live (as the client saw it)" : "Live (server-side, from the server's events)");
     auto hist = metrics.latency_histogram(10);
-    ImGui::Text("%.0f req/s   errors %.0f/s   p50 %s   p99 %s", metrics.requests_per_second(),
-                metrics.errors_per_second(), format_ms(Metrics::percentile_ms(hist, 0.5)).c_str(),
-                format_ms(Metrics::percentile_ms(hist, 0.99)).c_str());
+    labelf_wrapped(0, "{:.0f} req/s   errors {:.0f}/s   p50 {}   p99 {}", metrics.requests_per_second(),
+                   metrics.errors_per_second(), format_ms(Metrics::percentile_ms(hist, 0.5)),
+                   format_ms(Metrics::percentile_ms(hist, 0.99)));
     explain(metrics.from_client()
                 ? "Latency as the client measured it (ClientDone): from sending the request to the whole response, "
                   "time in the kernel's accept queue included. Errors: ClientError (connect, read, timeout, …)."
@@ -157,14 +164,14 @@ void draw_traffic(const View& view, TrafficState& s, const Metrics& metrics, con
             text += " " + std::string(trace::to_string(static_cast<trace::ClientErrorKind>(k))) + " " +
                     std::to_string(c.errors[k]);
         }
-        ImGui::TextColored(ImVec4(1.0f, 0.6f, 0.4f, 1.0f), "%s", text.c_str());
+        label_wrapped(text, IM_COL32(255, 153, 102, 255));
     }
     std::vector<float> rates = metrics.rate_history();
     if (!rates.empty()) {
         ImGui::PlotLines("##rate", rates.data(), static_cast<int>(rates.size()), 0, "requests per second, 60 s",
                          0.0f, FLT_MAX, ImVec2(ImGui::GetContentRegionAvail().x, 40));
     }
-    ImGui::TextDisabled("latency (ms), last 10 s");
+    label("latency (ms), last 10 s", dim_color());
     draw_latency_histogram(metrics, std::max(50.0f, std::min(90.0f, ImGui::GetContentRegionAvail().y - 4)));
 }
 

@@ -33,6 +33,15 @@ struct View {
     bool paused = false;                // the gate is closed (stepping, or playing slowly)
     std::string worker_class;           // "sync", "gevent", … as the engine was started
     int num_workers = 0;
+    // The paths of minicorn load's mix, in its order: the trace says only
+    // "path #2" (ClientSendStart a1); the studio knows which one that is.
+    std::vector<std::string> mix_paths = {};
+
+    // Path #index+1 of the mix as the learner wrote it ("/io?ms=50"), or "#N" when not known.
+    std::string mix_path(std::int64_t index) const {
+        if (index >= 0 && static_cast<std::size_t>(index) < mix_paths.size()) return mix_paths[static_cast<std::size_t>(index)];
+        return "#" + std::to_string(index + 1);
+    }
     double play_rate = 0;               // playing slowly: gate steps a second; 0: paused or full speed
     trace::GateTarget step_target{};    // whose decision points the steps go to (anyone: all zero)
     std::string gate_note{};            // who took the last step, or why a step waits ("" when running)
