@@ -48,6 +48,17 @@ def _group_members(pgid):
     return pids
 
 
+def pid_cpu_seconds(pid):
+    """CPU time (user + system) used so far by one process (0 if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            stat = f.read()
+    except OSError:
+        return 0.0
+    fields = stat[stat.rfind(")") + 2:].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def group_cpu_seconds(pgid):
     """CPU time (user + system) used so far by the live processes of group pgid."""
     ticks = 0

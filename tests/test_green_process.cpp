@@ -195,11 +195,14 @@ TEST_CASE("green workers in the trace: an idle acceptor parks once and is killed
                 auto second = std::async(std::launch::async, [port] { return get_close(port, "/io?ms=1000"); });
                 CHECK(first.get().status == 200);
                 CHECK(second.get().status == 200);
-                ts.stop();
+                REQUIRE(ts.wait_until([](const Recording& r) { return count_of(r, EventKind::GreenSpawn) > 0; }, 5s));
+                const Event acceptor = events_of(ts.recording(), EventKind::GreenSpawn).front();  // the listener's acceptor
+                // Stop (TERM), and read until the worker's exit is in: on a loaded machine the last events come late.
+                ts.server().signal(SIGTERM);
+                ts.server().wait_exit(15s);
+                CHECK(ts.wait_until([&](const Recording& r) { return count_of(r, EventKind::WorkerExit, acceptor.pid) > 0; }, 5s));
+                ts.flush();
                 const Recording& rec = ts.recording();
-                auto spawns = events_of(rec, EventKind::GreenSpawn);
-                REQUIRE(!spawns.empty());
-                const Event acceptor = spawns.front();  // the first greenlet: the listener's acceptor
                 std::vector<Event> parks;
                 std::vector<Event> wakes;
                 for (const Event& e : rec.events()) {

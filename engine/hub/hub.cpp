@@ -111,7 +111,8 @@ private:
 // [SECTION] Install, spawn, the running greenlet
 // ============================================================================
 
-Hub::Hub(std::size_t stack_size) : stack_size_(stack_size), owner_(std::this_thread::get_id()) {
+Hub::Hub(std::size_t stack_size)
+    : stack_size_(stack_size), owner_(std::this_thread::get_id()), timer_list_(std::make_unique<detail::TimerList>()) {
     epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
     if (epoll_fd_ < 0) die("epoll_create1: %s", std::strerror(errno));
     event_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);

@@ -102,7 +102,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
-#include <map>
+#include <memory>
 #include <optional>
 #include <thread>
 #include <unordered_map>
@@ -163,6 +163,7 @@ struct FdWait {
 namespace detail {
 
 struct Waiter;
+struct TimerList;
 
 // Boost.Fiber properties: what the hub knows about each fiber.
 class GreenProps final : public boost::fibers::fiber_properties {
@@ -372,8 +373,9 @@ private:
     detail::Waiter* parked_head_ = nullptr;  // every parked waiter (expiry at thread exit)
     std::size_t parked_ = 0;
     std::size_t timers_ = 0;
-    // Parked greenlets with a deadline, earliest first (engine time).
-    std::multimap<Clock::time_point, detail::Waiter*> timer_list_;
+    // Parked greenlets with a deadline, earliest first (engine time): an
+    // intrusive set of their Waiters (no allocation per park).
+    std::unique_ptr<detail::TimerList> timer_list_;
     int early_wakes_ = 0;  // timed polls in a row after which no timer was due (a closed gate)
     std::size_t ready_greenlets_ = 0;  // in ready_, the dispatcher not counted
     bool loop_trace_ = false;

@@ -5,12 +5,12 @@
 // epoll, signals and the main fiber; hub_asan.cpp: ASan's annotations.
 #pragma once
 
-#include <map>
 #include <string>
 #include <typeinfo>
 
 #include <boost/fiber/condition_variable.hpp>
 #include <boost/fiber/context.hpp>
+#include <boost/intrusive/set.hpp>
 
 #include "engine/hub/hub.h"
 
@@ -40,7 +40,7 @@ struct NoLock {  // one thread: the condition variable needs no outer lock
 // wake_one, cancel, kill, main interrupted); Boost then calls awakened(),
 // which settles the waiter — out of the poll list, the timer list, its
 // queue and the parked list, GreenWake traced — before the greenlet runs.
-struct Waiter {
+struct Waiter : boost::intrusive::set_base_hook<> {  // the hook: its place in the hub's TimerList
     enum class Kind { Io, Timer, Queue, Join };  // Join: the main fiber in run(), not traced
     // What woke it: set by whoever wakes it first.
     enum class Why { Deadline, Ready, Cancelled, Killed, Interrupted };
@@ -50,7 +50,6 @@ struct Waiter {
     std::uint32_t events = 0;  // EPOLLIN or EPOLLOUT for Io
     bool has_deadline = false;
     Clock::time_point deadline{};
-    std::multimap<Clock::time_point, Waiter*>::iterator timer;  // in the hub's timer list, if has_deadline
     std::int64_t timer_id = 0;  // its TimerAdd id with the loop trace on, 0: none
     Why why = Why::Deadline;
     bool woken = false;
@@ -72,6 +71,14 @@ struct Waiter {
     }
     // GreenWake's a1.
     std::int64_t why_code() const { return why == Why::Ready ? 0 : why == Why::Deadline ? 1 : 2; }
+};
+
+// The parked waiters with a deadline, earliest first.
+struct ByDeadline {
+    bool operator()(const Waiter& a, const Waiter& b) const { return a.deadline < b.deadline; }
+};
+struct TimerList {
+    boost::intrusive::multiset<Waiter, boost::intrusive::compare<ByDeadline>> waiters;
 };
 
 }  // namespace minicorn::hub::detail

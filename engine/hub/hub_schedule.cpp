@@ -46,7 +46,7 @@ void Hub::park(Waiter& w, std::optional<Clock::time_point> deadline) {
     w.has_deadline = deadline.has_value();
     if (deadline) {
         w.deadline = *deadline;
-        w.timer = timer_list_.emplace(*deadline, &w);
+        timer_list_->waiters.insert(w);
         ++timers_;
     }
     if (w.kind == Waiter::Kind::Io) watch(w);
@@ -73,7 +73,7 @@ void Hub::settle(Waiter& w) noexcept {
     w.prev = w.next = nullptr;
     --parked_;
     if (w.has_deadline) {
-        timer_list_.erase(w.timer);
+        timer_list_->waiters.erase(timer_list_->waiters.iterator_to(w));
         --timers_;
     }
     if (w.kind == Waiter::Kind::Io) unwatch(w);
@@ -115,13 +115,14 @@ void Hub::emit_timers_phase() const noexcept {
 
 
 std::size_t Hub::expire_timers() noexcept {
-    if (timer_list_.empty()) return 0;
+    auto& waiters = timer_list_->waiters;
+    if (waiters.empty()) return 0;
     const Clock::time_point now = Clock::now();
     std::size_t expired = 0;
-    while (!timer_list_.empty() && timer_list_.begin()->first <= now) {
-        Waiter* w = timer_list_.begin()->second;
+    while (!waiters.empty() && waiters.begin()->deadline <= now) {
+        Waiter* w = &*waiters.begin();
         w->wake(Waiter::Why::Deadline);  // → awakened() → settle(): it leaves the list
-        if (!timer_list_.empty() && timer_list_.begin()->second == w) die("an expired timer did not wake (hub bug)");
+        if (!waiters.empty() && &*waiters.begin() == w) die("an expired timer did not wake (hub bug)");
         ++expired;
     }
     return expired;
@@ -130,8 +131,9 @@ std::size_t Hub::expire_timers() noexcept {
 // Milliseconds until the earliest deadline, rounded up (waking early would
 // only spin until it); -1 with no deadline.
 int Hub::timer_timeout_ms() noexcept {
-    if (timer_list_.empty()) return -1;
-    const auto left = timer_list_.begin()->first - Clock::now();
+    const auto& waiters = timer_list_->waiters;
+    if (waiters.empty()) return -1;
+    const auto left = waiters.begin()->deadline - Clock::now();
     std::int64_t ms = left.count() <= 0 ? 0 : std::chrono::ceil<std::chrono::milliseconds>(left).count();
     if (early_wakes_ >= kEarlyWakesBeforeFloor) ms = std::max<std::int64_t>(ms, kGateClosedPollMs);
     return static_cast<int>(std::min<std::int64_t>(ms, INT_MAX));
