@@ -60,7 +60,8 @@ TEST_CASE("the kinds keep the numbers recordings on disk were written with", "[t
     CHECK(static_cast<int>(EventKind::LoopPhase) == 51);
     CHECK(static_cast<int>(EventKind::RequestTagged) == 66);
     CHECK(static_cast<int>(EventKind::RingDrops) == 69);
-    CHECK(trace::kEventKindCount == 70);
+    CHECK(static_cast<int>(EventKind::GateOpen) == 71);
+    CHECK(trace::kEventKindCount == 72);
 }
 
 TEST_CASE("the decision points a learner steps through are the schema's gated kinds", "[trace]") {
@@ -72,7 +73,10 @@ TEST_CASE("the decision points a learner steps through are the schema's gated ki
     CHECK(gated == std::set<EventKind>{EventKind::AcceptAttempt, EventKind::Close, EventKind::GreenSwitch,
                                        EventKind::HandlerStart, EventKind::KeepAlivePark, EventKind::PollWait,
                                        EventKind::PoolSubmit, EventKind::ReadStart, EventKind::SelectWait,
-                                       EventKind::WriteStart});
+                                       EventKind::WriteStart,
+                                       // the client, so a paused client is frozen too
+                                       EventKind::ClientConnectStart, EventKind::ClientSendStart,
+                                       EventKind::ClientFirstByte, EventKind::ClientError});
 }
 
 TEST_CASE("a typed emitter writes each named field into its slot, and decode reads it back", "[trace]") {

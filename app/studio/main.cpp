@@ -25,6 +25,7 @@
 #include <imgui.h>
 #include <nlohmann/json.hpp>
 
+#include "app/studio/gate_script.h"
 #include "app/studio/draw/text_layout.h"
 #include "app/studio/panels/widgets.h"
 #include "app/studio/platform.h"
@@ -56,6 +57,7 @@ constexpr const char* kUsage =
     "  -c N | --rate R              the client's virtual users, or a fixed request rate\n"
     "  --mix MIX                    e.g. \"/io?ms=50:70,/cpu?ms=10:30\"\n"
     "  --keep-alive on|off          the client's keep-alive\n"
+    "  --client-timeout S           the client's --timeout in seconds (engine time; default 30)\n"
     "  --slowloris N, --silent N, --slow-readers N, --aborters N   bad actors (minicorn load)\n"
     "  --no-traffic                 do not start the client\n"
     "\n"
@@ -70,7 +72,9 @@ constexpr const char* kUsage =
     "                               3 workers, no engine\n"
     "  --then ACTION                after warm-up, act as a person would (repeatable, in order,\n"
     "                               30 frames apart): pause, step, play, ttin, ttou, hup, term,\n"
-    "                               kill-worker, restart, help (the F1 keys)\n";
+    "                               kill-worker, restart, help (the F1 keys); the gate's:\n"
+    "                               step-worker:N, step-thread:N, step-anyone, wait:SECONDS,\n"
+    "                               snapshot (into the sidecar; see gate_script.h)\n";
 
 volatile sig_atomic_t g_stop = 0;
 extern "C" void on_stop_signal(int) { g_stop = 1; }
@@ -127,6 +131,7 @@ Args parse_args(int argc, char** argv) {
             traffic.rate = std::max(1, std::atoi(value().c_str()));
         } else if (arg == "--mix") traffic.mix = value();
         else if (arg == "--keep-alive") traffic.keep_alive = value() != "off";
+        else if (arg == "--client-timeout") traffic.timeout_s = std::max(1, std::atoi(value().c_str()));
         else if (arg == "--no-traffic") traffic.wanted = false;
         else if (arg == "--slowloris") traffic.slowloris = std::max(0, std::atoi(value().c_str()));
         else if (arg == "--silent") traffic.silent = std::max(0, std::atoi(value().c_str()));
@@ -144,7 +149,8 @@ Args parse_args(int argc, char** argv) {
     for (const std::string& name : a.then) {
         static const char* const kKnown[] = {"pause", "step", "play",        "ttin",    "ttou",
                                              "hup",   "term", "kill-worker", "restart", "help"};
-        if (std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown)) {
+        if (std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown) &&
+            !minicorn::studio::is_gate_script(name)) {
             a.error = "argument --then: unknown action '" + name + "'";
         }
     }
@@ -210,8 +216,10 @@ nlohmann::json layout_json(const minicorn::studio::TextLayout& layout) {
 }
 
 bool write_sidecar(const std::string& path, const Platform& platform, const Studio& studio, int frames,
-                   const minicorn::studio::TextLayout& layout) {
+                   const minicorn::studio::TextLayout& layout, const nlohmann::json& snapshots) {
     nlohmann::json j;
+    j["snapshots"] = snapshots;  // --then snapshot
+    j["gate"] = minicorn::studio::gate_snapshot(studio);
     j["width"] = platform.width();
     j["height"] = platform.height();
     j["frames"] = frames;
@@ -338,10 +346,19 @@ int main(int argc, char** argv) {
         auto until = std::chrono::steady_clock::now() + std::chrono::seconds(8);
         while (!g_stop && !studio.warmed_up() && std::chrono::steady_clock::now() < until) one_frame(true);
         // Scripted actions, 30 frames (half a second) apart, before the counted frames.
+        nlohmann::json snapshots = nlohmann::json::array();
         for (const std::string& name : args.then) {
             if (name == "help") studio.toggle_help();
+            if (name == "snapshot") {
+                snapshots.push_back(minicorn::studio::gate_snapshot(studio));
+                continue;
+            }
             if (auto action = scripted_action(name, studio)) studio.queue(*action);
-            for (int i = 0; i < 30 && !g_stop; ++i) one_frame(true);
+            if (auto action = minicorn::studio::gate_script_action(name, studio)) studio.queue(*action);
+            // wait:S is S seconds of the wall clock, however long frames take on a busy machine.
+            const auto wait_until = std::chrono::steady_clock::now() +
+                                    std::chrono::milliseconds(static_cast<long>(minicorn::studio::gate_script_wait_s(name) * 1000));
+            for (int i = 0; (i < 30 || std::chrono::steady_clock::now() < wait_until) && !g_stop; ++i) one_frame(true);
         }
         const int frames = args.bench_frames > 0 ? args.bench_frames : args.frames;
         ingest_ms.clear();
@@ -354,7 +371,7 @@ int main(int argc, char** argv) {
         }
         if (!args.screenshot.empty()) {
             if (!platform.save_png(args.screenshot, &error) ||
-                !write_sidecar(args.screenshot + ".json", platform, studio, frames, layout)) {
+                !write_sidecar(args.screenshot + ".json", platform, studio, frames, layout, snapshots)) {
                 std::fprintf(stderr, "minicorn-studio: %s\n", error.empty() ? "cannot write the sidecar" : error.c_str());
                 status = 1;
             } else {

@@ -196,11 +196,12 @@ bool Session::start_load(const std::vector<std::string>& load_args, std::string*
 void Session::stop_load() { stop_child(load_, 1000ms, true); }
 
 void Session::stop(std::chrono::milliseconds grace) {
-    stop_load();
-    if (gate_) {  // a closed gate would hold the master's shutdown
+    if (gate_) {  // a closed gate would hold the client's exit and the master's shutdown
+        gate_->set_target({});
         gate_->set_gated_mode(false);
         gate_->open();
     }
+    stop_load();
     stop_child(serve_, grace, true);
     if (collector_.joinable()) {
         collecting_ = false;

@@ -97,6 +97,7 @@ public:
     bool kill_worker(pid_t pid);
     // The gate (nullptr when no region exists).
     trace::GateControl* gate() { return gate_.get(); }
+    const trace::GateControl* gate() const { return gate_.get(); }
 
     // Lines the children wrote, newest last (at most kMaxLogLines).
     std::vector<LogLine> log_lines(std::uint64_t after_seq) const;

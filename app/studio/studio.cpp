@@ -73,8 +73,7 @@ bool Studio::start(std::string* error) {
     }
     controls_.applied = serve_args(controls_);
     traffic_launched_ = false;
-    paused_ = false;
-    slow_playing_ = false;
+    gate_.reset();
     return session_.start_serve(controls_.applied, error);
 }
 
@@ -124,18 +123,7 @@ void Studio::ingest() {
 
 // Slow play: the gate stays closed and the studio hands it tokens at the chosen rate.
 void Studio::pump_gate() {
-    double now = seconds_now();
-    double dt = last_frame_s_ > 0 ? std::min(0.25, now - last_frame_s_) : 0.0;
-    last_frame_s_ = now;
-    const double rate = kPlayRates[controls_.play_rate_index];
-    trace::GateControl* gate = session_.gate();
-    if (!gate || !slow_playing_ || rate <= 0) return;
-    token_credit_ += rate * dt;
-    auto whole = static_cast<std::int64_t>(token_credit_);
-    if (whole > 0) {
-        gate->step(whole);
-        token_credit_ -= static_cast<double>(whole);
-    }
+    gate_.pump(session_.gate(), kPlayRates[controls_.play_rate_index], model_->latest(), seconds_now());
 }
 
 SessionStatus Studio::status() const {
@@ -165,8 +153,8 @@ SessionStatus Studio::status() const {
         st.client_exit = session_.load().exit_text;
     }
     st.backlog = session_.backlog();
-    st.gate_closed = paused_;
-    st.play_rate = slow_playing_ ? kPlayRates[controls_.play_rate_index] : 0;
+    st.gate_closed = gate_.paused();
+    st.play_rate = gate_.play_rate();
     return st;
 }
 
@@ -187,7 +175,8 @@ void Studio::handle_keys(Actions& actions) {
     const ImGuiIO& io = ImGui::GetIO();
     if (io.WantTextInput) return;  // typing in a field: the keys are the field's
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false)) {
-        actions.push_back(make_action(paused_ && !slow_playing_ ? Action::Kind::GatePlay : Action::Kind::GatePause));
+        actions.push_back(make_action(gate_.paused() && gate_.play_rate() == 0 ? Action::Kind::GatePlay
+                                                                              : Action::Kind::GatePause));
     }
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow), true)) {
         actions.push_back(make_action(Action::Kind::GateStep));
@@ -209,39 +198,10 @@ void Studio::carry_out(const Actions& actions) {
             restart_engine();
             return;  // the gate and the World are new
         case Action::Kind::GatePause:
-            if (gate) {
-                gate->set_gated_mode(true);
-                gate->close();
-                paused_ = true;
-                slow_playing_ = false;
-            }
-            break;
         case Action::Kind::GateStep:
-            if (gate) {
-                if (!paused_) {
-                    gate->set_gated_mode(true);
-                    gate->close();
-                    paused_ = true;
-                }
-                slow_playing_ = false;
-                gate->step(1);
-            }
-            break;
         case Action::Kind::GatePlay:
-            if (gate) {
-                if (kPlayRates[controls_.play_rate_index] > 0) {
-                    gate->set_gated_mode(true);
-                    gate->close();
-                    paused_ = true;
-                    slow_playing_ = true;
-                    token_credit_ = 0;
-                } else {
-                    gate->open();
-                    gate->set_gated_mode(false);
-                    paused_ = false;
-                    slow_playing_ = false;
-                }
-            }
+        case Action::Kind::GateTarget:
+            gate_.act(gate, a, kPlayRates[controls_.play_rate_index]);
             break;
         case Action::Kind::TrafficStart:
             traffic_.wanted = true;
@@ -275,8 +235,11 @@ void Studio::frame() {
         num_workers = cfg.workers;
     }
     const trace::World& world = live_ ? model_->latest() : shown_world_;
-    View view{world, *rec_, *model_, live_ ? world.now_ns : shown_ns_, live_, paused_, worker_class, num_workers};
+    View view{world, *rec_, *model_, live_ ? world.now_ns : shown_ns_, live_, gate_.paused(), worker_class, num_workers};
     for (const auto& entry : parse_mix(traffic_.mix).entries) view.mix_paths.push_back(entry.path);
+    view.play_rate = gate_.play_rate();
+    view.step_target = gate_.target();
+    view.gate_note = gate_.note();
     Actions actions;
     actions.swap(queued_);
     handle_keys(actions);
@@ -430,9 +393,16 @@ void Studio::draw_status_bar(const View& view, const SessionStatus& st, float y,
     ImGui::SameLine(0, 24);
     if (st.gate_closed) {
         if (st.play_rate > 0) {
-            ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), "\u25B6 playing at %.0f steps/s", st.play_rate);
+            ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), "\u25B6 playing at %.0f step%s/s (durations in engine time)",
+                               st.play_rate, st.play_rate == 1 ? "" : "s");
         } else {
-            ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), "\u2016 paused (space plays, \u2192 steps)");
+            ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), "\u2016 paused: engine time stands still (space plays, \u2192 steps)");
+            explain("Every duration shown is in engine time: the time the gate was closed is left out, as the "
+                    "engine leaves it out of its own timeouts.");
+        }
+        if (!view.gate_note.empty()) {
+            ImGui::SameLine(0, 16);
+            ImGui::TextUnformatted(view.gate_note.c_str());
         }
     } else {
         ImGui::TextUnformatted(view.live ? "live" : "replay");

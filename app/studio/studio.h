@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "app/studio/gate_driver.h"
 #include "app/studio/panels/metrics.h"
 #include "app/studio/panels/controls.h"
 #include "app/studio/panels/event_log.h"
@@ -77,6 +78,8 @@ public:
     const trace::Recording& recording() const { return *rec_; }
     const trace::World& latest() const { return model_->latest(); }
     SessionStatus status() const;
+    const GateDriver& gate_driver() const { return gate_; }
+    const trace::GateControl* gate_control() const { return session_.gate(); }
 
 private:
     void reset_recording();
@@ -104,10 +107,7 @@ private:
     bool live_ = true;
     std::uint64_t shown_ns_ = 0;
     trace::World shown_world_;           // the World at shown_ns_ when not live
-    bool paused_ = false;                // the gate is closed
-    bool slow_playing_ = false;          // closed, but the studio grants tokens at the play rate
-    double token_credit_ = 0;            // slow play: tokens owed to the gate
-    double last_frame_s_ = 0;
+    GateDriver gate_;                    // Pause / Step / Play / the step target
     bool traffic_launched_ = false;      // the client was started for this engine run
     bool show_help_ = false;
     int frame_no_ = 0;

@@ -27,11 +27,9 @@ constexpr std::size_t kRecvBuffer = 64 * 1024;
 
 }  // namespace
 
-std::int64_t mono_ns() {
-    timespec ts{};
-    ::clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
+// Engine time: with a trace region it stops while the gate is closed, so a
+// paused client's timeouts, latencies and -d run time do not move.
+std::int64_t mono_ns() { return trace::engine_now_ns(); }
 
 LoadEngine::LoadEngine(const LoadConfig& cfg, const Target& target, const EngineShare& share, SharedState& shared,
                        std::uint64_t seed)

@@ -121,7 +121,8 @@ private:
     std::vector<char> buf_;                 // recv buffer, shared by every connection of this thread
 };
 
-// CLOCK_MONOTONIC in nanoseconds.
+// Engine time in nanoseconds (trace::engine_now_ns): CLOCK_MONOTONIC, minus the
+// time the trace's gate was closed when the client is traced.
 std::int64_t mono_ns();
 
 }  // namespace minicorn::client

@@ -18,7 +18,7 @@ public:
         trace::ev::GilAcquire{.waited_ns = waited.count()}.emit();
     }
     void on_release(wsgi::OsThreadId, wsgi::GilRelease reason) override {
-        trace::ev::GilRelease{.forced = reason == wsgi::GilRelease::Forced}.emit();
+        trace::ev::GilRelease{.reason = reason}.emit();  // wsgi::GilRelease: 0 let go, 1 forced, 2 at the gate
     }
 };
 

@@ -15,7 +15,7 @@ bool earlier(const Event& a, const Event& b) { return a.t_ns < b.t_ns; }
 }  // namespace
 
 Collector::Collector(Region& region, std::chrono::milliseconds holdback)
-    : region_(region), holdback_(holdback), last_dropped_(region.ring_count(), 0) {}
+    : region_(region), gate_(region), holdback_(holdback), last_dropped_(region.ring_count(), 0) {}
 
 std::size_t Collector::read_rings() {
     std::size_t read = 0;
@@ -76,6 +76,9 @@ void Collector::read_counters(std::uint64_t now) {
         }
     }
     runs_.push_back(pending_.size());  // all stamped `now`: one sorted run
+    std::size_t gate_start = pending_.size();
+    gate_.poll(pending_);  // GateClose / GateOpen, in time order: one run
+    if (pending_.size() != gate_start) runs_.push_back(pending_.size());
 }
 
 // Rings and counter slots of processes that are gone go back to the pool,

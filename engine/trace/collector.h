@@ -6,7 +6,8 @@
 // default). flush() commits everything. The collector also turns changes of
 // the never-dropped per-process counters into Counter events, reports ring
 // drops as RingDrops events, and frees the rings and counter slots of
-// processes that have exited (after draining them).
+// processes that have exited (after draining them), and writes the gate's
+// closings and openings as GateClose / GateOpen events (gate.h GateWatcher).
 //
 // Thread affinity: one Collector per region, driven by one thread.
 #pragma once
@@ -20,6 +21,7 @@
 #include <span>
 #include <vector>
 
+#include "engine/trace/gate.h"
 #include "engine/trace/recording.h"
 #include "engine/trace/region.h"
 
@@ -64,6 +66,7 @@ private:
     void merge_runs();
 
     Region& region_;
+    GateWatcher gate_;
     std::chrono::milliseconds holdback_;
     std::vector<Event> pending_;           // [pending_head_, end): drained, not committed yet
     std::size_t pending_head_ = 0;         // committed events before it wait to be compacted away

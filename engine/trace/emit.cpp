@@ -105,12 +105,41 @@ void short_nap() {
     ::nanosleep(&ts, nullptr);
 }
 
-// A decision point in gated mode: wait for a token while the gate is closed.
-void pass_gate(RegionHeader& h) {
+thread_local GateWaitHook* t_gate_hook = nullptr;
+
+// Whether this thread's decision point about `conn` may take a token.
+bool targeted(const RegionHeader& h, std::uint64_t conn) {
+    const std::int32_t pid = h.target_pid.load(std::memory_order_relaxed);
+    const std::int32_t tid = h.target_tid.load(std::memory_order_relaxed);
+    const std::uint64_t c = h.target_conn.load(std::memory_order_acquire);
+    return (pid == 0 || pid == g_pid) && (tid == 0 || tid == t_ring.tid) && (c == 0 || c == conn);
+}
+
+// A decision point in gated mode: wait for a token while the gate is closed
+// (only this thread's target may take one). A thread that has to wait lets go
+// of its GateWaitHook's resource first and takes it back after.
+void pass_gate(RegionHeader& h, EventKind kind, std::uint64_t conn) {
+    GateWaitHook* hook = nullptr;
+    bool waited = false;
     while (h.gate_closed.load(std::memory_order_acquire) && !h.shutting_down.load(std::memory_order_relaxed)) {
         std::int64_t t = h.gate_tokens.load(std::memory_order_acquire);
-        if (t > 0 && h.gate_tokens.compare_exchange_weak(t, t - 1, std::memory_order_acq_rel)) break;
+        if (t > 0 && targeted(h, conn) && h.gate_tokens.compare_exchange_weak(t, t - 1, std::memory_order_acq_rel)) {
+            h.last_step_pid.store(g_pid, std::memory_order_relaxed);
+            h.last_step_tid.store(t_ring.tid, std::memory_order_relaxed);
+            h.last_step_kind.store(static_cast<std::uint32_t>(kind), std::memory_order_release);
+            break;
+        }
+        if (!waited) {
+            waited = true;
+            h.gate_waiting.fetch_add(1, std::memory_order_relaxed);
+            hook = t_gate_hook;  // before_gate_wait may clear it (the GIL's holder changes)
+            if (hook) hook->before_gate_wait();
+        }
         short_nap();
+    }
+    if (waited) {
+        h.gate_waiting.fetch_sub(1, std::memory_order_relaxed);
+        if (hook) hook->after_gate_wait();
     }
     h.gated_passed.fetch_add(1, std::memory_order_relaxed);
 }
@@ -121,9 +150,9 @@ void detail::emit_slow(EventKind kind, std::uint64_t conn, std::uint64_t req, st
                        std::uint32_t green) {
     RegionHeader& h = g_region->header();
     bool gated = h.gated_mode.load(std::memory_order_relaxed) != 0;
-    if (gated && is_gated(kind)) pass_gate(h);
+    std::uint32_t index = my_ring();  // first: the gate compares this thread's pid and tid with its target
+    if (gated && is_gated(kind)) pass_gate(h, kind, conn);
 
-    std::uint32_t index = my_ring();
     if (index == kNoRing) {
         if (ProcessSlot* s = my_slot()) s->counters[static_cast<std::size_t>(CounterId::Drops)].fetch_add(1);
         return;
@@ -209,6 +238,8 @@ std::int64_t engine_now_ns() {
         return now - total - (since ? now - since : 0);
     }
 }
+
+void set_gate_wait_hook(GateWaitHook* hook) { t_gate_hook = hook; }
 
 void mark_shutting_down() {
     if (g_region) g_region->header().shutting_down.store(1, std::memory_order_release);

@@ -65,4 +65,19 @@ std::int64_t engine_now_ns();
 // The master is stopping: gated decision points stop waiting.
 void mark_shutting_down();
 
+// What a thread holds that others need (the simulated GIL) is let go while it
+// waits at the closed gate, and taken back once it has its token, so a thread
+// that waits never blocks one that was stepped. Called on the waiting thread;
+// after_gate_wait may block (taking the GIL back).
+class GateWaitHook {
+public:
+    virtual void before_gate_wait() = 0;
+    virtual void after_gate_wait() = 0;
+
+protected:
+    ~GateWaitHook() = default;
+};
+// The calling thread's hook (nullptr: none). The hook must outlive its setting.
+void set_gate_wait_hook(GateWaitHook* hook);
+
 }  // namespace minicorn::trace

@@ -138,6 +138,7 @@ Connection& conn_phase(World& w, const Event& e, ThreadActivity a) {
     Thread& th = ensure_thread(p, tid_of(e), e.t_ns);
     set_thread_conn(p, th, c.id, e.req ? e.req : (th.conn == c.id ? th.req : 0));
     set_activity(p, th, a, e.t_ns);
+    th.last_kind = e.kind;
     if (e.green) ensure_greenlet(p, e.green, e.t_ns).conn = c.id;
     return c;
 }
@@ -187,7 +188,9 @@ void reap(World& w, pid_t pid, std::int64_t status, std::uint64_t t) {
 
 void loop_step(World& w, const Event& e, ThreadActivity a) {
     Process& p = ensure_process(w, e.pid, e.t_ns);
-    set_activity(p, ensure_thread(p, tid_of(e), e.t_ns), a, e.t_ns);
+    Thread& th = ensure_thread(p, tid_of(e), e.t_ns);
+    set_activity(p, th, a, e.t_ns);
+    th.last_kind = e.kind;
 }
 
 }  // namespace minicorn::trace::fold

@@ -93,7 +93,7 @@ void apply_gil(World& w, const Event& e) {
         }
         case EventKind::GilRelease:
             if (gil.holder == tid) gil.holder = 0;
-            if (ev::GilRelease::decode(e).forced) ++gil.forced_drops;
+            if (ev::GilRelease::decode(e).reason == 1) ++gil.forced_drops;  // 2: let go at the closed gate
             break;
         default: break;
     }
@@ -140,6 +140,13 @@ void apply_bookkeeping(World& w, const Event& e) {
     switch (e.kind) {
         case EventKind::GateStep:
             if (auto tokens = ev::GateStep::decode(e).tokens; tokens > 0) tot.gate_tokens += static_cast<std::uint64_t>(tokens.v);
+            break;
+        case EventKind::GateClose:
+            if (!w.gate.closed()) w.gate.spans.push_back(GateClock::Span{e.t_ns, 0});
+            if (w.gate.spans.size() > GateClock::kMaxSpans) w.gate.spans.pop_front();
+            break;
+        case EventKind::GateOpen:
+            if (w.gate.closed()) w.gate.spans.back().opened_ns = std::max<std::uint64_t>(e.t_ns, 1);
             break;
         case EventKind::Counter: {
             auto v = ev::Counter::decode(e);

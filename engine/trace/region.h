@@ -46,6 +46,18 @@ struct RegionHeader {
     // Engine time = monotonic time minus the time spent with the gate closed.
     std::atomic<std::int64_t> paused_total_ns;
     std::atomic<std::int64_t> paused_since_ns;  // 0: not paused
+    std::atomic<std::int64_t> last_open_ns;     // wall time the gate last opened (0: never)
+    // Step one of them (gate.h GateTarget): while one is set, only the decision
+    // points of that process / thread / connection take tokens. 0: anyone.
+    std::atomic<std::int32_t> target_pid;
+    std::atomic<std::int32_t> target_tid;
+    std::atomic<std::uint64_t> target_conn;
+    // The last decision point that took a token, and who waits at the gate
+    // (for "the next step belongs to someone else").
+    std::atomic<std::int32_t> last_step_pid;
+    std::atomic<std::int32_t> last_step_tid;
+    std::atomic<std::uint32_t> last_step_kind;  // EventKind
+    std::atomic<std::uint32_t> gate_waiting;    // threads waiting at the closed gate now
 };
 
 struct ProcessSlot {

@@ -159,7 +159,7 @@
     KIND(GilAcquire, Gil, Ends, Blocked, Free, "GIL acquire", "a thread holds the GIL",                              \
          A0(waited_ns, Int, "ns waited"))                                                                             \
     KIND(GilRelease, Gil, Instant, None, Free, "GIL release", "a thread lets the GIL go",                            \
-         A0(forced, Bool, "a drop request forced it"))                                                                \
+         A0(reason, Int, "0 voluntary, 1 forced by a drop request, 2 let go at the closed gate"))                                                                \
     /* --- event loops (tornado's IOLoop, the asyncio worker's hub) --- */                                            \
     KIND(LoopPhase, Loop, Phase, None, Free, "loop phase", "an event loop enters a numbered phase of its iteration",  \
          A0(phase, LoopPhase, "LoopPhaseId (timers, callbacks, poll, dispatch)")                                      \
@@ -184,23 +184,23 @@
     /* --- the built-in client (minicorn load); conn/req are the client's own ids --- */                              \
     KIND(ClientStart, Client, Instant, None, Free, "client start", "minicorn load starts",                           \
          A0(virtual_users, Int, "virtual users (closed loop), or 0") A1(rate, Int, "rate per s (open loop), or 0"))  \
-    KIND(ClientConnectStart, Client, ClientStep, None, Free, "client connect", "connect() begins",                   \
+    KIND(ClientConnectStart, Client, ClientStep, None, Gated, "client connect", "connect() begins",                   \
          CONN("the client's connection") A0(vu, Int, "virtual user index") A1(role, ClientRole, "ClientRole"))       \
     KIND(ClientConnected, Client, ClientStep, None, Free, "client connected",                                         \
          "the handshake is done: the server's Accepted peer_port is this port",                                      \
          CONN("the client's connection") A0(local_port, Int, "local port") A1(fd, Int, "fd"))                        \
-    KIND(ClientSendStart, Client, ClientStep, None, Free, "client send", "the request goes out",                     \
+    KIND(ClientSendStart, Client, ClientStep, None, Gated, "client send", "the request goes out",                     \
          CONN("the client's connection") REQ("the client's request (sent as X-Request-Id)")                           \
          A0(bytes, Int, "bytes to send") A1(mix_index, Int, "index of the path in the mix"))                         \
     KIND(ClientSendEnd, Client, ClientStep, None, Free, "client sent", "the request is sent",                        \
          CONN("the client's connection") REQ("the client's request") A0(bytes, Int, "bytes sent"))                   \
-    KIND(ClientFirstByte, Client, ClientStep, None, Free, "client first byte",                                        \
+    KIND(ClientFirstByte, Client, ClientStep, None, Gated, "client first byte",                                        \
          "the first byte of the response arrived",                                                                    \
          CONN("the client's connection") REQ("the client's request"))                                                 \
     KIND(ClientDone, Client, ClientStep, None, Free, "client done", "the whole response is in",                      \
          CONN("the client's connection") REQ("the client's request") A0(status, Int, "HTTP status")                  \
          A1(latency_us, Int, "latency (us)"))                                                                         \
-    KIND(ClientError, Client, ClientStep, None, Free, "client error",                                                 \
+    KIND(ClientError, Client, ClientStep, None, Gated, "client error",                                                 \
          "connect / read / write / timeout / status / reset",                                                         \
          CONN("the client's connection (0: none)") REQ("the client's request (0: none)")                              \
          A0(kind, ClientError, "ClientErrorKind") A1(error, Int, "errno (0: none)"))                                  \
@@ -215,5 +215,10 @@
     KIND(Counter, Bookkeeping, Instant, None, Free, "total", "a never-dropped counter of pid changed",                \
          A0(counter, CounterId, "CounterId") A1(value, Int, "the counter's new value"))                              \
     KIND(RingDrops, Bookkeeping, Instant, None, Free, "ring drops", "a ring was full; pid/tid are its producer",     \
-         A0(dropped, Int, "events dropped since the last report"))
+         A0(dropped, Int, "events dropped since the last report"))                                                    \
+    /* (added after the recording format was fixed: at the end, so old recordings keep their numbers) */             \
+    KIND(GateClose, Bookkeeping, Instant, None, Free, "gate close", "the gate closed: engine time stops",            \
+         A0(paused_ns, Int, "wall ns spent closed before, in total"))                                                 \
+    KIND(GateOpen, Bookkeeping, Instant, None, Free, "gate open", "the gate opened: engine time runs again",         \
+         A0(paused_ns, Int, "wall ns spent closed, in total"))
 // clang-format on

@@ -2,6 +2,7 @@
 // describe(): the text dump tests and the CLI print.
 #include "engine/trace/world.h"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <sstream>
@@ -84,22 +85,40 @@ std::string_view thread_role_name(ThreadRole role) {
 }
 }  // namespace
 
-std::uint64_t Process::uptime_ns(std::uint64_t now_ns) const {
+std::uint64_t Process::uptime_ns(std::uint64_t now_ns, const GateClock* gate) const {
     std::uint64_t end = now_ns;
     if (reaped_ns) end = reaped_ns;
     else if (exit_ns) end = exit_ns;
+    if (gate) return gate->engine_span(spawn_ns, end);
     return end > spawn_ns ? end - spawn_ns : 0;
 }
 
-std::uint64_t Process::silence_ns(std::uint64_t now_ns) const {
+std::uint64_t Process::silence_ns(std::uint64_t now_ns, const GateClock* gate) const {
     if (role == ProcessRole::Arbiter) return 0;
     std::uint64_t from = last_heartbeat_ns ? last_heartbeat_ns : (boot_ns ? boot_ns : spawn_ns);
+    if (gate) return gate->engine_span(from, now_ns);
     return now_ns > from ? now_ns - from : 0;
 }
 
 const Thread* Process::thread(pid_t tid) const {
     auto it = threads.find(tid);
     return it == threads.end() ? nullptr : &it->second;
+}
+
+std::uint64_t GateClock::paused_between(std::uint64_t from, std::uint64_t to) const {
+    std::uint64_t paused = 0;
+    for (const Span& s : spans) {
+        const std::uint64_t end = s.opened_ns ? s.opened_ns : to;
+        const std::uint64_t a = std::max(from, s.closed_ns);
+        const std::uint64_t b = std::min(to, end);
+        if (b > a) paused += b - a;
+    }
+    return paused;
+}
+
+std::uint64_t GateClock::engine_span(std::uint64_t from, std::uint64_t to) const {
+    if (to <= from) return 0;
+    return to - from - paused_between(from, to);
 }
 
 const Process* World::process(pid_t pid) const {

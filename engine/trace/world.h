@@ -103,6 +103,26 @@ enum class ConnStage : std::uint8_t {
 inline constexpr std::size_t kConnStageCount = static_cast<std::size_t>(ConnStage::kCount);
 std::string_view to_string(ConnStage stage);
 
+// The gate's closed spans (GateClose / GateOpen, written by the collector), so
+// that a duration shown leaves paused time out: engine time, the clock the
+// engine measures its own timeouts in.
+struct GateClock {
+    struct Span {
+        std::uint64_t closed_ns = 0;
+        std::uint64_t opened_ns = 0;  // 0: still closed
+        bool operator==(const Span&) const = default;
+    };
+    std::deque<Span> spans;  // oldest first, at most kMaxSpans (older pauses are forgotten)
+    static constexpr std::size_t kMaxSpans = 256;
+
+    bool closed() const { return !spans.empty() && spans.back().opened_ns == 0; }
+    // Wall ns in [from, to) the gate was closed.
+    std::uint64_t paused_between(std::uint64_t from, std::uint64_t to) const;
+    // to - from with the paused time left out (0 if to <= from).
+    std::uint64_t engine_span(std::uint64_t from, std::uint64_t to) const;
+    bool operator==(const GateClock&) const = default;
+};
+
 // ============================================================================
 // [SECTION] Per process
 // ============================================================================
@@ -116,7 +136,7 @@ struct Thread {
     std::uint64_t started_ns = 0;        // ThreadStart, or the first event seen from it
     std::uint64_t conn = 0;              // the connection it serves (Accepted, PoolStart, a phase event), 0: none
     std::uint64_t req = 0;               // the request it serves, 0: none
-    EventKind last_kind = EventKind::None;  // the last event it emitted
+    EventKind last_kind = EventKind::None;  // its last loop step (SelectWait … Close): HandlerEnd = the app returned
     bool operator==(const Thread&) const = default;
 };
 
@@ -229,9 +249,10 @@ struct Process {
 
     std::int64_t counter(CounterId id) const { return counters[static_cast<std::size_t>(id)]; }
     // How long it has lived at `now_ns` (until its reap or exit when it is gone).
-    std::uint64_t uptime_ns(std::uint64_t now_ns) const;
+    // With `gate`, in engine time: the spans the gate was closed left out.
+    std::uint64_t uptime_ns(std::uint64_t now_ns, const GateClock* gate = nullptr) const;
     // How long since its last heartbeat (since its boot if none yet); 0 for the arbiter.
-    std::uint64_t silence_ns(std::uint64_t now_ns) const;
+    std::uint64_t silence_ns(std::uint64_t now_ns, const GateClock* gate = nullptr) const;
     const Thread* thread(pid_t tid) const;
     bool operator==(const Process&) const = default;
 };
@@ -389,6 +410,7 @@ struct World {
     std::deque<LoadConn> clients_closed;        // newest last
     ClientTotals client;
     Totals totals;
+    GateClock gate;
 
     // A live process, else the most recent gone one with that pid; nullptr if neither.
     const Process* process(pid_t pid) const;

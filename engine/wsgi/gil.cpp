@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "engine/trace/emit.h"
+
 namespace minicorn::wsgi {
 
 namespace {
@@ -38,6 +40,28 @@ OsThreadId current_thread_id() {
     }
     return cached;
 }
+
+// The holder's side of the step gate: let the GIL go while waiting there.
+class GilAtGate final : public trace::GateWaitHook {
+public:
+    void hold(Gil* gil) {
+        gil_ = gil;
+        trace::set_gate_wait_hook(this);
+    }
+    void before_gate_wait() override {
+        at_gate_ = gil_;
+        at_gate_->drop(current_thread_id(), GilRelease::AtGate);
+    }
+    void after_gate_wait() override { at_gate_->acquire(); }
+
+private:
+    Gil* gil_ = nullptr;      // the GIL this thread holds
+    Gil* at_gate_ = nullptr;  // the GIL it let go at the gate
+};
+
+namespace {
+thread_local GilAtGate t_at_gate;
+}  // namespace
 
 std::optional<GilMode> parse_gil_mode(std::string_view text) {
     if (text == "on") return GilMode::On;
@@ -105,6 +129,7 @@ void Gil::acquire() {
     drop_request_.store(false, std::memory_order_relaxed);
     switched_.notify_all();
     lock.unlock();
+    t_at_gate.hold(this);
 
     if (GilObserver* obs = observer()) obs->on_acquire(self, waited);
 }
@@ -122,6 +147,7 @@ void Gil::drop(OsThreadId self, GilRelease reason) {
                          "forget to acquire it before calling the application?");
         }
     }
+    trace::set_gate_wait_hook(nullptr);
     // Reported before the GIL is free, so no acquisition can be reported first.
     if (GilObserver* obs = observer()) obs->on_release(self, reason);
     {

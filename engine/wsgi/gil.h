@@ -15,6 +15,11 @@
 // With GilMode::Off (`--gil off`) every operation is a no-op: threads run
 // truly in parallel, to compare.
 //
+// The step gate: a holder that has to wait at the trace's closed gate lets
+// the GIL go first and takes it back after it passes (trace::GateWaitHook,
+// registered for the holding thread on every acquire), so a paused thread
+// never keeps a stepped one from running.
+//
 // Who acquires it: the worker, before it calls the application (and holds it
 // across every Response::next_chunk() call); ThreadRuntime and the demo app
 // assume the calling thread already holds it.
@@ -65,11 +70,14 @@ struct GilConfig {
     std::chrono::microseconds switch_interval = kDefaultSwitchInterval;
 };
 
-// Why a holder let the GIL go.
+// Why a holder let the GIL go (the trace's GilRelease a0).
 enum class GilRelease {
-    Voluntary,  // release() or a Released scope: a blocking call, or the app returned
-    Forced,     // yield_if_requested() honoured a waiter's drop request
+    Voluntary = 0,  // release() or a Released scope: a blocking call, or the app returned
+    Forced = 1,     // yield_if_requested() honoured a waiter's drop request
+    AtGate = 2,     // its thread waits at the trace's closed gate (taken back once it passes)
 };
+
+class GilAtGate;
 
 // Counters since construction; all zero with GilMode::Off.
 struct GilStats {
@@ -168,6 +176,7 @@ public:
     };
 
 private:
+    friend class GilAtGate;  // drops and retakes the GIL around a wait at the gate
     bool enabled() const { return config_.mode == GilMode::On; }
     void drop(OsThreadId self, GilRelease reason);
     GilObserver* observer() const { return observer_.load(std::memory_order_acquire); }

@@ -26,9 +26,8 @@ using trace::World;
 
 namespace {
 
-std::uint64_t since(const World& world, std::uint64_t t_ns) {
-    return world.now_ns > t_ns ? world.now_ns - t_ns : 0;
-}
+// In engine time: paused spans left out.
+std::uint64_t since(const World& world, std::uint64_t t_ns) { return world.gate.engine_span(t_ns, world.now_ns); }
 
 std::string_view activity_phrase(ThreadActivity a) {
     switch (a) {
@@ -358,11 +357,11 @@ std::string explain_worker(const World& world, const Process& p) {
         s += fmt::format("age {}: the {} worker the arbiter forked (gunicorn's worker.age; a replaced worker gets a new one)\n",
                          p.worker_age, ordinal(p.worker_age));
     }
-    s += fmt::format("up {}, {} requests served", format_duration(p.uptime_ns(world.now_ns)),
+    s += fmt::format("up {}, {} requests served", format_duration(p.uptime_ns(world.now_ns, &world.gate)),
                      p.counter(trace::CounterId::Requests));
     if (p.role == trace::ProcessRole::Worker) {
         s += fmt::format(", last heartbeat {} ago (the arbiter kills it after the timeout)",
-                         format_duration(p.silence_ns(world.now_ns)));
+                         format_duration(p.silence_ns(world.now_ns, &world.gate)));
     }
     if (p.drops) s += fmt::format("\n{} events dropped (full trace ring): the picture may miss steps", p.drops);
     return s;

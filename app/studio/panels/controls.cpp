@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "app/studio/panels/gate_controls.h"
 #include "app/studio/panels/widgets.h"
 #include "engine/process/config.h"
 #include "engine/process/settings.h"
@@ -230,28 +231,7 @@ void draw_controls(const View& view, ControlsState& state, const SessionStatus& 
 
     // --- time: the gate ---
     section("Time (the step gate)");
-    ImGui::BeginDisabled(!engine_up);
-    const char* pause = view.paused ? "Paused" : "Pause (space)";
-    if (ImGui::Button(pause)) actions.push_back(make_action(Action::Kind::GatePause));
-    note_item(pause);
-    ImGui::SameLine();
-    if (ImGui::Button("Step (\u2192)")) actions.push_back(make_action(Action::Kind::GateStep));
-    note_item("Step (\u2192)");
-    ImGui::SameLine();
-    if (ImGui::Button("Play")) actions.push_back(make_action(Action::Kind::GatePlay));
-    note_item("Play");
-    ImGui::EndDisabled();
-    ImGui::SameLine();
-    static const char* const kRateNames[] = {"full speed", "100 steps/s", "20 steps/s", "5 steps/s", "1 step/s"};
-    ImGui::SetNextItemWidth(-1);
-    ImGui::Combo("##rate", &state.play_rate_index, kRateNames, IM_ARRAYSIZE(kRateNames));
-    if (ImGui::IsItemHovered()) {
-        ImGui::SetTooltip("Play speed. Below full speed the gate stays closed and the studio lets that many "
-                          "decision points (accepts, reads, switches, …) through each second.");
-    }
-    if (view.paused) {
-        label_wrapped("\u25CF gate closed: engine time stands still", IM_COL32(255, 204, 77, 255));
-    }
+    draw_gate_controls(view, state, engine_up, actions);
 }
 
 }  // namespace minicorn::studio

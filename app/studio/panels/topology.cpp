@@ -302,7 +302,7 @@ void draw_arbiter(Painter& p, ImVec2 min, ImVec2 max) {
     draw_text(p.dl, {x, y}, colors::kTextDim, "heartbeats:");
     x += ImGui::CalcTextSize("heartbeats:").x + 8;
     for (const Process* wk : w.workers()) {
-        const char* s = p.fmt("w{} {} ago", wk->worker_age, Dur(wk->silence_ns(w.now_ns)).sv());
+        const char* s = p.fmt("w{} {} ago", wk->worker_age, Dur(wk->silence_ns(w.now_ns, &w.gate)).sv());
         float tw = ImGui::CalcTextSize(s).x;
         if (x + tw > max.x - 8) break;
         draw_text(p.dl, {x, y}, colors::kHeartbeat, s);

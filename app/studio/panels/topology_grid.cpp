@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "app/studio/draw/explain.h"
+#include "app/studio/draw/loop_step.h"
 #include "app/studio/panels/topology_parts.h"
 
 namespace minicorn::studio::topo {
@@ -38,7 +39,7 @@ void draw_worker(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     // Title: name and pid, and its counts at the right when they fit beside it.
     std::string name = fmt::format("{}  pid {}", worker_name(proc), proc.pid);
     std::string stats = fmt::format("{} req  ·  up {}", proc.counter(trace::CounterId::Requests),
-                                    Dur(proc.uptime_ns(w.now_ns)).sv());
+                                    Dur(proc.uptime_ns(w.now_ns, &w.gate)).sv());
     float sw = ImGui::CalcTextSize(stats.c_str()).x;
     float title_max = max.x - 6;
     if (ImGui::CalcTextSize(name.c_str()).x + sw + 30 < max.x - min.x) {
@@ -54,15 +55,18 @@ void draw_worker(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     // waits for a step, and its engine clock, which the arbiter's timeout
     // reads, stands still.
     bool booting = proc.state == trace::ProcessState::Spawned || proc.state == trace::ProcessState::Booting;
-    bool silent = !booting && proc.silence_ns(w.now_ns) > 2'000'000'000;
-    const char* paused = p.view.paused ? " (paused)" : "";
+    // Engine time: it stands still while paused (the status bar says "paused" once).
+    const std::uint64_t silent_ns = proc.silence_ns(w.now_ns, &w.gate);
+    bool silent = !booting && silent_ns > 2'000'000'000;
+    const char* paused = "";
     ImU32 col = silent && !p.view.paused ? colors::kTextWarn : colors::kTextDim;
-    std::string silence = silent && !p.view.paused ? fmt::format("no heartbeat for {}  ·  ", Dur(proc.silence_ns(w.now_ns)).sv()) : "";
+    std::string silence = silent && !p.view.paused ? fmt::format("no heartbeat for {}  ·  ", Dur(silent_ns).sv()) : "";
+    const std::string step = loop_step(w, proc).text;  // done/next, as the stage strip shows it
     if (max.y - min.y > 14 * p.row_h) {
-        y += p.text_wrapped({min.x + 8, y}, max.x - 6, col, "{}{}{}", silence, process_state_phrase(proc), paused);
+        y += p.text_wrapped({min.x + 8, y}, max.x - 6, col, "{}{}{}", silence, step, paused);
     } else {
         p.text_fit({min.x + 8, y}, max.x - 6, col,
-                   {fmt::format("{}{}{}", silence, process_state_phrase(proc), paused),
+                   {fmt::format("{}{}{}", silence, step, paused),
                     fmt::format("{}{}{}", silence, process_state_word(proc), paused),
                     fmt::format("{}{}", process_state_word(proc), paused)});
         y += p.line_h;

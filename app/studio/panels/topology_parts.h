@@ -77,7 +77,8 @@ struct Dur {
     std::string_view sv() const { return {s, n}; }
 };
 
-inline std::uint64_t since(const trace::World& w, std::uint64_t t) { return w.now_ns > t ? w.now_ns - t : 0; }
+// In engine time: the spans the gate was closed are left out (the status bar says "paused" once).
+inline std::uint64_t since(const trace::World& w, std::uint64_t t) { return w.gate.engine_span(t, w.now_ns); }
 
 // Draws the workers (and the recently reaped ones) in a grid filling [min, max).
 void draw_workers(Painter& p, ImVec2 min, ImVec2 max);

@@ -73,7 +73,8 @@ float slot_grid(Painter& p, pid_t pid, const std::vector<Cell>& cells, float x, 
 
 // A strip of named steps (a loop's phases) with the current one lit; wraps
 // onto a second line rather than dropping steps. Returns the y after it.
-float phase_strip(Painter& p, std::span<const std::string_view> names, int lit, float x0, float y, float max_x) {
+float phase_strip(Painter& p, std::span<const std::string_view> names, int lit, float x0, float y, float max_x,
+                  bool lit_done) {
     float x = x0;
     const float gap = 6.0f;
     const float arrow = ImGui::CalcTextSize(">").x;
@@ -85,8 +86,10 @@ float phase_strip(Painter& p, std::span<const std::string_view> names, int lit, 
             y += p.row_h;
         }
         bool on = static_cast<int>(i) == lit;
-        if (on) p.dl->AddRectFilled({x - 3, y - 1}, {x + ts.x + 3, y + p.line_h + 1}, colors::kBoxBorderBusy, 3.0f);
-        draw_text(p.dl, {x, y}, on ? IM_COL32(10, 20, 10, 255) : colors::kTextDim, name, name + names[i].size());
+        if (on && lit_done) p.dl->AddRect({x - 3, y - 1}, {x + ts.x + 3, y + p.line_h + 1}, colors::kBoxBorderBusy, 3.0f);
+        else if (on) p.dl->AddRectFilled({x - 3, y - 1}, {x + ts.x + 3, y + p.line_h + 1}, colors::kBoxBorderBusy, 3.0f);
+        draw_text(p.dl, {x, y}, on && !lit_done ? IM_COL32(10, 20, 10, 255) : on ? colors::kText : colors::kTextDim, name,
+                  name + names[i].size());
         x += ts.x + gap;
         if (i + 1 < names.size() && x + arrow + gap < max_x) {
             draw_text(p.dl, {x, y}, colors::kTextDim, ">");
@@ -213,9 +216,12 @@ void recent_rows(Painter& p, const Process& proc, float x, float y, float max_x,
             any = true;
             if (y + p.row_h > max_y) break;
         }
-        std::uint64_t lived = c.entered(ConnStage::Closed) - std::min(c.entered(ConnStage::Closed), c.entered(ConnStage::Accepted));
+        std::uint64_t lived = w.gate.engine_span(c.entered(ConnStage::Accepted), c.entered(ConnStage::Closed));
         ImU32 col = c.status >= 500 || c.aborted ? colors::kTextBad : colors::kTextDim;
-        const char* why = c.aborted ? "  (worker died)" : c.read_cut && c.requests == 0 ? "  (client left)" : "";
+        const char* why = c.aborted                      ? "  (worker died)"
+                          : c.peer_gone                  ? "  (client had gone: nobody read it)"
+                          : c.read_cut && c.requests == 0 ? "  (client left)"
+                                                          : "";
         p.text_fit({x + 8, y}, max_x, col,
                    {fmt::format(":{}  {}  {} req  open {}{}", c.peer_port, c.status, c.requests, Dur(lived).sv(), why),
                     fmt::format(":{}  {}{}", c.peer_port, c.status, why), fmt::format(":{}", c.peer_port)});

@@ -45,7 +45,9 @@ float slot_grid(Painter& p, pid_t pid, const std::vector<Cell>& cells, float x, 
 
 // A strip of named steps (a loop's phases) with the current one lit (-1:
 // none); wraps onto another line rather than dropping steps.
-float phase_strip(Painter& p, std::span<const std::string_view> names, int lit, float x0, float y, float max_x);
+// `lit_done`: the lit phase has ended (outlined, not filled): its next decision point comes next.
+float phase_strip(Painter& p, std::span<const std::string_view> names, int lit, float x0, float y, float max_x,
+                  bool lit_done = false);
 // How many lines phase_strip takes in `width`.
 int phase_lines(std::span<const std::string_view> names, float width);
 

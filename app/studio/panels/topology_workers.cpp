@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "app/studio/draw/explain.h"
+#include "app/studio/draw/loop_step.h"
 #include "app/studio/panels/topology_rows.h"
 
 namespace minicorn::studio::topo {
@@ -50,23 +51,17 @@ namespace {
 // [SECTION] sync
 // ============================================================================
 
-// The loop as gunicorn's sync worker runs it; the current phase lit.
+// The loop as gunicorn's sync worker runs it; the current phase lit (filled
+// while it runs, outlined once done: its next decision point comes next).
 void draw_sync(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     const World& w = p.world();
     static constexpr std::array<std::string_view, 6> kPhases{"select", "accept", "read", "handle", "write", "close"};
-    int lit = -1;
-    switch (proc.state) {
-        case ProcessState::Waiting: lit = 0; break;
-        case ProcessState::Accepting: lit = 1; break;
-        case ProcessState::Reading: lit = 2; break;
-        case ProcessState::Handling: lit = 3; break;
-        case ProcessState::Writing: lit = 4; break;
-        default: break;
-    }
+    const LoopStep step = loop_step(w, proc);  // the same step the worker's text says
+    const int lit = step.phase;
     float strip_h = p.row_h * static_cast<float>(phase_lines(kPhases, max.x - min.x - 12));
     float y = section(p, min, {max.x, min.y + p.row_h + strip_h + 8},
                       {"loop (one thread, one connection at a time)", "loop: one connection at a time", "loop"}, kHubBorder);
-    y = phase_strip(p, kPhases, lit, min.x + 6, y, max.x - 6);
+    y = phase_strip(p, kPhases, lit, min.x + 6, y, max.x - 6, step.done);
     if (const Thread* main = proc.thread(proc.pid)) {
         p.item(TopoItemKind::Thread, proc.pid, static_cast<std::uint64_t>(main->tid), min, {max.x, y});
     }
@@ -75,9 +70,14 @@ void draw_sync(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     ImVec2 s = slot_at(p, min.x + 6, y);
     if (const Connection* c = conn_of(w, proc.current_conn)) {
         p.anchor(c->id, s, kPrioServer);
-        p.text_fit({text_x(min.x + 6), y}, max.x, colors::kText,
-                   {fmt::format("client :{}  {} for {}", c->peer_port, stage_word(c->stage), Dur(since(w, c->entered(c->stage))).sv()),
-                    fmt::format(":{}  {}", c->peer_port, stage_word(c->stage)), fmt::format(":{}", c->peer_port)});
+        if (step.done) {
+            p.text_fit({text_x(min.x + 6), y}, max.x, colors::kText,
+                       {fmt::format("client :{}  {}", c->peer_port, step.word), fmt::format(":{}", c->peer_port)});
+        } else {
+            p.text_fit({text_x(min.x + 6), y}, max.x, colors::kText,
+                       {fmt::format("client :{}  {} for {}", c->peer_port, stage_word(c->stage), Dur(since(w, c->entered(c->stage))).sv()),
+                        fmt::format(":{}  {}", c->peer_port, stage_word(c->stage)), fmt::format(":{}", c->peer_port)});
+        }
     } else {
         draw_shape(p.dl, Shape::Idle, s, token_r(), colors::kTextDim);
         p.text_fit({text_x(min.x + 6), y}, max.x, colors::kTextDim, {"no connection: waiting for the next one", "no connection", "idle"});
@@ -104,10 +104,17 @@ void thread_row(Painter& p, const Process& proc, const Thread& th, float x, floa
     if (const Connection* c = conn_of(w, th.conn)) {
         p.anchor(c->id, s, kPrioServer);
         std::string_view gil = waits ? "  waits for the GIL" : "";
-        p.text_fit({text_x(x), y}, max_x, waits ? colors::kTextWarn : colors::kText,
-                   {fmt::format("thread {}  {} :{}  {}{}", th.tid, stage_word(c->stage), c->peer_port, Dur(since(w, th.since_ns)).sv(), gil),
-                    fmt::format("thread {}  {} :{}{}", th.tid, stage_word(c->stage), c->peer_port, waits ? "  GIL?" : ""),
-                    fmt::format("{} {}{}", th.tid, stage_word(c->stage), waits ? " GIL?" : ""), fmt::format("{}", th.tid)});
+        const LoopStep step = thread_step(w, proc, th);  // done: "app returned 200", not "handling" one event late
+        if (step.done) {
+            p.text_fit({text_x(x), y}, max_x, waits ? colors::kTextWarn : colors::kText,
+                       {fmt::format("thread {}  :{}  {}{}", th.tid, c->peer_port, step.word, gil),
+                        fmt::format("{} {}", th.tid, step.word), fmt::format("{}", th.tid)});
+        } else {
+            p.text_fit({text_x(x), y}, max_x, waits ? colors::kTextWarn : colors::kText,
+                       {fmt::format("thread {}  {} :{}  {}{}", th.tid, stage_word(c->stage), c->peer_port, Dur(since(w, th.since_ns)).sv(), gil),
+                        fmt::format("thread {}  {} :{}{}", th.tid, stage_word(c->stage), c->peer_port, waits ? "  GIL?" : ""),
+                        fmt::format("{} {}{}", th.tid, stage_word(c->stage), waits ? " GIL?" : ""), fmt::format("{}", th.tid)});
+        }
     } else {
         draw_shape(p.dl, Shape::Idle, s, token_r(), colors::kTextDim);
         p.text_fit({text_x(x), y}, max_x, colors::kTextDim,

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/trace/gate.h"
 #include "engine/trace/model.h"
 #include "engine/trace/recording.h"
 #include "engine/trace/world.h"
@@ -29,7 +30,7 @@ struct View {
     const trace::TraceModel& model;     // for world_at() when a panel needs another instant
     std::uint64_t now_ns = 0;           // the instant shown (live: the newest event's time)
     bool live = true;                   // following the newest events
-    bool paused = false;                // the gate is closed (stepping)
+    bool paused = false;                // the gate is closed (stepping, or playing slowly)
     std::string worker_class;           // "sync", "gevent", … as the engine was started
     int num_workers = 0;
     // The paths of minicorn load's mix, in its order: the trace says only
@@ -41,6 +42,9 @@ struct View {
         if (index >= 0 && static_cast<std::size_t>(index) < mix_paths.size()) return mix_paths[static_cast<std::size_t>(index)];
         return "#" + std::to_string(index + 1);
     }
+    double play_rate = 0;               // playing slowly: gate steps a second; 0: paused or full speed
+    trace::GateTarget step_target{};    // whose decision points the steps go to (anyone: all zero)
+    std::string gate_note{};            // who took the last step, or why a step waits ("" when running)
 };
 
 // What a panel asks the session to do; carried out after the frame.
@@ -50,6 +54,7 @@ struct Action {
         KillWorker,      // pid, SIGKILL
         Restart,         // restart serve (and load) with the settings in the Controls panel
         GatePause, GateStep, GatePlay,
+        GateTarget,      // pid / tid / conn: steps go only to that worker, thread or connection (all 0: anyone)
         TrafficStart, TrafficStop,
         FollowLive,      // leave replay, follow the newest events again
         ShowInstant,     // t_ns: show the World at that instant (timeline click)
@@ -58,6 +63,8 @@ struct Action {
     int signo = 0;
     pid_t pid = 0;
     std::uint64_t t_ns = 0;
+    pid_t tid = 0;            // GateTarget
+    std::uint64_t conn = 0;   // GateTarget
 };
 using Actions = std::vector<Action>;
 
