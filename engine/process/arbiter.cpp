@@ -189,11 +189,14 @@ void Arbiter::start() {
         remove_pidfile();
         throw HaltServer{"", 1};
     }
+    // Before "Listening at": the backend's short-lived middle process (its
+    // double fork) is gone by the time anyone reads the port and counts the
+    // master's children, which are its workers alone from then on.
+    start_db_backend();
     std::string urls;
     for (const net::Listener& l : listeners_) urls += (urls.empty() ? "" : ",") + l.url();
     log_.info("Listening at: {} ({})", urls, pid_);
     log_.info("Using worker: {}", worker_label_);
-    start_db_backend();
     if (num_workers_ < 1) {
         // gunicorn 20.1 starts no worker and says nothing; keep the behaviour, say why nothing answers.
         log_.warning("No requests can be handled with 0 workers. Check the number of workers.");
