@@ -190,6 +190,39 @@ prints the results so far.
 )";
 }
 
+namespace {
+
+// After the flags: the checks that involve several of them, the URL and the mix.
+LoadParse finish_load_config(LoadConfig& out, const std::string& url_text, const std::optional<std::string>& mix_text,
+                             bool have_c, bool have_d, bool have_n) {
+    auto error = [](std::string msg) { return LoadParse{LoadParse::Status::Error, std::move(msg)}; };
+    if (have_c && out.rate > 0) return error("-c and --rate exclude each other (closed loop or open loop)");
+    if (have_d && have_n) return error("-d and -n exclude each other");
+    if (have_n) out.duration_s = 0;
+    if (out.rate > 0) out.virtual_users = 0;
+    if (!out.trace_file.empty() && out.trace_fd != 0) return error("--trace and --trace-fd exclude each other");
+    auto url = parse_url(url_text);
+    if (auto* msg = std::get_if<std::string>(&url)) return error(*msg);
+    out.url = std::get<Url>(url);
+    out.url_text = url_text;
+    if (!out.allow_remote && !is_loopback_host(out.url.host)) {
+        return error(fmt::format(
+            "'{}' is not this machine's loopback; the client only sends to 127.0.0.1, ::1 or localhost "
+            "unless you add --allow-remote (a load test is an attack on a host that did not ask for it)",
+            out.url.host));
+    }
+    if (mix_text) {
+        auto mix = parse_mix(*mix_text);
+        if (auto* msg = std::get_if<std::string>(&mix)) return error(*msg);
+        out.mix = std::get<std::vector<MixEntry>>(mix);
+    } else {
+        out.mix = {MixEntry{out.url.target, 1}};
+    }
+    return {};
+}
+
+}  // namespace
+
 LoadParse parse_load_args(const std::vector<std::string>& args, LoadConfig& out) {
     auto error = [](std::string msg) { return LoadParse{LoadParse::Status::Error, std::move(msg)}; };
     bool have_c = false;
@@ -292,29 +325,7 @@ LoadParse parse_load_args(const std::vector<std::string>& args, LoadConfig& out)
         if (problem) return error(*problem);
     }
     if (!url_text) return error("the URL is required (e.g. minicorn load http://127.0.0.1:8000/)");
-    if (have_c && out.rate > 0) return error("-c and --rate exclude each other (closed loop or open loop)");
-    if (have_d && have_n) return error("-d and -n exclude each other");
-    if (have_n) out.duration_s = 0;
-    if (out.rate > 0) out.virtual_users = 0;
-    if (!out.trace_file.empty() && out.trace_fd != 0) return error("--trace and --trace-fd exclude each other");
-    auto url = parse_url(*url_text);
-    if (auto* msg = std::get_if<std::string>(&url)) return error(*msg);
-    out.url = std::get<Url>(url);
-    out.url_text = *url_text;
-    if (!out.allow_remote && !is_loopback_host(out.url.host)) {
-        return error(fmt::format(
-            "'{}' is not this machine's loopback; the client only sends to 127.0.0.1, ::1 or localhost "
-            "unless you add --allow-remote (a load test is an attack on a host that did not ask for it)",
-            out.url.host));
-    }
-    if (mix_text) {
-        auto mix = parse_mix(*mix_text);
-        if (auto* msg = std::get_if<std::string>(&mix)) return error(*msg);
-        out.mix = std::get<std::vector<MixEntry>>(mix);
-    } else {
-        out.mix = {MixEntry{out.url.target, 1}};
-    }
-    return {};
+    return finish_load_config(out, *url_text, mix_text, have_c, have_d, have_n);
 }
 
 std::variant<Target, std::string> resolve_target(const Url& url) {
