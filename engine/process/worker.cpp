@@ -73,8 +73,8 @@ Worker::~Worker() = default;
 void Worker::notify() {
     tmp_.notify();
     if (trace::enabled()) {
-        trace::record_heartbeat();
-        trace::emit(trace::EventKind::Heartbeat, 0, 0, trace::engine_now_ns() / 1'000'000);
+        const std::int64_t now = trace::record_heartbeat();
+        trace::emit(trace::EventKind::Heartbeat, 0, 0, now / 1'000'000);
     }
 }
 
