@@ -73,8 +73,8 @@ Worker::~Worker() = default;
 void Worker::notify() {
     tmp_.notify();
     if (trace::enabled()) {
-        trace::record_heartbeat();
-        trace::ev::Heartbeat{.engine_ms = trace::engine_now_ns() / 1'000'000}.emit();
+        const std::int64_t now = trace::record_heartbeat();  // the engine time it stored
+        trace::ev::Heartbeat{.engine_ms = now / 1'000'000}.emit();
     }
 }
 

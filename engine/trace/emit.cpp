@@ -23,7 +23,7 @@ using detail::g_region;
 // the process slot all belong to the parent there.
 std::atomic<unsigned> g_generation{1};
 int g_role = 0;
-std::int32_t g_slot = -1;
+ProcessSlot* g_slot = nullptr;  // this process's counters, located once at the claim
 unsigned g_slot_generation = 0;
 pid_t g_pid = 0;
 
@@ -54,7 +54,7 @@ pid_t current_pid() {
     unsigned gen = g_generation.load(std::memory_order_relaxed);
     if (g_slot_generation != gen) {  // first call in this process
         g_pid = ::getpid();
-        g_slot = -1;
+        g_slot = nullptr;
         RegionHeader& h = g_region->header();
         for (std::uint32_t i = 0; i < h.process_slots; ++i) {
             ProcessSlot& s = g_region->process_slot(i);
@@ -63,7 +63,7 @@ pid_t current_pid() {
                 for (auto& c : s.counters) c.store(0, std::memory_order_relaxed);
                 s.heartbeat_engine_ns.store(0, std::memory_order_relaxed);
                 s.role.store(g_role, std::memory_order_relaxed);
-                g_slot = static_cast<std::int32_t>(i);
+                g_slot = &s;
                 break;
             }
         }
@@ -74,7 +74,7 @@ pid_t current_pid() {
 
 ProcessSlot* my_slot() {
     current_pid();
-    return g_slot >= 0 ? &g_region->process_slot(static_cast<std::uint32_t>(g_slot)) : nullptr;
+    return g_slot;
 }
 
 // The calling thread's ring, claimed on first use; kNoRing when all are taken.
@@ -206,9 +206,12 @@ void count(CounterId id, std::uint64_t delta) {
     if (ProcessSlot* s = my_slot()) s->counters[static_cast<std::size_t>(id)].fetch_add(delta, std::memory_order_relaxed);
 }
 
-void record_heartbeat() {
-    if (!g_region) return;
-    if (ProcessSlot* s = my_slot()) s->heartbeat_engine_ns.store(engine_now_ns(), std::memory_order_relaxed);
+std::int64_t record_heartbeat() {
+    const std::int64_t now = engine_now_ns();
+    if (g_region) {
+        if (ProcessSlot* s = my_slot()) s->heartbeat_engine_ns.store(now, std::memory_order_relaxed);
+    }
+    return now;
 }
 
 std::int64_t heartbeat_of(pid_t pid) {

@@ -51,7 +51,8 @@ inline void emit(EventKind kind, std::uint64_t conn = 0, std::uint64_t req = 0, 
 void count(CounterId id, std::uint64_t delta = 1);
 
 // A worker's heartbeat in engine time, for the master's murder_workers().
-void record_heartbeat();
+// Returns the engine time it recorded.
+std::int64_t record_heartbeat();
 // The engine time of `pid`'s last heartbeat, or -1 if unknown.
 std::int64_t heartbeat_of(pid_t pid);
 

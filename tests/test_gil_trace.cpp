@@ -1,0 +1,82 @@
+// What the GIL puts in the trace (engine/process/gil_trace.h): nothing while
+// one thread alone takes it, every hand-off once a second thread wants it,
+// with each thread's acquires and releases paired.
+#include <catch2/catch.hpp>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/process/gil_trace.h"
+#include "engine/trace/collector.h"
+#include "engine/trace/recording.h"
+#include "engine/trace/region.h"
+#include "engine/wsgi/gil.h"
+
+namespace trace = minicorn::trace;
+namespace wsgi = minicorn::wsgi;
+using trace::EventKind;
+using namespace std::chrono_literals;
+
+namespace {
+
+bool is_gil(EventKind k) { return k == EventKind::GilWait || k == EventKind::GilAcquire || k == EventKind::GilRelease; }
+
+// This process's GIL events, in time order.
+std::vector<trace::Event> gil_events(trace::Region& region) {
+    trace::Recording rec;
+    trace::Collector(region, 0ms).flush(rec);
+    std::vector<trace::Event> out;
+    for (const trace::Event& e : rec.events()) {
+        if (e.pid == ::getpid() && is_gil(e.kind)) out.push_back(e);
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("a GIL only one thread takes leaves no trace; a second thread's wait names the holder", "[gil][trace]") {
+    std::string error;
+    trace::Region region = trace::Region::create(&error, 8, 1u << 10);
+    REQUIRE(region.valid());
+    trace::attach(&region, 1);
+    wsgi::Gil gil;
+    minicorn::process::GilTracer tracer;
+    gil.set_observer(&tracer);
+
+    for (int i = 0; i < 3; ++i) {  // a single-threaded worker's requests
+        wsgi::Gil::Held held(gil);
+    }
+    const wsgi::OsThreadId main_tid = wsgi::current_thread_id();
+    std::atomic<wsgi::OsThreadId> other_tid{0};
+    {
+        gil.acquire();  // held (unreported) when the second thread comes
+        std::thread other([&] {
+            other_tid = wsgi::current_thread_id();
+            wsgi::Gil::Held held(gil);
+        });
+        while (!gil.drop_requested()) std::this_thread::sleep_for(1ms);  // it waits: a switch interval passed
+        gil.release();
+        other.join();
+    }
+    { wsgi::Gil::Held held(gil); }  // from now on every hand-off shows
+    gil.set_observer(nullptr);
+    trace::attach(nullptr, 0);
+
+    std::vector<trace::Event> ev = gil_events(region);
+    std::vector<std::pair<EventKind, pid_t>> seen;
+    for (const trace::Event& e : ev) seen.emplace_back(e.kind, e.tid);
+    const std::vector<std::pair<EventKind, pid_t>> expected = {
+        {EventKind::GilWait, other_tid.load()},     // the waiter names the holder...
+        {EventKind::GilAcquire, other_tid.load()},  // ...whose unreported hold ends unreported
+        {EventKind::GilRelease, other_tid.load()},
+        {EventKind::GilAcquire, main_tid},
+        {EventKind::GilRelease, main_tid},
+    };
+    CHECK(seen == expected);
+    REQUIRE(!ev.empty());
+    CHECK(ev.front().a0 == main_tid);  // GilWait's holder
+}
