@@ -247,6 +247,8 @@ TEST_CASE("the master's children are its workers alone; the /db backend serves a
             REQUIRE(server->wait_for_workers(2, 5s));  // exactly two children: no backend among them
             std::vector<pid_t> children = server->worker_pids();
             CHECK(std::find(children.begin(), children.end(), backend) == children.end());
+            // Each worker writes its "Booting worker" line after the fork: wait for both.
+            CHECK(server->wait_for_log("Booting worker with pid: ", 5s, 2));
             CHECK(server->count_in_log("Booting worker with pid: ") == 2);
             CHECK(http_get(server->port(), "/db?ms=10").status == 200);
 
