@@ -240,11 +240,14 @@ void Studio::frame() {
     view.play_rate = gate_.play_rate();
     view.step_target = gate_.target();
     view.gate_note = gate_.note();
+    requests_.update(*rec_);
+    set_request_naming({&requests_, &view.mix_paths});
     Actions actions;
     actions.swap(queued_);
     handle_keys(actions);
     draw_windows(view, actions);
     if (show_help_) draw_help();
+    set_request_naming({});
     carry_out(actions);
 }
 

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "app/studio/gate_driver.h"
+#include "app/studio/draw/request_label.h"
 #include "app/studio/panels/metrics.h"
 #include "app/studio/panels/controls.h"
 #include "app/studio/panels/event_log.h"
@@ -80,6 +81,8 @@ public:
     SessionStatus status() const;
     const GateDriver& gate_driver() const { return gate_; }
     const trace::GateControl* gate_control() const { return session_.gate(); }
+    // Requests' names: a lesson names its requests here ("A"), and every panel shows them so.
+    RequestIndex& requests() { return requests_; }
 
 private:
     void reset_recording();
@@ -103,6 +106,7 @@ private:
     EventLogState log_;
     TopologyState topology_;
     TimelineState timeline_;
+    RequestIndex requests_;              // one name per request in every panel (draw/request_label.h)
 
     bool live_ = true;
     std::uint64_t shown_ns_ = 0;

@@ -39,18 +39,6 @@ namespace {
 // [SECTION] Draw
 // ============================================================================
 
-// On a client's lane the same colours mean the client's side of each step.
-const char* lane_span_label(const Lane& L, SpanKind k) {
-    if (L.kind != Lane::Kind::Client) return span_label(k);
-    switch (k) {
-        case SpanKind::Accept: return "connect";
-        case SpanKind::Read: return "send";
-        case SpanKind::Handle: return "wait for response";
-        case SpanKind::Write: return "receive";
-        default: return span_label(k);
-    }
-}
-
 bool lane_less(const World& w, const Lane& a, const Lane& b) {
     // The arbiter on top, as in the Topology, then the kernel's accept queue,
     // the workers, and the clients at the bottom.
@@ -60,7 +48,7 @@ bool lane_less(const World& w, const Lane& a, const Lane& b) {
         return l.pid == w.arbiter.pid ? 0 : 2;
     };
     if (rank(a) != rank(b)) return rank(a) < rank(b);
-    if (a.kind == Lane::Kind::Client) return a.client < b.client;
+    if (a.kind == Lane::Kind::Client) return a.vu != b.vu ? a.vu < b.vu : a.client < b.client;
     if (a.pid != b.pid) return a.pid < b.pid;
     if (a.kind != b.kind) return a.kind < b.kind;
     return a.kind == Lane::Kind::Greenlet ? a.green < b.green : a.tid < b.tid;
@@ -76,232 +64,9 @@ void order_lanes(Frame& f) {
               [&](std::uint16_t a, std::uint16_t b) { return lane_less(f.edge, st.lanes[a], st.lanes[b]); });
 }
 
-// "worker 1 · hub", "  thread 4123", "  g#12" into buf.
-const char* lane_label(const World& w, const Lane& L, char (&buf)[64]) {
-    const trace::Process* p = w.process(L.pid);
-    fmt::format_to_n_result<char*> r{};
-    switch (L.kind) {
-        case Lane::Kind::Queue:
-            r = fmt::format_to_n(buf, sizeof buf - 1, "kernel accept queue");
-            break;
-        case Lane::Kind::Process:
-            if (L.pid == w.arbiter.pid) {
-                r = fmt::format_to_n(buf, sizeof buf - 1, "arbiter {}", L.pid);
-            } else if (p && p->role == trace::ProcessRole::Client) {
-                r = fmt::format_to_n(buf, sizeof buf - 1, "minicorn load {}", L.pid);
-            } else if (p && p->worker_age > 0) {
-                using trace::ModelId;
-                bool green = p->model == ModelId::Gevent || p->model == ModelId::Eventlet;
-                bool loop = p->model == ModelId::Tornado || p->model == ModelId::Asyncio;
-                r = fmt::format_to_n(buf, sizeof buf - 1, "worker {} · {}", p->worker_age, green ? "hub" : loop ? "loop" : "main");
-            } else {
-                r = fmt::format_to_n(buf, sizeof buf - 1, "pid {}", L.pid);
-            }
-            break;
-        case Lane::Kind::Thread: r = fmt::format_to_n(buf, sizeof buf - 1, "   thread {}", L.tid); break;
-        case Lane::Kind::Greenlet:
-            r = fmt::format_to_n(buf, sizeof buf - 1, "   {}{}", p && p->model == trace::ModelId::Asyncio ? "task " : "g#", L.green);
-            break;
-        case Lane::Kind::Client: {
-            auto c = w.clients.find(L.client);
-            if (c != w.clients.end()) {
-                r = fmt::format_to_n(buf, sizeof buf - 1, "client {} :{}", client_label(c->second), c->second.local_port);
-            } else {
-                r = fmt::format_to_n(buf, sizeof buf - 1, "client conn {}", L.client & 0xffffffffu);
-            }
-            break;
-        }
-    }
-    *r.out = '\0';
-    return buf;
-}
-
-// A step of 1, 2 or 5 × 10^k ns giving about `px` pixels between ruler ticks.
-std::uint64_t ruler_step(double ns_per_px, float px) {
-    double raw = ns_per_px * px;
-    double mag = std::pow(10.0, std::floor(std::log10(std::max(raw, 1.0))));
-    double step = mag;
-    for (double m : {1.0, 2.0, 5.0, 10.0}) {
-        if (mag * m >= raw) {
-            step = mag * m;
-            break;
-        }
-    }
-    return static_cast<std::uint64_t>(step);
-}
-
-void draw_ruler(ImDrawList* dl, const Frame& f, ImVec2 o, std::uint64_t origin_ns) {
-    std::uint64_t step = ruler_step(f.ns_per_px, 110);
-    std::uint64_t first = (f.t0 / step + 1) * step;
-    char buf[32];
-    for (std::uint64_t t = first; t < f.t1; t += step) {
-        float x = o.x + f.x_of(t);
-        dl->AddLine({x, o.y + kRulerH - 5}, {x, o.y + kRulerH}, colors::kTextDim);
-        double rel = static_cast<double>(t >= origin_ns ? t - origin_ns : 0);
-        fmt::format_to_n_result<char*> r{};
-        if (step >= 1'000'000'000) {
-            r = fmt::format_to_n(buf, sizeof buf - 1, "{:.0f} s", rel / 1e9);
-        } else if (step >= 1'000'000) {
-            r = fmt::format_to_n(buf, sizeof buf - 1, "{:.0f} ms", rel / 1e6);
-        } else {
-            r = fmt::format_to_n(buf, sizeof buf - 1, "{:.3f} ms", rel / 1e6);
-        }
-        *r.out = '\0';
-        dl->AddText({x + 3, o.y + 1}, colors::kTextDim, buf);
-    }
-}
-
-// The accept queue's lane: a step chart of its length, scaled to the
-// largest in the window (at least 4, so one pending connection looks small).
-void draw_queue(ImDrawList* dl, const Frame& f, ImVec2 o, int rows) {
-    const auto& sm = f.st.samples;
-    int row = -1;
-    for (const Lane& L : f.st.lanes) {
-        if (L.kind == Lane::Kind::Queue) row = L.row;
-    }
-    if (row < 0 || row >= rows) return;
-    float y0 = o.y + kRulerH + static_cast<float>(row) * kLaneH + 2, y1 = y0 + kLaneH - 4;
-    if (sm.empty()) {
-        // No sample inside the window (zoomed in between two): the length at its right edge holds across it.
-        std::int64_t len = f.edge.listener.queue_len;
-        if (len > 0) {
-            float h = (y1 - y0) * static_cast<float>(std::min<std::int64_t>(len, 4)) / 4.0f;
-            dl->AddRectFilled({o.x, y1 - h}, {o.x + f.width, y1}, colors::kKernelBorder);
-        }
-        return;
-    }
-    std::int64_t top = 4;
-    for (const Sample& s : sm) top = std::max(top, s.len);
-    for (std::size_t i = 0; i < sm.size(); ++i) {
-        if (sm[i].len <= 0) continue;
-        float x1 = i + 1 < sm.size() ? sm[i + 1].x : f.x_of(f.t1);
-        float h = (y1 - y0) * static_cast<float>(sm[i].len) / static_cast<float>(top);
-        dl->AddRectFilled({o.x + sm[i].x, y1 - h}, {o.x + std::max(x1, sm[i].x + 1), y1}, colors::kKernelBorder);
-    }
-}
-
-void draw_spans(ImDrawList* dl, const Frame& f, ImVec2 o, int rows) {
-    char buf[48];
-    // Three passes: inset spans (parked, GIL wait) faint at full height — a
-    // greenlet parked between requests still reads as a bar — then the other
-    // spans over them, then the inset spans again as a thin bright bar along
-    // the bottom, so a span they sit in keeps its colour and label.
-    for (int pass = 0; pass < 3; ++pass) {
-        for (const Span& s : f.st.spans) {
-            if (is_inset(s.kind) != (pass != 1)) continue;
-            int row = f.st.lanes[s.lane].row;
-            if (row < 0 || row >= rows) continue;
-            float y = o.y + kRulerH + static_cast<float>(row) * kLaneH;
-            float top = pass == 2 ? kLaneH - 6.0f : 2.0f;
-            ImU32 col = span_color(s.kind);
-            if (pass == 0) col = (col & 0x00FFFFFFu) | (70u << IM_COL32_A_SHIFT);
-            ImVec2 a{o.x + s.x0, y + top}, b{o.x + std::max(s.x1, s.x0 + 1.0f), y + kLaneH - 2.0f};
-            dl->AddRectFilled(a, b, col, s.x1 - s.x0 > 4 ? 2.0f : 0.0f);
-            if (pass == 0) continue;
-            if (b.x - a.x > 40 && !is_inset(s.kind)) {
-                fmt::format_to_n_result<char*> r{};
-                if (s.count > 1) {
-                    r = fmt::format_to_n(buf, sizeof buf - 1, "{} steps", s.count);
-                } else if (s.req) {
-                    r = fmt::format_to_n(buf, sizeof buf - 1, "{} req {}:{}", lane_span_label(f.st.lanes[s.lane], s.kind), trace::id_pid(s.req),
-                                         s.req & 0xffffffffu);
-                } else {
-                    r = fmt::format_to_n(buf, sizeof buf - 1, "{}", lane_span_label(f.st.lanes[s.lane], s.kind));
-                }
-                *r.out = '\0';
-                dl->PushClipRect(a, b, true);
-                dl->AddText({a.x + 3, y + 2}, IM_COL32(10, 12, 16, 255), buf);
-                dl->PopClipRect();
-            }
-            ++f.st.stats.spans_drawn;
-        }
-    }
-    draw_queue(dl, f, o, rows);
-    for (const PhaseMark& m : f.st.phases) {
-        int row = f.st.lanes[m.lane].row;
-        if (row < 0 || row >= rows) continue;
-        float y = o.y + kRulerH + static_cast<float>(row) * kLaneH;
-        dl->AddRectFilled({o.x + m.x0, y}, {o.x + m.x1, y + 3}, loop_phase_color(m.phase));
-    }
-    for (const Tick& t : f.st.ticks) {
-        int row = f.st.lanes[t.lane].row;
-        if (row < 0 || row >= rows) continue;
-        float y = o.y + kRulerH + static_cast<float>(row) * kLaneH;
-        float x = o.x + t.x;
-        if (t.alarm) {
-            dl->AddTriangleFilled({x - 4, y + 1}, {x + 4, y + 1}, {x, y + 8}, colors::kTextBad);
-        } else {
-            dl->AddLine({x, y + 1}, {x, y + 5}, colors::kHeartbeat, 2.0f);
-        }
-    }
-}
-
 // ============================================================================
 // [SECTION] Input and hover
 // ============================================================================
-
-std::string explain_lane(const World& w, const Lane& L, const GreenConnIndex& greens) {
-    if (L.kind == Lane::Kind::Queue) return explain_listener(w);
-    if (L.kind == Lane::Kind::Client) {
-        auto c = w.clients.find(L.client);
-        if (c != w.clients.end()) return explain_client(w, c->second);
-        return "a connection of minicorn load, closed by the window's end";
-    }
-    const trace::Process* p = w.process(L.pid);
-    if (!p) return fmt::format("process {} (gone)", L.pid);
-    switch (L.kind) {
-        case Lane::Kind::Process:
-            if (L.pid == w.arbiter.pid) return explain_arbiter(w);
-            if (p->role == trace::ProcessRole::Client) {
-                return fmt::format("minicorn load (pid {}), the built-in client: {} virtual users; {} requests sent, {} "
-                                   "answered. Its connections have lanes of their own below.",
-                                   p->pid, w.client.virtual_users, w.client.sent, w.client.done);
-            }
-            return explain_worker(w, *p);
-        case Lane::Kind::Thread:
-            if (const trace::Thread* th = p->thread(L.tid)) return explain_thread(w, *p, *th);
-            return fmt::format("thread {} of {} (exited)", L.tid, worker_name(*p));
-        case Lane::Kind::Greenlet: {
-            auto g = p->greenlets.find(L.green);
-            if (g != p->greenlets.end()) return explain_greenlet(w, *p, g->second, greens.conn_of(L.pid, L.green));
-            return fmt::format("greenlet {} of {}: finished by the window's end", L.green, worker_name(*p));
-        }
-        case Lane::Kind::Queue:
-        case Lane::Kind::Client: break;
-    }
-    return "";
-}
-
-std::string explain_span(const World& w, const Lane& L, const Span& s, std::uint64_t origin_ns) {
-    char label[64];
-    lane_label(w, L, label);
-    std::string_view name(label);
-    while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
-    auto rel = [origin_ns](std::uint64_t t) { return static_cast<double>(t - std::min(t, origin_ns)) / 1e6; };
-    if (s.count > 1) {
-        return fmt::format("{}: {} steps in {} ({:.3f} .. {:.3f} ms), each narrower than a pixel.\n"
-                           "Zoom in (ctrl+wheel) to tell them apart.",
-                           name, s.count, format_duration(s.t1 - s.t0), rel(s.t0), rel(s.t1));
-    }
-    std::string text = fmt::format("{}: {} for {} ({:.3f} .. {:.3f} ms)", name, lane_span_label(L, s.kind),
-                                   format_duration(s.t1 - s.t0), rel(s.t0), rel(s.t1));
-    if (L.kind == Lane::Kind::Client) {
-        text += "\nthe client's side of the request (same colour as the server's step it waits on)";
-        return text;
-    }
-    for (const LegendEntry& e : timeline_legend()) {
-        if (span_color(s.kind) == e.color && e.shape == Shape::Span) {
-            text += fmt::format("\n{}", e.meaning);
-            break;
-        }
-    }
-    if (s.conn) {
-        text += fmt::format("\nconnection {}", trace::format_id(s.conn));
-        if (const trace::Connection* c = w.connection(s.conn)) text += fmt::format(" (client {})", client_address(*c));
-    }
-    if (s.req) text += fmt::format(", request {}", trace::format_id(s.req));
-    return text;
-}
 
 void input(Frame& f, Actions& actions, ImVec2 o, ImVec2 size, int rows) {
     TimelineState& st = f.st;
@@ -324,7 +89,7 @@ void input(Frame& f, Actions& actions, ImVec2 o, ImVec2 size, int rows) {
             st.end_ns = static_cast<std::uint64_t>(std::max(static_cast<double>(st.width_ns), static_cast<double>(st.end_ns) - d));
         }
     }
-    float mx = io.MousePos.x - o.x - kHeaderW;
+    float mx = io.MousePos.x - o.x - f.header_w;
     if (ImGui::IsItemDeactivated() && st.drag_px <= 3 && mx >= 0) {
         // A click: show the World at that instant; the window stays where it is.
         leave_live();
@@ -353,9 +118,9 @@ void input(Frame& f, Actions& actions, ImVec2 o, ImVec2 size, int rows) {
     if (!hovered) return;
 
     // Hover: the span under the mouse, else the lane.
-    float my = io.MousePos.y - o.y - kRulerH;
+    float my = io.MousePos.y - o.y - f.ruler_h;
     if (my < 0) return;
-    int row = static_cast<int>(my / kLaneH);
+    int row = static_cast<int>(my / f.lane_h);
     if (row >= rows) return;
     int lane = -1;
     for (std::uint16_t li : st.order) {
@@ -388,9 +153,21 @@ void input(Frame& f, Actions& actions, ImVec2 o, ImVec2 size, int rows) {
             return;
         }
     }
-    st.tooltip = best ? explain_span(w, st.lanes[static_cast<std::size_t>(lane)], *best, f.view.rec.first_time())
-                      : explain_lane(w, st.lanes[static_cast<std::size_t>(lane)], st.green_conns);
-    if (!best && mx >= 0) st.tooltip += "\n(click to show the World at this instant)";
+    const Lane& L = st.lanes[static_cast<std::size_t>(lane)];
+    const Burst* burst = nullptr;
+    if (mx >= 0 && L.bursts) {
+        for (const Burst& b : st.bursts) {
+            if (b.lane == lane && mx >= b.x0 - 1 && mx <= std::max(b.x1, b.x0 + 1) + 1) burst = &b;
+        }
+    }
+    if (burst) {
+        // A burst says what the lane does; the step it is part of follows.
+        st.tooltip = explain_burst(w, L, *burst);
+        if (best && !is_inset(best->kind)) st.tooltip += "\n\npart of: " + explain_span(w, L, *best, f.view.rec.first_time());
+    } else {
+        st.tooltip = best ? explain_span(w, L, *best, f.view.rec.first_time()) : explain_lane(w, L, st.green_conns);
+    }
+    if (!best && !burst && mx >= 0) st.tooltip += "\n(click to show the World at this instant)";
     ImGui::BeginTooltip();
     ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32);
     ImGui::TextUnformatted(st.tooltip.c_str());
@@ -406,34 +183,34 @@ int draw_rows(Frame& f, ImDrawList* dl, ImVec2 o, ImVec2 avail) {
     const float width = f.width;
     const std::uint64_t t0 = f.t0, t1 = f.t1;
     order_lanes(f);
-    int rows = static_cast<int>((avail.y - kRulerH) / kLaneH);
+    int rows = static_cast<int>((avail.y - f.ruler_h) / f.lane_h);
     int max_scroll = std::max(0, static_cast<int>(st.order.size()) - rows);
     st.lane_scroll = std::clamp(st.lane_scroll, 0.0f, static_cast<float>(max_scroll));
     int scroll = static_cast<int>(st.lane_scroll);
     for (std::size_t i = 0; i < st.order.size(); ++i) st.lanes[st.order[i]].row = static_cast<int>(i) - scroll;
     st.stats.lanes = st.order.size();
 
-    ImVec2 so{o.x + kHeaderW, o.y};  // the span area's origin
+    ImVec2 so{o.x + f.header_w, o.y};  // the span area's origin
     char label[64];
     pid_t prev_pid = 0;
     for (std::uint16_t li : st.order) {
         const Lane& L = st.lanes[li];
         if (L.row < 0 || L.row >= rows) continue;  // scrolled away
-        float y = o.y + kRulerH + static_cast<float>(L.row) * kLaneH;
-        dl->AddRectFilled({o.x, y}, {o.x + avail.x, y + kLaneH}, (L.row % 2) ? colors::kLaneBgA : colors::kLaneBgB);
+        float y = o.y + f.ruler_h + static_cast<float>(L.row) * f.lane_h;
+        dl->AddRectFilled({o.x, y}, {o.x + avail.x, y + f.lane_h}, (L.row % 2) ? colors::kLaneBgA : colors::kLaneBgB);
         if (L.pid != prev_pid) dl->AddLine({o.x, y}, {o.x + avail.x, y}, colors::kWire);
         prev_pid = L.pid;
-        draw_text_clipped(dl, {o.x + 4, y + 2}, o.x + kHeaderW - 4,
+        draw_text_clipped(dl, {o.x + 4, y + 1}, o.x + f.header_w - 4,
                           L.kind == Lane::Kind::Process ? colors::kText : colors::kTextDim, lane_label(f.edge, L, label));
     }
     if (st.stats.capped) {
         float x = so.x + f.x_of(f.walk_from);
-        dl->AddRectFilled({so.x, o.y + kRulerH}, {x, o.y + avail.y}, IM_COL32(60, 60, 70, 90));
-        dl->AddText({so.x + 6, o.y + kRulerH + 2}, colors::kTextWarn, "too many events to draw here: zoom in");
+        dl->AddRectFilled({so.x, o.y + f.ruler_h}, {x, o.y + avail.y}, IM_COL32(60, 60, 70, 90));
+        draw_text(dl, {so.x + 6, o.y + f.ruler_h + 1}, colors::kTextWarn, "too many events to draw here: zoom in");
     }
     draw_ruler(dl, f, so, view.rec.first_time());
     dl->PushClipRect({so.x, o.y}, {so.x + width, o.y + avail.y}, true);
-    draw_spans(dl, f, so, rows);
+    draw_lanes_content(dl, f, so, rows, avail.y);
     // The instant the other panels show.
     if (view.now_ns >= t0 && view.now_ns <= t1) {
         float x = so.x + f.x_of(view.now_ns);
@@ -444,7 +221,7 @@ int draw_rows(Frame& f, ImDrawList* dl, ImVec2 o, ImVec2 avail) {
         char buf[64];
         auto r = fmt::format_to_n(buf, sizeof buf - 1, "+{} lanes not shown", st.stats.lanes_hidden);
         *r.out = '\0';
-        dl->AddText({o.x + 4, o.y + 2}, colors::kTextDim, buf);
+        draw_text(dl, {o.x + 4, o.y + 1}, colors::kTextDim, buf);
     }
     if (!st.spans.empty()) {
         std::uint64_t lo = UINT64_MAX, hi = 0;
@@ -470,6 +247,8 @@ void draw_timeline(const View& view, TimelineState& st, Actions& actions) {
     st.tooltip.clear();
     st.lanes.clear();
     st.spans.clear();
+    st.bursts.clear();
+    st.text_boxes.clear();
     st.ticks.clear();
     st.samples.clear();
     st.phases.clear();
@@ -505,11 +284,13 @@ void draw_timeline(const View& view, TimelineState& st, Actions& actions) {
 
     ImVec2 avail = ImGui::GetContentRegionAvail();
     avail.x = std::max(avail.x, 300.0f);
-    avail.y = std::max(avail.y, kRulerH + 2 * kLaneH);
+    const float em = ImGui::GetFontSize() / 15.0f;  // the studio's text scale (HiDPI, Ctrl + / Ctrl -)
+    const float lane_h = std::round(ImGui::GetFontSize() + 4 * em), ruler_h = lane_h, header_w = std::round(150 * em);
+    avail.y = std::max(avail.y, ruler_h + 2 * lane_h);
     ImGui::BeginChild("##timeline", avail, false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     ImVec2 o = ImGui::GetCursorScreenPos();
-    float width = avail.x - kHeaderW;
+    float width = avail.x - header_w;
 
     // The World at the right edge: the View's when that is where it stands.
     const World* edge = &view.world;
@@ -525,6 +306,9 @@ void draw_timeline(const View& view, TimelineState& st, Actions& actions) {
 
     Frame f{st, view, *edge, t0, t1, i0 < view.rec.size() ? std::max(t0, view.rec[i0].t_ns) : t0, 0, width};
     if (!st.stats.capped) f.walk_from = t0;
+    f.header_w = header_w;
+    f.ruler_h = ruler_h;
+    f.lane_h = lane_h;
     f.ns_per_px = static_cast<double>(st.width_ns) / static_cast<double>(width);
     st.stats.t0_ns = t0;
     st.stats.t1_ns = t1;

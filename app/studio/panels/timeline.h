@@ -58,6 +58,35 @@ struct TimelineStats {          // what the last frame did (tests, the status li
 };
 
 namespace timeline_detail {
+// What a thread or greenlet does at an instant, drawn as Tracy draws fibers:
+// running a solid bar, ready a thin line, parked empty (with what it waits on).
+enum class RunState : std::uint8_t { None, Running, Ready, Parked };
+// What a parked (or, for a hub, a waiting) lane waits on.
+enum class WaitOn : std::uint8_t {
+    Nothing,
+    Timer,     // a greenlet's sleep (GreenPark fd -1 while serving a connection)
+    Event,     // a greenlet with no connection parked on no fd: a timer or a free pool slot
+    FdRead,    // an fd to become readable (detail: the fd)
+    FdWrite,   // an fd to become writable (detail: the fd)
+    Poll,      // the poller: select()/epoll_wait on its fds
+    PoolSlot,  // gthread at worker_connections: a running request to finish (FuturesWait)
+    Work,      // a pool thread with nothing to do: the executor's queue
+    Gil,       // the GIL (GilWait)
+    Io,        // the GIL let go: the app sleeps or does I/O (GilRelease, voluntary)
+    Gate,      // the GIL let go at the closed gate (paused)
+    Greenlet,  // a hub whose thread runs greenlet `detail`
+};
+struct Burst {                    // one stretch of a lane's RunState
+    std::uint16_t lane = 0;
+    RunState state = RunState::None;
+    WaitOn on = WaitOn::Nothing;
+    SpanKind step = SpanKind::Dense;  // the step under way, Dense: none
+    std::uint32_t count = 0;      // > 1: sub-pixel bursts merged (drawn as busy, none of them as running)
+    float x0 = 0, x1 = 0;
+    std::uint64_t t0 = 0, t1 = 0;
+    std::int64_t detail = 0;
+    std::uint64_t req = 0;        // the request of the step under way, 0: none
+};
 // One lane: a process's main thread, another OS thread, or a greenlet.
 struct Lane {
     // Queue: the kernel's accept queue as a step chart (AcceptQueueSample);
@@ -67,7 +96,8 @@ struct Lane {
     pid_t pid = 0;
     pid_t tid = 0;                // Thread/Process: the OS thread
     std::uint32_t green = 0;      // Greenlet
-    std::uint64_t client = 0;     // Client: the client's connection id
+    std::uint64_t client = 0;     // Client: the client's connection id (its latest, on a virtual user's lane)
+    std::int64_t vu = -1;         // Client: the virtual user whose lane it is (-1: one lane per connection)
     std::uint64_t open[kSpanKindCount] = {};  // start time of each open span, 0: none
     std::uint64_t open_conn = 0;  // the connection of the open read/handle/write span
     std::uint64_t open_req = 0;
@@ -83,9 +113,19 @@ struct Lane {
     std::uint64_t run_t0 = 0, run_t1 = 0;
     std::uint32_t run_count = 0;
     SpanKind run_kind = SpanKind::Dense;
+    std::uint64_t run_conn = 0, run_req = 0;  // a run of one keeps its request
     float last_tick_x = -1e9f;
     std::int64_t loop_phase = 0;     // an event loop's current phase (LoopPhaseId), 0: none seen
     std::uint64_t loop_phase_t0 = 0;  // since when
+    // Running bursts (timeline_bursts.cpp): threads, greenlets and workers' main threads.
+    bool bursts = false;
+    RunState rs = RunState::None;     // its state since rs_t0 (None: not known yet, or ended)
+    WaitOn rs_on = WaitOn::Nothing;
+    std::int64_t rs_detail = 0;       // the fd, or the greenlet a hub waits on
+    std::uint64_t rs_t0 = 0;
+    bool rs_seen = false;             // a state was set inside the window
+    SpanKind step = SpanKind::Dense;  // the step under way (colours its bursts), Dense: none
+    Burst brun{};                     // the run of sub-pixel bursts being merged (count 0: none)
 };
 struct Span {                     // one bar to draw
     std::uint16_t lane;
@@ -100,6 +140,8 @@ struct Tick {
     bool alarm;                   // a signal, kill or timeout (else a heartbeat)
     float x;
     std::uint64_t t;
+    trace::EventKind kind;        // an alarm's event (its mark's word: "TERM", "kill -9", …)
+    std::int64_t a0, a1;
 };
 struct Sample {                   // the accept queue's length from one pixel on (the largest sample in it)
     float x;
@@ -109,6 +151,10 @@ struct Sample {                   // the accept queue's length from one pixel on
 struct PhaseMark {                // an event loop's phase on its thread's lane (LoopPhase), a strip along the top
     std::uint16_t lane;
     std::int64_t phase;           // LoopPhaseId
+    float x0, x1;
+};
+struct TextBox {                  // a label drawn on a row (marks' words keep off them)
+    int row;
     float x0, x1;
 };
 struct Slot {                     // the lane of a (pid, tid, green) key; lane -1: over the cap
@@ -135,6 +181,8 @@ struct TimelineState {
     // Scratch kept across frames so that a frame does not allocate.
     std::vector<timeline_detail::Lane> lanes;
     std::vector<timeline_detail::Span> spans;
+    std::vector<timeline_detail::Burst> bursts;
+    std::vector<timeline_detail::TextBox> text_boxes;
     std::vector<timeline_detail::Tick> ticks;
     std::vector<timeline_detail::Sample> samples;
     std::vector<timeline_detail::PhaseMark> phases;

@@ -19,6 +19,7 @@
 
 #include <cmath>
 
+#include "app/studio/draw/request_label.h"
 #include "app/studio/panels/timeline_parts.h"
 #include "engine/trace/ev.h"
 #include "engine/trace/kinds.h"
@@ -122,6 +123,9 @@ int add_lane(Frame& f, Lane::Kind kind, pid_t pid, pid_t tid, std::uint32_t gree
     lane.pid = pid;
     lane.tid = tid;
     lane.green = green;
+    // Threads and greenlets are drawn as running bursts; so is a worker's main thread, not the arbiter's.
+    lane.bursts = kind == Lane::Kind::Thread || kind == Lane::Kind::Greenlet ||
+                  (kind == Lane::Kind::Process && pid != f.edge.arbiter.pid);
     f.st.lanes.push_back(lane);
     return static_cast<int>(f.st.lanes.size() - 1);
 }
@@ -154,17 +158,30 @@ int find_or_add(Frame& f, std::uint64_t key, Lane::Kind kind, pid_t pid, pid_t t
     return lane;
 }
 
-// A client connection's lane (bit 62 keeps its key apart from greenlets' and threads').
+// A virtual user's lane: its connections one after another, as it sends one
+// request at a time (bit 62 keeps the key apart from greenlets' and threads';
+// bit 61 from a lane per connection, when the virtual user is not known).
 int client_lane(Frame& f, pid_t pid, std::uint64_t conn) {
-    return find_or_add(f, (1ull << 62) | conn, Lane::Kind::Client, pid, pid, 0, conn);
+    const RequestIndex* index = request_naming().index;
+    std::int64_t vu = index ? index->vu_of(conn) : -1;
+    std::uint64_t key = vu >= 0 ? (1ull << 62) | (1ull << 61) | (static_cast<std::uint64_t>(static_cast<std::uint32_t>(pid)) << 24) |
+                                      (static_cast<std::uint64_t>(vu) & 0xffffffu)
+                                : (1ull << 62) | conn;
+    int lane = find_or_add(f, key, Lane::Kind::Client, pid, pid, 0, conn);
+    if (lane >= 0) {
+        Lane& L = f.st.lanes[static_cast<std::size_t>(lane)];
+        L.vu = vu;
+        if (conn > L.client || L.client == 0) L.client = conn;
+    }
+    return lane;
 }
 
-int thread_lane(Frame& f, const Event& e) {
+int thread_lane_of(Frame& f, const Event& e) {
     pid_t tid = e.tid ? e.tid : e.pid;
     return find_or_add(f, thread_key(tid), tid == e.pid ? Lane::Kind::Process : Lane::Kind::Thread, e.pid, tid, 0);
 }
 
-int green_lane(Frame& f, pid_t pid, pid_t tid, std::uint32_t green) {
+int green_lane_of(Frame& f, pid_t pid, pid_t tid, std::uint32_t green) {
     return find_or_add(f, green_key(pid, green), Lane::Kind::Greenlet, pid, tid, green);
 }
 
@@ -184,8 +201,8 @@ bool is_connection_step(const RoleOf& r) {
 int lane_of(Frame& f, const Event& e, const RoleOf& r) {
     if (r.role == Role::Client) return e.conn ? client_lane(f, e.pid, e.conn) : -1;
     pid_t tid = e.tid ? e.tid : e.pid;
-    if (e.green) return green_lane(f, e.pid, tid, e.green);
-    int tl = thread_lane(f, e);
+    if (e.green) return green_lane_of(f, e.pid, tid, e.green);
+    int tl = thread_lane_of(f, e);
     if (tl < 0 || !is_connection_step(r)) return tl;
     Lane& T = f.st.lanes[static_cast<std::size_t>(tl)];
     // One index lookup per connection the thread turns to, not per event.
@@ -196,24 +213,8 @@ int lane_of(Frame& f, const Event& e, const RoleOf& r) {
     std::uint32_t green = e.conn && T.last_conn_green ? T.last_conn_green : T.running_green;
     // A greenlet over the lane cap: its step is not drawn at all, rather than
     // on the hub's lane, where it would read as the hub's own work.
-    if (green) return green_lane(f, e.pid, tid, green);
+    if (green) return green_lane_of(f, e.pid, tid, green);
     return tl;
-}
-
-// GreenSwitch / GreenWake / GreenPark / GreenExit: which greenlet the thread
-// runs now. A greenlet woken while none runs is resumed by the hub, sometimes
-// with no GreenSwitch traced.
-void track_running(Frame& f, const Event& e) {
-    int tl = thread_lane(f, e);
-    if (tl < 0) return;
-    std::uint32_t& running = f.st.lanes[static_cast<std::size_t>(tl)].running_green;
-    if (e.kind == EventKind::GreenSwitch) {
-        running = e.green;
-    } else if (e.kind == EventKind::GreenWake) {
-        if (running == 0) running = e.green;
-    } else if (running == e.green) {
-        running = 0;  // it parked or ended: the hub runs
-    }
 }
 
 // Every live process and its threads get a lane before the walk, so the
@@ -261,7 +262,9 @@ void flush_run(Frame& f, std::uint16_t li) {
     Lane& L = f.st.lanes[li];
     if (L.run_x1 < 0) return;
     SpanKind k = L.run_count > 1 ? SpanKind::Dense : L.run_kind;
-    f.st.spans.push_back({li, k, L.run_count, L.run_x0, std::max(L.run_x1, L.run_x0 + 1.0f), L.run_t0, L.run_t1, 0, 0});
+    bool one = L.run_count == 1;
+    f.st.spans.push_back({li, k, L.run_count, L.run_x0, std::max(L.run_x1, L.run_x0 + 1.0f), L.run_t0, L.run_t1,
+                          one ? L.run_conn : 0, one ? L.run_req : 0});
     L.run_x1 = -1;
 }
 
@@ -286,6 +289,8 @@ void emit(Frame& f, std::uint16_t li, SpanKind kind, std::uint64_t ts, std::uint
             L.run_t1 = te;
             L.run_count = 1;
             L.run_kind = kind;
+            L.run_conn = conn;
+            L.run_req = req;
         }
         ++f.st.stats.spans_merged;
         return;
@@ -324,7 +329,7 @@ void client_step(Frame& f, std::uint16_t li, const Event& e) {
         L.open[idx(k)] = e.t_ns;
         L.saw_start[idx(k)] = true;
         L.open_conn = 0;  // a client id: not one of the server's connections
-        L.open_req = 0;
+        L.open_req = e.req;  // the client's request id (X-Request-Id): the flows and names join on it
     };
     auto close = [&](SpanKind k) { close_span(f, li, k, e.t_ns); };
     switch (e.kind) {
@@ -362,7 +367,10 @@ void walk_impl(Frame& f, std::size_t from, std::size_t to) {
     for (std::size_t i = from; i < to; ++i) {
         const Event& e = events[i];
         const RoleOf& r = kRoles[static_cast<std::size_t>(e.kind)];
-        if (r.role == Role::Ignore) continue;
+        if (r.role == Role::Ignore) {
+            if (e.kind == EventKind::GilRelease || e.kind == EventKind::PoolFinish) thread_instant(f, e);
+            continue;
+        }
         if (r.role == Role::Sample) {
             // One point per pixel, the largest: a burst of pending connections is never averaged away.
             float x = std::floor(f.x_of(e.t_ns));
@@ -378,8 +386,8 @@ void walk_impl(Frame& f, std::size_t from, std::size_t to) {
         // Green 0 is the main greenlet, and also the hub: its parks would read as the hub's, so they are left out.
         if (e.green == 0 && (e.kind == EventKind::GreenPark || e.kind == EventKind::GreenWake)) continue;
         if (r.role == Role::Switch || r.span == SpanKind::Parked) {  // GreenSwitch, GreenPark/Wake/Exit
-            track_running(f, e);
-            if (r.role == Role::Switch) continue;
+            green_event(f, e);  // a greenlet's park is drawn as its burst, not as a span
+            continue;
         }
         int lane = lane_of(f, e, r);
         if (lane < 0) continue;
@@ -411,7 +419,7 @@ void walk_impl(Frame& f, std::size_t from, std::size_t to) {
                 float x = f.x_of(e.t_ns);
                 if (r.role == Role::Tick && x - L.last_tick_x < 3.0f) break;  // one tick per few pixels
                 L.last_tick_x = x;
-                f.st.ticks.push_back({li, r.role == Role::Alarm, x, e.t_ns});
+                f.st.ticks.push_back({li, r.role == Role::Alarm, x, e.t_ns, e.kind, e.a0, e.a1});
                 break;
             }
             case Role::Client: client_step(f, li, e); break;
@@ -424,7 +432,33 @@ void walk_impl(Frame& f, std::size_t from, std::size_t to) {
             case Role::Sample:
             case Role::Switch: break;
         }
+        if (r.role == Role::Open || r.role == Role::Close || r.role == Role::CloseConn) {
+            lane_event(f, e, li, r.span, r.role == Role::Open, r.role != Role::Open);
+        }
     }
+}
+
+// A thread's activity at t1, as a span, when the walk did not draw it.
+// Not only lanes that saw nothing: a sync worker pinned by a slowloris for
+// seconds still sees Counter and queue samples, and its one story —
+// "reading since 4 s ago" — must still show.
+void world_activity(Frame& f, std::uint16_t li, std::uint64_t end) {
+    const Lane& L = f.st.lanes[li];
+    auto pit = f.edge.processes.find(L.pid);
+    if (pit == f.edge.processes.end()) return;
+    const trace::Thread* th = pit->second.thread(L.tid);
+    if (!th) return;
+    SpanKind k = SpanKind::Dense;
+    switch (th->activity) {
+        case trace::ThreadActivity::Waiting: k = SpanKind::Wait; break;
+        case trace::ThreadActivity::Accepting: k = SpanKind::Accept; break;
+        case trace::ThreadActivity::Reading: k = SpanKind::Read; break;
+        case trace::ThreadActivity::Handling: k = SpanKind::Handle; break;
+        case trace::ThreadActivity::Writing: k = SpanKind::Write; break;
+        case trace::ThreadActivity::Idle: return;
+    }
+    if (L.open[idx(k)] || L.saw_start[idx(k)]) return;  // the walk drew it already
+    if (th->since_ns < end) emit(f, li, k, th->since_ns, end, th->conn, th->req);
 }
 
 // Spans still open at the right edge, and lanes that saw nothing: the World at t1 says what they do.
@@ -448,28 +482,12 @@ void finish_lanes_impl(Frame& f) {
                     case trace::ClientStage::Receiving: k = SpanKind::Write; break;
                     default: break;
                 }
-                if (k != SpanKind::Dense && c->second.since_ns < end) emit(f, l16, k, c->second.since_ns, end, 0, 0);
+                if (k != SpanKind::Dense && c->second.since_ns < end) emit(f, l16, k, c->second.since_ns, end, 0, c->second.req);
             }
         } else if (L.kind == Lane::Kind::Process || L.kind == Lane::Kind::Thread) {
-            // Not only lanes that saw nothing: a sync worker pinned by a
-            // slowloris for seconds still sees Counter and queue samples, and
-            // its one story — "reading since 4 s ago" — must still show.
-            auto pit = f.edge.processes.find(L.pid);
-            if (pit == f.edge.processes.end()) continue;
-            const trace::Thread* th = pit->second.thread(L.tid);
-            if (!th) continue;
-            SpanKind k = SpanKind::Dense;
-            switch (th->activity) {
-                case trace::ThreadActivity::Waiting: k = SpanKind::Wait; break;
-                case trace::ThreadActivity::Accepting: k = SpanKind::Accept; break;
-                case trace::ThreadActivity::Reading: k = SpanKind::Read; break;
-                case trace::ThreadActivity::Handling: k = SpanKind::Handle; break;
-                case trace::ThreadActivity::Writing: k = SpanKind::Write; break;
-                case trace::ThreadActivity::Idle: continue;
-            }
-            if (L.open[idx(k)] || L.saw_start[idx(k)]) continue;  // the walk drew it already
-            if (th->since_ns < end) emit(f, l16, k, th->since_ns, end, th->conn, th->req);
+            world_activity(f, l16, end);
         }
+        finish_bursts(f, l16, end);
         flush_run(f, l16);
     }
 }
@@ -480,5 +498,7 @@ void finish_lanes_impl(Frame& f) {
 void seed_lanes(Frame& f) { seed_lanes_impl(f); }
 void walk(Frame& f, std::size_t from, std::size_t to) { walk_impl(f, from, to); }
 void finish_lanes(Frame& f) { finish_lanes_impl(f); }
+int thread_lane(Frame& f, const Event& e) { return thread_lane_of(f, e); }
+int green_lane(Frame& f, pid_t pid, pid_t tid, std::uint32_t green) { return green_lane_of(f, pid, tid, green); }
 
 }  // namespace minicorn::studio::timeline_detail

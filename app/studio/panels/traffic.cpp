@@ -168,8 +168,10 @@ void draw_traffic(const View& view, TrafficState& s, const Metrics& metrics, con
     }
     std::vector<float> rates = metrics.rate_history();
     if (!rates.empty()) {
-        ImGui::PlotLines("##rate", rates.data(), static_cast<int>(rates.size()), 0, "requests per second, 60 s",
-                         0.0f, FLT_MAX, ImVec2(ImGui::GetContentRegionAvail().x, 40));
+        // The plot's title goes above it, as the histogram's does: ImGui's overlay text sits on the line.
+        label("requests per second, last 60 s", dim_color());
+        ImGui::PlotLines("##rate", rates.data(), static_cast<int>(rates.size()), 0, nullptr, 0.0f, FLT_MAX,
+                         ImVec2(ImGui::GetContentRegionAvail().x, 40));
     }
     label("latency (ms), last 10 s", dim_color());
     draw_latency_histogram(metrics, std::max(50.0f, std::min(90.0f, ImGui::GetContentRegionAvail().y - 4)));
