@@ -11,6 +11,8 @@
 #include <array>
 #include <utility>
 
+#include "app/studio/draw/request_label.h"
+
 namespace minicorn::studio {
 
 using trace::ConnStage;
@@ -258,9 +260,9 @@ std::string explain_connection(const World& world, const Connection& c) {
         }
         s += "\n";
     }
-    if (c.req) s += fmt::format("request {}", trace::format_id(c.req));
+    if (c.req) s += fmt::format("request {}", request_label(c));
     if (c.requests > 1) s += fmt::format(", the {} on this keep-alive connection", ordinal(c.requests));
-    if (c.client_req) s += fmt::format(" (the client's X-Request-Id {})", trace::format_id(c.client_req));
+    if (c.req) s += fmt::format(" (server id {})", trace::format_id(c.req));
     if (c.req) s += "\n";
     if (c.bytes_read) s += fmt::format("read {} bytes", c.bytes_read);
     if (c.bytes_written) s += fmt::format(", wrote {} bytes", c.bytes_written);
@@ -287,7 +289,7 @@ std::string explain_client(const World& world, const trace::LoadConn& c) {
     }
     std::string s = fmt::format("virtual user {} ({}), local port {}: {} for {}", c.vu, trace::to_string(c.role),
                                 c.local_port, doing, format_duration(since(world, c.since_ns)));
-    if (c.mix_index >= 0) s += fmt::format("\nrequest {}: path #{} of the traffic mix", trace::format_id(c.req), c.mix_index + 1);
+    if (c.req) s += fmt::format("\nrequest {}", request_label(c));
     s += fmt::format("\n{} requests done on this connection", c.requests);
     if (c.last_latency_us) s += fmt::format(", the last in {}", format_duration(static_cast<std::uint64_t>(c.last_latency_us) * 1000));
     if (c.errors) s += fmt::format(", {} errors", c.errors);

@@ -93,4 +93,12 @@ std::string request_label(const trace::LoadConn& conn, LabelForm form) {
     return format_label(conn.req, 0, mix >= 0 ? mix : conn.mix_index, form);
 }
 
+std::string connection_label(const trace::World& world, const trace::Connection& conn) {
+    if (const trace::LoadConn* client = world.client_side(conn); client && client->req) {
+        return request_label(*client, LabelForm::Short);
+    }
+    if (conn.client_req || conn.req) return request_label(conn, LabelForm::Short);
+    return fmt::format(":{}", conn.peer_port);
+}
+
 }  // namespace minicorn::studio

@@ -88,4 +88,9 @@ std::string request_label(const trace::Connection& conn, LabelForm form = LabelF
 // The request a client connection sends or waits on now; "" if none yet.
 std::string request_label(const trace::LoadConn& conn, LabelForm form = LabelForm::Full);
 
+// What the Topology's rows call a server connection: the short name of the
+// request it carries ("#34", "A": the client's current one, which the server
+// may still be reading), or its client port (":34424") when it has none.
+std::string connection_label(const trace::World& world, const trace::Connection& conn);
+
 }  // namespace minicorn::studio

@@ -9,9 +9,12 @@
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <string_view>
 
+#include "app/studio/draw/request_label.h"
 #include "app/studio/panels/widgets.h"
+#include "engine/trace/kinds.h"
 #include "engine/trace/world.h"
 
 namespace minicorn::studio {
@@ -90,6 +93,12 @@ void event_row(const trace::Event& e, std::uint64_t t0) {
     labelf(0, "{:9.4f}  {:<13} {}", static_cast<double>(e.t_ns - t0) / 1e9, who, kind);
     char rest[160];
     int n = std::snprintf(rest, sizeof rest, "%14s", "");
+    if (e.req) {
+        // The request's one name (draw/request_label.h); the client's events carry the client's id.
+        bool client = trace::info(e.kind).family == trace::Family::Client;
+        std::string name = client ? request_label(e.req, 0, LabelForm::Short) : request_label(0, e.req, LabelForm::Short);
+        n += std::snprintf(rest + n, sizeof rest - static_cast<std::size_t>(n), "%s  ", name.c_str());
+    }
     if (e.conn) n += std::snprintf(rest + n, sizeof rest - static_cast<std::size_t>(n), "conn %s  ", trace::format_id(e.conn).c_str());
     if (e.green) n += std::snprintf(rest + n, sizeof rest - static_cast<std::size_t>(n), "g#%u  ", e.green);
     std::snprintf(rest + n, sizeof rest - static_cast<std::size_t>(n), "a0 %" PRId64 "  a1 %" PRId64, e.a0, e.a1);

@@ -25,6 +25,7 @@
 #include <csignal>
 
 #include "app/studio/draw/explain.h"
+#include "app/studio/draw/request_label.h"
 #include "app/studio/draw/text_layout.h"
 #include "app/studio/panels/topology_parts.h"
 
@@ -180,7 +181,9 @@ void draw_load_clients(Painter& p, ImVec2 min, ImVec2 max) {
             p.text({min.x + 24, y}, max.x - 6, colors::kTextWarn, "{}  {}", client_label(c), word);
         } else {
             p.text_fit({min.x + 24, y}, max.x - 6, colors::kText,
-                       {fmt::format("{} :{}  {}", client_label(c), c.local_port, word), fmt::format("{}  {}", client_label(c), word)});
+                       {fmt::format("{} {}  {}", client_label(c), request_label(c, path.empty() ? LabelForm::Full : LabelForm::Short), word),
+                        fmt::format("{} {}  {}", client_label(c), request_label(c, LabelForm::Short), word),
+                        fmt::format("{}  {}", client_label(c), word)});
         }
         p.item(TopoItemKind::LoadClient, c.pid, id, {min.x + 2, y - 1}, {max.x - 2, y + p.row_h - 1});
         const Connection* server = w.server_side(c);

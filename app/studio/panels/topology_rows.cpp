@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "app/studio/draw/explain.h"
+#include "app/studio/draw/request_label.h"
 
 namespace minicorn::studio::topo {
 
@@ -128,8 +129,8 @@ float poll_rows(Painter& p, const Process& proc, float x, float y, float max_x, 
         if (const Connection* c = conn_of(w, entry.conn)) {
             p.anchor(c->id, s, kPrioPoll);
             p.text_fit({text_x(x), y}, max_x, colors::kText,
-                       {fmt::format("fd {:<3} :{}  {}  {}", fd, c->peer_port, ev, stage_word(c->stage)),
-                        fmt::format("fd {} :{}  {}", fd, c->peer_port, stage_word(c->stage)), fmt::format("fd {}", fd)});
+                       {fmt::format("fd {:<3} {}  {}  {}", fd, connection_label(w, *c), ev, stage_word(c->stage)),
+                        fmt::format("fd {} {}  {}", fd, connection_label(w, *c), stage_word(c->stage)), fmt::format("fd {}", fd)});
         } else {
             bool listener = std::any_of(w.listener.sockets.begin(), w.listener.sockets.end(),
                                         [fd = fd](const trace::ListenSocket& l) { return l.fd == fd; });

@@ -30,6 +30,7 @@
 
 #include "app/studio/draw/explain.h"
 #include "app/studio/draw/loop_step.h"
+#include "app/studio/draw/request_label.h"
 #include "app/studio/panels/topology_rows.h"
 
 namespace minicorn::studio::topo {
@@ -72,11 +73,11 @@ void draw_sync(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
         p.anchor(c->id, s, kPrioServer);
         if (step.done) {
             p.text_fit({text_x(min.x + 6), y}, max.x, colors::kText,
-                       {fmt::format("client :{}  {}", c->peer_port, step.word), fmt::format(":{}", c->peer_port)});
+                       {fmt::format("{}  {}", connection_label(w, *c), step.word), fmt::format("{}", connection_label(w, *c))});
         } else {
             p.text_fit({text_x(min.x + 6), y}, max.x, colors::kText,
-                       {fmt::format("client :{}  {} for {}", c->peer_port, stage_word(c->stage), Dur(since(w, c->entered(c->stage))).sv()),
-                        fmt::format(":{}  {}", c->peer_port, stage_word(c->stage)), fmt::format(":{}", c->peer_port)});
+                       {fmt::format("{}  {} for {}", connection_label(w, *c), stage_word(c->stage), Dur(since(w, c->entered(c->stage))).sv()),
+                        fmt::format("{}  {}", connection_label(w, *c), stage_word(c->stage)), fmt::format("{}", connection_label(w, *c))});
         }
     } else {
         draw_shape(p.dl, Shape::Idle, s, token_r(), colors::kTextDim);
@@ -107,12 +108,12 @@ void thread_row(Painter& p, const Process& proc, const Thread& th, float x, floa
         const LoopStep step = thread_step(w, proc, th);  // done: "app returned 200", not "handling" one event late
         if (step.done) {
             p.text_fit({text_x(x), y}, max_x, waits ? colors::kTextWarn : colors::kText,
-                       {fmt::format("thread {}  :{}  {}{}", th.tid, c->peer_port, step.word, gil),
+                       {fmt::format("thread {}  {}  {}{}", th.tid, connection_label(w, *c), step.word, gil),
                         fmt::format("{} {}", th.tid, step.word), fmt::format("{}", th.tid)});
         } else {
             p.text_fit({text_x(x), y}, max_x, waits ? colors::kTextWarn : colors::kText,
-                       {fmt::format("thread {}  {} :{}  {}{}", th.tid, stage_word(c->stage), c->peer_port, Dur(since(w, th.since_ns)).sv(), gil),
-                        fmt::format("thread {}  {} :{}{}", th.tid, stage_word(c->stage), c->peer_port, waits ? "  GIL?" : ""),
+                       {fmt::format("thread {}  {} {}  {}{}", th.tid, stage_word(c->stage), connection_label(w, *c), Dur(since(w, th.since_ns)).sv(), gil),
+                        fmt::format("thread {}  {} {}{}", th.tid, stage_word(c->stage), connection_label(w, *c), waits ? "  GIL?" : ""),
                         fmt::format("{} {}{}", th.tid, stage_word(c->stage), waits ? " GIL?" : ""), fmt::format("{}", th.tid)});
         }
     } else {
@@ -221,11 +222,11 @@ std::vector<std::string> greenlet_words(const World& w, const Greenlet& g, const
         case GreenState::Running:
             return {fmt::format("{} RUNNING {}", name, Dur(since(w, g.since_ns)).sv()), fmt::format("{} RUNNING", name)};
         case GreenState::Ready:
-            if (c) return {fmt::format("{} ready  ·  :{} {}", name, c->peer_port, stage_word(c->stage)), fmt::format("{} ready", name)};
+            if (c) return {fmt::format("{} ready  ·  {} {}", name, connection_label(w, *c), stage_word(c->stage)), fmt::format("{} ready", name)};
             return {fmt::format("{} ready", name)};
         case GreenState::Parked:
             if (g.fd < 0 && c) {
-                return {fmt::format("{} parked: timer  ·  :{} {}", name, c->peer_port, stage_word(c->stage)),
+                return {fmt::format("{} parked: timer  ·  {} {}", name, connection_label(w, *c), stage_word(c->stage)),
                         fmt::format("{} parked: timer", name), fmt::format("{} timer", name)};
             }
             if (g.fd < 0) return {fmt::format("{} parked: timer", name), fmt::format("{} timer", name)};
@@ -233,7 +234,7 @@ std::vector<std::string> greenlet_words(const World& w, const Greenlet& g, const
                 return {fmt::format("{} acceptor: fd {} (listener)", name, g.fd), fmt::format("{} acceptor", name)};
             }
             if (c) {
-                return {fmt::format("{} parked: fd {} :{}", name, g.fd, c->peer_port), fmt::format("{} parked: fd {}", name, g.fd),
+                return {fmt::format("{} parked: fd {} {}", name, g.fd, connection_label(w, *c)), fmt::format("{} parked: fd {}", name, g.fd),
                         fmt::format("{} fd {}", name, g.fd)};
             }
             return {fmt::format("{} parked: fd {}", name, g.fd), fmt::format("{} fd {}", name, g.fd)};
@@ -415,9 +416,9 @@ void draw_loop(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
         p.anchor(c->id, s, kPrioServer);
         p.dl->AddCircle(s, token_r() + 3, colors::kRunningRing, 20, 2.0f);
         p.text_fit({text_x(min.x + 6), y}, lmax.x - 4, colors::kText,
-                   {fmt::format("on the loop: :{}  {} for {}", c->peer_port, stage_word(c->stage),
+                   {fmt::format("on the loop: {}  {} for {}", connection_label(w, *c), stage_word(c->stage),
                                 Dur(since(w, c->entered(c->stage))).sv()),
-                    fmt::format(":{}  {}", c->peer_port, stage_word(c->stage)), fmt::format(":{}", c->peer_port)});
+                    fmt::format("{}  {}", connection_label(w, *c), stage_word(c->stage)), fmt::format("{}", connection_label(w, *c))});
     } else {
         draw_shape(p.dl, Shape::Idle, s, token_r(), colors::kTextDim);
         p.text_fit({text_x(min.x + 6), y}, lmax.x - 4, colors::kTextDim, {"no request on the loop", "idle"});
