@@ -13,6 +13,7 @@
 #include <optional>
 #include <vector>
 
+#include "app/studio/draw/palette.h"
 #include "app/studio/draw/request_label.h"
 #include "app/studio/panels/timeline.h"
 #include "engine/trace/model.h"
@@ -72,7 +73,7 @@ TEST_CASE("timeline: on a real gevent recording at most one greenlet per worker 
     Actions acts;
     st.follow = false;
     st.width_ns = 100'000'000;  // 100 ms over ~1450 px: ~70 µs a pixel
-    std::size_t running = 0, ready = 0, timer = 0, windows = 0, flows_seen = 0;
+    std::size_t running = 0, ready = 0, timer = 0, windows = 0, flows_seen = 0, concurrent_handlers = 0;
     const std::uint64_t first = rec.first_time(), last = rec.last_time();
     REQUIRE(last - first > 500'000'000);
     for (std::uint64_t end = first + 300'000'000; end <= last; end += 97'000'000) {
@@ -102,9 +103,21 @@ TEST_CASE("timeline: on a real gevent recording at most one greenlet per worker 
         for (const auto& s : st.spans) {
             if (st.lanes[s.lane].kind == Lane::Kind::Client && s.req) ++flows_seen;
         }
+        // The scene the old picture got wrong: two greenlets of a worker inside their handlers at once
+        // (one runs /cpu, the other sleeps in /io), each once drawn as a solid bar.
+        for (const auto& a : st.spans) {
+            for (const auto& b : st.spans) {
+                const Lane &la = st.lanes[a.lane], &lb = st.lanes[b.lane];
+                concurrent_handlers += a.kind == SpanKind::Handle && b.kind == SpanKind::Handle && a.lane < b.lane &&
+                                       la.kind == Lane::Kind::Greenlet && lb.kind == Lane::Kind::Greenlet &&
+                                       la.pid == lb.pid && a.t0 < b.t1 && b.t0 < a.t1;
+            }
+        }
     }
     set_request_naming({});
-    INFO(windows << " windows: " << running << " running, " << ready << " ready, " << timer << " parked on a timer");
+    INFO(windows << " windows: " << running << " running, " << ready << " ready, " << timer << " parked on a timer, "
+                 << concurrent_handlers << " pairs of handlers under way at once");
+    CHECK(concurrent_handlers > 10);
     CHECK(windows >= 5);
     CHECK(running > 50);  // the picture is not empty
     CHECK(ready > 10);    // woken greenlets wait their turn

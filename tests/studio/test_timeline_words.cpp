@@ -28,7 +28,7 @@ const std::uint64_t kClientReq = trace::make_id(kClient, 11);  // the client's 1
 // with_load_client(), the server's request joined to the client's by X-Request-Id, then done.
 Script joined_request() {
     Script s = with_load_client();
-    s.conn(10.5, 101, K::RequestTagged, trace::make_id(101, 1), trace::make_id(101, 1), static_cast<std::int64_t>(kClientReq));
+    s.conn(15.6, 101, K::RequestTagged, trace::make_id(101, 1), trace::make_id(101, 1), static_cast<std::int64_t>(kClientReq));
     finish_request(s, 40, 101, 1);
     s.conn(53, kClient, K::ClientFirstByte, trace::make_id(kClient, 1), kClientReq);
     s.conn(54, kClient, K::ClientDone, trace::make_id(kClient, 1), kClientReq, 200, 48'000);

@@ -285,7 +285,8 @@ void draw_timeline(const View& view, TimelineState& st, Actions& actions) {
     ImVec2 avail = ImGui::GetContentRegionAvail();
     avail.x = std::max(avail.x, 300.0f);
     const float em = ImGui::GetFontSize() / 15.0f;  // the studio's text scale (HiDPI, Ctrl + / Ctrl -)
-    const float lane_h = std::round(ImGui::GetFontSize() + 4 * em), ruler_h = lane_h, header_w = std::round(150 * em);
+    const float lane_h = std::max(18.0f, std::round(ImGui::GetFontSize() * 1.2f)), ruler_h = lane_h;
+    const float header_w = std::max(150.0f, std::round(150 * em));
     avail.y = std::max(avail.y, ruler_h + 2 * lane_h);
     ImGui::BeginChild("##timeline", avail, false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
     ImDrawList* dl = ImGui::GetWindowDrawList();

@@ -78,10 +78,10 @@ std::string explain_span(const World& w, const Lane& L, const Span& s, std::uint
                            "Zoom in (ctrl+wheel) to tell them apart.",
                            name, s.count, format_duration(s.t1 - s.t0), rel(s.t0), rel(s.t1));
     }
-    std::string req = !s.req ? "" : L.kind == Lane::Kind::Client ? request_label(s.req, 0) : request_label(0, s.req);
-    std::string text = fmt::format("{}: {}{}{} for {} ({:.3f} .. {:.3f} ms)", name, lane_span_label(L, s.kind),
-                                   req.empty() ? "" : " ", req, format_duration(s.t1 - s.t0), rel(s.t0), rel(s.t1));
+    std::string text = fmt::format("{}: {} for {} ({:.3f} .. {:.3f} ms)", name, lane_span_label(L, s.kind),
+                                   format_duration(s.t1 - s.t0), rel(s.t0), rel(s.t1));
     if (L.kind == Lane::Kind::Client) {
+        if (s.req) text += fmt::format("\nthe request: {}", request_label(s.req, 0));
         text += "\nthe client's side of the request (same colour as the server's step it waits on)";
         if (s.req) text += "; the arrow points to where the server handles it";
         return text;
@@ -96,7 +96,7 @@ std::string explain_span(const World& w, const Lane& L, const Span& s, std::uint
         text += fmt::format("\nconnection {}", trace::format_id(s.conn));
         if (const trace::Connection* c = w.connection(s.conn)) text += fmt::format(" (client {})", client_address(*c));
     }
-    if (s.req) text += fmt::format("\nrequest {} (server id {})", request_label(0, s.req), trace::format_id(s.req));
+    if (s.req) text += fmt::format("\nthe request: {} (server id {})", request_label(0, s.req), trace::format_id(s.req));
     return text;
 }
 
