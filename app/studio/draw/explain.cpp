@@ -290,6 +290,7 @@ std::string explain_client(const World& world, const trace::LoadConn& c) {
     std::string s = fmt::format("virtual user {} ({}), local port {}: {} for {}", c.vu, trace::to_string(c.role),
                                 c.local_port, doing, format_duration(since(world, c.since_ns)));
     if (c.req) s += fmt::format("\nrequest {}", request_label(c));
+    if (c.req && c.mix_index >= 0) s += fmt::format(": path #{} of the traffic mix", c.mix_index + 1);
     s += fmt::format("\n{} requests done on this connection", c.requests);
     if (c.last_latency_us) s += fmt::format(", the last in {}", format_duration(static_cast<std::uint64_t>(c.last_latency_us) * 1000));
     if (c.errors) s += fmt::format(", {} errors", c.errors);

@@ -20,7 +20,7 @@ std::string format_label(std::uint64_t client_req, std::uint64_t server_req, std
     if (paths && static_cast<std::size_t>(mix_index) < paths->size()) {
         return fmt::format("#{} {}", seq, (*paths)[static_cast<std::size_t>(mix_index)]);
     }
-    return fmt::format("#{} path {}", seq, mix_index + 1);
+    return fmt::format("#{}", seq);  // the mix's paths are not known here
 }
 }  // namespace
 
