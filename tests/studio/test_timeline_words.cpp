@@ -161,3 +161,52 @@ TEST_CASE("timeline: at scale 1 and 2 no lane's text is cut or drawn over anothe
     INFO(::Catch::Detail::stringify(faults));
     CHECK(faults.empty());
 }
+
+TEST_CASE("timeline: a greenlet runs, parks on its fd, is woken ready, runs, then parks on a timer; the hover says so",
+          "[studio][panels]") {
+    using timeline_detail::Burst;
+    using timeline_detail::RunState;
+    using timeline_detail::WaitOn;
+    Scene sc(gevent_as_traced(), "gevent");
+    HeadlessImGui ui({1600, 400}, Look::Studio);
+    TimelineState st;
+    Actions acts;
+    st.follow = false;
+    st.end_ns = ms(30);
+    st.width_ns = ms(30);
+    ui.frame([&] { draw_timeline(sc.view, st, acts); });
+    // g#2's states in time order (a running stretch is cut where its step changes: one entry here).
+    std::vector<const Burst*> g2;
+    for (const Burst& b : st.bursts) {
+        if (st.lanes[b.lane].kind != timeline_detail::Lane::Kind::Greenlet || st.lanes[b.lane].green != 2) continue;
+        if (g2.empty() || g2.back()->state != b.state) g2.push_back(&b);
+    }
+    REQUIRE(g2.size() == 6);
+    CHECK(g2[0]->state == RunState::Ready);    // 5.2: spawned by the acceptor
+    CHECK(g2[0]->t0 == ms(5.2));
+    CHECK(g2[1]->state == RunState::Running);  // 5.4: switched to, reads
+    CHECK(g2[1]->step == SpanKind::Read);
+    CHECK(g2[2]->state == RunState::Parked);   // 5.5: on fd 11, to read
+    CHECK(g2[2]->on == WaitOn::FdRead);
+    CHECK(g2[2]->detail == 11);
+    CHECK(g2[3]->state == RunState::Ready);    // 6.0: woken; the hub has not switched to it yet
+    CHECK(g2[4]->state == RunState::Running);  // 6.1: its read completes: it runs, then calls the app
+    CHECK(g2[5]->state == RunState::Parked);   // 6.3: asleep in its handler
+    CHECK(g2[5]->on == WaitOn::Timer);
+    CHECK(g2[5]->step == SpanKind::Handle);
+    CHECK(g2[5]->t1 == ms(30));
+
+    // Hovering the timer's stretch names what it waits on.
+    const Burst& timer = *g2[5];
+    int row = st.lanes[timer.lane].row;
+    ImVec2 o = ImGui::GetStyle().WindowPadding;
+    float header_h = ImGui::GetTextLineHeight() + ImGui::GetStyle().ItemSpacing.y;
+    HeadlessImGui::Input in;
+    in.mouse = {o.x + 150 + (timer.x0 + timer.x1) / 2, o.y + header_h + 18 + 18.0f * static_cast<float>(row) + 9};
+    ui.frame([&] { draw_timeline(sc.view, st, acts); }, in);
+    ui.frame([&] { draw_timeline(sc.view, st, acts); }, in);
+    INFO(st.tooltip);
+    CHECK(st.tooltip.find("g#2: parked: timer for ") != std::string::npos);
+    CHECK(st.tooltip.find("the app sleeps") != std::string::npos);
+    CHECK(st.tooltip.find("part of: g#2: handle") != std::string::npos);
+}

@@ -126,17 +126,20 @@ void run_green(Frame& f, int tl, pid_t pid, pid_t tid, std::uint32_t g, std::uin
 void green_event(Frame& f, const Event& e) {
     int tl = thread_lane(f, e);
     pid_t tid = e.tid ? e.tid : e.pid;
+    // A greenlet that serves a connection and parks on no fd sleeps (a timer); the acceptor may wait for a pool slot.
+    const bool serves = e.conn != 0 || f.st.green_conns.conn_of(e.pid, e.green) != 0;
     std::uint32_t running = tl >= 0 ? f.st.lanes[static_cast<std::size_t>(tl)].running_green : 0;
     switch (e.kind) {
         case EventKind::GreenSwitch: run_green(f, tl, e.pid, tid, e.green, e.t_ns); break;
+        case EventKind::GreenSpawn: set_state(f, green_lane(f, e.pid, tid, e.green), kReady, e.t_ns); break;
         case EventKind::GreenWake: {
             auto w = trace::ev::GreenWake::decode(e);
-            set_state(f, green_lane(f, e.pid, tid, e.green), kReady, e.t_ns, parked_on(w.fd, 0, e.conn != 0));
+            set_state(f, green_lane(f, e.pid, tid, e.green), kReady, e.t_ns, parked_on(w.fd, 0, serves));
             break;
         }
         case EventKind::GreenPark: {
             auto p = trace::ev::GreenPark::decode(e);
-            set_state(f, green_lane(f, e.pid, tid, e.green), parked_on(p.fd, p.events, e.conn != 0), e.t_ns, kRunning);
+            set_state(f, green_lane(f, e.pid, tid, e.green), parked_on(p.fd, p.events, serves), e.t_ns, kRunning);
             // It ran until now: the hub runs next (unless the walk had another running, then that one goes on).
             if (running == e.green || running == 0) run_green(f, tl, e.pid, tid, 0, e.t_ns);
             break;

@@ -369,6 +369,7 @@ void walk_impl(Frame& f, std::size_t from, std::size_t to) {
         const RoleOf& r = kRoles[static_cast<std::size_t>(e.kind)];
         if (r.role == Role::Ignore) {
             if (e.kind == EventKind::GilRelease || e.kind == EventKind::PoolFinish) thread_instant(f, e);
+            if (e.kind == EventKind::GreenSpawn && e.green) green_event(f, e);  // a new greenlet is ready
             continue;
         }
         if (r.role == Role::Sample) {
