@@ -169,9 +169,14 @@ void draw_traffic(const View& view, TrafficState& s, const Metrics& metrics, con
     std::vector<float> rates = metrics.rate_history();
     if (!rates.empty()) {
         // The plot's title goes above it, as the histogram's does: ImGui's overlay text sits on the line.
+        // On a short screen the plot gives up height (down to 16 px) so the histogram's labels still fit.
+        const ImGuiStyle& style = ImGui::GetStyle();
+        float line = ImGui::GetTextLineHeight() + style.ItemSpacing.y;
+        float after = 2 * line + 50 + style.ItemSpacing.y + 4;  // the latency title, the histogram at its smallest
+        float plot_h = std::clamp(ImGui::GetContentRegionAvail().y - line - after, 16.0f, 40.0f);
         label("requests per second, last 60 s", dim_color());
         ImGui::PlotLines("##rate", rates.data(), static_cast<int>(rates.size()), 0, nullptr, 0.0f, FLT_MAX,
-                         ImVec2(ImGui::GetContentRegionAvail().x, 40));
+                         ImVec2(ImGui::GetContentRegionAvail().x, plot_h));
     }
     label("latency (ms), last 10 s", dim_color());
     draw_latency_histogram(metrics, std::max(50.0f, std::min(90.0f, ImGui::GetContentRegionAvail().y - 4)));
