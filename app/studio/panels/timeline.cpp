@@ -68,6 +68,8 @@ void order_lanes(Frame& f) {
 // [SECTION] Input and hover
 // ============================================================================
 
+void hover(Frame& f, ImVec2 o, int rows, float mx);
+
 void input(Frame& f, Actions& actions, ImVec2 o, ImVec2 size, int rows) {
     TimelineState& st = f.st;
     ImGuiIO& io = ImGui::GetIO();
@@ -115,10 +117,13 @@ void input(Frame& f, Actions& actions, ImVec2 o, ImVec2 size, int rows) {
             st.end_ns = static_cast<std::uint64_t>(std::max(static_cast<double>(st.width_ns), static_cast<double>(st.end_ns) - d));
         }
     }
-    if (!hovered) return;
+    if (hovered) hover(f, o, rows, mx);
+}
 
-    // Hover: the span under the mouse, else the lane.
-    float my = io.MousePos.y - o.y - f.ruler_h;
+// Hover: the burst or span under the mouse (mx: from the span area's left), else the lane.
+void hover(Frame& f, ImVec2 o, int rows, float mx) {
+    TimelineState& st = f.st;
+    float my = ImGui::GetIO().MousePos.y - o.y - f.ruler_h;
     if (my < 0) return;
     int row = static_cast<int>(my / f.lane_h);
     if (row >= rows) return;
