@@ -337,27 +337,34 @@ bool is_big_mark(const Tick& t) {
     }
 }
 
+// Marks: a thin tick for a heartbeat, a red triangle for an alarm (a faint
+// line across every lane for a big one). Then their words, the big marks'
+// first: a word is written only where no other mark or label of its row lies.
 void draw_marks(ImDrawList* dl, Frame& f, ImVec2 o, int rows, float height) {
-    std::array<float, kMaxLanes> text_end;  // per row: where the last mark's word ends
-    text_end.fill(-1e9f);
+    const float s = f.lane_h / 4;
+    auto visible = [&](const Tick& t) { return f.st.lanes[t.lane].row >= 0 && f.st.lanes[t.lane].row < rows; };
     for (const Tick& t : f.st.ticks) {
-        int row = f.st.lanes[t.lane].row;
-        if (row < 0 || row >= rows) continue;
-        float y = row_y(f, o, row), x = o.x + t.x;
+        if (!visible(t)) continue;
+        float y = row_y(f, o, f.st.lanes[t.lane].row), x = o.x + t.x;
         if (!t.alarm) {
             dl->AddLine({x, y + 1}, {x, y + 5}, colors::kHeartbeat, 2.0f);
             continue;
         }
         if (is_big_mark(t)) dl->AddLine({x, o.y + f.ruler_h}, {x, o.y + height}, IM_COL32(240, 110, 100, 90), 1.0f);
-        float s = f.lane_h / 4;
         dl->AddTriangleFilled({x - s, y + 1}, {x + s, y + 1}, {x, y + 2 * s}, colors::kTextBad);
-        std::string word = mark_word(t);
-        auto r = static_cast<std::size_t>(row);
-        if (word.empty() || r >= text_end.size() || x + s <= text_end[r]) continue;
-        float w = text_w(word);
-        if (x + s + 2 + w > o.x + f.width || !row_free(f, row, x + s + 2, x + s + 2 + w)) continue;
-        draw_text(dl, {x + s + 2, y + 1}, colors::kTextBad, word.c_str());
-        text_end[r] = x + s + 2 + w + 4;
+    }
+    for (bool big : {true, false}) {
+        for (const Tick& t : f.st.ticks) {
+            if (!t.alarm || is_big_mark(t) != big || !visible(t)) continue;
+            std::string word = mark_word(t);
+            int row = f.st.lanes[t.lane].row;
+            float x0 = o.x + t.x + s + 2, x1 = x0 + text_w(word);
+            if (word.empty() || x1 > o.x + f.width || !row_free(f, row, x0, x1)) continue;
+            bool clear = std::none_of(f.st.ticks.begin(), f.st.ticks.end(), [&](const Tick& u) {
+                return u.alarm && &u != &t && f.st.lanes[u.lane].row == row && o.x + u.x + s >= x0 && o.x + u.x - s <= x1;
+            });
+            if (clear) label(dl, f, row, {x0, row_y(f, o, row) + 1}, colors::kTextBad, word);
+        }
     }
 }
 

@@ -465,9 +465,15 @@ void world_activity(Frame& f, std::uint16_t li, std::uint64_t end) {
 // Spans still open at the right edge, and lanes that saw nothing: the World at t1 says what they do.
 void finish_lanes_impl(Frame& f) {
     std::uint64_t end = std::min(f.t1, std::max(f.view.rec.last_time(), f.edge.now_ns));
+    const std::uint64_t window_end = end;
     for (std::size_t li = 0; li < f.st.lanes.size(); ++li) {
         Lane& L = f.st.lanes[li];
         auto l16 = static_cast<std::uint16_t>(li);
+        // A worker reaped inside the window does nothing after it: its lanes end there.
+        end = window_end;
+        if (const trace::Process* p = L.kind == Lane::Kind::Client ? nullptr : f.edge.process(L.pid); p && p->reaped_ns) {
+            end = std::clamp(p->reaped_ns, f.t0, window_end);
+        }
         for (std::size_t k = 0; k < kSpanKindCount; ++k) {
             if (L.open[k]) emit(f, l16, static_cast<SpanKind>(k), L.open[k], end, L.open_conn, L.open_req);
         }
