@@ -9,6 +9,15 @@
 // The engine's read/handle/write steps carry no greenlet id; on a green
 // worker they go on the lane of the greenlet serving that connection.
 //
+// Threads and greenlets (and a worker's main thread) are drawn as Tracy draws
+// fibers (timeline_bursts.cpp): solid while running, a thin line while ready,
+// empty while parked, with what it waits on; a step (read, handle, write) is
+// an outline around its bursts. At most one greenlet of a thread is ever
+// drawn running. A client's request is named as everywhere
+// (draw/request_label.h), and an arrow joins it to the server's handler.
+// Files: timeline.cpp (window, input), timeline_walk.cpp (lanes, spans),
+// timeline_bursts.cpp, timeline_draw.cpp, timeline_hover.cpp.
+//
 // Cheap by construction: each frame walks only the events inside the visible
 // time window (Recording::lower_bound), at most kMaxEventsPerFrame of them;
 // what was open at the window's right edge comes from the World there, not
