@@ -113,7 +113,7 @@ struct GateClock {
         bool operator==(const Span&) const = default;
     };
     std::deque<Span> spans;  // oldest first, at most kMaxSpans (older pauses are forgotten)
-    static constexpr std::size_t kMaxSpans = 256;
+    static constexpr std::size_t kMaxSpans = 1024;  // a step is a span too
 
     bool closed() const { return !spans.empty() && spans.back().opened_ns == 0; }
     // Wall ns in [from, to) the gate was closed.
