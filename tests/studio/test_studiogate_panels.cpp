@@ -72,6 +72,7 @@ TEST_CASE("a connection's hover says 'now:' what the stage strip says, at every 
 TEST_CASE("a token in flight is never drawn over a text, from the accept queue into a busy worker",
           "[panels][layout]") {
     // A busy server; one more connection is accepted into the first worker and glides there over ~150 ms.
+    std::size_t ducked_in_all = 0;
     for (trace::ModelId model : {trace::ModelId::Sync, trace::ModelId::Gthread, trace::ModelId::Gevent}) {
         layout_scripts::Shape shape{model, 3, model == trace::ModelId::Sync ? 1 : 4, 16};
         Script s = layout_scripts::busy_server(shape);
@@ -100,8 +101,9 @@ TEST_CASE("a token in flight is never drawn over a text, from the accept queue i
             CHECK(dots.empty());
         }
         CHECK(moving_seen > 0);  // it did travel, and was seen travelling
-        INFO("frames where the token slipped under a text: " << ducked);
+        ducked_in_all += ducked;
     }
+    CHECK(ducked_in_all > 0);  // its straight path does cross texts: they are what it slipped under
 }
 
 TEST_CASE("a gone worker's box says why it went: kill -9, WORKER TIMEOUT, TERM, HUP", "[panels][topology]") {
