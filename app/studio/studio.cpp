@@ -285,8 +285,12 @@ void Studio::draw_windows(const View& view, Actions& actions) {
     char title[160];
     // The arbiter's own count once it has one: TTIN and TTOU change it.
     const long long wanted = view.world.arbiter.workers_wanted > 0 ? view.world.arbiter.workers_wanted : view.num_workers;
-    std::snprintf(title, sizeof title, "Topology \u2014 %s, %lld worker%s###Topology", view.worker_class.c_str(),
-                  wanted, wanted == 1 ? "" : "s");
+    if (view.world.arbiter.stopped) {
+        std::snprintf(title, sizeof title, "Topology \u2014 %s, stopped###Topology", view.worker_class.c_str());
+    } else {
+        std::snprintf(title, sizeof title, "Topology \u2014 %s, %lld worker%s###Topology", view.worker_class.c_str(),
+                      wanted, wanted == 1 ? "" : "s");
+    }
     begin_panel(title, 0, 0, left_w, top_h);
     record("Topology");
     if (st.engine == SessionStatus::Engine::Exited) {

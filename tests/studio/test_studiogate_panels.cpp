@@ -177,3 +177,23 @@ TEST_CASE("the status bar keeps every part whole: the gate's note takes a second
         if (width == 1280.0f) CHECK(height > 2 * ImGui::GetFrameHeight());
     }
 }
+
+TEST_CASE("after TERM the arbiter's box says it stopped: no worker counts and no heartbeats left to wait for",
+          "[panels][topology]") {
+    Script s;
+    boot_master_and_two_workers(s);
+    s.add(10, kMaster, K::SignalReceived, SIGTERM, 0);
+    s.add(11, kMaster, K::WorkerReaped, 101, 0);
+    s.add(11, kMaster, K::WorkerReaped, 102, 0);
+    s.add(12, kMaster, K::ArbiterStop, 0);
+    Scene sc(s, "sync");
+    TopologyState st;
+    HeadlessImGui ui({1130, 560}, Look::Studio);
+    Actions acts;
+    std::vector<std::string> texts = texts_of(noted_frame(ui, [&] { draw_topology(sc.view, st, acts); }));
+    INFO(joined(texts));
+    CHECK(has_text(texts, "stopped"));
+    CHECK(has_text(texts, "no workers left"));
+    CHECK_FALSE(has_text(texts, "wanted"));
+    CHECK_FALSE(has_text(texts, "heartbeats:"));
+}

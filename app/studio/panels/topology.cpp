@@ -307,6 +307,18 @@ void draw_arbiter(Painter& p, ImVec2 min, ImVec2 max) {
     const trace::Arbiter& a = w.arbiter;
     float y = draw_box(p.dl, min, max, nullptr, a.stopped ? colors::kBoxBorderBad : colors::kBoxBorder);
     y = min.y + p.row_h + 1;
+    if (a.stopped) {  // after TERM nothing stale: no worker counts, no heartbeats to wait for
+        p.text_fit({min.x + 6, min.y + 3}, max.x - 6, colors::kTextBad,
+                   {fmt::format("arbiter (master) pid {}  ·  stopped: it shut its workers down and exited  ·  spawned {}  "
+                                "reaped {}",
+                                a.pid, a.spawns, a.reaps),
+                    fmt::format("arbiter pid {}  ·  stopped  ·  spawned {}  reaped {}", a.pid, a.spawns, a.reaps),
+                    std::string("arbiter: stopped")});
+        p.item(TopoItemKind::Arbiter, a.pid, static_cast<std::uint64_t>(a.pid), min, max);
+        p.text_fit({min.x + 8, y}, max.x - 8, colors::kTextDim,
+                   {"no workers left, so no heartbeats (Restart engine in Controls starts a new arbiter)", "no workers left"});
+        return;
+    }
     p.text_fit({min.x + 6, min.y + 3}, max.x - 6, colors::kText,
                {fmt::format("arbiter (master) pid {}  ·  workers {} / {} wanted  ·  spawned {}  reaped {}  timeouts {}",
                             a.pid, a.workers_live, a.workers_wanted, a.spawns, a.reaps, a.timeouts),
