@@ -169,3 +169,23 @@ TEST_CASE("stepping a sync worker through a 50 ms handler shows the handler's 50
         ts.stop();
     }
 }
+
+TEST_CASE("after more steps than the gate's clock keeps, a duration from before them still leaves them all out",
+          "[trace][gate]") {
+    std::vector<Event> evs;
+    const std::size_t steps = minicorn::trace::GateClock::kMaxSpans + 200;
+    for (std::size_t i = 0; i < steps; ++i) {  // closed 9 ms, open 1 ms (a step's work), from t = 1 s
+        Event c{};
+        c.kind = EventKind::GateClose;
+        c.t_ns = 1'000'000'000 + i * 10'000'000;
+        Event o{};
+        o.kind = EventKind::GateOpen;
+        o.t_ns = c.t_ns + 9'000'000;
+        evs.push_back(c);
+        evs.push_back(o);
+    }
+    const minicorn::trace::World w = minicorn::trace::TraceModel::fold(evs);
+    REQUIRE(w.gate.spans.size() == minicorn::trace::GateClock::kMaxSpans);
+    const std::uint64_t end = 1'000'000'000 + steps * 10'000'000;
+    CHECK(w.gate.engine_span(0, end) == 1'000'000'000 + steps * 1'000'000);  // 1 s before, then 1 ms a step
+}
