@@ -136,7 +136,13 @@ TEST_CASE("a gone worker's box says why it went: kill -9, WORKER TIMEOUT, TERM, 
         INFO(k.what << ":\n" << joined(texts));
         CHECK(has_text(texts, "gone"));
         CHECK(has_text(texts, k.says));
-        CHECK(find_item(st, TopoItemKind::Worker, 101) != nullptr);
+        const TopoItem* ghost = find_item(st, TopoItemKind::Worker, 101);
+        const TopoItem* alive = find_item(st, TopoItemKind::Worker, 102);
+        REQUIRE(ghost != nullptr);
+        REQUIRE(alive != nullptr);
+        // The gone box sits in a strip under the live one, which keeps its room.
+        CHECK(ghost->min.y > alive->max.y);
+        CHECK(alive->max.y - alive->min.y > 2 * (ghost->max.y - ghost->min.y));
     }
 }
 
