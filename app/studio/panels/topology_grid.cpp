@@ -191,15 +191,20 @@ void draw_workers(Painter& p, ImVec2 min, ImVec2 max) {
     }
     const float gap = 10;
     std::size_t boxes = workers.size();
-    if (live > 0 && boxes > live) {  // ghosts beside live workers: a strip of their own
+    std::size_t cols = 1, rows = 1;
+    const ImVec2 want = wanted_box(p, *workers.front());
+    if (live > 0) grid_shape(live, max.x - min.x, max.y - min.y, gap, want, cols, rows);
+    // Ghosts go into the live workers' grid where it has free cells; else into a strip of their own.
+    if (live > 0 && boxes > live && cols * rows < boxes) {
         const float strip_h = std::min((max.y - min.y) * 0.3f, 3 * p.row_h + 8);
         draw_ghost_strip(p, {workers.begin() + static_cast<std::ptrdiff_t>(live), workers.end()},
                          {min.x, max.y - strip_h}, max, gap);
         max.y -= strip_h + gap;
         boxes = live;
+        grid_shape(boxes, max.x - min.x, max.y - min.y, gap, want, cols, rows);
+    } else if (live == 0) {
+        grid_shape(boxes, max.x - min.x, max.y - min.y, gap, want, cols, rows);
     }
-    std::size_t cols = 1, rows = 1;
-    grid_shape(boxes, max.x - min.x, max.y - min.y, gap, wanted_box(p, *workers.front()), cols, rows);
     float bw = (max.x - min.x - gap * static_cast<float>(cols - 1)) / static_cast<float>(cols);
     float bh = (max.y - min.y - gap * static_cast<float>(rows - 1)) / static_cast<float>(rows);
     for (std::size_t i = 0; i < boxes; ++i) {
