@@ -18,6 +18,7 @@
 
 #include "app/studio/panels/legend.h"
 #include "app/studio/panels/stats.h"
+#include "app/studio/panels/status_bar.h"
 #include "app/studio/panels/widgets.h"
 #include "app/studio/synthetic.h"
 #include "app/studio/traffic_mix.h"
@@ -267,14 +268,16 @@ void Studio::begin_panel(const char* name, float x, float y, float w, float h) {
 void Studio::draw_windows(const View& view, Actions& actions) {
     rects_.clear();
     const ImVec2 display = ImGui::GetIO().DisplaySize;
-    const float status_h = ImGui::GetFrameHeight() + 6;
+    const SessionStatus st = status();
+    // The status bar first: it takes a second line when its parts do not fit one.
+    const std::vector<StatusPart> status_line = status_parts(view, st, st.backlog > Session::kMaxEventsPerFrame);
+    const float status_h = status_bar_height(status_line, display.x);
     const float em = ImGui::GetFontSize() / 15.0f;  // the text scale (HiDPI, Ctrl + / Ctrl -)
     const float right_w = std::clamp(display.x * 0.27f, 360.0f * em, std::max(470.0f * em, display.x * 0.27f));
     const float left_w = display.x - right_w;
     const float body_h = display.y - status_h;
     const float top_h = std::floor(body_h * 0.58f);
     const float controls_h = std::floor(body_h * 0.44f);
-    const SessionStatus st = status();
     auto record = [this](const char* name) {
         ImVec2 p = ImGui::GetWindowPos();
         ImVec2 s = ImGui::GetWindowSize();
@@ -285,8 +288,12 @@ void Studio::draw_windows(const View& view, Actions& actions) {
     char title[160];
     // The arbiter's own count once it has one: TTIN and TTOU change it.
     const long long wanted = view.world.arbiter.workers_wanted > 0 ? view.world.arbiter.workers_wanted : view.num_workers;
-    std::snprintf(title, sizeof title, "Topology \u2014 %s, %lld worker%s###Topology", view.worker_class.c_str(),
-                  wanted, wanted == 1 ? "" : "s");
+    if (view.world.arbiter.stopped) {
+        std::snprintf(title, sizeof title, "Topology \u2014 %s, stopped###Topology", view.worker_class.c_str());
+    } else {
+        std::snprintf(title, sizeof title, "Topology \u2014 %s, %lld worker%s###Topology", view.worker_class.c_str(),
+                      wanted, wanted == 1 ? "" : "s");
+    }
     begin_panel(title, 0, 0, left_w, top_h);
     record("Topology");
     if (st.engine == SessionStatus::Engine::Exited) {
@@ -348,72 +355,8 @@ void Studio::draw_windows(const View& view, Actions& actions) {
     }
     ImGui::End();
 
-    draw_status_bar(view, st, body_h, display.x, status_h, actions);
-}
-
-void Studio::draw_status_bar(const View& view, const SessionStatus& st, float y, float w, float h,
-                             Actions& actions) {
-    ImGui::SetNextWindowPos(ImVec2(0, y));
-    ImGui::SetNextWindowSize(ImVec2(w, h));
-    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(8, 3));
-    ImGui::Begin("##status", nullptr, kPanelFlags | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar);
-    rects_.push_back(PanelRect{"Status bar", 0, y, w, h});
-    switch (st.engine) {
-    case SessionStatus::Engine::Starting:
-        ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), "\u25CF engine starting\u2026");
-        break;
-    case SessionStatus::Engine::Running:
-        ImGui::TextColored(ImVec4(0.4f, 0.9f, 0.5f, 1.0f), "\u25CF engine: %s \u00B7 master pid %d \u00B7 127.0.0.1:%d",
-                           view.worker_class.c_str(), static_cast<int>(st.serve_pid), st.port);
-        break;
-    case SessionStatus::Engine::Exited:
-        ImGui::TextColored(ImVec4(1.0f, 0.4f, 0.35f, 1.0f), "\u25CF the engine exited (%s)", st.serve_exit.c_str());
-        ImGui::SameLine();
-        if (ImGui::SmallButton("Restart")) actions.push_back(make_action(Action::Kind::Restart));
-        break;
-    case SessionStatus::Engine::Synthetic:
-        ImGui::TextColored(ImVec4(0.6f, 0.7f, 1.0f, 1.0f), "\u25CF synthetic recording (no engine)");
-        break;
-    }
-    if (!st.serve_command.empty()) explain(st.serve_command);
-    ImGui::SameLine(0, 24);
-    const char* client = "client off";
-    switch (st.client) {
-    case SessionStatus::Client::Off: break;
-    case SessionStatus::Client::Running: client = "client: minicorn load"; break;
-    case SessionStatus::Client::Exited: client = "client exited"; break;
-    }
-    ImGui::TextUnformatted(client);
-    ImGui::SameLine(0, 24);
-    ImGui::Text("%zu events (%llu dropped) \u00B7 %zu open connections", view.rec.size(),
-                static_cast<unsigned long long>(view.rec.dropped()), view.world.connections.size());
-    if (st.backlog > Session::kMaxEventsPerFrame) {
-        ImGui::SameLine();
-        ImGui::TextColored(ImVec4(1.0f, 0.6f, 0.3f, 1.0f), "(%zu behind)", st.backlog);
-        explain("The engine emits events faster than the studio folds them; the view lags by this many and "
-                "catches up when the load drops. Nothing is lost.");
-    }
-    ImGui::SameLine(0, 24);
-    if (st.gate_closed) {
-        if (st.play_rate > 0) {
-            ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), "\u25B6 playing at %.0f step%s/s (durations in engine time)",
-                               st.play_rate, st.play_rate == 1 ? "" : "s");
-        } else {
-            ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), "\u2016 paused: engine time stands still (space plays, \u2192 steps)");
-            explain("Every duration shown is in engine time: the time the gate was closed is left out, as the "
-                    "engine leaves it out of its own timeouts.");
-        }
-        if (!view.gate_note.empty()) {
-            ImGui::SameLine(0, 16);
-            ImGui::TextUnformatted(view.gate_note.c_str());
-        }
-    } else {
-        ImGui::TextUnformatted(view.live ? "live" : "replay");
-    }
-    ImGui::SameLine(0, 24);
-    ImGui::TextDisabled("F1: keys");
-    ImGui::End();
-    ImGui::PopStyleVar();
+    draw_status_bar(status_line, body_h, display.x, actions);
+    rects_.push_back(PanelRect{"Status bar", 0, body_h, display.x, status_h});
 }
 
 void Studio::draw_help() {

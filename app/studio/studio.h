@@ -92,7 +92,6 @@ private:
     void handle_keys(Actions& actions);
     void carry_out(const Actions& actions);
     void draw_windows(const View& view, Actions& actions);
-    void draw_status_bar(const View& view, const SessionStatus& st, float y, float w, float h, Actions& actions);
     void draw_help();
     void begin_panel(const char* name, float x, float y, float w, float h);
 

@@ -7,6 +7,8 @@
 
 #include <atomic>
 
+#include "engine/trace/gate_time.h"
+#include "engine/trace/kinds.h"
 #include "engine/trace/region.h"
 
 namespace minicorn::trace {
@@ -106,6 +108,20 @@ void short_nap() {
 }
 
 thread_local GateWaitHook* t_gate_hook = nullptr;
+// This thread took a token and its step is not over yet; the span its decision point began.
+thread_local bool t_stepping = false;
+thread_local Span t_step_span = Span::None;
+
+// Whether `kind`, emitted by the stepped thread, ends its step: its next
+// decision point, the end of the span its token began (HandlerStart: at
+// HandlerEnd, not at the GIL hand-offs inside the handler), or, for a token
+// that began no span, its next event but a GIL hand-off.
+bool ends_step(EventKind kind) {
+    const KindInfo& k = info(kind);
+    if (k.gate == Gate::Gated) return true;
+    if (t_step_span == Span::None) return k.family != Family::Gil;
+    return k.span == t_step_span && (k.timeline == TimelineRole::Ends || k.timeline == TimelineRole::EndsConnection);
+}
 
 // Whether this thread's decision point about `conn` may take a token.
 bool targeted(const RegionHeader& h, std::uint64_t conn) {
@@ -113,6 +129,35 @@ bool targeted(const RegionHeader& h, std::uint64_t conn) {
     const std::int32_t tid = h.target_tid.load(std::memory_order_relaxed);
     const std::uint64_t c = h.target_conn.load(std::memory_order_acquire);
     return (pid == 0 || pid == g_pid) && (tid == 0 || tid == t_ring.tid) && (c == 0 || c == conn);
+}
+
+bool owns_step(const RegionHeader& h) {
+    return h.step_owner_pid.load(std::memory_order_acquire) == g_pid && h.step_owner_tid.load(std::memory_order_relaxed) == t_ring.tid;
+}
+
+// A token taken: engine time runs for this thread's step (gate_time.h).
+void begin_step(RegionHeader& h, EventKind kind) {
+    const auto now = static_cast<std::int64_t>(now_ns());
+    change_pause(h, [&](PauseState& s) {
+        t_stepping = true;
+        t_step_span = info(kind).span;
+        run_time(s, now, now + kStepWindowNs);
+        h.step_owner_pid.store(g_pid, std::memory_order_relaxed);
+        h.step_owner_tid.store(t_ring.tid, std::memory_order_relaxed);
+    });
+}
+
+// The stepped thread's step is over (ends_step): time stands still again,
+// unless another thread's step took over meanwhile.
+void end_step(RegionHeader& h) {
+    t_stepping = false;
+    const auto now = static_cast<std::int64_t>(now_ns());
+    change_pause(h, [&](PauseState& s) {
+        if (!owns_step(h)) return;
+        stop_time(s, now);
+        h.step_owner_pid.store(0, std::memory_order_relaxed);
+        h.step_owner_tid.store(0, std::memory_order_relaxed);
+    });
 }
 
 // A decision point in gated mode: wait for a token while the gate is closed
@@ -127,6 +172,7 @@ void pass_gate(RegionHeader& h, EventKind kind, std::uint64_t conn) {
             h.last_step_pid.store(g_pid, std::memory_order_relaxed);
             h.last_step_tid.store(t_ring.tid, std::memory_order_relaxed);
             h.last_step_kind.store(static_cast<std::uint32_t>(kind), std::memory_order_release);
+            begin_step(h, kind);
             break;
         }
         if (!waited) {
@@ -151,7 +197,10 @@ void detail::emit_slow(EventKind kind, std::uint64_t conn, std::uint64_t req, st
     RegionHeader& h = g_region->header();
     bool gated = h.gated_mode.load(std::memory_order_relaxed) != 0;
     std::uint32_t index = my_ring();  // first: the gate compares this thread's pid and tid with its target
-    if (gated && is_gated(kind)) pass_gate(h, kind, conn);
+    if (gated) {
+        if (t_stepping && ends_step(kind)) end_step(h);
+        if (is_gated(kind)) pass_gate(h, kind, conn);
+    }
 
     if (index == kNoRing) {
         if (ProcessSlot* s = my_slot()) s->counters[static_cast<std::size_t>(CounterId::Drops)].fetch_add(1);
@@ -230,16 +279,7 @@ std::int64_t heartbeat_of(pid_t pid) {
 std::int64_t engine_now_ns() {
     auto now = static_cast<std::int64_t>(now_ns());
     if (!g_region) return now;
-    RegionHeader& h = g_region->header();
-    while (true) {
-        std::uint32_t seq = h.time_seq.load(std::memory_order_acquire);
-        if (seq & 1u) continue;
-        std::int64_t total = h.paused_total_ns.load(std::memory_order_relaxed);
-        std::int64_t since = h.paused_since_ns.load(std::memory_order_relaxed);
-        std::atomic_thread_fence(std::memory_order_acquire);
-        if (h.time_seq.load(std::memory_order_relaxed) != seq) continue;
-        return now - total - (since ? now - since : 0);
-    }
+    return now - read_pause(g_region->header()).paused_until(now);
 }
 
 void set_gate_wait_hook(GateWaitHook* hook) { t_gate_hook = hook; }

@@ -3,32 +3,14 @@
 // producers' side is pass_gate in emit.cpp.
 #include "engine/trace/gate.h"
 
+#include "engine/trace/gate_time.h"
+
 namespace minicorn::trace {
 
 namespace {
-// Engine time's fields change together under the seqlock (emit.cpp reads it).
-template <typename F>
-void write_time(RegionHeader& h, F&& change) {
-    h.time_seq.fetch_add(1, std::memory_order_acq_rel);
-    change();
-    h.time_seq.fetch_add(1, std::memory_order_release);
-}
-
-struct PauseState {
-    std::int64_t since = 0;
-    std::int64_t total = 0;
-    std::int64_t last_open = 0;
-};
-
-PauseState read_pause(const RegionHeader& h) {
-    while (true) {
-        std::uint32_t seq = h.time_seq.load(std::memory_order_acquire);
-        if (seq & 1u) continue;
-        PauseState s{h.paused_since_ns.load(std::memory_order_relaxed), h.paused_total_ns.load(std::memory_order_relaxed),
-                     h.last_open_ns.load(std::memory_order_relaxed)};
-        std::atomic_thread_fence(std::memory_order_acquire);
-        if (h.time_seq.load(std::memory_order_relaxed) == seq) return s;
-    }
+void forget_step(RegionHeader& h) {
+    h.step_owner_pid.store(0, std::memory_order_relaxed);
+    h.step_owner_tid.store(0, std::memory_order_relaxed);
 }
 
 Event gate_event(EventKind kind, std::int64_t t_ns, std::int64_t paused_total) {
@@ -46,19 +28,19 @@ bool GateControl::gated_mode() const { return region_.header().gated_mode.load(s
 void GateControl::close() {
     RegionHeader& h = region_.header();
     if (h.gate_closed.exchange(1, std::memory_order_acq_rel)) return;
-    write_time(h, [&] { h.paused_since_ns.store(static_cast<std::int64_t>(now_ns()), std::memory_order_relaxed); });
+    const auto now = static_cast<std::int64_t>(now_ns());
+    change_pause(h, [&](PauseState& s) {
+        stop_time(s, now);
+        forget_step(h);
+    });
 }
 
 void GateControl::open() {
     RegionHeader& h = region_.header();
-    write_time(h, [&] {
-        std::int64_t since = h.paused_since_ns.load(std::memory_order_relaxed);
-        if (since) {
-            const auto now = static_cast<std::int64_t>(now_ns());
-            h.paused_total_ns.fetch_add(now - since, std::memory_order_relaxed);
-            h.paused_since_ns.store(0, std::memory_order_relaxed);
-            h.last_open_ns.store(now, std::memory_order_relaxed);
-        }
+    const auto now = static_cast<std::int64_t>(now_ns());
+    change_pause(h, [&](PauseState& s) {
+        run_time(s, now, 0);
+        forget_step(h);
     });
     h.gate_closed.store(0, std::memory_order_release);
 }
@@ -94,17 +76,19 @@ std::uint32_t GateControl::waiting() const { return region_.header().gate_waitin
 
 // Between two polls the gate may have opened (total grew), closed (a new
 // since), or both; a pause that began and ended between polls is placed just
-// before the last opening.
+// before the last opening. A step's window that ran out is a closing at the
+// window's end (PauseState::paused_from).
 void GateWatcher::poll(std::vector<Event>& out) {
     const PauseState now = read_pause(region_.header());
+    const std::int64_t since = now.paused_from(static_cast<std::int64_t>(now_ns()));
     const std::int64_t ended = now.total - seen_total_;
     if (ended > 0) {
         const std::int64_t closed_at = seen_since_ ? seen_since_ : now.last_open - ended;
         if (!seen_since_) out.push_back(gate_event(EventKind::GateClose, closed_at, seen_total_));
         out.push_back(gate_event(EventKind::GateOpen, now.last_open, now.total));
     }
-    if (now.since && now.since != seen_since_) out.push_back(gate_event(EventKind::GateClose, now.since, now.total));
-    seen_since_ = now.since;
+    if (since && since != seen_since_) out.push_back(gate_event(EventKind::GateClose, since, now.total));
+    seen_since_ = since;
     seen_total_ = now.total;
 }
 

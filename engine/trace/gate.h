@@ -6,7 +6,9 @@
 // the clock heartbeat timeouts and the client's timeouts are measured in, so
 // a paused engine never kills its own workers and a paused client never gives
 // up. Step grants one token; Play at rate R is R steps a second, driven by
-// the observer. A target (set_target) makes the steps go to one process,
+// the observer. The thread that takes a token runs with engine time running
+// until its next decision point (at most a second, gate_time.h), so the work
+// a step does shows its real cost. A target (set_target) makes the steps go to one process,
 // thread or connection only: everyone else stays frozen.
 //
 // A thread waiting at the closed gate lets go of what others need first

@@ -142,8 +142,7 @@ void apply_bookkeeping(World& w, const Event& e) {
             if (auto tokens = ev::GateStep::decode(e).tokens; tokens > 0) tot.gate_tokens += static_cast<std::uint64_t>(tokens.v);
             break;
         case EventKind::GateClose:
-            if (!w.gate.closed()) w.gate.spans.push_back(GateClock::Span{e.t_ns, 0});
-            if (w.gate.spans.size() > GateClock::kMaxSpans) w.gate.spans.pop_front();
+            if (!w.gate.closed()) w.gate.add_close(e.t_ns);
             break;
         case EventKind::GateOpen:
             if (w.gate.closed()) w.gate.spans.back().opened_ns = std::max<std::uint64_t>(e.t_ns, 1);

@@ -25,7 +25,7 @@
 
 namespace minicorn::trace {
 
-inline constexpr std::uint64_t kRegionMagic = 0x31304543524e494dULL;  // "MINRCE01"
+inline constexpr std::uint64_t kRegionMagic = 0x32304543524e494dULL;  // "MINRCE02"
 inline constexpr std::uint32_t kDefaultRingCount = 128;
 inline constexpr std::uint32_t kDefaultRingCapacity = 1u << 14;  // events; a power of two
 inline constexpr std::uint32_t kProcessSlots = 256;
@@ -42,11 +42,17 @@ struct RegionHeader {
     std::atomic<std::int64_t> gate_tokens;     // tokens not yet taken
     std::atomic<std::uint64_t> gated_passed;   // decision points that went through while gated
     std::atomic<std::uint32_t> shutting_down;  // the master is stopping: the gate lets everyone through
-    std::atomic<std::uint32_t> time_seq;       // seqlock over the two fields below (odd: being written)
+    std::atomic<std::uint32_t> time_seq;       // seqlock over engine time's fields below (odd: being written; gate_time.h)
     // Engine time = monotonic time minus the time spent with the gate closed.
     std::atomic<std::int64_t> paused_total_ns;
     std::atomic<std::int64_t> paused_since_ns;  // 0: not paused
     std::atomic<std::int64_t> last_open_ns;     // wall time the gate last opened (0: never)
+    // A step opens the closed gate for one thread (gate.h): engine time runs
+    // from the token until that thread reaches its next decision point, and at
+    // most until step_until_ns (a thread that blocks on a frozen peer).
+    std::atomic<std::int64_t> step_until_ns;    // 0: no step under way
+    std::atomic<std::int32_t> step_owner_pid;   // the thread whose step keeps time running
+    std::atomic<std::int32_t> step_owner_tid;
     // Step one of them (gate.h GateTarget): while one is set, only the decision
     // points of that process / thread / connection take tokens. 0: anyone.
     std::atomic<std::int32_t> target_pid;

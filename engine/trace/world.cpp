@@ -105,8 +105,19 @@ const Thread* Process::thread(pid_t tid) const {
     return it == threads.end() ? nullptr : &it->second;
 }
 
+void GateClock::add_close(std::uint64_t t_ns) {
+    spans.push_back(Span{t_ns, 0});
+    if (spans.size() <= kMaxSpans) return;
+    const Span& old = spans.front();
+    if (folded_paused_ns == 0) folded_from_ns = old.closed_ns;
+    folded_to_ns = old.opened_ns;
+    folded_paused_ns += old.opened_ns > old.closed_ns ? old.opened_ns - old.closed_ns : 0;
+    spans.pop_front();
+}
+
 std::uint64_t GateClock::paused_between(std::uint64_t from, std::uint64_t to) const {
-    std::uint64_t paused = 0;
+    // The folded spans count whole for a duration that covers them all (their detail is gone).
+    std::uint64_t paused = folded_paused_ns && from <= folded_from_ns && to >= folded_to_ns ? folded_paused_ns : 0;
     for (const Span& s : spans) {
         const std::uint64_t end = s.opened_ns ? s.opened_ns : to;
         const std::uint64_t a = std::max(from, s.closed_ns);

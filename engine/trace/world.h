@@ -112,8 +112,15 @@ struct GateClock {
         std::uint64_t opened_ns = 0;  // 0: still closed
         bool operator==(const Span&) const = default;
     };
-    std::deque<Span> spans;  // oldest first, at most kMaxSpans (older pauses are forgotten)
-    static constexpr std::size_t kMaxSpans = 256;
+    std::deque<Span> spans;  // oldest first, at most kMaxSpans (older ones are folded below)
+    static constexpr std::size_t kMaxSpans = 1024;  // a step is a span too
+    // The spans folded out of `spans`: where they lay and how long they were
+    // closed in all, so a duration from before them (a process's uptime) still
+    // leaves them out.
+    std::uint64_t folded_from_ns = 0, folded_to_ns = 0, folded_paused_ns = 0;
+
+    // Appends a closing; folds the oldest span once there are too many.
+    void add_close(std::uint64_t t_ns);
 
     bool closed() const { return !spans.empty() && spans.back().opened_ns == 0; }
     // Wall ns in [from, to) the gate was closed.

@@ -64,7 +64,7 @@ TEST_CASE("topology, sync: two worker boxes; a just-accepted connection glides f
     std::string tip = hover_text(ui, sc, st, TopoItemKind::Token, conn);
     INFO(tip);
     REQUIRE(tip.find("127.0.0.1:53122") != std::string::npos);
-    REQUIRE(tip.find("just accepted; nothing read yet") != std::string::npos);
+    REQUIRE(tip.find("now: accepted client :53122 — next: read its request") != std::string::npos);  // as the strip says
     REQUIRE(acts.empty());
 }
 

@@ -1,8 +1,8 @@
 // tests/studio/test_studio_layout.cpp — the real studio's screenshots, read
 // through their sidecar's layout (draw/text_layout.h): for every model with
 // 1, 3 and 8 workers and 16 users at 1600×1000, and at 1280×720 and at
-// 2560×1600 with scale 2, no text is cut off, no two texts overlap and no
-// resting token lies on a text.
+// 2560×1600 with scale 2 (every model at each), no text is cut off, no two
+// texts overlap and no token lies on a text, at rest or in flight.
 //
 // The Timeline is checked like every panel; the last test case here also
 // checks that its texts are noted at all (lane labels, ruler, bars' words).
@@ -80,7 +80,7 @@ TEST_CASE("studio screenshots at 1280x720 and at 2560x1600 scale 2 have no cut o
           "[studio][process][screenshots]") {
     ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     auto [size, scale] = GENERATE(table<std::string, std::string>({{"1280x720", "1"}, {"2560x1600", "2"}}));
-    auto model = GENERATE(as<std::string>{}, "gthread", "gevent");
+    auto model = GENERATE(as<std::string>{}, "sync", "gthread", "gevent", "eventlet", "tornado", "asyncio");
     DYNAMIC_SECTION(model << " at " << size << " scale " << scale) {
         LeakCheck leaks;
         nlohmann::json sidecar = screenshot({model, 3, size, scale});

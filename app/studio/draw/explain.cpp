@@ -3,6 +3,8 @@
 // learner can look the same words up in gunicorn's docs and source.
 #include "app/studio/draw/explain.h"
 
+#include "app/studio/draw/loop_step.h"
+
 #include <sys/epoll.h>
 
 #include <fmt/format.h>
@@ -64,6 +66,25 @@ std::string ordinal(std::int64_t n) {
     std::int64_t tens = n % 100, ones = n % 10;
     const char* suffix = (tens >= 11 && tens <= 13) ? "th" : ones == 1 ? "st" : ones == 2 ? "nd" : ones == 3 ? "rd" : "th";
     return fmt::format("{}{}", n, suffix);
+}
+
+// What is happening to `c` now, in the words of the stage strip: the step of
+// the thread serving it (its last event, so "the app returned 200 — next:
+// write the response" after HandlerEnd, not "the handler is running"); the
+// connection's stage where no thread serves it (queued, kept alive).
+std::string connection_now(const World& world, const Connection& c) {
+    const Process* p = world.process(c.owner);
+    const bool no_thread = c.stage == ConnStage::Closed || c.stage == ConnStage::KeepAlive || c.stage == ConnStage::PoolQueued;
+    if (!p || no_thread) return std::string(stage_phrase(c.stage));
+    // The thread that served it last (gthread: the pool thread after the main thread's accept).
+    const Thread* serving = nullptr;
+    for (const auto& [tid, th] : p->threads) {
+        const bool on_it = th.conn == c.id && (th.last_kind == trace::EventKind::Accepted ||
+                                               thread_step(world, *p, th).phase >= 2);  // a connection's step
+        if (on_it && (!serving || th.since_ns >= serving->since_ns)) serving = &th;
+    }
+    if (serving) return thread_step(world, *p, *serving).text;
+    return std::string(stage_phrase(c.stage));
 }
 
 }  // namespace
@@ -239,7 +260,7 @@ std::string explain_connection(const World& world, const Connection& c) {
     if (const Process* p = world.process(c.owner)) {
         s += fmt::format("accepted by {} {} ago\n", worker_name(*p), format_duration(since(world, c.entered(ConnStage::Accepted))));
     }
-    s += fmt::format("now: {} (for {})\n", stage_phrase(c.stage), format_duration(since(world, c.entered(c.stage))));
+    s += fmt::format("now: {} (for {})\n", connection_now(world, c), format_duration(since(world, c.entered(c.stage))));
     // This request's steps so far, in order: on a kept-alive connection the
     // earlier rounds' entries are older than its last keep-alive park.
     std::uint64_t base = c.entered(ConnStage::Accepted);

@@ -67,10 +67,10 @@ std::vector<std::string> layout_faults(const TextLayout& layout, float slack) {
         }
     }
     for (const NotedToken& k : layout.tokens) {
-        if (k.moving) continue;  // in flight between two places; it comes to rest on a slot
         for (const NotedText& t : texts) {
             if (!intersect(k.rect, t.rect, slack)) continue;
-            faults.push_back(fmt::format("{}: a dot (conn {}) lies over \"{}\" {}", k.panel, k.id, t.text, describe(t.rect)));
+            faults.push_back(fmt::format("{}: a dot (conn {}{}) lies over \"{}\" {}", k.panel, k.id,
+                                         k.moving ? ", in flight" : "", t.text, describe(t.rect)));
         }
     }
     return faults;

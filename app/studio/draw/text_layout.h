@@ -66,7 +66,7 @@ void note_text(ImDrawList* dl, ImVec2 pos, ImVec2 size, std::string_view text, b
 void note_token(ImDrawList* dl, ImVec2 min, ImVec2 max, std::uint64_t id, bool moving);
 
 // What is wrong with a frame's layout, one plain sentence per fault ("" none):
-// clipped texts, pairs of overlapping texts, resting tokens over a text.
+// clipped texts, pairs of overlapping texts, tokens over a text (at rest or in flight).
 // Rectangles touching by at most `slack` pixels do not count.
 std::vector<std::string> layout_faults(const TextLayout& layout, float slack = 1.0f);
 

@@ -59,7 +59,18 @@ void edit_setting(const Setting& s, std::string& value, std::string_view ignored
     std::string label = std::string(s.name);
     ImGui::PushID(label.c_str());
     ImGui::BeginDisabled(!ignored.empty());
-    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.5f);
+    // The editor takes half the row, less if the name beside it would not fit
+    // (a narrow Controls panel); an ignored setting's name then drops "· ignored"
+    // (it stays greyed out, and its hover says why).
+    const float avail = ImGui::GetContentRegionAvail().x;
+    const float spacing = ImGui::GetStyle().ItemSpacing.x;
+    std::string name = ignored.empty() ? label : label + " \u00B7 ignored";
+    float name_w = ImGui::CalcTextSize(name.c_str()).x;
+    if (!ignored.empty() && avail * 0.35f + spacing + name_w > avail) {
+        name = label;
+        name_w = ImGui::CalcTextSize(name.c_str()).x;
+    }
+    ImGui::SetNextItemWidth(std::clamp(avail - spacing - name_w, avail * 0.35f, avail * 0.5f));
     switch (s.kind) {
     case SettingKind::Choice: {
         if (ImGui::BeginCombo("##v", value.c_str())) {
@@ -98,7 +109,7 @@ void edit_setting(const Setting& s, std::string& value, std::string_view ignored
     ImGui::SameLine();
     // Ignored: greyed out, "ignored" beside its name, and why on hover (one
     // line each keeps the gate's buttons in view without scrolling).
-    studio::label(ignored.empty() ? label : label + " \u00B7 ignored");
+    studio::label(name);
     ImGui::EndDisabled();
     explain(ignored.empty() ? std::string(s.help) : std::string(ignored) + ".\n\n" + std::string(s.help));
     ImGui::PopID();
@@ -210,8 +221,10 @@ void draw_controls(const View& view, ControlsState& state, const SessionStatus& 
     if (!target_alive) state.kill_target = workers.empty() ? 0 : workers.back()->pid;
     char preview[64];
     std::snprintf(preview, sizeof preview, "pid %d", static_cast<int>(state.kill_target));
-    ImGui::SetNextItemWidth(120);
-    if (ImGui::BeginCombo("##victim", state.kill_target ? preview : "no worker")) {
+    // As wide as its text (scaled fonts too), not a fixed 120 px.
+    const char* shown = state.kill_target ? preview : "no worker";
+    ImGui::SetNextItemWidth(ImGui::CalcTextSize(shown).x + ImGui::GetFrameHeight() + 2 * ImGui::GetStyle().FramePadding.x);
+    if (ImGui::BeginCombo("##victim", shown)) {
         for (const trace::Process* p : workers) {
             char item[64];
             std::snprintf(item, sizeof item, "worker %lld · pid %d", static_cast<long long>(p->worker_age),

@@ -99,9 +99,21 @@ ImVec2 token_pos(const TokenAnim& a, double now, float ease_s) {
     return lerp(iv(a.from), iv(a.to), t);
 }
 
+// Whether a token at `r` would lie on one of `texts` (this panel's, this frame).
+bool on_text(const LayoutRect& r, const std::vector<NotedText>& texts, std::size_t first) {
+    for (std::size_t i = first; i < texts.size(); ++i) {
+        const LayoutRect& t = texts[i].rect;
+        if (std::min(r.x1, t.x1) - std::max(r.x0, t.x0) > 1 && std::min(r.y1, t.y1) - std::max(r.y0, t.y0) > 1) return true;
+    }
+    return false;
+}
+
 // Moves every token placed this frame towards its place and draws it; forgets
-// tokens whose connection is no longer drawn anywhere.
-void draw_tokens(Painter& p) {
+// tokens whose connection is no longer drawn anywhere. A token in flight is
+// not drawn while it crosses a text (the texts noted from `first_text` on):
+// it slips under the words and comes out past them, as tokens at rest sit in
+// slots beside their row's text.
+void draw_tokens(Painter& p, const TextLayout& layout, std::size_t first_text) {
     TopologyState& st = p.st;
     const World& w = p.world();
     double now = ImGui::GetTime();
@@ -137,13 +149,19 @@ void draw_tokens(Painter& p) {
         if (from_queue && (std::fabs(pos.x - a.to.x) > 0.5f || std::fabs(pos.y - a.to.y) > 0.5f)) {
             p.dl->AddLine(iv(a.from), iv(a.to), colors::kWire, 1.0f);
         }
+        bool moving = std::fabs(pos.x - a.to.x) > 0.5f || std::fabs(pos.y - a.to.y) > 0.5f;
+        const float r = token_r();
+        if (moving && on_text({pos.x - r, pos.y - r, pos.x + r, pos.y + r}, layout.texts, first_text)) {
+            ++st.tokens_ducked;
+            ++it;
+            continue;
+        }
         ImU32 col = c ? stage_color(c->stage) : colors::kTextDim;
         if (c && st.color_by == TokenColor::MixPath) {
             const trace::LoadConn* client = w.client_side(*c);
             col = client && client->mix_index >= 0 ? mix_color(client->mix_index) : colors::kTextDim;
         }
         draw_shape(p.dl, Shape::Token, pos, token_r(), col);
-        bool moving = std::fabs(pos.x - a.to.x) > 0.5f || std::fabs(pos.y - a.to.y) > 0.5f;
         note_token(p.dl, {pos.x - token_r(), pos.y - token_r()}, {pos.x + token_r(), pos.y + token_r()}, it->first, moving);
         p.item(TopoItemKind::Token, c ? c->owner : 0, it->first, {pos.x - token_r() - 1, pos.y - token_r() - 1},
                {pos.x + token_r() + 1, pos.y + token_r() + 1});
@@ -292,6 +310,18 @@ void draw_arbiter(Painter& p, ImVec2 min, ImVec2 max) {
     const trace::Arbiter& a = w.arbiter;
     float y = draw_box(p.dl, min, max, nullptr, a.stopped ? colors::kBoxBorderBad : colors::kBoxBorder);
     y = min.y + p.row_h + 1;
+    if (a.stopped) {  // after TERM nothing stale: no worker counts, no heartbeats to wait for
+        p.text_fit({min.x + 6, min.y + 3}, max.x - 6, colors::kTextBad,
+                   {fmt::format("arbiter (master) pid {}  ·  stopped: it shut its workers down and exited  ·  spawned {}  "
+                                "reaped {}",
+                                a.pid, a.spawns, a.reaps),
+                    fmt::format("arbiter pid {}  ·  stopped  ·  spawned {}  reaped {}", a.pid, a.spawns, a.reaps),
+                    std::string("arbiter: stopped")});
+        p.item(TopoItemKind::Arbiter, a.pid, static_cast<std::uint64_t>(a.pid), min, max);
+        p.text_fit({min.x + 8, y}, max.x - 8, colors::kTextDim,
+                   {"no workers left, so no heartbeats (Restart engine in Controls starts a new arbiter)", "no workers left"});
+        return;
+    }
     p.text_fit({min.x + 6, min.y + 3}, max.x - 6, colors::kText,
                {fmt::format("arbiter (master) pid {}  ·  workers {} / {} wanted  ·  spawned {}  reaped {}  timeouts {}",
                             a.pid, a.workers_live, a.workers_wanted, a.spawns, a.reaps, a.timeouts),
@@ -426,7 +456,17 @@ void draw_topology(const View& view, TopologyState& st, Actions& actions) {
     st.items.clear();
     st.client_rows.clear();
     st.tooltip.clear();
-    st.tokens_drawn = st.tokens_hidden = 0;
+    st.tokens_drawn = st.tokens_hidden = st.tokens_ducked = 0;
+    // The texts drawn here, for draw_tokens: the layout checker's list when one
+    // is installed, this panel's own otherwise.
+    TextLayout* outer = text_layout();
+    if (!outer) {
+        st.texts.texts.clear();
+        st.texts.tokens.clear();
+        set_text_layout(&st.texts);
+    }
+    const TextLayout& noted = outer ? *outer : st.texts;
+    const std::size_t first_text = noted.texts.size();
     st.green_conns.update(view.rec);
 
     Painter p{ImGui::GetWindowDrawList(), view, st, ImGui::GetTextLineHeight(), ImGui::GetTextLineHeight() + 5, {}};
@@ -453,7 +493,8 @@ void draw_topology(const View& view, TopologyState& st, Actions& actions) {
     p.dl->AddLine({cl_max.x, (li_min.y + li_max.y) * 0.5f}, {li_min.x, (li_min.y + li_max.y) * 0.5f}, colors::kWire, 2.0f);
     draw_arbiter(p, ar_min, ar_max);
     draw_workers(p, wk_min, wk_max);
-    draw_tokens(p);
+    draw_tokens(p, noted, first_text);
+    if (!outer) set_text_layout(nullptr);
     hover_and_menus(p, actions);
 
     ImGui::SetCursorScreenPos(o);  // the clients column may have placed widgets; claim from the top

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "app/studio/draw/green_index.h"
+#include "app/studio/draw/text_layout.h"
 #include "app/studio/panels/view.h"
 
 namespace minicorn::studio {
@@ -92,6 +93,10 @@ struct TopologyState {
     // Connections placed in a row this frame, and those that did not fit (shown as "+N").
     std::size_t tokens_drawn = 0;
     std::size_t tokens_hidden = 0;
+    // Tokens in flight not drawn this frame because they crossed a text (they reappear past it).
+    std::size_t tokens_ducked = 0;
+    // This frame's texts, when no layout checker collects them (a moving token never goes over one).
+    TextLayout texts;
     // The worker whose context menu (right click) is open.
     pid_t menu_pid = 0;
     // Which connection each greenlet serves (the trace's phase events do not say).

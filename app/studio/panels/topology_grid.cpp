@@ -131,6 +131,17 @@ std::string why_gone(const World& w, const Process& g) {
     return fmt::format("exited with status {}", g.reap_status.value_or(0));
 }
 
+// The same cause in a few words, for a ghost box too small for the sentence.
+std::string why_gone_short(const World& w, const Process& g) {
+    const std::string why = why_gone(w, g);
+    if (g.timed_out_ns) return "WORKER TIMEOUT";
+    if (why.rfind("killed with kill -9", 0) == 0) return "kill -9";
+    if (why.rfind("stopped", 0) == 0) return "TERM: shut down";
+    if (why.rfind("replaced", 0) == 0) return "replaced by HUP";
+    if (why.rfind("retired", 0) == 0) return "retired by TTOU";
+    return why;
+}
+
 // A worker reaped in the last few seconds: its box fades, saying why it went.
 constexpr std::uint64_t kGhostNs = 6'000'000'000;
 void draw_ghost(Painter& p, const Process& g, ImVec2 min, ImVec2 max) {
@@ -147,6 +158,19 @@ void draw_ghost(Painter& p, const Process& g, ImVec2 min, ImVec2 max) {
     float y = min.y + p.row_h + 2;
     if (y + wrapped_height(max.x - min.x - 14, why.c_str()) <= max.y) {
         draw_text_wrapped(p.dl, {min.x + 8, y}, max.x - 6, colors::kTextWarn, why.c_str());
+    } else if (y + p.line_h <= max.y) {
+        p.text_fit({min.x + 8, y}, max.x - 6, colors::kTextWarn, {why_gone_short(w, g)});
+    }
+}
+
+// The gone workers' boxes, side by side in a strip under the live ones (they
+// fade in a few seconds; the live workers keep their room).
+void draw_ghost_strip(Painter& p, const std::vector<const Process*>& ghosts, ImVec2 min, ImVec2 max, float gap) {
+    const auto n = static_cast<float>(ghosts.size());
+    const float bw = (max.x - min.x - gap * (n - 1)) / n;
+    for (std::size_t i = 0; i < ghosts.size(); ++i) {
+        const float x = min.x + static_cast<float>(i) * (bw + gap);
+        draw_ghost(p, *ghosts[i], {x, min.y}, {x + bw, max.y});
     }
 }
 
@@ -166,11 +190,24 @@ void draw_workers(Painter& p, ImVec2 min, ImVec2 max) {
         return;
     }
     const float gap = 10;
+    std::size_t boxes = workers.size();
     std::size_t cols = 1, rows = 1;
-    grid_shape(workers.size(), max.x - min.x, max.y - min.y, gap, wanted_box(p, *workers.front()), cols, rows);
+    const ImVec2 want = wanted_box(p, *workers.front());
+    if (live > 0) grid_shape(live, max.x - min.x, max.y - min.y, gap, want, cols, rows);
+    // Ghosts go into the live workers' grid where it has free cells; else into a strip of their own.
+    if (live > 0 && boxes > live && cols * rows < boxes) {
+        const float strip_h = std::min((max.y - min.y) * 0.3f, 3 * p.row_h + 8);
+        draw_ghost_strip(p, {workers.begin() + static_cast<std::ptrdiff_t>(live), workers.end()},
+                         {min.x, max.y - strip_h}, max, gap);
+        max.y -= strip_h + gap;
+        boxes = live;
+        grid_shape(boxes, max.x - min.x, max.y - min.y, gap, want, cols, rows);
+    } else if (live == 0) {
+        grid_shape(boxes, max.x - min.x, max.y - min.y, gap, want, cols, rows);
+    }
     float bw = (max.x - min.x - gap * static_cast<float>(cols - 1)) / static_cast<float>(cols);
     float bh = (max.y - min.y - gap * static_cast<float>(rows - 1)) / static_cast<float>(rows);
-    for (std::size_t i = 0; i < workers.size(); ++i) {
+    for (std::size_t i = 0; i < boxes; ++i) {
         float x = min.x + static_cast<float>(i % cols) * (bw + gap);
         float y = min.y + static_cast<float>(i / cols) * (bh + gap);
         if (i < live) {

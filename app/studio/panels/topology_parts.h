@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <iterator>
+#include <string>
 #include <string_view>
 
 #include "app/studio/draw/palette.h"
@@ -76,6 +77,9 @@ struct Dur {
     explicit Dur(std::uint64_t ns);
     std::string_view sv() const { return {s, n}; }
 };
+
+// "1 fd", "3 fds".
+inline std::string fds(std::size_t n) { return fmt::format("{} fd{}", n, n == 1 ? "" : "s"); }
 
 // In engine time: the spans the gate was closed are left out (the status bar says "paused" once).
 inline std::uint64_t since(const trace::World& w, std::uint64_t t) { return w.gate.engine_span(t, w.now_ns); }

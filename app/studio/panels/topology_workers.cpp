@@ -157,9 +157,9 @@ void draw_gthread(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     std::string_view doing = proc.poll_waiting ? std::string_view("epoll_wait") : process_state_phrase(proc);
     std::size_t ka = proc.keepalive.size();
     float y = section(p, min, pmax,
-                      {fmt::format("poller (main thread): {}, {} fds, {} keep-alive", doing, proc.poll.size(), ka),
-                       fmt::format("poller: {}, {} fds, {} keep-alive", proc.poll_waiting ? "epoll_wait" : "busy", proc.poll.size(), ka),
-                       fmt::format("poller: {} fds, {} kept alive", proc.poll.size(), ka), fmt::format("poller: {} fds", proc.poll.size())},
+                      {fmt::format("poller (main thread): {}, {}, {} keep-alive", doing, fds(proc.poll.size()), ka),
+                       fmt::format("poller: {}, {}, {} keep-alive", proc.poll_waiting ? "epoll_wait" : "busy", fds(proc.poll.size()), ka),
+                       fmt::format("poller: {}, {} kept alive", fds(proc.poll.size()), ka), fmt::format("poller: {}", fds(proc.poll.size()))},
                       kHubBorder);
     if (const Thread* main = proc.thread(proc.pid)) {
         p.item(TopoItemKind::Thread, proc.pid, static_cast<std::uint64_t>(main->tid), min, {pmax.x, y});
@@ -286,9 +286,9 @@ void draw_hub(Painter& p, const Process& proc, ImVec2 min, ImVec2 hmax, std::siz
         p.item(TopoItemKind::Thread, proc.pid, static_cast<std::uint64_t>(main->tid), min, {hmax.x, y});
     }
     p.text_fit({min.x + 6, y}, hmax.x - 4, colors::kTextDim,
-               {fmt::format("poll list {} fds  ·  timers {}  ·  keep-alive {}", proc.poll.size(), sleeping, proc.keepalive.size()),
-                fmt::format("{} fds  ·  {} timers  ·  {} kept alive", proc.poll.size(), sleeping, proc.keepalive.size()),
-                fmt::format("{} fds  ·  {} timers", proc.poll.size(), sleeping), fmt::format("{} fds", proc.poll.size())});
+               {fmt::format("poll list {}  ·  timers {}  ·  keep-alive {}", fds(proc.poll.size()), sleeping, proc.keepalive.size()),
+                fmt::format("{}  ·  {} timers  ·  {} kept alive", fds(proc.poll.size()), sleeping, proc.keepalive.size()),
+                fmt::format("{}  ·  {} timers", fds(proc.poll.size()), sleeping), fmt::format("{}", fds(proc.poll.size()))});
     p.item(TopoItemKind::KeepAlive, proc.pid, 0, {min.x + 2, y - 1}, {hmax.x - 2, y + p.row_h - 1});
     y += p.row_h;
     y = loop_phases(p, proc, min.x + 6, y, hmax.x - 4);
@@ -429,8 +429,8 @@ void draw_loop(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     ImVec2 pmin{min.x, lmax.y + 6};
     if (max.y - pmin.y < p.row_h + 4) return;
     y = section(p, pmin, max,
-                {fmt::format("poll list: {} fds  ·  keep-alive: {}", proc.poll.size(), proc.keepalive.size()),
-                 fmt::format("{} fds  ·  {} kept alive", proc.poll.size(), proc.keepalive.size()), fmt::format("{} fds", proc.poll.size())},
+                {fmt::format("poll list: {}  ·  keep-alive: {}", fds(proc.poll.size()), proc.keepalive.size()),
+                 fmt::format("{}  ·  {} kept alive", fds(proc.poll.size()), proc.keepalive.size()), fmt::format("{}", fds(proc.poll.size()))},
                 kPoolBorder);
     p.item(TopoItemKind::KeepAlive, proc.pid, 0, pmin, {max.x, y});
     std::size_t rows = rows_in(p, y, max.y - 2);
@@ -474,7 +474,7 @@ void draw_small(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     std::size_t pool = proc.threads.size() > 1 ? proc.threads.size() - 1 : 0;
     std::string counts = proc.model == ModelId::Gthread
                              ? fmt::format("{} threads · {} queued · {} conns", pool, proc.pool_queue.size(), conns)
-                         : proc.greenlets.empty() ? fmt::format("{} connections", conns)
+                         : proc.greenlets.empty() ? fmt::format("{} connection{}", conns, conns == 1 ? "" : "s")
                                                   : fmt::format("{} greenlets · {} conns", proc.greenlets.size(), conns);
     if (min.y + p.line_h > max.y) return;
     p.text_fit({min.x, min.y}, max.x, colors::kTextDim, {counts, fmt::format("{} conns", conns), fmt::format("{}", conns)});
