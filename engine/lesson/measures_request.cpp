@@ -1,0 +1,122 @@
+// engine/lesson/measures_request.cpp — measures of one named request: what
+// the runner saw on its socket (finished, dropped, status, latency) and what
+// the trace says the server did with it (waiting, running, parked, and what
+// its worker did meanwhile).
+#include <algorithm>
+
+#include "engine/lesson/measures_internal.h"
+
+namespace minicorn::lesson::detail {
+
+namespace {
+
+const RequestRecord* sent(const Context& ctx, const Arg& a, std::string* why) {
+    const RequestRecord* r = request_of(ctx, a);
+    if (r == nullptr || r->sent_ns == 0) *why = a.text + " has not been sent yet";
+    return r != nullptr && r->sent_ns != 0 ? r : nullptr;
+}
+
+// The greenlet serving the request's connection in its worker, if any.
+const trace::Greenlet* greenlet_of(const Context& ctx, const ServerSide& ss) {
+    const trace::Process* p = ctx.world.process(ss.pid);
+    if (p == nullptr) return nullptr;
+    for (const auto& [id, g] : p->greenlets) {
+        if (g.conn == ss.conn) return &g;
+    }
+    return nullptr;
+}
+
+// Events of `kind` from the worker that ran the request, while its handler ran.
+Measured count_during(const Context& ctx, const Arg& a, trace::EventKind kind, std::string* why) {
+    const ServerSide* ss = server_of(ctx, a);
+    const std::uint64_t start = ss ? request_event_time(ctx, ss->req, trace::EventKind::HandlerStart) : 0;
+    const std::uint64_t end = ss ? request_event_time(ctx, ss->req, trace::EventKind::HandlerEnd) : 0;
+    if (end == 0) {
+        *why = a.text + "'s handler has not returned yet";
+        return std::nullopt;
+    }
+    std::int64_t n = 0;
+    if (const trace::Recording::Index* idx = ctx.rec.by_pid(ss->pid)) {
+        for (std::uint32_t i : *idx) {
+            const trace::Event& e = ctx.rec[i];
+            if (e.t_ns >= start && e.t_ns <= end && e.kind == kind) ++n;
+        }
+    }
+    return count(n);
+}
+
+}  // namespace
+
+Measured m_finished(const Context& ctx, std::span<const Arg> args, std::string* why) {
+    const RequestRecord* r = sent(ctx, args[0], why);
+    if (r == nullptr) return yes_no(false);
+    return yes_no(r->complete);
+}
+
+Measured m_dropped(const Context& ctx, std::span<const Arg> args, std::string* why) {
+    const RequestRecord* r = sent(ctx, args[0], why);
+    return yes_no(r != nullptr && r->done_ns != 0 && !r->got_bytes);
+}
+
+Measured m_status(const Context& ctx, std::span<const Arg> args, std::string* why) {
+    const RequestRecord* r = sent(ctx, args[0], why);
+    if (r == nullptr) return std::nullopt;
+    if (r->done_ns == 0) {
+        *why = args[0].text + " has not finished";
+        return std::nullopt;
+    }
+    return count(r->status);
+}
+
+Measured m_latency(const Context& ctx, std::span<const Arg> args, std::string* why) {
+    const RequestRecord* r = sent(ctx, args[0], why);
+    if (r == nullptr) return std::nullopt;
+    if (!r->complete) {
+        *why = args[0].text + (r->done_ns ? " got no whole response" : " has not finished");
+        return std::nullopt;
+    }
+    return seconds(static_cast<double>(r->done_ns - r->sent_ns) / 1e9);
+}
+
+Measured m_waiting(const Context& ctx, std::span<const Arg> args, std::string* why) {
+    const RequestRecord* r = sent(ctx, args[0], why);
+    if (r == nullptr || r->done_ns != 0) return yes_no(false);
+    const ServerSide* ss = server_of(ctx, args[0]);
+    return yes_no(ss == nullptr || request_event_time(ctx, ss->req, trace::EventKind::HandlerStart) == 0);
+}
+
+Measured m_running(const Context& ctx, std::span<const Arg> args, std::string*) {
+    const ServerSide* ss = server_of(ctx, args[0]);
+    const trace::Connection* c = ss ? ctx.world.connection(ss->conn) : nullptr;
+    if (c == nullptr || c->stage != trace::ConnStage::Handling || c->req != ss->req) return yes_no(false);
+    const trace::Greenlet* g = greenlet_of(ctx, *ss);
+    return yes_no(g == nullptr || g->state == trace::GreenState::Running);
+}
+
+Measured m_parked(const Context& ctx, std::span<const Arg> args, std::string*) {
+    const ServerSide* ss = server_of(ctx, args[0]);
+    const trace::Greenlet* g = ss ? greenlet_of(ctx, *ss) : nullptr;
+    if (g == nullptr || g->state != trace::GreenState::Parked) return yes_no(false);
+    const bool on_timer = g->fd < 0;
+    return yes_no(args[1].text == "timer" ? on_timer : !on_timer);
+}
+
+Measured m_polls_during(const Context& ctx, std::span<const Arg> args, std::string* why) {
+    return count_during(ctx, args[0], trace::EventKind::PollWait, why);
+}
+
+Measured m_heartbeats_during(const Context& ctx, std::span<const Arg> args, std::string* why) {
+    return count_during(ctx, args[0], trace::EventKind::Heartbeat, why);
+}
+
+Measured m_worker_of(const Context& ctx, std::span<const Arg> args, std::string* why) {
+    const ServerSide* ss = server_of(ctx, args[0]);
+    const trace::Process* p = ss ? ctx.world.process(ss->pid) : nullptr;
+    if (p == nullptr) {
+        *why = "no worker has read " + args[0].text + " yet";
+        return std::nullopt;
+    }
+    return count(p->worker_age);
+}
+
+}  // namespace minicorn::lesson::detail
