@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "engine/lesson/measures_internal.h"
+#include "engine/trace/kinds.h"
 
 namespace minicorn::lesson::detail {
 
@@ -16,12 +17,18 @@ const RequestRecord* sent(const Context& ctx, const Arg& a, std::string* why) {
     return r != nullptr && r->sent_ns != 0 ? r : nullptr;
 }
 
-// The greenlet serving the request's connection in its worker, if any.
+// The greenlet serving the request's connection in its worker, if any: the
+// last greenlet an event about that connection names (GreenSpawn, GreenPark…).
+// (World's Greenlet::conn is not filled by the fold, so the Recording says.)
 const trace::Greenlet* greenlet_of(const Context& ctx, const ServerSide& ss) {
     const trace::Process* p = ctx.world.process(ss.pid);
-    if (p == nullptr) return nullptr;
-    for (const auto& [id, g] : p->greenlets) {
-        if (g.conn == ss.conn) return &g;
+    const trace::Recording::Index* idx = ctx.rec.by_conn(ss.conn);
+    if (p == nullptr || idx == nullptr) return nullptr;
+    for (auto it = idx->rbegin(); it != idx->rend(); ++it) {
+        const trace::Event& e = ctx.rec[*it];
+        if (e.green == 0 || trace::info(e.kind).family != trace::Family::Green) continue;
+        auto g = p->greenlets.find(e.green);
+        return g == p->greenlets.end() ? nullptr : &g->second;
     }
     return nullptr;
 }
@@ -89,8 +96,21 @@ Measured m_running(const Context& ctx, std::span<const Arg> args, std::string*) 
     const ServerSide* ss = server_of(ctx, args[0]);
     const trace::Connection* c = ss ? ctx.world.connection(ss->conn) : nullptr;
     if (c == nullptr || c->stage != trace::ConnStage::Handling || c->req != ss->req) return yes_no(false);
+    // Who has the hub's thread: the greenlet the last switch went to, or
+    // the one whose park ended at once (its fd was ready: GreenWake with no
+    // switch, which the World's fold leaves as "ready", not running). Wakes
+    // and spawns of other greenlets along the way do not take the thread.
     const trace::Greenlet* g = greenlet_of(ctx, *ss);
-    return yes_no(g == nullptr || g->state == trace::GreenState::Running);
+    if (g == nullptr) return yes_no(true);
+    const trace::Recording::Index* idx = ctx.rec.by_pid(ss->pid);
+    for (auto it = idx->rbegin(); it != idx->rend(); ++it) {
+        const trace::Event& e = ctx.rec[*it];
+        if (trace::info(e.kind).family != trace::Family::Green) continue;
+        const bool other = e.green != g->id;
+        if (other && (e.kind == trace::EventKind::GreenWake || e.kind == trace::EventKind::GreenSpawn)) continue;
+        return yes_no(!other && (e.kind == trace::EventKind::GreenSwitch || e.kind == trace::EventKind::GreenWake));
+    }
+    return yes_no(false);
 }
 
 Measured m_parked(const Context& ctx, std::span<const Arg> args, std::string*) {

@@ -19,6 +19,8 @@ constexpr double kSettleS = 0.15;
 // Judge "now" a little behind the clock: events younger than the collector's
 // holdback are not in the Recording yet.
 constexpr std::uint64_t kJudgeLagNs = 50'000'000;
+// How long the end of a step waits for a measure that is not known yet.
+constexpr double kJudgeGraceS = 1.0;
 
 std::int64_t booted_workers(const trace::World& w) {
     std::int64_t n = 0;
@@ -36,6 +38,7 @@ std::string_view to_string(StepPhase p) {
         case StepPhase::Pausing: return "pausing";
         case StepPhase::Paused: return "paused";
         case StepPhase::Waiting: return "waiting";
+        case StepPhase::Judging: return "judging";
         case StepPhase::Done: return "done";
         case StepPhase::Failed: return "failed";
     }
@@ -164,7 +167,17 @@ void Runner::act() {
     if (phase_ != StepPhase::Acting) return;
     if (s.has_pause) enter(StepPhase::Pausing);
     else if (s.has_wait) enter(StepPhase::Waiting);
-    else judge_end();
+    else enter(StepPhase::Judging);
+}
+
+bool Runner::all_known() const {
+    const Step& s = lesson_.steps[step_];
+    const Context ctx = context();
+    if (s.ask.present() && !evaluate(s.ask.measure, ctx).known) return false;
+    for (const Condition& c : s.expects) {
+        if (!evaluate(c, ctx).known) return false;
+    }
+    return true;
 }
 
 void Runner::judge_end() {
@@ -235,13 +248,18 @@ StepPhase Runner::tick() {
             Verdict v = evaluate(s.wait.cond, ctx);
             if (v.holds) {
                 claims_.push_back(Claim{"wait", s.wait.cond.text, true, v.figure, s.wait.cond.where});
-                judge_end();
+                enter(StepPhase::Judging);
             } else if (seconds_in_phase() > s.wait.limit_s) {
                 claim("wait", s.wait.cond.text, false, fmt::format("did not hold within {} s: {}", s.wait.limit_s, v.figure),
                       s.wait.cond.where);
             }
             break;
         }
+        case StepPhase::Judging:
+            // What the client saw may be ahead of the trace by the collector's
+            // holdback: a measure not known yet gets a moment to become known.
+            if (all_known() || seconds_in_phase() > kJudgeGraceS) judge_end();
+            break;
         case StepPhase::Done:
         case StepPhase::Failed: break;
     }
@@ -256,8 +274,7 @@ void Runner::resume() {
     }
     gate_closing_ = false;
     const Step& s = lesson_.steps[step_];
-    if (s.has_wait) enter(StepPhase::Waiting);
-    else judge_end();
+    enter(s.has_wait ? StepPhase::Waiting : StepPhase::Judging);
 }
 
 }  // namespace minicorn::lesson

@@ -6,8 +6,8 @@
 // (`pause_when`: the moment it holds the gate closes; once the late events
 // are in, the condition is judged again on the frozen engine) → Paused (the
 // learner looks; resume() opens the gate) → Waiting (`wait`, until it holds
-// or its time limit) → Done (the question's measured answer, and every
-// `expect`, judged). Every judgement becomes a Claim; a claim that did not
+// or its time limit) → Judging (the question's measured answer and every
+// `expect`, judged once their measures are known, or after 1 s) → Done. Every judgement becomes a Claim; a claim that did not
 // hold fails the lesson, and Failed ends the step at once.
 //
 // Before the first step the runner waits for the server's workers to boot
@@ -48,7 +48,7 @@ struct AskResult {
     std::string figure;    // the measure's value
 };
 
-enum class StepPhase { Booting, Acting, Pausing, Paused, Waiting, Done, Failed };
+enum class StepPhase { Booting, Acting, Pausing, Paused, Waiting, Judging, Done, Failed };
 std::string_view to_string(StepPhase p);
 
 class Runner {
@@ -83,6 +83,7 @@ private:
     Context context() const;
     void act();
     bool perform(const Action& a);
+    bool all_known() const;
     void judge_end();
     void claim(std::string kind, std::string text, bool held, std::string figure, const Where& where);
     double seconds_in_phase() const;
