@@ -38,6 +38,11 @@ void indent(const std::string& text) {
     }
 }
 
+void say(const lesson::Step& s) {
+    if (!s.say.empty()) indent(s.say);
+    for (const lesson::Highlight& h : s.highlights) std::printf("  [look at: %s]\n", h.name.c_str());
+}
+
 int ask_before(const lesson::Ask& ask, bool auto_answer) {
     if (!ask.present()) return -1;
     std::printf("\n? ");
@@ -82,15 +87,17 @@ int run_lesson(const lesson::Lesson& l, bool auto_answer) {
     for (std::size_t i = 0; i < l.steps.size() && status == 0; ++i) {
         const lesson::Step& s = l.steps[i];
         std::printf("\n--- step %zu of %zu%s%s\n", i + 1, l.steps.size(), s.title.empty() ? "" : ": ", s.title.c_str());
-        if (!s.say.empty()) indent(s.say);
-        for (const lesson::Highlight& h : s.highlights) std::printf("  [look at: %s]\n", h.name.c_str());
+        // A step that freezes an instant describes that instant: its say waits for it.
+        if (!s.has_pause) say(s);
         const int pick = ask_before(s.ask, auto_answer);
         for (const lesson::Action& a : s.actions) std::printf("  > %s\n", a.text.c_str());
         runner.start_step(i);
         while (true) {
             lesson::StepPhase p = runner.tick();
             if (p == lesson::StepPhase::Paused) {
-                std::printf("  || paused: %s\n     (Enter to go on) ", s.pause_when.cond.text.c_str());
+                std::printf("  || paused: %s\n", s.pause_when.cond.text.c_str());
+                say(s);
+                std::printf("     (Enter to go on) ");
                 std::fflush(stdout);
                 if (auto_answer) ::sleep(1);
                 read_line(auto_answer);

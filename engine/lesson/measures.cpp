@@ -138,6 +138,8 @@ const std::vector<MeasureDef>& measures() {
         {"hub_blocked", {P::Worker}, T::Bool, {},
          "its hub has been kept from polling for 0.5 s or more: something runs and does not give the hub back",
          "hub_blocked(worker 1)", m_hub_blocked},
+        {"loop_timers", {P::Worker}, T::Count, {}, "timers pending in its event loop's heap now (tornado, asyncio)",
+         "loop_timers(worker 1) >= 3", m_loop_timers},
         {"heartbeat_age", {P::Worker}, T::Duration, {}, "how long since it last wrote its heartbeat (engine time)",
          "heartbeat_age(worker 1) >= 2s", m_heartbeat_age},
         {"greenlets_parked", {P::Worker, P::ParkOn}, T::Count, {},

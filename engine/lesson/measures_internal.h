@@ -47,6 +47,7 @@ MINICORN_MEASURE(m_threads);
 MINICORN_MEASURE(m_pool_queue);
 MINICORN_MEASURE(m_max_concurrent);
 MINICORN_MEASURE(m_loop_phase);
+MINICORN_MEASURE(m_loop_timers);
 MINICORN_MEASURE(m_hub_blocked);
 MINICORN_MEASURE(m_heartbeat_age);
 MINICORN_MEASURE(m_greenlets_parked);

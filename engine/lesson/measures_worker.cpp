@@ -74,6 +74,12 @@ Measured m_loop_phase(const Context& ctx, std::span<const Arg> args, std::string
     return word(trace::to_string(p->loop.phase));
 }
 
+Measured m_loop_timers(const Context& ctx, std::span<const Arg> args, std::string* why) {
+    const trace::Process* p = worker_of(ctx, args[0], why);
+    if (p == nullptr) return std::nullopt;
+    return count(static_cast<std::int64_t>(p->loop.timers.size()));
+}
+
 Measured m_hub_blocked(const Context& ctx, std::span<const Arg> args, std::string* why) {
     const trace::Process* p = worker_of(ctx, args[0], why);
     if (p == nullptr) return std::nullopt;
