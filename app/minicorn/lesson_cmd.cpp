@@ -3,6 +3,7 @@
 //   list                      number, title, models, what it answers; the
 //                             planned lessons not written yet, and what they need
 //   run NAME [--auto]         lesson_run.cpp: narration, questions on stdin
+//   vocabulary                the measures and highlight names, as Markdown
 //   check [NAME…|--all]       every claim of each lesson on a real engine, one
 //                             line per lesson; exit 1 if any claim did not hold
 // Lessons checked side by side (--jobs, 3 by default) each start their own engine.
@@ -20,6 +21,7 @@
 #include "engine/lesson/catalogue.h"
 #include "engine/lesson/check.h"
 #include "engine/lesson/child_engine.h"
+#include "engine/lesson/doc.h"
 #include "engine/lesson/parse.h"
 
 namespace minicorn::cli {
@@ -30,6 +32,7 @@ constexpr const char* kUsage =
     "usage: minicorn lesson list [--dir DIR]\n"
     "       minicorn lesson run NAME [--auto] [--dir DIR]\n"
     "       minicorn lesson check [NAME…|--all] [--jobs N] [--dir DIR]\n"
+    "       minicorn lesson vocabulary\n"
     "\n"
     "Lessons teach what gunicorn's worker models do, on a real engine: each sets up\n"
     "a scenario, asks you to predict, lets the engine answer and explains. NAME is a\n"
@@ -40,6 +43,7 @@ constexpr const char* kUsage =
     "          on stdin (--auto: answers nothing, goes on by itself)\n"
     "  check   runs each lesson and checks every claim it makes against the engine;\n"
     "          one line per lesson, exit status 1 if any claim did not hold\n"
+    "  vocabulary  the measures a lesson may use and the things it may highlight\n"
     "\n"
     "options:\n"
     "  --dir DIR   where the .lesson files are (default: the source tree's lessons/)\n"
@@ -188,6 +192,10 @@ int lesson_command(const std::vector<std::string>& args) {
         return o.verb.empty() ? 2 : 0;
     }
     if (o.verb == "list") return list_lessons(o);
+    if (o.verb == "vocabulary") {
+        std::printf("%s\n%s", lesson::measures_markdown().c_str(), lesson::highlights_markdown().c_str());
+        return 0;
+    }
     if (o.verb == "check") return check_lessons(o);
     if (o.verb == "run") {
         if (o.names.size() != 1) {

@@ -93,8 +93,8 @@ const std::vector<MeasureDef>& measures() {
         {"status", {P::Request}, T::Count, {}, "the response's HTTP status (0: the connection ended without one)",
          "status(A) == 200", m_status},
         {"latency", {P::Request}, T::Duration, {},
-         "from connect to the last byte of the response, as the client's stopwatch says (wall time: the app's "
-         "sleeps run on, even while the gate is paused)",
+         "from connect to the last byte of the response: the client's stopwatch (wall time; time the gate "
+         "was paused counts)",
          "latency(B) >= 1.8s", m_latency},
         {"waiting", {P::Request}, T::Bool, {},
          "sent, but the application has not started on it: it waits in the accept queue, a pool's queue, or for "
