@@ -47,7 +47,7 @@ std::string find_lesson(const std::string& dir, const std::string& name) {
 
 const std::vector<PlannedLesson>& planned_lessons() {
     static const std::vector<PlannedLesson> plan = {
-        {0, "A tour of the studio", "the studio's lesson player"},
+        {0, "A tour of the studio", ""},
         {1, "One request at a time: the sync worker", ""},
         {2, "Two workers, one socket: who accepts?", ""},
         {3, "The heartbeat and WORKER TIMEOUT", ""},

@@ -159,6 +159,16 @@ std::string ChildEngine::log() const {
     return log_;
 }
 
+bool ChildEngine::restart(const std::vector<std::string>& serve_args, std::string* error) {
+    stop();
+    {
+        std::lock_guard lock(mu_);
+        log_.clear();
+    }
+    port_ = 0;
+    return start(serve_args, error);
+}
+
 bool ChildEngine::signal_arbiter(int signo) { return serve_pid_ > 0 && ::kill(serve_pid_, signo) == 0; }
 
 bool ChildEngine::signal_worker(pid_t pid, int signo) {

@@ -42,6 +42,7 @@ public:
     bool signal_worker(pid_t pid, int signo) override;
     bool start_load(const std::vector<std::string>& args, std::string* error) override;
     void stop_load() override;
+    bool restart(const std::vector<std::string>& serve_args, std::string* error) override;
 
 private:
     pid_t spawn(const std::vector<std::string>& argv, int* out_fd, std::string* error);

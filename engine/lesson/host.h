@@ -35,6 +35,9 @@ public:
     // `minicorn load` against the server with these flags (traced into the same region).
     virtual bool start_load(const std::vector<std::string>& args, std::string* error) = 0;
     virtual void stop_load() = 0;
+    // Stops the engine and starts a new one with these serve flags (a new
+    // region: the events collected from then on are the new engine's).
+    virtual bool restart(const std::vector<std::string>& serve_args, std::string* error) = 0;
 };
 
 }  // namespace minicorn::lesson

@@ -89,6 +89,7 @@ struct Action {
         Pause,      // pause                     (close the gate)
         Step,       // step 5                    (grant that many gate tokens)
         Play,       // play                      (open the gate)
+        Restart,    // restart -k gevent -t 3    (a new engine with these serve flags; waits for its boot)
     };
     Kind kind = Kind::Sleep;
     std::string name;      // Send: the request's name
@@ -97,7 +98,7 @@ struct Action {
     double seconds = 0;    // Sleep
     int signo = 0;         // Signal
     std::int64_t n = 0;    // worker number, or Step's token count
-    std::vector<std::string> load_args;  // LoadStart
+    std::vector<std::string> load_args;  // LoadStart; Restart: the serve flags
     std::string text;      // as written
     Where where;
 };

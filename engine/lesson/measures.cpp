@@ -73,6 +73,10 @@ Measured m_timeouts(const Context& ctx, std::span<const Arg>, std::string*) {
     return count(static_cast<std::int64_t>(ctx.world.arbiter.timeouts));
 }
 
+Measured m_client_requests(const Context& ctx, std::span<const Arg>, std::string*) {
+    return count(static_cast<std::int64_t>(ctx.world.client.done));
+}
+
 Measured m_log_contains(const Context& ctx, std::span<const Arg> args, std::string*) {
     return yes_no(ctx.log.find(args[0].text) != std::string_view::npos);
 }
@@ -96,6 +100,9 @@ const std::vector<MeasureDef>& measures() {
          "from connect to the last byte of the response: the client's stopwatch (wall time; time the gate "
          "was paused counts)",
          "latency(B) >= 1.8s", m_latency},
+        {"elapsed", {P::Request}, T::Duration, {},
+         "how long since the request was sent (its latency, once it ended): lets a step wait past a moment",
+         "elapsed(A) >= 4s", m_elapsed},
         {"waiting", {P::Request}, T::Bool, {},
          "sent, but the application has not started on it: it waits in the accept queue, a pool's queue, or for "
          "its worker",
@@ -151,6 +158,9 @@ const std::vector<MeasureDef>& measures() {
          "accept_queue >= 1", m_accept_queue},
         {"workers", {}, T::Count, {}, "workers booted and alive now", "workers == 2", m_workers},
         {"timeouts", {}, T::Count, {}, "WORKER TIMEOUTs the master has logged so far", "timeouts >= 1", m_timeouts},
+        {"client_requests", {}, T::Count, {},
+         "responses the background client (`do: load …`) has received so far", "client_requests >= 20",
+         m_client_requests},
         {"log_contains", {P::Text}, T::Bool, {}, "the server's log (what `minicorn serve` prints) contains the text",
          "log_contains(\"Using worker: gthread\")", m_log_contains},
     };

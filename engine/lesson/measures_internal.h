@@ -33,6 +33,7 @@ MINICORN_MEASURE(m_finished);
 MINICORN_MEASURE(m_dropped);
 MINICORN_MEASURE(m_status);
 MINICORN_MEASURE(m_latency);
+MINICORN_MEASURE(m_elapsed);
 MINICORN_MEASURE(m_waiting);
 MINICORN_MEASURE(m_running);
 MINICORN_MEASURE(m_parked);
@@ -55,6 +56,7 @@ MINICORN_MEASURE(m_greenlets_parked);
 MINICORN_MEASURE(m_accept_queue);
 MINICORN_MEASURE(m_workers);
 MINICORN_MEASURE(m_timeouts);
+MINICORN_MEASURE(m_client_requests);
 MINICORN_MEASURE(m_log_contains);
 #undef MINICORN_MEASURE
 

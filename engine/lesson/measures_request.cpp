@@ -6,6 +6,7 @@
 
 #include "engine/lesson/measures_internal.h"
 #include "engine/trace/kinds.h"
+#include "engine/trace/region.h"
 
 namespace minicorn::lesson::detail {
 
@@ -83,6 +84,13 @@ Measured m_latency(const Context& ctx, std::span<const Arg> args, std::string* w
         return std::nullopt;
     }
     return seconds(static_cast<double>(r->done_ns - r->sent_ns) / 1e9);
+}
+
+Measured m_elapsed(const Context& ctx, std::span<const Arg> args, std::string* why) {
+    const RequestRecord* r = sent(ctx, args[0], why);
+    if (r == nullptr) return std::nullopt;
+    const std::uint64_t end = r->done_ns ? r->done_ns : trace::now_ns();
+    return seconds(static_cast<double>(end - r->sent_ns) / 1e9);
 }
 
 Measured m_waiting(const Context& ctx, std::span<const Arg> args, std::string* why) {

@@ -19,7 +19,7 @@ namespace {
 
 constexpr std::string_view kActions =
     "`A = GET /path`, `sleep 0.5s`, `signal TTIN`, `kill worker 1`, `stop worker 1`, `cont worker 1`, "
-    "`load <minicorn load flags>`, `load stop`, `pause`, `step 3`, `play`";
+    "`load <minicorn load flags>`, `load stop`, `pause`, `step 3`, `play`, `restart <minicorn serve flags>`";
 
 struct SignalName {
     std::string_view name;
@@ -106,8 +106,8 @@ bool StepParser::action(const RawField& f, Action* a) const {
         }
         a->kind = Action::Kind::Step;
         a->n = static_cast<std::int64_t>(n);
-    } else if (verb == "load" && !arg.empty()) {
-        a->kind = Action::Kind::LoadStart;
+    } else if ((verb == "load" || verb == "restart") && !arg.empty()) {
+        a->kind = verb == "load" ? Action::Kind::LoadStart : Action::Kind::Restart;
         std::string cur;
         for (char c : arg) {
             if (c == ' ') {

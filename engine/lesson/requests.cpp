@@ -133,6 +133,7 @@ void RequestSender::stop() {
         if (t.joinable()) t.join();
     }
     threads_.clear();
+    stopping_ = false;  // names stay taken; new requests may follow (after a restart)
 }
 
 }  // namespace minicorn::lesson

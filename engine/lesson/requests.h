@@ -40,7 +40,7 @@ public:
     std::map<std::string, RequestRecord> records() const;
     // X-Request-Id → name: the table a label function takes.
     std::map<std::uint64_t, std::string> names() const;
-    // Cuts the open connections and joins their threads.
+    // Cuts the open connections and joins their threads; the records stay.
     void stop();
 
 private:

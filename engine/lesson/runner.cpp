@@ -148,6 +148,7 @@ bool Runner::perform(const Action& a) {
         case Action::Kind::Step:
             if (gate) gate->step(a.n);
             break;
+        case Action::Kind::Restart: return restart(a);
         case Action::Kind::Play:
             if (gate) {
                 gate->open();
@@ -156,6 +157,38 @@ bool Runner::perform(const Action& a) {
             break;
     }
     return true;
+}
+
+// Restarts the engine once, then holds the step until the new workers booted.
+bool Runner::restart(const Action& a) {
+    if (!restarting_) {
+        std::string error;
+        sender_.stop();  // the old engine's connections end with it
+        if (!host_.restart(a.load_args, &error)) {
+            claim("action", a.text, false, error, a.where);
+            return true;
+        }
+        rec_ = trace::Recording{};
+        model_.update();  // a recording that shrank: the model starts over
+        server_.clear();
+        scanned_ = 0;
+        restarting_ = true;
+        sleep_until_ = Clock::now() + std::chrono::seconds(static_cast<int>(kBootLimitS));
+        return false;
+    }
+    const std::int64_t wanted = model_.latest().arbiter.workers_wanted;
+    if (wanted > 0 && booted_workers(model_.latest()) >= wanted) {
+        restarting_ = false;
+        sleep_until_ = {};
+        return true;
+    }
+    if (Clock::now() > sleep_until_) {
+        restarting_ = false;
+        sleep_until_ = {};
+        claim("action", a.text, false, "the new engine's workers did not boot", a.where);
+        return true;
+    }
+    return false;
 }
 
 void Runner::act() {

@@ -83,6 +83,7 @@ private:
     Context context() const;
     void act();
     bool perform(const Action& a);
+    bool restart(const Action& a);
     bool all_known() const;
     void judge_end();
     void claim(std::string kind, std::string text, bool held, std::string figure, const Where& where);
@@ -97,6 +98,7 @@ private:
     std::map<std::string, RequestRecord> records_;
     std::map<std::uint64_t, ServerSide> server_;
     std::size_t scanned_ = 0;   // events of rec_ looked at for RequestTagged
+    bool restarting_ = false;   // a Restart action waits for the new engine's workers
     std::string log_;
 
     std::size_t step_ = 0;
