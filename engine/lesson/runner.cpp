@@ -56,6 +56,8 @@ Runner::~Runner() { sender_.stop(); }
 void Runner::enter(StepPhase p) {
     phase_ = p;
     phase_start_ = Clock::now();
+    nearest_terms_ = 0;
+    nearest_figure_.clear();
 }
 
 double Runner::seconds_in_phase() const {
@@ -79,7 +81,11 @@ void Runner::start_step(std::size_t i) {
     next_action_ = 0;
     ask_.reset();
     gate_closing_ = false;
-    enter(i == 0 && booted_workers(model_.latest()) == 0 ? StepPhase::Booting : StepPhase::Acting);
+    // A first step that acts waits for the workers to boot, so that no request
+    // is timed against a boot (a step that only watches — a boot that never
+    // ends, lesson 18 — starts at once).
+    const bool acts = !lesson_.steps[i].actions.empty();
+    enter(i == 0 && acts && booted_workers(model_.latest()) == 0 ? StepPhase::Booting : StepPhase::Acting);
 }
 
 void Runner::refresh() {
@@ -243,6 +249,45 @@ void Runner::judge_end() {
     if (phase_ != StepPhase::Failed) enter(StepPhase::Done);
 }
 
+// A condition that never held is reported with its figures at the end and
+// at the moment it came nearest (the most of its terms holding at once).
+void Runner::note_nearest(const Condition& cond, const Context& ctx, const Verdict& v) {
+    int n = 0;
+    for (const Term& t : cond.all) {
+        Verdict tv = evaluate(t, ctx);
+        n += tv.known && tv.holds ? 1 : 0;
+    }
+    if (n > nearest_terms_) {
+        nearest_terms_ = n;
+        nearest_figure_ = fmt::format("{} (after {:.1f} s)", v.figure, seconds_in_phase());
+    }
+}
+
+std::string Runner::not_within(const TimedCondition& tc, const Verdict& v) const {
+    std::string s = fmt::format("did not hold within {} s: at the end {}", tc.limit_s, v.figure);
+    if (nearest_terms_ > 0) s += fmt::format("; nearest: {}", nearest_figure_);
+    return s;
+}
+
+// pause_when: close the gate the moment the condition holds, judge it again
+// once the events still on their way are in, then stay Paused.
+void Runner::pausing(const TimedCondition& tc, const Context& ctx) {
+    Verdict v = evaluate(tc.cond, ctx);
+    trace::GateControl* gate = host_.gate();
+    if (!gate_closing_) note_nearest(tc.cond, ctx, v);
+    if (!gate_closing_ && v.holds && gate) {
+        gate->set_gated_mode(true);
+        gate->close();
+        gate_closing_ = true;
+        paused_at_ = Clock::now();
+    } else if (gate_closing_ && std::chrono::duration<double>(Clock::now() - paused_at_).count() >= kSettleS) {
+        claim("pause_when", tc.cond.text, v.holds, v.figure, tc.cond.where);
+        if (phase_ != StepPhase::Failed) enter(StepPhase::Paused);
+    } else if (!gate_closing_ && seconds_in_phase() > tc.limit_s) {
+        claim("pause_when", tc.cond.text, false, not_within(tc, v), tc.cond.where);
+    }
+}
+
 StepPhase Runner::tick() {
     refresh();
     const Step& s = lesson_.steps[step_];
@@ -258,33 +303,16 @@ StepPhase Runner::tick() {
             break;
         }
         case StepPhase::Acting: act(); break;
-        case StepPhase::Pausing: {
-            Verdict v = evaluate(s.pause_when.cond, ctx);
-            trace::GateControl* gate = host_.gate();
-            if (!gate_closing_ && v.holds && gate) {
-                gate->set_gated_mode(true);
-                gate->close();
-                gate_closing_ = true;
-                paused_at_ = Clock::now();
-            } else if (gate_closing_ && std::chrono::duration<double>(Clock::now() - paused_at_).count() >= kSettleS) {
-                claim("pause_when", s.pause_when.cond.text, v.holds, v.figure, s.pause_when.cond.where);
-                if (phase_ != StepPhase::Failed) enter(StepPhase::Paused);
-            } else if (!gate_closing_ && seconds_in_phase() > s.pause_when.limit_s) {
-                claim("pause_when", s.pause_when.cond.text, false,
-                      fmt::format("did not hold within {} s: {}", s.pause_when.limit_s, v.figure),
-                      s.pause_when.cond.where);
-            }
-            break;
-        }
+        case StepPhase::Pausing: pausing(s.pause_when, ctx); break;
         case StepPhase::Paused: break;
         case StepPhase::Waiting: {
             Verdict v = evaluate(s.wait.cond, ctx);
+            note_nearest(s.wait.cond, ctx, v);
             if (v.holds) {
                 claims_.push_back(Claim{"wait", s.wait.cond.text, true, v.figure, s.wait.cond.where});
                 enter(StepPhase::Judging);
             } else if (seconds_in_phase() > s.wait.limit_s) {
-                claim("wait", s.wait.cond.text, false, fmt::format("did not hold within {} s: {}", s.wait.limit_s, v.figure),
-                      s.wait.cond.where);
+                claim("wait", s.wait.cond.text, false, not_within(s.wait, v), s.wait.cond.where);
             }
             break;
         }

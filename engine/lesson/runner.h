@@ -85,6 +85,9 @@ private:
     bool perform(const Action& a);
     bool restart(const Action& a);
     bool all_known() const;
+    void pausing(const TimedCondition& tc, const Context& ctx);
+    void note_nearest(const Condition& cond, const Context& ctx, const Verdict& v);
+    std::string not_within(const TimedCondition& tc, const Verdict& v) const;
     void judge_end();
     void claim(std::string kind, std::string text, bool held, std::string figure, const Where& where);
     double seconds_in_phase() const;
@@ -108,6 +111,8 @@ private:
     std::chrono::steady_clock::time_point sleep_until_;
     std::chrono::steady_clock::time_point paused_at_;
     bool gate_closing_ = false;
+    int nearest_terms_ = 0;          // the most terms of the current condition seen holding at once
+    std::string nearest_figure_;     // … and the figures then
     std::vector<Claim> claims_;
     std::optional<AskResult> ask_;
 };

@@ -118,7 +118,7 @@ wait: finished(A) within 0.5s
 )";
     CheckResult r = check_lesson(parsed(text), MINICORN_BIN);
     CHECK_FALSE(r.passed);
-    CHECK(r.failure.find("wait `finished(A)` did not hold — did not hold within 0.5 s: finished(A) = no") !=
+    CHECK(r.failure.find("wait `finished(A)` did not hold — did not hold within 0.5 s: at the end finished(A) = no") !=
           std::string::npos);
 }
 
