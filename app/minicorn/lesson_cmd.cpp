@@ -6,7 +6,8 @@
 //   vocabulary                the measures and highlight names, as Markdown
 //   check [NAME…|--all]       every claim of each lesson on a real engine, one
 //                             line per lesson; exit 1 if any claim did not hold
-// Lessons checked side by side (--jobs, 3 by default) each start their own engine.
+// Lessons checked side by side (--jobs, 3 by default) each start their own
+// engine; those that send CPU work run alone, after the others.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -146,16 +147,31 @@ int list_lessons(const Options& o) {
     return ok ? 0 : 1;
 }
 
+// A lesson that sends CPU work (/cpu) measures how the CPU is shared: it runs
+// alone, after the others, so that neither disturbs the other's timings.
+bool needs_the_cpu(const lesson::Lesson& l) {
+    for (const lesson::Step& s : l.steps) {
+        for (const lesson::Action& a : s.actions) {
+            if (a.kind == lesson::Action::Kind::Send && a.target.starts_with("/cpu")) return true;
+        }
+    }
+    return false;
+}
+
 int check_lessons(const Options& o) {
     std::vector<lesson::Lesson> lessons;
     if (!load_lessons(o, &lessons)) return 1;
+    std::stable_partition(lessons.begin(), lessons.end(), [](const lesson::Lesson& l) { return !needs_the_cpu(l); });
+    const auto alone = static_cast<std::size_t>(
+        std::count_if(lessons.begin(), lessons.end(), [](const lesson::Lesson& l) { return needs_the_cpu(l); }));
+    const std::size_t shared = lessons.size() - alone;
     const std::string bin = lesson::self_exe();
     const auto start = std::chrono::steady_clock::now();
     std::atomic<std::size_t> next{0};
     std::atomic<int> failed{0};
     std::mutex out_mu;
-    auto worker = [&] {
-        for (std::size_t i = next++; i < lessons.size(); i = next++) {
+    auto worker = [&](std::size_t end) {
+        for (std::size_t i = next++; i < end; i = next++) {
             lesson::CheckResult r = lesson::check_lesson(lessons[i], bin);
             std::lock_guard lock(out_mu);
             if (r.passed) {
@@ -169,9 +185,11 @@ int check_lessons(const Options& o) {
         }
     };
     std::vector<std::thread> pool;
-    const int jobs = std::min(o.jobs, static_cast<int>(lessons.size()));
-    for (int j = 0; j < jobs; ++j) pool.emplace_back(worker);
+    const int jobs = std::min(o.jobs, static_cast<int>(shared));
+    for (int j = 0; j < jobs; ++j) pool.emplace_back(worker, shared);
     for (std::thread& t : pool) t.join();
+    next = shared;
+    worker(lessons.size());  // the CPU lessons, one at a time
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("%zu lessons checked in %.1f s: %zu passed, %d failed\n", lessons.size(), secs,
                 lessons.size() - static_cast<std::size_t>(failed.load()), failed.load());
