@@ -52,7 +52,7 @@ const std::vector<PlannedLesson>& planned_lessons() {
         {2, "Two workers, one socket: who accepts?", ""},
         {3, "The heartbeat and WORKER TIMEOUT", ""},
         {4, "timeout is not a request timeout", ""},
-        {5, "No keep-alive on sync", "named requests that share one keep-alive connection"},
+        {5, "No keep-alive on sync", ""},
         {6, "eventlet: an acceptor greenthread and a GreenPool", ""},
         {7, "Monkey patching: a patched sleep parks, an unpatched call blocks", ""},
         {8, "gevent: StreamServer and its Pool", ""},

@@ -77,6 +77,10 @@ Measured m_client_requests(const Context& ctx, std::span<const Arg>, std::string
     return count(static_cast<std::int64_t>(ctx.world.client.done));
 }
 
+Measured m_client_connections(const Context& ctx, std::span<const Arg>, std::string*) {
+    return count(static_cast<std::int64_t>(ctx.world.client.connects));
+}
+
 Measured m_log_contains(const Context& ctx, std::span<const Arg> args, std::string*) {
     return yes_no(ctx.log.find(args[0].text) != std::string_view::npos);
 }
@@ -161,6 +165,9 @@ const std::vector<MeasureDef>& measures() {
         {"client_requests", {}, T::Count, {},
          "responses the background client (`do: load …`) has received so far", "client_requests >= 20",
          m_client_requests},
+        {"client_connections", {}, T::Count, {},
+         "connections the background client has opened so far (keep-alive reuses one)", "client_connections >= 10",
+         m_client_connections},
         {"log_contains", {P::Text}, T::Bool, {}, "the server's log (what `minicorn serve` prints) contains the text",
          "log_contains(\"Using worker: gthread\")", m_log_contains},
     };

@@ -57,6 +57,7 @@ MINICORN_MEASURE(m_accept_queue);
 MINICORN_MEASURE(m_workers);
 MINICORN_MEASURE(m_timeouts);
 MINICORN_MEASURE(m_client_requests);
+MINICORN_MEASURE(m_client_connections);
 MINICORN_MEASURE(m_log_contains);
 #undef MINICORN_MEASURE
 

@@ -21,6 +21,9 @@ constexpr double kSettleS = 0.15;
 constexpr std::uint64_t kJudgeLagNs = 50'000'000;
 // How long the end of a step waits for a measure that is not known yet.
 constexpr double kJudgeGraceS = 1.0;
+// The collector commits events 20 ms after they happen; the runner drains
+// every 10 ms: 0.1 s covers both.
+constexpr double kTraceCatchUpS = 0.1;
 
 std::int64_t booted_workers(const trace::World& w) {
     std::int64_t n = 0;
@@ -319,7 +322,9 @@ StepPhase Runner::tick() {
         case StepPhase::Judging:
             // What the client saw may be ahead of the trace by the collector's
             // holdback: a measure not known yet gets a moment to become known.
-            if (all_known() || seconds_in_phase() > kJudgeGraceS) judge_end();
+            // The trace also lags by that much behind what the client saw: a
+            // count that is known may not be complete yet, so judge no sooner.
+            if (seconds_in_phase() >= kTraceCatchUpS && (all_known() || seconds_in_phase() > kJudgeGraceS)) judge_end();
             break;
         case StepPhase::Done:
         case StepPhase::Failed: break;
