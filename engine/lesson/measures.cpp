@@ -123,6 +123,14 @@ const std::vector<MeasureDef>& measures() {
         {"heartbeats_during", {P::Request}, T::Count, {},
          "how many heartbeats the worker that ran it wrote while its handler ran (known once it returned)",
          "heartbeats_during(A) >= 2", m_heartbeats_during},
+        {"woken_by", {P::Request}, T::Count, {},
+         "how many workers woke from select() with something ready while the request was in flight — "
+         "the thundering herd (known once it finished)",
+         "woken_by(A) == 2", m_woken_by},
+        {"lost_race", {P::Request}, T::Count, {},
+         "how many workers other than the one that accepted it got EAGAIN from accept() while it was in flight "
+         "(known once it finished)",
+         "lost_race(A) >= 1", m_lost_race},
         {"worker_of", {P::Request}, T::Count, {}, "the number of the worker that accepted it", "worker_of(A) == 1",
          m_worker_of},
         // --- one worker: `worker N`, N being gunicorn's worker age (1: the first spawned) ---

@@ -40,6 +40,8 @@ MINICORN_MEASURE(m_parked);
 MINICORN_MEASURE(m_polls_during);
 MINICORN_MEASURE(m_heartbeats_during);
 MINICORN_MEASURE(m_worker_of);
+MINICORN_MEASURE(m_woken_by);
+MINICORN_MEASURE(m_lost_race);
 // workers
 MINICORN_MEASURE(m_state);
 MINICORN_MEASURE(m_booted);

@@ -3,6 +3,7 @@
 // the trace says the server did with it (waiting, running, parked, and what
 // its worker did meanwhile).
 #include <algorithm>
+#include <set>
 
 #include "engine/lesson/measures_internal.h"
 #include "engine/trace/kinds.h"
@@ -135,6 +136,40 @@ Measured m_polls_during(const Context& ctx, std::span<const Arg> args, std::stri
 
 Measured m_heartbeats_during(const Context& ctx, std::span<const Arg> args, std::string* why) {
     return count_during(ctx, args[0], trace::EventKind::Heartbeat, why);
+}
+
+namespace {
+// The workers that emitted a `kind` event (SelectWake: with something ready)
+// while request `a` was in flight, `except` left out.
+Measured workers_during(const Context& ctx, const Arg& a, trace::EventKind kind, pid_t except, std::string* why) {
+    const RequestRecord* r = request_of(ctx, a);
+    if (r == nullptr || r->done_ns == 0) {
+        *why = a.text + " has not finished";
+        return std::nullopt;
+    }
+    std::set<pid_t> who;
+    const auto& events = ctx.rec.events();
+    for (std::size_t i = ctx.rec.lower_bound(r->sent_ns); i < events.size() && events[i].t_ns <= r->done_ns; ++i) {
+        const trace::Event& e = events[i];
+        if (e.kind != kind || e.pid == except) continue;
+        if (kind == trace::EventKind::SelectWake && e.a0 <= 0) continue;
+        who.insert(e.pid);
+    }
+    return count(static_cast<std::int64_t>(who.size()));
+}
+}  // namespace
+
+Measured m_woken_by(const Context& ctx, std::span<const Arg> args, std::string* why) {
+    return workers_during(ctx, args[0], trace::EventKind::SelectWake, 0, why);
+}
+
+Measured m_lost_race(const Context& ctx, std::span<const Arg> args, std::string* why) {
+    const ServerSide* ss = server_of(ctx, args[0]);
+    if (ss == nullptr) {
+        *why = "no worker has read " + args[0].text + " yet";
+        return std::nullopt;
+    }
+    return workers_during(ctx, args[0], trace::EventKind::AcceptEagain, ss->pid, why);
 }
 
 Measured m_worker_of(const Context& ctx, std::span<const Arg> args, std::string* why) {
