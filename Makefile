@@ -20,7 +20,7 @@ all: build
 help:
 	@echo "make run        build and open the studio: 2 sync workers, gentle mixed traffic"
 	@echo "make serve      build and start minicorn serve on 127.0.0.1:8000 (2 sync workers)"
-	@echo "make test       build and run the whole test suite"
+	@echo "make test       build and run the whole test suite, then check every lesson"
 	@echo "make asan-test  the suite under AddressSanitizer + UBSan (build-asan/)"
 	@echo "make tsan-test  the suite under ThreadSanitizer (build-tsan/)"
 	@echo "make build-types  every CMake build type compiles, warnings as errors (build-<type>/)"
@@ -55,8 +55,11 @@ serve: build
 	@echo
 	$(BIN)/minicorn serve -w 2 -k sync --pid $(BUILD)/minicorn.pid
 
+# The unit and process tests, then every lesson checked on the real engine
+# (docs/lessons.md): a lesson whose claim does not hold is a failing test.
 test: build
 	$(BIN)/minicorn_tests --order lex $(TESTFLAGS)
+	$(BIN)/minicorn lesson check --all
 
 asan-test: deps
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DMINICORN_SANITIZE=address,undefined $(CMAKE_FLAGS)

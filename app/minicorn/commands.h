@@ -5,10 +5,18 @@
 #include <string>
 #include <vector>
 
+namespace minicorn::lesson {
+struct Lesson;
+}
+
 namespace minicorn::cli {
 
 int serve_command(const std::vector<std::string>& args);
 int export_command(const std::vector<std::string>& args);
 int load_command(const std::vector<std::string>& args);
+int lesson_command(const std::vector<std::string>& args);
+
+// lesson_run.cpp: one lesson in the terminal (`minicorn lesson run`).
+int run_lesson(const lesson::Lesson& lesson, bool auto_answer);
 
 }  // namespace minicorn::cli

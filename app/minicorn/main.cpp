@@ -3,6 +3,7 @@
 //   minicorn serve [OPTIONS]    run the engine (gunicorn's command line)
 //   minicorn load URL [OPTIONS] the built-in load client
 //   minicorn export REC -o OUT  a recording as Chrome/Perfetto JSON
+//   minicorn lesson list|run|check  the lessons, in a terminal, and their verification
 //   minicorn --help | --version
 // The desktop front end is its own program, minicorn-studio (app/studio/).
 #include <cstdio>
@@ -27,6 +28,8 @@ constexpr const char* kUsage =
     "            request mixes and bad actors (slowloris, silent, slow readers, aborters)\n"
     "            (minicorn load --help)\n"
     "  export    turn a recording (serve --trace run.rec) into Chrome/Perfetto JSON\n"
+    "  lesson    the lessons: list them, run one in this terminal, or check that every\n"
+    "            claim they make holds on the real engine (minicorn lesson --help)\n"
     "\n"
     "The desktop front end that animates all of this is a separate program:\n"
     "minicorn-studio (minicorn-studio --help).\n"
@@ -56,6 +59,7 @@ int main(int argc, char** argv) {
     if (command == "serve") return minicorn::cli::serve_command(rest);
     if (command == "export") return minicorn::cli::export_command(rest);
     if (command == "load") return minicorn::cli::load_command(rest);
+    if (command == "lesson") return minicorn::cli::lesson_command(rest);
     std::fprintf(stderr, "minicorn: unknown command '%.*s'\n\n%s", static_cast<int>(command.size()), command.data(),
                  kUsage);
     return 2;
