@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -153,13 +154,25 @@ std::vector<pid_t> ServerProcess::worker_pids() const {
     return out;
 }
 
+bool ServerProcess::has_booted(pid_t worker) const {
+    std::lock_guard lock(mu_);
+    return err_.find("Booting worker with pid: " + std::to_string(worker) + "\n") != std::string::npos;
+}
+
 bool ServerProcess::wait_for_workers(std::size_t n, Seconds timeout) const {
+    // A worker writes its "Booting worker" line just after the fork: the
+    // master's child can be seen before its line is in the log.
+    auto ready = [&] {
+        std::vector<pid_t> workers = worker_pids();
+        return workers.size() == n &&
+               std::all_of(workers.begin(), workers.end(), [&](pid_t w) { return has_booted(w); });
+    };
     auto start = now();
     while (since(start) < timeout.count()) {
-        if (worker_pids().size() == n) return true;
+        if (ready()) return true;
         ::usleep(20000);
     }
-    return worker_pids().size() == n;
+    return ready();
 }
 
 void ServerProcess::signal(int sig) const { ::kill(pid_, sig); }
