@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <string>
 
+#include "engine/trace/ev.h"
 #include "engine/trace/recording.h"
 #include "engine/trace/recording_file.h"
 #include "tests/support/leak_check.h"
@@ -19,6 +20,7 @@ using minicorn::trace::EventKind;
 using minicorn::trace::Recording;
 using minicorn::trace::RecordingFile;
 using minicorn::testing::trace_script::Script;
+namespace ev = minicorn::trace::ev;
 
 namespace {
 
@@ -34,9 +36,9 @@ TEST_CASE("a RecordingFile appended in pieces loads back as the same events, hea
     std::string error;
     REQUIRE(file.open(path, &error));
     Script s;
-    s.add(1, 7, EventKind::Accepted);
-    s.add(2, 8, EventKind::ReadStart);
-    s.add(3, 7, EventKind::Close);
+    s.add(1, 7, ev::Accepted{});
+    s.add(2, 8, ev::ReadStart{});
+    s.add(3, 7, ev::Close{});
     const std::span<const Event> all(s.events);
     file.append(all.first(2));
     file.append({});

@@ -93,64 +93,55 @@ namespace {
 // requests round-robin over those connections until 1 M events: each one a
 // wake, a switch, read, handle, write and a park again, 4 µs apart.
 trace::Recording million_events() {
-    std::vector<trace::Event> ev;
-    ev.reserve(1'000'100);
+    std::vector<trace::Event> events;
+    events.reserve(1'000'100);
     std::uint64_t t = 1'000'000;
-    auto add = [&](pid_t pid, K kind, std::uint32_t green = 0, std::uint64_t conn = 0, std::uint64_t req = 0,
-                   std::int64_t a0 = 0, std::int64_t a1 = 0) {
-        trace::Event e{};
-        e.t_ns = t;
-        e.pid = pid;
-        e.tid = pid;
-        e.green = green;
-        e.kind = kind;
-        e.conn = conn;
-        e.req = req;
-        e.a0 = a0;
-        e.a1 = a1;
-        ev.push_back(e);
+    // `green` for the kinds whose schema row has no greenlet (a connection's steps).
+    auto add = [&](pid_t pid, const auto& event, std::uint32_t green = 0) {
+        events.push_back(event.event(t, pid, pid));
+        if (green) events.back().green = green;
         t += 4'000;
     };
     const pid_t workers[] = {501, 502, 503, 504};
-    add(kMaster, K::ArbiterStart, 0, 0, 0, 4);
-    add(kMaster, K::ListenerOpen, 0, 0, 0, kListenFd, 8000);
+    add(kMaster, ev::ArbiterStart{.workers = 4});
+    add(kMaster, ev::ListenerOpen{.fd = kListenFd, .port = 8000});
     for (std::size_t i = 0; i < 4; ++i) {
-        add(kMaster, K::WorkerSpawn, 0, 0, 0, workers[i], static_cast<std::int64_t>(i + 1));
-        add(workers[i], K::WorkerBoot, 0, 0, 0, static_cast<std::int64_t>(i + 1), static_cast<std::int64_t>(trace::ModelId::Gevent));
-        add(workers[i], K::WorkerBooted);
+        add(kMaster, ev::WorkerSpawn{.pid = workers[i], .age = static_cast<std::int64_t>(i + 1)});
+        add(workers[i], ev::WorkerBoot{.age = static_cast<std::int64_t>(i + 1), .model = static_cast<std::int64_t>(trace::ModelId::Gevent)});
+        add(workers[i], ev::WorkerBooted{});
     }
     for (std::uint32_t c = 1; c <= 1000; ++c) {
         pid_t w = workers[c % 4];
         std::uint64_t id = trace::make_id(w, c);
-        add(w, K::Accepted, 1, id, 0, 40000 + c, kListenFd);
-        add(w, K::GreenSpawn, 10 + c, 0, 0, 1);
-        add(w, K::ReadStart, 10 + c, id);
-        add(w, K::PollRegister, 10 + c, id, 0, 100 + c, EPOLLIN);
-        add(w, K::GreenPark, 10 + c, id, 0, 100 + c, EPOLLIN);
+        add(w, ev::Accepted{.conn = id, .peer_port = 40000 + c, .listen_fd = kListenFd}, 1);
+        add(w, ev::GreenSpawn{.green = 10 + c, .parent = 1});
+        add(w, ev::ReadStart{.conn = id}, 10 + c);
+        add(w, ev::PollRegister{.conn = id, .green = 10 + c, .fd = 100 + c, .events = EPOLLIN});
+        add(w, ev::GreenPark{.conn = id, .green = 10 + c, .fd = 100 + c, .events = EPOLLIN});
     }
     std::uint32_t seq = 0;
-    while (ev.size() < 1'000'000 - 16) {
+    while (events.size() < 1'000'000 - 16) {
         std::uint32_t c = 1 + seq % 1000;
         pid_t w = workers[c % 4];
         std::uint32_t g = 10 + c;
         std::uint64_t id = trace::make_id(w, c), req = trace::make_id(w, 5000 + seq);
-        add(w, K::PollWake, 0, 0, 0, 1);
-        add(w, K::GreenWake, g, id, 0, 100 + c);
-        add(w, K::GreenSwitch, g, 0, 0, 0);
-        add(w, K::ReadDone, g, id, 0, 80);
-        add(w, K::Parsed, g, id, req, 11);
-        add(w, K::HandlerStart, g, id, req);
-        add(w, K::HandlerEnd, g, id, req, 200);
-        add(w, K::WriteStart, g, id, req);
-        add(w, K::WriteDone, g, id, req, 150);
-        add(w, K::ReadStart, g, id);
-        add(w, K::GreenPark, g, id, 0, 100 + c, EPOLLIN);
-        add(w, K::PollWait, 0, 0, 0, 1000, 251);
-        if (seq % 64 == 0) add(w, K::Heartbeat, 0, 0, 0, static_cast<std::int64_t>(t / 1'000'000));
+        add(w, ev::PollWake{.ready = 1});
+        add(w, ev::GreenWake{.conn = id, .green = g, .fd = 100 + c});
+        add(w, ev::GreenSwitch{.green = g});
+        add(w, ev::ReadDone{.conn = id, .bytes = 80}, g);
+        add(w, ev::Parsed{.conn = id, .req = req, .http = 11}, g);
+        add(w, ev::HandlerStart{.conn = id, .req = req}, g);
+        add(w, ev::HandlerEnd{.conn = id, .req = req, .status = 200}, g);
+        add(w, ev::WriteStart{.conn = id, .req = req}, g);
+        add(w, ev::WriteDone{.conn = id, .req = req, .bytes = 150}, g);
+        add(w, ev::ReadStart{.conn = id}, g);
+        add(w, ev::GreenPark{.conn = id, .green = g, .fd = 100 + c, .events = EPOLLIN});
+        add(w, ev::PollWait{.timeout_ms = 1000, .fds = 251});
+        if (seq % 64 == 0) add(w, ev::Heartbeat{.engine_ms = static_cast<std::int64_t>(t / 1'000'000)});
         ++seq;
     }
     trace::Recording rec;
-    rec.append(ev);
+    rec.append(events);
     return rec;
 }
 
