@@ -11,6 +11,7 @@
 #include "engine/trace/recording.h"
 #include "engine/trace/recording_file.h"
 #include "tests/support/leak_check.h"
+#include "tests/support/local_trace.h"
 #include "tests/support/server_process.h"
 #include "tests/support/trace_script.h"
 
@@ -80,5 +81,29 @@ TEST_CASE("serve --trace FILE.rec writes a recording that loads whole and in tim
     }
     CHECK(parsed >= 20);
     CHECK(rec->pids().size() >= 3);  // the master and two workers
+    std::remove(path.c_str());
+}
+
+TEST_CASE("events lost to a full ring are counted: Recording::dropped, and the .rec file's header", "[trace]") {
+    constexpr std::uint32_t kRing = 64;
+    constexpr int kEmitted = 200;  // into one ring nobody drains: all but kRing are lost
+    LocalTrace trace(kRing);
+    for (int i = 0; i < kEmitted; ++i) minicorn::trace::ev::Heartbeat{.engine_ms = i}.emit();
+    Recording rec = trace.collect();
+    CHECK(rec.size() >= kRing);  // the ring's events, and the collector's own
+    CHECK(rec.dropped() == kEmitted - kRing);
+
+    // The same count survives a trip through the file `serve --trace X.rec` writes.
+    const std::string path = temp_path("drops.rec");
+    RecordingFile file;
+    std::string error;
+    REQUIRE(file.open(path, &error));
+    file.append(rec.events());
+    CHECK(file.dropped() == kEmitted - kRing);
+    REQUIRE(file.finish(&error));
+    std::optional<Recording> loaded = Recording::load(path, &error);
+    INFO(error);
+    REQUIRE(loaded.has_value());
+    CHECK(loaded->dropped() == kEmitted - kRing);
     std::remove(path.c_str());
 }
