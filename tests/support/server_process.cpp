@@ -34,6 +34,13 @@ struct SubreaperOnce {
 
 ServerProcess::ServerProcess(std::vector<std::string> args) {
     static SubreaperOnce once;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        for (const std::string flag : {"--error-logfile", "--log-file"}) {
+            if (args[i] == flag && i + 1 < args.size()) error_logfile_ = args[i + 1];
+            if (args[i].starts_with(flag + "=")) error_logfile_ = args[i].substr(flag.size() + 1);
+        }
+    }
+    if (error_logfile_ == "-") error_logfile_.clear();
     int err_pipe[2];
     int out_pipe[2];
     if (::pipe2(err_pipe, O_CLOEXEC) != 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
@@ -155,8 +162,15 @@ std::vector<pid_t> ServerProcess::worker_pids() const {
 }
 
 bool ServerProcess::has_booted(pid_t worker) const {
+    const std::string line = "Booting worker with pid: " + std::to_string(worker) + "\n";
+    if (!error_logfile_.empty()) {  // --error-logfile FILE: the line is in the file, not on stderr
+        std::ifstream in(error_logfile_);
+        std::stringstream text;
+        text << in.rdbuf();
+        return text.str().find(line) != std::string::npos;
+    }
     std::lock_guard lock(mu_);
-    return err_.find("Booting worker with pid: " + std::to_string(worker) + "\n") != std::string::npos;
+    return err_.find(line) != std::string::npos;
 }
 
 bool ServerProcess::wait_for_workers(std::size_t n, Seconds timeout) const {
