@@ -23,6 +23,7 @@
 #include "app/studio/panels/legend.h"
 #include "app/studio/panels/timeline.h"
 #include "app/studio/panels/topology.h"
+#include "app/studio/synthetic.h"
 #include "tests/studio/panel_harness.h"
 #include "tests/studio/panel_scripts.h"
 #include "tests/support/leak_check.h"
@@ -87,68 +88,10 @@ TEST_CASE("legend: every colour the panels use is listed", "[studio][panels]") {
 // [SECTION] Scale
 // ============================================================================
 
-namespace {
-
-// 4 gevent workers holding 1,000 keep-alive connections between them, then
-// requests round-robin over those connections until 1 M events: each one a
-// wake, a switch, read, handle, write and a park again, 4 µs apart.
-trace::Recording million_events() {
-    std::vector<trace::Event> events;
-    events.reserve(1'000'100);
-    std::uint64_t t = 1'000'000;
-    // `green` for the kinds whose schema row has no greenlet (a connection's steps).
-    auto add = [&](pid_t pid, const auto& event, std::uint32_t green = 0) {
-        events.push_back(event.event(t, pid, pid));
-        if (green) events.back().green = green;
-        t += 4'000;
-    };
-    const pid_t workers[] = {501, 502, 503, 504};
-    add(kMaster, ev::ArbiterStart{.workers = 4});
-    add(kMaster, ev::ListenerOpen{.fd = kListenFd, .port = 8000});
-    for (std::size_t i = 0; i < 4; ++i) {
-        add(kMaster, ev::WorkerSpawn{.pid = workers[i], .age = static_cast<std::int64_t>(i + 1)});
-        add(workers[i], ev::WorkerBoot{.age = static_cast<std::int64_t>(i + 1), .model = static_cast<std::int64_t>(trace::ModelId::Gevent)});
-        add(workers[i], ev::WorkerBooted{});
-    }
-    for (std::uint32_t c = 1; c <= 1000; ++c) {
-        pid_t w = workers[c % 4];
-        std::uint64_t id = trace::make_id(w, c);
-        add(w, ev::Accepted{.conn = id, .peer_port = 40000 + c, .listen_fd = kListenFd}, 1);
-        add(w, ev::GreenSpawn{.green = 10 + c, .parent = 1});
-        add(w, ev::ReadStart{.conn = id}, 10 + c);
-        add(w, ev::PollRegister{.conn = id, .green = 10 + c, .fd = 100 + c, .events = EPOLLIN});
-        add(w, ev::GreenPark{.conn = id, .green = 10 + c, .fd = 100 + c, .events = EPOLLIN});
-    }
-    std::uint32_t seq = 0;
-    while (events.size() < 1'000'000 - 16) {
-        std::uint32_t c = 1 + seq % 1000;
-        pid_t w = workers[c % 4];
-        std::uint32_t g = 10 + c;
-        std::uint64_t id = trace::make_id(w, c), req = trace::make_id(w, 5000 + seq);
-        add(w, ev::PollWake{.ready = 1});
-        add(w, ev::GreenWake{.conn = id, .green = g, .fd = 100 + c});
-        add(w, ev::GreenSwitch{.green = g});
-        add(w, ev::ReadDone{.conn = id, .bytes = 80}, g);
-        add(w, ev::Parsed{.conn = id, .req = req, .http = 11}, g);
-        add(w, ev::HandlerStart{.conn = id, .req = req}, g);
-        add(w, ev::HandlerEnd{.conn = id, .req = req, .status = 200}, g);
-        add(w, ev::WriteStart{.conn = id, .req = req}, g);
-        add(w, ev::WriteDone{.conn = id, .req = req, .bytes = 150}, g);
-        add(w, ev::ReadStart{.conn = id}, g);
-        add(w, ev::GreenPark{.conn = id, .green = g, .fd = 100 + c, .events = EPOLLIN});
-        add(w, ev::PollWait{.timeout_ms = 1000, .fds = 251});
-        if (seq % 64 == 0) add(w, ev::Heartbeat{.engine_ms = static_cast<std::int64_t>(t / 1'000'000)});
-        ++seq;
-    }
-    trace::Recording rec;
-    rec.append(events);
-    return rec;
-}
-
-}  // namespace
-
 TEST_CASE("scale: 1,000 connections and 1 M events — one studio frame (prints its CPU time)", "[studio][panels][scale]") {
-    trace::Recording rec = million_events();
+    // 4 gevent workers holding 1,000 keep-alive connections between them, then
+    // requests round-robin over those connections until 1 M events, 4 µs apart.
+    trace::Recording rec = synthetic_recording({.events = 1'000'000, .connections = 1000, .workers = 4, .spacing_ns = 4'000});
     trace::TraceModel model(rec, 16384);
     model.update();
     View view = live_view(model, rec, "gevent");
