@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/trace/ev.h"
 #include "engine/trace/gate.h"
 #include "engine/trace/model.h"
 #include "engine/trace/region.h"
@@ -55,13 +56,11 @@ TEST_CASE("the gate's closings and openings become GateClose / GateOpen at the t
 }
 
 TEST_CASE("durations leave out the spans the gate was closed", "[trace][gate]") {
-    std::vector<Event> evs(3);
-    evs[0].t_ns = 1'000;
-    evs[0].kind = EventKind::GateClose;
-    evs[1].t_ns = 5'000;
-    evs[1].kind = EventKind::GateOpen;
-    evs[2].t_ns = 9'000;
-    evs[2].kind = EventKind::GateClose;  // still closed at the end
+    const std::vector<Event> evs = {
+        minicorn::trace::ev::GateClose{}.event(1'000, 0, 0),
+        minicorn::trace::ev::GateOpen{}.event(5'000, 0, 0),
+        minicorn::trace::ev::GateClose{}.event(9'000, 0, 0),  // still closed at the end
+    };
     const minicorn::trace::World w = minicorn::trace::TraceModel::fold(evs);
     const GateClock& g = w.gate;
     REQUIRE(g.spans.size() == 2);

@@ -139,20 +139,20 @@ TEST_CASE("a served request shows as named tracks, nested phases, a request span
 TEST_CASE("a worker killed mid-request has its slices and spans closed where the master reaped it", "[trace]") {
     std::string text = export_chrome_json(recording(
         boot(), {
-                    ev(90, kW1, EventKind::SelectWait, 0, 0, 15000),  // stays in select to the end
-                    ev(100, kW2, EventKind::AcceptAttempt),
-                    ev(101, kW2, EventKind::Accepted, kConn2, 0, 50001, 3),
-                    ev(110, kW2, EventKind::ReadStart, kConn2),
-                    ev(120, kW2, EventKind::ReadDone, kConn2, 0, 64, 0),
-                    ev(121, kW2, EventKind::Parsed, kConn2, kReq2, 11, 0),
-                    ev(122, kW2, EventKind::HandlerStart, kConn2, kReq2),  // the app blocks in a C call
-                    ev(30'000'200, kMaster, EventKind::WorkerTimeout, 0, 0, kW2, 30'000),
-                    ev(30'000'201, kMaster, EventKind::KillSent, 0, 0, kW2, SIGABRT),
-                    ev(31'000'000, kMaster, EventKind::KillSent, 0, 0, kW2, SIGKILL),
-                    ev(31'000'100, kMaster, EventKind::WorkerReaped, 0, 0, kW2, -SIGKILL),
-                    ev(31'000'200, kMaster, EventKind::WorkerSpawn, 0, 0, 103, 3),
-                    ev(31'000'300, 103, EventKind::WorkerBoot, 0, 0, 3, kSync),
-                    ev(31'000'400, 103, EventKind::WorkerBooted),
+                    at(90, kW1, ev::SelectWait{.timeout_ms = 15000}),  // stays in select to the end
+                    at(100, kW2, ev::AcceptAttempt{}),
+                    at(101, kW2, ev::Accepted{.conn = kConn2, .peer_port = 50001, .listen_fd = 3}),
+                    at(110, kW2, ev::ReadStart{.conn = kConn2}),
+                    at(120, kW2, ev::ReadDone{.conn = kConn2, .bytes = 64}),
+                    at(121, kW2, ev::Parsed{.conn = kConn2, .req = kReq2, .http = 11}),
+                    at(122, kW2, ev::HandlerStart{.conn = kConn2, .req = kReq2}),  // the app blocks in a C call
+                    at(30'000'200, kMaster, ev::WorkerTimeout{.pid = kW2, .silent_ms = 30'000}),
+                    at(30'000'201, kMaster, ev::KillSent{.pid = kW2, .signal = SIGABRT}),
+                    at(31'000'000, kMaster, ev::KillSent{.pid = kW2, .signal = SIGKILL}),
+                    at(31'000'100, kMaster, ev::WorkerReaped{.pid = kW2, .status = -SIGKILL}),
+                    at(31'000'200, kMaster, ev::WorkerSpawn{.pid = 103, .age = 3}),
+                    at(31'000'300, 103, ev::WorkerBoot{.age = 3, .model = kSync}),
+                    at(31'000'400, 103, ev::WorkerBooted{}),
                 }));
     require_perfetto_clean(text);
     json doc = parse(text);
@@ -194,16 +194,16 @@ TEST_CASE("connections whose handler never started get no flow and no request sp
     const std::uint64_t empty = make_id(kW2, 1);
     std::string text = export_chrome_json(recording(
         boot(), {
-                    ev(100, kW1, EventKind::AcceptAttempt),
-                    ev(101, kW1, EventKind::Accepted, silent, 0, 50002, 3),
-                    ev(102, kW1, EventKind::ReadStart, silent),  // the client never sends a byte
-                    ev(200, kW2, EventKind::AcceptAttempt),
-                    ev(201, kW2, EventKind::Accepted, empty, 0, 50003, 3),
-                    ev(202, kW2, EventKind::ReadStart, empty),
-                    ev(203, kW2, EventKind::ReadDone, empty, 0, 0, 1),
-                    ev(204, kW2, EventKind::ParseFailed, empty, 0, 0, 0),  // NoRequest: gunicorn sends nothing
-                    ev(205, kW2, EventKind::Close, empty, 0, 0),
-                    ev(900, kMaster, EventKind::Heartbeat),  // anything later: the recording goes on
+                    at(100, kW1, ev::AcceptAttempt{}),
+                    at(101, kW1, ev::Accepted{.conn = silent, .peer_port = 50002, .listen_fd = 3}),
+                    at(102, kW1, ev::ReadStart{.conn = silent}),  // the client never sends a byte
+                    at(200, kW2, ev::AcceptAttempt{}),
+                    at(201, kW2, ev::Accepted{.conn = empty, .peer_port = 50003, .listen_fd = 3}),
+                    at(202, kW2, ev::ReadStart{.conn = empty}),
+                    at(203, kW2, ev::ReadDone{.conn = empty, .cut = 1}),
+                    at(204, kW2, ev::ParseFailed{.conn = empty}),  // NoRequest: gunicorn sends nothing
+                    at(205, kW2, ev::Close{.conn = empty}),
+                    at(900, kMaster, ev::Heartbeat{}),  // anything later: the recording goes on
                 }));
     require_perfetto_clean(text);
     json doc = parse(text);
@@ -233,25 +233,25 @@ TEST_CASE("a gthread connection crosses threads: accepted on main, served by a p
         return e;
     };
     std::string text = export_chrome_json(recording({
-        ev(0, kMaster, EventKind::ArbiterStart, 0, 0, 1),
-        ev(10, kW1, EventKind::WorkerBoot, 0, 0, 1, gthread),
-        on_pool(ev(11, kW1, EventKind::ThreadStart, 0, 0, static_cast<std::int64_t>(ThreadRole::Pool))),
-        ev(20, kW1, EventKind::PollWait, 0, 0, 1000, 1),
-        ev(30, kW1, EventKind::PollWake, 0, 0, 1),
-        ev(31, kW1, EventKind::AcceptAttempt, 0, 0, 3),
-        ev(32, kW1, EventKind::Accepted, kConn1, 0, 50004, 3),
-        ev(33, kW1, EventKind::PoolSubmit, kConn1, 0, 1),
-        ev(34, kW1, EventKind::PollWait, 0, 0, 1000, 1),
-        on_pool(ev(40, kW1, EventKind::PoolStart, kConn1)),
-        on_pool(ev(41, kW1, EventKind::ReadStart, kConn1)),
-        on_pool(ev(42, kW1, EventKind::ReadDone, kConn1, 0, 78, 0)),
-        on_pool(ev(43, kW1, EventKind::Parsed, kConn1, kReq1, 11, 0)),
-        on_pool(ev(44, kW1, EventKind::HandlerStart, kConn1, kReq1)),
-        on_pool(ev(50, kW1, EventKind::HandlerEnd, kConn1, kReq1, 200, 0)),
-        on_pool(ev(51, kW1, EventKind::WriteStart, kConn1, kReq1)),
-        on_pool(ev(52, kW1, EventKind::WriteDone, kConn1, kReq1, 150, 0)),
-        on_pool(ev(53, kW1, EventKind::Close, kConn1, 0, 1)),
-        on_pool(ev(54, kW1, EventKind::PoolFinish, kConn1, 0, 0)),
+        at(0, kMaster, ev::ArbiterStart{.workers = 1}),
+        at(10, kW1, ev::WorkerBoot{.age = 1, .model = gthread}),
+        on_pool(at(11, kW1, ev::ThreadStart{.role = static_cast<std::int64_t>(ThreadRole::Pool)})),
+        at(20, kW1, ev::PollWait{.timeout_ms = 1000, .fds = 1}),
+        at(30, kW1, ev::PollWake{.ready = 1}),
+        at(31, kW1, ev::AcceptAttempt{.listen_fd = 3}),
+        at(32, kW1, ev::Accepted{.conn = kConn1, .peer_port = 50004, .listen_fd = 3}),
+        at(33, kW1, ev::PoolSubmit{.conn = kConn1, .queue = 1}),
+        at(34, kW1, ev::PollWait{.timeout_ms = 1000, .fds = 1}),
+        on_pool(at(40, kW1, ev::PoolStart{.conn = kConn1})),
+        on_pool(at(41, kW1, ev::ReadStart{.conn = kConn1})),
+        on_pool(at(42, kW1, ev::ReadDone{.conn = kConn1, .bytes = 78})),
+        on_pool(at(43, kW1, ev::Parsed{.conn = kConn1, .req = kReq1, .http = 11})),
+        on_pool(at(44, kW1, ev::HandlerStart{.conn = kConn1, .req = kReq1})),
+        on_pool(at(50, kW1, ev::HandlerEnd{.conn = kConn1, .req = kReq1, .status = 200})),
+        on_pool(at(51, kW1, ev::WriteStart{.conn = kConn1, .req = kReq1})),
+        on_pool(at(52, kW1, ev::WriteDone{.conn = kConn1, .req = kReq1, .bytes = 150})),
+        on_pool(at(53, kW1, ev::Close{.conn = kConn1, .requests = 1})),
+        on_pool(at(54, kW1, ev::PoolFinish{.conn = kConn1})),
     }));
     require_perfetto_clean(text);
     json doc = parse(text);
@@ -276,23 +276,23 @@ TEST_CASE("an event loop's phases are slices on its thread; the request run in t
     constexpr std::uint64_t kConn = (std::uint64_t{kW1} << 32) | 1;
     constexpr std::uint64_t kReq = (std::uint64_t{kW1} << 32) | 1;
     auto phase = [](std::uint64_t us, LoopPhaseId id, std::int64_t items) {
-        return ev(us, kW1, EventKind::LoopPhase, 0, 0, static_cast<std::int64_t>(id), items);
+        return at(us, kW1, ev::LoopPhase{.phase = static_cast<std::int64_t>(id), .items = items});
     };
     const auto request = static_cast<std::int64_t>(LoopCallback::Request);
     std::string text = export_chrome_json(recording(
         boot(), {
                     phase(100, LoopPhaseId::Timers, 0),
-                    ev(105, kW1, EventKind::TimerAdd, 0, 0, 1, 6000),
+                    at(105, kW1, ev::TimerAdd{.timer = 1, .deadline_ms = 6000}),
                     phase(110, LoopPhaseId::Callbacks, 1),
-                    ev(115, kW1, EventKind::CallbackRun, kConn, 0, 0, request),
-                    ev(116, kW1, EventKind::Parsed, kConn, kReq, 11, 0),
-                    ev(120, kW1, EventKind::HandlerStart, kConn, kReq),
-                    ev(200, kW1, EventKind::HandlerEnd, kConn, kReq, 200, 0),
+                    at(115, kW1, ev::CallbackRun{.conn = kConn, .callback = request}),
+                    at(116, kW1, ev::Parsed{.conn = kConn, .req = kReq, .http = 11}),
+                    at(120, kW1, ev::HandlerStart{.conn = kConn, .req = kReq}),
+                    at(200, kW1, ev::HandlerEnd{.conn = kConn, .req = kReq, .status = 200}),
                     phase(210, LoopPhaseId::Poll, 2),
-                    ev(220, kW1, EventKind::PollWait, 0, 0, 1000, 2),
-                    ev(300, kW1, EventKind::PollWake, 0, 0, 1, 0),
+                    at(220, kW1, ev::PollWait{.timeout_ms = 1000, .fds = 2}),
+                    at(300, kW1, ev::PollWake{.ready = 1}),
                     phase(310, LoopPhaseId::Dispatch, 1),
-                    ev(320, kW1, EventKind::TimerFire, 0, 0, 1),
+                    at(320, kW1, ev::TimerFire{.timer = 1}),
                 }));
     require_perfetto_clean(text);
     json doc = parse(text);
@@ -365,9 +365,12 @@ TEST_CASE("any recording, however garbled, exports to a trace Perfetto imports a
             auto pid = static_cast<pid_t>(kMaster + pick(4));
             auto owner = static_cast<pid_t>(kMaster + pick(4));
             auto seq = static_cast<std::uint32_t>(1 + pick(3));
-            Event e = ev(us, pid, static_cast<EventKind>(1 + pick(static_cast<int>(kEventKindCount) - 1)),
-                         pick(4) == 0 ? 0 : make_id(owner, seq), pick(3) == 0 ? 0 : make_id(owner, seq),
-                         pick(4) == 0 ? kMaster + pick(4) : pick(20) - 5, pick(20) - 10);
+            // Random fields: no kind's meaning applies.
+            Event e = at(us, pid, static_cast<EventKind>(1 + pick(static_cast<int>(kEventKindCount) - 1)));
+            e.conn = pick(4) == 0 ? 0 : make_id(owner, seq);
+            e.req = pick(3) == 0 ? 0 : make_id(owner, seq);
+            e.a0 = pick(4) == 0 ? kMaster + pick(4) : pick(20) - 5;
+            e.a1 = pick(20) - 10;
             if (pick(4) == 0) e.tid = pid + 1000;  // a second thread
             events.push_back(e);
         }

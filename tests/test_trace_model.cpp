@@ -153,18 +153,18 @@ TEST_CASE("kill -9 a worker mid-request: reaped as -9, its connection cut, a new
     Script s;
     boot_master_and_two_workers(s);
     const std::uint64_t conn = make_id(102, 1);
-    s.add(30, 102, K::SelectWake, 1, 0);
-    s.add(30, 102, K::AcceptAttempt, kListenFd);
-    s.conn(30, 102, K::Accepted, conn, 0, 53200, kListenFd);
-    s.conn(31, 102, K::ReadStart, conn);  // a slow client: the worker sits in recv()
+    s.add(30, 102, ev::SelectWake{.ready = 1});
+    s.add(30, 102, ev::AcceptAttempt{.listen_fd = kListenFd});
+    s.add(30, 102, ev::Accepted{.conn = conn, .peer_port = 53200, .listen_fd = kListenFd});
+    s.add(31, 102, ev::ReadStart{.conn = conn});  // a slow client: the worker sits in recv()
     // kill -9 102 from a shell: no event; the master reaps on its next pass.
-    s.add(41, kMaster, K::WorkerReaped, 102, -SIGKILL);
-    s.add(41, kMaster, K::WorkerCount, 1, 2);
-    s.add(41.5, kMaster, K::WorkerSpawn, 103, 3);
-    s.add(42, 103, K::WorkerBoot, 3, static_cast<std::int64_t>(ModelId::Sync));
-    s.add(43, 103, K::WorkerBooted);
+    s.add(41, kMaster, ev::WorkerReaped{.pid = 102, .status = -SIGKILL});
+    s.add(41, kMaster, ev::WorkerCount{.live = 1, .wanted = 2});
+    s.add(41.5, kMaster, ev::WorkerSpawn{.pid = 103, .age = 3});
+    s.add(42, 103, ev::WorkerBoot{.age = 3, .model = static_cast<std::int64_t>(ModelId::Sync)});
+    s.add(43, 103, ev::WorkerBooted{});
     back_to_select(s, 43, 103);
-    s.add(43, kMaster, K::WorkerCount, 2, 2);
+    s.add(43, kMaster, ev::WorkerCount{.live = 2, .wanted = 2});
 
     Recording rec = s.recording();
     TraceModel model(rec, 3);
@@ -210,20 +210,20 @@ TEST_CASE("WORKER TIMEOUT: a silent worker is aborted, exits 1, is reaped and re
     start_request(s, 10, 101, 1, 53300);  // the app never returns: no heartbeat after t=10
     // 102 keeps timing out of select() every 15 s and notifying.
     for (double t : {7504.0, 15004.0, 22504.0, 30004.0}) {
-        s.add(t, 102, K::SelectWake, 0, 0);
+        s.add(t, 102, ev::SelectWake{});
         back_to_select(s, t, 102);
     }
     // murder_workers: heartbeat older than --timeout 30 → SIGABRT.
-    s.add(30010, kMaster, K::WorkerTimeout, 101, 30000);
-    s.add(30011, kMaster, K::KillSent, 101, SIGABRT);
+    s.add(30010, kMaster, ev::WorkerTimeout{.pid = 101, .silent_ms = 30000});
+    s.add(30011, kMaster, ev::KillSent{.pid = 101, .signal = SIGABRT});
     // handle_abort raises SystemExit(1); unwinding handle() traces the Close.
-    s.add(30012, 101, K::SignalCaught, SIGABRT);
-    s.conn(30012, 101, K::Close, conn, 0, 1);
-    s.add(30012, 101, K::WorkerExit, 1);
-    s.add(30013, kMaster, K::WorkerReaped, 101, 1);
-    s.add(30013, kMaster, K::WorkerCount, 1, 2);
-    s.add(30014, kMaster, K::WorkerSpawn, 104, 3);
-    s.add(30015, 104, K::WorkerBoot, 3, static_cast<std::int64_t>(ModelId::Sync));
+    s.add(30012, 101, ev::SignalCaught{.signal = SIGABRT});
+    s.add(30012, 101, ev::Close{.conn = conn, .requests = 1});
+    s.add(30012, 101, ev::WorkerExit{.code = 1});
+    s.add(30013, kMaster, ev::WorkerReaped{.pid = 101, .status = 1});
+    s.add(30013, kMaster, ev::WorkerCount{.live = 1, .wanted = 2});
+    s.add(30014, kMaster, ev::WorkerSpawn{.pid = 104, .age = 3});
+    s.add(30015, 104, ev::WorkerBoot{.age = 3, .model = static_cast<std::int64_t>(ModelId::Sync)});
 
     Recording rec = s.recording();
     TraceModel model(rec, 5);
@@ -269,12 +269,12 @@ TEST_CASE("WORKER TIMEOUT: a silent worker is aborted, exits 1, is reaped and re
 TEST_CASE("the arbiter's signals: TTIN raises the count, TERM stops everything", "[trace]") {
     Script s;
     boot_master_and_two_workers(s);
-    s.add(50, kMaster, K::SignalReceived, SIGTTIN, 0);
-    s.add(50.5, kMaster, K::SignalHandled, SIGTTIN);
-    s.add(50.5, kMaster, K::WorkerCount, 2, 3);
-    s.add(51, kMaster, K::WorkerSpawn, 103, 3);
-    s.add(60, kMaster, K::SignalReceived, SIGTERM, 0);
-    for (pid_t w : {101, 102, 103}) s.add(60, kMaster, K::KillSent, w, SIGTERM);
+    s.add(50, kMaster, ev::SignalReceived{.signal = SIGTTIN});
+    s.add(50.5, kMaster, ev::SignalHandled{.signal = SIGTTIN});
+    s.add(50.5, kMaster, ev::WorkerCount{.live = 2, .wanted = 3});
+    s.add(51, kMaster, ev::WorkerSpawn{.pid = 103, .age = 3});
+    s.add(60, kMaster, ev::SignalReceived{.signal = SIGTERM});
+    for (pid_t w : {101, 102, 103}) s.add(60, kMaster, ev::KillSent{.pid = w, .signal = SIGTERM});
 
     World w = fold_at(s, 50.2);
     REQUIRE(w.arbiter.signals.size() == 1);
@@ -286,7 +286,7 @@ TEST_CASE("the arbiter's signals: TTIN raises the count, TERM stops everything",
     REQUIRE(w.arbiter.workers_wanted == 3);
     REQUIRE(live(w, 103).state == ProcessState::Spawned);
 
-    s.add(61, kMaster, K::ArbiterStop, 0);
+    s.add(61, kMaster, ev::ArbiterStop{});
     w = fold_at(s, 61);
     REQUIRE(w.arbiter.signals.back().signo == SIGTERM);
     for (pid_t pid : {101, 102, 103}) REQUIRE(live(w, pid).kills.back().signo == SIGTERM);
@@ -301,10 +301,10 @@ TEST_CASE("the arbiter's signals: TTIN raises the count, TERM stops everything",
 TEST_CASE("describe() prints the arbiter, the listener, each worker and the connections", "[trace]") {
     Script s;
     boot_master_and_two_workers(s);
-    s.add(5, kMaster, K::AcceptQueueSample, 3, kBacklog);
+    s.add(5, kMaster, ev::AcceptQueueSample{.length = 3, .backlog = kBacklog});
     sync_request(s, 10, 101, 1, 53122);  // 101 samples the queue (0) as it accepts
-    s.add(24, kMaster, K::AcceptQueueSample, 3, kBacklog);
-    s.add(25, kMaster, K::WorkerReaped, 102, -SIGKILL);
+    s.add(24, kMaster, ev::AcceptQueueSample{.length = 3, .backlog = kBacklog});
+    s.add(25, kMaster, ev::WorkerReaped{.pid = 102, .status = -SIGKILL});
 
     std::string handling = describe(fold_at(s, 16));
     INFO(handling);

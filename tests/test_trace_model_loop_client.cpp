@@ -9,14 +9,14 @@ using namespace minicorn::testing::trace_script;
 TEST_CASE("a loop's phase, ready callbacks and timers are in the World", "[trace]") {
     Script s;
     const pid_t w = 101;
-    s.add(1, w, K::WorkerBoot, 1, static_cast<std::int64_t>(ModelId::Tornado));
-    s.add(2, w, K::TimerAdd, 1, 1000);   // the watchdog PeriodicCallback
-    s.add(3, w, K::TimerAdd, 2, 5000);
-    s.add(4, w, K::LoopPhase, static_cast<std::int64_t>(LoopPhaseId::Timers), 0);
-    s.add(5, w, K::CallbackQueued, 1, static_cast<std::int64_t>(LoopCallback::Accept));
-    s.add(6, w, K::CallbackQueued, 2, static_cast<std::int64_t>(LoopCallback::Request));
-    s.add(7, w, K::LoopPhase, static_cast<std::int64_t>(LoopPhaseId::Callbacks), 2);
-    s.conn(8, w, K::CallbackRun, 77, 0, 1, static_cast<std::int64_t>(LoopCallback::Request));
+    s.add(1, w, ev::WorkerBoot{.age = 1, .model = static_cast<std::int64_t>(ModelId::Tornado)});
+    s.add(2, w, ev::TimerAdd{.timer = 1, .deadline_ms = 1000});   // the watchdog PeriodicCallback
+    s.add(3, w, ev::TimerAdd{.timer = 2, .deadline_ms = 5000});
+    s.add(4, w, ev::LoopPhase{.phase = static_cast<std::int64_t>(LoopPhaseId::Timers)});
+    s.add(5, w, ev::CallbackQueued{.ready = 1, .callback = static_cast<std::int64_t>(LoopCallback::Accept)});
+    s.add(6, w, ev::CallbackQueued{.ready = 2, .callback = static_cast<std::int64_t>(LoopCallback::Request)});
+    s.add(7, w, ev::LoopPhase{.phase = static_cast<std::int64_t>(LoopPhaseId::Callbacks), .items = 2});
+    s.add(8, w, ev::CallbackRun{.conn = 77, .ready = 1, .callback = static_cast<std::int64_t>(LoopCallback::Request)});
     World mid = TraceModel::fold(s.events);
     const LoopState& loop = mid.processes.at(w).loop;
     CHECK(loop.seen);
@@ -28,9 +28,9 @@ TEST_CASE("a loop's phase, ready callbacks and timers are in the World", "[trace
     CHECK(loop.timers.size() == 2);
     CHECK(loop.iterations == 1);
 
-    s.add(9, w, K::TimerFire, 1);
-    s.add(10, w, K::TimerCancel, 2);
-    s.add(11, w, K::LoopPhase, static_cast<std::int64_t>(LoopPhaseId::Poll), 3);
+    s.add(9, w, ev::TimerFire{.timer = 1});
+    s.add(10, w, ev::TimerCancel{.timer = 2});
+    s.add(11, w, ev::LoopPhase{.phase = static_cast<std::int64_t>(LoopPhaseId::Poll), .items = 3});
     World end = TraceModel::fold(s.events);
     const LoopState& l2 = end.processes.at(w).loop;
     CHECK(l2.timers.empty());
@@ -44,11 +44,11 @@ TEST_CASE("the client's connections join the server's by port and request id", "
     const pid_t w = 101, cl = 300;
     const std::uint64_t cc = make_id(cl, 1), creq = make_id(cl, 1);
     const std::uint64_t sc = make_id(w, 1), sreq = make_id(w, 1);
-    s.add(0, cl, K::ClientStart, 10, 0);
-    s.conn(1, cl, K::ClientConnectStart, cc, 0, 3, static_cast<std::int64_t>(ClientRole::Slowloris));
-    s.conn(2, cl, K::ClientConnected, cc, 0, 53122, 7);
-    s.conn(3, w, K::Accepted, sc, 0, 53122, kListenFd);
-    s.conn(4, cl, K::ClientSendStart, cc, creq, 120, 1);
+    s.add(0, cl, ev::ClientStart{.virtual_users = 10});
+    s.add(1, cl, ev::ClientConnectStart{.conn = cc, .vu = 3, .role = static_cast<std::int64_t>(ClientRole::Slowloris)});
+    s.add(2, cl, ev::ClientConnected{.conn = cc, .local_port = 53122, .fd = 7});
+    s.add(3, w, ev::Accepted{.conn = sc, .peer_port = 53122, .listen_fd = kListenFd});
+    s.add(4, cl, ev::ClientSendStart{.conn = cc, .req = creq, .bytes = 120, .mix_index = 1});
     World sending = TraceModel::fold(s.events);
     REQUIRE(sending.clients.size() == 1);
     const LoadConn& c = sending.clients.at(cc);
@@ -61,13 +61,13 @@ TEST_CASE("the client's connections join the server's by port and request id", "
     CHECK(sending.processes.at(cl).role == ProcessRole::Client);
     CHECK(sending.workers().size() == 1);  // the client is not a worker
 
-    s.conn(5, cl, K::ClientSendEnd, cc, creq, 120);
-    s.conn(6, w, K::Parsed, sc, sreq, 11, 0);
-    s.conn(6.5, w, K::RequestTagged, sc, sreq, static_cast<std::int64_t>(creq));
-    s.conn(7, cl, K::ClientFirstByte, cc, creq);
-    s.conn(8, cl, K::ClientDone, cc, creq, 200, 4000);
-    s.conn(9, cl, K::ClientError, 0, 0, static_cast<std::int64_t>(ClientErrorKind::Connect), 111);
-    s.conn(10, cl, K::ClientClose, cc, 0, 1);
+    s.add(5, cl, ev::ClientSendEnd{.conn = cc, .req = creq, .bytes = 120});
+    s.add(6, w, ev::Parsed{.conn = sc, .req = sreq, .http = 11});
+    s.add(6.5, w, ev::RequestTagged{.conn = sc, .req = sreq, .client_req = static_cast<std::int64_t>(creq)});
+    s.add(7, cl, ev::ClientFirstByte{.conn = cc, .req = creq});
+    s.add(8, cl, ev::ClientDone{.conn = cc, .req = creq, .status = 200, .latency_us = 4000});
+    s.add(9, cl, ev::ClientError{.kind = static_cast<std::int64_t>(ClientErrorKind::Connect), .error = 111});
+    s.add(10, cl, ev::ClientClose{.conn = cc, .requests = 1});
     World end = TraceModel::fold(s.events);
     CHECK(end.connections.at(sc).client_req == creq);
     CHECK(end.clients.empty());

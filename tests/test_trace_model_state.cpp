@@ -33,16 +33,16 @@ using namespace minicorn::testing::trace_script;
 TEST_CASE("the accept queue is the latest sample; accepts and EAGAINs show who won", "[trace]") {
     Script s;
     boot_master_and_two_workers(s);
-    s.add(5, kMaster, K::AcceptQueueSample, 0, kBacklog);
-    s.add(6, kMaster, K::AcceptQueueSample, 3, kBacklog);
+    s.add(5, kMaster, ev::AcceptQueueSample{.backlog = kBacklog});
+    s.add(6, kMaster, ev::AcceptQueueSample{.length = 3, .backlog = kBacklog});
     // Both workers wake for the same connection; 101 wins, 102 gets EAGAIN.
-    s.add(7, 101, K::SelectWake, 1, 0);
-    s.add(7, 102, K::SelectWake, 1, 0);
-    s.add(7, 101, K::AcceptAttempt, kListenFd);
-    s.add(7, 102, K::AcceptAttempt, kListenFd);
-    s.conn(7.1, 101, K::Accepted, make_id(101, 1), 0, 53400, kListenFd);
-    s.add(7.1, 102, K::AcceptEagain, EAGAIN);
-    s.add(8, kMaster, K::AcceptQueueSample, 1, kBacklog);
+    s.add(7, 101, ev::SelectWake{.ready = 1});
+    s.add(7, 102, ev::SelectWake{.ready = 1});
+    s.add(7, 101, ev::AcceptAttempt{.listen_fd = kListenFd});
+    s.add(7, 102, ev::AcceptAttempt{.listen_fd = kListenFd});
+    s.add(7.1, 101, ev::Accepted{.conn = make_id(101, 1), .peer_port = 53400, .listen_fd = kListenFd});
+    s.add(7.1, 102, ev::AcceptEagain{.error = EAGAIN});
+    s.add(8, kMaster, ev::AcceptQueueSample{.length = 1, .backlog = kBacklog});
 
     World w = fold_at(s, 6.5);
     REQUIRE(w.listener.queue_len == 3);
@@ -65,8 +65,8 @@ TEST_CASE("counters and drops: per process, and kept with a reaped worker", "[tr
     s.counter(5, 101, CounterId::Requests, 7);
     s.counter(5, 101, CounterId::BytesOut, 1050);
     s.counter(5, 102, CounterId::Requests, 3);
-    s.add(6, 101, K::RingDrops, 12).tid = 0;
-    s.add(7, kMaster, K::WorkerReaped, 102, -SIGKILL);
+    s.add(6, 101, ev::RingDrops{.dropped = 12}).tid = 0;
+    s.add(7, kMaster, ev::WorkerReaped{.pid = 102, .status = -SIGKILL});
     s.counter(7.5, 102, CounterId::Requests, 4);  // the collector's last look at a dead worker's counters
 
     World w = fold_at(s, 8);
@@ -83,14 +83,14 @@ TEST_CASE("counters and drops: per process, and kept with a reaped worker", "[tr
 TEST_CASE("the GIL passes between a worker's threads; waiters queue until they acquire", "[trace]") {
     constexpr pid_t kWorker = 105, kPool1 = 1051, kPool2 = 1052;  // a worker, two pool threads
     Script s;
-    s.add(0, kWorker, K::WorkerBoot, 1, static_cast<std::int64_t>(ModelId::Gthread));
-    s.add(1, kWorker, K::ThreadStart, static_cast<std::int64_t>(ThreadRole::Pool)).tid = kPool1;
-    s.add(1, kWorker, K::ThreadStart, static_cast<std::int64_t>(ThreadRole::Pool)).tid = kPool2;
-    s.add(2, kWorker, K::GilAcquire, 0).tid = kPool1;
-    s.add(3, kWorker, K::GilWait, kPool1).tid = kPool2;
-    s.add(3.5, kWorker, K::GilWait, kPool1);  // the main thread queues too
-    s.add(8, kWorker, K::GilRelease, 1).tid = kPool1;  // forced: the 5 ms switch interval
-    s.add(8, kWorker, K::GilAcquire, static_cast<std::int64_t>(ms(5))).tid = kPool2;
+    s.add(0, kWorker, ev::WorkerBoot{.age = 1, .model = static_cast<std::int64_t>(ModelId::Gthread)});
+    s.add(1, kWorker, ev::ThreadStart{.role = static_cast<std::int64_t>(ThreadRole::Pool)}).tid = kPool1;
+    s.add(1, kWorker, ev::ThreadStart{.role = static_cast<std::int64_t>(ThreadRole::Pool)}).tid = kPool2;
+    s.add(2, kWorker, ev::GilAcquire{}).tid = kPool1;
+    s.add(3, kWorker, ev::GilWait{.holder = kPool1}).tid = kPool2;
+    s.add(3.5, kWorker, ev::GilWait{.holder = kPool1});  // the main thread queues too
+    s.add(8, kWorker, ev::GilRelease{.reason = 1}).tid = kPool1;  // forced: the 5 ms switch interval
+    s.add(8, kWorker, ev::GilAcquire{.waited_ns = static_cast<std::int64_t>(ms(5))}).tid = kPool2;
 
     World w = fold_at(s, 4);
     const Gil& gil = live(w, kWorker).gil;
@@ -114,28 +114,28 @@ TEST_CASE("a thread pool: poll set, executor queue and keep-alive list follow th
     const std::uint64_t conn = make_id(kWorker, 1);
     const std::uint64_t req = make_id(kWorker, 1);
     Script s;
-    s.add(0, kWorker, K::WorkerBoot, 1, static_cast<std::int64_t>(ModelId::Gthread));
-    s.add(0, kWorker, K::WorkerBooted);
-    s.add(0, kWorker, K::ThreadStart, static_cast<std::int64_t>(ThreadRole::Pool)).tid = kPool;
-    s.add(1, kWorker, K::PollRegister, kListenFd, 1);
-    s.add(1, kWorker, K::PollWait, 1000, 1);
-    s.add(2, kWorker, K::PollWake, 1);
-    s.conn(2, kWorker, K::Accepted, conn, 0, 53500, kListenFd);
-    s.conn(2, kWorker, K::PoolSubmit, conn, 0, 1);
-    s.add(2, kWorker, K::PollWait, 1000, 1);
-    s.conn(3, kWorker, K::PoolStart, conn).tid = kPool;
-    s.conn(3, kWorker, K::ReadStart, conn).tid = kPool;
-    s.conn(4, kWorker, K::Parsed, conn, req, 1, 0).tid = kPool;
-    s.conn(4, kWorker, K::HandlerStart, conn, req).tid = kPool;
-    s.conn(6, kWorker, K::HandlerEnd, conn, req, 200, 0).tid = kPool;
-    s.conn(6, kWorker, K::WriteStart, conn, req).tid = kPool;
-    s.conn(7, kWorker, K::WriteDone, conn, req, 150, 0).tid = kPool;
-    s.conn(7, kWorker, K::PoolFinish, conn, 0, 1).tid = kPool;
-    s.add(7, kWorker, K::PollWake, 0);
-    s.conn(7, kWorker, K::KeepAlivePark, conn, 0, 9000);
-    s.conn(7, kWorker, K::PollRegister, conn, 0, 9, 1);
-    s.add(7, kWorker, K::PollWait, 1000, 2);
-    s.conn(9, kWorker, K::Close, conn, 0, 1);  // keep-alive expired
+    s.add(0, kWorker, ev::WorkerBoot{.age = 1, .model = static_cast<std::int64_t>(ModelId::Gthread)});
+    s.add(0, kWorker, ev::WorkerBooted{});
+    s.add(0, kWorker, ev::ThreadStart{.role = static_cast<std::int64_t>(ThreadRole::Pool)}).tid = kPool;
+    s.add(1, kWorker, ev::PollRegister{.fd = kListenFd, .events = 1});
+    s.add(1, kWorker, ev::PollWait{.timeout_ms = 1000, .fds = 1});
+    s.add(2, kWorker, ev::PollWake{.ready = 1});
+    s.add(2, kWorker, ev::Accepted{.conn = conn, .peer_port = 53500, .listen_fd = kListenFd});
+    s.add(2, kWorker, ev::PoolSubmit{.conn = conn, .queue = 1});
+    s.add(2, kWorker, ev::PollWait{.timeout_ms = 1000, .fds = 1});
+    s.add(3, kWorker, ev::PoolStart{.conn = conn}).tid = kPool;
+    s.add(3, kWorker, ev::ReadStart{.conn = conn}).tid = kPool;
+    s.add(4, kWorker, ev::Parsed{.conn = conn, .req = req, .http = 1}).tid = kPool;
+    s.add(4, kWorker, ev::HandlerStart{.conn = conn, .req = req}).tid = kPool;
+    s.add(6, kWorker, ev::HandlerEnd{.conn = conn, .req = req, .status = 200}).tid = kPool;
+    s.add(6, kWorker, ev::WriteStart{.conn = conn, .req = req}).tid = kPool;
+    s.add(7, kWorker, ev::WriteDone{.conn = conn, .req = req, .bytes = 150}).tid = kPool;
+    s.add(7, kWorker, ev::PoolFinish{.conn = conn, .keep_alive = 1}).tid = kPool;
+    s.add(7, kWorker, ev::PollWake{});
+    s.add(7, kWorker, ev::KeepAlivePark{.conn = conn, .deadline_ms = 9000});
+    s.add(7, kWorker, ev::PollRegister{.conn = conn, .fd = 9, .events = 1});
+    s.add(7, kWorker, ev::PollWait{.timeout_ms = 1000, .fds = 2});
+    s.add(9, kWorker, ev::Close{.conn = conn, .requests = 1});  // keep-alive expired
 
     World w = fold_at(s, 2);
     const Process& queued = live(w, kWorker);
@@ -181,15 +181,15 @@ TEST_CASE("greenlets: spawned ready, switched to running, parked on an fd, woken
     constexpr pid_t kWorker = 107;
     const std::uint64_t conn = make_id(kWorker, 1);
     Script s;
-    s.add(0, kWorker, K::WorkerBoot, 1, static_cast<std::int64_t>(ModelId::Gevent));
-    s.add(1, kWorker, K::GreenSpawn, 1).green = 3;
-    s.add(1, kWorker, K::GreenSwitch, 1).green = 3;  // hub (1) → g#3
-    s.conn(2, kWorker, K::ReadStart, conn).green = 3;
-    s.add(2, kWorker, K::GreenPark, 11, 1).green = 3;
-    s.add(2, kWorker, K::GreenSwitch, 3).green = 1;
-    s.add(5, kWorker, K::GreenWake, 11).green = 3;
-    s.add(5, kWorker, K::GreenSwitch, 1).green = 3;
-    s.add(6, kWorker, K::GreenExit).green = 3;
+    s.add(0, kWorker, ev::WorkerBoot{.age = 1, .model = static_cast<std::int64_t>(ModelId::Gevent)});
+    s.add(1, kWorker, ev::GreenSpawn{.parent = 1}).green = 3;
+    s.add(1, kWorker, ev::GreenSwitch{.from = 1}).green = 3;  // hub (1) → g#3
+    s.add(2, kWorker, ev::ReadStart{.conn = conn}).green = 3;
+    s.add(2, kWorker, ev::GreenPark{.fd = 11, .events = 1}).green = 3;
+    s.add(2, kWorker, ev::GreenSwitch{.from = 3}).green = 1;
+    s.add(5, kWorker, ev::GreenWake{.fd = 11}).green = 3;
+    s.add(5, kWorker, ev::GreenSwitch{.from = 1}).green = 3;
+    s.add(6, kWorker, ev::GreenExit{}).green = 3;
 
     World w = fold_at(s, 1);
     REQUIRE(live(w, kWorker).greenlets.at(3).state == GreenState::Running);
@@ -234,19 +234,19 @@ Script long_trace(std::uint32_t requests, std::size_t soup) {
     double t = 10;
     for (std::uint32_t i = 0; i < requests; ++i) {
         pid_t w = workers[rng() % workers.size()];
-        s.add(t, kMaster, K::AcceptQueueSample, static_cast<std::int64_t>(rng() % 5), kBacklog);
+        s.add(t, kMaster, ev::AcceptQueueSample{.length = static_cast<std::int64_t>(rng() % 5), .backlog = kBacklog});
         sync_request(s, t, w, seq++, 50000 + static_cast<std::int64_t>(i));
         t += 12;  // the next request starts at the instant this one closes
         if (i % 9 == 8) {
             pid_t victim = workers[rng() % workers.size()];
-            s.add(t, kMaster, K::WorkerReaped, victim, -SIGKILL);
-            s.add(t, kMaster, K::WorkerCount, 1, 2);
+            s.add(t, kMaster, ev::WorkerReaped{.pid = victim, .status = -SIGKILL});
+            s.add(t, kMaster, ev::WorkerCount{.live = 1, .wanted = 2});
             std::replace(workers.begin(), workers.end(), victim, next_pid);
-            s.add(t + 0.5, next_pid, K::WorkerBoot, next_pid - 100, static_cast<std::int64_t>(ModelId::Sync));
-            s.add(t + 0.5, kMaster, K::WorkerSpawn, next_pid, next_pid - 100);
-            s.add(t + 1, next_pid, K::WorkerBooted);
+            s.add(t + 0.5, next_pid, ev::WorkerBoot{.age = next_pid - 100, .model = static_cast<std::int64_t>(ModelId::Sync)});
+            s.add(t + 0.5, kMaster, ev::WorkerSpawn{.pid = next_pid, .age = next_pid - 100});
+            s.add(t + 1, next_pid, ev::WorkerBooted{});
             back_to_select(s, t + 1, next_pid);
-            s.add(t + 1, kMaster, K::WorkerCount, 2, 2);
+            s.add(t + 1, kMaster, ev::WorkerCount{.live = 2, .wanted = 2});
             ++next_pid;
             t += 2;
         }
@@ -255,8 +255,9 @@ Script long_trace(std::uint32_t requests, std::size_t soup) {
         if (rng() % 2) t += 1;
         auto kind = static_cast<EventKind>(1 + rng() % (kEventKindCount - 1));
         auto pid = static_cast<pid_t>(100 + rng() % 4);
-        Event& e = s.add(t, pid, kind, static_cast<std::int64_t>(rng() % 8 + 100 * (rng() % 2)),
-                         static_cast<std::int64_t>(rng() % 6) - 2);
+        Event& e = s.add(t, pid, kind);  // random fields: no kind's meaning applies
+        e.a0 = static_cast<std::int64_t>(rng() % 8 + 100 * (rng() % 2));
+        e.a1 = static_cast<std::int64_t>(rng() % 6) - 2;
         if (rng() % 3 == 0) e.tid = pid * 10 + static_cast<pid_t>(rng() % 2);
         if (rng() % 2) e.conn = make_id(pid, static_cast<std::uint32_t>(rng() % 3));
         if (rng() % 2) e.req = make_id(pid, static_cast<std::uint32_t>(rng() % 3));

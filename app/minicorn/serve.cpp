@@ -114,7 +114,7 @@ int serve_traced(const process::Config& cfg, const models::WorkerModel& model, c
     if (!to_json && file.open(cfg.trace_file, &error)) {
         int status = collect_until_exit(collector, file, master);
         if (!file.finish(&error)) return trace_not_written(error, status);
-        print_trace_summary(file.size(), file.process_count(), cfg.trace_file, 0);
+        print_trace_summary(file.size(), file.process_count(), cfg.trace_file, file.dropped());
         return status;
     }
     // The .json export needs the whole recording in memory (and a .rec that

@@ -276,6 +276,111 @@ void print_no_display() {
                  "                                                       the studio, rendered to a PNG\n");
 }
 
+void install_stop_handlers() {
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+        struct sigaction sa{};
+        sa.sa_handler = on_stop_signal;
+        ::sigaction(sig, &sa, nullptr);
+    }
+    ::signal(SIGPIPE, SIG_IGN);
+}
+
+// The window (or the offscreen one, headless) at the size and scale asked for.
+bool open_window(Platform& platform, const Args& args, bool headless, std::string* error) {
+    int width = args.width, height = args.height;
+    if (headless && width == 0) {
+        width = kWidth;
+        height = kHeight;
+    }
+    float scale = headless && args.scale == 0 ? 1.0f : args.scale;
+    return platform.open(width, height, scale, "minicorn studio", !headless, error);
+}
+
+// One frame after another: events in, the panels drawn, the pace kept.
+// Headless runs pace themselves at ~60 frames a second (there is no vsync
+// under Xvfb), so N frames take real time and the engine moves meanwhile.
+struct FrameLoop {
+    Platform& platform;
+    Studio& studio;
+    bool headless;
+    std::vector<double> ingest_ms;  // the data work of each frame (Studio::ingest), kept apart
+
+    // Draws one frame; returns the UI's CPU time for it (NewFrame → Render), in ms.
+    double frame(bool present) {
+        auto wall0 = std::chrono::steady_clock::now();
+        platform.poll_events();
+        double ingest0 = thread_cpu_ms();
+        studio.ingest();
+        ingest_ms.push_back(thread_cpu_ms() - ingest0);
+        double cpu0 = thread_cpu_ms();
+        platform.new_frame(headless);
+        studio.frame();
+        ImGui::Render();
+        double cpu_ms = thread_cpu_ms() - cpu0;
+        platform.end_frame(present);
+        // Without vsync (some X servers ignore the swap interval) a window would
+        // spin a core: at most ~120 frames a second when shown, 60 headless.
+        std::this_thread::sleep_until(wall0 + std::chrono::microseconds(headless ? 16'667 : 8'333));
+        return cpu_ms;
+    }
+};
+
+// --then: the scripted actions, 30 frames (half a second) apart, after the
+// warm-up and before the counted frames. Returns the snapshots taken.
+nlohmann::json run_then_actions(FrameLoop& loop, const std::vector<std::string>& then) {
+    Studio& studio = loop.studio;
+    nlohmann::json snapshots = nlohmann::json::array();
+    for (const std::string& name : then) {
+        if (name == "help") studio.toggle_help();
+        if (name == "snapshot") {
+            snapshots.push_back(minicorn::studio::gate_snapshot(studio));
+            continue;
+        }
+        if (auto action = scripted_action(name, studio)) studio.queue(*action);
+        if (auto action = minicorn::studio::gate_script_action(name, studio)) studio.queue(*action);
+        // wait:S is S seconds of the wall clock, however long frames take on a busy machine.
+        const auto wait_until = std::chrono::steady_clock::now() +
+                                std::chrono::milliseconds(static_cast<long>(minicorn::studio::gate_script_wait_s(name) * 1000));
+        for (int i = 0; (i < 30 || std::chrono::steady_clock::now() < wait_until) && !g_stop; ++i) loop.frame(true);
+    }
+    return snapshots;
+}
+
+// --screenshot / --bench-frames: warm up, act, draw the counted frames, write
+// what was asked for. Returns the exit status.
+int run_headless(FrameLoop& loop, const Args& args) {
+    // Warm up: until a worker has booted and requests flow (at most 8 s).
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(8);
+    while (!g_stop && !loop.studio.warmed_up() && std::chrono::steady_clock::now() < until) loop.frame(true);
+    nlohmann::json snapshots = run_then_actions(loop, args.then);
+
+    const int frames = args.bench_frames > 0 ? args.bench_frames : args.frames;
+    const bool shot = !args.screenshot.empty();
+    minicorn::studio::TextLayout layout;  // the last frame's texts and tokens, for the sidecar
+    loop.ingest_ms.clear();
+    std::vector<double> cpu;
+    for (int i = 0; i < frames && !g_stop; ++i) {
+        bool last = i == frames - 1;
+        if (last && shot) minicorn::studio::set_text_layout(&layout);
+        cpu.push_back(loop.frame(!(last && shot)));
+        minicorn::studio::set_text_layout(nullptr);
+    }
+    int status = 0;
+    if (shot) {
+        std::string error;
+        if (!loop.platform.save_png(args.screenshot, &error) ||
+            !write_sidecar(args.screenshot + ".json", loop.platform, loop.studio, frames, layout, snapshots)) {
+            std::fprintf(stderr, "minicorn-studio: %s\n", error.empty() ? "cannot write the sidecar" : error.c_str());
+            status = 1;
+        } else {
+            std::printf("minicorn-studio: %s written (%d frames, %zu events)\n", args.screenshot.c_str(), frames,
+                        loop.studio.recording().size());
+        }
+    }
+    if (args.bench_frames > 0 && !cpu.empty()) print_bench(cpu, loop.ingest_ms, loop.platform, loop.studio);
+    return status;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -292,23 +397,12 @@ int main(int argc, char** argv) {
         print_no_display();
         return 0;
     }
-    for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
-        struct sigaction sa{};
-        sa.sa_handler = on_stop_signal;
-        ::sigaction(sig, &sa, nullptr);
-    }
-    ::signal(SIGPIPE, SIG_IGN);
+    install_stop_handlers();
 
     const bool headless = !args.screenshot.empty() || args.bench_frames > 0;
     Platform platform;
     std::string error;
-    int width = args.width, height = args.height;
-    if (headless && width == 0) {
-        width = kWidth;
-        height = kHeight;
-    }
-    float scale = headless && args.scale == 0 ? 1.0f : args.scale;
-    if (!platform.open(width, height, scale, "minicorn studio", !headless, &error)) {
+    if (!open_window(platform, args, headless, &error)) {
         std::fprintf(stderr, "minicorn-studio: %s\n", error.c_str());
         return 1;
     }
@@ -317,71 +411,12 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "minicorn-studio: cannot start the engine: %s\n", error.c_str());
         return 1;
     }
-
-    // Headless runs pace themselves at ~60 frames a second (there is no vsync
-    // under Xvfb), so N frames take real time and the engine moves meanwhile.
-    std::vector<double> ingest_ms;  // the data work of each frame (Studio::ingest), kept apart
-    minicorn::studio::TextLayout layout;  // the last frame's texts and tokens, for the sidecar
-    auto one_frame = [&](bool present) -> double {
-        auto wall0 = std::chrono::steady_clock::now();
-        platform.poll_events();
-        double ingest0 = thread_cpu_ms();
-        studio.ingest();
-        ingest_ms.push_back(thread_cpu_ms() - ingest0);
-        double cpu0 = thread_cpu_ms();
-        platform.new_frame(headless);
-        studio.frame();
-        ImGui::Render();
-        double cpu_ms = thread_cpu_ms() - cpu0;
-        platform.end_frame(present);
-        // Without vsync (some X servers ignore the swap interval) a window would
-        // spin a core: at most ~120 frames a second when shown, 60 headless.
-        std::this_thread::sleep_until(wall0 + std::chrono::microseconds(headless ? 16'667 : 8'333));
-        return cpu_ms;
-    };
-
+    FrameLoop loop{platform, studio, headless, {}};
     int status = 0;
     if (headless) {
-        // Warm up: until a worker has booted and requests flow (at most 8 s).
-        auto until = std::chrono::steady_clock::now() + std::chrono::seconds(8);
-        while (!g_stop && !studio.warmed_up() && std::chrono::steady_clock::now() < until) one_frame(true);
-        // Scripted actions, 30 frames (half a second) apart, before the counted frames.
-        nlohmann::json snapshots = nlohmann::json::array();
-        for (const std::string& name : args.then) {
-            if (name == "help") studio.toggle_help();
-            if (name == "snapshot") {
-                snapshots.push_back(minicorn::studio::gate_snapshot(studio));
-                continue;
-            }
-            if (auto action = scripted_action(name, studio)) studio.queue(*action);
-            if (auto action = minicorn::studio::gate_script_action(name, studio)) studio.queue(*action);
-            // wait:S is S seconds of the wall clock, however long frames take on a busy machine.
-            const auto wait_until = std::chrono::steady_clock::now() +
-                                    std::chrono::milliseconds(static_cast<long>(minicorn::studio::gate_script_wait_s(name) * 1000));
-            for (int i = 0; (i < 30 || std::chrono::steady_clock::now() < wait_until) && !g_stop; ++i) one_frame(true);
-        }
-        const int frames = args.bench_frames > 0 ? args.bench_frames : args.frames;
-        ingest_ms.clear();
-        std::vector<double> cpu;
-        for (int i = 0; i < frames && !g_stop; ++i) {
-            bool last = i == frames - 1;
-            if (last && !args.screenshot.empty()) minicorn::studio::set_text_layout(&layout);
-            cpu.push_back(one_frame(!(last && !args.screenshot.empty())));
-            minicorn::studio::set_text_layout(nullptr);
-        }
-        if (!args.screenshot.empty()) {
-            if (!platform.save_png(args.screenshot, &error) ||
-                !write_sidecar(args.screenshot + ".json", platform, studio, frames, layout, snapshots)) {
-                std::fprintf(stderr, "minicorn-studio: %s\n", error.empty() ? "cannot write the sidecar" : error.c_str());
-                status = 1;
-            } else {
-                std::printf("minicorn-studio: %s written (%d frames, %zu events)\n", args.screenshot.c_str(), frames,
-                            studio.recording().size());
-            }
-        }
-        if (args.bench_frames > 0 && !cpu.empty()) print_bench(cpu, ingest_ms, platform, studio);
+        status = run_headless(loop, args);
     } else {
-        while (!g_stop && !platform.should_close()) one_frame(true);
+        while (!g_stop && !platform.should_close()) loop.frame(true);
     }
     studio.shutdown();
     return status;

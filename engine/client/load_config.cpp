@@ -192,27 +192,160 @@ prints the results so far.
 
 namespace {
 
+// What the flags said besides the LoadConfig itself: for the checks after them.
+struct FlagsSeen {
+    bool c = false;
+    bool d = false;
+    bool n = false;
+    std::optional<std::string> url;
+    std::optional<std::string> mix;
+};
+
+// The argument at args[i]: a flag (`--x=V` split at the `=`) and its value,
+// inline or the next argument (which advances i).
+struct FlagReader {
+    const std::vector<std::string>& args;
+    std::size_t& i;
+    std::string arg;
+    std::optional<std::string> inline_value;
+
+    FlagReader(const std::vector<std::string>& all, std::size_t& at) : args(all), i(at), arg(all[at]) {
+        if (arg.starts_with("--")) {
+            if (auto eq = arg.find('='); eq != std::string::npos) {
+                inline_value = arg.substr(eq + 1);
+                arg = arg.substr(0, eq);
+            }
+        }
+    }
+    bool value(std::string& v) {
+        if (inline_value) {
+            v = *inline_value;
+            return true;
+        }
+        if (i + 1 >= args.size()) return false;
+        v = args[++i];
+        return true;
+    }
+    // A whole number in [lo, hi] into `target`; the problem, if any.
+    std::string count(int& target, int lo, int hi) {
+        std::string v;
+        if (!value(v)) return fmt::format("argument {}: expected a number", arg);
+        auto n = parse_int<int>(v, lo, hi);
+        if (!n) return fmt::format("argument {}: '{}' is not a whole number in {}-{}", arg, v, lo, hi);
+        target = *n;
+        return {};
+    }
+};
+
+// The traffic flags (how much, how fast, how long). False if `f` is none of
+// them; *problem says what was wrong with its value.
+bool parse_traffic_flag(FlagReader& f, LoadConfig& out, FlagsSeen& seen, std::string* problem) {
+    const std::string& arg = f.arg;
+    std::string v;
+    if (arg == "-c" || arg == "--connections") {
+        *problem = f.count(out.virtual_users, 1, 100000);
+        seen.c = true;
+    } else if (arg == "--rate") {
+        if (!f.value(v)) {
+            *problem = "argument --rate: expected requests a second";
+        } else if (auto r = parse_double(v); !r || *r <= 0 || *r > 1e6) {
+            *problem = fmt::format("argument --rate: '{}' is not a rate in (0, 1e6]", v);
+        } else {
+            out.rate = *r;
+        }
+    } else if (arg == "-d" || arg == "--duration") {
+        if (!f.value(v)) {
+            *problem = fmt::format("argument {}: expected a duration", arg);
+        } else if (auto s = parse_seconds(v); !s || *s <= 0) {
+            *problem = fmt::format("argument {}: '{}' is not a duration (5, 5s, 500ms, 2m)", arg, v);
+        } else {
+            out.duration_s = *s;
+        }
+        seen.d = true;
+    } else if (arg == "-n" || arg == "--requests") {
+        if (!f.value(v)) {
+            *problem = fmt::format("argument {}: expected a count", arg);
+        } else if (auto n = parse_int<std::uint64_t>(v, 1, 1'000'000'000'000ULL); !n) {
+            *problem = fmt::format("argument {}: '{}' is not a positive whole number", arg, v);
+        } else {
+            out.requests = *n;
+        }
+        seen.n = true;
+    } else if (arg == "--keep-alive") {
+        if (!f.value(v)) {
+            *problem = "argument --keep-alive: expected on or off";
+        } else if (v == "on") {
+            out.keep_alive = KeepAlive::On;
+        } else if (v == "off") {
+            out.keep_alive = KeepAlive::Off;
+        } else {
+            *problem = fmt::format("argument --keep-alive: '{}' (choose on or off)", v);
+        }
+    } else if (arg == "--mix") {
+        if (!f.value(v)) {
+            *problem = "argument --mix: expected PATH:WEIGHT,…";
+        } else {
+            seen.mix = v;
+        }
+    } else if (arg == "--timeout") {
+        if (!f.value(v)) {
+            *problem = "argument --timeout: expected a duration";
+        } else if (auto s = parse_seconds(v); !s || *s <= 0) {
+            *problem = fmt::format("argument --timeout: '{}' is not a duration", v);
+        } else {
+            out.timeout_s = *s;
+        }
+    } else if (arg == "-t" || arg == "--threads") {
+        *problem = f.count(out.threads, 1, 64);
+    } else {
+        return false;
+    }
+    return true;
+}
+
+// The bad actors and the output flags. False if `f` is none of them.
+bool parse_actor_or_output_flag(FlagReader& f, LoadConfig& out, std::string* problem) {
+    const std::string& arg = f.arg;
+    std::string v;
+    if (arg == "--slowloris") *problem = f.count(out.slowloris, 0, 100000);
+    else if (arg == "--slowloris-ms") *problem = f.count(out.slowloris_ms, 1, 3'600'000);
+    else if (arg == "--silent") *problem = f.count(out.silent, 0, 100000);
+    else if (arg == "--slow-readers") *problem = f.count(out.slow_readers, 0, 100000);
+    else if (arg == "--aborters") *problem = f.count(out.aborters, 0, 100000);
+    else if (arg == "--json") out.json = true;
+    else if (arg == "--quiet" || arg == "-q") out.quiet = true;
+    else if (arg == "--allow-remote") out.allow_remote = true;
+    else if (arg == "--trace-fd") *problem = f.count(out.trace_fd, 0, 1 << 20);
+    else if (arg == "--trace") {
+        if (!f.value(v) || v.empty()) *problem = "argument --trace: expected a file name";
+        else out.trace_file = v;
+    } else {
+        return false;
+    }
+    return true;
+}
+
 // After the flags: the checks that involve several of them, the URL and the mix.
-LoadParse finish_load_config(LoadConfig& out, const std::string& url_text, const std::optional<std::string>& mix_text,
-                             bool have_c, bool have_d, bool have_n) {
+LoadParse finish_load_config(LoadConfig& out, const FlagsSeen& seen) {
     auto error = [](std::string msg) { return LoadParse{LoadParse::Status::Error, std::move(msg)}; };
-    if (have_c && out.rate > 0) return error("-c and --rate exclude each other (closed loop or open loop)");
-    if (have_d && have_n) return error("-d and -n exclude each other");
-    if (have_n) out.duration_s = 0;
+    if (!seen.url) return error("the URL is required (e.g. minicorn load http://127.0.0.1:8000/)");
+    if (seen.c && out.rate > 0) return error("-c and --rate exclude each other (closed loop or open loop)");
+    if (seen.d && seen.n) return error("-d and -n exclude each other");
+    if (seen.n) out.duration_s = 0;
     if (out.rate > 0) out.virtual_users = 0;
     if (!out.trace_file.empty() && out.trace_fd != 0) return error("--trace and --trace-fd exclude each other");
-    auto url = parse_url(url_text);
+    auto url = parse_url(*seen.url);
     if (auto* msg = std::get_if<std::string>(&url)) return error(*msg);
     out.url = std::get<Url>(url);
-    out.url_text = url_text;
+    out.url_text = *seen.url;
     if (!out.allow_remote && !is_loopback_host(out.url.host)) {
         return error(fmt::format(
             "'{}' is not this machine's loopback; the client only sends to 127.0.0.1, ::1 or localhost "
             "unless you add --allow-remote (a load test is an attack on a host that did not ask for it)",
             out.url.host));
     }
-    if (mix_text) {
-        auto mix = parse_mix(*mix_text);
+    if (seen.mix) {
+        auto mix = parse_mix(*seen.mix);
         if (auto* msg = std::get_if<std::string>(&mix)) return error(*msg);
         out.mix = std::get<std::vector<MixEntry>>(mix);
     } else {
@@ -225,107 +358,22 @@ LoadParse finish_load_config(LoadConfig& out, const std::string& url_text, const
 
 LoadParse parse_load_args(const std::vector<std::string>& args, LoadConfig& out) {
     auto error = [](std::string msg) { return LoadParse{LoadParse::Status::Error, std::move(msg)}; };
-    bool have_c = false;
-    bool have_d = false;
-    bool have_n = false;
-    std::optional<std::string> url_text;
-    std::optional<std::string> mix_text;
+    FlagsSeen seen;
     for (std::size_t i = 0; i < args.size(); ++i) {
-        std::string arg = args[i];
-        std::optional<std::string> inline_value;
-        if (arg.starts_with("--")) {
-            if (auto eq = arg.find('='); eq != std::string::npos) {
-                inline_value = arg.substr(eq + 1);
-                arg = arg.substr(0, eq);
-            }
-        }
-        auto value = [&](std::string& v) -> bool {
-            if (inline_value) {
-                v = *inline_value;
-                return true;
-            }
-            if (i + 1 >= args.size()) return false;
-            v = args[++i];
-            return true;
-        };
-        auto count = [&](int& target, int lo, int hi) -> std::optional<std::string> {
-            std::string v;
-            if (!value(v)) return fmt::format("argument {}: expected a number", arg);
-            auto n = parse_int<int>(v, lo, hi);
-            if (!n) return fmt::format("argument {}: '{}' is not a whole number in {}-{}", arg, v, lo, hi);
-            target = *n;
-            return std::nullopt;
-        };
-        std::optional<std::string> problem;
-        std::string v;
-        if (arg == "-h" || arg == "--help") return LoadParse{LoadParse::Status::Help, {}};
-        if (arg == "-c" || arg == "--connections") {
-            problem = count(out.virtual_users, 1, 100000);
-            have_c = true;
-        } else if (arg == "--rate") {
-            if (!value(v)) return error("argument --rate: expected requests a second");
-            auto r = parse_double(v);
-            if (!r || *r <= 0 || *r > 1e6) return error(fmt::format("argument --rate: '{}' is not a rate in (0, 1e6]", v));
-            out.rate = *r;
-        } else if (arg == "-d" || arg == "--duration") {
-            if (!value(v)) return error(fmt::format("argument {}: expected a duration", arg));
-            auto s = parse_seconds(v);
-            if (!s || *s <= 0) return error(fmt::format("argument {}: '{}' is not a duration (5, 5s, 500ms, 2m)", arg, v));
-            out.duration_s = *s;
-            have_d = true;
-        } else if (arg == "-n" || arg == "--requests") {
-            if (!value(v)) return error(fmt::format("argument {}: expected a count", arg));
-            auto n = parse_int<std::uint64_t>(v, 1, 1'000'000'000'000ULL);
-            if (!n) return error(fmt::format("argument {}: '{}' is not a positive whole number", arg, v));
-            out.requests = *n;
-            have_n = true;
-        } else if (arg == "--keep-alive") {
-            if (!value(v)) return error("argument --keep-alive: expected on or off");
-            if (v == "on") out.keep_alive = KeepAlive::On;
-            else if (v == "off") out.keep_alive = KeepAlive::Off;
-            else return error(fmt::format("argument --keep-alive: '{}' (choose on or off)", v));
-        } else if (arg == "--mix") {
-            if (!value(v)) return error("argument --mix: expected PATH:WEIGHT,…");
-            mix_text = v;
-        } else if (arg == "--timeout") {
-            if (!value(v)) return error("argument --timeout: expected a duration");
-            auto s = parse_seconds(v);
-            if (!s || *s <= 0) return error(fmt::format("argument --timeout: '{}' is not a duration", v));
-            out.timeout_s = *s;
-        } else if (arg == "-t" || arg == "--threads") {
-            problem = count(out.threads, 1, 64);
-        } else if (arg == "--slowloris") {
-            problem = count(out.slowloris, 0, 100000);
-        } else if (arg == "--slowloris-ms") {
-            problem = count(out.slowloris_ms, 1, 3'600'000);
-        } else if (arg == "--silent") {
-            problem = count(out.silent, 0, 100000);
-        } else if (arg == "--slow-readers") {
-            problem = count(out.slow_readers, 0, 100000);
-        } else if (arg == "--aborters") {
-            problem = count(out.aborters, 0, 100000);
-        } else if (arg == "--json") {
-            out.json = true;
-        } else if (arg == "--quiet" || arg == "-q") {
-            out.quiet = true;
-        } else if (arg == "--allow-remote") {
-            out.allow_remote = true;
-        } else if (arg == "--trace-fd") {
-            problem = count(out.trace_fd, 0, 1 << 20);
-        } else if (arg == "--trace") {
-            if (!value(v) || v.empty()) return error("argument --trace: expected a file name");
-            out.trace_file = v;
-        } else if (!arg.empty() && arg.front() == '-' && arg != "-") {
-            return error(fmt::format("unrecognized argument: {}", arg));
-        } else if (url_text) {
-            return error(fmt::format("one URL only (got '{}' and '{}')", *url_text, arg));
+        FlagReader f(args, i);
+        if (f.arg == "-h" || f.arg == "--help") return LoadParse{LoadParse::Status::Help, {}};
+        std::string problem;
+        if (parse_traffic_flag(f, out, seen, &problem) || parse_actor_or_output_flag(f, out, &problem)) {
+            if (!problem.empty()) return error(problem);
+        } else if (!f.arg.empty() && f.arg.front() == '-' && f.arg != "-") {
+            return error(fmt::format("unrecognized argument: {}", f.arg));
+        } else if (seen.url) {
+            return error(fmt::format("one URL only (got '{}' and '{}')", *seen.url, f.arg));
         } else {
-            url_text = arg;
+            seen.url = f.arg;
         }
-        if (problem) return error(*problem);
     }
-    if (!url_text) return error("the URL is required (e.g. minicorn load http://127.0.0.1:8000/)");
-    return finish_load_config(out, *url_text, mix_text, have_c, have_d, have_n);
+    return finish_load_config(out, seen);
 }
 
 std::variant<Target, std::string> resolve_target(const Url& url) {

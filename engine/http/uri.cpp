@@ -9,9 +9,7 @@ namespace {
 
 bool is_ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_hex_digit(char c) {
-    return is_ascii_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
+bool is_hex_digit(char c) { return hex_digit_value(c) >= 0; }
 bool is_scheme_char(char c) {
     return is_ascii_alpha(c) || is_ascii_digit(c) || c == '+' || c == '-' || c == '.';
 }
@@ -113,18 +111,18 @@ std::optional<UriParts> split_request_uri(std::string_view uri) {
     return urlsplit(std::string(uri));
 }
 
-std::string percent_decode(std::string_view text) {
+std::string percent_decode(std::string_view text, PlusAsSpace plus) {
     std::string out;
     out.reserve(text.size());
     for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '%' && i + 2 < text.size() && is_hex_digit(text[i + 1]) && is_hex_digit(text[i + 2])) {
-            auto nibble = [](char c) {
-                return is_ascii_digit(c) ? c - '0' : (c | 0x20) - 'a' + 10;
-            };
-            out += static_cast<char>(nibble(text[i + 1]) * 16 + nibble(text[i + 2]));
+        const char c = text[i];
+        if (c == '+' && plus == PlusAsSpace::Yes) {
+            out += ' ';
+        } else if (c == '%' && i + 2 < text.size() && is_hex_digit(text[i + 1]) && is_hex_digit(text[i + 2])) {
+            out += static_cast<char>(hex_digit_value(text[i + 1]) * 16 + hex_digit_value(text[i + 2]));
             i += 2;
         } else {
-            out += text[i];
+            out += c;
         }
     }
     return out;

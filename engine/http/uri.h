@@ -28,8 +28,23 @@ struct UriParts {
 // nullopt where urlsplit raises ValueError.
 std::optional<UriParts> split_request_uri(std::string_view uri);
 
-// urllib.parse.unquote_to_bytes(): %XX with two hex digits becomes that byte,
-// anything else is kept as is. gunicorn builds PATH_INFO with it.
-std::string percent_decode(std::string_view text);
+// The value of a hex digit, either case ('a' and 'A' are 10); -1 for any other char.
+constexpr int hex_digit_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+enum class PlusAsSpace {
+    No,   // paths: '+' is a literal plus
+    Yes,  // form-encoded query strings: '+' means a space
+};
+
+// urllib.parse.unquote_to_bytes(): %XX with two hex digits (either case)
+// becomes that byte; anything else, a malformed escape ("%zz", a trailing
+// "%4") included, is kept as is. gunicorn builds PATH_INFO with it; with
+// PlusAsSpace::Yes it also reads '+' as a space, as parse_qsl does.
+std::string percent_decode(std::string_view text, PlusAsSpace plus = PlusAsSpace::No);
 
 }  // namespace minicorn::http

@@ -76,6 +76,12 @@ const char* signal_name(int sig) {
 
 double elapsed_since(sys::MonoTime t) { return std::chrono::duration<double>(sys::MonoClock::now() - t).count(); }
 
+// Seconds of engine time (trace::engine_now_ns) since `engine_ns`: it stands
+// still while the trace's gate is closed, as every engine timeout does.
+double engine_seconds_since(std::int64_t engine_ns) {
+    return static_cast<double>(trace::engine_now_ns() - engine_ns) / 1e9;
+}
+
 }  // namespace
 
 void Arbiter::init_signals() {
@@ -285,10 +291,10 @@ void Arbiter::stop(bool graceful) {
     for (net::Listener& l : listeners_) l.close(/*unlink_path=*/!cfg_.reuse_port);
     listeners_.clear();
     int sig = graceful ? SIGTERM : SIGQUIT;
-    auto started = sys::MonoClock::now();
+    const std::int64_t started = trace::engine_now_ns();  // graceful_timeout is engine time: a closed gate holds it
     kill_workers(sig);
     // 20.1 sleeps 0.1 s at a time while its SIGCHLD handler reaps.
-    while (!workers_.empty() && elapsed_since(started) < cfg_.graceful_timeout) {
+    while (!workers_.empty() && engine_seconds_since(started) < cfg_.graceful_timeout) {
         sys::sleep_for_seconds(0.1);
         try {
             reap_workers();
@@ -299,7 +305,8 @@ void Arbiter::stop(bool graceful) {
     kill_workers(SIGKILL);
     stop_db_backend();
     // Not in gunicorn: collect what SIGKILL leaves, so no zombie outlives the
-    // stop while the master is still running (bounded: 1 s).
+    // stop while the master is still running (bounded: 1 s of wall time, as
+    // nothing a gate holds is left to wait for).
     auto kill_started = sys::MonoClock::now();
     while (!workers_.empty() && elapsed_since(kill_started) < 1.0) {
         try {

@@ -3,8 +3,10 @@
 //
 //     trace::ev::PollRegister{.conn = id, .fd = fd, .events = EPOLLIN}.emit();
 //
-// the collector fills a record it stamps itself (ev::Counter{…}.fill(e)), and
-// a reader decodes an Event by the same names:
+// the collector fills a record it stamps itself (ev::Counter{…}.fill(e)); a
+// test's script or a made-up recording builds a whole record by hand
+// (ev::Accepted{.conn = c, .peer_port = 5000}.event(t_ns, pid, tid)); and a
+// reader decodes an Event by the same names:
 //
 //     auto r = trace::ev::PollRegister::decode(e);   // r.conn, r.fd, r.events
 //
@@ -37,6 +39,18 @@ struct Int {
 
 namespace ev {
 
+// A record stamped by hand — when, which process, which thread — and nothing
+// else (kind None): what every builder below starts from. Producers never
+// need it (emit() stamps its own); tests, made-up recordings and the
+// collector do.
+inline Event stamped(std::uint64_t t_ns, std::int32_t pid, std::int32_t tid) {
+    Event e{};
+    e.t_ns = t_ns;
+    e.pid = pid;
+    e.tid = tid;
+    return e;
+}
+
 // clang-format off
 // Pass 1: one struct per kind, its members the table's names.
 #define MINICORN_EV_CONN(doc) std::uint64_t conn = 0;
@@ -49,6 +63,11 @@ namespace ev {
         fields                                                          \
         inline void emit() const;                                       \
         inline void fill(Event& e) const;                               \
+        Event event(std::uint64_t at_ns, std::int32_t of_pid, std::int32_t of_tid) const { \
+            Event e = stamped(at_ns, of_pid, of_tid);                   \
+            fill(e);                                                    \
+            return e;                                                   \
+        }                                                               \
         static inline N decode(const Event& e);                         \
     };
 MINICORN_TRACE_KINDS(MINICORN_EV_KIND, MINICORN_EV_CONN, MINICORN_EV_REQ, MINICORN_EV_GREEN, MINICORN_EV_ARG,

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "engine/trace/ev.h"
+
 namespace minicorn::trace {
 
 void Recording::append(std::span<const Event> sorted) {
@@ -24,6 +26,7 @@ void Recording::append(std::span<const Event> sorted) {
     for (const Event& e : sorted) {
         auto pos = static_cast<std::uint32_t>(events_.size());
         events_.push_back(e);
+        if (e.kind == EventKind::RingDrops) dropped_ += static_cast<std::uint64_t>(ev::RingDrops::decode(e).dropped.v);
         if (!last_pid || e.pid != last_pid_key) {
             auto [it, fresh] = by_pid_.try_emplace(e.pid);
             if (fresh) pid_order_.push_back(e.pid);
@@ -133,7 +136,7 @@ std::optional<Recording> Recording::load(const std::string& path, std::string* e
     }
     Recording rec;
     rec.append(events);
-    rec.dropped_ = dropped;
+    rec.dropped_ = std::max(rec.dropped_, dropped);  // a file from before RingDrops were counted has only the header
     return rec;
 }
 

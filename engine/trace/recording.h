@@ -61,9 +61,10 @@ public:
     std::vector<pid_t> pids() const;           // in order of first appearance
     std::vector<std::uint64_t> conns() const;  // in order of first appearance
 
-    // Events the producers had to drop (full rings), as the collector counted them.
+    // Events the producers had to drop (full rings): the sum of the RingDrops
+    // events appended (the collector writes one when a ring's drop count
+    // grew), or the file header's count if that is larger.
     std::uint64_t dropped() const { return dropped_; }
-    void add_dropped(std::uint64_t n) { dropped_ += n; }
 
     // File format: "MCREC001", u64 count, u64 dropped, then count × 64-byte events.
     bool save(const std::string& path, std::string* error) const;

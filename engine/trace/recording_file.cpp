@@ -4,6 +4,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "engine/trace/ev.h"
+
 namespace minicorn::trace {
 
 namespace {
@@ -22,7 +24,7 @@ bool RecordingFile::open(const std::string& path, std::string* error) {
     }
     path_ = path;
     std::setvbuf(file_, nullptr, _IOFBF, kBuffer);
-    const std::uint64_t zero = 0;  // count (finish() writes it) and dropped
+    const std::uint64_t zero = 0;  // count and dropped (finish() writes both)
     ok_ = std::fwrite(kRecordingMagic, 1, sizeof kRecordingMagic, file_) == sizeof kRecordingMagic &&
           std::fwrite(&zero, sizeof zero, 1, file_) == 1 && std::fwrite(&zero, sizeof zero, 1, file_) == 1;
     return true;
@@ -35,6 +37,7 @@ void RecordingFile::append(std::span<const Event> sorted) {
     last_time_ = sorted.back().t_ns;
     pid_t last = 0;
     for (const Event& e : sorted) {
+        if (e.kind == EventKind::RingDrops) dropped_ += static_cast<std::uint64_t>(ev::RingDrops::decode(e).dropped.v);
         if (e.pid == last) continue;
         last = e.pid;
         if (std::find(pids_.begin(), pids_.end(), e.pid) == pids_.end()) pids_.push_back(e.pid);
@@ -44,7 +47,8 @@ void RecordingFile::append(std::span<const Event> sorted) {
 bool RecordingFile::finish(std::string* error) {
     if (!file_) return false;
     ok_ = std::fseek(file_, sizeof kRecordingMagic, SEEK_SET) == 0 &&
-          std::fwrite(&count_, sizeof count_, 1, file_) == 1 && ok_;
+          std::fwrite(&count_, sizeof count_, 1, file_) == 1 && std::fwrite(&dropped_, sizeof dropped_, 1, file_) == 1 &&
+          ok_;
     ok_ = std::fclose(file_) == 0 && ok_;
     file_ = nullptr;
     if (!ok_ && error) *error = "short write to '" + path_ + "'";

@@ -36,12 +36,15 @@ public:
     bool finish(std::string* error);
 
     std::uint64_t size() const { return count_; }
+    // Events lost to full rings: the sum of the RingDrops appended (as Recording::dropped).
+    std::uint64_t dropped() const { return dropped_; }
     std::size_t process_count() const { return pids_.size(); }
 
 private:
     std::FILE* file_ = nullptr;
     std::string path_;
     std::uint64_t count_ = 0;
+    std::uint64_t dropped_ = 0;
     std::uint64_t last_time_ = 0;
     std::vector<pid_t> pids_;  // every pid seen (a handful)
     bool ok_ = true;

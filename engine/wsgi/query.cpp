@@ -2,40 +2,6 @@
 
 namespace minicorn::wsgi {
 
-namespace {
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-}  // namespace
-
-std::string percent_decode(std::string_view text, PlusAsSpace plus) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (c == '+' && plus == PlusAsSpace::Yes) {
-            out.push_back(' ');
-            continue;
-        }
-        if (c == '%' && i + 2 < text.size()) {
-            const int hi = hex_value(text[i + 1]);
-            const int lo = hex_value(text[i + 2]);
-            if (hi >= 0 && lo >= 0) {
-                out.push_back(static_cast<char>(hi * 16 + lo));
-                i += 2;
-                continue;
-            }
-        }
-        out.push_back(c);
-    }
-    return out;
-}
-
 QueryParams QueryParams::parse(std::string_view query) {
     QueryParams params;
     while (!query.empty()) {

@@ -10,16 +10,13 @@
 #include <utility>
 #include <vector>
 
+#include "engine/http/uri.h"
+
 namespace minicorn::wsgi {
 
-enum class PlusAsSpace {
-    No,   // paths: '+' is a literal plus
-    Yes,  // form-encoded query strings: '+' means a space
-};
-
-// Decodes %XX escapes (either case). A malformed escape ("%zz", a trailing
-// "%4") is kept as written, as urllib.parse.unquote does.
-std::string percent_decode(std::string_view text, PlusAsSpace plus);
+// Decoding %XX escapes (and '+' in a query string) is engine/http/uri.h's.
+using http::percent_decode;
+using http::PlusAsSpace;
 
 class QueryParams {
 public:

@@ -2,6 +2,8 @@
 
 #include <signal.h>
 
+#include <algorithm>
+
 #include "engine/trace/ev.h"
 
 namespace minicorn::models {
@@ -57,8 +59,17 @@ bool ThreadPool::wait_one(std::chrono::milliseconds timeout) {
 }
 
 bool ThreadPool::wait_all(std::chrono::milliseconds timeout) {
+    // The condition variable waits in wall time, so wake now and then to read
+    // the engine clock again (a gate that opens ends the wait ≤ 50 ms late).
+    constexpr std::int64_t kRecheckNs = 50'000'000;
+    const std::int64_t deadline = trace::engine_now_ns() + std::chrono::nanoseconds(timeout).count();
     std::unique_lock lock(mu_);
-    return finished_.wait_for(lock, timeout, [&] { return outstanding_ == 0; });
+    while (outstanding_ != 0) {
+        const std::int64_t left = deadline - trace::engine_now_ns();
+        if (left <= 0) return false;
+        finished_.wait_for(lock, std::chrono::nanoseconds(std::min(left, kRecheckNs)));
+    }
+    return true;
 }
 
 void ThreadPool::thread_main() {

@@ -42,7 +42,9 @@ public:
     // Blocks until one more task finishes or `timeout` passes
     // (futures.wait(..., FIRST_COMPLETED)). True if one finished.
     bool wait_one(std::chrono::milliseconds timeout);
-    // Blocks until nothing is outstanding or `timeout` passes.
+    // Blocks until nothing is outstanding or `timeout` of engine time
+    // (trace::engine_now_ns) passes: while the trace's gate is closed the
+    // timeout stands still, as every engine timeout does (graceful stop).
     bool wait_all(std::chrono::milliseconds timeout);
 
     std::size_t queued() const;

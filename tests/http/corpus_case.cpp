@@ -6,15 +6,10 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "engine/http/uri.h"
+
 namespace minicorn::http::testing {
 namespace {
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 std::string header_text(const Header& h) { return h.name + ": " + h.value; }
 
@@ -34,8 +29,8 @@ std::string unescape(std::string_view text) {
             case 't': out += '\t'; break;
             case '\\': out += '\\'; break;
             case 'x':
-                if (i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
-                    out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
+                if (i + 2 < text.size() && hex_digit_value(text[i + 1]) >= 0 && hex_digit_value(text[i + 2]) >= 0) {
+                    out += static_cast<char>(hex_digit_value(text[i + 1]) * 16 + hex_digit_value(text[i + 2]));
                     i += 2;
                     break;
                 }

@@ -12,13 +12,13 @@ namespace minicorn::testing::panel_scripts {
 using namespace trace_script;
 
 inline void boot_one(Script& s, pid_t w, ModelId model) {
-    s.add(0, kMaster, K::ArbiterStart, 1);
-    s.add(0, kMaster, K::ListenerOpen, kListenFd, 8000);
-    s.add(1, kMaster, K::WorkerSpawn, w, 1);
-    s.add(1, w, K::WorkerBoot, 1, static_cast<std::int64_t>(model));
-    s.add(2, w, K::WorkerBooted);
-    s.add(2, w, K::Heartbeat, 2);
-    s.add(2, kMaster, K::WorkerCount, 1, 1);
+    s.add(0, kMaster, ev::ArbiterStart{.workers = 1});
+    s.add(0, kMaster, ev::ListenerOpen{.fd = kListenFd, .port = 8000});
+    s.add(1, kMaster, ev::WorkerSpawn{.pid = w, .age = 1});
+    s.add(1, w, ev::WorkerBoot{.age = 1, .model = static_cast<std::int64_t>(model)});
+    s.add(2, w, ev::WorkerBooted{});
+    s.add(2, w, ev::Heartbeat{.engine_ms = 2});
+    s.add(2, kMaster, ev::WorkerCount{.live = 1, .wanted = 1});
 }
 
 // gthread worker 201 with pool threads 2011 and 2012. Three connections come
@@ -29,30 +29,29 @@ inline Script gthread_busy() {
     Script s;
     const pid_t w = kGthread;
     boot_one(s, w, ModelId::Gthread);
-    for (pid_t tid : {2011, 2012}) s.add(2, w, K::ThreadStart, static_cast<std::int64_t>(ThreadRole::Pool)).tid = tid;
-    s.add(3, w, K::PollRegister, kListenFd, EPOLLIN);
-    s.add(3, w, K::PollWait, 1000, 1);
-    s.add(5, w, K::PollWake, 1);
+    for (pid_t tid : {2011, 2012}) s.add(2, w, ev::ThreadStart{.role = static_cast<std::int64_t>(ThreadRole::Pool)}).tid = tid;
+    s.add(3, w, ev::PollRegister{.fd = kListenFd, .events = EPOLLIN});
+    s.add(3, w, ev::PollWait{.timeout_ms = 1000, .fds = 1});
+    s.add(5, w, ev::PollWake{.ready = 1});
     for (std::uint32_t i = 1; i <= 3; ++i) {
-        s.conn(5 + 0.1 * i, w, K::Accepted, make_id(w, i), 0, 53121 + i, kListenFd);
-        s.conn(5 + 0.1 * i, w, K::PoolSubmit, make_id(w, i), 0, i);
+        s.add(5 + 0.1 * i, w, ev::Accepted{.conn = make_id(w, i), .peer_port = 53121 + i, .listen_fd = kListenFd});
+        s.add(5 + 0.1 * i, w, ev::PoolSubmit{.conn = make_id(w, i), .queue = i});
     }
-    s.add(5.5, w, K::PollWait, 1000, 1);
-    auto on = [&s, w](double t, pid_t tid, K kind, std::uint32_t seq, bool req, std::int64_t a0 = 0) {
-        s.conn(t, w, kind, make_id(w, seq), req ? make_id(w, seq) : 0, a0).tid = tid;
-    };
-    on(6, 2011, K::PoolStart, 1, false);
-    on(6, 2011, K::ReadStart, 1, false);
-    on(6.2, 2011, K::ReadDone, 1, false, 78);
-    on(6.3, 2011, K::Parsed, 1, true, 11);
-    on(6.4, 2011, K::HandlerStart, 1, true);
-    s.add(6.4, w, K::GilAcquire, 0).tid = 2011;
-    on(6.5, 2012, K::PoolStart, 2, false);
-    on(6.5, 2012, K::ReadStart, 2, false);
-    on(6.7, 2012, K::ReadDone, 2, false, 78);
-    on(6.8, 2012, K::Parsed, 2, true, 11);
-    on(6.9, 2012, K::HandlerStart, 2, true);
-    s.add(7, w, K::GilWait, 2011).tid = 2012;
+    s.add(5.5, w, ev::PollWait{.timeout_ms = 1000, .fds = 1});
+    auto on = [&s, w](double t, pid_t tid, const auto& event) { s.add(t, w, event).tid = tid; };
+    const std::uint64_t c1 = make_id(w, 1), c2 = make_id(w, 2);  // each its request's id too
+    on(6, 2011, ev::PoolStart{.conn = c1});
+    on(6, 2011, ev::ReadStart{.conn = c1});
+    on(6.2, 2011, ev::ReadDone{.conn = c1, .bytes = 78});
+    on(6.3, 2011, ev::Parsed{.conn = c1, .req = c1, .http = 11});
+    on(6.4, 2011, ev::HandlerStart{.conn = c1, .req = c1});
+    s.add(6.4, w, ev::GilAcquire{}).tid = 2011;
+    on(6.5, 2012, ev::PoolStart{.conn = c2});
+    on(6.5, 2012, ev::ReadStart{.conn = c2});
+    on(6.7, 2012, ev::ReadDone{.conn = c2, .bytes = 78});
+    on(6.8, 2012, ev::Parsed{.conn = c2, .req = c2, .http = 11});
+    on(6.9, 2012, ev::HandlerStart{.conn = c2, .req = c2});
+    s.add(7, w, ev::GilWait{.holder = 2011}).tid = 2012;
     return s;
 }
 
@@ -64,35 +63,36 @@ inline Script gevent_busy() {
     Script s;
     const pid_t w = kGevent;
     boot_one(s, w, ModelId::Gevent);
-    auto g = [&s, w](double t, K kind, std::uint32_t green, std::uint64_t conn = 0, std::int64_t a0 = 0, std::int64_t a1 = 0) {
-        Event& e = s.conn(t, w, kind, conn, 0, a0, a1);
-        e.green = green;
+    // `green` for the kinds whose schema row has no greenlet (a connection's steps).
+    auto g = [&s, w](double t, const auto& event, std::uint32_t green = 0) {
+        Event& e = s.add(t, w, event);
+        if (green) e.green = green;
         return &e;
     };
-    g(3, K::GreenSpawn, 1, 0, 0);
-    g(3, K::GreenSwitch, 1, 0, 0);
-    g(3, K::PollRegister, 1, 0, kListenFd, EPOLLIN);
-    g(3, K::GreenPark, 1, 0, kListenFd, EPOLLIN);
-    s.add(3, w, K::PollWait, -1, 1);
-    s.add(5, w, K::PollWake, 1);
-    g(5, K::GreenWake, 1, 0, kListenFd, 0);
-    g(5, K::GreenSwitch, 1, 0, 0);
+    g(3, ev::GreenSpawn{.green = 1});
+    g(3, ev::GreenSwitch{.green = 1});
+    g(3, ev::PollRegister{.green = 1, .fd = kListenFd, .events = EPOLLIN});
+    g(3, ev::GreenPark{.green = 1, .fd = kListenFd, .events = EPOLLIN});
+    s.add(3, w, ev::PollWait{.timeout_ms = -1, .fds = 1});
+    s.add(5, w, ev::PollWake{.ready = 1});
+    g(5, ev::GreenWake{.green = 1, .fd = kListenFd});
+    g(5, ev::GreenSwitch{.green = 1});
     const std::uint64_t c1 = make_id(w, 1), c2 = make_id(w, 2);
-    g(5.1, K::Accepted, 1, c1, 53122, kListenFd);
-    g(5.1, K::GreenSpawn, 12, 0, 1);
-    g(5.2, K::Accepted, 1, c2, 53140, kListenFd);
-    g(5.2, K::GreenSpawn, 13, 0, 1);
-    g(5.3, K::GreenPark, 1, 0, kListenFd, EPOLLIN);
-    g(5.4, K::GreenSwitch, 12, 0, 1);
-    g(5.4, K::ReadStart, 12, c1);
-    g(5.5, K::PollRegister, 12, c1, 9, EPOLLIN);
-    g(5.5, K::GreenPark, 12, c1, 9, EPOLLIN);
-    g(5.6, K::GreenSwitch, 13, 0, 12);
-    g(5.6, K::ReadStart, 13, c2);
-    g(5.7, K::ReadDone, 13, c2, 80);
-    s.conn(5.8, w, K::Parsed, c2, make_id(w, 2), 11).green = 13;
-    s.conn(5.9, w, K::HandlerStart, c2, make_id(w, 2)).green = 13;
-    s.add(20, w, K::Heartbeat, 20);
+    g(5.1, ev::Accepted{.conn = c1, .peer_port = 53122, .listen_fd = kListenFd}, 1);
+    g(5.1, ev::GreenSpawn{.green = 12, .parent = 1});
+    g(5.2, ev::Accepted{.conn = c2, .peer_port = 53140, .listen_fd = kListenFd}, 1);
+    g(5.2, ev::GreenSpawn{.green = 13, .parent = 1});
+    g(5.3, ev::GreenPark{.green = 1, .fd = kListenFd, .events = EPOLLIN});
+    g(5.4, ev::GreenSwitch{.green = 12, .from = 1});
+    g(5.4, ev::ReadStart{.conn = c1}, 12);
+    g(5.5, ev::PollRegister{.conn = c1, .green = 12, .fd = 9, .events = EPOLLIN});
+    g(5.5, ev::GreenPark{.conn = c1, .green = 12, .fd = 9, .events = EPOLLIN});
+    g(5.6, ev::GreenSwitch{.green = 13, .from = 12});
+    g(5.6, ev::ReadStart{.conn = c2}, 13);
+    g(5.7, ev::ReadDone{.conn = c2, .bytes = 80}, 13);
+    s.add(5.8, w, ev::Parsed{.conn = c2, .req = make_id(w, 2), .http = 11}).green = 13;
+    s.add(5.9, w, ev::HandlerStart{.conn = c2, .req = make_id(w, 2)}).green = 13;
+    s.add(20, w, ev::Heartbeat{.engine_ms = 20});
     return s;
 }
 
@@ -102,16 +102,16 @@ inline Script tornado_busy() {
     Script s;
     const pid_t w = kTornado;
     boot_one(s, w, ModelId::Tornado);
-    s.add(3, w, K::PollRegister, kListenFd, EPOLLIN);
-    s.add(3, w, K::PollWait, 1000, 1);
-    s.add(5, w, K::PollWake, 1);
+    s.add(3, w, ev::PollRegister{.fd = kListenFd, .events = EPOLLIN});
+    s.add(3, w, ev::PollWait{.timeout_ms = 1000, .fds = 1});
+    s.add(5, w, ev::PollWake{.ready = 1});
     const std::uint64_t c1 = make_id(w, 1);
-    s.conn(5.1, w, K::Accepted, c1, 0, 53122, kListenFd);
-    s.conn(5.2, w, K::PollRegister, c1, 0, 10, EPOLLIN);
-    s.conn(5.3, w, K::ReadStart, c1);
-    s.conn(5.4, w, K::ReadDone, c1, 0, 78);
-    s.conn(5.5, w, K::Parsed, c1, make_id(w, 1), 11);
-    s.conn(5.6, w, K::HandlerStart, c1, make_id(w, 1));
+    s.add(5.1, w, ev::Accepted{.conn = c1, .peer_port = 53122, .listen_fd = kListenFd});
+    s.add(5.2, w, ev::PollRegister{.conn = c1, .fd = 10, .events = EPOLLIN});
+    s.add(5.3, w, ev::ReadStart{.conn = c1});
+    s.add(5.4, w, ev::ReadDone{.conn = c1, .bytes = 78});
+    s.add(5.5, w, ev::Parsed{.conn = c1, .req = make_id(w, 1), .http = 11});
+    s.add(5.6, w, ev::HandlerStart{.conn = c1, .req = make_id(w, 1)});
     return s;
 }
 
@@ -127,42 +127,44 @@ inline Script gevent_as_traced() {
     Script s;
     const pid_t w = kGeventReal;
     boot_one(s, w, ModelId::Gevent);
-    auto g = [&s, w](double t, K kind, std::uint32_t green, std::int64_t a0 = 0, std::int64_t a1 = 0) {
-        s.add(t, w, kind, a0, a1).green = green;
+    // `green` for the kinds whose schema row has no greenlet (a connection's steps).
+    auto g = [&s, w](double t, const auto& event, std::uint32_t green = 0) {
+        Event& e = s.add(t, w, event);
+        if (green) e.green = green;
     };
     const std::uint64_t c1 = make_id(w, 1);
-    g(3, K::GreenSpawn, 1, 0);
-    g(3, K::GreenSwitch, 1, 0);
-    g(3.1, K::PollRegister, 1, kListenFd, EPOLLIN);
-    g(3.1, K::GreenPark, 1, kListenFd, EPOLLIN);
-    s.add(3.2, w, K::PollWait, -1, 1);
-    s.add(5, w, K::PollWake, 1);
-    g(5, K::PollUnregister, 1, kListenFd);
-    g(5, K::GreenWake, 1, kListenFd);
-    g(5, K::GreenSwitch, 1, 0);
-    s.add(5.1, w, K::AcceptAttempt, kListenFd);
-    s.conn(5.1, w, K::Accepted, c1, 0, 53122, kListenFd);
-    g(5.2, K::GreenSpawn, 2, 1);
-    s.add(5.2, w, K::AcceptAttempt, kListenFd);
-    s.add(5.2, w, K::AcceptEagain, EAGAIN);
-    g(5.3, K::PollRegister, 1, kListenFd, EPOLLIN);
-    g(5.3, K::GreenPark, 1, kListenFd, EPOLLIN);
-    s.add(5.3, w, K::PollWait, 0, 1);
-    s.add(5.3, w, K::PollWake, 0);
-    g(5.4, K::GreenSwitch, 2, 1);
-    s.conn(5.4, w, K::ReadStart, c1);
-    g(5.5, K::PollRegister, 2, 11, EPOLLIN);
-    g(5.5, K::GreenPark, 2, 11, EPOLLIN);
-    s.add(5.5, w, K::PollWait, 97, 2);
-    s.add(6, w, K::PollWake, 1);
-    g(6, K::PollUnregister, 2, 11);
-    g(6, K::GreenWake, 2, 11);
-    s.conn(6.1, w, K::ReadDone, c1, 0, 87);
-    s.conn(6.1, w, K::Parsed, c1, make_id(w, 1), 11);
-    s.conn(6.2, w, K::HandlerStart, c1, make_id(w, 1));
-    g(6.3, K::GreenPark, 2, -1, 0);
-    s.add(6.3, w, K::PollWait, 30, 1);
-    s.add(30, w, K::Heartbeat, 30);
+    g(3, ev::GreenSpawn{.green = 1});
+    g(3, ev::GreenSwitch{.green = 1});
+    g(3.1, ev::PollRegister{.green = 1, .fd = kListenFd, .events = EPOLLIN});
+    g(3.1, ev::GreenPark{.green = 1, .fd = kListenFd, .events = EPOLLIN});
+    s.add(3.2, w, ev::PollWait{.timeout_ms = -1, .fds = 1});
+    s.add(5, w, ev::PollWake{.ready = 1});
+    g(5, ev::PollUnregister{.green = 1, .fd = kListenFd});
+    g(5, ev::GreenWake{.green = 1, .fd = kListenFd});
+    g(5, ev::GreenSwitch{.green = 1});
+    s.add(5.1, w, ev::AcceptAttempt{.listen_fd = kListenFd});
+    s.add(5.1, w, ev::Accepted{.conn = c1, .peer_port = 53122, .listen_fd = kListenFd});
+    g(5.2, ev::GreenSpawn{.green = 2, .parent = 1});
+    s.add(5.2, w, ev::AcceptAttempt{.listen_fd = kListenFd});
+    s.add(5.2, w, ev::AcceptEagain{.error = EAGAIN});
+    g(5.3, ev::PollRegister{.green = 1, .fd = kListenFd, .events = EPOLLIN});
+    g(5.3, ev::GreenPark{.green = 1, .fd = kListenFd, .events = EPOLLIN});
+    s.add(5.3, w, ev::PollWait{.fds = 1});
+    s.add(5.3, w, ev::PollWake{});
+    g(5.4, ev::GreenSwitch{.green = 2, .from = 1});
+    s.add(5.4, w, ev::ReadStart{.conn = c1});
+    g(5.5, ev::PollRegister{.green = 2, .fd = 11, .events = EPOLLIN});
+    g(5.5, ev::GreenPark{.green = 2, .fd = 11, .events = EPOLLIN});
+    s.add(5.5, w, ev::PollWait{.timeout_ms = 97, .fds = 2});
+    s.add(6, w, ev::PollWake{.ready = 1});
+    g(6, ev::PollUnregister{.green = 2, .fd = 11});
+    g(6, ev::GreenWake{.green = 2, .fd = 11});
+    s.add(6.1, w, ev::ReadDone{.conn = c1, .bytes = 87});
+    s.add(6.1, w, ev::Parsed{.conn = c1, .req = make_id(w, 1), .http = 11});
+    s.add(6.2, w, ev::HandlerStart{.conn = c1, .req = make_id(w, 1)});
+    g(6.3, ev::GreenPark{.green = 2, .fd = -1});
+    s.add(6.3, w, ev::PollWait{.timeout_ms = 30, .fds = 1});
+    s.add(30, w, ev::Heartbeat{.engine_ms = 30});
     return s;
 }
 
@@ -180,16 +182,16 @@ inline Script gevent_many(std::uint32_t n) {
     for (std::uint32_t i = 1; i <= n; ++i) {
         double t = 3 + i;
         const std::uint64_t c = make_id(w, i);
-        s.conn(t, w, K::Accepted, c, 0, 50000 + i, kListenFd);
-        s.add(t, w, K::GreenSpawn, 1).green = 1 + i;
-        s.add(t + 0.1, w, K::GreenSwitch, 1).green = 1 + i;
-        s.conn(t + 0.1, w, K::ReadStart, c);
-        s.conn(t + 0.2, w, K::ReadDone, c, 0, 80);
-        s.conn(t + 0.3, w, K::Parsed, c, make_id(w, i), 11);
-        s.conn(t + 0.4, w, K::HandlerStart, c, make_id(w, i));
-        s.add(t + 0.5, w, K::GreenPark, -1, 0).green = 1 + i;
+        s.add(t, w, ev::Accepted{.conn = c, .peer_port = 50000 + i, .listen_fd = kListenFd});
+        s.add(t, w, ev::GreenSpawn{.parent = 1}).green = 1 + i;
+        s.add(t + 0.1, w, ev::GreenSwitch{.from = 1}).green = 1 + i;
+        s.add(t + 0.1, w, ev::ReadStart{.conn = c});
+        s.add(t + 0.2, w, ev::ReadDone{.conn = c, .bytes = 80});
+        s.add(t + 0.3, w, ev::Parsed{.conn = c, .req = make_id(w, i), .http = 11});
+        s.add(t + 0.4, w, ev::HandlerStart{.conn = c, .req = make_id(w, i)});
+        s.add(t + 0.5, w, ev::GreenPark{.fd = -1}).green = 1 + i;
     }
-    s.add(4.0 + n, w, K::PollWait, 1000, 1);
+    s.add(4.0 + n, w, ev::PollWait{.timeout_ms = 1000, .fds = 1});
     return s;
 }
 
@@ -216,18 +218,18 @@ inline Script with_load_client() {
     Script s;
     boot_master_and_two_workers(s);
     const pid_t client = 900;
-    s.add(5, client, K::ClientStart, 2, 0);
+    s.add(5, client, ev::ClientStart{.virtual_users = 2});
     const std::uint64_t a = trace::make_id(client, 1), b = trace::make_id(client, 2);
-    s.conn(6, client, K::ClientConnectStart, a, 0, 0, static_cast<std::int64_t>(trace::ClientRole::Good));
-    s.conn(6.5, client, K::ClientConnected, a, 0, 53122, 7);
-    s.conn(6.6, client, K::ClientSendStart, a, trace::make_id(client, 11), 78, 1);
-    s.conn(6.7, client, K::ClientSendEnd, a, trace::make_id(client, 11), 78);
-    s.conn(7, client, K::ClientConnectStart, b, 0, 1, static_cast<std::int64_t>(trace::ClientRole::Slowloris));
+    s.add(6, client, ev::ClientConnectStart{.conn = a, .role = static_cast<std::int64_t>(trace::ClientRole::Good)});
+    s.add(6.5, client, ev::ClientConnected{.conn = a, .local_port = 53122, .fd = 7});
+    s.add(6.6, client, ev::ClientSendStart{.conn = a, .req = trace::make_id(client, 11), .bytes = 78, .mix_index = 1});
+    s.add(6.7, client, ev::ClientSendEnd{.conn = a, .req = trace::make_id(client, 11), .bytes = 78});
+    s.add(7, client, ev::ClientConnectStart{.conn = b, .vu = 1, .role = static_cast<std::int64_t>(trace::ClientRole::Slowloris)});
     const std::uint64_t c = trace::make_id(client, 3);  // connected, in the kernel's queue: no worker has it
-    s.conn(7.5, client, K::ClientConnectStart, c, 0, 2, static_cast<std::int64_t>(trace::ClientRole::Good));
-    s.conn(7.6, client, K::ClientConnected, c, 0, 53140, 8);
+    s.add(7.5, client, ev::ClientConnectStart{.conn = c, .vu = 2, .role = static_cast<std::int64_t>(trace::ClientRole::Good)});
+    s.add(7.6, client, ev::ClientConnected{.conn = c, .local_port = 53140, .fd = 8});
     start_request(s, 10, 101, 1, 53122);  // the server accepts :53122 and runs its handler
-    s.add(15.5, kMaster, K::AcceptQueueSample, 1, kBacklog);  // :53140 is the one left in the queue
+    s.add(15.5, kMaster, ev::AcceptQueueSample{.length = 1, .backlog = kBacklog});  // :53140 is the one left in the queue
     return s;
 }
 

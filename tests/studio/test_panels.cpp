@@ -23,6 +23,7 @@
 #include "app/studio/panels/legend.h"
 #include "app/studio/panels/timeline.h"
 #include "app/studio/panels/topology.h"
+#include "app/studio/synthetic.h"
 #include "tests/studio/panel_harness.h"
 #include "tests/studio/panel_scripts.h"
 #include "tests/support/leak_check.h"
@@ -87,77 +88,10 @@ TEST_CASE("legend: every colour the panels use is listed", "[studio][panels]") {
 // [SECTION] Scale
 // ============================================================================
 
-namespace {
-
-// 4 gevent workers holding 1,000 keep-alive connections between them, then
-// requests round-robin over those connections until 1 M events: each one a
-// wake, a switch, read, handle, write and a park again, 4 µs apart.
-trace::Recording million_events() {
-    std::vector<trace::Event> ev;
-    ev.reserve(1'000'100);
-    std::uint64_t t = 1'000'000;
-    auto add = [&](pid_t pid, K kind, std::uint32_t green = 0, std::uint64_t conn = 0, std::uint64_t req = 0,
-                   std::int64_t a0 = 0, std::int64_t a1 = 0) {
-        trace::Event e{};
-        e.t_ns = t;
-        e.pid = pid;
-        e.tid = pid;
-        e.green = green;
-        e.kind = kind;
-        e.conn = conn;
-        e.req = req;
-        e.a0 = a0;
-        e.a1 = a1;
-        ev.push_back(e);
-        t += 4'000;
-    };
-    const pid_t workers[] = {501, 502, 503, 504};
-    add(kMaster, K::ArbiterStart, 0, 0, 0, 4);
-    add(kMaster, K::ListenerOpen, 0, 0, 0, kListenFd, 8000);
-    for (std::size_t i = 0; i < 4; ++i) {
-        add(kMaster, K::WorkerSpawn, 0, 0, 0, workers[i], static_cast<std::int64_t>(i + 1));
-        add(workers[i], K::WorkerBoot, 0, 0, 0, static_cast<std::int64_t>(i + 1), static_cast<std::int64_t>(trace::ModelId::Gevent));
-        add(workers[i], K::WorkerBooted);
-    }
-    for (std::uint32_t c = 1; c <= 1000; ++c) {
-        pid_t w = workers[c % 4];
-        std::uint64_t id = trace::make_id(w, c);
-        add(w, K::Accepted, 1, id, 0, 40000 + c, kListenFd);
-        add(w, K::GreenSpawn, 10 + c, 0, 0, 1);
-        add(w, K::ReadStart, 10 + c, id);
-        add(w, K::PollRegister, 10 + c, id, 0, 100 + c, EPOLLIN);
-        add(w, K::GreenPark, 10 + c, id, 0, 100 + c, EPOLLIN);
-    }
-    std::uint32_t seq = 0;
-    while (ev.size() < 1'000'000 - 16) {
-        std::uint32_t c = 1 + seq % 1000;
-        pid_t w = workers[c % 4];
-        std::uint32_t g = 10 + c;
-        std::uint64_t id = trace::make_id(w, c), req = trace::make_id(w, 5000 + seq);
-        add(w, K::PollWake, 0, 0, 0, 1);
-        add(w, K::GreenWake, g, id, 0, 100 + c);
-        add(w, K::GreenSwitch, g, 0, 0, 0);
-        add(w, K::ReadDone, g, id, 0, 80);
-        add(w, K::Parsed, g, id, req, 11);
-        add(w, K::HandlerStart, g, id, req);
-        add(w, K::HandlerEnd, g, id, req, 200);
-        add(w, K::WriteStart, g, id, req);
-        add(w, K::WriteDone, g, id, req, 150);
-        add(w, K::ReadStart, g, id);
-        add(w, K::GreenPark, g, id, 0, 100 + c, EPOLLIN);
-        add(w, K::PollWait, 0, 0, 0, 1000, 251);
-        if (seq % 64 == 0) add(w, K::Heartbeat, 0, 0, 0, static_cast<std::int64_t>(t / 1'000'000));
-        ++seq;
-    }
-    trace::Recording rec;
-    rec.append(ev);
-    return rec;
-}
-
-}  // namespace
-
 TEST_CASE("scale: 1,000 connections and 1 M events — one studio frame (prints its CPU time)", "[studio][panels][scale]") {
-    trace::Recording rec = million_events();
+    // 4 gevent workers holding 1,000 keep-alive connections between them, then
+    // requests round-robin over those connections until 1 M events, 4 µs apart.
+    trace::Recording rec = synthetic_recording({.events = 1'000'000, .connections = 1000, .workers = 4, .spacing_ns = 4'000});
     trace::TraceModel model(rec, 16384);
     model.update();
     View view = live_view(model, rec, "gevent");

@@ -62,7 +62,7 @@ TEST_CASE("timeline: zoomed out, spans narrower than a pixel merge", "[studio][p
 TEST_CASE("timeline: a quiet worker in select() still shows its wait across the whole window", "[studio][panels]") {
     Script s;
     boot_master_and_two_workers(s);
-    s.add(5000, kMaster, K::AcceptQueueSample, 0, kBacklog);  // time passes; both workers sit in select()
+    s.add(5000, kMaster, ev::AcceptQueueSample{.backlog = kBacklog});  // time passes; both workers sit in select()
     Scene sc(s, "sync");
     HeadlessImGui ui;
     TimelineState st;
@@ -146,9 +146,9 @@ TEST_CASE("timeline: a click shows that instant; a drag leaves live; back to liv
 TEST_CASE("timeline, gthread: a GIL wait is a span on the waiting thread's lane; an uncontended acquire is none",
           "[studio][panels]") {
     Script s = gthread_busy();
-    s.add(9, kGthread, K::GilRelease, 0).tid = 2011;
-    s.add(9, kGthread, K::GilAcquire, 2'000'000).tid = 2012;  // 2012 waited 7 → 9 ms
-    s.add(12, kGthread, K::Heartbeat, 12);
+    s.add(9, kGthread, ev::GilRelease{}).tid = 2011;
+    s.add(9, kGthread, ev::GilAcquire{.waited_ns = 2'000'000}).tid = 2012;  // 2012 waited 7 → 9 ms
+    s.add(12, kGthread, ev::Heartbeat{.engine_ms = 12});
     Scene sc(s, "gthread");
     HeadlessImGui ui;
     TimelineState st;
@@ -239,10 +239,10 @@ TEST_CASE("timeline: the kernel's accept queue is a lane of its own, under the a
           "[studio][panels]") {
     Script s;
     boot_master_and_two_workers(s);
-    s.add(5, kMaster, K::AcceptQueueSample, 0, kBacklog);
-    s.add(6, kMaster, K::AcceptQueueSample, 3, kBacklog);
-    s.add(8, kMaster, K::AcceptQueueSample, 1, kBacklog);
-    s.add(10, kMaster, K::AcceptQueueSample, 0, kBacklog);
+    s.add(5, kMaster, ev::AcceptQueueSample{.backlog = kBacklog});
+    s.add(6, kMaster, ev::AcceptQueueSample{.length = 3, .backlog = kBacklog});
+    s.add(8, kMaster, ev::AcceptQueueSample{.length = 1, .backlog = kBacklog});
+    s.add(10, kMaster, ev::AcceptQueueSample{.backlog = kBacklog});
     Scene sc(s, "sync");
     HeadlessImGui ui;
     TimelineState st;

@@ -96,9 +96,9 @@ TEST_CASE("topology, gthread: a kept-alive connection waits in the poller's list
           "[studio][panels]") {
     Script s = gthread_busy();
     const std::uint64_t c4 = trace::make_id(kGthread, 4);
-    s.conn(8, kGthread, K::Accepted, c4, 0, 53130, kListenFd);
-    s.conn(8.5, kGthread, K::KeepAlivePark, c4, 0, 2000);
-    s.conn(8.5, kGthread, K::PollRegister, c4, 0, 12, EPOLLIN);
+    s.add(8, kGthread, ev::Accepted{.conn = c4, .peer_port = 53130, .listen_fd = kListenFd});
+    s.add(8.5, kGthread, ev::KeepAlivePark{.conn = c4, .deadline_ms = 2000});
+    s.add(8.5, kGthread, ev::PollRegister{.conn = c4, .fd = 12, .events = EPOLLIN});
     Scene sc(s, "gthread");
     HeadlessImGui ui;
     TopologyState st;
@@ -190,10 +190,10 @@ TEST_CASE("topology, tornado with its loop's events: the loop thread says which 
           "[studio][panels]") {
     Script s = tornado_busy();
     using trace::LoopPhaseId;
-    s.add(6, kTornado, K::TimerAdd, 1, 9000);
-    s.add(6.1, kTornado, K::LoopPhase, static_cast<std::int64_t>(LoopPhaseId::Timers), 1);
-    s.add(6.2, kTornado, K::LoopPhase, static_cast<std::int64_t>(LoopPhaseId::Callbacks), 2);
-    s.add(6.3, kTornado, K::CallbackQueued, 2, static_cast<std::int64_t>(trace::LoopCallback::Request));
+    s.add(6, kTornado, ev::TimerAdd{.timer = 1, .deadline_ms = 9000});
+    s.add(6.1, kTornado, ev::LoopPhase{.phase = static_cast<std::int64_t>(LoopPhaseId::Timers), .items = 1});
+    s.add(6.2, kTornado, ev::LoopPhase{.phase = static_cast<std::int64_t>(LoopPhaseId::Callbacks), .items = 2});
+    s.add(6.3, kTornado, ev::CallbackQueued{.ready = 2, .callback = static_cast<std::int64_t>(trace::LoopCallback::Request)});
     Scene sc(s, "tornado");
     HeadlessImGui ui;
     TopologyState st;
@@ -309,9 +309,9 @@ std::vector<std::string> topology_texts(Scene& sc, TopologyState& st) {
 TEST_CASE("a worker killed with -9 leaves its box, fading, saying why it went, for a few seconds", "[panels][topology]") {
     trace_script::Script s;
     trace_script::boot_master_and_two_workers(s);
-    s.add(10, trace_script::kMaster, trace::EventKind::WorkerReaped, 101, -SIGKILL);
-    s.add(10, trace_script::kMaster, trace::EventKind::WorkerCount, 1, 2);
-    s.add(12, 102, trace::EventKind::Heartbeat, 12);  // 2 ms later: the mark is still there
+    s.add(10, trace_script::kMaster, ev::WorkerReaped{.pid = 101, .status = -SIGKILL});
+    s.add(10, trace_script::kMaster, ev::WorkerCount{.live = 1, .wanted = 2});
+    s.add(12, 102, ev::Heartbeat{.engine_ms = 12});  // 2 ms later: the mark is still there
     Scene sc(s, "sync");
     TopologyState st;
     std::vector<std::string> texts = topology_texts(sc, st);
@@ -319,7 +319,7 @@ TEST_CASE("a worker killed with -9 leaves its box, fading, saying why it went, f
     CHECK(has_text(texts, "killed with kill -9 (SIGKILL)"));
     CHECK(find_item(st, TopoItemKind::Worker, 101) != nullptr);
 
-    s.add(8000, 102, trace::EventKind::Heartbeat, 8000);  // 8 s later it has faded away
+    s.add(8000, 102, ev::Heartbeat{.engine_ms = 8000});  // 8 s later it has faded away
     Scene later(s, "sync");
     TopologyState st2;
     texts = topology_texts(later, st2);
@@ -331,11 +331,11 @@ TEST_CASE("after TERM the topology shows nothing stale: no queue on a closed lis
           "[panels][topology]") {
     trace_script::Script s;
     trace_script::boot_master_and_two_workers(s);
-    s.add(10, trace_script::kMaster, trace::EventKind::SignalReceived, SIGTERM, 0);
-    s.add(11, trace_script::kMaster, trace::EventKind::WorkerReaped, 101, 0);
-    s.add(11, trace_script::kMaster, trace::EventKind::WorkerReaped, 102, 0);
-    s.add(12, trace_script::kMaster, trace::EventKind::ArbiterStop, 0);
-    s.add(7000, trace_script::kMaster, trace::EventKind::AcceptQueueSample, 0, trace_script::kBacklog);
+    s.add(10, trace_script::kMaster, ev::SignalReceived{.signal = SIGTERM});
+    s.add(11, trace_script::kMaster, ev::WorkerReaped{.pid = 101});
+    s.add(11, trace_script::kMaster, ev::WorkerReaped{.pid = 102});
+    s.add(12, trace_script::kMaster, ev::ArbiterStop{});
+    s.add(7000, trace_script::kMaster, ev::AcceptQueueSample{.backlog = trace_script::kBacklog});
     Scene sc(s, "sync");
     TopologyState st;
     std::vector<std::string> texts = topology_texts(sc, st);

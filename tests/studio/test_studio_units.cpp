@@ -13,6 +13,7 @@
 #include "app/studio/panels/metrics.h"
 #include "app/studio/panels/traffic.h"
 #include "app/studio/traffic_mix.h"
+#include "engine/trace/ev.h"
 #include "engine/trace/recording.h"
 
 using namespace minicorn;
@@ -27,18 +28,10 @@ bool has_pair(const std::vector<std::string>& args, const std::string& flag, con
     return false;
 }
 
-trace::Event event(std::uint64_t t_ms, trace::EventKind kind, std::uint64_t req, std::int64_t a0 = 0,
-                   std::int64_t a1 = 0) {
-    trace::Event e{};
-    e.t_ns = t_ms * 1'000'000;
-    e.pid = 100;
-    e.tid = 100;
-    e.kind = kind;
-    e.conn = 1;
-    e.req = req;
-    e.a0 = a0;
-    e.a1 = a1;
-    return e;
+// An event of process 100 at `t_ms`.
+template <typename Kind>
+trace::Event at_ms(std::uint64_t t_ms, const Kind& event) {
+    return event.event(t_ms * 1'000'000, 100, 100);
 }
 
 }  // namespace
@@ -124,12 +117,12 @@ TEST_CASE("Metrics: requests a second and latency from the server's events", "[s
         for (std::uint64_t i = 0; i < 10; ++i) {
             std::uint64_t t = s * 1000 + i * 50;
             std::uint64_t req = s * 100 + i;
-            events.push_back(event(t, trace::EventKind::Parsed, req));
-            events.push_back(event(t + 10, trace::EventKind::HandlerEnd, req, s == 2 && i == 0 ? 500 : 200));
-            events.push_back(event(t + 20, trace::EventKind::WriteDone, req));
+            events.push_back(at_ms(t, trace::ev::Parsed{.conn = 1, .req = req}));
+            events.push_back(at_ms(t + 10, trace::ev::HandlerEnd{.conn = 1, .req = req, .status = s == 2 && i == 0 ? 500 : 200}));
+            events.push_back(at_ms(t + 20, trace::ev::WriteDone{.conn = 1, .req = req}));
         }
     }
-    events.push_back(event(3100, trace::EventKind::Heartbeat, 0));  // second 3 has begun
+    events.push_back(at_ms(3100, trace::ev::Heartbeat{}));  // second 3 has begun
     rec.append(events);
     Metrics m;
     m.update(rec, trace::World{});
@@ -148,10 +141,10 @@ TEST_CASE("Metrics: once the client reports, its latency (accept queue included)
     std::vector<trace::Event> events;
     for (std::uint64_t i = 0; i < 30; ++i) {
         // ClientDone: a0 = status, a1 = latency in µs (300 ms).
-        events.push_back(event(1000 + i * 60, trace::EventKind::ClientDone, i + 1, 200, 300'000));
+        events.push_back(at_ms(1000 + i * 60, trace::ev::ClientDone{.conn = 1, .req = i + 1, .status = 200, .latency_us = 300'000}));
     }
-    events.push_back(event(1500, trace::EventKind::ClientError, 0, 4, 0));
-    events.push_back(event(4000, trace::EventKind::Heartbeat, 0));
+    events.push_back(at_ms(1500, trace::ev::ClientError{.conn = 1, .kind = 4}));
+    events.push_back(at_ms(4000, trace::ev::Heartbeat{}));
     rec.append(events);
     Metrics m;
     m.update(rec, trace::World{});

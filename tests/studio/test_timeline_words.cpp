@@ -28,11 +28,11 @@ const std::uint64_t kClientReq = trace::make_id(kClient, 11);  // the client's 1
 // with_load_client(), the server's request joined to the client's by X-Request-Id, then done.
 Script joined_request() {
     Script s = with_load_client();
-    s.conn(15.6, 101, K::RequestTagged, trace::make_id(101, 1), trace::make_id(101, 1), static_cast<std::int64_t>(kClientReq));
+    s.add(15.6, 101, ev::RequestTagged{.conn = trace::make_id(101, 1), .req = trace::make_id(101, 1), .client_req = static_cast<std::int64_t>(kClientReq)});
     finish_request(s, 40, 101, 1);
-    s.conn(53, kClient, K::ClientFirstByte, trace::make_id(kClient, 1), kClientReq);
-    s.conn(54, kClient, K::ClientDone, trace::make_id(kClient, 1), kClientReq, 200, 48'000);
-    s.add(80, kMaster, K::AcceptQueueSample, 0, kBacklog);
+    s.add(53, kClient, ev::ClientFirstByte{.conn = trace::make_id(kClient, 1), .req = kClientReq});
+    s.add(54, kClient, ev::ClientDone{.conn = trace::make_id(kClient, 1), .req = kClientReq, .status = 200, .latency_us = 48'000});
+    s.add(80, kMaster, ev::AcceptQueueSample{.backlog = kBacklog});
     return s;
 }
 
@@ -126,12 +126,12 @@ TEST_CASE("timeline: a kill -9, a WORKER TIMEOUT, a TERM and a HUP leave their w
           "[studio][panels]") {
     Script s;
     boot_master_and_two_workers(s);
-    s.add(100, kMaster, K::WorkerTimeout, 101, 31'000);
-    s.add(100.1, kMaster, K::KillSent, 101, SIGABRT);
-    s.add(300, kMaster, K::WorkerReaped, 102, -SIGKILL);
-    s.add(500, kMaster, K::SignalReceived, SIGHUP, 0);
-    s.add(700, kMaster, K::SignalReceived, SIGTERM, 0);
-    s.add(800, kMaster, K::AcceptQueueSample, 0, kBacklog);
+    s.add(100, kMaster, ev::WorkerTimeout{.pid = 101, .silent_ms = 31'000});
+    s.add(100.1, kMaster, ev::KillSent{.pid = 101, .signal = SIGABRT});
+    s.add(300, kMaster, ev::WorkerReaped{.pid = 102, .status = -SIGKILL});
+    s.add(500, kMaster, ev::SignalReceived{.signal = SIGHUP});
+    s.add(700, kMaster, ev::SignalReceived{.signal = SIGTERM});
+    s.add(800, kMaster, ev::AcceptQueueSample{.backlog = kBacklog});
     Scene sc(s, "sync");
     HeadlessImGui ui({1600, 400}, Look::Studio);
     TimelineState st;

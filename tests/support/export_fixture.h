@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/trace/ev.h"
 #include "engine/trace/event.h"
 #include "engine/trace/json_check.h"
 #include "engine/trace/recording.h"
@@ -28,18 +29,16 @@ inline constexpr pid_t kW1 = 101;
 inline constexpr pid_t kW2 = 102;
 inline constexpr std::uint64_t kStartNs = 5'000'000'000;  // CLOCK_MONOTONIC of the first event
 
-// One event `us` microseconds after the first, on the process's main thread.
-inline Event ev(std::uint64_t us, pid_t pid, EventKind kind, std::uint64_t conn = 0, std::uint64_t req = 0,
-         std::int64_t a0 = 0, std::int64_t a1 = 0) {
-    Event e{};
-    e.t_ns = kStartNs + us * 1000;
-    e.pid = pid;
-    e.tid = pid;
+// One event `us` microseconds after the first, on the process's main thread:
+//     at(202, kW1, ev::Accepted{.conn = kConn1, .peer_port = 50000, .listen_fd = 3})
+template <typename Kind>
+Event at(std::uint64_t us, pid_t pid, const Kind& event) {
+    return event.event(kStartNs + us * 1000, pid, pid);
+}
+// Any kind, its fields left for the caller to set (random recordings).
+inline Event at(std::uint64_t us, pid_t pid, EventKind kind) {
+    Event e = ev::stamped(kStartNs + us * 1000, pid, pid);
     e.kind = kind;
-    e.conn = conn;
-    e.req = req;
-    e.a0 = a0;
-    e.a1 = a1;
     return e;
 }
 
@@ -49,15 +48,15 @@ inline constexpr auto kSync = static_cast<std::int64_t>(ModelId::Sync);
 // opens the listener and forks two sync workers, which boot.
 inline std::vector<Event> boot() {
     return {
-        ev(0, kMaster, EventKind::ArbiterStart, 0, 0, 2),
-        ev(10, kMaster, EventKind::ListenerOpen, 0, 0, 3, 8000),
-        ev(20, kMaster, EventKind::WorkerSpawn, 0, 0, kW1, 1),
-        ev(30, kMaster, EventKind::WorkerSpawn, 0, 0, kW2, 2),
-        ev(40, kW1, EventKind::WorkerBoot, 0, 0, 1, kSync),
-        ev(50, kW2, EventKind::WorkerBoot, 0, 0, 2, kSync),
-        ev(60, kW1, EventKind::WorkerBooted),
-        ev(61, kW2, EventKind::WorkerBooted),
-        ev(70, kMaster, EventKind::WorkerCount, 0, 0, 2, 2),
+        at(0, kMaster, ev::ArbiterStart{.workers = 2}),
+        at(10, kMaster, ev::ListenerOpen{.fd = 3, .port = 8000}),
+        at(20, kMaster, ev::WorkerSpawn{.pid = kW1, .age = 1}),
+        at(30, kMaster, ev::WorkerSpawn{.pid = kW2, .age = 2}),
+        at(40, kW1, ev::WorkerBoot{.age = 1, .model = kSync}),
+        at(50, kW2, ev::WorkerBoot{.age = 2, .model = kSync}),
+        at(60, kW1, ev::WorkerBooted{}),
+        at(61, kW2, ev::WorkerBooted{}),
+        at(70, kMaster, ev::WorkerCount{.live = 2, .wanted = 2}),
     };
 }
 
@@ -168,47 +167,47 @@ inline const std::uint64_t kReq2 = make_id(kW2, 1);
 // whole request; worker 2 gets EAGAIN; then SIGTERM stops everything.
 inline std::vector<Event> one_request() {
     return {
-        ev(100, kW1, EventKind::Heartbeat, 0, 0, 1),
-        ev(101, kW1, EventKind::AcceptAttempt),
-        ev(102, kW1, EventKind::AcceptEagain, 0, 0, EAGAIN),
-        ev(103, kW1, EventKind::SelectWait, 0, 0, 15000),
-        ev(104, kW2, EventKind::AcceptAttempt),
-        ev(105, kW2, EventKind::AcceptEagain, 0, 0, EAGAIN),
-        ev(106, kW2, EventKind::SelectWait, 0, 0, 15000),
-        ev(150, kMaster, EventKind::AcceptQueueSample, 0, 0, 1, 2048),
-        ev(200, kW1, EventKind::SelectWake, 0, 0, 1, 0),
-        ev(200, kW2, EventKind::SelectWake, 0, 0, 1, 0),
-        ev(201, kW1, EventKind::AcceptAttempt),
-        ev(201, kW2, EventKind::AcceptAttempt),
-        ev(202, kW1, EventKind::Accepted, kConn1, 0, 50000, 3),
-        ev(202, kW2, EventKind::AcceptEagain, 0, 0, EAGAIN),
-        ev(203, kW1, EventKind::AcceptQueueSample, 0, 0, 0, 2048),
-        ev(203, kW2, EventKind::SelectWait, 0, 0, 15000),
-        ev(210, kW1, EventKind::ReadStart, kConn1),
-        ev(260, kW1, EventKind::ReadDone, kConn1, 0, 78, 0),
-        ev(261, kW1, EventKind::Parsed, kConn1, kReq1, 11, 0),
-        ev(262, kW1, EventKind::HandlerStart, kConn1, kReq1),
-        ev(400, kW1, EventKind::HandlerEnd, kConn1, kReq1, 200, 0),
-        ev(401, kW1, EventKind::WriteStart, kConn1, kReq1),
-        ev(450, kW1, EventKind::WriteDone, kConn1, kReq1, 150, 0),
-        ev(451, kW1, EventKind::Close, kConn1, 0, 1),
-        ev(452, kW1, EventKind::Counter, 0, 0, static_cast<std::int64_t>(CounterId::Requests), 1),
-        ev(460, kW1, EventKind::Heartbeat, 0, 0, 2),
-        ev(461, kW1, EventKind::AcceptAttempt),
-        ev(462, kW1, EventKind::AcceptEagain, 0, 0, EAGAIN),
-        ev(463, kW1, EventKind::SelectWait, 0, 0, 15000),
-        ev(1000, kMaster, EventKind::SignalReceived, 0, 0, SIGTERM, 0),
-        ev(1001, kMaster, EventKind::KillSent, 0, 0, kW1, SIGTERM),
-        ev(1002, kMaster, EventKind::KillSent, 0, 0, kW2, SIGTERM),
-        ev(1100, kW1, EventKind::SelectWake, 0, 0, 0, 1),
-        ev(1100, kW2, EventKind::SelectWake, 0, 0, 0, 1),
-        ev(1101, kW1, EventKind::SignalCaught, 0, 0, SIGTERM),
-        ev(1101, kW2, EventKind::SignalCaught, 0, 0, SIGTERM),
-        ev(1102, kW1, EventKind::WorkerExit, 0, 0, 0),
-        ev(1102, kW2, EventKind::WorkerExit, 0, 0, 0),
-        ev(1200, kMaster, EventKind::WorkerReaped, 0, 0, kW1, 0),
-        ev(1201, kMaster, EventKind::WorkerReaped, 0, 0, kW2, 0),
-        ev(1300, kMaster, EventKind::ArbiterStop, 0, 0, 0),
+        at(100, kW1, ev::Heartbeat{.engine_ms = 1}),
+        at(101, kW1, ev::AcceptAttempt{}),
+        at(102, kW1, ev::AcceptEagain{.error = EAGAIN}),
+        at(103, kW1, ev::SelectWait{.timeout_ms = 15000}),
+        at(104, kW2, ev::AcceptAttempt{}),
+        at(105, kW2, ev::AcceptEagain{.error = EAGAIN}),
+        at(106, kW2, ev::SelectWait{.timeout_ms = 15000}),
+        at(150, kMaster, ev::AcceptQueueSample{.length = 1, .backlog = 2048}),
+        at(200, kW1, ev::SelectWake{.ready = 1}),
+        at(200, kW2, ev::SelectWake{.ready = 1}),
+        at(201, kW1, ev::AcceptAttempt{}),
+        at(201, kW2, ev::AcceptAttempt{}),
+        at(202, kW1, ev::Accepted{.conn = kConn1, .peer_port = 50000, .listen_fd = 3}),
+        at(202, kW2, ev::AcceptEagain{.error = EAGAIN}),
+        at(203, kW1, ev::AcceptQueueSample{.backlog = 2048}),
+        at(203, kW2, ev::SelectWait{.timeout_ms = 15000}),
+        at(210, kW1, ev::ReadStart{.conn = kConn1}),
+        at(260, kW1, ev::ReadDone{.conn = kConn1, .bytes = 78}),
+        at(261, kW1, ev::Parsed{.conn = kConn1, .req = kReq1, .http = 11}),
+        at(262, kW1, ev::HandlerStart{.conn = kConn1, .req = kReq1}),
+        at(400, kW1, ev::HandlerEnd{.conn = kConn1, .req = kReq1, .status = 200}),
+        at(401, kW1, ev::WriteStart{.conn = kConn1, .req = kReq1}),
+        at(450, kW1, ev::WriteDone{.conn = kConn1, .req = kReq1, .bytes = 150}),
+        at(451, kW1, ev::Close{.conn = kConn1, .requests = 1}),
+        at(452, kW1, ev::Counter{.counter = static_cast<std::int64_t>(CounterId::Requests), .value = 1}),
+        at(460, kW1, ev::Heartbeat{.engine_ms = 2}),
+        at(461, kW1, ev::AcceptAttempt{}),
+        at(462, kW1, ev::AcceptEagain{.error = EAGAIN}),
+        at(463, kW1, ev::SelectWait{.timeout_ms = 15000}),
+        at(1000, kMaster, ev::SignalReceived{.signal = SIGTERM}),
+        at(1001, kMaster, ev::KillSent{.pid = kW1, .signal = SIGTERM}),
+        at(1002, kMaster, ev::KillSent{.pid = kW2, .signal = SIGTERM}),
+        at(1100, kW1, ev::SelectWake{.interrupted = 1}),
+        at(1100, kW2, ev::SelectWake{.interrupted = 1}),
+        at(1101, kW1, ev::SignalCaught{.signal = SIGTERM}),
+        at(1101, kW2, ev::SignalCaught{.signal = SIGTERM}),
+        at(1102, kW1, ev::WorkerExit{}),
+        at(1102, kW2, ev::WorkerExit{}),
+        at(1200, kMaster, ev::WorkerReaped{.pid = kW1}),
+        at(1201, kMaster, ev::WorkerReaped{.pid = kW2}),
+        at(1300, kMaster, ev::ArbiterStop{}),
     };
 }
 

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -33,6 +34,13 @@ struct SubreaperOnce {
 
 ServerProcess::ServerProcess(std::vector<std::string> args) {
     static SubreaperOnce once;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        for (const std::string flag : {"--error-logfile", "--log-file"}) {
+            if (args[i] == flag && i + 1 < args.size()) error_logfile_ = args[i + 1];
+            if (args[i].starts_with(flag + "=")) error_logfile_ = args[i].substr(flag.size() + 1);
+        }
+    }
+    if (error_logfile_ == "-") error_logfile_.clear();
     int err_pipe[2];
     int out_pipe[2];
     if (::pipe2(err_pipe, O_CLOEXEC) != 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
@@ -153,13 +161,32 @@ std::vector<pid_t> ServerProcess::worker_pids() const {
     return out;
 }
 
+bool ServerProcess::has_booted(pid_t worker) const {
+    const std::string line = "Booting worker with pid: " + std::to_string(worker) + "\n";
+    if (!error_logfile_.empty()) {  // --error-logfile FILE: the line is in the file, not on stderr
+        std::ifstream in(error_logfile_);
+        std::stringstream text;
+        text << in.rdbuf();
+        return text.str().find(line) != std::string::npos;
+    }
+    std::lock_guard lock(mu_);
+    return err_.find(line) != std::string::npos;
+}
+
 bool ServerProcess::wait_for_workers(std::size_t n, Seconds timeout) const {
+    // A worker writes its "Booting worker" line just after the fork: the
+    // master's child can be seen before its line is in the log.
+    auto ready = [&] {
+        std::vector<pid_t> workers = worker_pids();
+        return workers.size() == n &&
+               std::all_of(workers.begin(), workers.end(), [&](pid_t w) { return has_booted(w); });
+    };
     auto start = now();
     while (since(start) < timeout.count()) {
-        if (worker_pids().size() == n) return true;
+        if (ready()) return true;
         ::usleep(20000);
     }
-    return worker_pids().size() == n;
+    return ready();
 }
 
 void ServerProcess::signal(int sig) const { ::kill(pid_, sig); }

@@ -47,8 +47,11 @@ public:
     // The master's live children (read from /proc): its workers, and nothing
     // else, as in gunicorn (the /db backend is no child of the master).
     std::vector<pid_t> worker_pids() const;
-    // Waits until exactly `n` workers are alive and have logged "Booting worker".
+    // Waits until exactly `n` workers are alive and each has logged its
+    // "Booting worker with pid: N" line (on stderr, or in --error-logfile FILE).
     bool wait_for_workers(std::size_t n, Seconds timeout) const;
+    // True once `worker` has logged "Booting worker with pid: <worker>".
+    bool has_booted(pid_t worker) const;
 
     void signal(int sig) const;
     // Waits for the master to exit; its exit status (WEXITSTATUS, or 128+signal), nullopt on timeout.
@@ -61,6 +64,7 @@ private:
     bool exited_ = false;
     int exit_status_ = 0;
     int port_ = 0;
+    std::string error_logfile_;  // --error-logfile FILE (not "-"): where "Booting worker" lines go
     mutable std::mutex mu_;
     std::string err_;
     std::string out_;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "engine/trace/ev.h"
 #include "engine/trace/model.h"
 
 namespace minicorn::testing::trace_script {
@@ -26,28 +27,22 @@ struct Script {
     std::vector<Event> events;
     double offset_ms = 0;  // added to every time given
 
-    // An event of process `pid` on its main thread.
-    Event& add(double t_ms, pid_t pid, EventKind kind, std::int64_t a0 = 0, std::int64_t a1 = 0) {
-        Event e{};
-        e.t_ns = ms(t_ms + offset_ms);
-        e.pid = pid;
-        e.tid = pid;
-        e.kind = kind;
-        e.a0 = a0;
-        e.a1 = a1;
-        events.push_back(e);
+    // An event of process `pid` on its main thread:
+    //     s.add(1, 101, ev::Accepted{.conn = c, .peer_port = 53122, .listen_fd = 3});
+    template <typename Kind>
+    Event& add(double t_ms, pid_t pid, const Kind& event) {
+        events.push_back(event.event(ms(t_ms + offset_ms), pid, pid));
         return events.back();
     }
-    Event& conn(double t_ms, pid_t pid, EventKind kind, std::uint64_t c, std::uint64_t req = 0, std::int64_t a0 = 0,
-                std::int64_t a1 = 0) {
-        Event& e = add(t_ms, pid, kind, a0, a1);
-        e.conn = c;
-        e.req = req;
-        return e;
+    // Any kind, its fields left for the caller to set (random recordings).
+    Event& add(double t_ms, pid_t pid, EventKind kind) {
+        events.push_back(ev::stamped(ms(t_ms + offset_ms), pid, pid));
+        events.back().kind = kind;
+        return events.back();
     }
     // The collector's Counter for a process (it writes tid 0).
     void counter(double t_ms, pid_t pid, CounterId id, std::int64_t value) {
-        add(t_ms, pid, K::Counter, static_cast<std::int64_t>(id), value).tid = 0;
+        add(t_ms, pid, ev::Counter{.counter = id, .value = value}).tid = 0;
     }
 
     Recording recording() const {
@@ -62,28 +57,28 @@ struct Script {
 // The sync worker going back to select(), as run_for_one emits it: notify,
 // accept → EAGAIN, wait() (notify, select).
 inline void back_to_select(Script& s, double t, pid_t w) {
-    s.add(t, w, K::Heartbeat, static_cast<std::int64_t>(t));
-    s.add(t, w, K::AcceptAttempt, kListenFd);
-    s.add(t, w, K::AcceptEagain, EAGAIN);
-    s.add(t, w, K::Heartbeat, static_cast<std::int64_t>(t));
-    s.add(t, w, K::SelectWait, 15000);
+    s.add(t, w, ev::Heartbeat{.engine_ms = static_cast<std::int64_t>(t)});
+    s.add(t, w, ev::AcceptAttempt{.listen_fd = kListenFd});
+    s.add(t, w, ev::AcceptEagain{.error = EAGAIN});
+    s.add(t, w, ev::Heartbeat{.engine_ms = static_cast<std::int64_t>(t)});
+    s.add(t, w, ev::SelectWait{.timeout_ms = 15000});
 }
 
 // Master 100 with listener fd 3 on :8000 and two sync workers. Worker 102's
 // WorkerBoot sorts before the master's WorkerSpawn for it: both follow the
 // same fork and either side may run first. Everyone is in select() at t=4.
 inline void boot_master_and_two_workers(Script& s) {
-    s.add(0, kMaster, K::ArbiterStart, 2);
-    s.add(0, kMaster, K::ListenerOpen, kListenFd, 8000);
-    s.add(1, kMaster, K::WorkerSpawn, 101, 1);
-    s.add(1, 101, K::WorkerBoot, 1, static_cast<std::int64_t>(ModelId::Sync));
-    s.add(2, 101, K::WorkerBooted);
+    s.add(0, kMaster, ev::ArbiterStart{.workers = 2});
+    s.add(0, kMaster, ev::ListenerOpen{.fd = kListenFd, .port = 8000});
+    s.add(1, kMaster, ev::WorkerSpawn{.pid = 101, .age = 1});
+    s.add(1, 101, ev::WorkerBoot{.age = 1, .model = static_cast<std::int64_t>(ModelId::Sync)});
+    s.add(2, 101, ev::WorkerBooted{});
     back_to_select(s, 2, 101);
-    s.add(3, 102, K::WorkerBoot, 2, static_cast<std::int64_t>(ModelId::Sync));
-    s.add(3.5, kMaster, K::WorkerSpawn, 102, 2);
-    s.add(4, 102, K::WorkerBooted);
+    s.add(3, 102, ev::WorkerBoot{.age = 2, .model = static_cast<std::int64_t>(ModelId::Sync)});
+    s.add(3.5, kMaster, ev::WorkerSpawn{.pid = 102, .age = 2});
+    s.add(4, 102, ev::WorkerBooted{});
     back_to_select(s, 4, 102);
-    s.add(4, kMaster, K::WorkerCount, 2, 2);
+    s.add(4, kMaster, ev::WorkerCount{.live = 2, .wanted = 2});
 }
 
 // One request on a sync worker, as run_for_one emits it, phases at t0 + 0..12 ms:
@@ -93,24 +88,24 @@ inline void boot_master_and_two_workers(Script& s) {
 inline void start_request(Script& s, double t0, pid_t w, std::uint32_t seq, std::int64_t peer_port) {
     std::uint64_t c = make_id(w, seq);
     std::uint64_t r = make_id(w, seq);
-    s.add(t0, w, K::SelectWake, 1, 0);
-    s.add(t0, w, K::Heartbeat, static_cast<std::int64_t>(t0));
-    s.add(t0, w, K::AcceptAttempt, kListenFd);
-    s.conn(t0 + 1, w, K::Accepted, c, 0, peer_port, kListenFd);
-    s.add(t0 + 1, w, K::AcceptQueueSample, 0, kBacklog);
-    s.conn(t0 + 2, w, K::ReadStart, c);
-    s.conn(t0 + 3, w, K::ReadDone, c, 0, 78, 0);
-    s.conn(t0 + 4, w, K::Parsed, c, r, /*HTTP/1.1*/ 11, 0);
-    s.conn(t0 + 5, w, K::HandlerStart, c, r);
+    s.add(t0, w, ev::SelectWake{.ready = 1});
+    s.add(t0, w, ev::Heartbeat{.engine_ms = static_cast<std::int64_t>(t0)});
+    s.add(t0, w, ev::AcceptAttempt{.listen_fd = kListenFd});
+    s.add(t0 + 1, w, ev::Accepted{.conn = c, .peer_port = peer_port, .listen_fd = kListenFd});
+    s.add(t0 + 1, w, ev::AcceptQueueSample{.backlog = kBacklog});
+    s.add(t0 + 2, w, ev::ReadStart{.conn = c});
+    s.add(t0 + 3, w, ev::ReadDone{.conn = c, .bytes = 78});
+    s.add(t0 + 4, w, ev::Parsed{.conn = c, .req = r, .http = /*HTTP/1.1*/ 11});
+    s.add(t0 + 5, w, ev::HandlerStart{.conn = c, .req = r});
 }
 
 inline void finish_request(Script& s, double t0, pid_t w, std::uint32_t seq) {
     std::uint64_t c = make_id(w, seq);
     std::uint64_t r = make_id(w, seq);
-    s.conn(t0 + 9, w, K::HandlerEnd, c, r, 200, 0);
-    s.conn(t0 + 10, w, K::WriteStart, c, r);
-    s.conn(t0 + 11, w, K::WriteDone, c, r, 150, 0);
-    s.conn(t0 + 12, w, K::Close, c, 0, 1);
+    s.add(t0 + 9, w, ev::HandlerEnd{.conn = c, .req = r, .status = 200});
+    s.add(t0 + 10, w, ev::WriteStart{.conn = c, .req = r});
+    s.add(t0 + 11, w, ev::WriteDone{.conn = c, .req = r, .bytes = 150});
+    s.add(t0 + 12, w, ev::Close{.conn = c, .requests = 1});
     s.counter(t0 + 12, w, CounterId::Requests, seq);
     back_to_select(s, t0 + 12, w);
 }
