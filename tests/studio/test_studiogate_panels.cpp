@@ -83,7 +83,7 @@ TEST_CASE("a token in flight is never drawn over a text, from the accept queue i
         topology_frames(ui, first, st, acts, 12);  // everything at rest
 
         const double t = static_cast<double>(s.events.back().t_ns) / 1e6 + 1;
-        s.conn(t, 1000, K::Accepted, trace::make_id(1000, 900), 0, 59000, kListenFd);
+        s.add(t, 1000, ev::Accepted{.conn = trace::make_id(1000, 900), .peer_port = 59000, .listen_fd = kListenFd});
         Scene sc(s, "sync");
         std::size_t ducked = 0, moving_seen = 0;
         for (int frame = 0; frame < 14; ++frame) {
@@ -123,10 +123,10 @@ TEST_CASE("a gone worker's box says why it went: kill -9, WORKER TIMEOUT, TERM, 
     for (const Case& k : cases) {
         Script s;
         boot_master_and_two_workers(s);
-        if (k.signal) s.add(9, kMaster, K::SignalReceived, k.signal, 0);
-        if (k.timeout) s.add(9, kMaster, K::WorkerTimeout, 101, 30);
-        s.add(10, kMaster, K::WorkerReaped, 101, k.status);
-        s.add(12, 102, K::Heartbeat, 12);
+        if (k.signal) s.add(9, kMaster, ev::SignalReceived{.signal = k.signal});
+        if (k.timeout) s.add(9, kMaster, ev::WorkerTimeout{.pid = 101, .silent_ms = 30});
+        s.add(10, kMaster, ev::WorkerReaped{.pid = 101, .status = k.status});
+        s.add(12, 102, ev::Heartbeat{.engine_ms = 12});
         Scene sc(s, "sync");
         TopologyState st;
         HeadlessImGui ui({1130, 560}, Look::Studio);
@@ -188,10 +188,10 @@ TEST_CASE("after TERM the arbiter's box says it stopped: no worker counts and no
           "[panels][topology]") {
     Script s;
     boot_master_and_two_workers(s);
-    s.add(10, kMaster, K::SignalReceived, SIGTERM, 0);
-    s.add(11, kMaster, K::WorkerReaped, 101, 0);
-    s.add(11, kMaster, K::WorkerReaped, 102, 0);
-    s.add(12, kMaster, K::ArbiterStop, 0);
+    s.add(10, kMaster, ev::SignalReceived{.signal = SIGTERM});
+    s.add(11, kMaster, ev::WorkerReaped{.pid = 101, .status = 0});
+    s.add(11, kMaster, ev::WorkerReaped{.pid = 102, .status = 0});
+    s.add(12, kMaster, ev::ArbiterStop{.status = 0});
     Scene sc(s, "sync");
     TopologyState st;
     HeadlessImGui ui({1130, 560}, Look::Studio);
