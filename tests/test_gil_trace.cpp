@@ -99,12 +99,14 @@ TEST_CASE("a brief release shows only when it matters: the call waited, or anoth
         wsgi::Gil::Released brief(gil, wsgi::Gil::Brief::Call);
         CHECK(brief.deferred());
     }
-    std::uint64_t released_at = 0;
-    {  // 2. the call is about to wait: the release is written, stamped when it happened
+    std::uint64_t blocks_at = 0;
+    std::uint64_t waited_until = 0;
+    {  // 2. the call is about to wait: the release is written then, before the wait
         wsgi::Gil::Released brief(gil, wsgi::Gil::Brief::Call);
-        released_at = trace::now_ns();
-        std::this_thread::sleep_for(2ms);
         brief.blocks();
+        blocks_at = trace::now_ns();
+        std::this_thread::sleep_for(2ms);
+        waited_until = trace::now_ns();
     }
     std::uint64_t other_took_at = 0;
     std::atomic<wsgi::OsThreadId> third_tid{0};
@@ -142,7 +144,8 @@ TEST_CASE("a brief release shows only when it matters: the call waited, or anoth
     };
     CHECK(seen == expected);
     REQUIRE(ev.size() == expected.size());
-    CHECK(ev[1].t_ns <= released_at);   // stamped at the release, not when the wait began
+    CHECK(ev[1].t_ns <= blocks_at);     // written before the wait, not after it
+    CHECK(ev[2].t_ns >= waited_until);
     CHECK(ev[3].t_ns < ev[4].t_ns);     // the release before the other thread's acquire
     CHECK(ev[4].t_ns <= other_took_at);
 }

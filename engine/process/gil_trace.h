@@ -15,19 +15,21 @@
 // a ready socket). The GIL was free for one non-blocking system call and the
 // same thread took it back: no frame of the studio could show it, and those
 // two pairs were 4 of a gthread request's ~21 events. The release is held back
-// (stamped, not written); it is written, with its own time and thread, as soon
-// as it matters: the call is about to wait (on_blocks), or another thread
+// (not written); it is written, as the releasing thread's, as soon as it
+// matters: the call is about to wait (on_blocks), or another thread
 // takes the GIL first (its on_acquire writes it before its own GilAcquire).
-// Only the same thread taking it back, without waiting, drops the pair.
+// Only the same thread taking it back, without waiting, drops the pair. Holding
+// one back costs a store (no clock read: most are never written); a written
+// one is stamped when it is written — one system call late, or when the next
+// holder took the GIL — which no frame of the studio can tell apart either.
 //
 // Thread affinity: called by the Gil from any thread, outside its lock.
 #pragma once
 
 #include <atomic>
-#include <cstdint>
 
 #include "engine/trace/ev.h"
-#include "engine/trace/region.h"
+#include "engine/trace/region.h"  // now_ns
 #include "engine/wsgi/gil.h"
 
 namespace minicorn::process {
@@ -40,9 +42,17 @@ public:
     }
     void on_acquire(wsgi::OsThreadId thread, std::chrono::nanoseconds waited) override {
         t_hold_reported = report(thread);
-        if (const std::uint64_t held = take_held_back()) {
-            if (tid_of(held) == thread && waited.count() == 0) return;  // took it back at once: nothing to show
-            write_release(held);  // another thread took it: the release comes first
+        if (const wsgi::OsThreadId held = held_back_.load(std::memory_order_acquire); held != 0) {
+            if (held == thread) {
+                // Its own: nobody else took the GIL meanwhile (whoever had would have taken
+                // this), and only this thread touches its own held-back release now.
+                held_back_.store(0, std::memory_order_relaxed);
+                if (waited.count() == 0) return;  // took it back at once: nothing to show
+                trace::ev::GilRelease{.reason = wsgi::GilRelease::Voluntary}.emit();
+            } else if (const wsgi::OsThreadId other = held_back_.exchange(0, std::memory_order_acq_rel)) {
+                // Another thread's (its blocks() may race for it): the release comes first.
+                trace::ev::GilRelease{.reason = wsgi::GilRelease::Voluntary}.emit_for(trace::now_ns(), other);
+            }
         }
         if (t_hold_reported) trace::ev::GilAcquire{.waited_ns = waited.count()}.emit();
     }
@@ -52,15 +62,13 @@ public:
     }
     bool on_brief_release(wsgi::OsThreadId thread) override {
         if (!t_hold_reported) return false;  // not reported held: not reported released either
-        held_back_.store(pack(thread, trace::now_ns()), std::memory_order_release);
+        held_back_.store(thread, std::memory_order_release);  // no clock read: most are never written
         return true;
     }
     void on_blocks(wsgi::OsThreadId thread) override {
-        std::uint64_t held = held_back_.load(std::memory_order_acquire);
-        // Still this thread's (another thread may have taken the GIL and written it already).
-        if (held != 0 && tid_of(held) == thread &&
-            held_back_.compare_exchange_strong(held, 0, std::memory_order_acq_rel)) {
-            write_release(held);
+        wsgi::OsThreadId held = thread;  // still this thread's? (another may have taken the GIL and written it)
+        if (held_back_.compare_exchange_strong(held, 0, std::memory_order_acq_rel)) {
+            trace::ev::GilRelease{.reason = wsgi::GilRelease::Voluntary}.emit();
         }
     }
 
@@ -75,28 +83,9 @@ private:
         return true;
     }
 
-    // A held-back release in one word, so that taking it is one atomic step:
-    // the thread id (< 2^22 on Linux) above the low 40 bits of its time
-    // (18 minutes; a release is held back for one system call).
-    static constexpr int kTimeBits = 40;
-    static constexpr std::uint64_t kTimeMask = (std::uint64_t{1} << kTimeBits) - 1;
-    static std::uint64_t pack(wsgi::OsThreadId thread, std::uint64_t t_ns) {
-        return (static_cast<std::uint64_t>(thread) << kTimeBits) | (t_ns & kTimeMask);
-    }
-    static wsgi::OsThreadId tid_of(std::uint64_t held) { return static_cast<wsgi::OsThreadId>(held >> kTimeBits); }
-    static void write_release(std::uint64_t held) {
-        const std::uint64_t now = trace::now_ns();
-        const std::uint64_t t = now - ((now - held) & kTimeMask);  // the full time back from its low bits
-        trace::ev::GilRelease{.reason = wsgi::GilRelease::Voluntary}.emit_for(t, tid_of(held));
-    }
-    std::uint64_t take_held_back() {
-        if (held_back_.load(std::memory_order_relaxed) == 0) return 0;  // the usual case: no atomic write
-        return held_back_.exchange(0, std::memory_order_acq_rel);
-    }
-
     std::atomic<wsgi::OsThreadId> first_{0};  // the first thread to take the GIL
     std::atomic<bool> shared_{false};         // a second thread has used it
-    std::atomic<std::uint64_t> held_back_{0}; // a brief release not written yet (pack()), 0: none
+    std::atomic<wsgi::OsThreadId> held_back_{0};  // the thread whose brief release is not written yet, 0: none
     // Whether the calling thread's current hold was reported (one Gil per process).
     static inline thread_local bool t_hold_reported = false;
 };
