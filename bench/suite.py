@@ -95,13 +95,17 @@ def nginx_run():
 
 def plan(args):
     runs = []
-    if "sync" in args.groups or "trace" in args.groups:
-        runs += [gunicorn_run(args), minicorn_run(args, "sync", "sync", HELLO_C10)]
-    if "trace" in args.groups:
+    models = getattr(args, "models", None) or ("sync",) + KA_MODELS  # --model: only these minicorn lines
+    if ("sync" in args.groups or "trace" in args.groups) and "sync" in models:
+        if "sync" in args.groups:
+            runs.append(gunicorn_run(args))
+        runs.append(minicorn_run(args, "sync", "sync", HELLO_C10))
+    if "trace" in args.groups and "sync" in models:
         runs.append(minicorn_run(args, "sync", "sync", HELLO_C10, traced=True))
     if "keepalive" in args.groups or "trace" in args.groups:
-        runs.append(nginx_run())
-        for k in KA_MODELS:
+        if "keepalive" in args.groups:
+            runs.append(nginx_run())
+        for k in (k for k in KA_MODELS if k in models):
             runs.append(minicorn_run(args, "keepalive", k, HELLO_C100))
             if "trace" in args.groups:
                 runs.append(minicorn_run(args, "keepalive", k, HELLO_C100, traced=True))

@@ -80,3 +80,72 @@ TEST_CASE("a GIL only one thread takes leaves no trace; a second thread's wait n
     REQUIRE(!ev.empty());
     CHECK(ev.front().a0 == main_tid);  // GilWait's holder
 }
+
+TEST_CASE("a brief release shows only when it matters: the call waited, or another thread took the GIL",
+          "[gil][trace]") {
+    std::string error;
+    trace::Region region = trace::Region::create(&error, 8, 1u << 10);
+    REQUIRE(region.valid());
+    trace::attach(&region, 1);
+    wsgi::Gil gil;
+    minicorn::process::GilTracer tracer;
+    gil.set_observer(&tracer);
+    const wsgi::OsThreadId main_tid = wsgi::current_thread_id();
+    std::thread([&] { wsgi::Gil::Held held(gil); }).join();  // a second thread used the GIL: reported from now on
+    const std::size_t before = gil_events(region).size();
+
+    gil.acquire();
+    {  // 1. the call returned at once and nobody took the GIL: no release, no second acquire
+        wsgi::Gil::Released brief(gil, wsgi::Gil::Brief::Call);
+        CHECK(brief.deferred());
+    }
+    std::uint64_t blocks_at = 0;
+    std::uint64_t waited_until = 0;
+    {  // 2. the call is about to wait: the release is written then, before the wait
+        wsgi::Gil::Released brief(gil, wsgi::Gil::Brief::Call);
+        brief.blocks();
+        blocks_at = trace::now_ns();
+        std::this_thread::sleep_for(2ms);
+        waited_until = trace::now_ns();
+    }
+    std::uint64_t other_took_at = 0;
+    std::atomic<wsgi::OsThreadId> third_tid{0};
+    {  // 3. another thread takes the GIL meanwhile: it writes the release before its own acquire
+        wsgi::Gil::Released brief(gil, wsgi::Gil::Brief::Call);
+        std::thread([&] {
+            third_tid = wsgi::current_thread_id();
+            wsgi::Gil::Held held(gil);
+            other_took_at = trace::now_ns();
+        }).join();
+    }
+    gil.release();
+    gil.set_observer(nullptr);
+    trace::attach(nullptr, 0);
+
+    std::vector<trace::Event> all = gil_events(region);
+    REQUIRE(all.size() >= before);
+    std::vector<trace::Event> ev(all.begin() + static_cast<std::ptrdiff_t>(before), all.end());
+    std::vector<std::pair<EventKind, pid_t>> seen;
+    std::string order;
+    for (const trace::Event& e : ev) {
+        seen.emplace_back(e.kind, e.tid);
+        order += std::string(trace::to_string(e.kind)) + (e.tid == main_tid ? " main, " : " other, ");
+    }
+    INFO(order);
+    const std::vector<std::pair<EventKind, pid_t>> expected = {
+        {EventKind::GilAcquire, main_tid},         // gil.acquire()
+        {EventKind::GilRelease, main_tid},         // 2: written by blocks()
+        {EventKind::GilAcquire, main_tid},         // 2: taken back
+        {EventKind::GilRelease, main_tid},         // 3: written by the other thread, as the main thread's
+        {EventKind::GilAcquire, third_tid.load()},
+        {EventKind::GilRelease, third_tid.load()},
+        {EventKind::GilAcquire, main_tid},         // 3: taken back
+        {EventKind::GilRelease, main_tid},         // gil.release()
+    };
+    CHECK(seen == expected);
+    REQUIRE(ev.size() == expected.size());
+    CHECK(ev[1].t_ns <= blocks_at);     // written before the wait, not after it
+    CHECK(ev[2].t_ns >= waited_until);
+    CHECK(ev[3].t_ns < ev[4].t_ns);     // the release before the other thread's acquire
+    CHECK(ev[4].t_ns <= other_took_at);
+}

@@ -231,3 +231,86 @@ TEST_CASE("gthread in the World: poll set, keep-alive list, executor queue, busy
         CHECK(problems.empty());
     }
 }
+
+TEST_CASE("gthread's GIL in the World from a real recording: the app runs holding it, a read that waits "
+          "does not, a waiter is never the holder",
+          "[process][gthread][gil][trace]") {
+    LeakCheck leaks;
+    {
+        TracedServer ts({"-w", "1", "-k", "gthread", "--threads", "3", "--keep-alive", "5"});
+        int port = ts.server().port();
+        // The one thread reading (the silent client's) is not the GIL's holder.
+        const auto reader_without_gil = [](const minicorn::trace::World& w) {
+            REQUIRE(w.workers().size() == 1);
+            const minicorn::trace::Process& p = *w.workers().front();
+            INFO(minicorn::trace::describe(w));
+            int reading = 0;
+            for (const auto& [tid, th] : p.threads) {
+                if (th.activity != minicorn::trace::ThreadActivity::Reading) continue;
+                ++reading;
+                CHECK(p.gil.holder != tid);
+            }
+            CHECK(reading == 1);
+        };
+        // Keep-alive requests: reads and writes that return at once.
+        int kept = connect_loopback(port);
+        REQUIRE(kept >= 0);
+        const std::string req = "GET / HTTP/1.1\r\nHost: t\r\n\r\n";
+        for (int i = 0; i < 20; ++i) {
+            ::send(kept, req.data(), req.size(), MSG_NOSIGNAL);
+            CHECK(read_response(kept).find("200 OK") != std::string::npos);
+        }
+        // Half a request, then silence: a pool thread waits in recv for the rest, while nobody
+        // else wants the GIL (the main thread polls for up to a second).
+        int silent = connect_loopback(port);
+        REQUIRE(silent >= 0);
+        const std::string head = "GET / HTTP/1.1\r\nHost: t\r\n";
+        ::send(silent, head.data(), head.size(), MSG_NOSIGNAL);
+        ::usleep(50'000);
+        const std::uint64_t silent_waits = minicorn::trace::now_ns();
+        ::usleep(100'000);
+        {  // live, as the studio sees it now: the waiting reader does not hold the GIL
+            ts.drain();
+            minicorn::trace::TraceModel live(ts.recording(), 256);
+            live.update();
+            reader_without_gil(live.latest());
+        }
+        // Two computing requests at once on the two other threads: they take turns with the GIL.
+        auto a = std::async(std::launch::async, [port] { return get_close(port, "/cpu?ms=40"); });
+        auto b = std::async(std::launch::async, [port] { return get_close(port, "/cpu?ms=40"); });
+        CHECK(a.get().status == 200);
+        CHECK(b.get().status == 200);
+        ::send(silent, "\r\n", 2, MSG_NOSIGNAL);
+        CHECK(read_response(silent).find("200 OK") != std::string::npos);
+        ::close(silent);
+        ::close(kept);
+        ts.stop();
+
+        minicorn::trace::TraceModel model(ts.recording(), 256);
+        model.update();
+        const pid_t worker = [&] {
+            minicorn::trace::World w = model.world_at(silent_waits);
+            return w.workers().empty() ? 0 : w.workers().front()->pid;
+        }();
+        REQUIRE(worker != 0);
+        reader_without_gil(model.world_at(silent_waits));  // and in the whole recording
+        int handlers = 0;
+        int waits = 0;
+        for (const Event& e : ts.recording().events()) {
+            if (e.pid != worker) continue;
+            if (e.kind == EventKind::HandlerStart) {  // the application runs only with the GIL
+                ++handlers;
+                CHECK(model.world_at(e.t_ns).process(worker)->gil.holder == e.tid);
+            } else if (e.kind == EventKind::GilWait) {  // a waiter is listed, and someone else holds it
+                ++waits;
+                minicorn::trace::World w = model.world_at(e.t_ns);
+                const minicorn::trace::Gil& gil = w.process(worker)->gil;
+                CHECK(std::count(gil.waiters.begin(), gil.waiters.end(), e.tid) == 1);
+                CHECK(gil.holder != 0);
+                CHECK(gil.holder != e.tid);
+            }
+        }
+        CHECK(handlers == 23);
+        CHECK(waits > 0);
+    }
+}

@@ -190,6 +190,44 @@ void pass_gate(RegionHeader& h, EventKind kind, std::uint64_t conn) {
     h.gated_passed.fetch_add(1, std::memory_order_relaxed);
 }
 
+// Writes one record into the calling thread's ring (`index`), or counts it
+// dropped when the ring is full (in gated mode, waits for room instead).
+// Inlined: it is the hot path of every emit.
+[[gnu::always_inline]] inline void put(std::uint32_t index, bool gated, std::uint64_t t_ns, std::int32_t tid,
+                                       EventKind kind, std::uint64_t conn, std::uint64_t req, std::int64_t a0,
+                                       std::int64_t a1, std::uint32_t green) {
+    if (index == kNoRing) {
+        if (ProcessSlot* s = my_slot()) s->counters[static_cast<std::size_t>(CounterId::Drops)].fetch_add(1);
+        return;
+    }
+    RingHeader& ring = *t_ring.header;
+    const std::uint64_t cap = t_ring.capacity;
+    std::uint64_t head = ring.head.load(std::memory_order_relaxed);
+    while (head - ring.tail.load(std::memory_order_acquire) >= cap) {
+        if (!gated || g_region->header().shutting_down.load(std::memory_order_relaxed)) {
+            ring.dropped.fetch_add(1, std::memory_order_relaxed);
+            if (ProcessSlot* s = my_slot()) {
+                s->counters[static_cast<std::size_t>(CounterId::Drops)].fetch_add(1, std::memory_order_relaxed);
+            }
+            return;
+        }
+        short_nap();  // gated: nothing is lost, the producer waits for the collector
+    }
+    Event& e = t_ring.slots[head & (cap - 1)];
+    e.t_ns = t_ns != 0 ? t_ns : now_ns();
+    e.pid = g_pid;
+    e.tid = tid;
+    e.green = green;
+    e.kind = kind;
+    e.flags = 0;
+    e.conn = conn;
+    e.req = req;
+    e.a0 = a0;
+    e.a1 = a1;
+    e.reserved = 0;
+    ring.head.store(head + 1, std::memory_order_release);
+}
+
 }  // namespace
 
 void detail::emit_slow(EventKind kind, std::uint64_t conn, std::uint64_t req, std::int64_t a0, std::int64_t a1,
@@ -201,37 +239,13 @@ void detail::emit_slow(EventKind kind, std::uint64_t conn, std::uint64_t req, st
         if (t_stepping && ends_step(kind)) end_step(h);
         if (is_gated(kind)) pass_gate(h, kind, conn);
     }
+    put(index, gated, 0, t_ring.tid, kind, conn, req, a0, a1, green);
+}
 
-    if (index == kNoRing) {
-        if (ProcessSlot* s = my_slot()) s->counters[static_cast<std::size_t>(CounterId::Drops)].fetch_add(1);
-        return;
-    }
-    RingHeader& ring = *t_ring.header;
-    const std::uint64_t cap = t_ring.capacity;
-    std::uint64_t head = ring.head.load(std::memory_order_relaxed);
-    while (head - ring.tail.load(std::memory_order_acquire) >= cap) {
-        if (!gated || h.shutting_down.load(std::memory_order_relaxed)) {
-            ring.dropped.fetch_add(1, std::memory_order_relaxed);
-            if (ProcessSlot* s = my_slot()) {
-                s->counters[static_cast<std::size_t>(CounterId::Drops)].fetch_add(1, std::memory_order_relaxed);
-            }
-            return;
-        }
-        short_nap();  // gated: nothing is lost, the producer waits for the collector
-    }
-    Event& e = t_ring.slots[head & (cap - 1)];
-    e.t_ns = now_ns();
-    e.pid = g_pid;
-    e.tid = t_ring.tid;
-    e.green = green;
-    e.kind = kind;
-    e.flags = 0;
-    e.conn = conn;
-    e.req = req;
-    e.a0 = a0;
-    e.a1 = a1;
-    e.reserved = 0;
-    ring.head.store(head + 1, std::memory_order_release);
+void detail::emit_for_slow(std::uint64_t t_ns, std::int32_t tid, EventKind kind, std::uint64_t conn,
+                           std::uint64_t req, std::int64_t a0, std::int64_t a1, std::uint32_t green) {
+    bool gated = g_region->header().gated_mode.load(std::memory_order_relaxed) != 0;
+    put(my_ring(), gated, t_ns, tid, kind, conn, req, a0, a1, green);
 }
 
 void attach(Region* region, int role) {

@@ -28,6 +28,8 @@ namespace detail {
 extern Region* g_region;
 void emit_slow(EventKind kind, std::uint64_t conn, std::uint64_t req, std::int64_t a0, std::int64_t a1,
                std::uint32_t green);
+void emit_for_slow(std::uint64_t t_ns, std::int32_t tid, EventKind kind, std::uint64_t conn, std::uint64_t req,
+                   std::int64_t a0, std::int64_t a1, std::uint32_t green);
 }  // namespace detail
 
 // Attaches this process (and, through fork, its children) to `region`, which
@@ -45,6 +47,18 @@ inline void emit(EventKind kind, std::uint64_t conn = 0, std::uint64_t req = 0, 
     if (detail::g_region == nullptr) [[likely]]
         return;
     detail::emit_slow(kind, conn, req, a0, a1, green);
+}
+
+// The same write for a moment that has passed, on behalf of a thread of this
+// process (`tid`): stamped `t_ns` (now_ns()'s clock), written into the calling
+// thread's ring, never gated. For a report that was held back until it was
+// known to matter (gil_trace.h: a GIL release around a call that did not
+// wait); the collector puts it back in time order.
+inline void emit_for(std::uint64_t t_ns, std::int32_t tid, EventKind kind, std::uint64_t conn = 0,
+                     std::uint64_t req = 0, std::int64_t a0 = 0, std::int64_t a1 = 0, std::uint32_t green = 0) {
+    if (detail::g_region == nullptr) [[likely]]
+        return;
+    detail::emit_for_slow(t_ns, tid, kind, conn, req, a0, a1, green);
 }
 
 // Adds to this process's never-dropped counters.

@@ -62,6 +62,7 @@ inline Event stamped(std::uint64_t t_ns, std::int32_t pid, std::int32_t tid) {
         static constexpr EventKind kKind = EventKind::N;                \
         fields                                                          \
         inline void emit() const;                                       \
+        inline void emit_for(std::uint64_t t_ns, std::int32_t tid) const; \
         inline void fill(Event& e) const;                               \
         Event event(std::uint64_t at_ns, std::int32_t of_pid, std::int32_t of_tid) const { \
             Event e = stamped(at_ns, of_pid, of_tid);                   \
@@ -91,6 +92,13 @@ MINICORN_TRACE_KINDS(MINICORN_EV_KIND, MINICORN_EV_CONN, MINICORN_EV_REQ, MINICO
         [[maybe_unused]] std::uint32_t g = 0;                                              \
         fields                                                                             \
         trace::emit(kKind, c, r, a0, a1, g);                                               \
+    }                                                                                      \
+    inline void N::emit_for(std::uint64_t t_ns, std::int32_t tid) const {                  \
+        [[maybe_unused]] std::uint64_t c = 0, r = 0;                                       \
+        [[maybe_unused]] std::int64_t a0 = 0, a1 = 0;                                      \
+        [[maybe_unused]] std::uint32_t g = 0;                                              \
+        fields                                                                             \
+        trace::emit_for(t_ns, tid, kKind, c, r, a0, a1, g);                                \
     }
 MINICORN_TRACE_KINDS(MINICORN_EV_KIND, MINICORN_EV_CONN, MINICORN_EV_REQ, MINICORN_EV_GREEN, MINICORN_EV_A0,
                      MINICORN_EV_A1)

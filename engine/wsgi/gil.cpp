@@ -139,7 +139,7 @@ void Gil::release() {
     drop(current_thread_id(), GilRelease::Voluntary);
 }
 
-void Gil::drop(OsThreadId self, GilRelease reason) {
+bool Gil::drop(OsThreadId self, GilRelease reason, bool brief) {
     {
         std::lock_guard lock(mutex_);
         if (!locked_ || holder_ != self) {
@@ -148,14 +148,22 @@ void Gil::drop(OsThreadId self, GilRelease reason) {
         }
     }
     trace::set_gate_wait_hook(nullptr);
-    // Reported before the GIL is free, so no acquisition can be reported first.
-    if (GilObserver* obs = observer()) obs->on_release(self, reason);
+    // Reported (or held back) before the GIL is free, so no acquisition can be reported first.
+    bool deferred = false;
+    if (GilObserver* obs = observer()) {
+        if (brief) {
+            deferred = obs->on_brief_release(self);
+        } else {
+            obs->on_release(self, reason);
+        }
+    }
     {
         std::lock_guard lock(mutex_);
         locked_ = false;
         if (reason == GilRelease::Forced) ++stats_.forced_drops;
     }
     released_.notify_one();
+    return deferred;
 }
 
 bool Gil::drop_requested() const {
@@ -206,6 +214,15 @@ Gil::Held::Held(Gil& gil) : gil_(gil) { gil_.acquire(); }
 Gil::Held::~Held() { gil_.release(); }
 
 Gil::Released::Released(Gil& gil) : gil_(gil) { gil_.release(); }
+Gil::Released::Released(Gil& gil, Brief) : gil_(gil) {
+    if (gil_.enabled()) deferred_ = gil_.drop(current_thread_id(), GilRelease::Voluntary, /*brief=*/true);
+}
 Gil::Released::~Released() { gil_.acquire(); }
+
+void Gil::Released::blocks() {
+    if (!deferred_) return;
+    deferred_ = false;
+    if (GilObserver* obs = gil_.observer()) obs->on_blocks(current_thread_id());
+}
 
 }  // namespace minicorn::wsgi

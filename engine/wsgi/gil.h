@@ -105,6 +105,17 @@ public:
     virtual void on_acquire(OsThreadId /*thread*/, std::chrono::nanoseconds /*waited*/) {}
     // `thread` is about to let the GIL go.
     virtual void on_release(OsThreadId /*thread*/, GilRelease /*reason*/) {}
+    // `thread` is about to let the GIL go (voluntarily) around a call that
+    // usually returns at once (a Released scope made `Brief`). Returns true if
+    // it reports the release only when it turns out to matter — the call has
+    // to wait (on_blocks) or another thread takes the GIL meanwhile —, false
+    // if it dealt with it as on_release does.
+    virtual bool on_brief_release(OsThreadId thread) {
+        on_release(thread, GilRelease::Voluntary);
+        return false;
+    }
+    // The brief call of `thread` (on_brief_release returned true) is about to wait after all.
+    virtual void on_blocks(OsThreadId /*thread*/) {}
 };
 
 class Gil {
@@ -164,21 +175,35 @@ public:
     // Py_BEGIN_ALLOW_THREADS / Py_END_ALLOW_THREADS: releases the GIL for a
     // scope (a blocking call) and takes it back at the end, which may block.
     // The calling thread must hold the GIL.
+    //
+    // Made with `Brief`, for a call that usually returns at once (a recv or a
+    // send on a ready socket): the GIL is released all the same, but the
+    // observer may hold back its report (deferred()); the caller then tries
+    // the call without waiting first and calls blocks() before it waits.
+    enum class Brief { Call };
     class Released {
     public:
         explicit Released(Gil& gil);
+        Released(Gil& gil, Brief);
         ~Released();
         Released(const Released&) = delete;
         Released& operator=(const Released&) = delete;
 
+        // Whether the release is reported only if the call waits (see above).
+        bool deferred() const { return deferred_; }
+        // The call is about to wait: the release is reported now.
+        void blocks();
+
     private:
         Gil& gil_;
+        bool deferred_ = false;
     };
 
 private:
     friend class GilAtGate;  // drops and retakes the GIL around a wait at the gate
     bool enabled() const { return config_.mode == GilMode::On; }
-    void drop(OsThreadId self, GilRelease reason);
+    // Returns whether the observer held back its report (brief: on_brief_release).
+    bool drop(OsThreadId self, GilRelease reason, bool brief = false);
     GilObserver* observer() const { return observer_.load(std::memory_order_acquire); }
 
     const GilConfig config_;
