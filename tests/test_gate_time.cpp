@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "engine/trace/emit.h"
+#include "engine/trace/ev.h"
 #include "engine/trace/gate.h"
 #include "engine/trace/gate_time.h"
 #include "engine/trace/model.h"
@@ -175,14 +176,9 @@ TEST_CASE("after more steps than the gate's clock keeps, a duration from before 
     std::vector<Event> evs;
     const std::size_t steps = minicorn::trace::GateClock::kMaxSpans + 200;
     for (std::size_t i = 0; i < steps; ++i) {  // closed 9 ms, open 1 ms (a step's work), from t = 1 s
-        Event c{};
-        c.kind = EventKind::GateClose;
-        c.t_ns = 1'000'000'000 + i * 10'000'000;
-        Event o{};
-        o.kind = EventKind::GateOpen;
-        o.t_ns = c.t_ns + 9'000'000;
-        evs.push_back(c);
-        evs.push_back(o);
+        const std::uint64_t closed_at = 1'000'000'000 + i * 10'000'000;
+        evs.push_back(minicorn::trace::ev::GateClose{}.event(closed_at, 0, 0));
+        evs.push_back(minicorn::trace::ev::GateOpen{}.event(closed_at + 9'000'000, 0, 0));
     }
     const minicorn::trace::World w = minicorn::trace::TraceModel::fold(evs);
     REQUIRE(w.gate.spans.size() == minicorn::trace::GateClock::kMaxSpans);
