@@ -1,0 +1,96 @@
+// app/studio/studio_lesson.cpp — the Studio's side of the lesson player (see
+// studio.h, lesson_player.h): the Lesson window, the commands it returns, the
+// rings around what a step highlights, and the tab a step's highlight opens.
+#include <imgui.h>
+
+#include "app/studio/studio.h"
+
+namespace minicorn::studio {
+
+void Studio::draw_lesson_window(float x, float y, float w, float h) {
+    char title[200];
+    const lesson::Lesson* l = lesson_.lesson();
+    if (l && lesson_.mode() == LessonPlayer::Mode::Running) {
+        std::snprintf(title, sizeof title, "Lesson %02d \u2014 %s###Lesson", l->number, l->title.c_str());
+    } else {
+        std::snprintf(title, sizeof title, "Lessons \u2014 pick one###Lesson");
+    }
+    begin_panel(title, x, y, w, h);
+    if (lesson_.mode() == LessonPlayer::Mode::Running) {
+        draw_lesson_step(lesson_, lesson_commands_);
+    } else {
+        draw_lesson_picker(lesson_, lesson_commands_);
+    }
+}
+
+void Studio::carry_out(const LessonCommands& commands) {
+    for (const LessonCommand& c : commands) {
+        std::string error;
+        switch (c.kind) {
+            case LessonCommand::Kind::Open: {
+                const auto& entries = lesson_.entries();
+                if (c.arg < 0 || static_cast<std::size_t>(c.arg) >= entries.size()) break;
+                if (!lesson_.open(entries[static_cast<std::size_t>(c.arg)].name, 0, session_, &error)) {
+                    std::fprintf(stderr, "minicorn-studio: lesson: %s\n", error.c_str());
+                }
+                return;  // the engine is new
+            }
+            case LessonCommand::Kind::Next: lesson_.next(); break;
+            case LessonCommand::Kind::Back: lesson_.back(); return;
+            case LessonCommand::Kind::Pick: lesson_.pick(c.arg); break;
+            case LessonCommand::Kind::Resume: lesson_.resume(); break;
+            case LessonCommand::Kind::Leave: lesson_.leave(); break;
+            case LessonCommand::Kind::Picker: {
+                const lesson::Lesson* l = lesson_.lesson();
+                const std::string after = l ? l->id : "";
+                if (l) lesson_.leave();
+                lesson_.show_picker("00");
+                // After a lesson, the next one is selected.
+                const auto& entries = lesson_.entries();
+                for (std::size_t i = 0; i + 1 < entries.size(); ++i) {
+                    if (entries[i].name == after) lesson_.select(static_cast<int>(i + 1));
+                }
+                break;
+            }
+            case LessonCommand::Kind::Select: lesson_.select(c.arg); break;
+        }
+    }
+    gate_.follow(session_.gate());
+}
+
+void Studio::follow_lesson_step() {
+    const lesson::Step* s = lesson_.mode() == LessonPlayer::Mode::Running ? lesson_.current() : nullptr;
+    const lesson::Lesson* l = lesson_.lesson();
+    const std::string key = s && l ? l->id + "#" + std::to_string(lesson_.step()) : "";
+    if (key == step_key_) return;
+    step_key_ = key;
+    if (!s) return;
+    for (const lesson::Highlight& h : s->highlights) {
+        if (h.name == "controls" || h.name == "gate") tab_for_step_ = "Controls";
+        if (h.name == "traffic") tab_for_step_ = "Traffic";
+        if (h.name == "event log") tab_for_step_ = "Event log";
+    }
+}
+
+void Studio::ring_highlights() {
+    const lesson::Step* s = lesson_.mode() == LessonPlayer::Mode::Running ? lesson_.current() : nullptr;
+    if (!s || lesson_.catching_up()) return;
+    for (const lesson::Highlight& h : s->highlights) {
+        if (const HighlightRect* r = highlights_.find(h.name)) draw_highlight_ring(*r, ImGui::GetTime());
+    }
+}
+
+std::map<std::string, std::uint64_t> Studio::request_conns(const trace::World& world) const {
+    std::map<std::string, std::uint64_t> out;
+    const auto ids = lesson_.request_ids();
+    if (ids.empty()) return out;
+    for (const auto& [conn, c] : world.connections) {
+        if (c.client_req == 0) continue;
+        for (const auto& [name, id] : ids) {
+            if (id == c.client_req) out[name] = conn;
+        }
+    }
+    return out;
+}
+
+}  // namespace minicorn::studio
