@@ -93,21 +93,33 @@ std::string phase_words(const LessonPlayer& player) {
 namespace {
 
 void draw_question(const LessonPlayer& player, const lesson::Ask& ask, LessonCommands& out) {
-    ImGui::Separator();
     label("Predict", colors::kTextWarn);
     draw_markdown(ask.question);
     const int picked = player.picked();
+    const auto& result = player.runner() ? player.runner()->ask_result() : std::nullopt;
+    const bool revealed = player.step_over() && result;
     for (std::size_t i = 0; i < ask.choices.size(); ++i) {
-        const std::string text = fmt::format("{}) {}", lesson::choice_letter(static_cast<int>(i)), ask.choices[i].text);
+        const int c = static_cast<int>(i);
+        std::string text = fmt::format("{}) {}", lesson::choice_letter(c), ask.choices[i].text);
         if (!player.started()) {
-            if (button(text.c_str())) out.push_back({LessonCommand::Kind::Pick, static_cast<int>(i)});
-        } else {
-            label_wrapped(text, picked == static_cast<int>(i) ? colors::kText : colors::kTextDim);
+            if (button(text.c_str())) out.push_back({LessonCommand::Kind::Pick, c});
+            continue;
         }
+        // After the pick: which one was yours, and (once measured) which one the engine gave.
+        if (picked == c) text += "   \u2190 your pick";
+        if (revealed && result->measured == c) text += "   \u2190 what the engine did";
+        label_wrapped(text, picked == c || (revealed && result->measured == c) ? colors::kText : colors::kTextDim);
     }
+    if (!player.started()) {
+        label_wrapped("Pick one: the engine runs once you have, and then shows what really happens.", colors::kTextDim);
+    }
+}
+
+void draw_reveal(const LessonPlayer& player, const lesson::Ask& ask) {
+    const int picked = player.picked();
     const auto& result = player.runner() ? player.runner()->ask_result() : std::nullopt;
     if (!player.step_over() || !result) return;
-    ImGui::Spacing();
+    ImGui::Separator();
     const int measured = result->measured;
     const std::string answer = measured >= 0 ? ask.choices[static_cast<std::size_t>(measured)].text : "none of these";
     labelf_wrapped(colors::kText, "The engine says: {}) {}   ({})", lesson::choice_letter(measured), answer, result->figure);
@@ -154,13 +166,20 @@ void draw_lesson_step(const LessonPlayer& player, LessonCommands& out) {
     draw_buttons(player, *l, out);
     ImGui::Separator();
     ImGui::BeginChild("##step", ImVec2(0, 0), false);
-    draw_markdown(s->say);
-    if (!s->highlights.empty()) {
+    // A question comes first: the narration (which tells what happened) and the
+    // rings wait until the learner has predicted.
+    if (s->ask.present()) draw_question(player, s->ask, out);
+    const bool predicting = s->ask.present() && !player.started();
+    if (!predicting && !s->say.empty()) {
+        if (s->ask.present()) ImGui::Separator();
+        draw_markdown(s->say);
+    }
+    if (!predicting && !s->highlights.empty()) {
         std::string names;
         for (const lesson::Highlight& h : s->highlights) names += (names.empty() ? "" : ", ") + h.name;
         labelf_wrapped(colors::kTextDim, "Look at: {} (ringed in {})", names, kHighlightColorName);
     }
-    if (s->ask.present()) draw_question(player, s->ask, out);
+    if (s->ask.present()) draw_reveal(player, s->ask);
     ImGui::Separator();
     const auto phase = player.phase();
     label_wrapped(phase_words(player), phase == lesson::StepPhase::Failed ? colors::kTextBad : colors::kTextDim);

@@ -74,7 +74,8 @@ void Studio::follow_lesson_step() {
 
 void Studio::ring_highlights() {
     const lesson::Step* s = lesson_.mode() == LessonPlayer::Mode::Running ? lesson_.current() : nullptr;
-    if (!s || lesson_.catching_up()) return;
+    // No ring while catching up, nor before a pick (it would hint at the answer).
+    if (!s || lesson_.catching_up() || (s->ask.present() && !lesson_.started())) return;
     for (const lesson::Highlight& h : s->highlights) {
         if (const HighlightRect* r = highlights_.find(h.name)) draw_highlight_ring(*r, ImGui::GetTime());
     }
