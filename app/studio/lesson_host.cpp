@@ -5,8 +5,8 @@
 
 namespace minicorn::studio {
 
-StudioHost::StudioHost(Session& session, const trace::Recording& studio_rec, RestartFn restart)
-    : session_(session), source_(&studio_rec), restart_(std::move(restart)) {
+StudioHost::StudioHost(Session& session, const trace::Recording& studio_rec, Hooks hooks)
+    : session_(session), source_(&studio_rec), hooks_(std::move(hooks)) {
     log_seq_ = session_.last_log_seq();
 }
 
@@ -36,12 +36,19 @@ void StudioHost::update(trace::Recording& rec) {
 
 bool StudioHost::start_load(const std::vector<std::string>& args, std::string* error) {
     session_.stop_load();
-    return session_.start_load(args, error);
+    const bool ok = session_.start_load(args, error);
+    if (ok && hooks_.load) hooks_.load(&args);
+    return ok;
+}
+
+void StudioHost::stop_load() {
+    session_.stop_load();
+    if (hooks_.load) hooks_.load(nullptr);
 }
 
 bool StudioHost::restart(const std::vector<std::string>& serve_args, std::string* error) {
     log_.clear();
-    const bool ok = restart_(serve_args, error);
+    const bool ok = hooks_.restart(serve_args, error);
     log_seq_ = session_.last_log_seq();
     return ok;
 }

@@ -6,7 +6,8 @@
 // second collector), and log() the serve log lines the Session keeps.
 //
 // Restarting is the studio's business (its Controls, its Recording, its
-// gate driver), so restart() calls back into the studio.
+// gate driver), so restart() calls back into the studio; so does the client
+// (the Traffic panel shows the lesson's client settings).
 //
 // Thread affinity: the studio's main thread (the runner ticks once a frame).
 #pragma once
@@ -24,8 +25,14 @@ namespace minicorn::studio {
 class StudioHost final : public lesson::Host {
 public:
     using RestartFn = std::function<bool(const std::vector<std::string>& serve_args, std::string* error)>;
+    // The client the lesson started (its flags), or stopped (nullptr): the Traffic panel shows it.
+    using LoadFn = std::function<void(const std::vector<std::string>* load_args)>;
+    struct Hooks {
+        RestartFn restart;
+        LoadFn load;
+    };
     // `studio_rec`: the studio's Recording, which the Session fills each frame.
-    StudioHost(Session& session, const trace::Recording& studio_rec, RestartFn restart);
+    StudioHost(Session& session, const trace::Recording& studio_rec, Hooks hooks);
 
     // The studio replaced its Recording (a restart): forward from its start.
     void rebind(const trace::Recording& studio_rec);
@@ -37,14 +44,14 @@ public:
     bool signal_arbiter(int signo) override { return session_.signal_arbiter(signo); }
     bool signal_worker(pid_t pid, int signo) override { return session_.signal_worker(pid, signo); }
     bool start_load(const std::vector<std::string>& args, std::string* error) override;
-    void stop_load() override { session_.stop_load(); }
+    void stop_load() override;
     bool restart(const std::vector<std::string>& serve_args, std::string* error) override;
 
 private:
     Session& session_;
     const trace::Recording* source_;
     std::size_t forwarded_ = 0;       // events of *source_ already handed on
-    RestartFn restart_;
+    Hooks hooks_;
     std::string log_;                 // the serve log since the last restart
     std::uint64_t log_seq_ = 0;
 };

@@ -10,7 +10,7 @@
 
 namespace minicorn::studio {
 
-LessonPlayer::LessonPlayer(StudioHost::RestartFn restart) : restart_(std::move(restart)) {}
+LessonPlayer::LessonPlayer(StudioHost::Hooks hooks) : hooks_(std::move(hooks)) {}
 
 void LessonPlayer::load_entries() {
     if (loaded_) return;
@@ -58,8 +58,8 @@ bool LessonPlayer::open(const std::string& name, std::size_t step, Session& sess
     host_.reset();
     lesson_ = std::move(r.lesson);
     session_ = &session;
-    if (!restart_(lesson_->serve_args, error)) return false;
-    host_ = std::make_unique<StudioHost>(session, *rec_, restart_);
+    if (!hooks_.restart(lesson_->serve_args, error)) return false;
+    host_ = std::make_unique<StudioHost>(session, *rec_, hooks_);
     runner_ = std::make_unique<lesson::Runner>(*lesson_, *host_);
     mode_ = Mode::Running;
     step_ = 0;

@@ -40,7 +40,7 @@ class LessonPlayer {
 public:
     enum class Mode { Off, Picker, Running };
 
-    explicit LessonPlayer(StudioHost::RestartFn restart);
+    explicit LessonPlayer(StudioHost::Hooks hooks);
 
     // Reads lessons/ (once) and shows the picker with `selected` chosen.
     void show_picker(const std::string& selected);
@@ -83,7 +83,7 @@ private:
     void start_current();
     void load_entries();
 
-    StudioHost::RestartFn restart_;
+    StudioHost::Hooks hooks_;
     Mode mode_ = Mode::Off;
     std::vector<LessonEntry> entries_;
     bool loaded_ = false;

@@ -45,7 +45,9 @@ constexpr ImGuiWindowFlags kPanelFlags =
 Studio::Studio(StudioOptions options)
     : options_(std::move(options)),
       session_(options_.minicorn_bin.empty() ? find_minicorn_bin() : options_.minicorn_bin),
-      lesson_([this](const std::vector<std::string>& args, std::string* error) { return restart_with(args, error); }) {
+      lesson_(StudioHost::Hooks{
+          [this](const std::vector<std::string>& args, std::string* error) { return restart_with(args, error); },
+          [this](const std::vector<std::string>* args) { follow_lesson_load(args); }}) {
     traffic_ = options_.traffic;
     log_.filter = options_.log_filter;
     init_controls(controls_, options_.serve_args);
@@ -284,6 +286,7 @@ void Studio::frame() {
     handle_keys(actions);
     follow_lesson_step();
     highlights_.clear();
+    want_highlights();
     set_highlight_board(&highlights_);
     draw_windows(view, actions);
     for (const PanelRect& r : rects_) {
@@ -395,7 +398,9 @@ void Studio::draw_windows(const View& view, Actions& actions) {
         };
         if (lesson_open && tab("Controls")) {
             record("Controls");
+            ImGui::BeginChild("##controls");  // the content scrolls, the tabs stay
             draw_controls(view, controls_, st, actions);
+            ImGui::EndChild();
             ImGui::EndTabItem();
         }
         if (tab("Traffic")) {

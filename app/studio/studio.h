@@ -108,6 +108,10 @@ private:
     void ring_highlights();
     // A new step: the tab its highlight names is selected once.
     void follow_lesson_step();
+    // Tells the highlight board what the step points at (and whether it just began).
+    void want_highlights();
+    // The lesson started the client with `args` (nullptr: stopped it): the Traffic panel says so.
+    void follow_lesson_load(const std::vector<std::string>* args);
     // The lesson's request names → their server connection, in `world`.
     std::map<std::string, std::uint64_t> request_conns(const trace::World& world) const;
     void keep_traffic_going();
@@ -144,6 +148,7 @@ private:
     HighlightBoard highlights_;          // rebuilt every frame
     std::string tab_for_step_;           // the tab a step's highlight selects, once ("" none)
     std::string step_key_;               // the lesson step last seen ("01-…#2")
+    int step_arriving_ = 0;              // frames left in which the step counts as just begun
 };
 
 }  // namespace minicorn::studio

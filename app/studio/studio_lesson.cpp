@@ -64,12 +64,45 @@ void Studio::follow_lesson_step() {
     const std::string key = s && l ? l->id + "#" + std::to_string(lesson_.step()) : "";
     if (key == step_key_) return;
     step_key_ = key;
+    step_arriving_ = 3;  // a tab it selects shows its content a frame later
     if (!s) return;
     for (const lesson::Highlight& h : s->highlights) {
         if (h.name == "controls" || h.name == "gate") tab_for_step_ = "Controls";
         if (h.name == "traffic") tab_for_step_ = "Traffic";
         if (h.name == "event log") tab_for_step_ = "Event log";
     }
+}
+
+void Studio::follow_lesson_load(const std::vector<std::string>* args) {
+    traffic_launched_ = true;  // the lesson's client, not one keep_traffic_going() starts
+    traffic_.wanted = args != nullptr;
+    if (!args) return;
+    traffic_.applied = *args;
+    for (std::size_t i = 0; i + 1 < args->size(); ++i) {
+        const std::string& flag = (*args)[i];
+        const std::string& value = (*args)[i + 1];
+        if (flag == "-c") {
+            traffic_.mode = TrafficState::Mode::Users;
+            traffic_.users = std::atoi(value.c_str());
+        } else if (flag == "--rate") {
+            traffic_.mode = TrafficState::Mode::Rate;
+            traffic_.rate = std::atoi(value.c_str());
+        } else if (flag == "--mix") {
+            traffic_.mix = value;
+        } else if (flag == "--keep-alive") {
+            traffic_.keep_alive = value != "off";
+        }
+    }
+}
+
+void Studio::want_highlights() {
+    const lesson::Step* s = lesson_.mode() == LessonPlayer::Mode::Running ? lesson_.current() : nullptr;
+    std::vector<std::string> names;
+    if (s) {
+        for (const lesson::Highlight& h : s->highlights) names.push_back(h.name);
+    }
+    highlights_.want(std::move(names), step_arriving_ > 0);
+    if (step_arriving_ > 0) --step_arriving_;
 }
 
 void Studio::ring_highlights() {

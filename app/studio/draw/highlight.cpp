@@ -39,6 +39,21 @@ void note_highlight(std::string_view name, float x0, float y0, float x1, float y
     if (g_board) g_board->add(name, x0, y0, x1, y1);
 }
 
+bool HighlightBoard::arriving(std::string_view name) const {
+    return arriving_ && std::find(wanted_.begin(), wanted_.end(), name) != wanted_.end();
+}
+
+void note_item_highlight(std::string_view name) {
+    if (!g_board) return;
+    const ImVec2 min = ImGui::GetItemRectMin();
+    const ImVec2 max = ImGui::GetItemRectMax();
+    if (g_board->arriving(name)) ImGui::SetScrollHereY(1.0f);
+    const ImVec2 clip_min = ImGui::GetWindowDrawList()->GetClipRectMin();
+    const ImVec2 clip_max = ImGui::GetWindowDrawList()->GetClipRectMax();
+    g_board->add(name, std::max(min.x, clip_min.x), std::max(min.y, clip_min.y), std::min(max.x, clip_max.x),
+                 std::min(max.y, clip_max.y));
+}
+
 void draw_highlight_ring(const HighlightRect& r, double t_s) {
     ImDrawList* dl = ImGui::GetForegroundDrawList();
     // A ring that breathes (a 1.2 s cycle) just outside the element, so it never covers its text.

@@ -27,16 +27,28 @@ public:
     void add(std::string_view name, float x0, float y0, float x1, float y1);
     const HighlightRect* find(std::string_view name) const;
     const std::vector<HighlightRect>& rects() const { return rects_; }
+    // What the lesson's step points at; `arriving`: the step has just begun (a
+    // panel may scroll its element into view then, and only then).
+    void want(std::vector<std::string> names, bool arriving) {
+        wanted_ = std::move(names);
+        arriving_ = arriving;
+    }
+    bool arriving(std::string_view name) const;
 
 private:
     std::vector<HighlightRect> rects_;
+    std::vector<std::string> wanted_;
+    bool arriving_ = false;
 };
 
 // The board panels register on this frame (set by the studio; nullptr: none).
 void set_highlight_board(HighlightBoard* board);
 HighlightBoard* highlight_board();
-// Registers the last ImGui item's rectangle (or the given one) on the board in force.
+// Registers `name` at this rectangle on the board in force.
 void note_highlight(std::string_view name, float x0, float y0, float x1, float y1);
+// Registers the last ImGui item (a group, a button) as `name`, cut to what its
+// window shows; on the step's first frames, scrolls it into view.
+void note_item_highlight(std::string_view name);
 
 // The ring's colour, as the Legend names it: a bright magenta no panel uses.
 constexpr unsigned kHighlightColor = 0xFFFF40FFu;  // IM_COL32(255, 64, 255, 255)

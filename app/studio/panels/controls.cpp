@@ -249,8 +249,7 @@ void draw_controls(const View& view, ControlsState& state, const SessionStatus& 
     ImGui::BeginGroup();
     draw_gate_controls(view, state, engine_up, actions);
     ImGui::EndGroup();
-    note_highlight("gate", ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, ImGui::GetItemRectMax().x,
-                   ImGui::GetItemRectMax().y);
+    note_item_highlight("gate");
 }
 
 }  // namespace minicorn::studio
