@@ -161,8 +161,9 @@ void draw_lesson_step(const LessonPlayer& player, LessonCommands& out) {
     const lesson::Lesson* l = player.lesson();
     const lesson::Step* s = player.current();
     if (!l || !s) return;
-    labelf_wrapped(colors::kTextDim, "Lesson {:02} \u00B7 step {} of {}{}{}", l->number, player.step() + 1, l->steps.size(),
-                   s->title.empty() ? "" : ": ", s->title);
+    labelf_wrapped(colors::kText, "{}", l->title);
+    labelf_wrapped(colors::kTextDim, "step {} of {}{}{}", player.step() + 1, l->steps.size(), s->title.empty() ? "" : ": ",
+                   s->title);
     draw_buttons(player, *l, out);
     ImGui::Separator();
     ImGui::BeginChild("##step", ImVec2(0, 0), false);

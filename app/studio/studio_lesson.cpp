@@ -11,7 +11,8 @@ void Studio::draw_lesson_window(float x, float y, float w, float h) {
     char title[200];
     const lesson::Lesson* l = lesson_.lesson();
     if (l && lesson_.mode() == LessonPlayer::Mode::Running) {
-        std::snprintf(title, sizeof title, "Lesson %02d \u2014 %s###Lesson", l->number, l->title.c_str());
+        // The title bar cannot wrap: the lesson's title is in the panel.
+        std::snprintf(title, sizeof title, "Lesson %02d###Lesson", l->number);
     } else {
         std::snprintf(title, sizeof title, "Lessons \u2014 pick one###Lesson");
     }
@@ -116,12 +117,15 @@ void Studio::ring_highlights() {
 
 std::map<std::string, std::uint64_t> Studio::request_conns(const trace::World& world) const {
     std::map<std::string, std::uint64_t> out;
-    const auto ids = lesson_.request_ids();
-    if (ids.empty()) return out;
+    const lesson::Runner* runner = lesson_.runner();
+    if (!runner || runner->requests().empty()) return out;
+    // The server knows a request's X-Request-Id once it has read it; before
+    // that (queued) the connection is known by the client's local port.
     for (const auto& [conn, c] : world.connections) {
-        if (c.client_req == 0) continue;
-        for (const auto& [name, id] : ids) {
-            if (id == c.client_req) out[name] = conn;
+        for (const auto& [name, r] : runner->requests()) {
+            if ((c.client_req != 0 && c.client_req == r.id) || (r.local_port != 0 && c.peer_port == r.local_port)) {
+                out[name] = conn;
+            }
         }
     }
     return out;

@@ -149,11 +149,13 @@ ImU32 run_color(std::uint8_t style) {
 }
 
 // One word (with its trailing space) at the cursor, on this line or the next.
-void draw_word(std::string_view word, const MdRun& run, float left, float right, bool& line_start) {
+// `glued`: the width of what must stay on the same line after it (the next
+// run's first word, when no space parts them: "(" + "`/io`").
+void draw_word(std::string_view word, const MdRun& run, float left, float right, float glued, bool& line_start) {
     const ImVec2 size = ImGui::CalcTextSize(word.data(), word.data() + word.size());
     if (!line_start) {
         ImGui::SameLine(0, 0);
-        if (ImGui::GetCursorScreenPos().x + size.x > right) ImGui::NewLine();
+        if (ImGui::GetCursorScreenPos().x + size.x + glued > right) ImGui::NewLine();
     }
     if (ImGui::GetCursorScreenPos().x < left) ImGui::SetCursorScreenPos(ImVec2(left, ImGui::GetCursorScreenPos().y));
     line_start = false;
@@ -193,12 +195,19 @@ void draw_markdown(const std::vector<MdBlock>& blocks) {
             label(blk.bullet);
             line_start = false;
         }
-        for (const MdRun& run : blk.runs) {
+        for (std::size_t r = 0; r < blk.runs.size(); ++r) {
+            const MdRun& run = blk.runs[r];
             std::string_view rest = run.text;
             while (!rest.empty()) {
                 std::size_t end = rest.find(' ');
                 end = end == std::string_view::npos ? rest.size() : end + 1;
-                if (!line_start || end > 1 || rest[0] != ' ') draw_word(rest.substr(0, end), run, left, right, line_start);
+                float glued = 0;
+                if (end == rest.size() && rest.back() != ' ' && r + 1 < blk.runs.size()) {
+                    const std::string& next = blk.runs[r + 1].text;
+                    const std::size_t n = std::min(next.find(' '), next.size());
+                    glued = ImGui::CalcTextSize(next.data(), next.data() + n).x;
+                }
+                if (!line_start || end > 1 || rest[0] != ' ') draw_word(rest.substr(0, end), run, left, right, glued, line_start);
                 rest.remove_prefix(end);
             }
         }
