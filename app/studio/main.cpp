@@ -81,7 +81,8 @@ constexpr const char* kUsage =
     "                               30 frames apart): pause, step, play, ttin, ttou, hup, term,\n"
     "                               kill-worker, restart, help (the F1 keys); the gate's:\n"
     "                               step-worker:N, step-thread:N, step-anyone, wait:SECONDS,\n"
-    "                               snapshot (into the sidecar; see gate_script.h)\n";
+    "                               snapshot (into the sidecar; see gate_script.h); a lesson's:\n"
+    "                               pick:a (a choice), continue (after a pause), next, leave\n";
 
 volatile sig_atomic_t g_stop = 0;
 extern "C" void on_stop_signal(int) { g_stop = 1; }
@@ -103,6 +104,7 @@ std::optional<minicorn::studio::LessonCommand> lesson_command_of(const std::stri
     using Kind = minicorn::studio::LessonCommand::Kind;
     if (name == "next") return minicorn::studio::LessonCommand{Kind::Next};
     if (name == "continue") return minicorn::studio::LessonCommand{Kind::Resume};
+    if (name == "leave") return minicorn::studio::LessonCommand{Kind::Leave};
     if (name.size() == 6 && name.rfind("pick:", 0) == 0 && name[5] >= 'a' && name[5] <= 'z') {
         return minicorn::studio::LessonCommand{Kind::Pick, name[5] - 'a'};
     }
