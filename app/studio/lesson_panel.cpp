@@ -23,7 +23,8 @@ const ImVec4 kNextLit(0.20f, 0.55f, 0.30f, 1.0f);
 bool button(const char* text, bool enabled = true) {
     if (!enabled) ImGui::BeginDisabled();
     const bool pressed = ImGui::Button(text);
-    note_item(text);
+    const std::string_view shown(text);
+    note_item(shown.substr(0, shown.find("##")));  // what the button shows
     if (!enabled) ImGui::EndDisabled();
     return pressed && enabled;
 }
@@ -76,7 +77,7 @@ void draw_lesson_picker(const LessonPlayer& player, LessonCommands& out) {
 std::string phase_words(const LessonPlayer& player) {
     if (player.catching_up()) return fmt::format("Playing the earlier steps to reach step {}\u2026", player.step() + 1);
     auto phase = player.phase();
-    if (!phase) return "Make your pick: the engine runs once you have.";
+    if (!phase) return "Pick one: then the engine runs, and shows what really happens.";
     switch (*phase) {
         case lesson::StepPhase::Booting: return "Starting the engine: waiting for its workers to boot\u2026";
         case lesson::StepPhase::Acting: return "Sending what this step sends\u2026";
@@ -102,16 +103,19 @@ void draw_question(const LessonPlayer& player, const lesson::Ask& ask, LessonCom
         const int c = static_cast<int>(i);
         std::string text = fmt::format("{}) {}", lesson::choice_letter(c), ask.choices[i].text);
         if (!player.started()) {
-            if (button(text.c_str())) out.push_back({LessonCommand::Kind::Pick, c});
+            // A button cannot wrap: the letter is the button, the choice wraps beside it.
+            const std::string letter = lesson::choice_letter(c) + "##pick";
+            ImGui::PushID(c);
+            if (button(letter.c_str())) out.push_back({LessonCommand::Kind::Pick, c});
+            ImGui::PopID();
+            ImGui::SameLine();
+            label_wrapped(ask.choices[i].text);
             continue;
         }
         // After the pick: which one was yours, and (once measured) which one the engine gave.
         if (picked == c) text += "   \u2190 your pick";
         if (revealed && result->measured == c) text += "   \u2190 what the engine did";
         label_wrapped(text, picked == c || (revealed && result->measured == c) ? colors::kText : colors::kTextDim);
-    }
-    if (!player.started()) {
-        label_wrapped("Pick one: the engine runs once you have, and then shows what really happens.", colors::kTextDim);
     }
 }
 
