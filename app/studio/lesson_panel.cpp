@@ -31,6 +31,12 @@ bool button(const char* text, bool enabled = true) {
 
 }  // namespace
 
+std::string lesson_title(const lesson::Lesson& l) {
+    const std::string& t = l.title;
+    if (t.size() >= 2 && t.front() == '"' && t.back() == '"') return t.substr(1, t.size() - 2);
+    return t;
+}
+
 // ============================================================================
 // [SECTION] Picker
 // ============================================================================
@@ -45,13 +51,22 @@ void draw_lesson_picker(const LessonPlayer& player, LessonCommands& out) {
     for (std::size_t i = 0; i < entries.size(); ++i) {
         const LessonEntry& e = entries[i];
         const std::string text =
-            e.lesson ? fmt::format("{:02}  {}", e.lesson->number, e.lesson->title) : e.name + " (cannot be read)";
+            e.lesson ? fmt::format("{:02}  {}", e.lesson->number, lesson_title(*e.lesson)) : e.name + " (cannot be read)";
+        // A long title wraps onto a second line of its entry: nothing is cut off.
+        const float wrap_w = ImGui::GetContentRegionAvail().x;
+        const float h = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap_w).y;
         if (!e.lesson) ImGui::BeginDisabled();
-        if (ImGui::Selectable(text.c_str(), player.selected() == static_cast<int>(i), ImGuiSelectableFlags_AllowDoubleClick)) {
+        const ImVec2 at = ImGui::GetCursorScreenPos();
+        const std::string id = "##" + e.name;
+        if (ImGui::Selectable(id.c_str(), player.selected() == static_cast<int>(i), ImGuiSelectableFlags_AllowDoubleClick,
+                              ImVec2(0, h))) {
             out.push_back({LessonCommand::Kind::Select, static_cast<int>(i)});
             if (ImGui::IsMouseDoubleClicked(0)) out.push_back({LessonCommand::Kind::Open, static_cast<int>(i)});
         }
-        note_item(text);
+        const ImVec2 after = ImGui::GetCursorScreenPos();
+        ImGui::SetCursorScreenPos(at);
+        label_wrapped(text);
+        ImGui::SetCursorScreenPos(after);
         if (!e.lesson) {
             ImGui::EndDisabled();
             if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", e.error.c_str());
@@ -165,7 +180,7 @@ void draw_lesson_step(const LessonPlayer& player, LessonCommands& out) {
     const lesson::Lesson* l = player.lesson();
     const lesson::Step* s = player.current();
     if (!l || !s) return;
-    labelf_wrapped(colors::kText, "{}", l->title);
+    labelf_wrapped(colors::kText, "{}", lesson_title(*l));
     labelf_wrapped(colors::kTextDim, "step {} of {}{}{}", player.step() + 1, l->steps.size(), s->title.empty() ? "" : ": ",
                    s->title);
     draw_buttons(player, *l, out);

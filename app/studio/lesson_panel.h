@@ -25,6 +25,9 @@ using LessonCommands = std::vector<LessonCommand>;
 void draw_lesson_picker(const LessonPlayer& player, LessonCommands& out);
 void draw_lesson_step(const LessonPlayer& player, LessonCommands& out);
 
+// The lesson's title as the learner reads it (a title written in quotes loses them).
+std::string lesson_title(const lesson::Lesson& l);
+
 // What the step's phase means to the learner: "Paused: the engine is frozen …".
 std::string phase_words(const LessonPlayer& player);
 
