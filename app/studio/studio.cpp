@@ -236,9 +236,11 @@ void Studio::carry_out(const Actions& actions) {
         case Action::Kind::Restart:
             restart_engine();
             return;  // the gate and the World are new
+        case Action::Kind::GatePlay:
+            lesson_.resume();  // a lesson frozen at its pause_when: Play is Continue
+            [[fallthrough]];
         case Action::Kind::GatePause:
         case Action::Kind::GateStep:
-        case Action::Kind::GatePlay:
         case Action::Kind::GateTarget:
             gate_.act(gate, a, kPlayRates[controls_.play_rate_index]);
             break;
