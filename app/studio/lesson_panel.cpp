@@ -139,6 +139,13 @@ void draw_reveal(const LessonPlayer& player, const lesson::Ask& ask) {
     const auto& result = player.runner() ? player.runner()->ask_result() : std::nullopt;
     if (!player.step_over() || !result) return;
     ImGui::Separator();
+    // The answer appears below what the learner was reading: scroll to it, once.
+    const std::string key = fmt::format("revealed {} {}", player.lesson()->id, player.step());
+    ImGuiStorage* seen = ImGui::GetStateStorage();
+    if (!seen->GetBool(ImGui::GetID(key.c_str()))) {
+        seen->SetBool(ImGui::GetID(key.c_str()), true);
+        ImGui::SetScrollHereY(0.0f);
+    }
     const int measured = result->measured;
     const std::string answer = measured >= 0 ? ask.choices[static_cast<std::size_t>(measured)].text : "none of these";
     labelf_wrapped(colors::kText, "The engine says: {}) {}   ({})", lesson::choice_letter(measured), answer, result->figure);
