@@ -319,6 +319,13 @@ void Studio::begin_panel(const char* name, float x, float y, float w, float h) {
     ImGui::Begin(name, nullptr, kPanelFlags);
 }
 
+// Notes where the current window is, under `name` (for the sidecar and the highlights).
+void Studio::record_panel(const char* name) {
+    const ImVec2 p = ImGui::GetWindowPos();
+    const ImVec2 sz = ImGui::GetWindowSize();
+    rects_.push_back(PanelRect{name, p.x, p.y, sz.x, sz.y});
+}
+
 void Studio::draw_windows(const View& view, Actions& actions) {
     rects_.clear();
     const ImVec2 display = ImGui::GetIO().DisplaySize;
@@ -332,11 +339,6 @@ void Studio::draw_windows(const View& view, Actions& actions) {
     const float body_h = display.y - status_h;
     const float top_h = std::floor(body_h * 0.58f);
     const float controls_h = std::floor(body_h * 0.44f);
-    auto record = [this](const char* name) {
-        ImVec2 p = ImGui::GetWindowPos();
-        ImVec2 s = ImGui::GetWindowSize();
-        rects_.push_back(PanelRect{name, p.x, p.y, s.x, s.y});
-    };
 
     // --- Topology ---
     char title[160];
@@ -349,7 +351,7 @@ void Studio::draw_windows(const View& view, Actions& actions) {
                       wanted, wanted == 1 ? "" : "s");
     }
     begin_panel(title, 0, 0, left_w, top_h);
-    record("Topology");
+    record_panel("Topology");
     if (st.engine == SessionStatus::Engine::Exited) {
         ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.35f, 0.08f, 0.08f, 1.0f));
         ImGui::BeginChild("##dead", ImVec2(0, ImGui::GetFrameHeightWithSpacing() * 3.3f), true);
@@ -369,7 +371,7 @@ void Studio::draw_windows(const View& view, Actions& actions) {
     std::snprintf(title, sizeof title, "Timeline \u2014 %s###Timeline",
                   view.live ? (view.paused ? "live, gate closed" : "live") : "replay");
     begin_panel(title, 0, top_h, left_w, body_h - top_h);
-    record("Timeline");
+    record_panel("Timeline");
     draw_timeline(view, timeline_, actions);
     ImGui::End();
 
@@ -378,17 +380,26 @@ void Studio::draw_windows(const View& view, Actions& actions) {
     const float upper_h = lesson_open ? std::floor(body_h * 0.55f) : controls_h;
     if (lesson_open) {
         draw_lesson_window(left_w, 0, right_w, upper_h);
-        record("Lesson");
+        record_panel("Lesson");
         ImGui::End();
     } else {
         begin_panel("Controls", left_w, 0, right_w, controls_h);
-        record("Controls");
+        record_panel("Controls");
         draw_controls(view, controls_, st, actions);
         ImGui::End();
     }
 
     // --- Traffic / Stats / Event log (tabs) ---
-    begin_panel("Traffic, stats and log###Right", left_w, upper_h, right_w, body_h - upper_h);
+    draw_tabs(view, st, actions, lesson_open, PanelRect{"", left_w, upper_h, right_w, body_h - upper_h});
+
+    draw_status_bar(status_line, body_h, display.x, actions);
+    rects_.push_back(PanelRect{"Status bar", 0, body_h, display.x, status_h});
+}
+
+// The right column's lower window: Traffic, Stats, Event log, Legend — and
+// Controls while a lesson takes the upper one, or the Lessons tab when none does.
+void Studio::draw_tabs(const View& view, const SessionStatus& st, Actions& actions, bool lesson_open, PanelRect at) {
+    begin_panel("Traffic, stats and log###Right", at.x, at.y, at.w, at.h);
     if (ImGui::BeginTabBar("##right")) {
         auto tab = [&](const char* name) {
             ImGuiTabItemFlags flags = frame_no_ <= 2 && options_.first_tab == name ? ImGuiTabItemFlags_SetSelected : 0;
@@ -399,34 +410,34 @@ void Studio::draw_windows(const View& view, Actions& actions) {
             return ImGui::BeginTabItem(name, nullptr, flags);
         };
         if (lesson_open && tab("Controls")) {
-            record("Controls");
+            record_panel("Controls");
             ImGui::BeginChild("##controls");  // the content scrolls, the tabs stay
             draw_controls(view, controls_, st, actions);
             ImGui::EndChild();
             ImGui::EndTabItem();
         }
         if (tab("Traffic")) {
-            record("Traffic");
+            record_panel("Traffic");
             draw_traffic(view, traffic_, metrics_, st, actions);
             ImGui::EndTabItem();
         }
         if (tab("Stats")) {
-            record("Stats");
+            record_panel("Stats");
             draw_stats(view, metrics_);
             ImGui::EndTabItem();
         }
         if (tab("Event log")) {
-            record("Event log");
+            record_panel("Event log");
             draw_event_log(view, log_);
             ImGui::EndTabItem();
         }
         if (tab("Legend")) {
-            record("Legend");
+            record_panel("Legend");
             draw_legend(view);
             ImGui::EndTabItem();
         }
         if (!lesson_open && tab("Lessons")) {
-            record("Lessons");
+            record_panel("Lessons");
             label_wrapped("Guided lessons: each sets up a scenario on this engine, asks you to predict, and lets the "
                           "engine answer.");
             if (ImGui::Button("Open the lesson picker")) lesson_commands_.push_back({LessonCommand::Kind::Picker});
@@ -435,9 +446,6 @@ void Studio::draw_windows(const View& view, Actions& actions) {
         ImGui::EndTabBar();
     }
     ImGui::End();
-
-    draw_status_bar(status_line, body_h, display.x, actions);
-    rects_.push_back(PanelRect{"Status bar", 0, body_h, display.x, status_h});
 }
 
 void Studio::draw_help() {

@@ -119,6 +119,8 @@ private:
     void handle_keys(Actions& actions);
     void carry_out(const Actions& actions);
     void draw_windows(const View& view, Actions& actions);
+    void record_panel(const char* name);
+    void draw_tabs(const View& view, const SessionStatus& st, Actions& actions, bool lesson_open, PanelRect at);
     void draw_help();
     void begin_panel(const char* name, float x, float y, float w, float h);
 
