@@ -42,7 +42,7 @@ build: deps $(BUILD)/CMakeCache.txt
 # gentle mix). Without a display the studio says so and shows the headless
 # tools instead, and exits 0.
 run: build
-	$(BIN)/minicorn-studio -k sync -w 2 -c 8 --mix '/io?ms=50:50,/cpu?ms=10:20,/:30'
+	$(BIN)/minicorn-studio --lessons -k sync -w 2 -c 8 --mix '/io?ms=50:50,/cpu?ms=10:20,/:30'
 
 serve: build
 	@echo

@@ -23,6 +23,11 @@ void GateDriver::reset() {
     note_.clear();
 }
 
+void GateDriver::follow(const trace::GateControl* gate) {
+    if (!gate || slow_playing_ || gate->closed() == paused_) return;
+    paused_ = gate->closed();
+}
+
 void GateDriver::close(trace::GateControl& gate) {
     gate.set_gated_mode(true);
     gate.close();

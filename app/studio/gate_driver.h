@@ -27,6 +27,10 @@ public:
     // takes effect at once; the note about where steps go is refreshed.
     void pump(trace::GateControl* gate, double rate, const trace::World& world, double now_s);
 
+    // Someone else (a lesson's pause_when, pause, play) closed or opened the
+    // gate: the buttons say what the gate does now.
+    void follow(const trace::GateControl* gate);
+
     bool paused() const { return paused_; }
     // Playing slowly: the gate steps a second; 0 otherwise.
     double play_rate() const { return slow_playing_ ? rate_ : 0; }

@@ -47,7 +47,7 @@ constexpr int kHeight = 1000;
 constexpr const char* kUsage =
     "usage: minicorn-studio [--screenshot OUT.png --frames N | --bench-frames N [--bench-synthetic]]\n"
     "                       [--tab Traffic|Stats|Event log] [--log-filter KIND|PID] [--minicorn PATH]\n"
-    "                       [SCENARIO]\n"
+    "                       [--lessons | --lesson NAME [--lesson-step N]] [SCENARIO]\n"
     "\n"
     "The studio starts `minicorn serve` and `minicorn load` as child processes and shows\n"
     "what the master, the workers and the client do, live, from their trace.\n"
@@ -60,6 +60,13 @@ constexpr const char* kUsage =
     "  --client-timeout S           the client's --timeout in seconds (engine time; default 30)\n"
     "  --slowloris N, --silent N, --slow-readers N, --aborters N   bad actors (minicorn load)\n"
     "  --no-traffic                 do not start the client\n"
+    "\n"
+    "lessons (lessons/; `minicorn lesson list` lists them):\n"
+    "  --lessons                    open on the lesson picker, the tour (00) selected\n"
+    "  --lesson NAME                open lesson NAME (\"01\", \"01-sync-one-at-a-time\"): its scenario\n"
+    "                               replaces the one given here\n"
+    "  --lesson-step N              start at its step N (1: the first); the earlier steps are played\n"
+    "                               first, as they would have been\n"
     "\n"
     "headless:\n"
     "  --screenshot FILE --frames N render N frames after warm-up, save the last as PNG, exit\n"
@@ -74,7 +81,8 @@ constexpr const char* kUsage =
     "                               30 frames apart): pause, step, play, ttin, ttou, hup, term,\n"
     "                               kill-worker, restart, help (the F1 keys); the gate's:\n"
     "                               step-worker:N, step-thread:N, step-anyone, wait:SECONDS,\n"
-    "                               snapshot (into the sidecar; see gate_script.h)\n";
+    "                               snapshot (into the sidecar; see gate_script.h); a lesson's:\n"
+    "                               pick:a (a choice), continue (after a pause), next, leave\n";
 
 volatile sig_atomic_t g_stop = 0;
 extern "C" void on_stop_signal(int) { g_stop = 1; }
@@ -90,6 +98,18 @@ struct Args {
     bool help = false;
     std::string error;
 };
+
+// --then pick:a | next | continue → what the Lesson panel would have asked for.
+std::optional<minicorn::studio::LessonCommand> lesson_command_of(const std::string& name) {
+    using Kind = minicorn::studio::LessonCommand::Kind;
+    if (name == "next") return minicorn::studio::LessonCommand{Kind::Next};
+    if (name == "continue") return minicorn::studio::LessonCommand{Kind::Resume};
+    if (name == "leave") return minicorn::studio::LessonCommand{Kind::Leave};
+    if (name.size() == 6 && name.rfind("pick:", 0) == 0 && name[5] >= 'a' && name[5] <= 'z') {
+        return minicorn::studio::LessonCommand{Kind::Pick, name[5] - 'a'};
+    }
+    return std::nullopt;
+}
 
 Args parse_args(int argc, char** argv) {
     Args a;
@@ -120,6 +140,13 @@ Args parse_args(int argc, char** argv) {
             if (a.scale < 0.5f || a.scale > 4.0f) a.error = "argument --scale: expected 0.5 to 4, e.g. 2";
         }
         else if (arg == "--tab") a.studio.first_tab = value();
+        else if (arg == "--lesson") a.studio.lesson = value();
+        else if (arg == "--lessons") a.studio.lesson_picker = true;
+        else if (arg == "--lesson-step") {
+            const int step = std::atoi(value().c_str());
+            if (step < 1) a.error = "argument --lesson-step: expected a step number, 1 for the first";
+            a.studio.lesson_step = static_cast<std::size_t>(std::max(1, step));
+        }
         else if (arg == "--then") a.then.push_back(value());
         else if (arg == "--log-filter") a.studio.log_filter = value();
         else if (arg == "--minicorn") a.studio.minicorn_bin = value();
@@ -150,7 +177,7 @@ Args parse_args(int argc, char** argv) {
         static const char* const kKnown[] = {"pause", "step", "play",        "ttin",    "ttou",
                                              "hup",   "term", "kill-worker", "restart", "help"};
         if (std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown) &&
-            !minicorn::studio::is_gate_script(name)) {
+            !minicorn::studio::is_gate_script(name) && !lesson_command_of(name)) {
             a.error = "argument --then: unknown action '" + name + "'";
         }
     }
@@ -215,6 +242,33 @@ nlohmann::json layout_json(const minicorn::studio::TextLayout& layout) {
     return j;
 }
 
+// Where the lesson is, and every highlight the panels registered this frame.
+nlohmann::json lesson_json(const Studio& studio) {
+    const minicorn::studio::LessonPlayer& p = studio.lesson_player();
+    nlohmann::json j;
+    j["mode"] = p.mode() == minicorn::studio::LessonPlayer::Mode::Running  ? "running"
+                : p.mode() == minicorn::studio::LessonPlayer::Mode::Picker ? "picker"
+                                                                           : "off";
+    if (const auto* l = p.lesson()) {
+        j["id"] = l->id;
+        j["step"] = p.step() + 1;
+        j["steps"] = l->steps.size();
+        j["phase"] = p.phase() ? std::string(minicorn::lesson::to_string(*p.phase())) : "asking";
+        j["picked"] = p.picked();
+        if (const auto* r = p.runner(); r && r->ask_result()) j["measured"] = r->ask_result()->measured;
+        if (const auto* r = p.runner(); r && r->failure()) j["failure"] = r->failure()->text + ": " + r->failure()->figure;
+        j["highlights"] = nlohmann::json::array();
+        if (const auto* s = p.current()) {
+            for (const auto& h : s->highlights) j["highlights"].push_back(h.name);
+        }
+    }
+    j["board"] = nlohmann::json::array();
+    for (const auto& r : studio.highlights().rects()) {
+        j["board"].push_back({{"name", r.name}, {"x", r.x0}, {"y", r.y0}, {"w", r.x1 - r.x0}, {"h", r.y1 - r.y0}});
+    }
+    return j;
+}
+
 bool write_sidecar(const std::string& path, const Platform& platform, const Studio& studio, int frames,
                    const minicorn::studio::TextLayout& layout, const nlohmann::json& snapshots) {
     nlohmann::json j;
@@ -240,6 +294,7 @@ bool write_sidecar(const std::string& path, const Platform& platform, const Stud
         j["panels"].push_back({{"name", r.name}, {"x", r.x}, {"y", r.y}, {"w", r.w}, {"h", r.h}});
     }
     j["layout"] = layout_json(layout);
+    j["lesson"] = lesson_json(studio);
     std::ofstream out(path);
     out << j.dump(2) << "\n";
     return static_cast<bool>(out);
@@ -338,6 +393,13 @@ nlohmann::json run_then_actions(FrameLoop& loop, const std::vector<std::string>&
         }
         if (auto action = scripted_action(name, studio)) studio.queue(*action);
         if (auto action = minicorn::studio::gate_script_action(name, studio)) studio.queue(*action);
+        if (auto command = lesson_command_of(name)) {
+            // A pick starts the step, Next the next one: give it time to be ready to look at.
+            studio.queue(*command);
+            for (int i = 0; i < 3; ++i) loop.frame(true);
+            const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(40);
+            while (!g_stop && !studio.warmed_up() && std::chrono::steady_clock::now() < until) loop.frame(true);
+        }
         // wait:S is S seconds of the wall clock, however long frames take on a busy machine.
         const auto wait_until = std::chrono::steady_clock::now() +
                                 std::chrono::milliseconds(static_cast<long>(minicorn::studio::gate_script_wait_s(name) * 1000));
@@ -350,7 +412,9 @@ nlohmann::json run_then_actions(FrameLoop& loop, const std::vector<std::string>&
 // what was asked for. Returns the exit status.
 int run_headless(FrameLoop& loop, const Args& args) {
     // Warm up: until a worker has booted and requests flow (at most 8 s).
-    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(8);
+    // A lesson: until its step waits for the learner (its earlier steps played first).
+    const bool lesson = loop.studio.lesson_player().mode() == minicorn::studio::LessonPlayer::Mode::Running;
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(lesson ? 90 : 8);
     while (!g_stop && !loop.studio.warmed_up() && std::chrono::steady_clock::now() < until) loop.frame(true);
     nlohmann::json snapshots = run_then_actions(loop, args.then);
 

@@ -330,7 +330,9 @@ bool Session::signal_arbiter(int signo) {
     return ::kill(serve_.pid, signo) == 0;
 }
 
-bool Session::kill_worker(pid_t pid) {
+bool Session::kill_worker(pid_t pid) { return signal_worker(pid, SIGKILL); }
+
+bool Session::signal_worker(pid_t pid, int signo) {
     if (!running() || pid <= 0) return false;
     // Only a child of our master: a pid from the trace could have been reused.
     std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
@@ -343,7 +345,7 @@ bool Session::kill_worker(pid_t pid) {
     pid_t ppid = 0;
     rest >> state >> ppid;
     if (ppid != serve_.pid) return false;
-    return ::kill(pid, SIGKILL) == 0;
+    return ::kill(pid, signo) == 0;
 }
 
 std::vector<LogLine> Session::log_lines(std::uint64_t after_seq) const {

@@ -95,6 +95,8 @@ public:
     bool signal_arbiter(int signo);
     // SIGKILLs `pid` if it is a child of the serve master (a worker).
     bool kill_worker(pid_t pid);
+    // Sends `signo` (SIGSTOP, SIGCONT, …) to `pid` if it is a child of the serve master.
+    bool signal_worker(pid_t pid, int signo);
     // The gate (nullptr when no region exists).
     trace::GateControl* gate() { return gate_.get(); }
     const trace::GateControl* gate() const { return gate_.get(); }

@@ -12,11 +12,14 @@
 #include <GLFW/glfw3.h>  // key codes: ImGui 1.86's GLFW backend indexes keys by them
 
 #include <algorithm>
+#include <cctype>
+#include <utility>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 
 #include "app/studio/panels/legend.h"
+#include "app/studio/panels/topology_highlights.h"
 #include "app/studio/panels/stats.h"
 #include "app/studio/panels/status_bar.h"
 #include "app/studio/panels/widgets.h"
@@ -41,7 +44,10 @@ constexpr ImGuiWindowFlags kPanelFlags =
 
 Studio::Studio(StudioOptions options)
     : options_(std::move(options)),
-      session_(options_.minicorn_bin.empty() ? find_minicorn_bin() : options_.minicorn_bin) {
+      session_(options_.minicorn_bin.empty() ? find_minicorn_bin() : options_.minicorn_bin),
+      lesson_(StudioHost::Hooks{
+          [this](const std::vector<std::string>& args, std::string* error) { return restart_with(args, error); },
+          [this](const std::vector<std::string>* args) { follow_lesson_load(args); }}) {
     traffic_ = options_.traffic;
     log_.filter = options_.log_filter;
     init_controls(controls_, options_.serve_args);
@@ -61,6 +67,7 @@ void Studio::reset_recording() {
     metrics_ = Metrics();
     live_ = true;
     shown_world_ = trace::World();
+    lesson_.rebind(*rec_);
 }
 
 bool Studio::start(std::string* error) {
@@ -72,22 +79,43 @@ bool Studio::start(std::string* error) {
         metrics_.update(*rec_, model_->latest());
         return true;
     }
+    if (!options_.lesson.empty()) {
+        // The lesson's own scenario: opening it starts the engine.
+        const std::string name = std::exchange(options_.lesson, "");
+        return lesson_.open(name, options_.lesson_step > 0 ? options_.lesson_step - 1 : 0, session_, error);
+    }
+    if (std::exchange(options_.lesson_picker, false)) lesson_.show_picker("00");
+    return launch(error);
+}
+
+bool Studio::launch(std::string* error) {
     controls_.applied = serve_args(controls_);
     traffic_launched_ = false;
     gate_.reset();
     return session_.start_serve(controls_.applied, error);
 }
 
-void Studio::shutdown() { session_.stop(); }
-
-void Studio::restart_engine() {
-    if (options_.synthetic) return;
+void Studio::stop_and_clear() {
     session_.stop();
     reset_recording();
     log_ = EventLogState();
     log_.filter = options_.log_filter;
+}
+
+bool Studio::restart_with(const std::vector<std::string>& args, std::string* error) {
+    init_controls(controls_, args);
+    traffic_.wanted = false;  // a lesson brings its own traffic
+    stop_and_clear();
+    return launch(error);
+}
+
+void Studio::shutdown() { session_.stop(); }
+
+void Studio::restart_engine() {
+    if (options_.synthetic) return;
+    stop_and_clear();
     std::string error;
-    if (!start(&error)) std::fprintf(stderr, "minicorn-studio: restart failed: %s\n", error.c_str());
+    if (!launch(&error)) std::fprintf(stderr, "minicorn-studio: restart failed: %s\n", error.c_str());
 }
 
 void Studio::keep_traffic_going() {
@@ -119,6 +147,8 @@ void Studio::ingest() {
                           log_.output.begin() + static_cast<std::ptrdiff_t>(log_.output.size() - Session::kMaxLogLines));
     }
     keep_traffic_going();
+    lesson_.tick(requests_);
+    gate_.follow(session_.gate());
     pump_gate();
 }
 
@@ -161,6 +191,14 @@ SessionStatus Studio::status() const {
 
 bool Studio::warmed_up() const {
     if (options_.synthetic) return true;
+    if (lesson_.mode() == LessonPlayer::Mode::Running) {
+        // A lesson is ready to look at when its step waits for the learner:
+        // a pick to make, a frozen instant, Next.
+        if (lesson_.catching_up()) return false;
+        if (!lesson_.started()) return true;
+        const auto p = lesson_.phase();
+        return p == lesson::StepPhase::Paused || lesson_.step_over();
+    }
     if (session_.serve().state == ChildState::Exited) return true;  // nothing more will come
     const auto workers = model_->latest().workers();
     bool booted = std::any_of(workers.begin(), workers.end(), [](const trace::Process* p) { return p->booted_ns != 0; });
@@ -198,9 +236,11 @@ void Studio::carry_out(const Actions& actions) {
         case Action::Kind::Restart:
             restart_engine();
             return;  // the gate and the World are new
+        case Action::Kind::GatePlay:
+            lesson_.resume();  // a lesson frozen at its pause_when: Play is Continue
+            [[fallthrough]];
         case Action::Kind::GatePause:
         case Action::Kind::GateStep:
-        case Action::Kind::GatePlay:
         case Action::Kind::GateTarget:
             gate_.act(gate, a, kPlayRates[controls_.play_rate_index]);
             break;
@@ -246,10 +286,24 @@ void Studio::frame() {
     Actions actions;
     actions.swap(queued_);
     handle_keys(actions);
+    follow_lesson_step();
+    highlights_.clear();
+    want_highlights();
+    set_highlight_board(&highlights_);
     draw_windows(view, actions);
+    for (const PanelRect& r : rects_) {
+        std::string name = r.name;
+        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        note_highlight(name, r.x, r.y, r.x + r.w, r.y + r.h);
+    }
+    ring_highlights();
+    set_highlight_board(nullptr);
     if (show_help_) draw_help();
     set_request_naming({});
     carry_out(actions);
+    LessonCommands commands;
+    commands.swap(lesson_commands_);
+    carry_out(commands);
 }
 
 // ============================================================================
@@ -265,6 +319,13 @@ void Studio::begin_panel(const char* name, float x, float y, float w, float h) {
     ImGui::Begin(name, nullptr, kPanelFlags);
 }
 
+// Notes where the current window is, under `name` (for the sidecar and the highlights).
+void Studio::record_panel(const char* name) {
+    const ImVec2 p = ImGui::GetWindowPos();
+    const ImVec2 sz = ImGui::GetWindowSize();
+    rects_.push_back(PanelRect{name, p.x, p.y, sz.x, sz.y});
+}
+
 void Studio::draw_windows(const View& view, Actions& actions) {
     rects_.clear();
     const ImVec2 display = ImGui::GetIO().DisplaySize;
@@ -278,11 +339,6 @@ void Studio::draw_windows(const View& view, Actions& actions) {
     const float body_h = display.y - status_h;
     const float top_h = std::floor(body_h * 0.58f);
     const float controls_h = std::floor(body_h * 0.44f);
-    auto record = [this](const char* name) {
-        ImVec2 p = ImGui::GetWindowPos();
-        ImVec2 s = ImGui::GetWindowSize();
-        rects_.push_back(PanelRect{name, p.x, p.y, s.x, s.y});
-    };
 
     // --- Topology ---
     char title[160];
@@ -295,7 +351,7 @@ void Studio::draw_windows(const View& view, Actions& actions) {
                       wanted, wanted == 1 ? "" : "s");
     }
     begin_panel(title, 0, 0, left_w, top_h);
-    record("Topology");
+    record_panel("Topology");
     if (st.engine == SessionStatus::Engine::Exited) {
         ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.35f, 0.08f, 0.08f, 1.0f));
         ImGui::BeginChild("##dead", ImVec2(0, ImGui::GetFrameHeightWithSpacing() * 3.3f), true);
@@ -308,55 +364,88 @@ void Studio::draw_windows(const View& view, Actions& actions) {
         ImGui::PopStyleColor();
     }
     draw_topology(view, topology_, actions);
+    note_topology_highlights(topology_, view.world, request_conns(view.world));
     ImGui::End();
 
     // --- Timeline ---
     std::snprintf(title, sizeof title, "Timeline \u2014 %s###Timeline",
                   view.live ? (view.paused ? "live, gate closed" : "live") : "replay");
     begin_panel(title, 0, top_h, left_w, body_h - top_h);
-    record("Timeline");
+    record_panel("Timeline");
     draw_timeline(view, timeline_, actions);
     ImGui::End();
 
-    // --- Controls ---
-    begin_panel("Controls", left_w, 0, right_w, controls_h);
-    record("Controls");
-    draw_controls(view, controls_, st, actions);
-    ImGui::End();
+    // --- Lesson (while one is open: Controls moves into the tabs below it) or Controls ---
+    const bool lesson_open = lesson_.mode() != LessonPlayer::Mode::Off;
+    const float upper_h = lesson_open ? std::floor(body_h * 0.55f) : controls_h;
+    if (lesson_open) {
+        draw_lesson_window(left_w, 0, right_w, upper_h);
+        record_panel("Lesson");
+        ImGui::End();
+    } else {
+        begin_panel("Controls", left_w, 0, right_w, controls_h);
+        record_panel("Controls");
+        draw_controls(view, controls_, st, actions);
+        ImGui::End();
+    }
 
     // --- Traffic / Stats / Event log (tabs) ---
-    begin_panel("Traffic, stats and log###Right", left_w, controls_h, right_w, body_h - controls_h);
+    draw_tabs(view, st, actions, lesson_open, PanelRect{"", left_w, upper_h, right_w, body_h - upper_h});
+
+    draw_status_bar(status_line, body_h, display.x, actions);
+    rects_.push_back(PanelRect{"Status bar", 0, body_h, display.x, status_h});
+}
+
+// The right column's lower window: Traffic, Stats, Event log, Legend — and
+// Controls while a lesson takes the upper one, or the Lessons tab when none does.
+void Studio::draw_tabs(const View& view, const SessionStatus& st, Actions& actions, bool lesson_open, PanelRect at) {
+    begin_panel("Traffic, stats and log###Right", at.x, at.y, at.w, at.h);
     if (ImGui::BeginTabBar("##right")) {
         auto tab = [&](const char* name) {
             ImGuiTabItemFlags flags = frame_no_ <= 2 && options_.first_tab == name ? ImGuiTabItemFlags_SetSelected : 0;
+            if (tab_for_step_ == name) {
+                flags = ImGuiTabItemFlags_SetSelected;
+                tab_for_step_.clear();
+            }
             return ImGui::BeginTabItem(name, nullptr, flags);
         };
+        if (lesson_open && tab("Controls")) {
+            record_panel("Controls");
+            ImGui::BeginChild("##controls");  // the content scrolls, the tabs stay
+            draw_controls(view, controls_, st, actions);
+            ImGui::EndChild();
+            ImGui::EndTabItem();
+        }
         if (tab("Traffic")) {
-            record("Traffic");
+            record_panel("Traffic");
             draw_traffic(view, traffic_, metrics_, st, actions);
             ImGui::EndTabItem();
         }
         if (tab("Stats")) {
-            record("Stats");
+            record_panel("Stats");
             draw_stats(view, metrics_);
             ImGui::EndTabItem();
         }
         if (tab("Event log")) {
-            record("Event log");
+            record_panel("Event log");
             draw_event_log(view, log_);
             ImGui::EndTabItem();
         }
         if (tab("Legend")) {
-            record("Legend");
+            record_panel("Legend");
             draw_legend(view);
+            ImGui::EndTabItem();
+        }
+        if (!lesson_open && tab("Lessons")) {
+            record_panel("Lessons");
+            label_wrapped("Guided lessons: each sets up a scenario on this engine, asks you to predict, and lets the "
+                          "engine answer.");
+            if (ImGui::Button("Open the lesson picker")) lesson_commands_.push_back({LessonCommand::Kind::Picker});
             ImGui::EndTabItem();
         }
         ImGui::EndTabBar();
     }
     ImGui::End();
-
-    draw_status_bar(status_line, body_h, display.x, actions);
-    rects_.push_back(PanelRect{"Status bar", 0, body_h, display.x, status_h});
 }
 
 void Studio::draw_help() {

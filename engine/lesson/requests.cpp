@@ -82,6 +82,14 @@ void RequestSender::run(std::string name, std::string request, int port) {
     int fd = connect_to(port);
     std::string got;
     if (fd >= 0) {
+        // The local port names the connection before the server has read the
+        // X-Request-Id (in the accept queue, in a pool's queue): the studio rings it.
+        sockaddr_in local{};
+        socklen_t len = sizeof local;
+        if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) == 0) {
+            r.local_port = ntohs(local.sin_port);
+            update(name, r);
+        }
         std::string_view out = request;
         while (!out.empty()) {
             ssize_t n = ::send(fd, out.data(), out.size(), MSG_NOSIGNAL);

@@ -73,6 +73,8 @@ public:
 
     // X-Request-Id → name, for the panels' labels.
     std::map<std::uint64_t, std::string> request_names() const { return sender_.names(); }
+    // What each named request has seen so far (as of the last tick), by name.
+    const std::map<std::string, RequestRecord>& requests() const { return records_; }
     const trace::Recording& recording() const { return rec_; }
     const trace::World& world() const { return model_.latest(); }
     // Cuts the named requests' connections (before the host stops the engine).

@@ -36,6 +36,7 @@ struct RequestRecord {
     int status = 0;                 // the response's status, 0: none (yet)
     bool got_bytes = false;         // any byte of a response came back
     bool complete = false;          // a whole response came back
+    int local_port = 0;             // its connection's local port (the server's peer_port), 0 before connect
 };
 
 // The server's side of a named request, joined through RequestTagged.

@@ -1,6 +1,8 @@
 // app/studio/panels/controls.cpp — see controls.h.
 #include "app/studio/panels/controls.h"
 
+#include "app/studio/draw/highlight.h"
+
 #include <imgui.h>
 #include <signal.h>
 
@@ -244,7 +246,10 @@ void draw_controls(const View& view, ControlsState& state, const SessionStatus& 
 
     // --- time: the gate ---
     section("Time (the step gate)");
+    ImGui::BeginGroup();
     draw_gate_controls(view, state, engine_up, actions);
+    ImGui::EndGroup();
+    note_item_highlight("gate");
 }
 
 }  // namespace minicorn::studio

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "app/studio/draw/highlight.h"
 #include "app/studio/draw/palette.h"
 #include "app/studio/draw/shapes.h"
 #include "app/studio/panels/widgets.h"
@@ -61,6 +62,17 @@ void draw_legend(const View& view) {
     entries(timeline_legend());
     label_wrapped("The strip along the top of an event loop's lane (tornado, asyncio): its phase.");
     entries(loop_phase_legend());
+    ImGui::Separator();
+    {
+        // A lesson's pointer: the same ring the studio draws (draw/highlight.h).
+        const ImVec2 at = ImGui::GetCursorScreenPos();
+        const float h = ImGui::GetTextLineHeight();
+        ImGui::Dummy({h * 1.6f, h});
+        ImGui::GetWindowDrawList()->AddRect({at.x + 2, at.y + 1}, {at.x + h * 1.6f - 2, at.y + h - 1}, kHighlightColor, 4.0f,
+                                            0, 2.5f);
+        ImGui::SameLine();
+        labelf_wrapped(0, "Lessons: a pulsing {} ring is what the lesson's step points at.", kHighlightColorName);
+    }
 }
 
 }  // namespace minicorn::studio

@@ -26,6 +26,7 @@
 #include <cmath>
 
 #include "app/studio/draw/explain.h"
+#include "app/studio/draw/highlight.h"
 #include "app/studio/draw/shapes.h"
 #include "app/studio/panels/timeline_parts.h"
 
@@ -207,6 +208,12 @@ int draw_rows(Frame& f, ImDrawList* dl, ImVec2 o, ImVec2 avail) {
         prev_pid = L.pid;
         draw_text_clipped(dl, {o.x + 4, y + 1}, o.x + f.header_w - 4,
                           L.kind == Lane::Kind::Process ? colors::kText : colors::kTextDim, lane_label(f.edge, L, label));
+        if (L.kind == Lane::Kind::Process) {
+            // A lesson may point at a worker's lane (draw/highlight.h).
+            if (const trace::Process* p = f.edge.process(L.pid); p && p->worker_age > 0) {
+                note_highlight(fmt::format("worker {} lane", p->worker_age), o.x, y, o.x + avail.x, y + f.lane_h);
+            }
+        }
     }
     if (st.stats.capped) {
         float x = so.x + f.x_of(f.walk_from);

@@ -20,6 +20,8 @@
 //   [SECTION] draw_topology
 #include "app/studio/panels/topology.h"
 
+#include "app/studio/draw/highlight.h"
+
 #include <algorithm>
 #include <cmath>
 #include <csignal>
@@ -339,6 +341,7 @@ void draw_arbiter(Painter& p, ImVec2 min, ImVec2 max) {
         float tw = ImGui::CalcTextSize(s).x;
         if (x + tw > max.x - 8) break;
         draw_text(p.dl, {x, y}, colors::kHeartbeat, s);
+        note_highlight(fmt::format("worker {} heartbeat", wk->worker_age), x, y, x + tw, y + ImGui::GetTextLineHeight());
         x += tw + 14;
     }
     // The latest signal or reap, at the right of the same line.

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "app/studio/draw/explain.h"
+#include "app/studio/draw/highlight.h"
 #include "app/studio/draw/request_label.h"
 
 namespace minicorn::studio::topo {
@@ -192,7 +193,9 @@ float loop_phases(Painter& p, const Process& proc, float x0, float y, float max_
         if (L.phase == ph) lit = i;
         ++i;
     }
+    const float strip_y = y;
     y = phase_strip(p, kLoopPhases, lit, x0, y, max_x);
+    if (proc.worker_age > 0) note_highlight(fmt::format("worker {} loop phases", proc.worker_age), x0, strip_y, max_x, y);
     p.text_fit({x0, y}, max_x, colors::kTextDim,
                {fmt::format("ready callbacks {}  ·  timers {}  ·  {} iterations", L.ready_callbacks, L.timers.size(),
                             L.iterations),

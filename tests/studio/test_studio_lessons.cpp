@@ -1,0 +1,162 @@
+// tests/studio/test_studio_lessons.cpp — the studio's lesson player, through
+// the real studio under Xvfb (`--lesson N --lesson-step K --screenshot`) and
+// its sidecar: lessons 00, 01, 06 and 11 at every step, the Lesson panel is
+// drawn, no text is cut or overlaps, and every highlight of the step rings
+// something drawn; a question picked right and picked wrong; leaving a lesson
+// keeps its engine.
+#include <catch2/catch.hpp>
+
+#include <sys/prctl.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "tests/studio/studio_runner.h"
+
+using namespace minicorn::testing;
+
+namespace {
+
+// Runs the studio on lesson `name` at step `step` with --then `then` and returns its sidecar.
+nlohmann::json lesson_shot(const std::string& name, int step, const std::string& then) {
+    const std::string png = "/tmp/minicorn-studio-lesson-" + name + "-" + std::to_string(step) + "-" +
+                            std::to_string(::getpid()) + ".png";
+    const std::string cmd = "ASAN_OPTIONS='" + studio_asan_options() + "' xvfb-run -a -s '-screen 0 1600x1000x24' " +
+                            std::string(MINICORN_STUDIO_BIN) + " --screenshot " + png + " --frames 20 --lesson " + name +
+                            " --lesson-step " + std::to_string(step) + " " + then;
+    const std::string output = run(cmd);
+    INFO(cmd << "\n" << output);
+    REQUIRE(output.find("[exit 0]") != std::string::npos);
+    std::ifstream in(png + ".json");
+    REQUIRE(in);
+    nlohmann::json sidecar = nlohmann::json::parse(in);
+    ::unlink(png.c_str());
+    ::unlink((png + ".json").c_str());
+    settle_children();
+    return sidecar;
+}
+
+struct Box {
+    double x0, y0, x1, y1;
+};
+Box box(const nlohmann::json& r) {
+    const double x = r["x"], y = r["y"], w = r["w"], h = r["h"];
+    return {x, y, x + w, y + h};
+}
+bool inside(const Box& a, const Box& b) { return a.x0 >= b.x0 - 1 && a.y0 >= b.y0 - 1 && a.x1 <= b.x1 + 1 && a.y1 <= b.y1 + 1; }
+bool overlaps(const Box& a, const Box& b) { return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1; }
+
+// All the texts of the Lesson panel, one after another.
+std::string lesson_texts(const nlohmann::json& sidecar) {
+    std::string all;
+    for (const auto& t : sidecar["layout"]["texts"]) {
+        if (t["panel"].get<std::string>().rfind("Lesson", 0) == 0) all += t["text"].get<std::string>() + " ";
+    }
+    return all;
+}
+
+void check_lesson_shot(const nlohmann::json& sidecar, int step) {
+    const auto& lesson = sidecar["lesson"];
+    INFO(lesson.dump());
+    REQUIRE(lesson["mode"] == "running");
+    CHECK(lesson["step"] == step);
+    CHECK(!lesson.contains("failure"));
+    // The Lesson panel is drawn, with words in it.
+    bool panel = false;
+    for (const auto& p : sidecar["panels"]) panel = panel || p["name"] == "Lesson";
+    CHECK(panel);
+    CHECK(lesson_texts(sidecar).find("step " + std::to_string(step) + " of") != std::string::npos);
+    // Nothing cut off, nothing over text.
+    std::string faults;
+    for (const auto& f : sidecar["layout"]["faults"]) faults += f.get<std::string>() + "\n";
+    INFO(faults);
+    CHECK(faults.empty());
+    // Every highlight of the step is on the board (a request's only while it
+    // lives: a finished request has nothing left to ring; before the pick
+    // nothing is rung), inside a panel and on something drawn.
+    const std::string phase = lesson["phase"];
+    for (const auto& h : lesson["highlights"]) {
+        const std::string name = h;
+        const nlohmann::json* found = nullptr;
+        for (const auto& r : lesson["board"]) {
+            if (r["name"] == name) found = &r;
+        }
+        INFO("highlight " << name << " (phase " << phase << ")");
+        const bool may_be_gone = phase == "asking" || (name.rfind("request ", 0) == 0 && phase == "done");
+        if (!found) {
+            CHECK(may_be_gone);
+            continue;
+        }
+        const Box b = box(*found);
+        bool in_panel = false;
+        for (const auto& p : sidecar["panels"]) in_panel = in_panel || inside(b, box(p));
+        CHECK(in_panel);
+        bool on_something = false;
+        for (const auto& t : sidecar["layout"]["texts"]) on_something = on_something || overlaps(b, box(t));
+        for (const auto& t : sidecar["layout"]["tokens"]) on_something = on_something || overlaps(b, box(t));
+        CHECK(on_something);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("the studio opens lessons 00 01 06 and 11 at each step with the Lesson panel drawn and every highlight on something drawn",
+          "[studio][process][lessons]") {
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    // Steps with a question also once picked: then the step runs to its frozen instant.
+    auto [name, step, then] = GENERATE(table<std::string, int, std::string>({
+        {"00", 1, ""}, {"00", 2, ""}, {"00", 3, ""}, {"00", 4, ""}, {"00", 5, ""}, {"00", 6, ""},
+        {"01", 1, ""}, {"01", 2, ""}, {"01", 2, "--then pick:b"}, {"01", 3, ""},
+        {"06", 1, ""}, {"06", 2, ""}, {"06", 2, "--then pick:a"}, {"06", 3, ""},
+        {"11", 1, ""}, {"11", 2, ""}, {"11", 2, "--then pick:b"}, {"11", 3, ""},
+    }));
+    DYNAMIC_SECTION("lesson " << name << " step " << step << " " << then) {
+        LeakCheck leaks;
+        const nlohmann::json sidecar = lesson_shot(name, step, then);
+        check_lesson_shot(sidecar, step);
+        if (!then.empty()) CHECK(sidecar["lesson"]["phase"] == "paused");
+    }
+}
+
+TEST_CASE("a lesson's question picked right or wrong reveals the engine's measured answer and the explanation",
+          "[studio][process][lessons]") {
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    // Lesson 01 step 2: B, sent just after A to one sync worker, takes about 4 s: choice b.
+    auto [pick, verdict] = GENERATE(table<std::string, std::string>({{"b", "right."}, {"a", "not this time"}}));
+    DYNAMIC_SECTION("picking " << pick) {
+        LeakCheck leaks;
+        const nlohmann::json sidecar = lesson_shot("01", 2, "--then pick:" + pick + " --then continue");
+        const auto& lesson = sidecar["lesson"];
+        INFO(lesson.dump());
+        REQUIRE(lesson["phase"] == "done");
+        CHECK(lesson["picked"] == pick[0] - 'a');
+        CHECK(lesson["measured"] == 1);
+        const std::string words = lesson_texts(sidecar);
+        INFO(words);
+        CHECK(words.find("The engine says: b)") != std::string::npos);
+        CHECK(words.find("You said " + pick + "): " + verdict) != std::string::npos);
+        CHECK(words.find("The worker was busy with A") != std::string::npos);  // the explanation, either way
+        std::string faults;
+        for (const auto& f : sidecar["layout"]["faults"]) faults += f.get<std::string>() + "\n";
+        INFO(faults);
+        CHECK(faults.empty());
+    }
+}
+
+TEST_CASE("leaving a lesson returns to free play with the lesson's engine still running", "[studio][process][lessons]") {
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    LeakCheck leaks;
+    const nlohmann::json sidecar = lesson_shot("01", 1, "--then leave");
+    INFO(sidecar["lesson"].dump());
+    CHECK(sidecar["lesson"]["mode"] == "off");
+    CHECK(sidecar["engine"] == "running");
+    CHECK(sidecar["workers"] == 1);  // lesson 01's -w 1, not the studio's default of 2
+    bool controls = false, lesson_panel = false;
+    for (const auto& p : sidecar["panels"]) {
+        controls = controls || p["name"] == "Controls";
+        lesson_panel = lesson_panel || p["name"] == "Lesson";
+    }
+    CHECK(controls);
+    CHECK(!lesson_panel);
+}
