@@ -72,8 +72,15 @@ TEST_CASE("with the gate closed gthread's graceful wait for its pool does not en
         ts.gate().open();
         // The wait ends after graceful_timeout; the worker exits and the master boots another.
         CHECK(ts.server().wait_for_log("Worker exiting (pid: " + std::to_string(worker) + ")", Seconds(kGracefulS + 3)));
+        // "Worker exiting" comes before the exit and the master's reap: wait
+        // until the master lists one worker and it is not the old one.
+        auto replaced = [&] {
+            auto pids = ts.server().worker_pids();
+            return pids.size() == 1 && pids.front() != worker;
+        };
+        for (int i = 0; i < 500 && !replaced(); ++i) ::usleep(20'000);
+        CHECK(replaced());
         CHECK(ts.server().wait_for_workers(1, 10s));
-        CHECK(ts.server().worker_pids().front() != worker);
         CHECK_FALSE(hung.get().got_response);
         ts.stop();
     }
