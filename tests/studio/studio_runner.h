@@ -7,7 +7,10 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <catch2/catch.hpp>
 #include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "tests/support/leak_check.h"
@@ -44,6 +47,21 @@ inline void settle_children() {
         reap_children();
         ::usleep(10'000);
     }
+}
+
+// Runs a studio command that takes a screenshot to `png` and returns its
+// sidecar (every text, token and fault of that frame); both files are removed.
+inline nlohmann::json shoot(const std::string& cmd, const std::string& png) {
+    const std::string output = run(cmd);
+    INFO(cmd << "\n" << output);
+    REQUIRE(output.find("[exit 0]") != std::string::npos);
+    std::ifstream in(png + ".json");
+    REQUIRE(in);
+    nlohmann::json sidecar = nlohmann::json::parse(in);
+    ::unlink(png.c_str());
+    ::unlink((png + ".json").c_str());
+    settle_children();
+    return sidecar;
 }
 
 }  // namespace minicorn::testing

@@ -36,16 +36,7 @@ nlohmann::json screenshot(const Shot& shot) {
                       std::string(MINICORN_STUDIO_BIN) + " --screenshot " + png + " --size " + shot.size + " --scale " +
                       shot.scale + " --frames 30 -k " + shot.model + " -w " + std::to_string(shot.workers) + extra +
                       " -c 16 --mix '/io?ms=50:50,/db?ms=20:20,/cpu?ms=10:20,/:10'";
-    std::string output = run(cmd);
-    INFO(cmd << "\n" << output);
-    REQUIRE(output.find("[exit 0]") != std::string::npos);
-    std::ifstream in(png + ".json");
-    REQUIRE(in);
-    nlohmann::json sidecar = nlohmann::json::parse(in);
-    ::unlink(png.c_str());
-    ::unlink((png + ".json").c_str());
-    settle_children();
-    return sidecar;
+    return shoot(cmd, png);
 }
 
 void check_layout(const nlohmann::json& sidecar) {

@@ -25,16 +25,7 @@ nlohmann::json lesson_shot(const std::string& name, int step, const std::string&
     const std::string cmd = "ASAN_OPTIONS='" + studio_asan_options() + "' xvfb-run -a -s '-screen 0 1600x1000x24' " +
                             std::string(MINICORN_STUDIO_BIN) + " --screenshot " + png + " --frames 20 --lesson " + name +
                             " --lesson-step " + std::to_string(step) + " " + then;
-    const std::string output = run(cmd);
-    INFO(cmd << "\n" << output);
-    REQUIRE(output.find("[exit 0]") != std::string::npos);
-    std::ifstream in(png + ".json");
-    REQUIRE(in);
-    nlohmann::json sidecar = nlohmann::json::parse(in);
-    ::unlink(png.c_str());
-    ::unlink((png + ".json").c_str());
-    settle_children();
-    return sidecar;
+    return shoot(cmd, png);
 }
 
 struct Box {
