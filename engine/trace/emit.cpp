@@ -5,7 +5,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
 
 #include "engine/trace/gate_time.h"
 #include "engine/trace/kinds.h"
@@ -294,6 +296,28 @@ std::int64_t engine_now_ns() {
     auto now = static_cast<std::int64_t>(now_ns());
     if (!g_region) return now;
     return now - read_pause(g_region->header()).paused_until(now);
+}
+
+bool engine_paused() {
+    if (!g_region) return false;
+    return read_pause(g_region->header()).paused_from(static_cast<std::int64_t>(now_ns())) != 0;
+}
+
+bool sleep_engine_until(std::int64_t deadline_ns) {
+    while (true) {
+        const std::int64_t left = deadline_ns - engine_now_ns();
+        if (left <= 0) return true;
+        const std::int64_t nap = g_region ? std::min(left, kEngineRecheckNs) : left;
+        timespec ts{static_cast<time_t>(nap / 1'000'000'000), static_cast<long>(nap % 1'000'000'000)};
+        if (::nanosleep(&ts, nullptr) != 0 && errno == EINTR) return false;
+    }
+}
+
+void wait_while_paused() {
+    while (engine_paused()) {
+        timespec ts{0, 10'000'000};  // 10 ms
+        ::nanosleep(&ts, nullptr);
+    }
 }
 
 void set_gate_wait_hook(GateWaitHook* hook) { t_gate_hook = hook; }

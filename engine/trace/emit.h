@@ -77,6 +77,23 @@ void set_role(int role);
 // a region it is plain monotonic time.
 std::int64_t engine_now_ns();
 
+// The application's own waits run in engine time too, so a paused engine is
+// frozen all the way down: a handler sleeping 2 s is still sleeping when the
+// learner looks, however long they look.
+//
+// How far apart a sleeper wakes to read the engine clock again (a gate that
+// opens ends a sleep at most this late).
+inline constexpr std::int64_t kEngineRecheckNs = 50'000'000;
+// Whether the gate holds engine time still at this instant.
+bool engine_paused();
+// Sleeps until engine time reaches `deadline_ns` (a closed gate stretches the
+// sleep). Returns false if a signal interrupted it first, for the caller to
+// run its handlers and call again.
+bool sleep_engine_until(std::int64_t deadline_ns);
+// Returns once the gate lets engine time run (at once if it does): a thread
+// burning CPU for the app stops burning while the engine is paused.
+void wait_while_paused();
+
 // The master is stopping: gated decision points stop waiting.
 void mark_shutting_down();
 

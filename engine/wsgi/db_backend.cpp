@@ -21,6 +21,8 @@
 #include <map>
 #include <string>
 
+#include "engine/trace/emit.h"
+
 namespace minicorn::wsgi {
 
 namespace {
@@ -66,12 +68,16 @@ void close_all_but(int keep_a, int keep_b) {
         ::epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
     }
     std::map<int, std::string> reading;                      // fd → bytes so far
-    std::multimap<Clock::time_point, std::pair<int, std::uint32_t>> due;  // answer time → (fd, ms)
+    // Answer times are engine time (the backend shares the master's trace
+    // region): a paused engine holds the queries too; the loop wakes at most
+    // kEngineRecheckNs apart to read the engine clock again.
+    std::multimap<std::int64_t, std::pair<int, std::uint32_t>> due;  // answer time (engine ns) → (fd, ms)
     while (true) {
         int timeout = -1;
         if (!due.empty()) {
-            auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(due.begin()->first - Clock::now());
-            timeout = static_cast<int>(std::max<long long>(0, wait.count()));
+            const std::int64_t wait_ns = std::clamp<std::int64_t>(due.begin()->first - trace::engine_now_ns(), 0,
+                                                                  trace::kEngineRecheckNs);
+            timeout = static_cast<int>((wait_ns + 999'999) / 1'000'000);
         }
         epoll_event events[64];
         int n = ::epoll_wait(ep, events, 64, timeout);
@@ -103,10 +109,10 @@ void close_all_but(int keep_a, int keep_b) {
                 auto ms = static_cast<std::uint32_t>(std::strtoul(got.c_str(), nullptr, 10));
                 ::epoll_ctl(ep, EPOLL_CTL_DEL, fd, nullptr);
                 reading.erase(fd);
-                due.emplace(Clock::now() + std::chrono::milliseconds(ms), std::make_pair(fd, ms));
+                due.emplace(trace::engine_now_ns() + std::int64_t{ms} * 1'000'000, std::make_pair(fd, ms));
             }
         }
-        auto now = Clock::now();
+        const std::int64_t now = trace::engine_now_ns();
         while (!due.empty() && due.begin()->first <= now) {
             auto [fd, ms] = due.begin()->second;
             std::string answer = "ok " + std::to_string(ms) + "\n";

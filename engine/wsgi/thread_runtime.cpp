@@ -2,6 +2,7 @@
 
 #include "engine/wsgi/app.h"
 #include "engine/wsgi/db_backend.h"
+#include "engine/trace/emit.h"
 
 #include <time.h>
 #include <unistd.h>
@@ -34,14 +35,6 @@ std::chrono::nanoseconds thread_cpu_time() {
     return std::chrono::seconds{ts.tv_sec} + std::chrono::nanoseconds{ts.tv_nsec};
 }
 
-timespec to_timespec(Millis ms) {
-    const auto count = ms.count() < 0 ? Millis::rep{0} : ms.count();
-    timespec ts{};
-    ts.tv_sec = static_cast<time_t>(count / 1000);
-    ts.tv_nsec = static_cast<long>((count % 1000) * 1'000'000);
-    return ts;
-}
-
 // xorshift64*: each step depends on the last and has no closed form, so the
 // optimiser can neither fold the loop away nor shorten it.
 std::uint64_t burn_slice(std::uint64_t state) {
@@ -70,27 +63,17 @@ void ThreadRuntime::require_gil(const char* call) const {
 
 void ThreadRuntime::sleep(Millis ms) {
     require_gil("sleep()");
-    timespec remaining = to_timespec(ms);
+    const std::int64_t deadline = trace::engine_now_ns() + std::chrono::nanoseconds(ms).count();
     for (;;) {
-        timespec left{};
-        int rc = 0;
-        int error = 0;
+        bool slept;
         {
             Gil::Released released(gil_);
-            rc = nanosleep(&remaining, &left);
-            error = errno;
+            slept = trace::sleep_engine_until(deadline);
         }
-        if (rc == 0) return;
-        if (error != EINTR) {
-            std::fprintf(stderr, "minicorn: nanosleep(%lld s, %ld ns): %s\n",
-                         static_cast<long long>(remaining.tv_sec), remaining.tv_nsec,
-                         std::strerror(error));
-            std::abort();
-        }
+        if (slept) return;
         // time.sleep() in CPython: run the handlers (with the GIL), then sleep
         // the rest — unless a handler raised.
         check_signals();
-        remaining = left;
     }
 }
 
@@ -103,6 +86,7 @@ void ThreadRuntime::cpu(Millis ms) {
     auto state = static_cast<std::uint64_t>(start.count()) | 1u;  // never 0: xorshift's fixed point
     while (thread_cpu_time() - start < budget) {
         state = burn_slice(state);
+        trace::wait_while_paused();
         gil_.yield_if_requested();
         check_signals();
     }

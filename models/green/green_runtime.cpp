@@ -6,13 +6,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <string>
-
 #include <cerrno>
+#include <chrono>
+#include <string>
 
 #include "engine/hub/green_io.h"
 #include "engine/hub/hub.h"
 #include "engine/sys/fd.h"
+#include "engine/trace/emit.h"
 #include "engine/wsgi/app.h"
 #include "engine/wsgi/db_backend.h"
 
@@ -29,12 +30,10 @@ std::int64_t thread_cpu_ns() {
 void GreenRuntime::sleep(wsgi::Millis ms) { hub::Hub::current().sleep(ms); }
 
 void GreenRuntime::block(wsgi::Millis ms) {
-    timespec req{static_cast<time_t>(ms.count() / 1000), static_cast<long>(ms.count() % 1000) * 1'000'000};
-    timespec rem{};
-    while (::nanosleep(&req, &rem) != 0 && errno == EINTR) {
-        check_signals();
-        req = rem;
-    }
+    // An unpatched C call: the whole OS thread sleeps, hub and all (in engine
+    // time, so a paused engine is frozen here too).
+    const std::int64_t deadline = trace::engine_now_ns() + std::chrono::nanoseconds(ms).count();
+    while (!trace::sleep_engine_until(deadline)) check_signals();
 }
 
 void GreenRuntime::db(wsgi::Millis ms) {
@@ -59,6 +58,7 @@ void GreenRuntime::cpu(wsgi::Millis ms) {
     while (thread_cpu_ns() < until) {
         for (int i = 0; i < 20000; ++i) x = x * 6364136223846793005UL + 1442695040888963407UL;  // "bytecodes"
         sink_ = x;
+        trace::wait_while_paused();
         check_signals();  // between bytecodes: a SIGABRT lands in this greenlet
     }
 }

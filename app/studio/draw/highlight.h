@@ -34,6 +34,8 @@ public:
         arriving_ = arriving;
     }
     bool arriving(std::string_view name) const;
+    // Whether the step points at anything (panels skip naming what nobody wants).
+    bool wanting() const { return !wanted_.empty(); }
 
 private:
     std::vector<HighlightRect> rects_;

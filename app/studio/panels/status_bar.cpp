@@ -67,8 +67,8 @@ std::vector<StatusPart> status_parts(const View& view, const SessionStatus& st, 
                                                                       : "client off";
     parts.push_back({{client}, 0, st.client_command, false});
     const auto dropped = static_cast<unsigned long long>(view.rec.dropped());
-    parts.push_back({{fmt::format("{} events ({} dropped) \u00B7 {} open connections", view.rec.size(), dropped,
-                                  view.world.connections.size()),
+    parts.push_back({{fmt::format("{} events ({} dropped) \u00B7 {} open connection{}", view.rec.size(), dropped,
+                                  view.world.connections.size(), view.world.connections.size() == 1 ? "" : "s"),
                       fmt::format("{} events \u00B7 {} open", view.rec.size(), view.world.connections.size())},
                      0, "", false});
     if (behind) {

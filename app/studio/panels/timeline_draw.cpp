@@ -22,6 +22,7 @@
 #include <csignal>
 
 #include "app/studio/draw/explain.h"
+#include "app/studio/draw/highlight.h"
 #include "app/studio/draw/request_label.h"
 #include "app/studio/draw/shapes.h"
 #include "app/studio/panels/timeline_parts.h"
@@ -204,6 +205,14 @@ void draw_queue(ImDrawList* dl, const Frame& f, ImVec2 o, int rows) {
     }
 }
 
+// A lesson may point at a request in the Timeline ("request A lane"): each
+// span or burst of it registers its rectangle (the board joins them).
+void note_request_lane(const std::string& req_short, ImVec2 a, ImVec2 b) {
+    const HighlightBoard* board = highlight_board();
+    if (req_short.empty() || !board || !board->wanting()) return;
+    note_highlight(fmt::format("request {} lane", req_short), a.x, a.y, b.x, b.y);
+}
+
 // Spans on lanes without bursts (the arbiter, the clients) as bars with their
 // word and request; on burst lanes a step is an outline the bursts fill.
 void draw_spans(ImDrawList* dl, Frame& f, ImVec2 o, int rows) {
@@ -233,6 +242,7 @@ void draw_spans(ImDrawList* dl, Frame& f, ImVec2 o, int rows) {
                                                                                       : request_label(0, s.req, LabelForm::Short));
             std::array<std::string, 4> forms{req.empty() ? word : word + " " + req, req, req_short, word};
             if (const std::string* t = fitting(forms, b.x - a.x)) label(dl, f, L.row, {a.x + 3, y + 1}, kLabelOnBar, *t);
+            note_request_lane(req_short, a, b);
         }
     }
 }
@@ -251,6 +261,7 @@ void draw_bursts(ImDrawList* dl, Frame& f, ImVec2 o, int rows) {
         }
         std::string req = b.req ? request_label(0, b.req) : "";
         std::string req_short = b.req ? request_label(0, b.req, LabelForm::Short) : "";
+        note_request_lane(req_short, a, z);
         switch (b.state) {
             case RunState::Running: {
                 dl->AddRectFilled(a, z, col, z.x - a.x > 4 ? 2.0f : 0.0f);

@@ -234,14 +234,22 @@ void draw_clients(Painter& p, ImVec2 min, ImVec2 max) {
     }
     float y = draw_box(p.dl, min, max, p.fmt("Clients ({} connected)", w.connections.size()), colors::kBoxBorder);
     p.item(TopoItemKind::Client, 0, 0, min, max);
-    y += p.text_wrapped({min.x + 8, y}, max.x - 6, colors::kTextDim, "seen from the server: peer ports") + 7;
+    y += p.text_wrapped({min.x + 8, y}, max.x - 6, colors::kTextDim, "seen from the server (names, or peer ports)") + 7;
     std::size_t fit = static_cast<std::size_t>(std::max(0.0f, (max.y - y - p.row_h) / p.row_h));
     std::size_t shown = 0;
     for (const auto& [id, c] : w.connections) {
         if (shown == fit) break;
         ImVec2 dot{min.x + 14, y + p.line_h * 0.5f};
         draw_shape(p.dl, Shape::Token, dot, 4.0f, stage_color(c.stage));
-        p.text({min.x + 24, y}, max.x - 6, colors::kText, ":{} {}", c.peer_port, stage_word(c.stage));
+        // A named request (a lesson's A, B…) by its name, its port beside it.
+        const std::string label = connection_label(w, c);
+        const std::string port = fmt::format(":{}", c.peer_port);
+        if (label == port) {
+            p.text({min.x + 24, y}, max.x - 6, colors::kText, "{} {}", port, stage_word(c.stage));
+        } else {
+            p.text_fit({min.x + 24, y}, max.x - 6, colors::kText,
+                       {fmt::format("{}  {}  {}", label, stage_word(c.stage), port), fmt::format("{}  {}", label, stage_word(c.stage))});
+        }
         p.item(TopoItemKind::Client, c.owner, id, {min.x + 2, y - 1}, {max.x - 2, y + p.row_h - 1});
         p.st.client_rows.push_back({id, {max.x, dot.y}});
         y += p.row_h;
