@@ -84,14 +84,14 @@ Measured m_latency(const Context& ctx, std::span<const Arg> args, std::string* w
         *why = args[0].text + (r->done_ns ? " got no whole response" : " has not finished");
         return std::nullopt;
     }
-    return seconds(static_cast<double>(r->done_ns - r->sent_ns) / 1e9);
+    return seconds(engine_seconds(ctx, r->sent_ns, r->done_ns));  // the stopwatch, less the pauses
 }
 
 Measured m_elapsed(const Context& ctx, std::span<const Arg> args, std::string* why) {
     const RequestRecord* r = sent(ctx, args[0], why);
     if (r == nullptr) return std::nullopt;
     const std::uint64_t end = r->done_ns ? r->done_ns : trace::now_ns();
-    return seconds(static_cast<double>(end - r->sent_ns) / 1e9);
+    return seconds(engine_seconds(ctx, r->sent_ns, end));
 }
 
 Measured m_waiting(const Context& ctx, std::span<const Arg> args, std::string* why) {
