@@ -303,8 +303,22 @@ bool engine_paused() {
     return read_pause(g_region->header()).paused_from(static_cast<std::int64_t>(now_ns())) != 0;
 }
 
+void take_app_step() {
+    if (!g_region) return;
+    RegionHeader& h = g_region->header();
+    if (!h.gated_mode.load(std::memory_order_relaxed) || !h.gate_closed.load(std::memory_order_acquire)) return;
+    my_ring();  // the gate's target names threads by the tid this sets
+    std::int64_t t = h.gate_tokens.load(std::memory_order_acquire);
+    if (t <= 0 || !targeted(h, 0) || !h.gate_tokens.compare_exchange_strong(t, t - 1, std::memory_order_acq_rel)) return;
+    h.last_step_pid.store(g_pid, std::memory_order_relaxed);
+    h.last_step_tid.store(t_ring.tid, std::memory_order_relaxed);
+    h.last_step_kind.store(static_cast<std::uint32_t>(EventKind::HandlerStart), std::memory_order_release);
+    begin_step(h, EventKind::HandlerStart);  // over at HandlerEnd, or when its window runs out
+}
+
 bool sleep_engine_until(std::int64_t deadline_ns) {
     while (true) {
+        if (engine_paused()) take_app_step();
         const std::int64_t left = deadline_ns - engine_now_ns();
         if (left <= 0) return true;
         const std::int64_t nap = g_region ? std::min(left, kEngineRecheckNs) : left;
@@ -315,6 +329,8 @@ bool sleep_engine_until(std::int64_t deadline_ns) {
 
 void wait_while_paused() {
     while (engine_paused()) {
+        take_app_step();
+        if (!engine_paused()) return;
         timespec ts{0, 10'000'000};  // 10 ms
         ::nanosleep(&ts, nullptr);
     }

@@ -93,6 +93,12 @@ bool sleep_engine_until(std::int64_t deadline_ns);
 // Returns once the gate lets engine time run (at once if it does): a thread
 // burning CPU for the app stops burning while the engine is paused.
 void wait_while_paused();
+// A thread waiting inside the app (a sleep, a blocking call, a query, CPU
+// work) is at no decision point, yet a learner's step must be able to move
+// it: while the gate is closed in gated mode it takes a step token as a
+// decision point would, and engine time runs for it until its handler
+// returns (HandlerEnd), at most kStepWindowNs. The waits above call it.
+void take_app_step();
 
 // The master is stopping: gated decision points stop waiting.
 void mark_shutting_down();

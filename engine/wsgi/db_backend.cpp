@@ -206,6 +206,15 @@ bool db_query_blocking(std::uint32_t ms, std::string* error) {
     char buf[64];
     ssize_t got = 0;
     while (ok) {
+        // The answer comes in engine time: while the engine is paused, wake
+        // now and then so a learner's step can move this thread.
+        pollfd p{fd, POLLIN, 0};
+        const int ready = ::poll(&p, 1, static_cast<int>(trace::kEngineRecheckNs / 1'000'000));
+        if (ready == 0) {
+            if (trace::engine_paused()) trace::take_app_step();
+            continue;
+        }
+        if (ready < 0 && errno == EINTR) continue;
         got = ::recv(fd, buf, sizeof buf, 0);
         if (got < 0 && errno == EINTR) continue;
         break;
