@@ -10,15 +10,13 @@
 
 #include "tests/support/leak_check.h"
 #include "tests/support/server_process.h"
+#include "tests/test_gconf_data.h"
 
 using namespace minicorn::testing;
 
 namespace {
 
-std::string data(const std::string& name) {
-    std::string here = __FILE__;
-    return here.substr(0, here.rfind('/')) + "/data/gconf/" + name;
-}
+std::string data(const std::string& name) { return minicorn::testing::gconf_data(name); }
 
 struct Shell {
     int status = -1;

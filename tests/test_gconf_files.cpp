@@ -7,6 +7,7 @@
 
 #include "engine/config/gunicorn_config.h"
 #include "engine/config/gunicorn_names.h"
+#include "tests/test_gconf_data.h"
 
 using minicorn::config::ConfigWarning;
 using minicorn::config::Host;
@@ -16,10 +17,7 @@ using minicorn::config::Source;
 
 namespace {
 
-std::string data(const std::string& name) {
-    std::string here = __FILE__;
-    return here.substr(0, here.rfind('/')) + "/data/gconf/" + name;
-}
+std::string data(const std::string& name) { return minicorn::testing::gconf_data(name); }
 
 Host host(std::map<std::string, std::string> env = {}) {
     Host h;

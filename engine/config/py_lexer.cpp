@@ -10,6 +10,8 @@
 #include <array>
 #include <cctype>
 
+#include "engine/http/pytext.h"
+
 namespace minicorn::config {
 
 bool is_keyword(std::string_view name) {
@@ -27,24 +29,6 @@ namespace {
 
 bool name_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || static_cast<unsigned char>(c) >= 0x80; }
 bool name_char(char c) { return name_start(c) || std::isdigit(static_cast<unsigned char>(c)); }
-
-void append_utf8(std::string& out, unsigned code) {
-    if (code < 0x80) {
-        out += static_cast<char>(code);
-    } else if (code < 0x800) {
-        out += static_cast<char>(0xC0 | (code >> 6));
-        out += static_cast<char>(0x80 | (code & 0x3F));
-    } else if (code < 0x10000) {
-        out += static_cast<char>(0xE0 | (code >> 12));
-        out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (code & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | ((code >> 18) & 0x07));
-        out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (code & 0x3F));
-    }
-}
 
 class Lexer {
 public:
@@ -289,7 +273,7 @@ private:
         if (next >= '0' && next <= '7') {
             unsigned v = static_cast<unsigned>(next - '0');
             for (int k = 0; k < 2 && peek() >= '0' && peek() <= '7'; ++k) v = v * 8 + static_cast<unsigned>(peek() - '0'), ++pos_;
-            append_utf8(out, v & 0xFF);
+            http::py::append_utf8(out, v & 0xFF);
         } else if (next == 'x' || (!bytes && (next == 'u' || next == 'U'))) {
             auto v = hex(next == 'x' ? 2 : next == 'u' ? 4 : 8);
             if (!v || *v > 0x10FFFF) {
@@ -297,7 +281,7 @@ private:
                 return;
             }
             if (next == 'x' && bytes) out += static_cast<char>(*v);
-            else append_utf8(out, *v);
+            else http::py::append_utf8(out, *v);
         } else {  // unknown escapes stay as written, as in Python
             out += '\\';
             if (next != '\0') out += next;

@@ -123,22 +123,16 @@ private:
         return make(Node::Kind::Ternary, at, {std::move(body), std::move(cond), std::move(orelse)});
     }
 
-    Node or_test() {
-        Node left = and_test();
-        while (at_keyword("or")) {
-            int at = line();
-            ++pos_;
-            left = make(Node::Kind::Or, at, {std::move(left), and_test()});
-        }
-        return left;
-    }
+    Node or_test() { return boolean_chain("or", Node::Kind::Or, &Parser::and_test); }
+    Node and_test() { return boolean_chain("and", Node::Kind::And, &Parser::not_test); }
 
-    Node and_test() {
-        Node left = not_test();
-        while (at_keyword("and")) {
+    // operand (keyword operand)*, left to right.
+    Node boolean_chain(std::string_view keyword, Node::Kind kind, Node (Parser::*operand)()) {
+        Node left = (this->*operand)();
+        while (at_keyword(keyword)) {
             int at = line();
             ++pos_;
-            left = make(Node::Kind::And, at, {std::move(left), not_test()});
+            left = make(kind, at, {std::move(left), (this->*operand)()});
         }
         return left;
     }
