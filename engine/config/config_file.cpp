@@ -233,7 +233,7 @@ private:
             result_.notes.back().last_line = last;  // one note for the whole if/elif/else or try/except
             return;
         }
-        result_.notes.push_back(FileNote{first, last, fmt::format("\"{}\": {} block; minicorn evaluates plain assignments "
+        result_.notes.push_back(FileNote{first, last, fmt::format("\"{}\": {}; minicorn evaluates plain assignments "
                                                                   "only, so settings set inside it are not read",
                                                                   written(h), block_name(kind.text))});
     }

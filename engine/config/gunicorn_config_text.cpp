@@ -2,6 +2,8 @@
 // configuration: --print-config, warnings, --help, and shlex splitting.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "engine/config/gunicorn_config.h"
 
 namespace minicorn::config {
@@ -9,19 +11,28 @@ namespace minicorn::config {
 std::string format_effective_config(const LoadedConfig& loaded) {
     std::string file = loaded.config_file.empty() ? "no config file" : loaded.config_file;
     std::string out = fmt::format("The settings in force (command line > GUNICORN_CMD_ARGS > {} > defaults):\n\n", file);
-    out += fmt::format("  {:<26} {:<24} {}\n", "setting", "value", "from");
+    std::vector<std::string> values;
+    std::size_t width = 5;  // "value"; a very long value (the access log format) may overflow its column
     for (const SettingOrigin& o : loaded.origins) {
-        std::string value = o.setting->show(loaded.config);
+        values.push_back(o.setting->show(loaded.config));
+        if (values.back().size() <= 40) width = std::max(width, values.back().size());
+    }
+    out += fmt::format("  {:<26} {:<{}}  {}\n", "setting", "value", width, "from");
+    for (std::size_t k = 0; k < loaded.origins.size(); ++k) {
+        const SettingOrigin& o = loaded.origins[k];
         std::string from = o.where;
         if (!o.written.empty() && o.source != Source::Default) from += "  " + o.written;
-        out += fmt::format("  {:<26} {:<24} {}\n", o.setting->name, value, from);
+        out += fmt::format("  {:<26} {:<{}}  {}\n", o.setting->name, values[k], width, from);
     }
     std::string model = loaded.config.effective_worker_class();
     if (model != loaded.config.worker_class)
         out += fmt::format("\nThe worker model in force is {}: {} with threads above 1 becomes {}, as in gunicorn.\n", model,
                            loaded.config.worker_class, model);
     if (!loaded.warnings.empty())
-        out += fmt::format("\n{} thing(s) in the configuration are not honoured (listed on stderr).\n", loaded.warnings.size());
+        out += loaded.warnings.size() == 1
+                   ? "\n1 thing in the configuration is not honoured (see the warning on stderr).\n"
+                   : fmt::format("\n{} things in the configuration are not honoured (see the warnings on stderr).\n",
+                                 loaded.warnings.size());
     return out;
 }
 

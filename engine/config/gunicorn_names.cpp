@@ -32,7 +32,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 15> kHooks =
     {"post_fork", "in each worker right after it is forked"},
     {"post_worker_init", "in each worker after it has loaded the application"},
     {"worker_int", "in a worker that gets SIGINT or SIGQUIT"},
-    {"worker_abort", "in a worker that gets SIGABRT (what the master sends on a timeout)"},
+    {"worker_abort", "in a worker that gets SIGABRT, which the master sends on a timeout"},
     {"pre_exec", "in the master before it re-executes itself (USR2)"},
     {"pre_request", "in the worker before each request"},
     {"post_request", "in the worker after each request"},
