@@ -86,6 +86,7 @@ TEST_CASE("a server started from a config file runs what the file says, the comm
                    "bind = '127.0.0.1:1'  # the command line's -b wins\n"
                    "workers = multiprocessing.cpu_count() // multiprocessing.cpu_count() + 1\n"
                    "worker_class = 'gunicorn.workers.ggevent.GeventWorker'\n"
+                   "graceful_timeout = 3\n"
                    "def post_fork(server, worker):\n"
                    "    pass\n",
                    f);
@@ -96,11 +97,11 @@ TEST_CASE("a server started from a config file runs what the file says, the comm
         auto server = ServerProcess::start({"-c", path});
         REQUIRE(server->wait_for_workers(2, 10s));
         CHECK(server->count_in_log("[INFO] Using worker: gevent") == 1);
-        CHECK(server->count_in_log(":5-6: def post_fork") == 1);
+        CHECK(server->count_in_log(":6-7: def post_fork") == 1);
         HttpReply r = http_get(server->port(), "/");
         CHECK(r.status == 200);
         server->signal(SIGTERM);
-        REQUIRE(server->wait_exit(10s) == 0);
+        REQUIRE(server->wait_exit(20s) == 0);  // workers get graceful_timeout = 3 s from the file
     }
     std::remove(path.c_str());
 }

@@ -67,6 +67,7 @@ TEST_CASE("the expressions common in config files evaluate as Python would", "[g
     CHECK(value_of("x = 1 + \\\n    2") == "3");
     CHECK(value_of("x = r'\\d' + '\\t'") == "'\\\\d\\t'");
     CHECK(value_of("x = True + 1") == "2");
+    CHECK(value_of("\xEF\xBB\xBFimport os\r\nx = 1\r\n") == "1");  // saved on Windows: BOM and CRLF
 }
 
 TEST_CASE("Python errors a config file raises stop it with the line, as gunicorn stops", "[gconf]") {

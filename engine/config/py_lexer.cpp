@@ -300,7 +300,10 @@ private:
 
 }  // namespace
 
-LexResult tokenize(std::string_view source) { return Lexer(source, 1).run(false); }
+LexResult tokenize(std::string_view source) {
+    if (source.starts_with("\xEF\xBB\xBF")) source.remove_prefix(3);  // a UTF-8 byte order mark, as editors on Windows write
+    return Lexer(source, 1).run(false);
+}
 
 LexResult tokenize_expression(std::string_view source, int line) {
     LexResult r = Lexer(source, line).run(true);
