@@ -15,6 +15,7 @@
 
 #include "app/minicorn/commands.h"
 #include "app/minicorn/trace_file.h"
+#include "engine/config/gunicorn_config.h"
 #include "engine/process/arbiter.h"
 #include "engine/process/log.h"
 #include "engine/process/settings.h"
@@ -129,16 +130,22 @@ int serve_traced(const process::Config& cfg, const models::WorkerModel& model, c
 }  // namespace
 
 int serve_command(const std::vector<std::string>& args) {
-    process::Config cfg;
-    process::ParseOutcome outcome = process::parse_serve_args(args, cfg);
-    if (outcome.status == process::ParseOutcome::Status::Help) {
-        std::fputs(process::serve_help().c_str(), stdout);
+    // Command line > GUNICORN_CMD_ARGS > config file (-c) > defaults, as gunicorn.
+    config::LoadedConfig loaded = config::load_gunicorn_config("", config::Host::current(""), args);
+    if (loaded.status == config::LoadedConfig::Status::Help) {
+        std::fputs((process::serve_help() + config::config_help()).c_str(), stdout);
         return 0;
     }
-    if (outcome.status == process::ParseOutcome::Status::Error) {
-        std::fprintf(stderr, "usage: minicorn serve [OPTIONS]\nminicorn serve: error: %s\n", outcome.message.c_str());
-        return 2;
+    std::fputs(config::format_warnings(loaded, "minicorn serve: ").c_str(), stderr);
+    if (loaded.status == config::LoadedConfig::Status::Error) {
+        if (loaded.exit_code == 2) std::fputs("usage: minicorn serve [OPTIONS]\n", stderr);
+        std::fprintf(stderr, "minicorn serve: error: %s\n", loaded.error.c_str());
+        return loaded.exit_code;
     }
+    if (loaded.print_config) std::fputs(config::format_effective_config(loaded).c_str(), stdout);
+    if (loaded.check_config) std::fputs("minicorn serve: the configuration can be used\n", stderr);
+    if (loaded.print_config || loaded.check_config) return 0;
+    const process::Config& cfg = loaded.config;
 
     std::string worker_class = cfg.effective_worker_class();
     const models::WorkerModel* model = models::find_worker_model(worker_class);

@@ -4,7 +4,6 @@
 #include <vector>
 
 namespace minicorn::http::py {
-namespace {
 
 void append_utf8(std::string& out, char32_t cp) {
     if (cp < 0x80) {
@@ -23,6 +22,8 @@ void append_utf8(std::string& out, char32_t cp) {
         out += static_cast<char>(0x80 | (cp & 0x3F));
     }
 }
+
+namespace {
 
 // Decodes UTF-8 that this module produced; a malformed byte stands for itself
 // (as if latin-1), which keeps the functions total.

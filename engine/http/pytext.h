@@ -19,6 +19,9 @@
 
 namespace minicorn::http::py {
 
+// Appends the code point `cp` to `out` as UTF-8.
+void append_utf8(std::string& out, char32_t cp);
+
 // bytes.decode('latin-1'), rendered as UTF-8.
 std::string latin1_to_utf8(std::string_view latin1);
 

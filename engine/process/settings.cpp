@@ -251,7 +251,7 @@ std::string flag_names(const Setting& s) {
 
 }  // namespace
 
-ParseOutcome parse_serve_args(std::span<const std::string> args, Config& config) {
+ParseOutcome split_serve_args(std::span<const std::string> args, std::vector<SettingUse>& uses) {
     auto error = [](std::string msg) { return ParseOutcome{ParseOutcome::Status::Error, std::move(msg)}; };
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string_view arg = args[i];
@@ -283,8 +283,18 @@ ParseOutcome parse_serve_args(std::span<const std::string> args, Config& config)
         } else {
             return error(fmt::format("argument {}: expected a value ({})", flag_names(*setting), setting->metavar));
         }
-        if (auto problem = setting->apply(config, value)) {
-            return error(fmt::format("argument {}: {}", flag_names(*setting), *problem));
+        uses.push_back(SettingUse{setting, std::string(value)});
+    }
+    return {};
+}
+
+ParseOutcome parse_serve_args(std::span<const std::string> args, Config& config) {
+    std::vector<SettingUse> uses;
+    ParseOutcome outcome = split_serve_args(args, uses);
+    if (outcome.status != ParseOutcome::Status::Ok) return outcome;
+    for (const SettingUse& use : uses) {
+        if (auto problem = use.setting->apply(config, use.value)) {
+            return {ParseOutcome::Status::Error, fmt::format("argument {}: {}", flag_names(*use.setting), *problem)};
         }
     }
     return {};

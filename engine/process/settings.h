@@ -51,6 +51,17 @@ struct ParseOutcome {
     std::string message;  // for Error: names the flag
 };
 
+// One setting named on a command line, not yet applied ("" for a Flag).
+struct SettingUse {
+    const Setting* setting = nullptr;
+    std::string value;
+};
+
+// Splits `serve` arguments into the settings they name, in order, without
+// applying them (engine/config layers them: command line over
+// GUNICORN_CMD_ARGS over a config file). Errors as parse_serve_args.
+ParseOutcome split_serve_args(std::span<const std::string> args, std::vector<SettingUse>& uses);
+
 // Parses `serve` arguments into `config`. Accepts "--flag value",
 // "--flag=value", "-w 2" and "-w2", as argparse does.
 ParseOutcome parse_serve_args(std::span<const std::string> args, Config& config);
