@@ -38,6 +38,15 @@ public:
         calls.push_back({"hang", Millis{0}});
         throw HangCalled{};
     }
+    wsgi::ViewStyle view_style() const override { return wsgi::ViewStyle::Plain; }
+    void spawn_all(std::span<const wsgi::Task> tasks) override {
+        calls.push_back({"spawn_all", Millis{static_cast<Millis::rep>(tasks.size())}});
+        for (const wsgi::Task& t : tasks) t(*this);
+    }
+    void thread_pool(std::span<const wsgi::Task> tasks) override {
+        calls.push_back({"thread_pool", Millis{static_cast<Millis::rep>(tasks.size())}});
+        for (const wsgi::Task& t : tasks) t(*this);
+    }
     void check_signals() override {}
 };
 
