@@ -5,6 +5,7 @@
 // from the trace.
 #include <catch2/catch.hpp>
 
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -48,12 +49,31 @@ std::size_t app_threads(const Recording& rec, pid_t worker) {
     return n;
 }
 
-// Greenlets a view spawned: every greenlet tagged with a connection, less
-// the one per accepted connection that serves it.
+// Greenlets a view spawned: those whose parent serves a connection (the
+// acceptor spawns each connection's greenlet tagged with it).
 std::size_t view_greenlets(const Recording& rec, pid_t worker) {
-    std::size_t tagged = 0;
-    for (const auto& e : events_of(rec, EventKind::GreenSpawn, worker)) tagged += e.conn != 0 ? 1 : 0;
-    return tagged - count_of(rec, EventKind::Accepted, worker);
+    std::set<std::uint32_t> serving;
+    std::size_t n = 0;
+    for (const auto& e : events_of(rec, EventKind::GreenSpawn, worker)) {
+        const auto spawn = minicorn::trace::ev::GreenSpawn::decode(e);
+        if (serving.contains(static_cast<std::uint32_t>(spawn.parent))) ++n;
+        if (spawn.conn != 0) serving.insert(spawn.green);
+    }
+    return n;
+}
+
+// Runs `body` once per worker model, in its own section, on a traced
+// one-worker server that has booted; checks that nothing leaked.
+template <typename Body>
+void on_each_model(Body body) {
+    for (const Model& m : kModels) {
+        DYNAMIC_SECTION(m.name) {
+            LeakCheck leaks;
+            TracedServer ts({"-w", "1", "-k", m.name});
+            REQUIRE(ts.server().wait_for_workers(1, 10s));
+            body(m, ts, ts.server().port());
+        }
+    }
 }
 
 HttpReply get_ok(int port, std::string_view path) {
@@ -68,66 +88,52 @@ HttpReply get_ok(int port, std::string_view path) {
 TEST_CASE("/fanout: a plain view waits one call after another; asyncio gathers; spawn=1 overlaps them only where "
           "greenlets are patched",
           "[process][fanout]") {
-    for (const Model& m : kModels) {
-        DYNAMIC_SECTION(m.name) {
-            LeakCheck leaks;
-            TracedServer ts({"-w", "1", "-k", m.name});
-            REQUIRE(ts.server().wait_for_workers(1, 10s));
-            const int port = ts.server().port();
-
-            const HttpReply plain = get_ok(port, "/fanout?n=3&ms=400");
-            if (m.coroutine) {
-                CHECK(plain.seconds < kOverlappedBelow);
-                CHECK(plain.body.find("gathered") != std::string::npos);
-            } else {
-                CHECK(plain.seconds >= kSequentialAtLeast);
-                CHECK(plain.body.find("one after another") != std::string::npos);
-            }
-
-            const HttpReply spawned = get_ok(port, "/fanout?n=3&ms=400&spawn=1");
-            if (m.green || m.coroutine) {
-                CHECK(spawned.seconds < kOverlappedBelow);
-            } else {
-                CHECK(spawned.seconds >= kSequentialAtLeast);  // nothing patched: each greenlet blocks the thread
-            }
-
-            ts.stop();
-            const pid_t worker = the_worker(ts.recording());
-            // asyncio: 3 tasks per request; gevent/eventlet: 3 for spawn=1 only; OS threads: none traced.
-            const std::size_t expected = m.coroutine ? 6 : m.green ? 3 : 0;
-            CHECK(view_greenlets(ts.recording(), worker) == expected);
-            CHECK(app_threads(ts.recording(), worker) == 0);
+    on_each_model([](const Model& m, TracedServer& ts, int port) {
+        const HttpReply plain = get_ok(port, "/fanout?n=3&ms=400");
+        if (m.coroutine) {
+            CHECK(plain.seconds < kOverlappedBelow);
+            CHECK(plain.body.find("gathered") != std::string::npos);
+        } else {
+            CHECK(plain.seconds >= kSequentialAtLeast);
+            CHECK(plain.body.find("one after another") != std::string::npos);
         }
-    }
+
+        const HttpReply spawned = get_ok(port, "/fanout?n=3&ms=400&spawn=1");
+        if (m.green || m.coroutine) {
+            CHECK(spawned.seconds < kOverlappedBelow);
+        } else {
+            CHECK(spawned.seconds >= kSequentialAtLeast);  // nothing patched: each greenlet blocks the thread
+        }
+
+        ts.stop();
+        const pid_t worker = the_worker(ts.recording());
+        // asyncio: 3 tasks per request; gevent/eventlet: 3 for spawn=1 only; OS threads: none traced.
+        const std::size_t expected = m.coroutine ? 6 : m.green ? 3 : 0;
+        CHECK(view_greenlets(ts.recording(), worker) == expected);
+        CHECK(app_threads(ts.recording(), worker) == 0);
+    });
 }
 
 TEST_CASE("/threads: the view's thread pool is real OS threads, except under gevent and eventlet where the "
           "\"threads\" are greenlets on the one hub thread",
           "[process][threads]") {
-    for (const Model& m : kModels) {
-        DYNAMIC_SECTION(m.name) {
-            LeakCheck leaks;
-            TracedServer ts({"-w", "1", "-k", m.name});
-            REQUIRE(ts.server().wait_for_workers(1, 10s));
-            const int port = ts.server().port();
+    on_each_model([](const Model& m, TracedServer& ts, int port) {
+        const HttpReply r = get_ok(port, "/threads?n=4&ms=400");
+        CHECK(r.seconds < kOverlappedBelow);  // sleeps overlap either way
+        CHECK(r.body.find(m.green ? "ran on 1 OS thread" : "ran on 4 OS threads") != std::string::npos);
 
-            const HttpReply r = get_ok(port, "/threads?n=4&ms=400");
-            CHECK(r.seconds < kOverlappedBelow);  // sleeps overlap either way
-            CHECK(r.body.find(m.green ? "ran on 1 OS thread" : "ran on 4 OS threads") != std::string::npos);
-
-            ts.stop();
-            const Recording& rec = ts.recording();
-            const pid_t worker = the_worker(rec);
-            CHECK(app_threads(rec, worker) == (m.green ? 0u : 4u));
-            CHECK(view_greenlets(rec, worker) == (m.green ? 4u : 0u));
-            if (m.green) {
-                // Every event of the worker comes from its one OS thread.
-                for (std::uint32_t i : *rec.by_pid(worker)) CHECK(rec[i].tid == worker);
-            } else {
-                CHECK(count_of(rec, EventKind::ThreadExit, worker) >= 4);  // the pool's threads ended with the view
-            }
+        ts.stop();
+        const Recording& rec = ts.recording();
+        const pid_t worker = the_worker(rec);
+        CHECK(app_threads(rec, worker) == (m.green ? 0u : 4u));
+        CHECK(view_greenlets(rec, worker) == (m.green ? 4u : 0u));
+        if (m.green) {
+            // Every event of the worker comes from its one OS thread.
+            for (std::uint32_t i : *rec.by_pid(worker)) CHECK(rec[i].tid == worker);
+        } else {
+            CHECK(count_of(rec, EventKind::ThreadExit, worker) >= 4);  // the pool's threads ended with the view
         }
-    }
+    });
 }
 
 TEST_CASE("/threads with CPU work: with the GIL on, the pool's CPU work does not overlap, threads or greenlets",
