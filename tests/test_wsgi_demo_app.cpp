@@ -38,6 +38,15 @@ public:
         calls.push_back({"hang", Millis{0}});
         throw HangCalled{};
     }
+    wsgi::ViewStyle view_style() const override { return wsgi::ViewStyle::Plain; }
+    void spawn_all(std::span<const wsgi::Task> tasks) override {
+        calls.push_back({"spawn_all", Millis{static_cast<Millis::rep>(tasks.size())}});
+        for (const wsgi::Task& t : tasks) t(*this);
+    }
+    void thread_pool(std::span<const wsgi::Task> tasks) override {
+        calls.push_back({"thread_pool", Millis{static_cast<Millis::rep>(tasks.size())}});
+        for (const wsgi::Task& t : tasks) t(*this);
+    }
     void check_signals() override {}
 };
 
@@ -304,8 +313,27 @@ TEST_CASE("the route table lists every route with a usage and a description", "[
         CHECK(route.handler != nullptr);
     }
     // /crash is listed (and routed) but never called here: it would SIGKILL the test runner.
-    CHECK(paths == std::vector<std::string>{"/", "/io", "/db", "/cpu", "/block", "/stream", "/echo",
-                                            "/headers", "/crash", "/hang"});
+    CHECK(paths == std::vector<std::string>{"/", "/io", "/db", "/cpu", "/block", "/stream", "/fanout",
+                                            "/threads", "/echo", "/headers", "/crash", "/hang"});
+}
+
+TEST_CASE("/fanout: a plain view sleeps N times in a row; spawn=1 hands the N waits to the runtime at once",
+          "[wsgi][demo]") {
+    FakeRuntime runtime;
+    CHECK(get("/fanout?n=3&ms=20", runtime).status == 200);
+    CHECK(runtime.calls ==
+          std::vector<FakeRuntime::Call>{{"sleep", Millis{20}}, {"sleep", Millis{20}}, {"sleep", Millis{20}}});
+    runtime.calls.clear();
+    CHECK(get("/fanout?n=2&ms=5&spawn=1", runtime).status == 200);
+    CHECK(runtime.calls == std::vector<FakeRuntime::Call>{{"spawn_all", Millis{2}}, {"sleep", Millis{5}}, {"sleep", Millis{5}}});
+}
+
+TEST_CASE("/threads runs N tasks on the runtime's thread pool: sleeps, or CPU work with work=cpu", "[wsgi][demo]") {
+    FakeRuntime runtime;
+    const Reply reply = get("/threads?n=2&ms=7&work=cpu", runtime);
+    CHECK(reply.status == 200);
+    CHECK(runtime.calls == std::vector<FakeRuntime::Call>{{"thread_pool", Millis{2}}, {"cpu", Millis{7}}, {"cpu", Millis{7}}});
+    CHECK(reply.body().find("ran on 1 OS thread") != std::string::npos);  // the fake runs them on the caller's
 }
 
 TEST_CASE("query strings decode as Django's QueryDict", "[wsgi][query]") {

@@ -240,6 +240,11 @@ void Hub::set_green_conn(std::uint64_t conn) {
     running_props().conn = conn;
 }
 
+std::uint64_t Hub::current_conn() const {
+    auto* props = static_cast<GreenProps*>(context::active()->get_properties());
+    return props != nullptr ? props->conn : 0;
+}
+
 void Hub::set_task_kind(trace::LoopCallback kind) {
     check_thread("set_task_kind");
     running_props().task_kind = kind;

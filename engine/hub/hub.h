@@ -230,6 +230,8 @@ public:
     GreenId current_green() const;
     // The running greenlet now serves `conn` (0: none), for its trace events.
     void set_green_conn(std::uint64_t conn);
+    // The connection the running greenlet serves (0: none, or on the main fiber).
+    std::uint64_t current_conn() const;
     // What the running greenlet is, as an event loop's ready callback
     // (CallbackQueued / CallbackRun a1; see set_loop_trace).
     void set_task_kind(trace::LoopCallback kind);

@@ -164,6 +164,12 @@ const std::vector<MeasureDef>& measures() {
         {"greenlets_parked", {P::Worker, P::ParkOn}, T::Count, {},
          "how many of its greenlets are parked now, on a timer or on a socket",
          "greenlets_parked(worker 1, timer) >= 3", m_greenlets_parked},
+        {"app_threads", {P::Worker}, T::Count, {},
+         "OS threads its application started itself so far (a view's own thread pool, /threads)",
+         "app_threads(worker 1) == 4", m_app_threads},
+        {"app_greenlets", {P::Worker}, T::Count, {},
+         "greenlets its views spawned so far (gevent.spawn, asyncio.gather's tasks; not the one per connection)",
+         "app_greenlets(worker 1) == 3", m_app_greenlets},
         // --- the server as a whole ---
         {"accept_queue", {}, T::Count, {},
          "connections the kernel has completed that no worker has accepted yet (the listener's last sample)",

@@ -54,6 +54,9 @@ MINICORN_MEASURE(m_loop_timers);
 MINICORN_MEASURE(m_hub_blocked);
 MINICORN_MEASURE(m_heartbeat_age);
 MINICORN_MEASURE(m_greenlets_parked);
+// what the application started itself (measures_app.cpp)
+MINICORN_MEASURE(m_app_threads);
+MINICORN_MEASURE(m_app_greenlets);
 // the server as a whole
 MINICORN_MEASURE(m_accept_queue);
 MINICORN_MEASURE(m_workers);

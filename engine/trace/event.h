@@ -53,7 +53,9 @@ std::string_view to_string(ModelId model);
 enum class CounterId : std::int64_t { Accepted = 0, Requests, BytesIn, BytesOut, Errors, Drops, kCount };
 std::string_view to_string(CounterId id);
 
-enum class ThreadRole : std::int64_t { Main = 0, Pool, Hub, Sampler };
+// ThreadStart a0. App: a thread the application started itself (its own
+// ThreadPoolExecutor, /threads), not one of the worker's.
+enum class ThreadRole : std::int64_t { Main = 0, Pool, Hub, Sampler, App };
 
 // LoopPhase a0: the numbered phases of one event-loop iteration.
 enum class LoopPhaseId : std::int64_t { None = 0, Timers, Callbacks, Poll, Dispatch };

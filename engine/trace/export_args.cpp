@@ -77,6 +77,7 @@ std::string_view thread_role_text(ThreadRole role) {
         case ThreadRole::Pool: return "pool";
         case ThreadRole::Hub: return "hub";
         case ThreadRole::Sampler: return "sampler";
+        case ThreadRole::App: return "app";
     }
     return "thread";
 }

@@ -144,7 +144,7 @@ void apply_threads(World& w, const Event& e) {
         case EventKind::ThreadStart: {
             Thread& th = ensure_thread(p, tid, t);
             auto role = ev::ThreadStart::decode(e).role;
-            if (role >= 0 && role <= static_cast<std::int64_t>(ThreadRole::Sampler)) th.role = role.as<ThreadRole>();
+            if (role >= 0 && role <= static_cast<std::int64_t>(ThreadRole::App)) th.role = role.as<ThreadRole>();
             th.started_ns = t;
             set_activity(p, th, ThreadActivity::Idle, t);
             break;

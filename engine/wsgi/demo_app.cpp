@@ -1,4 +1,6 @@
 #include "engine/wsgi/demo_app.h"
+#include "engine/wsgi/demo_params.h"
+#include "engine/wsgi/demo_fanout.h"
 
 #include <csignal>
 #include <cstdlib>
@@ -15,12 +17,11 @@ namespace {
 
 constexpr std::string_view kTextPlain = "text/plain; charset=utf-8";
 
-// Django's django.core.exceptions.BadRequest: a view raises it from wherever
-// the bad input is found, and the dispatcher turns it into a 400.
-class BadRequest : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
+using demo::BadRequest;
+using demo::Presence;
+using demo::int_param;
+using demo::millis_param;
+using demo::text;
 
 // A complete body of known size, sent as one chunk.
 Response fixed_response(int status, std::string reason, std::string_view content_type,
@@ -41,18 +42,14 @@ Response fixed_response(int status, std::string reason, std::string_view content
     return response;
 }
 
-Response text(std::string body) {
+}  // namespace
+
+Response demo::text(std::string body) {
     return fixed_response(200, "OK", kTextPlain, std::move(body));
 }
 
-enum class Presence {
-    Required,  // missing → 400
-    Optional,  // missing → the default
-};
-
-// A non-negative decimal integer no larger than `max`, as the view would get
-// from int(request.GET[name]) plus a range check.
-std::uint64_t int_param(const QueryParams& query, std::string_view name, Presence presence,
+// As the view would get from int(request.GET[name]) plus a range check.
+std::uint64_t demo::int_param(const QueryParams& query, std::string_view name, Presence presence,
                         std::uint64_t fallback, std::uint64_t max, std::string_view usage) {
     const std::string* text = query.get(name);
     if (text == nullptr) {
@@ -76,11 +73,13 @@ std::uint64_t int_param(const QueryParams& query, std::string_view name, Presenc
     return value;
 }
 
-Millis millis_param(const QueryParams& query, Presence presence, std::uint64_t fallback,
-                    std::string_view usage) {
+Millis demo::millis_param(const QueryParams& query, Presence presence, std::uint64_t fallback,
+                          std::string_view usage) {
     const std::uint64_t ms = int_param(query, "ms", presence, fallback, kMaxMillis, usage);
     return Millis{static_cast<Millis::rep>(ms)};
 }
+
+namespace {
 
 // --- the views -------------------------------------------------------------
 
@@ -225,6 +224,11 @@ const std::vector<RouteInfo>& demo_routes() {
          block},
         {"/stream", "/stream?chunks=N&ms=M",
          "N chunks (default 5), sleeping M ms (default 100) between them; sent chunked", stream},
+        {"/fanout", "/fanout?n=N&ms=M[&spawn=1]",
+         "N waits of M ms inside one request: one after another (N*M ms) in a plain view; gathered (M ms) in an "
+         "async one (asyncio); spawn=1 gives each its own greenlet", fanout},
+        {"/threads", "/threads?n=N&ms=M[&work=cpu]",
+         "N tasks of M ms on the view's own thread pool: real OS threads, or greenlets under gevent/eventlet", threads},
         {"/echo", "/echo", "the request body, sent back", echo},
         {"/headers", "/headers", "the request headers, one NAME: value per line", headers},
         {"/crash", "/crash", "kills the worker with SIGKILL (the master logs signal 9)", crash},

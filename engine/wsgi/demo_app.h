@@ -9,6 +9,8 @@
 //   /block?ms=N          runtime.block(N): an unpatched C call, blocks even a hub
 //   /stream?chunks=N&ms=M  N chunks, runtime.sleep(M) before each but the first;
 //                          no Content-Length, so HTTP/1.1 gets it chunked
+//   /fanout?n=N&ms=M[&spawn=1]   N waits of M ms inside one view (demo_fanout.h)
+//   /threads?n=N&ms=M[&work=cpu] N tasks on the view's own thread pool (demo_fanout.h)
 //   /echo                the request body back, application/octet-stream
 //   /headers             the request headers, one "NAME: value" per line
 //   /crash               SIGKILL to its own process (the master logs signal 9)

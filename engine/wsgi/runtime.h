@@ -14,12 +14,26 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
+#include <span>
 
 namespace minicorn::wsgi {
 
 class Gil;
+class Runtime;
 
 using Millis = std::chrono::milliseconds;
+
+// A piece of the view's work that may run apart from the view itself (a
+// greenlet, an asyncio task, a pool thread): it gets the Runtime of wherever
+// it runs, and calls it with the GIL held, as the view does.
+using Task = std::function<void(Runtime&)>;
+
+// How the application's views are written where this Runtime runs.
+enum class ViewStyle {
+    Plain,      // `def view(request)`: a WSGI app (sync, gthread, gevent, eventlet, tornado's WSGIContainer)
+    Coroutine,  // `async def view(request)`: an ASGI app on an asyncio loop (uvicorn)
+};
 
 class Runtime {
 public:
@@ -43,6 +57,28 @@ public:
 
     // Never returns (until a signal ends the process): an app stuck for good.
     [[noreturn]] virtual void hang() = 0;
+
+    // What a view written for this worker looks like: /fanout gathers its
+    // waits only in a coroutine view.
+    virtual ViewStyle view_style() const = 0;
+
+    // Starts every task at once and returns when all have finished:
+    //   green (gevent, eventlet): gevent.joinall([gevent.spawn(t) for t in tasks]) —
+    //     one greenlet each, on this hub;
+    //   asyncio: await asyncio.gather(*tasks) — one task (greenlet) each, on this loop;
+    //   an OS thread (nothing monkey-patched): the same gevent calls give greenlets
+    //     whose unpatched waits block the thread, so the tasks run one after another.
+    // A task that raises: the others still finish, then the first error is rethrown.
+    virtual void spawn_all(std::span<const Task> tasks) = 0;
+
+    // concurrent.futures.ThreadPoolExecutor(max_workers=len(tasks)), one task
+    // submitted per worker, then wait for every future:
+    //   an OS thread (sync, gthread, tornado) and asyncio: real OS threads, which
+    //     share the GIL; the caller blocks (releasing the GIL) until all are done —
+    //     under asyncio that holds up the whole loop, as a blocking call in an async view does;
+    //   green (gevent, eventlet): `threading` is monkey-patched, so the "threads"
+    //     are greenlets on this hub: spawn_all.
+    virtual void thread_pool(std::span<const Task> tasks) = 0;
 
     // Runs pending signal handlers, as CPython does between bytecodes. May not
     // return (a handler can end the process, e.g. SIGABRT → exit 1).

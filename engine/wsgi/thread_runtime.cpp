@@ -1,6 +1,7 @@
 #include "engine/wsgi/thread_runtime.h"
 
 #include "engine/wsgi/app.h"
+#include "engine/wsgi/app_threads.h"
 #include "engine/wsgi/db_backend.h"
 #include "engine/trace/emit.h"
 
@@ -13,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <utility>
 
 namespace minicorn::wsgi {
@@ -102,6 +104,24 @@ void ThreadRuntime::hang() {
         }
         check_signals();
     }
+}
+
+void ThreadRuntime::spawn_all(std::span<const Task> tasks) {
+    require_gil("spawn_all()");
+    std::exception_ptr first;
+    for (const Task& task : tasks) {
+        try {
+            task(*this);
+        } catch (...) {
+            if (!first) first = std::current_exception();
+        }
+    }
+    if (first) std::rethrow_exception(first);
+}
+
+void ThreadRuntime::thread_pool(std::span<const Task> tasks) {
+    require_gil("thread_pool()");
+    run_on_app_threads(gil_, tasks);
 }
 
 void ThreadRuntime::check_signals() {

@@ -57,6 +57,17 @@ public:
     // for that to throw or end the process).
     [[noreturn]] void hang() override;
 
+    // A WSGI view: plain code.
+    ViewStyle view_style() const override { return ViewStyle::Plain; }
+
+    // gevent.spawn + joinall with nothing monkey-patched: each greenlet's
+    // sleep blocks this thread, so the tasks run one after another, here.
+    void spawn_all(std::span<const Task> tasks) override;
+
+    // Real OS threads (app_threads.h): their sleeps overlap; with the GIL on,
+    // their CPU work does not.
+    void thread_pool(std::span<const Task> tasks) override;
+
     void check_signals() override;
 
     Gil& gil() { return gil_; }

@@ -26,7 +26,9 @@ void AsyncWorker::run() {
     // uvicorn answers Expect: 100-continue when the app first reads the body; gunicorn's workers at once.
     init_serving(/*multithread=*/true, model_id() == trace::ModelId::Asyncio ? ExpectContinue::OnFirstRead
                                                                              : ExpectContinue::AtOnce);
-    runtime_ = std::make_unique<GreenRuntime>([this] { check_signals(); });
+    const wsgi::ViewStyle style =
+        model_id() == trace::ModelId::Asyncio ? wsgi::ViewStyle::Coroutine : wsgi::ViewStyle::Plain;
+    runtime_ = std::make_unique<GreenRuntime>(gil(), style, [this] { check_signals(); });
     gil().acquire();  // one OS thread: it holds the GIL for good
     // A signal that wakes the idle hub is handled in a greenlet of its own
     // (a handler that ends that greenlet — SIGABRT — ends only it).

@@ -15,6 +15,8 @@
 #include "engine/sys/fd.h"
 #include "engine/trace/emit.h"
 #include "engine/wsgi/app.h"
+#include "engine/wsgi/app_threads.h"
+#include "models/green/green_group.h"
 #include "engine/wsgi/db_backend.h"
 
 namespace minicorn::models {
@@ -68,6 +70,20 @@ void GreenRuntime::hang() {
         ::pause();
         check_signals();
     }
+}
+
+void GreenRuntime::spawn_all(std::span<const wsgi::Task> tasks) {
+    // An asyncio task of the request's is a ready callback of kind Request.
+    const auto kind = style_ == wsgi::ViewStyle::Coroutine ? trace::LoopCallback::Request : trace::LoopCallback::Other;
+    spawn_and_join(tasks, *this, kind);
+}
+
+void GreenRuntime::thread_pool(std::span<const wsgi::Task> tasks) {
+    if (style_ == wsgi::ViewStyle::Plain) {
+        spawn_all(tasks);  // patched threading.Thread.start() is gevent.spawn
+        return;
+    }
+    wsgi::run_on_app_threads(gil_, tasks);
 }
 
 void GreenRuntime::check_signals() {

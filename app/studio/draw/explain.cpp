@@ -51,6 +51,7 @@ std::string_view thread_role_phrase(trace::ThreadRole role) {
         case trace::ThreadRole::Pool: return "a thread of the executor pool";
         case trace::ThreadRole::Hub: return "the hub's thread";
         case trace::ThreadRole::Sampler: return "the accept-queue sampler";
+        case trace::ThreadRole::App: return "a thread the application started (its own thread pool)";
     }
     return "a thread";
 }

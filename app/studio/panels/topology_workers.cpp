@@ -116,6 +116,12 @@ void thread_row(Painter& p, const Process& proc, const Thread& th, float x, floa
                         fmt::format("thread {}  {} {}{}", th.tid, stage_word(c->stage), connection_label(w, *c), waits ? "  GIL?" : ""),
                         fmt::format("{} {}{}", th.tid, stage_word(c->stage), waits ? " GIL?" : ""), fmt::format("{}", th.tid)});
         }
+    } else if (th.role == trace::ThreadRole::App) {
+        // Started by a view (/threads): not the worker's, it serves no connection.
+        draw_shape(p.dl, Shape::Idle, s, token_r(), waits ? colors::kTextWarn : colors::kText);
+        p.text_fit({text_x(x), y}, max_x, waits ? colors::kTextWarn : colors::kText,
+                   {fmt::format("thread {}  the app's own thread (a view's pool){}", th.tid, waits ? "  waits for the GIL" : ""),
+                    fmt::format("thread {}  the app's own", th.tid), fmt::format("{} app's", th.tid), fmt::format("{}", th.tid)});
     } else {
         draw_shape(p.dl, Shape::Idle, s, token_r(), colors::kTextDim);
         p.text_fit({text_x(x), y}, max_x, colors::kTextDim,
@@ -138,8 +144,10 @@ void draw_gthread(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     for (const auto& [tid, th] : proc.threads) {
         if (tid != proc.pid) pool.push_back(&th);
     }
-    std::size_t busy = 0;
+    std::size_t busy = 0, apps = 0;  // apps: threads a view started (/threads), listed after the pool's
     for (const Thread* th : pool) busy += conn_of(w, th->conn) ? 1u : 0u;
+    for (const Thread* th : pool) apps += th->role == trace::ThreadRole::App ? 1u : 0u;
+    std::stable_partition(pool.begin(), pool.end(), [](const Thread* th) { return th->role != trace::ThreadRole::App; });
     const float gap = 5;
     const float title_h = p.row_h + 2;
     const float queue_h = title_h + 2;
@@ -194,8 +202,10 @@ void draw_gthread(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
     if (tmax.y - tmin.y < title_h) return;
     std::string queued = show_queue ? "" : fmt::format(", {} queued", proc.pool_queue.size());
     y = section(p, tmin, tmax,
-                {fmt::format("threads: {} in the pool, {} busy{}", pool.size(), busy, queued),
-                 fmt::format("threads: {} / {} busy{}", busy, pool.size(), queued), fmt::format("{} / {} busy", busy, pool.size())},
+                {fmt::format("threads: {} in the pool, {} busy{}{}", pool.size() - apps, busy, queued,
+                             apps ? fmt::format(", {} the app's own", apps) : ""),
+                 fmt::format("threads: {} / {} busy{}{}", busy, pool.size() - apps, queued, apps ? fmt::format(" +{} app's", apps) : ""),
+                 fmt::format("{} / {} busy", busy, pool.size() - apps)},
                 kPoolBorder);
     if (rows) {
         for (const Thread* th : pool) {
