@@ -164,6 +164,22 @@ const std::vector<MeasureDef>& measures() {
         {"greenlets_parked", {P::Worker, P::ParkOn}, T::Count, {},
          "how many of its greenlets are parked now, on a timer or on a socket",
          "greenlets_parked(worker 1, timer) >= 3", m_greenlets_parked},
+        // --- what limits a worker's capacity (measures_capacity.cpp) ---
+        {"gil_wait", {P::Worker}, T::Duration, {},
+         "how long its threads waited for the GIL, all added up, over its life so far (0 with --gil off)",
+         "gil_wait(worker 1) >= 1s", m_gil_wait},
+        {"kept_alive", {P::Worker}, T::Count, {},
+         "how many responses it sent and then kept the connection open for the next request (keep-alive)",
+         "kept_alive(worker 1) >= 5", m_kept_alive},
+        {"closed", {P::Worker}, T::Count, {}, "how many connections it has closed so far", "closed(worker 1) >= 3",
+         m_closed},
+        {"busy_threads", {P::Worker}, T::Count, {},
+         "its pool threads working on a connection now (gthread; the main thread not counted)",
+         "busy_threads(worker 2) == 0", m_busy_threads},
+        {"restart_spread", {}, T::Duration, {},
+         "from the first to the last exit of the workers the master started with (known once they all "
+         "restarted, e.g. after --max-requests)",
+         "restart_spread < 0.5s", m_restart_spread},
         // --- the server as a whole ---
         {"accept_queue", {}, T::Count, {},
          "connections the kernel has completed that no worker has accepted yet (the listener's last sample)",
