@@ -417,17 +417,19 @@ nlohmann::json run_then_actions(FrameLoop& loop, const std::vector<std::string>&
         }
         if (auto action = scripted_action(name, studio)) studio.queue(*action);
         if (auto action = minicorn::studio::gate_script_action(name, studio)) studio.queue(*action);
+        int gap = 30;
         if (auto command = lesson_command_of(name)) {
             // A pick starts the step, Next the next one: give it time to be ready to look at.
             studio.queue(*command);
             for (int i = 0; i < 3; ++i) loop.frame(true);
             const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(40);
             while (!g_stop && !studio.warmed_up() && std::chrono::steady_clock::now() < until) loop.frame(true);
+            gap = 5;  // it waited for the lesson already; a few frames to draw what it reached
         }
         // wait:S is S seconds of the wall clock, however long frames take on a busy machine.
         const auto wait_until = std::chrono::steady_clock::now() +
                                 std::chrono::milliseconds(static_cast<long>(minicorn::studio::gate_script_wait_s(name) * 1000));
-        for (int i = 0; (i < 30 || std::chrono::steady_clock::now() < wait_until) && !g_stop; ++i) loop.frame(true);
+        for (int i = 0; (i < gap || std::chrono::steady_clock::now() < wait_until) && !g_stop; ++i) loop.frame(true);
     }
     return snapshots;
 }
