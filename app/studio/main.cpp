@@ -424,7 +424,7 @@ nlohmann::json run_then_actions(FrameLoop& loop, const std::vector<std::string>&
             for (int i = 0; i < 3; ++i) loop.frame(true);
             const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(40);
             while (!g_stop && !studio.warmed_up() && std::chrono::steady_clock::now() < until) loop.frame(true);
-            gap = 5;  // it waited for the lesson already; a few frames to draw what it reached
+            gap = 2;  // it waited for the lesson already (a pause held longer stretches latencies)
         }
         // wait:S is S seconds of the wall clock, however long frames take on a busy machine.
         const auto wait_until = std::chrono::steady_clock::now() +

@@ -274,7 +274,8 @@ void draw_listener(Painter& p, ImVec2 min, ImVec2 max) {
     if (l.sampled_ns) {
         p.text({min.x + 8, y}, max.x - 6, qcol, "accept queue  {} / {}", l.queue_len, l.backlog);
     } else {
-        p.text({min.x + 8, y}, max.x - 6, colors::kTextDim, "accept queue  (not sampled)");
+        y += std::max(p.row_h, p.text_wrapped({min.x + 8, y}, max.x - 6, colors::kTextDim, "accept queue  (not sampled)")) -
+             p.row_h;  // wrapped in a narrow box
     }
     y += p.row_h + 2;
 
