@@ -91,7 +91,8 @@ const std::vector<MeasureDef>& measures() {
     using P = Param;
     using T = ValueType;
     using namespace detail;
-    static const std::vector<MeasureDef> table = {
+    static const std::vector<MeasureDef> table = [] {
+        std::vector<MeasureDef> t = {
         // --- a named request (the runner's own view, joined to the server's by X-Request-Id) ---
         {"finished", {P::Request}, T::Bool, {}, "the whole response to the request came back", "finished(A)",
          m_finished},
@@ -164,22 +165,6 @@ const std::vector<MeasureDef>& measures() {
         {"greenlets_parked", {P::Worker, P::ParkOn}, T::Count, {},
          "how many of its greenlets are parked now, on a timer or on a socket",
          "greenlets_parked(worker 1, timer) >= 3", m_greenlets_parked},
-        // --- what limits a worker's capacity (measures_capacity.cpp) ---
-        {"gil_wait", {P::Worker}, T::Duration, {},
-         "how long its threads waited for the GIL, all added up, over its life so far (0 with --gil off)",
-         "gil_wait(worker 1) >= 1s", m_gil_wait},
-        {"kept_alive", {P::Worker}, T::Count, {},
-         "how many responses it sent and then kept the connection open for the next request (keep-alive)",
-         "kept_alive(worker 1) >= 5", m_kept_alive},
-        {"closed", {P::Worker}, T::Count, {}, "how many connections it has closed so far", "closed(worker 1) >= 3",
-         m_closed},
-        {"busy_threads", {P::Worker}, T::Count, {},
-         "its pool threads working on a connection now (gthread; the main thread not counted)",
-         "busy_threads(worker 2) == 0", m_busy_threads},
-        {"restart_spread", {}, T::Duration, {},
-         "from the first to the last exit of the workers the master started with (known once they all "
-         "restarted, e.g. after --max-requests)",
-         "restart_spread < 0.5s", m_restart_spread},
         // --- the server as a whole ---
         {"accept_queue", {}, T::Count, {},
          "connections the kernel has completed that no worker has accepted yet (the listener's last sample)",
@@ -194,7 +179,10 @@ const std::vector<MeasureDef>& measures() {
          m_client_connections},
         {"log_contains", {P::Text}, T::Bool, {}, "the server's log (what `minicorn serve` prints) contains the text",
          "log_contains(\"Using worker: gthread\")", m_log_contains},
-    };
+        };
+        for (MeasureDef& m : capacity_measures()) t.push_back(std::move(m));  // measures_capacity.cpp
+        return t;
+    }();
     return table;
 }
 

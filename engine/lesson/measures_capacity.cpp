@@ -2,7 +2,8 @@
 // capacity, over its history in the Recording or its state now: how long its
 // threads waited for the GIL, how many responses it kept alive and how many
 // connections it closed, how many of its pool threads are busy, and how close
-// together the workers the server started with restarted (max_requests).
+// together the workers the server started with restarted (max_requests);
+// and their rows of the vocabulary table (capacity_measures()).
 #include <algorithm>
 
 #include "engine/lesson/measures_internal.h"
@@ -80,6 +81,28 @@ Measured m_restart_spread(const Context& ctx, std::span<const Arg>, std::string*
         last_end = std::max(last_end, ended_ns(*p));
     }
     return seconds(engine_seconds(ctx, first_end, last_end));
+}
+
+std::vector<MeasureDef> capacity_measures() {
+    using P = Param;
+    using T = ValueType;
+    return {
+        {"gil_wait", {P::Worker}, T::Duration, {},
+         "how long its threads waited for the GIL, all added up, over its life so far (0 with --gil off)",
+         "gil_wait(worker 1) >= 1s", m_gil_wait},
+        {"kept_alive", {P::Worker}, T::Count, {},
+         "how many responses it sent and then kept the connection open for the next request (keep-alive)",
+         "kept_alive(worker 1) >= 5", m_kept_alive},
+        {"closed", {P::Worker}, T::Count, {}, "how many connections it has closed so far", "closed(worker 1) >= 3",
+         m_closed},
+        {"busy_threads", {P::Worker}, T::Count, {},
+         "its pool threads working on a connection now (gthread; the main thread not counted)",
+         "busy_threads(worker 2) == 0", m_busy_threads},
+        {"restart_spread", {}, T::Duration, {},
+         "from the first to the last exit of the workers the master started with (known once they all "
+         "restarted, e.g. after --max-requests)",
+         "restart_spread < 0.5s", m_restart_spread},
+    };
 }
 
 }  // namespace minicorn::lesson::detail

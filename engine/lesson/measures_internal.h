@@ -6,6 +6,7 @@
 
 #include <span>
 #include <string>
+#include <vector>
 
 #include "engine/lesson/vocabulary.h"
 
@@ -68,5 +69,8 @@ MINICORN_MEASURE(m_closed);
 MINICORN_MEASURE(m_busy_threads);
 MINICORN_MEASURE(m_restart_spread);
 #undef MINICORN_MEASURE
+
+// The rows of the capacity measures, appended to the table by measures().
+std::vector<MeasureDef> capacity_measures();
 
 }  // namespace minicorn::lesson::detail
