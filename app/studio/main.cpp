@@ -81,7 +81,8 @@ constexpr const char* kUsage =
     "                               30 frames apart): pause, step, play, ttin, ttou, hup, term,\n"
     "                               kill-worker, restart, help (the F1 keys); the gate's:\n"
     "                               step-worker:N, step-thread:N, step-anyone, wait:SECONDS,\n"
-    "                               snapshot (into the sidecar; see gate_script.h); a lesson's:\n"
+    "                               snapshot (into the sidecar; see gate_script.h), shot (this\n"
+    "                               frame as FILE-1.png, FILE-2.png… with sidecars); a lesson's:\n"
     "                               pick:a (a choice), continue (after a pause), next, leave\n";
 
 volatile sig_atomic_t g_stop = 0;
@@ -175,7 +176,7 @@ Args parse_args(int argc, char** argv) {
     }
     for (const std::string& name : a.then) {
         static const char* const kKnown[] = {"pause", "step", "play",        "ttin",    "ttou",
-                                             "hup",   "term", "kill-worker", "restart", "help"};
+                                             "hup",   "term", "kill-worker", "restart", "help", "shot"};
         if (std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown) &&
             !minicorn::studio::is_gate_script(name) && !lesson_command_of(name)) {
             a.error = "argument --then: unknown action '" + name + "'";
@@ -380,30 +381,55 @@ struct FrameLoop {
     }
 };
 
+// --then shot: one frame drawn now, saved beside the final screenshot as
+// FILE-N.png with its own sidecar (several looks from one run: every step of
+// a lesson without replaying the earlier ones for each).
+void write_shot(FrameLoop& loop, const std::string& screenshot, int n) {
+    if (screenshot.empty()) return;
+    const std::string stem = screenshot.ends_with(".png") ? screenshot.substr(0, screenshot.size() - 4) : screenshot;
+    const std::string path = stem + "-" + std::to_string(n) + ".png";
+    minicorn::studio::TextLayout layout;
+    minicorn::studio::set_text_layout(&layout);
+    loop.frame(false);
+    minicorn::studio::set_text_layout(nullptr);
+    std::string error;
+    if (!loop.platform.save_png(path, &error) ||
+        !write_sidecar(path + ".json", loop.platform, loop.studio, 1, layout, nlohmann::json::array())) {
+        std::fprintf(stderr, "minicorn-studio: %s\n", error.empty() ? "cannot write the sidecar" : error.c_str());
+    }
+}
+
 // --then: the scripted actions, 30 frames (half a second) apart, after the
 // warm-up and before the counted frames. Returns the snapshots taken.
-nlohmann::json run_then_actions(FrameLoop& loop, const std::vector<std::string>& then) {
+nlohmann::json run_then_actions(FrameLoop& loop, const std::vector<std::string>& then, const std::string& screenshot) {
     Studio& studio = loop.studio;
     nlohmann::json snapshots = nlohmann::json::array();
+    int shots = 0;
     for (const std::string& name : then) {
         if (name == "help") studio.toggle_help();
         if (name == "snapshot") {
             snapshots.push_back(minicorn::studio::gate_snapshot(studio));
             continue;
         }
+        if (name == "shot") {
+            write_shot(loop, screenshot, ++shots);
+            continue;
+        }
         if (auto action = scripted_action(name, studio)) studio.queue(*action);
         if (auto action = minicorn::studio::gate_script_action(name, studio)) studio.queue(*action);
+        int gap = 30;
         if (auto command = lesson_command_of(name)) {
             // A pick starts the step, Next the next one: give it time to be ready to look at.
             studio.queue(*command);
             for (int i = 0; i < 3; ++i) loop.frame(true);
             const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(40);
             while (!g_stop && !studio.warmed_up() && std::chrono::steady_clock::now() < until) loop.frame(true);
+            gap = 2;  // it waited for the lesson already (a pause held longer stretches latencies)
         }
         // wait:S is S seconds of the wall clock, however long frames take on a busy machine.
         const auto wait_until = std::chrono::steady_clock::now() +
                                 std::chrono::milliseconds(static_cast<long>(minicorn::studio::gate_script_wait_s(name) * 1000));
-        for (int i = 0; (i < 30 || std::chrono::steady_clock::now() < wait_until) && !g_stop; ++i) loop.frame(true);
+        for (int i = 0; (i < gap || std::chrono::steady_clock::now() < wait_until) && !g_stop; ++i) loop.frame(true);
     }
     return snapshots;
 }
@@ -416,7 +442,7 @@ int run_headless(FrameLoop& loop, const Args& args) {
     const bool lesson = loop.studio.lesson_player().mode() == minicorn::studio::LessonPlayer::Mode::Running;
     auto until = std::chrono::steady_clock::now() + std::chrono::seconds(lesson ? 90 : 8);
     while (!g_stop && !loop.studio.warmed_up() && std::chrono::steady_clock::now() < until) loop.frame(true);
-    nlohmann::json snapshots = run_then_actions(loop, args.then);
+    nlohmann::json snapshots = run_then_actions(loop, args.then, args.screenshot);
 
     const int frames = args.bench_frames > 0 ? args.bench_frames : args.frames;
     const bool shot = !args.screenshot.empty();

@@ -91,7 +91,8 @@ const std::vector<MeasureDef>& measures() {
     using P = Param;
     using T = ValueType;
     using namespace detail;
-    static const std::vector<MeasureDef> table = {
+    static const std::vector<MeasureDef> table = [] {
+        std::vector<MeasureDef> t = {
         // --- a named request (the runner's own view, joined to the server's by X-Request-Id) ---
         {"finished", {P::Request}, T::Bool, {}, "the whole response to the request came back", "finished(A)",
          m_finished},
@@ -184,7 +185,10 @@ const std::vector<MeasureDef>& measures() {
          m_client_connections},
         {"log_contains", {P::Text}, T::Bool, {}, "the server's log (what `minicorn serve` prints) contains the text",
          "log_contains(\"Using worker: gthread\")", m_log_contains},
-    };
+        };
+        for (MeasureDef& m : capacity_measures()) t.push_back(std::move(m));  // measures_capacity.cpp
+        return t;
+    }();
     return table;
 }
 

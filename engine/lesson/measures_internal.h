@@ -1,11 +1,12 @@
 // engine/lesson/measures_internal.h — what the measure functions share: finding
 // a named request, its server side and a worker, and the measures themselves
-// (measures_request.cpp, measures_worker.cpp), gathered into the table by
+// (measures_request.cpp, measures_worker.cpp, measures_capacity.cpp), gathered into the table by
 // measures.cpp.
 #pragma once
 
 #include <span>
 #include <string>
+#include <vector>
 
 #include "engine/lesson/vocabulary.h"
 
@@ -64,6 +65,15 @@ MINICORN_MEASURE(m_timeouts);
 MINICORN_MEASURE(m_client_requests);
 MINICORN_MEASURE(m_client_connections);
 MINICORN_MEASURE(m_log_contains);
+// capacity (measures_capacity.cpp)
+MINICORN_MEASURE(m_gil_wait);
+MINICORN_MEASURE(m_kept_alive);
+MINICORN_MEASURE(m_closed);
+MINICORN_MEASURE(m_busy_threads);
+MINICORN_MEASURE(m_restart_spread);
 #undef MINICORN_MEASURE
+
+// The rows of the capacity measures, appended to the table by measures().
+std::vector<MeasureDef> capacity_measures();
 
 }  // namespace minicorn::lesson::detail

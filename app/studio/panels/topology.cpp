@@ -282,7 +282,8 @@ void draw_listener(Painter& p, ImVec2 min, ImVec2 max) {
     if (l.sampled_ns) {
         p.text({min.x + 8, y}, max.x - 6, qcol, "accept queue  {} / {}", l.queue_len, l.backlog);
     } else {
-        p.text({min.x + 8, y}, max.x - 6, colors::kTextDim, "accept queue  (not sampled)");
+        y += std::max(p.row_h, p.text_wrapped({min.x + 8, y}, max.x - 6, colors::kTextDim, "accept queue  (not sampled)")) -
+             p.row_h;  // wrapped in a narrow box
     }
     y += p.row_h + 2;
 
@@ -304,8 +305,9 @@ void draw_listener(Painter& p, ImVec2 min, ImVec2 max) {
     p.st.queue_head = {qmax.x - 6 - token_r(), (qmin.y + qmax.y) * 0.5f};
     y = qmax.y + 4;
 
-    p.text({min.x + 8, y}, max.x - 6, colors::kTextDim, "accepted {}  EAGAIN {}", l.accepts, l.eagains);
-    y += p.row_h;
+    // Wrapped: after a few thousand connections the two counts outgrow the box's width.
+    y += std::max(p.row_h, p.text_wrapped({min.x + 8, y}, max.x - 6, colors::kTextDim, "accepted {}  EAGAIN {}",
+                                          l.accepts, l.eagains));
     if (const Process* last = l.last_accept_pid ? w.process(l.last_accept_pid) : nullptr) {
         p.text_wrapped({min.x + 8, y}, max.x - 6, colors::kTextDim, "last accept: {}", worker_name(*last));
     }
