@@ -10,7 +10,11 @@ the median of N reported):
   keepalive nginx (2 worker processes, a static "Hello, World!") and minicorn -w 2 per
             model (gthread --threads 4, gevent, eventlet, asyncio, tornado), GET /, c=100
   trace     each minicorn run above again with `--trace FILE` (a region attached, drained
-            by the collector into a recording)
+            by the collector into a recording), measured in off/on PAIRS: the untraced and
+            the traced server run back to back (which goes first alternates), each pair gives
+            one ratio, and the verdict is the median of the pairs' ratios (--trace-pairs,
+            default 5), printed with every pair's ratio — the machine's drift between two
+            runs minutes apart is no longer inside the ratio
   io50      GET /io?ms=50, c=100, wrk --timeout 10s: sync -w 2, gthread -w 2 --threads 4,
             gevent -w 2, eventlet -w 2 (the concurrency bands of bench/README.md)
   idle      bench/run-idle-bench: RSS per idle keep-alive connection, 10,000 on one gevent
@@ -61,6 +65,7 @@ class Run:
     def __init__(self, key, group, label, scenario, make):
         self.key, self.group, self.label, self.scenario, self.make = key, group, label, scenario, make
         self.results = []
+        self.pair_ratios = []  # traced runs: CPU/req on / off - 1, one per off/on pair
 
     def median(self, field):
         return statistics.median(r[field] for r in self.results) if self.results else None
@@ -222,14 +227,17 @@ def report(runs, extras, args):
                          f"{'':<2}<= {KA_BEST:g}x{'':<9}{judge(best <= KA_BEST)}")
     traced = [r for r in runs if r.key.endswith("+trace")]
     if traced:
-        section("tracing on vs off, same scenario (ratio = server CPU/req with --trace / without; "
-                "the server is the master, its workers and /db — the collector is the observer's, shown apart)")
+        section("tracing on vs off, off/on pairs back to back (ratio = median over the pairs of server "
+                "CPU/req with --trace / without; the server is the master, its workers and /db — the "
+                "collector is the observer's, shown apart)")
         for t in traced:
             off = by[t.key.removesuffix("+trace")]
-            extra = t.median("cpu_us") / off.median("cpu_us") - 1
+            extra = statistics.median(t.pair_ratios)
             lines.append(row(off))
             lines.append(row(t, f"{100 * extra:+.0f}%", f"<= +{100 * TRACE_EXTRA:g}%",
                              judge(extra <= TRACE_EXTRA)))
+            lines.append(f"{'':<4}each pair: {' '.join(f'{100 * x:+.0f}%' for x in sorted(t.pair_ratios))}"
+                         f" (spread {100 * (max(t.pair_ratios) - min(t.pair_ratios)):.0f} points)")
             whole = (t.median("cpu_us") + t.median("observer_us")) / off.median("cpu_us") - 1
             lines.append(f"{'':<4}the collector (observer process): {t.median('observer_us'):.1f} us/req more; "
                          f"server + observer together {100 * whole:+.0f}% (not judged)")
@@ -247,24 +255,49 @@ def report(runs, extras, args):
     if "emit" in extras:
         lines += [f"trace emit: {extras['emit']:.1f} ns per event (target < {EMIT_NS:g}): "
                   f"{judge(extras['emit'] < EMIT_NS)}"]
-    lines += ["", f"Medians of {args.repeat} run(s) per line, {args.duration} s each. CPU/req = utime+stime "
+    lines += ["", f"Medians of {args.repeat} run(s) per line ({args.trace_pairs} for a line in an off/on "
+              f"pair), {args.duration} s each. CPU/req = utime+stime "
               "of the server's whole process group over the wrk run / requests served (the robust "
               "figure); req/s is the client's limit on 2 shared cores (not judged, io50 aside). "
               f"Load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}."]
     print("\n".join(lines))
 
 
+def trace_pairs(runs):
+    """(off, on) for every traced run: measured back to back, not in the repeat loop."""
+    by = {r.key: r for r in runs}
+    return [(by[t.key.removesuffix("+trace")], t) for t in runs if t.key.endswith("+trace")]
+
+
+def measure_pairs(pairs, args, logdir, n):
+    """Each (off, on) pair `args.trace_pairs` times, back to back; the order within a pair
+    and the order of the models alternate. Returns the run counter."""
+    for p in range(args.trace_pairs):
+        log(f"== trace pairs {p + 1} of {args.trace_pairs}")
+        for off, on in (pairs if p % 2 == 0 else pairs[::-1]):
+            for run in ((off, on) if p % 2 == 0 else (on, off)):
+                n += 1
+                measure(run, args, logdir, n)
+            on.pair_ratios.append(on.results[-1]["cpu_us"] / off.results[-1]["cpu_us"] - 1)
+    return n
+
+
 def run_all(args, logdir):
-    """Every run of the plan, args.repeat times interleaved, then idle and emit; prints the table."""
+    """Every run of the plan, args.repeat times interleaved, the trace group's off/on pairs,
+    then idle and emit; prints the table."""
     runs = plan(args)
-    log(f"run-bench --all: {len(runs)} runs x {args.repeat} repeat(s), {args.duration} s each; "
-        f"groups {' '.join(args.groups)}")
+    pairs = trace_pairs(runs)
+    paired = {r.key for pair in pairs for r in pair}
+    loop = [r for r in runs if r.key not in paired]
+    log(f"run-bench --all: {len(loop)} runs x {args.repeat} repeat(s) and {len(pairs)} off/on pairs x "
+        f"{args.trace_pairs}, {args.duration} s each; groups {' '.join(args.groups)}")
     n = 0
-    for rep in range(args.repeat):
+    for rep in range(args.repeat if loop else 0):
         log(f"== repeat {rep + 1} of {args.repeat}")
-        for run in (runs if rep % 2 == 0 else runs[::-1]):
+        for run in (loop if rep % 2 == 0 else loop[::-1]):
             n += 1
             measure(run, args, logdir, n)
+    measure_pairs(pairs, args, logdir, n)
     extras = {}
     if "idle" in args.groups:
         log("== idle keep-alive connections (bench/run-idle-bench)")
@@ -277,6 +310,7 @@ def run_all(args, logdir):
         Path(args.json).write_text(json.dumps({
             "duration_s": args.duration, "repeat": args.repeat, "extras": extras,
             "runs": [{"key": r.key, "label": r.label, "cpu_us": r.median("cpu_us"), "rps": r.median("rps"),
+                      "pair_ratios": r.pair_ratios,
                       "runs": [{k: x[k] for k in ("rps", "cpu_us", "requests", "sock_errors", "http_errors")}
                                for x in r.results]} for r in runs]}, indent=2) + "\n")
     return runs, extras

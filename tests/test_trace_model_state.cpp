@@ -212,6 +212,69 @@ TEST_CASE("greenlets: spawned ready, switched to running, parked on an fd, woken
     REQUIRE(live(w, kWorker).running_green == 0);
 }
 
+TEST_CASE("the poll set: the interest list with who waits, and the ready set of the last wake", "[trace][poll]") {
+    constexpr pid_t kWorker = 109;
+    const std::uint64_t a = make_id(kWorker, 1), b = make_id(kWorker, 2), c = make_id(kWorker, 3);
+    Script s;
+    // engine/loop (tornado, gthread): PollReady lists what the wait returned.
+    s.add(1, kWorker, ev::PollRegister{.fd = 3, .events = 1});  // the listener
+    s.add(1, kWorker, ev::PollRegister{.conn = a, .fd = 7, .events = 1});
+    s.add(1, kWorker, ev::PollRegister{.conn = b, .fd = 8, .events = 1});
+    s.add(2, kWorker, ev::PollWait{.timeout_ms = 1000, .fds = 3});
+    s.add(3, kWorker, ev::PollWake{.ready = 1});
+    s.add(3, kWorker, ev::PollReady{.fd = 7, .events = 1});
+    World w = fold_at(s, 3);
+    CHECK(live(w, kWorker).poll.size() == 3);
+    REQUIRE(live(w, kWorker).poll_ready_fds.size() == 1);
+    CHECK(live(w, kWorker).poll_ready_fds[0] == ReadyFd{7, 1, a, 0});
+    // The hub: a greenlet parks on fd 9 (registered for it), the wake names it ready.
+    s.add(4, kWorker, ev::PollUnregister{.conn = a, .fd = 7});
+    s.add(5, kWorker, ev::PollRegister{.conn = c, .green = 4, .fd = 9, .events = 4});
+    s.add(5, kWorker, ev::GreenPark{.conn = c, .green = 4, .fd = 9, .events = 4});
+    s.add(6, kWorker, ev::PollWait{.timeout_ms = -1, .fds = 3});
+    w = fold_at(s, 6);
+    CHECK(live(w, kWorker).poll.at(9) == PolledFd{c, 4, ms(5), 4});
+    CHECK(live(w, kWorker).poll_ready_fds.size() == 1);  // the last wake's, until the next one
+    s.add(7, kWorker, ev::PollWake{.ready = 1});
+    s.add(7, kWorker, ev::PollUnregister{.conn = c, .green = 4, .fd = 9});
+    s.add(7, kWorker, ev::GreenWake{.conn = c, .green = 4, .fd = 9, .why = 0});
+    w = fold_at(s, 7);
+    CHECK(live(w, kWorker).poll.size() == 2);
+    REQUIRE(live(w, kWorker).poll_ready_fds.size() == 1);
+    CHECK(live(w, kWorker).poll_ready_fds[0] == ReadyFd{9, 4, c, 4});
+}
+
+TEST_CASE("greenlets: the connection comes from GreenSpawn; a greenlet resumed without a switch runs by its own events",
+          "[trace][green]") {
+    constexpr pid_t kWorker = 108;
+    const std::uint64_t conn = make_id(kWorker, 1);
+    Script s;
+    s.add(0, kWorker, ev::WorkerBoot{.age = 1, .model = static_cast<std::int64_t>(ModelId::Gevent)});
+    s.add(1, kWorker, ev::GreenSpawn{.conn = conn, .green = 3, .parent = 0});
+    s.add(2, kWorker, ev::GreenSwitch{.conn = conn, .green = 3, .from = 0});
+    s.add(3, kWorker, ev::ReadStart{.conn = conn}).green = 3;  // the write path stamps the running greenlet
+    s.add(4, kWorker, ev::GreenPark{.conn = conn, .green = 3, .fd = 11, .events = 1});
+    s.add(5, kWorker, ev::GreenWake{.conn = conn, .green = 3, .fd = 11});  // ready at once: no GreenSwitch
+    s.add(6, kWorker, ev::ReadDone{.conn = conn, .bytes = 40}).green = 3;
+
+    World w = fold_at(s, 1);
+    CHECK(live(w, kWorker).greenlets.at(3).conn == conn);  // before it has done anything
+    w = fold_at(s, 4);
+    CHECK(live(w, kWorker).greenlets.at(3).state == GreenState::Parked);
+    CHECK(live(w, kWorker).running_green == 0);
+    w = fold_at(s, 5);
+    CHECK(live(w, kWorker).greenlets.at(3).state == GreenState::Ready);
+    w = fold_at(s, 6);
+    CHECK(live(w, kWorker).greenlets.at(3).state == GreenState::Running);
+    CHECK(live(w, kWorker).running_green == 3);
+    // The acceptor's Accepted does not make the acceptor serve the new connection.
+    s.add(7, kWorker, ev::GreenSwitch{.green = 1, .from = 3});
+    s.add(8, kWorker, ev::Accepted{.conn = make_id(kWorker, 2), .peer_port = 5000}).green = 1;
+    w = fold_at(s, 8);
+    CHECK(live(w, kWorker).greenlets.at(1).conn == 0);
+    CHECK(live(w, kWorker).greenlets.at(3).state == GreenState::Ready);
+}
+
 // ============================================================================
 // [SECTION] Keyframes
 // ============================================================================

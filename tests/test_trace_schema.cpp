@@ -61,7 +61,8 @@ TEST_CASE("the kinds keep the numbers recordings on disk were written with", "[t
     CHECK(static_cast<int>(EventKind::RequestTagged) == 66);
     CHECK(static_cast<int>(EventKind::RingDrops) == 69);
     CHECK(static_cast<int>(EventKind::GateOpen) == 71);
-    CHECK(trace::kEventKindCount == 72);
+    CHECK(static_cast<int>(EventKind::PollReady) == 72);
+    CHECK(trace::kEventKindCount == 73);
 }
 
 TEST_CASE("the decision points a learner steps through are the schema's gated kinds", "[trace]") {
@@ -119,6 +120,29 @@ TEST_CASE("a typed emitter writes each named field into its slot, and decode rea
     CHECK(end.status == 500);
     CHECK(end.raised == 1);
     CHECK(trace::ev::WorkerBoot::decode(mine[2]).model.as<trace::ModelId>() == trace::ModelId::Tornado);
+}
+
+TEST_CASE("a kind without a GREEN column carries the greenlet running on the thread; one with it, its own",
+          "[trace][green]") {
+    std::string error;
+    trace::Region region = trace::Region::create(&error, 4, 1u << 10);
+    REQUIRE(region.valid());
+    trace::attach(&region, 1);
+    trace::set_running_green(5);
+    trace::ev::ReadStart{.conn = 21}.emit();                          // the running greenlet: 5
+    trace::ev::PollRegister{.conn = 21, .green = 3, .fd = 7}.emit();  // its own column: 3
+    trace::ev::PollRegister{.conn = 21, .fd = 7}.emit();              // its own column, left 0: 0
+    trace::ev::ReadDone{.conn = 21}.emit_for(trace::now_ns(), 1);     // on behalf of another thread: 0
+    trace::set_running_green(0);
+    trace::ev::ReadStart{.conn = 22}.emit();  // off a greenlet: 0
+    trace::attach(nullptr, 0);
+    trace::Recording rec;
+    trace::Collector(region, 0ms).flush(rec);
+    std::vector<std::uint32_t> greens;
+    for (const trace::Event& e : rec.events()) {
+        if (e.pid == ::getpid() && e.kind != EventKind::Counter) greens.push_back(e.green);
+    }
+    CHECK(greens == std::vector<std::uint32_t>{5, 3, 0, 0, 0});
 }
 
 namespace {

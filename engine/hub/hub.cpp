@@ -128,6 +128,7 @@ Hub::~Hub() {
     ::close(event_fd_);
     ::close(epoll_fd_);
     if (t_hub == this) t_hub = nullptr;
+    trace::set_running_green(0);
 }
 
 Hub& Hub::install(std::size_t stack_size) {

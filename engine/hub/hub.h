@@ -49,8 +49,11 @@
 // dispatch, then goes round to timers and callbacks.
 //
 // Green ids: 0 is the thread's main fiber (and the hub itself); spawned
-// greenlets count from 1. Trace events carry them in `green`, and the
-// greenlet's connection (spawn(fn, conn), set_green_conn) in `conn`:
+// greenlets count from 1. Every event a greenlet emits carries its id in
+// `green` (pick_next sets the thread's running greenlet once per switch:
+// trace::set_running_green); the hub's own events below carry the greenlet
+// they are about in `green`, and its connection (spawn(fn, conn),
+// set_green_conn) in `conn`:
 //   GreenSpawn   green = new id, a0 = parent id
 //   GreenSwitch  green = target, a0 = from                      (gated)
 //   GreenPark    green, a0 = fd (-1: no fd — a timer, sleep(), or a WaitQueue),

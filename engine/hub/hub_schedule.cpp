@@ -187,6 +187,9 @@ context* Hub::pick_next() noexcept {
             emit_event(trace::ev::GreenSwitch{.conn = p.conn, .green = p.id, .from = running_});
             running_ = p.id;
         }
+        trace::set_running_green(p.id);  // what the greenlet emits from now on carries its id
+    } else {
+        trace::set_running_green(0);  // the hub's own turn
     }
     asan_start_switch(next);
     return next;

@@ -18,6 +18,7 @@ std::uint64_t make_tag(int fd, std::uint32_t generation) {
 
 IOLoop::IOLoop(std::unique_ptr<Poller> poller) : poller_(std::move(poller)) {
     if (!poller_) sys::die_bug("IOLoop: no poller (unknown --poller name?)");
+    poller_->set_tag_fd([](std::uint64_t tag) { return static_cast<int>(static_cast<std::uint32_t>(tag)); });
 }
 
 // ----------------------------------------------------------------------------

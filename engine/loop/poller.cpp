@@ -28,6 +28,9 @@ WaitStatus Poller::wait(int timeout_ms, std::vector<Ready>& out) {
     trace::ev::PollWait{.timeout_ms = timeout_ms, .fds = registered()}.emit();
     const WaitStatus st = do_wait(timeout_ms, out);
     trace::ev::PollWake{.ready = out.size(), .interrupted = st == WaitStatus::Interrupted}.emit();
+    if (trace::enabled() && tag_fd_ && out.size() <= kListedReady) {
+        for (const Ready& r : out) trace::ev::PollReady{.fd = tag_fd_(r.tag), .events = r.events}.emit();
+    }
     return st;
 }
 

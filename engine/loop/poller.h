@@ -20,6 +20,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -43,6 +44,10 @@ enum class WaitStatus { Ok, Interrupted };
 //   PollUnregister conn, a0 = fd (only if it was registered)
 //   PollWait       a0 = timeout ms, a1 = registered fds      (gated)
 //   PollWake       a0 = ready fds, a1 = 1 if a signal interrupted the wait
+//   PollReady      a0 = fd, a1 = what it is ready for: one per ready fd, after
+//                  PollWake, when at most kListedReady are ready and the owner
+//                  said how its tags name fds (set_tag_fd); the trace's reader
+//                  knows the fd's connection from its PollRegister
 // `conn` is the trace id of the connection the fd carries (0: a listener, a pipe).
 class Poller {
 public:
@@ -61,6 +66,13 @@ public:
     std::size_t registered() const { return registered_.load(std::memory_order_relaxed); }
     // "epoll", "poll", "select".
     virtual std::string_view name() const = 0;
+    // How the owner's tags name fds, for PollReady (unset: no PollReady). Called
+    // only while tracing, on the waiting thread.
+    using TagFd = std::function<int(std::uint64_t tag)>;
+    void set_tag_fd(TagFd fn) { tag_fd_ = std::move(fn); }
+    // A wait lists its ready fds in the trace only when this few are ready:
+    // under load PollWake's count says it, at the cost of one event.
+    static constexpr std::size_t kListedReady = 8;
 
 protected:
     virtual void do_add(int fd, std::uint32_t events, std::uint64_t tag) = 0;
@@ -71,6 +83,7 @@ protected:
 
 private:
     std::atomic<std::size_t> registered_{0};  // atomic: EpollPoller registers from several threads
+    TagFd tag_fd_;
 };
 
 // The backend called `name` ("epoll", "poll" or "select"); nullptr if unknown.

@@ -110,6 +110,7 @@ void short_nap() {
 }
 
 thread_local GateWaitHook* t_gate_hook = nullptr;
+thread_local std::uint32_t t_running_green = 0;  // set_running_green
 // This thread took a token and its step is not over yet; the span its decision point began.
 thread_local bool t_stepping = false;
 thread_local Span t_step_span = Span::None;
@@ -234,6 +235,7 @@ void pass_gate(RegionHeader& h, EventKind kind, std::uint64_t conn) {
 
 void detail::emit_slow(EventKind kind, std::uint64_t conn, std::uint64_t req, std::int64_t a0, std::int64_t a1,
                        std::uint32_t green) {
+    if (green == kRunningGreen) green = t_running_green;
     RegionHeader& h = g_region->header();
     bool gated = h.gated_mode.load(std::memory_order_relaxed) != 0;
     std::uint32_t index = my_ring();  // first: the gate compares this thread's pid and tid with its target
@@ -247,8 +249,11 @@ void detail::emit_slow(EventKind kind, std::uint64_t conn, std::uint64_t req, st
 void detail::emit_for_slow(std::uint64_t t_ns, std::int32_t tid, EventKind kind, std::uint64_t conn,
                            std::uint64_t req, std::int64_t a0, std::int64_t a1, std::uint32_t green) {
     bool gated = g_region->header().gated_mode.load(std::memory_order_relaxed) != 0;
+    if (green == kRunningGreen) green = 0;  // on behalf of another thread: its greenlet is not known here
     put(my_ring(), gated, t_ns, tid, kind, conn, req, a0, a1, green);
 }
+
+void set_running_green(std::uint32_t green) { t_running_green = green; }
 
 void attach(Region* region, int role) {
     g_region = region;

@@ -24,6 +24,11 @@ namespace minicorn::trace {
 class Region;
 struct ProcessSlot;
 
+// The `green` a typed emitter passes for a kind without a GREEN column in the
+// schema: "the greenlet running on this thread" (set_running_green), filled in
+// by the write path. Never a real greenlet id.
+inline constexpr std::uint32_t kRunningGreen = ~0u;
+
 namespace detail {
 extern Region* g_region;
 void emit_slow(EventKind kind, std::uint64_t conn, std::uint64_t req, std::int64_t a0, std::int64_t a1,
@@ -48,6 +53,12 @@ inline void emit(EventKind kind, std::uint64_t conn = 0, std::uint64_t req = 0, 
         return;
     detail::emit_slow(kind, conn, req, a0, a1, green);
 }
+
+// The greenlet that runs on the calling thread from now on (0: none — the
+// thread's main fiber, the hub itself, or a thread without greenlets). The
+// hub calls it once per switch; every event the thread emits of a kind whose
+// schema row has no GREEN column carries it. Costs one thread-local store.
+void set_running_green(std::uint32_t green);
 
 // The same write for a moment that has passed, on behalf of a thread of this
 // process (`tid`): stamped `t_ns` (now_ns()'s clock), written into the calling

@@ -11,7 +11,10 @@
 //     auto r = trace::ev::PollRegister::decode(e);   // r.conn, r.fd, r.events
 //
 // Members are in the order conn, req, green, then the arguments (a
-// designated initializer must follow it); omitted ones are 0. An argument is
+// designated initializer must follow it); omitted ones are 0. A kind without
+// a GREEN column has no `green` member: emit() stamps the greenlet running
+// on the thread (emit.h set_running_green), so every event a greenlet emits
+// says which one it was. An argument is
 // a trace::Int, which takes any integer, bool or enum, so a producer never
 // casts. emit() is emit.h's trace::emit with the fields in their slots: one
 // branch with no region attached (see emit.h for the cost, threads, the gate).
@@ -89,7 +92,7 @@ MINICORN_TRACE_KINDS(MINICORN_EV_KIND, MINICORN_EV_CONN, MINICORN_EV_REQ, MINICO
     inline void N::emit() const {                                                          \
         [[maybe_unused]] std::uint64_t c = 0, r = 0;                                       \
         [[maybe_unused]] std::int64_t a0 = 0, a1 = 0;                                      \
-        [[maybe_unused]] std::uint32_t g = 0;                                              \
+        [[maybe_unused]] std::uint32_t g = kRunningGreen;                                  \
         fields                                                                             \
         trace::emit(kKind, c, r, a0, a1, g);                                               \
     }                                                                                      \

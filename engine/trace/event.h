@@ -5,8 +5,10 @@
 //
 // Identity: `conn` is a connection id unique across the whole server
 // (make_conn_id: the accepting worker's pid in the high 32 bits, a per-process
-// counter below); `req` a request id, made the same way (0: none). `green` is
-// the greenlet id for green models (0: none). a0/a1 are the kind's arguments.
+// counter below); `req` a request id, made the same way (0: none). `green`:
+// what the kind's GREEN column says, or for a kind without one the greenlet
+// that emitted it (emit.h set_running_green; 0: not on a greenlet). a0/a1 are
+// the kind's arguments.
 //
 // Plain data; no threads.
 #pragma once

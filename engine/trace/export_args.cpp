@@ -136,7 +136,7 @@ Args args_of(const Event& e) {
     bool unknown = k.kind == EventKind::None;  // a kind this build does not know: show every field
     if (e.conn && (unknown || !k.conn.empty())) args.push_back({"conn", format_id(e.conn)});
     if (e.req && (unknown || !k.req.empty())) args.push_back({"req", format_id(e.req)});
-    if (e.green && (unknown || !k.green.empty())) args.push_back({"green", std::int64_t{e.green}});
+    if (e.green) args.push_back({"green", std::int64_t{e.green}});  // without a GREEN column: the greenlet that emitted it
     if (unknown) {
         if (e.a0) args.push_back({"a0", e.a0});
         if (e.a1) args.push_back({"a1", e.a1});

@@ -30,7 +30,10 @@ void TraceModel::apply(World& w, const Event& e) {
     tot.last_event_ns = e.t_ns;
     if (static_cast<std::size_t>(e.kind) < kEventKindCount) ++tot.by_kind[static_cast<std::size_t>(e.kind)];
 
-    switch (info(e.kind).family) {
+    const KindInfo& k = info(e.kind);
+    // A kind without a GREEN column carries the greenlet that emitted it (ev.h).
+    if (e.green != 0 && k.green.empty()) fold::note_running_green(w, e);
+    switch (k.family) {
         case Family::None:
         case Family::kCount: break;
         case Family::Arbiter: fold::apply_arbiter(w, e); break;

@@ -170,7 +170,15 @@ void apply_poller(World& w, const Event& e) {
     switch (e.kind) {
         case EventKind::PollRegister: {
             auto v = ev::PollRegister::decode(e);
-            ensure_process(w, e.pid, t).poll[v.fd] = PolledFd{v.conn, v.events, t};
+            ensure_process(w, e.pid, t).poll[v.fd] = PolledFd{v.conn, v.events, t, v.green};
+            break;
+        }
+        case EventKind::PollReady: {
+            auto v = ev::PollReady::decode(e);
+            Process& p = ensure_process(w, e.pid, t);
+            auto it = p.poll.find(v.fd);
+            p.poll_ready_fds.push_back(ReadyFd{v.fd, v.events, it != p.poll.end() ? it->second.conn : 0,
+                                               it != p.poll.end() ? it->second.green : 0});
             break;
         }
         case EventKind::PollUnregister: ensure_process(w, e.pid, t).poll.erase(ev::PollUnregister::decode(e).fd); break;
@@ -186,6 +194,7 @@ void apply_poller(World& w, const Event& e) {
             Process& p = ensure_process(w, e.pid, t);
             p.poll_waiting = false;
             p.poll_ready = ev::PollWake::decode(e).ready;
+            p.poll_ready_fds.clear();  // PollReady / the hub's GreenWakes list them next
             break;
         }
         case EventKind::FuturesWait:  // gthread at worker_connections: waits on requests, not polling

@@ -139,7 +139,8 @@ Connection& conn_phase(World& w, const Event& e, ThreadActivity a) {
     set_thread_conn(p, th, c.id, e.req ? e.req : (th.conn == c.id ? th.req : 0));
     set_activity(p, th, a, e.t_ns);
     th.last_kind = e.kind;
-    if (e.green) ensure_greenlet(p, e.green, e.t_ns).conn = c.id;
+    // The greenlet that emitted it serves it (the acceptor's Accepted aside: it serves nobody).
+    if (e.green && e.kind != EventKind::Accepted) ensure_greenlet(p, e.green, e.t_ns).conn = c.id;
     return c;
 }
 

@@ -70,6 +70,10 @@ void close_conn(World& w, std::uint64_t id, std::uint64_t t, bool aborted);
 void reap(World& w, pid_t pid, std::int64_t status, std::uint64_t t);
 // A thread's step in its loop (wait, accept, wake): it serves no connection phase now.
 void loop_step(World& w, const Event& e, ThreadActivity a);
+// An event of a kind without a GREEN column, emitted by greenlet e.green (≠ 0):
+// that greenlet runs (the hub resumes a greenlet without a GreenSwitch when it
+// was the last to run). model_green.cpp.
+void note_running_green(World& w, const Event& e);
 
 // ---------------------------------------------------------------------------
 // One function per Family: each handles only the kinds of its family.

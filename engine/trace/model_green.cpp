@@ -9,19 +9,24 @@
 namespace minicorn::trace::fold {
 namespace {
 
-void on_green_switch(Process& p, const Event& e) {
-    const std::uint64_t t = e.t_ns;
-    auto v = ev::GreenSwitch::decode(e);
-    for (std::uint32_t from : {p.running_green, static_cast<std::uint32_t>(v.from.v)}) {
-        auto it = p.greenlets.find(from);
-        if (from != v.green && it != p.greenlets.end() && it->second.state == GreenState::Running) {
-            set_green_state(it->second, GreenState::Ready, t);  // yielded without parking
+// Greenlet `green` runs from `t` on; the one that ran before (`from`, or the
+// last one the process switched to) yielded without parking.
+void run_greenlet(Process& p, std::uint32_t green, std::uint32_t from, std::uint64_t t) {
+    for (std::uint32_t before : {p.running_green, from}) {
+        auto it = p.greenlets.find(before);
+        if (before != green && it != p.greenlets.end() && it->second.state == GreenState::Running) {
+            set_green_state(it->second, GreenState::Ready, t);
         }
     }
-    Greenlet& g = ensure_greenlet(p, v.green, t);
+    Greenlet& g = ensure_greenlet(p, green, t);
     set_green_state(g, GreenState::Running, t);
     g.fd = -1;
-    p.running_green = v.green;
+    p.running_green = green;
+}
+
+void on_green_switch(Process& p, const Event& e) {
+    auto v = ev::GreenSwitch::decode(e);
+    run_greenlet(p, v.green, static_cast<std::uint32_t>(v.from.v), e.t_ns);
 }
 
 void on_green_exit(Process& p, const Event& e) {
@@ -36,13 +41,28 @@ void on_green_exit(Process& p, const Event& e) {
 
 }  // namespace
 
+void note_running_green(World& w, const Event& e) {
+    Process& p = ensure_process(w, e.pid, e.t_ns);
+    if (p.running_green == e.green) return;
+    // The hub resumes a greenlet whose fd was ready at once without a GreenSwitch
+    // (it was the last to run): its own events say it runs again.
+    auto it = p.greenlets.find(e.green);
+    if (it != p.greenlets.end() && it->second.state == GreenState::Running) {
+        p.running_green = e.green;
+        return;
+    }
+    run_greenlet(p, e.green, 0, e.t_ns);
+}
+
 void apply_green(World& w, const Event& e) {
     const std::uint64_t t = e.t_ns;
     Process& p = ensure_process(w, e.pid, t);
     switch (e.kind) {
         case EventKind::GreenSpawn: {
-            Greenlet& g = ensure_greenlet(p, e.green, t);
-            g.parent = static_cast<std::uint32_t>(ev::GreenSpawn::decode(e).parent.v);
+            auto v = ev::GreenSpawn::decode(e);
+            Greenlet& g = ensure_greenlet(p, v.green, t);
+            g.parent = static_cast<std::uint32_t>(v.parent.v);
+            g.conn = v.conn;  // the connection it was spawned to serve (0: none, an acceptor say)
             g.spawned_ns = t;
             set_green_state(g, GreenState::Ready, t);
             break;
@@ -54,11 +74,15 @@ void apply_green(World& w, const Event& e) {
             set_green_state(g, GreenState::Parked, t);
             g.fd = v.fd;
             g.fd_events = v.events;
+            if (v.conn) g.conn = v.conn;
             if (p.running_green == v.green) p.running_green = 0;
             break;
         }
         case EventKind::GreenWake: {
-            Greenlet& g = ensure_greenlet(p, e.green, t);
+            auto v = ev::GreenWake::decode(e);
+            Greenlet& g = ensure_greenlet(p, v.green, t);
+            // why 0 with an fd: the hub's poll returned that fd ready (wake_fd), so it is in the ready set.
+            if (v.why == 0 && v.fd >= 0) p.poll_ready_fds.push_back(ReadyFd{v.fd, g.fd_events, v.conn, v.green});
             set_green_state(g, GreenState::Ready, t);
             g.fd = -1;
             break;

@@ -25,7 +25,8 @@
 //   Gate          Gated: a decision point that waits for the gate's token in
 //                 gated mode (gate.h); Free otherwise
 //   "label"       the name the export shows
-//   fields        CONN(meaning) REQ(meaning) GREEN(meaning): the ids it carries;
+//   fields        CONN(meaning) REQ(meaning) GREEN(meaning): the ids it carries
+//                 (without GREEN, `green` is the greenlet that emitted it, ev.h);
 //                 A0(name, Type, meaning) A1(name, Type, meaning): its
 //                 arguments. Type says how to show the value (kinds.h ArgType).
 //
@@ -220,5 +221,9 @@
     KIND(GateClose, Bookkeeping, Instant, None, Free, "gate close", "the gate closed: engine time stops",            \
          A0(paused_ns, Int, "wall ns spent closed before, in total"))                                                 \
     KIND(GateOpen, Bookkeeping, Instant, None, Free, "gate open", "the gate opened: engine time runs again",         \
-         A0(paused_ns, Int, "wall ns spent closed, in total"))
+         A0(paused_ns, Int, "wall ns spent closed, in total"))                                                       \
+    KIND(PollReady, Poller, Instant, None, Free, "poll ready",                                                        \
+         "one fd the poller's last wait returned ready (engine/loop; listed only when at most 8 are: PollWake "       \
+         "counts them all). The hub's ready fds are its GreenWakes with why 0 and an fd",                             \
+         A0(fd, Int, "fd") A1(events, Int, "what it is ready for: EPOLLIN/EPOLLOUT/EPOLLERR/EPOLLHUP mask"))
 // clang-format on

@@ -165,7 +165,18 @@ struct PolledFd {                // PollRegister: fd (the key in Process::poll),
     std::uint64_t conn = 0;      // 0: not a connection (a listener, a pipe)
     std::int64_t events = 0;
     std::uint64_t since_ns = 0;
+    std::uint32_t green = 0;     // the greenlet that waits on it (the hub), 0: none
     bool operator==(const PolledFd&) const = default;
+};
+
+// An fd the last poll call returned ready: PollReady (engine/loop), or a
+// GreenWake with why 0 and an fd (the hub wakes the fd's waiter at once).
+struct ReadyFd {
+    std::int64_t fd = -1;
+    std::int64_t events = 0;     // what it was ready for (the hub: what its greenlet waited for)
+    std::uint64_t conn = 0;      // 0: not a connection
+    std::uint32_t green = 0;     // the greenlet it woke (the hub), 0: none
+    bool operator==(const ReadyFd&) const = default;
 };
 
 struct KeepAliveEntry {          // KeepAlivePark
@@ -248,6 +259,9 @@ struct Process {
     bool poll_waiting = false;               // PollWait .. PollWake
     std::int64_t poll_timeout_ms = 0;        // PollWait.timeout_ms
     std::int64_t poll_ready = 0;             // PollWake.ready (the last wake)
+    // Which fds the last wake returned: all of them, or none listed when more
+    // than loop::Poller::kListedReady were ready (poll_ready says how many).
+    std::vector<ReadyFd> poll_ready_fds;
 
     std::vector<KeepAliveEntry> keepalive;   // park order
     std::deque<std::uint64_t> pool_queue;    // conns submitted, not started, oldest first

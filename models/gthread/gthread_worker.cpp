@@ -29,6 +29,9 @@ void GthreadWorker::run() {
     init_serving(/*multithread=*/true);
     max_keepalived_ = cfg().worker_connections - cfg().threads;
     poller_.emplace();
+    poller_->set_tag_fd([this](std::uint64_t tag) {
+        return (tag & kListenerTag) != 0 ? listeners()[tag & ~kListenerTag].fd() : static_cast<int>(tag);
+    });
     for (std::size_t i = 0; i < listeners().size(); ++i) {
         sys::set_nonblocking(listeners()[i].fd(), true);
         poller_->add(listeners()[i].fd(), EPOLLIN, kListenerTag | i);
