@@ -61,6 +61,11 @@ MINICORN_MEASURE(m_timeouts);
 MINICORN_MEASURE(m_client_requests);
 MINICORN_MEASURE(m_client_connections);
 MINICORN_MEASURE(m_log_contains);
+// memory and /version (measures_memory.cpp)
+MINICORN_MEASURE(m_rss);
+MINICORN_MEASURE(m_pss);
+MINICORN_MEASURE(m_pss_sum);
+MINICORN_MEASURE(m_version);
 #undef MINICORN_MEASURE
 
 }  // namespace minicorn::lesson::detail

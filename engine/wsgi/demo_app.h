@@ -13,6 +13,7 @@
 //   /headers             the request headers, one "NAME: value" per line
 //   /crash               SIGKILL to its own process (the master logs signal 9)
 //   /hang                runtime.hang(): never returns
+//   /version, /deploy?version=N  the version read at import; a deploy (app_module.h)
 // An unknown path gets 404; a missing, malformed or too large parameter gets
 // 400 naming it. Every response but /stream carries a Content-Length.
 //
@@ -28,6 +29,7 @@
 #include <vector>
 
 #include "engine/wsgi/app.h"
+#include "engine/wsgi/app_module.h"
 #include "engine/wsgi/query.h"
 #include "engine/wsgi/runtime.h"
 
@@ -61,6 +63,7 @@ std::unique_ptr<Application> make_demo_app();
 struct AppOptions {
     std::string name = "demo";  // one of app_names()
     Millis load_time{0};        // simulated import time
+    ImportOptions module;       // what the module's top level does (app_module.h)
 };
 
 // The names load_app() knows: "demo" and "broken" (imports, then has no
