@@ -201,9 +201,9 @@ TEST_CASE("--db-at-import under gevent: opened by the master (--preload) it bloc
         auto server = ServerProcess::start(args);
         REQUIRE(server->wait_for_workers(1, 5s));
         const int port = server->port();
-        auto slow = std::async(std::launch::async, [port] { return http_get(port, "/db?ms=1500"); });
+        auto slow = std::async(std::launch::async, [port] { return get_close(port, "/db?ms=1500"); });
         ::usleep(300'000);
-        HttpReply hello = http_get(port, "/");
+        HttpReply hello = get_close(port, "/");
         HttpReply db = slow.get();
         CHECK(db.status == 200);
         CHECK(hello.status == 200);
@@ -215,7 +215,7 @@ TEST_CASE("--db-at-import under gevent: opened by the master (--preload) it bloc
             CHECK(hello.seconds < 0.5);
             CHECK(db.body.find("parks a greenlet") != std::string::npos);
         }
-        CHECK(http_get(port, "/db?ms=50").status == 200);  // the connection serves query after query
+        CHECK(get_close(port, "/db?ms=50").status == 200);  // the connection serves query after query
     }
 }
 

@@ -26,6 +26,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/wsgi/app.h"
@@ -61,8 +62,11 @@ std::unique_ptr<Application> make_demo_app();
 // Loading, as a worker's load_wsgi() imports the app module.
 
 struct AppOptions {
-    std::string name = "demo";  // one of app_names()
-    Millis load_time{0};        // simulated import time
+    // A constructor, so that {name, load_time} still reads whole (no missing field).
+    AppOptions(std::string app_name = "demo", Millis import_time = Millis{0}, ImportOptions module_options = {})
+        : name(std::move(app_name)), load_time(import_time), module(std::move(module_options)) {}
+    std::string name;           // one of app_names()
+    Millis load_time;           // simulated import time
     ImportOptions module;       // what the module's top level does (app_module.h)
 };
 
