@@ -235,7 +235,7 @@ const std::vector<Setting>& settings_table() {
          "Simulate CPython's GIL in each worker (switch interval 5 ms). 'off' lets threads run in parallel, to compare.",
          kGilModes, apply_choice<&Config::gil, kGilModes>, show_string<&Config::gil>},
         {"app", "Simulated Python (minicorn)", "", "--app", K::Choice, "NAME",
-         "The application: 'demo' (routes /, /io, /db, /cpu, /block, /stream, /echo, /headers, /crash, /hang) "
+         "The application: 'demo' (routes /, /io, /db, /cpu, /block, /stream, /echo, /headers, /crash, /hang, /version, /deploy) "
          "or 'broken' (fails to import: workers exit 4 and the master halts).",
          kApps, apply_choice<&Config::app, kApps>, show_string<&Config::app>},
         {"app_load_ms", "Simulated Python (minicorn)", "", "--app-load-ms", K::Int, "MS",
