@@ -38,6 +38,8 @@ struct Allowed {
 constexpr Allowed kAllowed[] = {
     {"engine/process/settings.cpp:settings_table",
      "a table: one row per gunicorn setting (name, flag, default, validator, help), as gunicorn's config.py"},
+    {"engine/lesson/measures.cpp:measures",
+     "a table: one row per lesson measure (name, parameters, type, meaning, example); docs/lessons.md is made from it"},
 };
 
 fs::path source_root() {

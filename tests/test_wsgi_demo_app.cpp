@@ -33,6 +33,7 @@ public:
     void sleep(Millis ms) override { calls.push_back({"sleep", ms}); }
     void block(Millis ms) override { calls.push_back({"block", ms}); }
     void db(Millis ms) override { calls.push_back({"db", ms}); }
+    void db_on(const wsgi::DbConnection&, Millis ms) override { calls.push_back({"db_on", ms}); }
     void cpu(Millis ms) override { calls.push_back({"cpu", ms}); }
     [[noreturn]] void hang() override {
         calls.push_back({"hang", Millis{0}});
@@ -314,7 +315,7 @@ TEST_CASE("the route table lists every route with a usage and a description", "[
     }
     // /crash is listed (and routed) but never called here: it would SIGKILL the test runner.
     CHECK(paths == std::vector<std::string>{"/", "/io", "/db", "/cpu", "/block", "/stream", "/fanout",
-                                            "/threads", "/echo", "/headers", "/crash", "/hang"});
+                                            "/threads", "/echo", "/headers", "/crash", "/hang", "/version", "/deploy"});
 }
 
 TEST_CASE("/fanout: a plain view sleeps N times in a row; spawn=1 hands the N waits to the runtime at once",

@@ -72,11 +72,11 @@ const std::vector<PlannedLesson>& planned_lessons() {
         {22, "asyncio (uvicorn): a loop of timers, ready callbacks, poll", ""},
         {23, "Concurrency across requests vs inside one request", ""},
         {24, "Which worker should I pick?", "compare mode"},
-        {25, "--preload: the app loaded once, in the master", "--preload and --app-size-mb"},
-        {26, "HUP does not reload code under --preload", "--preload and the /version route"},
-        {27, "Patched too late: an import-time socket under gevent", "--preload and an import-time /db connection"},
+        {25, "--preload: the app loaded once, in the master", ""},
+        {26, "HUP does not reload code under --preload", ""},
+        {27, "Patched too late: an import-time socket under gevent", ""},
         {28, "Threads inside a gevent worker are greenlets", ""},
-        {29, "A slow disk under the heartbeat", "--heartbeat-delay-ms (a simulated slow heartbeat write)"},
+        {29, "A slow disk under the heartbeat", ""},
     };
     return plan;
 }

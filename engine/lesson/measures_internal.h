@@ -71,6 +71,11 @@ MINICORN_MEASURE(m_kept_alive);
 MINICORN_MEASURE(m_closed);
 MINICORN_MEASURE(m_busy_threads);
 MINICORN_MEASURE(m_restart_spread);
+// memory and /version (measures_memory.cpp)
+MINICORN_MEASURE(m_rss);
+MINICORN_MEASURE(m_pss);
+MINICORN_MEASURE(m_pss_sum);
+MINICORN_MEASURE(m_version);
 #undef MINICORN_MEASURE
 
 // The rows of the capacity measures, appended to the table by measures().

@@ -107,6 +107,7 @@ void RequestSender::run(std::string name, std::string request, int port) {
             r.got_bytes = true;
             if (whole_response(got, &r.status)) {
                 r.complete = true;
+                r.body = got.substr(got.find("\r\n\r\n") + 4, 512);
                 break;
             }
             update(name, r);

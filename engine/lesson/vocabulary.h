@@ -37,6 +37,7 @@ struct RequestRecord {
     bool got_bytes = false;         // any byte of a response came back
     bool complete = false;          // a whole response came back
     int local_port = 0;             // its connection's local port (the server's peer_port), 0 before connect
+    std::string body;               // the response's body (its first 512 bytes), once complete
 };
 
 // The server's side of a named request, joined through RequestTagged.

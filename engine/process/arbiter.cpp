@@ -199,6 +199,8 @@ void Arbiter::start() {
     // double fork) is gone by the time anyone reads the port and counts the
     // master's children, which are its workers alone from then on.
     start_db_backend();
+    if (cfg_.app_version_file.empty()) wsgi::open_private_version_file();  // before fork: the workers share it
+    if (cfg_.preload_app) preload_app();
     std::string urls;
     for (const net::Listener& l : listeners_) urls += (urls.empty() ? "" : ",") + l.url();
     log_.info("Listening at: {} ({})", urls, pid_);
@@ -364,6 +366,9 @@ void Arbiter::handle_winch() { log_.debug("SIGWINCH ignored. Not daemonized"); }
 
 // HUP: new workers first, then manage_workers() retires the oldest ones.
 // (gunicorn also re-reads its config file here; minicorn has none to re-read.)
+// With --preload the app is not imported again: 20.1's setup() calls
+// app.wsgi(), which returns the callable it cached at the first import, so
+// the new workers are forked with the old code.
 void Arbiter::reload() {
     log_.reopen_files();
     num_workers_ = cfg_.workers;
@@ -464,6 +469,7 @@ pid_t Arbiter::spawn_worker() {
     args.cfg = &cfg_;
     args.log = &log_;
     args.num_workers = num_workers_;
+    args.preloaded = preloaded_;
     std::unique_ptr<Worker> worker = factory_(args);  // before fork: the heartbeat file exists now
 
     pid_t pid = ::fork();
@@ -531,6 +537,21 @@ void Arbiter::kill_worker(pid_t pid, int sig) {
         return;
     }
     log_.error("kill({}, {}) failed: {}", pid, sig, sys::errno_text(errno));
+}
+
+// --preload (gunicorn's setup(): `if self.cfg.preload_app: self.app.wsgi()`):
+// the import runs here, once, before any fork — its time, its memory, what it
+// opens. The master has not patched anything: a socket it opens stays blocking.
+// An import error stops the master before any worker starts.
+void Arbiter::preload_app() {
+    log_.debug("Preloading the application in the master (pid {})", pid_);
+    try {
+        wsgi::AppOptions options{cfg_.app, wsgi::Millis(cfg_.app_load_ms), app_import_options(cfg_, false)};
+        preloaded_ = wsgi::load_app(options);
+    } catch (const wsgi::AppLoadError& e) {
+        stop_db_backend();
+        throw HaltServer{std::string("App failed to load in the master (--preload): ") + e.what(), kAppLoadError};
+    }
 }
 
 // The /db backend: a small process on loopback the workers query (db_backend.h).

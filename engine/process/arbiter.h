@@ -83,6 +83,7 @@ private:
     void kill_workers(int sig);
     void kill_worker(pid_t pid, int sig);
 
+    void preload_app();
     void start_db_backend();
     void stop_db_backend();
     void write_pidfile();
@@ -104,6 +105,7 @@ private:
     int last_logged_worker_count_ = -1;
     int exit_status_ = 0;
     pid_t db_pid_ = 0;
+    std::shared_ptr<wsgi::Application> preloaded_;  // --preload: imported once, here
 };
 
 }  // namespace minicorn::process

@@ -9,6 +9,10 @@
 
 #include "engine/http/access_log.h"
 
+namespace minicorn::wsgi {
+struct ImportOptions;
+}
+
 namespace minicorn::process {
 
 
@@ -44,11 +48,16 @@ struct Config {
     // Server mechanics
     std::string pidfile;
     std::string worker_tmp_dir;  // empty: the system temp dir
+    bool preload_app = false;    // --preload: import the app in the master, before fork
 
     // minicorn: the simulated Python application
     std::string gil = "on";       // "on" | "off"
     std::string app = "demo";     // "demo" | "broken"
     int app_load_ms = 0;          // simulated import time of the app
+    int app_size_mb = 0;          // memory the app allocates and touches at import
+    std::string app_version_file; // what /version reads at import; empty: a private file holding "1"
+    bool db_at_import = false;    // the app opens its /db connection at import, for every request
+    int heartbeat_delay_ms = 0;   // simulated slow disk: each heartbeat write stalls this long (not on tmpfs)
 
     // minicorn: the trace
     std::string trace_file;  // --trace FILE: record, then write FILE (.json: Perfetto; else a recording)
@@ -60,5 +69,9 @@ struct Config {
     // gunicorn's Config.worker_class: sync with threads > 1 is gthread.
     std::string effective_worker_class() const;
 };
+
+// What the app's import does under these settings (wsgi/app_module.h);
+// `patched`: the importing process has monkey-patched (a gevent/eventlet worker).
+wsgi::ImportOptions app_import_options(const Config& cfg, bool patched);
 
 }  // namespace minicorn::process

@@ -15,6 +15,7 @@
 #include "engine/http/access_log.h"
 #include "engine/net/address.h"
 #include "engine/process/log.h"
+#include "engine/wsgi/app_module.h"
 
 namespace minicorn::process {
 
@@ -23,6 +24,15 @@ std::vector<std::string> Config::binds() const {
     // gunicorn: 0.0.0.0:$PORT when PORT is set, else 127.0.0.1:8000.
     if (const char* port = std::getenv("PORT"); port && *port) return {std::string("0.0.0.0:") + port};
     return {"127.0.0.1:8000"};
+}
+
+wsgi::ImportOptions app_import_options(const Config& cfg, bool patched) {
+    wsgi::ImportOptions o;
+    o.size_mb = static_cast<std::size_t>(cfg.app_size_mb);
+    o.version_file = cfg.app_version_file;
+    o.db_at_import = cfg.db_at_import;
+    o.patched = patched;
+    return o;
 }
 
 std::string Config::effective_worker_class() const {
@@ -102,6 +112,16 @@ std::optional<std::string> apply_reuse_port(Config& c, std::string_view) {
     return std::nullopt;
 }
 std::string show_reuse_port(const Config& c) { return c.reuse_port ? "True" : "False"; }
+
+template <bool Config::*Member>
+std::optional<std::string> apply_flag(Config& c, std::string_view) {
+    c.*Member = true;
+    return std::nullopt;
+}
+template <bool Config::*Member>
+std::string show_flag(const Config& c) {
+    return c.*Member ? "True" : "False";
+}
 
 std::optional<std::string> apply_access_format(Config& c, std::string_view v);
 
@@ -205,19 +225,39 @@ const std::vector<Setting>& settings_table() {
         {"worker_tmp_dir", "Server mechanics", "", "--worker-tmp-dir", K::String, "DIR",
          "Where the heartbeat files live (the system temp dir if unset).",
          {}, apply_string<&Config::worker_tmp_dir>, show_string<&Config::worker_tmp_dir>},
+        {"preload_app", "Server mechanics", "", "--preload", K::Flag, "",
+         "Load the application in the master before forking the workers: they share its memory "
+         "copy-on-write, and HUP then cannot load new code (the workers keep what the master imported).",
+         {}, apply_flag<&Config::preload_app>, show_flag<&Config::preload_app>},
 
         // --- minicorn: the simulated application ---
         {"gil", "Simulated Python (minicorn)", "", "--gil", K::Choice, "on|off",
          "Simulate CPython's GIL in each worker (switch interval 5 ms). 'off' lets threads run in parallel, to compare.",
          kGilModes, apply_choice<&Config::gil, kGilModes>, show_string<&Config::gil>},
         {"app", "Simulated Python (minicorn)", "", "--app", K::Choice, "NAME",
-         "The application: 'demo' (routes /, /io, /db, /cpu, /block, /stream, /fanout, /threads, /echo, /headers, /crash, /hang) "
+         "The application: 'demo' (routes /, /io, /db, /cpu, /block, /stream, /fanout, /threads, /echo, /headers, /crash, /hang, /version, /deploy) "
          "or 'broken' (fails to import: workers exit 4 and the master halts).",
          kApps, apply_choice<&Config::app, kApps>, show_string<&Config::app>},
         {"app_load_ms", "Simulated Python (minicorn)", "", "--app-load-ms", K::Int, "MS",
          "Simulated import time of the application in each worker, in milliseconds "
          "(a slow boot longer than --timeout is killed, as in gunicorn 20.1).",
          {}, apply_int<&Config::app_load_ms>, show_int<&Config::app_load_ms>},
+        {"app_size_mb", "Simulated Python (minicorn)", "", "--app-size-mb", K::Int, "MB",
+         "Memory the application allocates and fills when it is imported, in MiB (its modules, a model it "
+         "loads): with --preload one copy in the master, shared by the workers; without, one per worker.",
+         {}, apply_int<&Config::app_size_mb>, show_int<&Config::app_size_mb>},
+        {"app_version_file", "Simulated Python (minicorn)", "", "--app-version-file", K::String, "FILE",
+         "The file the application reads its version from when it is imported (/version answers it, "
+         "/deploy?version=N writes it). Unset: a private file that starts at 1.",
+         {}, apply_string<&Config::app_version_file>, show_string<&Config::app_version_file>},
+        {"db_at_import", "Simulated Python (minicorn)", "", "--db-at-import", K::Flag, "",
+         "The application opens its /db connection when it is imported, and every /db request reuses it "
+         "(with --preload under gevent or eventlet: opened before the worker patches, so it blocks).",
+         {}, apply_flag<&Config::db_at_import>, show_flag<&Config::db_at_import>},
+        {"heartbeat_delay_ms", "Simulated Python (minicorn)", "", "--heartbeat-delay-ms", K::Int, "MS",
+         "A simulation of a slow disk under the heartbeat file: each heartbeat write stalls MS "
+         "milliseconds, unless --worker-tmp-dir is in memory (tmpfs, such as /dev/shm).",
+         {}, apply_int<&Config::heartbeat_delay_ms>, show_int<&Config::heartbeat_delay_ms>},
 
         // --- minicorn: the trace ---
         {"trace", "Trace (minicorn)", "", "--trace", K::String, "FILE",

@@ -66,7 +66,8 @@ Worker::Worker(const WorkerArgs& args)
       num_workers_(args.num_workers),
       half_timeout_(args.cfg->timeout / 2.0),
       max_requests_(draw_max_requests(*args.cfg)),
-      tmp_(args.cfg->worker_tmp_dir) {}
+      tmp_(args.cfg->worker_tmp_dir, args.cfg->heartbeat_delay_ms),
+      preloaded_(args.preloaded) {}
 
 Worker::~Worker() = default;
 
@@ -121,6 +122,10 @@ void Worker::load_wsgi() {
         gil_tracer_ = std::make_unique<GilTracer>();
         gil_->set_observer(gil_tracer_.get());
     }
+    if (preloaded_) {  // --preload: the master imported it before fork; nothing to do here
+        app_ = preloaded_;
+        return;
+    }
     // The simulated import time. Nothing notifies meanwhile, so as in gunicorn
     // 20.1 a boot longer than --timeout ends in WORKER TIMEOUT.
     auto until = sys::MonoClock::now() + std::chrono::milliseconds(cfg_->app_load_ms);
@@ -130,7 +135,10 @@ void Worker::load_wsgi() {
         ::nanosleep(&ts, nullptr);
         check_signals();
     }
-    app_ = wsgi::load_app(wsgi::AppOptions{cfg_->app, wsgi::Millis(0)});
+    // gevent and eventlet patched in this process before this import (their
+    // init_process runs first): what the module opens now is a green socket.
+    const bool patched = model_id() == trace::ModelId::Gevent || model_id() == trace::ModelId::Eventlet;
+    app_ = wsgi::load_app(wsgi::AppOptions{cfg_->app, wsgi::Millis(0), app_import_options(*cfg_, patched)});
 }
 
 void Worker::check_signals() {

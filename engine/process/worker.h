@@ -4,7 +4,8 @@
 //   1. The master constructs it, BEFORE fork: it creates the heartbeat file and
 //      draws this worker's max_requests jitter.
 //   2. The master forks; in the child, init_process() installs the worker's
-//      signal handlers, loads the application, sets booted and calls run().
+//      signal handlers, loads the application (or, with --preload, takes the
+//      one the master imported before fork), sets booted and calls run().
 //   3. run() is the model's loop: while alive — notify, wait, handle.
 //   4. The worker leaves run() when alive goes false (TERM, max_requests, the
 //      master died) or by throwing SystemExit (QUIT, INT, ABRT).
@@ -63,6 +64,8 @@ struct WorkerArgs {
     const Config* cfg = nullptr;
     Logger* log = nullptr;
     int num_workers = 1;                   // for wsgi.multiprocess
+    // --preload: the app the master imported before fork (null: the worker imports it).
+    std::shared_ptr<wsgi::Application> preloaded;
 };
 
 class Worker {
@@ -154,7 +157,8 @@ private:
     sys::Fd pipe_write_;
     std::unique_ptr<wsgi::Gil> gil_;
     std::unique_ptr<wsgi::GilObserver> gil_tracer_;
-    std::unique_ptr<wsgi::Application> app_;
+    std::shared_ptr<wsgi::Application> app_;  // shared with the master's copy under --preload
+    std::shared_ptr<wsgi::Application> preloaded_;
 };
 
 }  // namespace minicorn::process

@@ -16,10 +16,12 @@ namespace minicorn::process {
 class WorkerTmp {
 public:
     // dir: empty for the system temp dir. Throws std::runtime_error if the
-    // file cannot be made.
-    explicit WorkerTmp(const std::string& dir);
+    // file cannot be made. delay_ms: --heartbeat-delay-ms, a simulated slow
+    // disk — each notify() stalls that long, unless the file is in memory
+    // (tmpfs, ramfs: /dev/shm), as a write to a busy disk can.
+    explicit WorkerTmp(const std::string& dir, int delay_ms = 0);
 
-    void notify();               // worker side: a heartbeat
+    void notify();               // worker side: a heartbeat (may stall: see delay_ms)
     double last_update() const;  // master side: ctime, seconds since the epoch; < 0 if unreadable
     int fileno() const { return fd_.get(); }
     void close() { fd_.reset(); }
@@ -27,6 +29,7 @@ public:
 private:
     sys::Fd fd_;
     int spinner_ = 0;
+    int delay_ms_ = 0;  // 0 when the file is in memory, whatever was asked
 };
 
 }  // namespace minicorn::process

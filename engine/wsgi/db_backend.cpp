@@ -18,6 +18,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -72,6 +73,17 @@ void close_all_but(int keep_a, int keep_b) {
     // region): a paused engine holds the queries too; the loop wakes at most
     // kEngineRecheckNs apart to read the engine clock again.
     std::multimap<std::int64_t, std::pair<int, std::uint32_t>> due;  // answer time (engine ns) → (fd, ms)
+        // One query at a time per connection, as a database session: while one is
+    // due the connection is not read; bytes already read wait their turn.
+    auto schedule_next = [&](int fd) {
+        std::string& got = reading[fd];
+        auto nl = got.find('\n');
+        if (nl == std::string::npos) return;
+        auto ms = static_cast<std::uint32_t>(std::strtoul(got.c_str(), nullptr, 10));
+        got.erase(0, nl + 1);
+        ::epoll_ctl(ep, EPOLL_CTL_DEL, fd, nullptr);
+        due.emplace(trace::engine_now_ns() + std::int64_t{ms} * 1'000'000, std::make_pair(fd, ms));
+    };
     while (true) {
         int timeout = -1;
         if (!due.empty()) {
@@ -103,22 +115,23 @@ void close_all_but(int keep_a, int keep_b) {
                 reading.erase(fd);
                 continue;
             }
-            std::string& got = reading[fd];
-            got.append(buf, static_cast<std::size_t>(r));
-            if (auto nl = got.find('\n'); nl != std::string::npos) {
-                auto ms = static_cast<std::uint32_t>(std::strtoul(got.c_str(), nullptr, 10));
-                ::epoll_ctl(ep, EPOLL_CTL_DEL, fd, nullptr);
-                reading.erase(fd);
-                due.emplace(trace::engine_now_ns() + std::int64_t{ms} * 1'000'000, std::make_pair(fd, ms));
-            }
+            reading[fd].append(buf, static_cast<std::size_t>(r));
+            schedule_next(fd);
         }
         const std::int64_t now = trace::engine_now_ns();
         while (!due.empty() && due.begin()->first <= now) {
             auto [fd, ms] = due.begin()->second;
             std::string answer = "ok " + std::to_string(ms) + "\n";
             [[maybe_unused]] ssize_t w = ::send(fd, answer.data(), answer.size(), MSG_NOSIGNAL);
-            ::close(fd);
             due.erase(due.begin());
+            // The connection stays open for the next query (an app's import-time
+            // connection reuses it); a per-request client closes it, and the
+            // EOF closes it here.
+            epoll_event cev{};
+            cev.events = EPOLLIN;
+            cev.data.fd = fd;
+            ::epoll_ctl(ep, EPOLL_CTL_ADD, fd, &cev);
+            schedule_next(fd);
         }
     }
 }
@@ -190,6 +203,44 @@ void stop_db_backend(pid_t pid, std::chrono::milliseconds timeout) {
 void set_db_port(std::uint16_t port) { g_db_port = port; }
 std::uint16_t db_port() { return g_db_port; }
 
+bool db_query_on(int fd, std::uint32_t ms, const std::function<void()>& on_interrupt, std::string* error) {
+    std::string q = std::to_string(ms) + "\n";
+    std::string_view out = q;
+    while (!out.empty()) {
+        ssize_t n = ::send(fd, out.data(), out.size(), MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) {
+            if (on_interrupt) on_interrupt();
+            continue;
+        }
+        if (n <= 0) break;
+        out.remove_prefix(static_cast<std::size_t>(n));
+    }
+    bool ok = out.empty();
+    char c = 0;
+    while (ok && c != '\n') {  // the answer's line, byte by byte: the next answer is the next query's
+        // The answer comes in engine time: while the engine is paused, wake
+        // now and then so a learner's step can move this thread.
+        pollfd p{fd, POLLIN, 0};
+        const int ready = ::poll(&p, 1, static_cast<int>(trace::kEngineRecheckNs / 1'000'000));
+        if (ready == 0) {
+            if (trace::engine_paused()) trace::take_app_step();
+            continue;
+        }
+        if (ready < 0 && errno == EINTR) {
+            if (on_interrupt) on_interrupt();
+            continue;
+        }
+        ssize_t got = ::recv(fd, &c, 1, 0);
+        if (got < 0 && errno == EINTR) {
+            if (on_interrupt) on_interrupt();
+            continue;
+        }
+        ok = got == 1;
+    }
+    if (!ok && error) *error = std::string("the /db backend did not answer: ") + std::strerror(errno);
+    return ok;
+}
+
 bool db_query_blocking(std::uint32_t ms, std::string* error) {
     if (g_db_port == 0) {
         if (error) *error = "no /db backend is running";
@@ -201,26 +252,8 @@ bool db_query_blocking(std::uint32_t ms, std::string* error) {
     addr.sin_port = htons(g_db_port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     bool ok = fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    std::string q = std::to_string(ms) + "\n";
-    ok = ok && ::send(fd, q.data(), q.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(q.size());
-    char buf[64];
-    ssize_t got = 0;
-    while (ok) {
-        // The answer comes in engine time: while the engine is paused, wake
-        // now and then so a learner's step can move this thread.
-        pollfd p{fd, POLLIN, 0};
-        const int ready = ::poll(&p, 1, static_cast<int>(trace::kEngineRecheckNs / 1'000'000));
-        if (ready == 0) {
-            if (trace::engine_paused()) trace::take_app_step();
-            continue;
-        }
-        if (ready < 0 && errno == EINTR) continue;
-        got = ::recv(fd, buf, sizeof buf, 0);
-        if (got < 0 && errno == EINTR) continue;
-        break;
-    }
-    ok = ok && got > 0;
     if (!ok && error) *error = std::string("the /db backend did not answer: ") + std::strerror(errno);
+    ok = ok && db_query_on(fd, ms, nullptr, error);
     if (fd >= 0) ::close(fd);
     return ok;
 }

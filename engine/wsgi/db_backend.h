@@ -4,14 +4,17 @@
 // (blocking a thread in sync and gthread, parking a greenlet in the green
 // models).
 //
-// Protocol, one query per connection: the client sends "N\n", the backend
-// answers "ok N\n" N ms later and closes.
+// Protocol: the client sends "N\n", the backend answers "ok N\n" N ms later.
+// A connection carries its queries one after another; most clients send one
+// and close (a connection per request), an app's import-time connection keeps
+// it (--db-at-import).
 #pragma once
 
 #include <sys/types.h>
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace minicorn::wsgi {
@@ -40,5 +43,10 @@ std::uint16_t db_port();
 // The query as a blocking thread makes it: connect, send, wait for the answer.
 // Returns false (and a reason) if the backend cannot be reached.
 bool db_query_blocking(std::uint32_t ms, std::string* error);
+
+// One query on an open, blocking connection (an app's import-time one): send,
+// then read the answer's line. `on_interrupt` runs when a signal interrupted
+// the wait (it may throw, as a signal handler may end the process).
+bool db_query_on(int fd, std::uint32_t ms, const std::function<void()>& on_interrupt, std::string* error);
 
 }  // namespace minicorn::wsgi

@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/wsgi/app_module.h"
+
 namespace minicorn::wsgi {
 
 namespace {
@@ -95,6 +97,15 @@ Response io(const Environ& env, const QueryParams& query) {
 
 Response db(const Environ& env, const QueryParams& query) {
     const Millis ms = millis_param(query, Presence::Required, 0, "/db?ms=N");
+    if (const DbConnection& shared = module_globals().db; shared.fd >= 0) {
+        env.runtime.db_on(shared, ms);  // --db-at-import: the connection the import opened
+        return text(fmt::format("db: the backend answered after {} ms on the connection the app opened at import "
+                                "({})\n",
+                                ms.count(),
+                                shared.patched ? "a patched socket: parks a greenlet"
+                                               : "a plain socket, opened before any patching: blocks the thread, "
+                                                 "even a hub"));
+    }
     env.runtime.db(ms);
     return text(fmt::format("db: the backend answered after {} ms (a socket round trip: parks a greenlet, "
                             "blocks a thread)\n",
@@ -203,7 +214,9 @@ void require_known_app(const std::string& name) {
 }
 
 // What the import found, once the module has been executed.
-std::unique_ptr<Application> finish_import(const std::string& name) {
+std::unique_ptr<Application> finish_import(const AppOptions& options) {
+    import_module(options.module);
+    const std::string& name = options.name;
     if (name == "broken") {
         // gunicorn's own wording (util.import_app): the module imported, but
         // has no WSGI callable in it.
@@ -233,6 +246,9 @@ const std::vector<RouteInfo>& demo_routes() {
         {"/headers", "/headers", "the request headers, one NAME: value per line", headers},
         {"/crash", "/crash", "kills the worker with SIGKILL (the master logs signal 9)", crash},
         {"/hang", "/hang", "never returns: the request hangs until the worker is killed", hang},
+        {"/version", "/version", "the app's version, as read from its version file when it was imported", version_view},
+        {"/deploy", "/deploy?version=N", "writes N into the version file (a deploy); running workers keep theirs",
+         deploy_view},
     };
     return routes;
 }
@@ -247,13 +263,13 @@ const std::vector<std::string_view>& app_names() {
 std::unique_ptr<Application> load_app(const AppOptions& options, Runtime& runtime) {
     require_known_app(options.name);  // ModuleNotFoundError is immediate
     runtime.block(options.load_time);
-    return finish_import(options.name);
+    return finish_import(options);
 }
 
 std::unique_ptr<Application> load_app(const AppOptions& options) {
     require_known_app(options.name);
     std::this_thread::sleep_for(options.load_time);  // resumes after EINTR
-    return finish_import(options.name);
+    return finish_import(options);
 }
 
 }  // namespace minicorn::wsgi

@@ -15,6 +15,7 @@
 //   /headers             the request headers, one "NAME: value" per line
 //   /crash               SIGKILL to its own process (the master logs signal 9)
 //   /hang                runtime.hang(): never returns
+//   /version, /deploy?version=N  the version read at import; a deploy (app_module.h)
 // An unknown path gets 404; a missing, malformed or too large parameter gets
 // 400 naming it. Every response but /stream carries a Content-Length.
 //
@@ -27,9 +28,11 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/wsgi/app.h"
+#include "engine/wsgi/app_module.h"
 #include "engine/wsgi/query.h"
 #include "engine/wsgi/runtime.h"
 
@@ -61,8 +64,12 @@ std::unique_ptr<Application> make_demo_app();
 // Loading, as a worker's load_wsgi() imports the app module.
 
 struct AppOptions {
-    std::string name = "demo";  // one of app_names()
-    Millis load_time{0};        // simulated import time
+    // A constructor, so that {name, load_time} still reads whole (no missing field).
+    AppOptions(std::string app_name = "demo", Millis import_time = Millis{0}, ImportOptions module_options = {})
+        : name(std::move(app_name)), load_time(import_time), module(std::move(module_options)) {}
+    std::string name;           // one of app_names()
+    Millis load_time;           // simulated import time
+    ImportOptions module;       // what the module's top level does (app_module.h)
 };
 
 // The names load_app() knows: "demo" and "broken" (imports, then has no

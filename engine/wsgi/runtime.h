@@ -21,6 +21,7 @@ namespace minicorn::wsgi {
 
 class Gil;
 class Runtime;
+struct DbConnection;  // app_module.h
 
 using Millis = std::chrono::milliseconds;
 
@@ -49,6 +50,12 @@ public:
     // A query to the /db backend that answers after `ms`: a real socket round
     // trip — it blocks a thread (GIL released), or parks a greenlet.
     virtual void db(Millis ms) = 0;
+
+    // The same query on the connection the app opened when it was imported
+    // (--db-at-import). A patched connection parks a greenlet as db() does; an
+    // unpatched one (opened by the master before the worker patched) is a
+    // plain blocking socket: it blocks the OS thread — a hub too.
+    virtual void db_on(const DbConnection& conn, Millis ms) = 0;
 
     // Pure-Python busy work for `ms` of this thread's CPU time (not wall time),
     // holding the GIL and giving it up when another thread has waited a switch

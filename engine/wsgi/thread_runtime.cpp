@@ -2,6 +2,7 @@
 
 #include "engine/wsgi/app.h"
 #include "engine/wsgi/app_threads.h"
+#include "engine/wsgi/app_module.h"
 #include "engine/wsgi/db_backend.h"
 #include "engine/trace/emit.h"
 
@@ -135,6 +136,22 @@ void ThreadRuntime::db(Millis ms) {
     {
         Gil::Released released(gil_);
         ok = db_query_blocking(static_cast<std::uint32_t>(ms.count()), &error);
+    }
+    if (!ok) throw AppError(error);
+}
+
+// A thread waits on the shared connection with the GIL released, as any
+// blocking socket call in CPython; a signal's handlers run with it held.
+void ThreadRuntime::db_on(const DbConnection& conn, Millis ms) {
+    require_gil("db_on");
+    std::string error;
+    bool ok;
+    {
+        Gil::Released released(gil_);
+        ok = db_query_on(conn.fd, static_cast<std::uint32_t>(ms.count()), [this] {
+            Gil::Held held(gil_);
+            check_signals();
+        }, &error);
     }
     if (!ok) throw AppError(error);
 }

@@ -45,6 +45,7 @@ public:
 
     // A blocking socket round trip to the /db backend, the GIL released.
     void db(Millis ms) override;
+    void db_on(const DbConnection& conn, Millis ms) override;
 
     // Burns `ms` of this thread's CPU time (CLOCK_THREAD_CPUTIME_ID), so time
     // spent waiting for the GIL or descheduled does not count. Works in small

@@ -17,6 +17,7 @@
 #include "engine/wsgi/app.h"
 #include "engine/wsgi/app_threads.h"
 #include "models/green/green_group.h"
+#include "engine/wsgi/app_module.h"
 #include "engine/wsgi/db_backend.h"
 
 namespace minicorn::models {
@@ -51,6 +52,21 @@ void GreenRuntime::db(wsgi::Millis ms) {
     if (r.status == hub::IoResult::Ok) r = hub::green_send_all(fd.get(), query);
     char buf[64];
     if (r.status == hub::IoResult::Ok) r = hub::green_recv(fd.get(), buf, sizeof buf);
+    if (r.status != hub::IoResult::Ok) throw wsgi::AppError("the /db backend did not answer");
+}
+
+void GreenRuntime::db_on(const wsgi::DbConnection& conn, wsgi::Millis ms) {
+    std::string error;
+    const auto query_ms = static_cast<std::uint32_t>(ms.count());
+    if (!conn.patched) {
+        // Opened by the master before this worker patched: a plain blocking
+        // socket. The OS thread waits in recv(), and the hub with it.
+        if (!wsgi::db_query_on(conn.fd, query_ms, [this] { check_signals(); }, &error)) throw wsgi::AppError(error);
+        return;
+    }
+    hub::IoResult r = hub::green_send_all(conn.fd, std::to_string(query_ms) + "\n");
+    char c = 0;
+    while (r.status == hub::IoResult::Ok && c != '\n') r = hub::green_recv(conn.fd, &c, 1);
     if (r.status != hub::IoResult::Ok) throw wsgi::AppError("the /db backend did not answer");
 }
 

@@ -31,6 +31,7 @@ public:
     void sleep(wsgi::Millis ms) override;  // patched time.sleep: parks the greenlet
     void block(wsgi::Millis ms) override;  // an unpatched C call: the whole hub waits
     void db(wsgi::Millis ms) override;     // a patched socket round trip: parks the greenlet
+    void db_on(const wsgi::DbConnection& conn, wsgi::Millis ms) override;  // parks only if conn is patched
     void cpu(wsgi::Millis ms) override;    // never yields
     [[noreturn]] void hang() override;     // blocks the thread for good
     wsgi::ViewStyle view_style() const override { return style_; }
