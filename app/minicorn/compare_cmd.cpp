@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -49,7 +50,8 @@ void raise_fd_limit() {
     }
 }
 
-std::string setup_words(const Scenario& sc, const RunPlan& plan, const CompareConfig& cfg) {
+std::string setup_words(const Scenario& sc, const std::vector<RunPlan>& plans, const CompareConfig& cfg) {
+    const RunPlan& plan = plans.front();
     const client::LoadConfig& l = plan.load;
     std::string traffic = l.open_loop() ? fmt::format("{:g} requests/s (open loop)", l.rate)
                                         : fmt::format("{} connection{} (closed loop)", l.virtual_users,
@@ -59,10 +61,18 @@ std::string setup_words(const Scenario& sc, const RunPlan& plan, const CompareCo
     if (sc.silent) out += fmt::format(" · {} silent", sc.silent);
     if (sc.slow_readers) out += fmt::format(" · {} slow readers", sc.slow_readers);
     if (sc.idle) out += fmt::format(" · {} idle keep-alive connections", sc.idle);
-    std::string serve;
-    for (const std::string& f : plan.serve) serve += " " + f;
+    std::string serve;  // -w is shown above
+    for (std::size_t i = 0; i < plan.serve.size(); ++i) {
+        const std::string& f = plan.serve[i];
+        if (f == "-w" || f == "--workers" || f == "--threads") ++i;
+        else if (!f.starts_with("-w") && !f.starts_with("--workers=")) serve += " " + f;
+    }
     if (!serve.empty()) out += " · serve" + serve;
-    out += fmt::format(" · gthread --threads {}", cfg.threads.value_or(4));
+    for (const RunPlan& p : plans) {
+        if (p.model != "gthread") continue;
+        auto at = std::find(p.serve.begin(), p.serve.end(), "--threads");
+        if (at != p.serve.end() && at + 1 != p.serve.end()) out += " · gthread --threads " + *(at + 1);
+    }
     out += cfg.parallel ? " · all models at once" : " · one model at a time";
     return out;
 }
@@ -120,7 +130,7 @@ ScenarioResult run_scenario(const CompareConfig& cfg, const Scenario& sc, const 
                             const std::string& position) {
     ScenarioResult out;
     out.scenario = sc;
-    out.setup = setup_words(sc, plans.front(), cfg);
+    out.setup = setup_words(sc, plans, cfg);
     out.results.resize(plans.size());
     std::vector<std::unique_ptr<ModelRun>> runs;
     for (const RunPlan& p : plans) runs.push_back(std::make_unique<ModelRun>(p));

@@ -3,7 +3,7 @@
 //
 // A server is a process group (the `minicorn serve` master is its leader; its
 // workers and the /db backend are in it). Its CPU is utime + stime of every
-// live member, plus the master's cutime + cstime: the workers it has already
+// live member (its CPU clock, in nanoseconds), plus the master's cutime + cstime: the workers it has already
 // reaped (a WORKER TIMEOUT, max_requests) still count.
 #pragma once
 

@@ -25,16 +25,6 @@ double score(Judge j, const ModelResult& r) {
     return 0;
 }
 
-std::string errors_words(const ModelResult& r) {
-    std::string out;
-    for (std::size_t k = 1; k < r.stats.errors.size(); ++k) {
-        if (!r.stats.errors[k]) continue;
-        out += fmt::format("{}{} {}", out.empty() ? "" : ", ", thousands(static_cast<double>(r.stats.errors[k])),
-                           trace::to_string(static_cast<trace::ClientErrorKind>(k)));
-    }
-    return out;
-}
-
 // Why `w` beat `l`: the figures where they differ most, in plain words.
 std::vector<std::string> reasons(const ModelResult& w, const ModelResult& l) {
     std::vector<std::string> out;
@@ -48,7 +38,7 @@ std::vector<std::string> reasons(const ModelResult& w, const ModelResult& l) {
     }
     if (l.stats.error_count() > 2 * w.stats.error_count() + 2) {
         out.push_back(fmt::format("{} had {} errors ({})", l.model, thousands(static_cast<double>(l.stats.error_count())),
-                                  errors_words(l)));
+                                  error_words(l)));
     }
     if (l.idle.wanted > 0 && l.idle.held < w.idle.held) {
         out.push_back(fmt::format("{} held {} of {} idle connections ({} closed, {} never answered)", l.model,
@@ -61,13 +51,43 @@ std::vector<std::string> reasons(const ModelResult& w, const ModelResult& l) {
     return out;
 }
 
-std::string join(const std::vector<std::string>& parts) {
+std::string join(const std::vector<std::string>& parts, const char* sep = "; ") {
     std::string out;
-    for (std::size_t i = 0; i < parts.size(); ++i) out += (i == 0 ? "" : i + 1 == parts.size() ? " and " : "; ") + parts[i];
+    for (std::size_t i = 0; i < parts.size(); ++i) out += (i == 0 ? "" : i + 1 == parts.size() ? " and " : sep) + parts[i];
     return out;
 }
 
+// A tie: what did not matter, and who did it cheapest.
+std::vector<std::string> tie_reasons(const std::vector<const ModelResult*>& ran, const std::string& by) {
+    std::vector<std::string> why;
+    int most = 0, least = 1 << 30;
+    for (const ModelResult* r : ran) {
+        most = std::max(most, r->peak_handlers);
+        least = std::min(least, r->peak_handlers);
+    }
+    if (most >= 2 * std::max(1, least)) {
+        why.push_back(fmt::format("running more requests at once (up to {} per worker, against {}) bought no {}", most,
+                                  least, by));
+    }
+    const ModelResult* frugal = *std::min_element(ran.begin(), ran.end(), [](const ModelResult* a, const ModelResult* b) {
+        return a->cpu_per_request_us() < b->cpu_per_request_us();
+    });
+    why.push_back(fmt::format("{} used the least CPU per request ({})", frugal->model,
+                              client::format_us(frugal->cpu_per_request_us())));
+    return why;
+}
+
 }  // namespace
+
+std::string error_words(const ModelResult& r) {
+    std::string out;
+    for (std::size_t k = 1; k < r.stats.errors.size(); ++k) {
+        if (!r.stats.errors[k]) continue;
+        out += fmt::format("{}{} {}", out.empty() ? "" : ", ", thousands(static_cast<double>(r.stats.errors[k])),
+                           trace::to_string(static_cast<trace::ClientErrorKind>(k)));
+    }
+    return out;
+}
 
 std::string thousands(double v) {
     std::string digits = fmt::format("{:.0f}", std::round(v));
@@ -87,7 +107,7 @@ std::string judged_figure(Judge j, const ModelResult& r) {
         case Judge::Latency:
             return r.good_per_s() > 0 ? "p99 " + client::format_us(r.p99_us()) : std::string("no good response");
         case Judge::Cpu: return client::format_us(r.cpu_per_request_us()) + " CPU/req";
-        case Judge::IdleHeld: return fmt::format("{} of {} idle held", r.idle.held, r.idle.wanted);
+        case Judge::IdleHeld: return fmt::format("{} of {} idle held", thousands(r.idle.held), thousands(r.idle.wanted));
     }
     return "?";
 }
@@ -116,33 +136,26 @@ Verdict judge_scenario(const Scenario& sc, const std::vector<ModelResult>& resul
         v.line = fmt::format("{}: only {} ran ({})", sc.name, w.model, judged_figure(sc.judge, w));
         return v;
     }
-    std::string ratio = v.ratio > 0 ? fmt::format("{:.1f}×", v.ratio) : std::string("infinitely");
     if (v.tie) {
         v.line = fmt::format("{}: a tie on {} — every model within {:.2f}× ({} {} … {} {})", sc.name, by, v.ratio,
                              w.model, judged_figure(sc.judge, w), l.model, judged_figure(sc.judge, l));
-        std::vector<std::string> why;
-        if (w.peak_handlers >= 2 * std::max(1, l.peak_handlers) || l.peak_handlers >= 2 * std::max(1, w.peak_handlers)) {
-            int most = 0, least = 1 << 30;
-            for (const ModelResult* r : ran) {
-                most = std::max(most, r->peak_handlers);
-                least = std::min(least, r->peak_handlers);
-            }
-            why.push_back(fmt::format("running more requests at once (up to {} per worker, against {}) bought no {}",
-                                      most, least, by));
-        }
-        const ModelResult* frugal = *std::min_element(ran.begin(), ran.end(), [](const ModelResult* a, const ModelResult* b) {
-            return a->cpu_per_request_us() < b->cpu_per_request_us();
-        });
-        why.push_back(fmt::format("{} used the least CPU per request ({})", frugal->model,
-                                  client::format_us(frugal->cpu_per_request_us())));
-        v.line += ": " + join(why);
+        v.line += ": " + join(tie_reasons(ran, by));
         return v;
     }
-    const ModelResult& second = *ran[1];
-    v.line = fmt::format("{}: {} wins on {} — {}, {} better than {}'s {}", sc.name, w.model, by, judged_figure(sc.judge, w), ratio,
-                         l.model, judged_figure(sc.judge, l));
-    if (ran.size() > 2 || second.model != l.model) {
-        v.line += fmt::format(" (runner-up {}: {})", second.model, judged_figure(sc.judge, second));
+    // The winners: every model within kTie of the best.
+    std::vector<const ModelResult*> top;
+    for (const ModelResult* r : ran) {
+        if (score(sc.judge, *r) * kTie >= score(sc.judge, w)) top.push_back(r);
+    }
+    std::vector<std::string> names;
+    for (const ModelResult* r : top) names.push_back(r->model);
+    const std::string better = v.ratio > 0 && v.ratio < 1e6 ? fmt::format("{:.1f}× better than", v.ratio) : "against";
+    v.line = fmt::format("{}: {} win{} on {} — {}", sc.name, join(names, ", "), top.size() == 1 ? "s" : "", by,
+                         judged_figure(sc.judge, w));
+    if (top.size() > 1) v.line += fmt::format(" (the others within {:.1f}× of it)", kTie);
+    v.line += fmt::format(", {} {}'s {}", better, l.model, judged_figure(sc.judge, l));
+    if (top.size() == 1 && ran.size() > 2) {
+        v.line += fmt::format(" (runner-up {}: {})", ran[1]->model, judged_figure(sc.judge, *ran[1]));
     }
     std::vector<std::string> why = reasons(w, l);
     if (!why.empty()) v.line += "; because " + join(why);

@@ -28,6 +28,9 @@ Verdict judge_scenario(const Scenario& sc, const std::vector<ModelResult>& resul
 // The judged figure as shown: "1,925 req/s", "p99 52.1ms", "12.3us CPU/req", "1,500 idle held".
 std::string judged_figure(Judge j, const ModelResult& r);
 
+// "3 timeout, 2 reset" (empty when there was none).
+std::string error_words(const ModelResult& r);
+
 // "1234567" → "1,234,567".
 std::string thousands(double v);
 
