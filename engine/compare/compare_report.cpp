@@ -19,7 +19,8 @@ std::size_t columns(const std::string& s) {
     return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
 }
 
-std::string render(const std::vector<Row>& rows, Style style) {
+// `left`: how many columns, from the first, hold words (left-aligned); the rest are figures.
+std::string render(const std::vector<Row>& rows, Style style, std::size_t left = 1) {
     std::vector<std::size_t> width;
     for (const Row& r : rows) {
         width.resize(std::max(width.size(), r.size()));
@@ -31,15 +32,17 @@ std::string render(const std::vector<Row>& rows, Style style) {
         std::string line = style == Style::Markdown ? "|" : "";
         for (std::size_t c = 0; c < r.size(); ++c) {
             const std::string pad(width[c] - columns(r[c]), ' ');
-            const bool left = c == 0 || r.size() == 1;
-            const std::string cell = left ? r[c] + pad : pad + r[c];
+            const bool words = c < left || r.size() == 1;
+            const std::string cell = words ? r[c] + pad : pad + r[c];
             line += style == Style::Markdown ? " " + cell + " |" : (c ? "  " : "") + cell;
         }
         while (!line.empty() && line.back() == ' ') line.pop_back();
         out += line + "\n";
         if (i == 0 && style == Style::Markdown) {
             out += "|";
-            for (std::size_t c = 0; c < r.size(); ++c) out += (c == 0 ? ":" : "") + std::string(width[c] + 1, '-') + (c ? ":|" : "|");
+            for (std::size_t c = 0; c < r.size(); ++c) {
+                out += c < left ? ":" + std::string(width[c] + 1, '-') + "|" : std::string(width[c] + 1, '-') + ":|";
+            }
             out += "\n";
         }
     }
@@ -150,7 +153,7 @@ std::string format_matrix(const std::vector<ScenarioResult>& all, Style style) {
     }
     std::string out = style == Style::Markdown ? "## Which worker should I pick? (measured)\n\n"
                                                : "== Which worker should I pick? (measured on this machine)\n\n";
-    out += render(rows, style);
+    out += render(rows, style, 2);
     out += "\n";
     for (const ScenarioResult& s : all) out += (style == Style::Markdown ? "- " : "  ") + s.verdict.line + "\n";
     return out;

@@ -107,7 +107,7 @@ std::string judged_figure(Judge j, const ModelResult& r) {
         case Judge::Latency:
             return r.good_per_s() > 0 ? "p99 " + client::format_us(r.p99_us()) : std::string("no good response");
         case Judge::Cpu: return client::format_us(r.cpu_per_request_us()) + " CPU/req";
-        case Judge::IdleHeld: return fmt::format("{} of {} idle held", thousands(r.idle.held), thousands(r.idle.wanted));
+        case Judge::IdleHeld: return fmt::format("{} of {} held", thousands(r.idle.held), thousands(r.idle.wanted));
     }
     return "?";
 }
@@ -159,6 +159,14 @@ Verdict judge_scenario(const Scenario& sc, const std::vector<ModelResult>& resul
     }
     std::vector<std::string> why = reasons(w, l);
     if (!why.empty()) v.line += "; because " + join(why);
+    // Models that answered nothing while others did: whatever else they scored, the learner must see it.
+    std::vector<std::string> silent;
+    for (const ModelResult* r : ran) {
+        if (r->good_per_s() == 0 && w.good_per_s() > 0) silent.push_back(r->model);
+    }
+    if (!silent.empty()) {
+        v.line += fmt::format("; {} answered none of the new requests", join(silent, ", "));
+    }
     return v;
 }
 
