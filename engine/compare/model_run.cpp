@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "engine/client/load_engine.h"
@@ -68,6 +69,27 @@ std::uint64_t private_rss(pid_t pid) {
         }
     }
     return found ? kb * 1024 : rss_bytes(pid);
+}
+
+// The workers still alive: how many, and their mean resident memory.
+void measure_memory(const std::set<pid_t>& workers, ModelResult& out) {
+    std::uint64_t rss_total = 0;
+    for (pid_t pid : workers) {
+        std::uint64_t rss = ::kill(pid, 0) == 0 ? private_rss(pid) : 0;
+        if (rss == 0) continue;
+        rss_total += rss;
+        ++out.workers_at_end;
+    }
+    out.rss_per_worker = out.workers_at_end ? rss_total / static_cast<std::uint64_t>(out.workers_at_end) : 0;
+}
+
+// The probe's verdict: "" when the route answers 200, else why the run is skipped.
+std::string probe_route(int port, const std::string& path) {
+    if (path.empty()) return "";
+    int status = probe_status(port, path);
+    if (status == 200) return "";
+    return status == 404 ? path + " answers 404: this build's demo app has no such route"
+                         : path + " did not answer 200 (status " + std::to_string(status) + ")";
 }
 
 }  // namespace
@@ -129,14 +151,10 @@ ModelResult ModelRun::run() {
     const int port = server.port();
 
     // 2. probe
-    if (!plan_.requires_path.empty()) {
-        int status = probe_status(port, plan_.requires_path);
-        if (status != 200) {
-            out.outcome = ModelResult::Outcome::Skipped;
-            out.note = status == 404 ? plan_.requires_path + " answers 404: this build's demo app has no such route"
-                                     : plan_.requires_path + " did not answer 200 (status " + std::to_string(status) + ")";
-            return out;
-        }
+    if (std::string skip = probe_route(port, plan_.requires_path); !skip.empty()) {
+        out.outcome = ModelResult::Outcome::Skipped;
+        out.note = skip;
+        return out;
     }
 
     // 3. idle
@@ -183,14 +201,7 @@ ModelResult ModelRun::run() {
     out.cpu_s = group_cpu_seconds(master) - cpu_before;
     out.stats = engine.stats();
     out.elapsed_s = engine.elapsed_s();
-    std::uint64_t rss_total = 0;
-    for (pid_t pid : fold.booted()) {
-        std::uint64_t rss = ::kill(pid, 0) == 0 ? private_rss(pid) : 0;
-        if (rss == 0) continue;
-        rss_total += rss;
-        ++out.workers_at_end;
-    }
-    out.rss_per_worker = out.workers_at_end ? rss_total / static_cast<std::uint64_t>(out.workers_at_end) : 0;
+    measure_memory(fold.booted(), out);
     if (plan_.idle > 0) out.idle = idle.finish();
 
     // 6. stop
