@@ -161,3 +161,19 @@ TEST_CASE("Ctrl-C stops compare within seconds and leaves no server behind", "[p
     CHECK(WEXITSTATUS(status) == 130);
     CHECK(tagged_after_settling(tag) == 0);
 }
+
+TEST_CASE("compare's usage errors exit 2 with one clear line, before any server starts", "[compare]") {
+    Run none = run_minicorn("compare");
+    CHECK(none.status == 2);
+    CHECK(none.output.find("minicorn compare: error: say what traffic to send") != std::string::npos);
+    Run bad_serve = run_minicorn("compare --mix / -k sync -w x");
+    CHECK(bad_serve.status == 2);
+    CHECK(bad_serve.output.find("minicorn compare: error: argument -w/--workers: 'x' is not an integer") !=
+          std::string::npos);
+    Run unknown = run_minicorn("compare --scenario nope");
+    CHECK(unknown.status == 2);
+    CHECK(unknown.output.find("no scenario 'nope' (known: io-bound,") != std::string::npos);
+    Run help = run_minicorn("compare --help");
+    CHECK(help.status == 0);
+    CHECK(help.output.find("usage: minicorn compare") == 0);
+}
