@@ -121,6 +121,10 @@ std::string format_scenario(const ScenarioResult& s, Style style) {
         out += fmt::format("== {} — {}\n   {}\n\n", sc.name, sc.about, s.setup);
     }
     out += render(rows, style);
+    if (style == Style::Text) {
+        out += "   req/s: good responses a second · p50/p99/max: their latency · CPU/req: the server's CPU per request\n"
+               "   at once: the most requests one worker ran at the same moment · timeouts: WORKER TIMEOUTs\n";
+    }
     if (!notes.empty()) out += "\n";
     for (const std::string& n : notes) out += (style == Style::Markdown ? "- " : "   ") + n + "\n";
     out += fmt::format("\n{}{}\n", style == Style::Markdown ? "**Verdict:** " : "=> ", s.verdict.line);

@@ -153,7 +153,7 @@ Verdict judge_scenario(const Scenario& sc, const std::vector<ModelResult>& resul
     v.line = fmt::format("{}: {} win{} on {} — {}", sc.name, join(names, ", "), top.size() == 1 ? "s" : "", by,
                          judged_figure(sc.judge, w));
     if (top.size() > 1) v.line += fmt::format(" (the others within {:.1f}× of it)", kTie);
-    v.line += fmt::format(", {} {}'s {}", better, l.model, judged_figure(sc.judge, l));
+    if (l.good_per_s() > 0) v.line += fmt::format(", {} {}'s {}", better, l.model, judged_figure(sc.judge, l));
     if (top.size() == 1 && ran.size() > 2) {
         v.line += fmt::format(" (runner-up {}: {})", ran[1]->model, judged_figure(sc.judge, *ran[1]));
     }
