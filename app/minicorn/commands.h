@@ -15,6 +15,7 @@ int serve_command(const std::vector<std::string>& args);
 int export_command(const std::vector<std::string>& args);
 int load_command(const std::vector<std::string>& args);
 int lesson_command(const std::vector<std::string>& args);
+int compare_command(const std::vector<std::string>& args);
 
 // lesson_run.cpp: one lesson in the terminal (`minicorn lesson run`).
 int run_lesson(const lesson::Lesson& lesson, bool auto_answer);

@@ -4,6 +4,7 @@
 //   minicorn load URL [OPTIONS] the built-in load client
 //   minicorn export REC -o OUT  a recording as Chrome/Perfetto JSON
 //   minicorn lesson list|run|check  the lessons, in a terminal, and their verification
+//   minicorn compare -k MODELS --scenario NAME  the same traffic through several models
 //   minicorn --help | --version
 // The desktop front end is its own program, minicorn-studio (app/studio/).
 #include <cstdio>
@@ -30,6 +31,8 @@ constexpr const char* kUsage =
     "  export    turn a recording (serve --trace run.rec) into Chrome/Perfetto JSON\n"
     "  lesson    the lessons: list them, run one in this terminal, or check that every\n"
     "            claim they make holds on the real engine (minicorn lesson --help)\n"
+    "  compare   the same traffic through several worker models, side by side: which\n"
+    "            worker should I pick? (minicorn compare --help)\n"
     "\n"
     "The desktop front end that animates all of this is a separate program:\n"
     "minicorn-studio (minicorn-studio --help).\n"
@@ -60,6 +63,7 @@ int main(int argc, char** argv) {
     if (command == "export") return minicorn::cli::export_command(rest);
     if (command == "load") return minicorn::cli::load_command(rest);
     if (command == "lesson") return minicorn::cli::lesson_command(rest);
+    if (command == "compare") return minicorn::cli::compare_command(rest);
     std::fprintf(stderr, "minicorn: unknown command '%.*s'\n\n%s", static_cast<int>(command.size()), command.data(),
                  kUsage);
     return 2;

@@ -39,6 +39,7 @@ LoadEngine::LoadEngine(const LoadConfig& cfg, const Target& target, const Engine
       shared_(shared),
       templates_(cfg.url, cfg.mix, cfg.keep_alive),
       rng_(seed),
+      mix_seed_(seed),
       buf_(kRecvBuffer) {
     for (const MixEntry& m : cfg.mix) {
         mix_total_ += m.weight;
@@ -82,9 +83,16 @@ bool LoadEngine::claim_request() {
     return shared_.issued.fetch_add(1, std::memory_order_relaxed) < cfg_.requests;
 }
 
-std::uint32_t LoadEngine::pick_mix() {
+// The path of request number `seq` depends only on the seed and `seq` (a
+// splitmix64 hash), not on the order in which sends and arrivals happen to
+// interleave: with one seed, request N takes the same path against any server
+// (`minicorn compare` relies on it).
+std::uint32_t LoadEngine::pick_mix(std::uint32_t seq) const {
     if (mix_cumulative_.size() == 1) return 0;
-    std::uint64_t r = rng_() % mix_total_;
+    std::uint64_t z = mix_seed_ + 0x9e3779b97f4a7c15ULL * (std::uint64_t{seq} + 1);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    std::uint64_t r = (z ^ (z >> 31)) % mix_total_;
     auto it = std::upper_bound(mix_cumulative_.begin(), mix_cumulative_.end(), r);
     return static_cast<std::uint32_t>(it - mix_cumulative_.begin());
 }

@@ -89,7 +89,7 @@ private:
     void after_close(VUser& vu, std::int64_t delay_ns);  // what the user does with no socket
     void set_events(VUser& vu, std::uint32_t events);
     bool claim_request();                       // against -n
-    std::uint32_t pick_mix();
+    std::uint32_t pick_mix(std::uint32_t seq) const;
     bool is_good(const VUser& vu) const { return vu.role == trace::ClientRole::Good; }
 
     const LoadConfig& cfg_;
@@ -106,7 +106,8 @@ private:
     std::vector<std::uint32_t> parked_;     // open loop: idle keep-alive connections (may hold stale entries)
     std::vector<std::uint32_t> free_slots_; // open loop: VUsers with no socket and no work
     std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;
-    std::mt19937_64 rng_;
+    std::mt19937_64 rng_;                   // open loop: the arrival gaps only
+    std::uint64_t mix_seed_ = 0;            // pick_mix: the path of request N
     std::int64_t tick_ns_ = 0;
     std::int64_t timeout_ns_ = 0;
     std::int64_t start_ns_ = 0;

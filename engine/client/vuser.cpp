@@ -184,8 +184,9 @@ void LoadEngine::on_connected(VUser& vu) {
 
 void LoadEngine::send_request(VUser& vu) {
     ++vu.timer_ticket;  // a tick still pending from the last request must not double this one's pace
-    vu.req = trace::make_id(shared_.pid, shared_.req_seq.fetch_add(1, std::memory_order_relaxed) + 1);
-    vu.mix_index = pick_mix();
+    const std::uint32_t seq = shared_.req_seq.fetch_add(1, std::memory_order_relaxed) + 1;
+    vu.req = trace::make_id(shared_.pid, seq);
+    vu.mix_index = pick_mix(seq);
     templates_.build(vu.mix_index, vu.req, vu.out);
     vu.out_off = 0;
     vu.first_byte = false;

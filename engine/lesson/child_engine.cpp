@@ -154,6 +154,12 @@ void ChildEngine::update(trace::Recording& rec) {
     if (collector_) collector_->drain(rec);
 }
 
+void ChildEngine::drain_into(trace::EventSink& sink, bool all) {
+    if (!collector_) return;
+    if (all) collector_->flush(sink);
+    else collector_->drain(sink);
+}
+
 std::string ChildEngine::log() const {
     std::lock_guard lock(mu_);
     return log_;

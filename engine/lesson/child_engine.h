@@ -36,6 +36,9 @@ public:
 
     int port() const override { return port_.load(); }
     void update(trace::Recording& rec) override;
+    // Drains the region into any sink (`minicorn compare` folds events as
+    // they come instead of keeping them); `all`: the producers have stopped.
+    void drain_into(trace::EventSink& sink, bool all);
     std::string log() const override;
     trace::GateControl* gate() override { return gate_.get(); }
     bool signal_arbiter(int signo) override;
