@@ -1,6 +1,7 @@
 // app/studio/main.cpp — `minicorn-studio`: the desktop front end.
 //
 //   minicorn-studio [SCENARIO]                      open the studio (needs a display)
+//   minicorn-studio FILE.rec                        replay a recording (no engine)
 //   minicorn-studio --screenshot OUT.png --frames N [SCENARIO]
 //                                                   render N frames, save the last as a PNG
 //                                                   (+ OUT.png.json: the panels and where), exit
@@ -26,6 +27,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/studio/gate_script.h"
+#include "app/studio/time_script.h"
 #include "app/studio/draw/text_layout.h"
 #include "app/studio/panels/widgets.h"
 #include "app/studio/platform.h"
@@ -47,10 +49,18 @@ constexpr int kHeight = 1000;
 constexpr const char* kUsage =
     "usage: minicorn-studio [--screenshot OUT.png --frames N | --bench-frames N [--bench-synthetic]]\n"
     "                       [--tab Traffic|Stats|Event log] [--log-filter KIND|PID] [--minicorn PATH]\n"
-    "                       [--lessons | --lesson NAME [--lesson-step N]] [SCENARIO]\n"
+    "                       [--lessons | --lesson NAME [--lesson-step N]] [--save FILE.rec]\n"
+    "                       [SCENARIO | FILE.rec]\n"
     "\n"
     "The studio starts `minicorn serve` and `minicorn load` as child processes and shows\n"
     "what the master, the workers and the client do, live, from their trace.\n"
+    "\n"
+    "recordings:\n"
+    "  FILE.rec                     replay a recording instead of running the engine (made by\n"
+    "                               `minicorn serve --trace FILE.rec`, `minicorn load --trace FILE.rec`,\n"
+    "                               --save or File \u2192 Save recording); File \u2192 Open and a drop\n"
+    "                               on the window open one too\n"
+    "  --save FILE.rec              on exit, save everything recorded to FILE.rec\n"
     "\n"
     "scenario (defaults: -k sync -w 2, 8 virtual users, a gentle mix):\n"
     "  any `minicorn serve` flag    -k CLASS, -w N, --threads N, --worker-connections N, …\n"
@@ -82,7 +92,10 @@ constexpr const char* kUsage =
     "                               kill-worker, restart, help (the F1 keys); the gate's:\n"
     "                               step-worker:N, step-thread:N, step-anyone, wait:SECONDS,\n"
     "                               snapshot (into the sidecar; see gate_script.h); a lesson's:\n"
-    "                               pick:a (a choice), continue (after a pause), next, leave\n";
+    "                               pick:a (a choice), continue (after a pause), next, leave;\n"
+    "                               the time bar's: back:N, forward:N (events), moment-back,\n"
+    "                               moment-forward, request-back, request-forward, scrub:F (0 the\n"
+    "                               first event, 1 the last), live\n";
 
 volatile sig_atomic_t g_stop = 0;
 extern "C" void on_stop_signal(int) { g_stop = 1; }
@@ -148,6 +161,8 @@ Args parse_args(int argc, char** argv) {
             a.studio.lesson_step = static_cast<std::size_t>(std::max(1, step));
         }
         else if (arg == "--then") a.then.push_back(value());
+        else if (arg == "--save") a.studio.save_path = value();
+        else if (arg.ends_with(".rec") && arg[0] != '-') a.studio.open_path = arg;
         else if (arg == "--log-filter") a.studio.log_filter = value();
         else if (arg == "--minicorn") a.studio.minicorn_bin = value();
         else if (arg == "-c") {
@@ -177,7 +192,8 @@ Args parse_args(int argc, char** argv) {
         static const char* const kKnown[] = {"pause", "step", "play",        "ttin",    "ttou",
                                              "hup",   "term", "kill-worker", "restart", "help"};
         if (std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown) &&
-            !minicorn::studio::is_gate_script(name) && !lesson_command_of(name)) {
+            !minicorn::studio::is_gate_script(name) && !lesson_command_of(name) &&
+            !minicorn::studio::is_time_script(name)) {
             a.error = "argument --then: unknown action '" + name + "'";
         }
     }
@@ -274,6 +290,7 @@ bool write_sidecar(const std::string& path, const Platform& platform, const Stud
     nlohmann::json j;
     j["snapshots"] = snapshots;  // --then snapshot
     j["gate"] = minicorn::studio::gate_snapshot(studio);
+    j["time"] = minicorn::studio::time_snapshot(studio);
     j["width"] = platform.width();
     j["height"] = platform.height();
     j["frames"] = frames;
@@ -286,6 +303,7 @@ bool write_sidecar(const std::string& path, const Platform& platform, const Stud
     j["engine"] = st.engine == Engine::Exited      ? "exited"
                   : st.engine == Engine::Starting  ? "starting"
                   : st.engine == Engine::Synthetic ? "synthetic"
+                  : st.engine == Engine::Replay    ? "replay"
                                                    : "running";
     j["engine_exit"] = st.serve_exit;  // "exit 0", "killed by SIGKILL"; empty while it runs
     j["client"] = st.client_command;
@@ -392,6 +410,7 @@ nlohmann::json run_then_actions(FrameLoop& loop, const std::vector<std::string>&
             continue;
         }
         if (auto action = scripted_action(name, studio)) studio.queue(*action);
+        for (const auto& action : minicorn::studio::time_script_actions(name, studio)) studio.queue(action);
         if (auto action = minicorn::studio::gate_script_action(name, studio)) studio.queue(*action);
         if (auto command = lesson_command_of(name)) {
             // A pick starts the step, Next the next one: give it time to be ready to look at.
@@ -457,6 +476,14 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "%sminicorn-studio: error: %s\n", kUsage, args.error.c_str());
         return 2;
     }
+    if (!args.studio.open_path.empty()) {
+        // A recording that cannot be read is refused before any window opens, display or not.
+        std::string why;
+        if (!minicorn::trace::Recording::load(args.studio.open_path, &why)) {
+            std::fprintf(stderr, "minicorn-studio: %s\n", why.c_str());
+            return 1;
+        }
+    }
     if (!minicorn::studio::display_available()) {
         print_no_display();
         return 0;
@@ -472,7 +499,9 @@ int main(int argc, char** argv) {
     }
     Studio studio(args.studio);
     if (!studio.start(&error)) {
-        std::fprintf(stderr, "minicorn-studio: cannot start the engine: %s\n", error.c_str());
+        std::fprintf(stderr, args.studio.open_path.empty() ? "minicorn-studio: cannot start the engine: %s\n"
+                                                           : "minicorn-studio: %s\n",
+                     error.c_str());
         return 1;
     }
     FrameLoop loop{platform, studio, headless, {}};
@@ -480,7 +509,10 @@ int main(int argc, char** argv) {
     if (headless) {
         status = run_headless(loop, args);
     } else {
-        while (!g_stop && !platform.should_close()) loop.frame(true);
+        while (!g_stop && !platform.should_close()) {
+            for (const std::string& path : platform.take_dropped_paths()) studio.open_recording_or_say_why(path);
+            loop.frame(true);
+        }
     }
     studio.shutdown();
     return status;

@@ -311,7 +311,7 @@ void draw_timeline(const View& view, TimelineState& st, Actions& actions) {
     // events not folded yet): no world_at() per frame.
     if (view.world.now_ns != t1 && !(st.follow && view.live)) {
         if (!st.edge_world || st.edge_world_ns != t1) {
-            st.edge_world = view.model.world_at(t1);
+            st.edge_world = view.keys ? view.keys->world_at(t1) : view.model.world_at(t1);
             st.edge_world_ns = t1;
         }
         edge = &*st.edge_world;
