@@ -83,7 +83,7 @@ TEST_CASE("stepping back N events and forward N again gives the identical World"
     keys.wait_idle();
     const std::size_t here = 20'123;
     const World before = keys.world_after(here);
-    for (std::size_t n : {1, 7, 600, 5'000}) {
+    for (std::size_t n : {std::size_t{1}, std::size_t{7}, std::size_t{600}, std::size_t{5000}}) {
         INFO("N = " << n);
         const World back = keys.world_after(here - n);
         CHECK_FALSE(back == before);

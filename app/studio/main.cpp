@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -85,6 +86,9 @@ constexpr const char* kUsage =
     "                               × the text size Ctrl + / Ctrl - set; headless: 1)\n"
     "                               (FILE.json lists the panels drawn and their rectangles)\n"
     "  --bench-frames N             print the studio's CPU time per frame (NewFrame → Render)\n"
+    "  --bench-scrub                with --bench-frames: each frame jumps to another instant of the\n"
+    "                               recording (the time bar dragged): restore + redraw, and memory\n"
+    "  --bench-events N             with --bench-synthetic: N made-up events instead of 1 M\n"
     "  --bench-synthetic            with --bench-frames: 1 M made-up events, 1,000 connections,\n"
     "                               3 workers, no engine\n"
     "  --then ACTION                after warm-up, act as a person would (repeatable, in order,\n"
@@ -105,6 +109,7 @@ struct Args {
     std::string screenshot;
     int frames = 120;
     int bench_frames = 0;
+    bool bench_scrub = false;   // --bench-scrub: every counted frame first jumps to another instant
     int width = 0, height = 0;  // --size; 0: the screen's (headless: kWidth × kHeight)
     float scale = 0;            // --scale; 0: the monitor's × the remembered text size (headless: 1)
     std::vector<std::string> then;  // --then ACTION, in order
@@ -143,6 +148,8 @@ Args parse_args(int argc, char** argv) {
         else if (arg == "--frames") a.frames = std::max(1, std::atoi(value().c_str()));
         else if (arg == "--bench-frames") a.bench_frames = std::max(1, std::atoi(value().c_str()));
         else if (arg == "--bench-synthetic") a.studio.synthetic = true;
+        else if (arg == "--bench-scrub") a.bench_scrub = true;
+        else if (arg == "--bench-events") a.studio.synthetic_events = static_cast<std::size_t>(std::max(1000L, std::atol(value().c_str())));
         else if (arg == "--size") {
             std::string v = value();
             if (std::sscanf(v.c_str(), "%dx%d", &a.width, &a.height) != 2 || a.width < 320 || a.height < 240) {
@@ -331,11 +338,25 @@ void print_bench(const std::vector<double>& cpu, const std::vector<double>& inge
         std::snprintf(text, sizeof text, "mean %.2f ms, p99 %.2f ms, max %.2f ms", mean, p99, v.back());
         return std::string(text);
     };
-    std::printf("minicorn-studio: %zu frames at %dx%d; %zu events recorded, %zu open connections\n"
-                "  UI (NewFrame \u2192 Render):           %s\n"
-                "  ingest (take events, fold, metrics): %s\n",
+    std::vector<double> both(cpu.size());
+    for (std::size_t i = 0; i < cpu.size() && i < ingest_ms.size(); ++i) both[i] = cpu[i] + ingest_ms[i];
+    std::printf("minicorn-studio: %zu frames at %dx%d; %zu events recorded, %zu open connections, %zu keyframes\n"
+                "  UI (NewFrame \u2192 Render):            %s\n"
+                "  ingest (take events, metrics):        %s\n"
+                "  frame (ingest + UI, main thread):     %s\n",
                 cpu.size(), platform.width(), platform.height(), studio.recording().size(),
-                studio.latest().connections.size(), summary(cpu).c_str(), summary(ingest_ms).c_str());
+                studio.latest().connections.size(), studio.keyframes().count(), summary(cpu).c_str(),
+                summary(ingest_ms).c_str(), summary(both).c_str());
+    // Memory: the process's resident set, and the Recording's own share.
+    long pages = 0, resident = 0;
+    if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+        if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+        std::fclose(f);
+    }
+    const double n = static_cast<double>(std::max<std::size_t>(1, studio.recording().size()));
+    std::printf("  memory: resident %.0f MB (%.0f bytes an event); the events themselves %.0f MB\n",
+                static_cast<double>(resident) * 4096 / 1e6, static_cast<double>(resident) * 4096 / n,
+                static_cast<double>(studio.recording().store().committed_bytes()) / 1e6);
 }
 
 void print_no_display() {
@@ -427,6 +448,15 @@ nlohmann::json run_then_actions(FrameLoop& loop, const std::vector<std::string>&
     return snapshots;
 }
 
+// --bench-scrub: an instant spread over the recording (a golden-ratio walk:
+// far jumps, never the same keyframe twice in a row).
+void queue_scrub(Studio& studio, int i) {
+    const auto& rec = studio.recording();
+    const double f = std::fmod(0.5 + 0.6180339887 * i, 1.0);
+    const auto t = rec.first_time() + static_cast<std::uint64_t>(f * static_cast<double>(rec.last_time() - rec.first_time()));
+    studio.queue(minicorn::studio::make_action(minicorn::studio::Action::Kind::ShowInstant, 0, 0, t));
+}
+
 // --screenshot / --bench-frames: warm up, act, draw the counted frames, write
 // what was asked for. Returns the exit status.
 int run_headless(FrameLoop& loop, const Args& args) {
@@ -443,6 +473,7 @@ int run_headless(FrameLoop& loop, const Args& args) {
     loop.ingest_ms.clear();
     std::vector<double> cpu;
     for (int i = 0; i < frames && !g_stop; ++i) {
+        if (args.bench_scrub) queue_scrub(loop.studio, i);
         bool last = i == frames - 1;
         if (last && shot) minicorn::studio::set_text_layout(&layout);
         cpu.push_back(loop.frame(!(last && shot)));

@@ -18,7 +18,6 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
-#include <optional>
 
 #include "app/studio/panels/legend.h"
 #include "app/studio/panels/topology_highlights.h"
@@ -91,7 +90,9 @@ void Studio::replace_recording(trace::Recording rec) {
 bool Studio::start(std::string* error) {
     if (!options_.open_path.empty()) return open_recording(options_.open_path, error);
     if (options_.synthetic) {
-        replace_recording(synthetic_recording(SyntheticShape{}));
+        SyntheticShape shape;
+        shape.events = options_.synthetic_events;
+        replace_recording(synthetic_recording(shape));
         return true;
     }
     if (!options_.lesson.empty()) {
@@ -122,62 +123,6 @@ bool Studio::restart_with(const std::vector<std::string>& args, std::string* err
     traffic_.wanted = false;  // a lesson brings its own traffic
     stop_and_clear();
     return launch(error);
-}
-
-void Studio::shutdown() {
-    if (std::exchange(shut_down_, true)) return;
-    session_.stop();
-    if (options_.save_path.empty()) return;
-    while (session_.update(*rec_) > 0) {}  // every event collected, none left behind
-    std::string error;
-    if (save_recording(options_.save_path, &error)) {
-        std::printf("minicorn-studio: saved %zu events to %s\n", rec_->size(), options_.save_path.c_str());
-    } else {
-        std::fprintf(stderr, "minicorn-studio: cannot save the recording: %s\n", error.c_str());
-    }
-}
-
-bool Studio::open_recording(const std::string& path, std::string* error) {
-    std::optional<trace::Recording> loaded = trace::Recording::load(path, error);
-    if (!loaded) return false;
-    if (lesson_.mode() != LessonPlayer::Mode::Off) lesson_.leave();
-    stop_and_clear();
-    traffic_.wanted = false;
-    replace_recording(std::move(*loaded));
-    const std::size_t slash = path.rfind('/');
-    replay_name_ = slash == std::string::npos ? path : path.substr(slash + 1);
-    return true;
-}
-
-void Studio::open_recording_or_say_why(const std::string& path) {
-    std::string error;
-    if (open_recording(path, &error)) return;
-    std::fprintf(stderr, "minicorn-studio: %s\n", error.c_str());
-    show_file_error(file_menu_, "This recording cannot be opened", error);
-}
-
-bool Studio::save_recording(const std::string& path, std::string* error) const { return rec_->save(path, error); }
-
-void Studio::carry_out(const FileRequest& request) {
-    switch (request.kind) {
-    case FileRequest::Kind::None:
-        break;
-    case FileRequest::Kind::Open:
-        open_recording_or_say_why(request.path);
-        break;
-    case FileRequest::Kind::Save: {
-        std::string error;
-        if (!save_recording(request.path, &error)) {
-            std::fprintf(stderr, "minicorn-studio: %s\n", error.c_str());
-            show_file_error(file_menu_, "The recording was not saved", error);
-        }
-        break;
-    }
-    case FileRequest::Kind::BackToEngine:
-        replay_name_.clear();
-        restart_engine();
-        break;
-    }
 }
 
 void Studio::restart_engine() {
@@ -353,6 +298,14 @@ void Studio::frame() {
         num_workers = cfg.workers;
     }
     const trace::World& world = live_ ? *latest_ : shown_world_;
+    if (replaying()) {
+        // A recording says which worker class ran it (the Controls keep the settings for a live engine).
+        const auto workers = latest_->workers();
+        if (!workers.empty() && workers.front()->model != trace::ModelId::Unknown) {
+            worker_class = std::string(trace::to_string(workers.front()->model));
+        }
+        num_workers = static_cast<int>(workers.size());
+    }
     View view{world, *rec_, *model_, live_ ? world.now_ns : shown_ns_, live_, gate_.paused(), worker_class, num_workers};
     for (const auto& entry : parse_mix(traffic_.mix).entries) view.mix_paths.push_back(entry.path);
     view.play_rate = gate_.play_rate();

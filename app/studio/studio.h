@@ -45,6 +45,7 @@ struct StudioOptions {
     std::vector<std::string> serve_args = {"-k", "sync", "-w", "2"};  // `minicorn serve` flags
     TrafficState traffic;            // the client's settings (traffic.wanted: start it at once)
     bool synthetic = false;          // --bench-synthetic: no engine, a made-up recording
+    std::size_t synthetic_events = 1'000'000;  // --bench-events N: its size
     std::string first_tab = "Traffic";  // which right-hand tab is open first: Traffic, Stats, Event log
     std::string log_filter;             // the Event log's filter to start with
     std::string minicorn_bin;

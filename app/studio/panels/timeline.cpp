@@ -278,8 +278,8 @@ void draw_timeline(const View& view, TimelineState& st, Actions& actions) {
 
     // Header: where we are, and the way back to live.
     if (st.follow && view.live) {
-        ImGui::TextColored(ImVec4(0.5f, 0.9f, 0.6f, 1), "live");
-    } else if (ImGui::SmallButton("back to live")) {
+        ImGui::TextColored(ImVec4(0.5f, 0.9f, 0.6f, 1), "%s", view.replaying ? "the end of the recording" : "live");
+    } else if (ImGui::SmallButton(view.replaying ? "to the end" : "back to live")) {
         st.follow = true;
         actions.push_back({Action::Kind::FollowLive});
     }
