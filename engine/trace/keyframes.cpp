@@ -9,6 +9,13 @@
 
 namespace minicorn::trace {
 
+namespace {
+// Keyframes kept at most; past it they are thinned out (run()). Memory for
+// them stays under ~kMaxKeyframes Worlds, and a restore folds at most
+// size / (kMaxKeyframes / 2) events.
+constexpr std::size_t kMaxKeyframes = 1024;
+}  // namespace
+
 Keyframes::Keyframes(const Recording& rec, std::size_t every)
     : rec_(rec), every_(std::max<std::size_t>(1, every)), latest_(std::make_shared<const World>()),
       thread_([this] { run(); }) {}
@@ -60,6 +67,7 @@ void Keyframes::run() {
     World world;
     std::size_t done = 0;
     std::size_t published = 0;
+    std::size_t spacing = every_;  // doubles each time the keyframes are thinned out
     while (true) {
         std::shared_ptr<const World> fresh;
         if (done != published) {
@@ -81,10 +89,18 @@ void Keyframes::run() {
         while (done < end) {
             TraceModel::apply(world, events[done]);
             ++done;
-            if (done % every_ == 0) {
+            if (done % spacing == 0) {
                 Keyframe k{done, world};
                 std::lock_guard lock(mu_);
                 keyframes_.push_back(std::move(k));
+                if (keyframes_.size() > kMaxKeyframes) {
+                    // A World is large (about 1.6 MB with 1,000 connections): past
+                    // kMaxKeyframes, keep every other one and space the next ones twice as far.
+                    std::deque<Keyframe> kept;
+                    for (std::size_t i = 1; i < keyframes_.size(); i += 2) kept.push_back(std::move(keyframes_[i]));
+                    keyframes_.swap(kept);
+                    spacing *= 2;
+                }
                 folded_ = done;
                 if (stop_) return;
             }
@@ -94,17 +110,18 @@ void Keyframes::run() {
 
 World Keyframes::world_after(std::size_t n, std::size_t* replayed) const {
     n = std::min(n, rec_.size());
-    const Keyframe* nearest = nullptr;
+    World w;
+    std::size_t from = 0;
     {
+        // Copied under the lock: the folding thread thins the keyframes out (below).
         std::lock_guard lock(mu_);
         auto it = std::upper_bound(keyframes_.begin(), keyframes_.end(), n,
                                    [](std::size_t pos, const Keyframe& k) { return pos < k.next; });
-        if (it != keyframes_.begin()) nearest = &*std::prev(it);
+        if (it != keyframes_.begin()) {
+            w = std::prev(it)->world;
+            from = std::prev(it)->next;
+        }
     }
-    // Copied outside the lock: a deque's push_back moves no element, so the
-    // folding thread may keep adding keyframes meanwhile.
-    World w = nearest ? nearest->world : World{};
-    const std::size_t from = nearest ? nearest->next : 0;
     const Event* events = rec_.store().data();
     for (std::size_t i = from; i < n; ++i) TraceModel::apply(w, events[i]);
     if (replayed) *replayed = n - from;
