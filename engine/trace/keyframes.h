@@ -7,7 +7,8 @@
 // has (latest()) each time it catches up: the studio's UI thread takes that
 // instead of folding, so a flood of events never costs a frame. world_after(n) restores the last
 // keyframe at or before event n and folds the rest — at most every - 1 events
-// — on the calling thread: stepping back, scrubbing, or opening a recording at
+// until 1,024 keyframes are kept; then every other one is dropped and the next
+// are spaced twice as far (a World is large) — on the calling thread: stepping back, scrubbing, or opening a recording at
 // any instant costs one World copy and a short fold, never a re-run.
 //
 // The fold is TraceModel::apply, the same pure step the live World is made
@@ -48,7 +49,8 @@ public:
 
     // The World after events [0, n) of the Recording (n ≤ its size), with
     // now_ns the time of event n - 1 (0 when n is 0). `replayed`, if given:
-    // how many events were folded on this call.
+    // how many events were folded on this call. Copies the keyframe under
+    // the lock (the folding thread may thin them out meanwhile).
     World world_after(std::size_t n, std::size_t* replayed = nullptr) const;
     // The World at t: every event with t_ns ≤ t folded, now_ns = t.
     World world_at(std::uint64_t t_ns, std::size_t* replayed = nullptr) const;
