@@ -5,11 +5,12 @@
 // never moves them, so it reads them while the owner appends), keeps a copy
 // of the folded World every `every` events, and publishes the newest World it
 // has (latest()) each time it catches up: the studio's UI thread takes that
-// instead of folding, so a flood of events never costs a frame. world_after(n) restores the last
-// keyframe at or before event n and folds the rest — at most every - 1 events
-// until 1,024 keyframes are kept; then every other one is dropped and the next
-// are spaced twice as far (a World is large) — on the calling thread: stepping back, scrubbing, or opening a recording at
-// any instant costs one World copy and a short fold, never a re-run.
+// instead of folding, so a flood of events never costs a frame.
+// world_after(n) restores the last keyframe at or before event n and folds
+// the rest on the calling thread — at most every - 1 events until 1,024
+// keyframes are kept; then every other one is dropped and the next are spaced
+// twice as far (a World is large). Stepping back, scrubbing, or opening a
+// recording at any instant costs one World copy and a short fold, never a re-run.
 //
 // The fold is TraceModel::apply, the same pure step the live World is made
 // with, so the World after n events here equals TraceModel::fold of the first n.
