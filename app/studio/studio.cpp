@@ -300,11 +300,8 @@ void Studio::frame() {
     const trace::World& world = live_ ? *latest_ : shown_world_;
     if (replaying()) {
         // A recording says which worker class ran it (the Controls keep the settings for a live engine).
-        const auto workers = latest_->workers();
-        if (!workers.empty() && workers.front()->model != trace::ModelId::Unknown) {
-            worker_class = std::string(trace::to_string(workers.front()->model));
-        }
-        num_workers = static_cast<int>(workers.size());
+        if (!replay_class_.empty()) worker_class = replay_class_;
+        num_workers = static_cast<int>(world.workers().size());
     }
     View view{world, *rec_, *model_, live_ ? world.now_ns : shown_ns_, live_, gate_.paused(), worker_class, num_workers};
     for (const auto& entry : parse_mix(traffic_.mix).entries) view.mix_paths.push_back(entry.path);

@@ -179,6 +179,7 @@ private:
     RequestIndex requests_;              // one name per request in every panel (draw/request_label.h)
 
     std::string replay_name_;            // the file shown ("" : an engine, or synthetic)
+    std::string replay_class_;           // the worker class that file's engine ran ("" unknown)
     FileMenuState file_menu_;
     FileRequest pending_file_;           // the File menu's choice this frame, carried out after it
     bool shut_down_ = false;

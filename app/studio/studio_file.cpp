@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "app/studio/studio.h"
+#include "engine/trace/ev.h"
 
 namespace minicorn::studio {
 
@@ -30,6 +31,15 @@ bool Studio::open_recording(const std::string& path, std::string* error) {
     stop_and_clear();
     traffic_.wanted = false;
     replace_recording(std::move(*loaded));
+    // The worker class the recording ran, from its first worker's boot (its workers may all have exited by its end).
+    replay_class_.clear();
+    for (std::size_t i = 0; i < rec_->size() && replay_class_.empty(); ++i) {
+        if ((*rec_)[i].kind != trace::EventKind::WorkerBoot) continue;
+        const auto model = trace::ev::WorkerBoot::decode((*rec_)[i]).model;
+        if (model > 0 && model <= static_cast<std::int64_t>(trace::ModelId::Asyncio)) {
+            replay_class_ = std::string(trace::to_string(model.as<trace::ModelId>()));
+        }
+    }
     const std::size_t slash = path.rfind('/');
     replay_name_ = slash == std::string::npos ? path : path.substr(slash + 1);
     return true;
