@@ -1,6 +1,7 @@
 // app/studio/main.cpp — `minicorn-studio`: the desktop front end.
 //
 //   minicorn-studio [SCENARIO]                      open the studio (needs a display)
+//   minicorn-studio FILE.rec                        replay a recording (no engine)
 //   minicorn-studio --screenshot OUT.png --frames N [SCENARIO]
 //                                                   render N frames, save the last as a PNG
 //                                                   (+ OUT.png.json: the panels and where), exit
@@ -14,6 +15,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -26,6 +28,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/studio/gate_script.h"
+#include "app/studio/time_script.h"
 #include "app/studio/draw/text_layout.h"
 #include "app/studio/panels/widgets.h"
 #include "app/studio/platform.h"
@@ -47,10 +50,18 @@ constexpr int kHeight = 1000;
 constexpr const char* kUsage =
     "usage: minicorn-studio [--screenshot OUT.png --frames N | --bench-frames N [--bench-synthetic]]\n"
     "                       [--tab Traffic|Stats|Event log] [--log-filter KIND|PID] [--minicorn PATH]\n"
-    "                       [--lessons | --lesson NAME [--lesson-step N]] [SCENARIO]\n"
+    "                       [--lessons | --lesson NAME [--lesson-step N]] [--save FILE.rec]\n"
+    "                       [SCENARIO | FILE.rec]\n"
     "\n"
     "The studio starts `minicorn serve` and `minicorn load` as child processes and shows\n"
     "what the master, the workers and the client do, live, from their trace.\n"
+    "\n"
+    "recordings:\n"
+    "  FILE.rec                     replay a recording instead of running the engine (made by\n"
+    "                               `minicorn serve --trace FILE.rec`, `minicorn load --trace FILE.rec`,\n"
+    "                               --save or File \u2192 Save recording); File \u2192 Open and a drop\n"
+    "                               on the window open one too\n"
+    "  --save FILE.rec              on exit, save everything recorded to FILE.rec\n"
     "\n"
     "scenario (defaults: -k sync -w 2, 8 virtual users, a gentle mix):\n"
     "  any `minicorn serve` flag    -k CLASS, -w N, --threads N, --worker-connections N, …\n"
@@ -75,6 +86,9 @@ constexpr const char* kUsage =
     "                               × the text size Ctrl + / Ctrl - set; headless: 1)\n"
     "                               (FILE.json lists the panels drawn and their rectangles)\n"
     "  --bench-frames N             print the studio's CPU time per frame (NewFrame → Render)\n"
+    "  --bench-scrub                with --bench-frames: each frame jumps to another instant of the\n"
+    "                               recording (the time bar dragged): restore + redraw, and memory\n"
+    "  --bench-events N             with --bench-synthetic: N made-up events instead of 1 M\n"
     "  --bench-synthetic            with --bench-frames: 1 M made-up events, 1,000 connections,\n"
     "                               3 workers, no engine\n"
     "  --then ACTION                after warm-up, act as a person would (repeatable, in order,\n"
@@ -83,7 +97,10 @@ constexpr const char* kUsage =
     "                               step-worker:N, step-thread:N, step-anyone, wait:SECONDS,\n"
     "                               snapshot (into the sidecar; see gate_script.h), shot (this\n"
     "                               frame as FILE-1.png, FILE-2.png… with sidecars); a lesson's:\n"
-    "                               pick:a (a choice), continue (after a pause), next, leave\n";
+    "                               pick:a (a choice), continue (after a pause), next, leave;\n"
+    "                               the time bar's: back:N, forward:N (events), moment-back,\n"
+    "                               moment-forward, request-back, request-forward, scrub:F (0 the\n"
+    "                               first event, 1 the last), live\n";
 
 volatile sig_atomic_t g_stop = 0;
 extern "C" void on_stop_signal(int) { g_stop = 1; }
@@ -93,6 +110,7 @@ struct Args {
     std::string screenshot;
     int frames = 120;
     int bench_frames = 0;
+    bool bench_scrub = false;   // --bench-scrub: every counted frame first jumps to another instant
     int width = 0, height = 0;  // --size; 0: the screen's (headless: kWidth × kHeight)
     float scale = 0;            // --scale; 0: the monitor's × the remembered text size (headless: 1)
     std::vector<std::string> then;  // --then ACTION, in order
@@ -131,6 +149,8 @@ Args parse_args(int argc, char** argv) {
         else if (arg == "--frames") a.frames = std::max(1, std::atoi(value().c_str()));
         else if (arg == "--bench-frames") a.bench_frames = std::max(1, std::atoi(value().c_str()));
         else if (arg == "--bench-synthetic") a.studio.synthetic = true;
+        else if (arg == "--bench-scrub") a.bench_scrub = true;
+        else if (arg == "--bench-events") a.studio.synthetic_events = static_cast<std::size_t>(std::max(1000L, std::atol(value().c_str())));
         else if (arg == "--size") {
             std::string v = value();
             if (std::sscanf(v.c_str(), "%dx%d", &a.width, &a.height) != 2 || a.width < 320 || a.height < 240) {
@@ -149,6 +169,8 @@ Args parse_args(int argc, char** argv) {
             a.studio.lesson_step = static_cast<std::size_t>(std::max(1, step));
         }
         else if (arg == "--then") a.then.push_back(value());
+        else if (arg == "--save") a.studio.save_path = value();
+        else if (arg.ends_with(".rec") && arg[0] != '-') a.studio.open_path = arg;
         else if (arg == "--log-filter") a.studio.log_filter = value();
         else if (arg == "--minicorn") a.studio.minicorn_bin = value();
         else if (arg == "-c") {
@@ -178,7 +200,8 @@ Args parse_args(int argc, char** argv) {
         static const char* const kKnown[] = {"pause", "step", "play",        "ttin",    "ttou",
                                              "hup",   "term", "kill-worker", "restart", "help", "shot"};
         if (std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown) &&
-            !minicorn::studio::is_gate_script(name) && !lesson_command_of(name)) {
+            !minicorn::studio::is_gate_script(name) && !lesson_command_of(name) &&
+            !minicorn::studio::is_time_script(name)) {
             a.error = "argument --then: unknown action '" + name + "'";
         }
     }
@@ -275,6 +298,7 @@ bool write_sidecar(const std::string& path, const Platform& platform, const Stud
     nlohmann::json j;
     j["snapshots"] = snapshots;  // --then snapshot
     j["gate"] = minicorn::studio::gate_snapshot(studio);
+    j["time"] = minicorn::studio::time_snapshot(studio);
     j["width"] = platform.width();
     j["height"] = platform.height();
     j["frames"] = frames;
@@ -287,6 +311,7 @@ bool write_sidecar(const std::string& path, const Platform& platform, const Stud
     j["engine"] = st.engine == Engine::Exited      ? "exited"
                   : st.engine == Engine::Starting  ? "starting"
                   : st.engine == Engine::Synthetic ? "synthetic"
+                  : st.engine == Engine::Replay    ? "replay"
                                                    : "running";
     j["engine_exit"] = st.serve_exit;  // "exit 0", "killed by SIGKILL"; empty while it runs
     j["client"] = st.client_command;
@@ -314,11 +339,25 @@ void print_bench(const std::vector<double>& cpu, const std::vector<double>& inge
         std::snprintf(text, sizeof text, "mean %.2f ms, p99 %.2f ms, max %.2f ms", mean, p99, v.back());
         return std::string(text);
     };
-    std::printf("minicorn-studio: %zu frames at %dx%d; %zu events recorded, %zu open connections\n"
-                "  UI (NewFrame \u2192 Render):           %s\n"
-                "  ingest (take events, fold, metrics): %s\n",
+    std::vector<double> both(cpu.size());
+    for (std::size_t i = 0; i < cpu.size() && i < ingest_ms.size(); ++i) both[i] = cpu[i] + ingest_ms[i];
+    std::printf("minicorn-studio: %zu frames at %dx%d; %zu events recorded, %zu open connections, %zu keyframes\n"
+                "  UI (NewFrame \u2192 Render):            %s\n"
+                "  ingest (take events, metrics):        %s\n"
+                "  frame (ingest + UI, main thread):     %s\n",
                 cpu.size(), platform.width(), platform.height(), studio.recording().size(),
-                studio.latest().connections.size(), summary(cpu).c_str(), summary(ingest_ms).c_str());
+                studio.latest().connections.size(), studio.keyframes().count(), summary(cpu).c_str(),
+                summary(ingest_ms).c_str(), summary(both).c_str());
+    // Memory: the process's resident set, and the Recording's own share.
+    long pages = 0, resident = 0;
+    if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+        if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+        std::fclose(f);
+    }
+    const double n = static_cast<double>(std::max<std::size_t>(1, studio.recording().size()));
+    std::printf("  memory: resident %.0f MB (%.0f bytes an event); the events themselves %.0f MB\n",
+                static_cast<double>(resident) * 4096 / 1e6, static_cast<double>(resident) * 4096 / n,
+                static_cast<double>(studio.recording().store().committed_bytes()) / 1e6);
 }
 
 void print_no_display() {
@@ -416,6 +455,7 @@ nlohmann::json run_then_actions(FrameLoop& loop, const std::vector<std::string>&
             continue;
         }
         if (auto action = scripted_action(name, studio)) studio.queue(*action);
+        for (const auto& action : minicorn::studio::time_script_actions(name, studio)) studio.queue(action);
         if (auto action = minicorn::studio::gate_script_action(name, studio)) studio.queue(*action);
         int gap = 30;
         if (auto command = lesson_command_of(name)) {
@@ -434,6 +474,15 @@ nlohmann::json run_then_actions(FrameLoop& loop, const std::vector<std::string>&
     return snapshots;
 }
 
+// --bench-scrub: an instant spread over the recording (a golden-ratio walk:
+// far jumps, never the same keyframe twice in a row).
+void queue_scrub(Studio& studio, int i) {
+    const auto& rec = studio.recording();
+    const double f = std::fmod(0.5 + 0.6180339887 * i, 1.0);
+    const auto t = rec.first_time() + static_cast<std::uint64_t>(f * static_cast<double>(rec.last_time() - rec.first_time()));
+    studio.queue(minicorn::studio::make_action(minicorn::studio::Action::Kind::ShowInstant, 0, 0, t));
+}
+
 // --screenshot / --bench-frames: warm up, act, draw the counted frames, write
 // what was asked for. Returns the exit status.
 int run_headless(FrameLoop& loop, const Args& args) {
@@ -450,6 +499,7 @@ int run_headless(FrameLoop& loop, const Args& args) {
     loop.ingest_ms.clear();
     std::vector<double> cpu;
     for (int i = 0; i < frames && !g_stop; ++i) {
+        if (args.bench_scrub) queue_scrub(loop.studio, i);
         bool last = i == frames - 1;
         if (last && shot) minicorn::studio::set_text_layout(&layout);
         cpu.push_back(loop.frame(!(last && shot)));
@@ -483,6 +533,14 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "%sminicorn-studio: error: %s\n", kUsage, args.error.c_str());
         return 2;
     }
+    if (!args.studio.open_path.empty()) {
+        // A recording that cannot be read is refused before any window opens, display or not.
+        std::string why;
+        if (!minicorn::trace::Recording::load(args.studio.open_path, &why)) {
+            std::fprintf(stderr, "minicorn-studio: %s\n", why.c_str());
+            return 1;
+        }
+    }
     if (!minicorn::studio::display_available()) {
         print_no_display();
         return 0;
@@ -498,7 +556,9 @@ int main(int argc, char** argv) {
     }
     Studio studio(args.studio);
     if (!studio.start(&error)) {
-        std::fprintf(stderr, "minicorn-studio: cannot start the engine: %s\n", error.c_str());
+        std::fprintf(stderr, args.studio.open_path.empty() ? "minicorn-studio: cannot start the engine: %s\n"
+                                                           : "minicorn-studio: %s\n",
+                     error.c_str());
         return 1;
     }
     FrameLoop loop{platform, studio, headless, {}};
@@ -506,7 +566,10 @@ int main(int argc, char** argv) {
     if (headless) {
         status = run_headless(loop, args);
     } else {
-        while (!g_stop && !platform.should_close()) loop.frame(true);
+        while (!g_stop && !platform.should_close()) {
+            for (const std::string& path : platform.take_dropped_paths()) studio.open_recording_or_say_why(path);
+            loop.frame(true);
+        }
     }
     studio.shutdown();
     return status;

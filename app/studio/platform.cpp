@@ -77,6 +77,12 @@ extern "C" void on_key(GLFWwindow* window, int key, int, int action, int mods) {
     if (key == GLFW_KEY_MINUS || key == GLFW_KEY_KP_SUBTRACT) platform->request_text_step(-1);
 }
 
+// Files dropped on the window: kept for take_dropped_paths().
+extern "C" void on_drop(GLFWwindow* window, int count, const char** paths) {
+    auto* platform = static_cast<Platform*>(glfwGetWindowUserPointer(window));
+    for (int i = 0; i < count; ++i) platform->note_dropped_path(paths[i]);
+}
+
 // The work area of the monitor the window will open on (the primary one).
 void screen_size(int* w, int* h) {
     int x = 0, y = 0;
@@ -112,6 +118,7 @@ bool Platform::open(int width, int height, float scale, const char* title, bool 
     }
     glfwSetWindowUserPointer(window_, this);
     glfwSetKeyCallback(window_, on_key);  // ImGui's backend chains to it
+    glfwSetDropCallback(window_, on_drop);
     if (scale > 0) {
         content_scale_ = scale;
     } else {

@@ -14,6 +14,8 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 struct GLFWwindow;
 
@@ -54,6 +56,9 @@ public:
 
     // Ctrl + / Ctrl − (from the key callback): a step of the text size.
     void request_text_step(int step) { text_step_ += step; }
+    // Files dropped on the window since the last call (from the drop callback), in order.
+    std::vector<std::string> take_dropped_paths() { return std::exchange(dropped_, {}); }
+    void note_dropped_path(const char* path) { dropped_.emplace_back(path); }
 
 private:
     void build_font();
@@ -66,6 +71,7 @@ private:
     float content_scale_ = 1.0f;  // the monitor's (HiDPI), or a --scale given
     float text_size_ = 1.0f;      // the learner's, 0.6–2.5, remembered
     int text_step_ = 0;           // Ctrl + / Ctrl − pressed, not yet applied
+    std::vector<std::string> dropped_;  // files dropped on the window, not yet taken
 };
 
 // The studio's settings file ($XDG_CONFIG_HOME/minicorn/studio.ini, else

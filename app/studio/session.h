@@ -132,7 +132,8 @@ private:
 
     // Shared with the collector thread, under mu_.
     mutable std::mutex mu_;
-    std::vector<trace::Event> batch_;     // collected, not yet taken by the main thread
+    std::vector<trace::Event> batch_;     // collected; [batch_taken_, size) not yet taken by the main thread
+    std::size_t batch_taken_ = 0;
     std::deque<LogLine> lines_;
     std::uint64_t line_seq_ = 0;
     std::vector<Pipe> new_pipes_;         // handed to the collector thread, which owns and closes them

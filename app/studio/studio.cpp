@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 #include "app/studio/panels/legend.h"
 #include "app/studio/panels/topology_highlights.h"
@@ -31,6 +32,9 @@
 namespace minicorn::studio {
 
 namespace {
+
+// The live TraceModel keeps no keyframes of its own (Keyframes does, off this thread).
+constexpr std::size_t kNoKeyframes = std::numeric_limits<std::size_t>::max();
 
 double seconds_now() {
     return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -60,23 +64,35 @@ Studio::~Studio() { shutdown(); }
 // [SECTION] Engine
 // ============================================================================
 
-void Studio::reset_recording() {
+void Studio::reset_recording() { replace_recording(trace::Recording()); }
+
+void Studio::replace_recording(trace::Recording rec) {
+    keys_.reset();  // its thread reads the Recording: gone first
     model_.reset();
-    rec_ = std::make_unique<trace::Recording>();
-    model_ = std::make_unique<trace::TraceModel>(*rec_);
+    if (!rec_) rec_ = std::make_unique<trace::Recording>();
+    *rec_ = std::move(rec);
+    // Not folded here: Keyframes folds on its own thread (latest_ is its newest
+    // World). The View still names a TraceModel, for panels shown without Keyframes.
+    model_ = std::make_unique<trace::TraceModel>(*rec_, kNoKeyframes);
+    keys_ = std::make_unique<trace::Keyframes>(*rec_);
+    keys_->wait_idle();  // a recording opened whole: folded before it is shown
+    latest_ = keys_->latest();
     metrics_ = Metrics();
+    metrics_.update(*rec_, *latest_);
     live_ = true;
     shown_world_ = trace::World();
+    shown_events_ = 0;
+    picked_conn_ = 0;
+    time_bar_ = TimeBarState();
     lesson_.rebind(*rec_);
 }
 
 bool Studio::start(std::string* error) {
+    if (!options_.open_path.empty()) return open_recording(options_.open_path, error);
     if (options_.synthetic) {
-        model_.reset();
-        *rec_ = synthetic_recording(SyntheticShape{});
-        model_ = std::make_unique<trace::TraceModel>(*rec_);
-        model_->update();
-        metrics_.update(*rec_, model_->latest());
+        SyntheticShape shape;
+        shape.events = options_.synthetic_events;
+        replace_recording(synthetic_recording(shape));
         return true;
     }
     if (!options_.lesson.empty()) {
@@ -109,10 +125,9 @@ bool Studio::restart_with(const std::vector<std::string>& args, std::string* err
     return launch(error);
 }
 
-void Studio::shutdown() { session_.stop(); }
-
 void Studio::restart_engine() {
     if (options_.synthetic) return;
+    replay_name_.clear();
     stop_and_clear();
     std::string error;
     if (!launch(&error)) std::fprintf(stderr, "minicorn-studio: restart failed: %s\n", error.c_str());
@@ -122,7 +137,7 @@ void Studio::keep_traffic_going() {
     if (options_.synthetic || !traffic_.wanted || traffic_launched_) return;
     if (!session_.running() || session_.port() == 0) return;
     // Wait for a booted worker, so the first requests are not all queued behind the boot.
-    const auto workers = model_->latest().workers();
+    const auto workers = latest_->workers();
     bool booted = std::any_of(workers.begin(), workers.end(), [](const trace::Process* p) { return p->booted_ns != 0; });
     if (!booted) return;
     std::string error;
@@ -134,10 +149,12 @@ void Studio::keep_traffic_going() {
 }
 
 void Studio::ingest() {
-    if (options_.synthetic) return;
-    session_.update(*rec_);
-    model_->update();
-    metrics_.update(*rec_, model_->latest());
+    if (options_.synthetic || replaying()) return;
+    // The events go into the Recording here; they are folded on the Keyframes
+    // thread, whose newest World this frame shows.
+    if (session_.update(*rec_) > 0) keys_->poke();
+    latest_ = keys_->latest();
+    metrics_.update(*rec_, *latest_);
     for (LogLine& l : session_.log_lines(log_.output_seq)) {
         log_.output_seq = l.seq;
         log_.output.push_back(std::move(l));
@@ -154,12 +171,15 @@ void Studio::ingest() {
 
 // Slow play: the gate stays closed and the studio hands it tokens at the chosen rate.
 void Studio::pump_gate() {
-    gate_.pump(session_.gate(), kPlayRates[controls_.play_rate_index], model_->latest(), seconds_now());
+    gate_.pump(session_.gate(), kPlayRates[controls_.play_rate_index], *latest_, seconds_now());
 }
 
 SessionStatus Studio::status() const {
     SessionStatus st;
-    if (options_.synthetic) {
+    if (replaying()) {
+        st.engine = SessionStatus::Engine::Replay;
+        st.replay_name = replay_name_;
+    } else if (options_.synthetic) {
         st.engine = SessionStatus::Engine::Synthetic;
     } else if (session_.serve().state == ChildState::Running) {
         st.engine = session_.port() ? SessionStatus::Engine::Running : SessionStatus::Engine::Starting;
@@ -190,7 +210,7 @@ SessionStatus Studio::status() const {
 }
 
 bool Studio::warmed_up() const {
-    if (options_.synthetic) return true;
+    if (options_.synthetic || replaying()) return true;
     if (lesson_.mode() == LessonPlayer::Mode::Running) {
         // A lesson is ready to look at when its step waits for the learner:
         // a pick to make, a frozen instant, Next.
@@ -200,7 +220,7 @@ bool Studio::warmed_up() const {
         return p == lesson::StepPhase::Paused || lesson_.step_over();
     }
     if (session_.serve().state == ChildState::Exited) return true;  // nothing more will come
-    const auto workers = model_->latest().workers();
+    const auto workers = latest_->workers();
     bool booted = std::any_of(workers.begin(), workers.end(), [](const trace::Process* p) { return p->booted_ns != 0; });
     if (!booted) return false;
     return !traffic_.wanted || metrics_.total_requests() > 0;
@@ -217,9 +237,7 @@ void Studio::handle_keys(Actions& actions) {
         actions.push_back(make_action(gate_.paused() && gate_.play_rate() == 0 ? Action::Kind::GatePlay
                                                                               : Action::Kind::GatePause));
     }
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow), true)) {
-        actions.push_back(make_action(Action::Kind::GateStep));
-    }
+    handle_step_keys(actions);
     if (ImGui::IsKeyPressed(GLFW_KEY_F1, false)) show_help_ = !show_help_;
 }
 
@@ -257,9 +275,13 @@ void Studio::carry_out(const Actions& actions) {
             live_ = true;
             break;
         case Action::Kind::ShowInstant:
-            live_ = false;
-            shown_ns_ = a.t_ns;
-            shown_world_ = model_->world_at(a.t_ns);
+            show_instant(a.t_ns);
+            break;
+        case Action::Kind::ShowEvent:
+            show_event(a.index);
+            break;
+        case Action::Kind::Step:
+            step(a.step_by, a.direction);
             break;
         }
     }
@@ -275,12 +297,21 @@ void Studio::frame() {
         worker_class = cfg.effective_worker_class();
         num_workers = cfg.workers;
     }
-    const trace::World& world = live_ ? model_->latest() : shown_world_;
+    const trace::World& world = live_ ? *latest_ : shown_world_;
+    if (replaying()) {
+        // A recording says which worker class ran it (the Controls keep the settings for a live engine).
+        if (!replay_class_.empty()) worker_class = replay_class_;
+        num_workers = static_cast<int>(world.workers().size());
+    }
     View view{world, *rec_, *model_, live_ ? world.now_ns : shown_ns_, live_, gate_.paused(), worker_class, num_workers};
     for (const auto& entry : parse_mix(traffic_.mix).entries) view.mix_paths.push_back(entry.path);
     view.play_rate = gate_.play_rate();
     view.step_target = gate_.target();
     view.gate_note = gate_.note();
+    view.keys = keys_.get();
+    view.shown_events = shown_events();
+    view.followed_conn = followed_conn();
+    view.replaying = replaying();
     requests_.update(*rec_);
     set_request_naming({&requests_, &view.mix_paths});
     Actions actions;
@@ -301,6 +332,7 @@ void Studio::frame() {
     if (show_help_) draw_help();
     set_request_naming({});
     carry_out(actions);
+    carry_out(std::exchange(pending_file_, FileRequest{}));
     LessonCommands commands;
     commands.swap(lesson_commands_);
     carry_out(commands);
@@ -329,6 +361,9 @@ void Studio::record_panel(const char* name) {
 void Studio::draw_windows(const View& view, Actions& actions) {
     rects_.clear();
     const ImVec2 display = ImGui::GetIO().DisplaySize;
+    FileRequest file_request;
+    const float menu_h = draw_file_menu(file_menu_, replaying(), file_request);
+    pending_file_ = file_request;
     const SessionStatus st = status();
     // The status bar first: it takes a second line when its parts do not fit one.
     const std::vector<StatusPart> status_line = status_parts(view, st, st.backlog > Session::kMaxEventsPerFrame);
@@ -336,9 +371,10 @@ void Studio::draw_windows(const View& view, Actions& actions) {
     const float em = ImGui::GetFontSize() / 15.0f;  // the text scale (HiDPI, Ctrl + / Ctrl -)
     const float right_w = std::clamp(display.x * 0.27f, 360.0f * em, std::max(470.0f * em, display.x * 0.27f));
     const float left_w = display.x - right_w;
+    const float top = menu_h;  // the panels start under the menu bar
     const float body_h = display.y - status_h;
-    const float top_h = std::floor(body_h * 0.58f);
-    const float controls_h = std::floor(body_h * 0.44f);
+    const float top_h = top + std::floor((body_h - top) * 0.58f);
+    const float controls_h = top + std::floor((body_h - top) * 0.44f);
 
     // --- Topology ---
     char title[160];
@@ -350,7 +386,7 @@ void Studio::draw_windows(const View& view, Actions& actions) {
         std::snprintf(title, sizeof title, "Topology \u2014 %s, %lld worker%s###Topology", view.worker_class.c_str(),
                       wanted, wanted == 1 ? "" : "s");
     }
-    begin_panel(title, 0, 0, left_w, top_h);
+    begin_panel(title, 0, top, left_w, top_h - top);
     record_panel("Topology");
     if (st.engine == SessionStatus::Engine::Exited) {
         ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.35f, 0.08f, 0.08f, 1.0f));
@@ -368,22 +404,31 @@ void Studio::draw_windows(const View& view, Actions& actions) {
     ImGui::End();
 
     // --- Timeline ---
-    std::snprintf(title, sizeof title, "Timeline \u2014 %s###Timeline",
-                  view.live ? (view.paused ? "live, gate closed" : "live") : "replay");
-    begin_panel(title, 0, top_h, left_w, body_h - top_h);
+    const std::string shown = replaying() ? "recording " + replay_name_ + (view.live ? "" : ", looking back")
+                              : view.live ? (view.paused ? "live, gate closed" : "live")
+                                          : "looking back (the engine keeps recording)";
+    std::snprintf(title, sizeof title, "Timeline \u2014 %s###Timeline", shown.c_str());
+    const float bar_h = std::ceil(time_bar_height());
+    begin_panel(title, 0, top_h, left_w, body_h - top_h - bar_h);
     record_panel("Timeline");
     draw_timeline(view, timeline_, actions);
     ImGui::End();
 
+    // --- the time bar: the whole recording, scrub and step ---
+    begin_panel("Time \u2014 the whole recording: drag to look back###TimeBar", 0, body_h - bar_h, left_w, bar_h);
+    record_panel("Time bar");
+    draw_time_bar(view, time_bar_, actions);
+    ImGui::End();
+
     // --- Lesson (while one is open: Controls moves into the tabs below it) or Controls ---
     const bool lesson_open = lesson_.mode() != LessonPlayer::Mode::Off;
-    const float upper_h = lesson_open ? std::floor(body_h * 0.55f) : controls_h;
+    const float upper_h = lesson_open ? top + std::floor((body_h - top) * 0.55f) : controls_h;
     if (lesson_open) {
-        draw_lesson_window(left_w, 0, right_w, upper_h);
+        draw_lesson_window(left_w, top, right_w, upper_h - top);
         record_panel("Lesson");
         ImGui::End();
     } else {
-        begin_panel("Controls", left_w, 0, right_w, controls_h);
+        begin_panel("Controls", left_w, top, right_w, controls_h - top);
         record_panel("Controls");
         draw_controls(view, controls_, st, actions);
         ImGui::End();
@@ -455,7 +500,13 @@ void Studio::draw_help() {
                  ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoCollapse);
     static const char* const kKeys[][2] = {
         {"space", "pause / play: the step gate (engine time stops while paused, so no worker times out)"},
-        {"\u2192", "one step: the next decision point (an accept, a read, a switch, \u2026) runs"},
+        {"\u2192", "live, paused: one step \u2014 the next decision point (an accept, a read, a switch, \u2026) runs; "
+                   "looking back: forward one event"},
+        {"\u2190", "look back: one event earlier (the engine keeps recording meanwhile)"},
+        {"shift+\u2190 \u2192", "the previous / next event of the request followed"},
+        {"ctrl+\u2190 \u2192", "the previous / next moment: a state change of any process"},
+        {"Time bar", "drag: show any instant of the recording \u00B7 \u201Cback to live\u201D returns"},
+        {"File", "open a recording (or drop a .rec file on the window), save this one"},
         {"F1", "this help"},
         {"Timeline", "drag or wheel: pan \u00B7 ctrl+wheel: zoom \u00B7 click: show that instant"},
     };

@@ -2,12 +2,13 @@
 // the trace, and the actions that come back from the panels.
 //
 // Owns the Session (child processes, collector thread), the Recording it
-// fills, the TraceModel folded over it, the Metrics the Traffic and Stats
-// panels plot, and every panel's State. Each frame: take the new events, fold
-// them, build the View, lay out the windows (as in studio-sketch.png:
-// Topology top-left, Controls and Traffic/Stats/Log on the right, Timeline
-// along the bottom, a status bar), draw the panels, then carry out the
-// Actions they returned.
+// fills, the Keyframes that fold it on a thread of their own (the World now,
+// and at any earlier instant), the Metrics the Traffic and Stats panels plot,
+// and every panel's State. Each frame: take the new events (append them; the
+// Keyframes thread folds them), take its newest World, build the View, lay
+// out the windows (as in studio-sketch.png: Topology top-left, Controls and
+// Traffic/Stats/Log on the right, Timeline and the time bar along the bottom,
+// a status bar), draw the panels, then carry out the Actions they returned.
 //
 // Thread affinity: the main thread, between ImGui::NewFrame and ImGui::Render.
 #pragma once
@@ -18,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "app/studio/file_menu.h"
 #include "app/studio/gate_driver.h"
 #include "app/studio/draw/highlight.h"
 #include "app/studio/lesson_panel.h"
@@ -27,11 +29,13 @@
 #include "app/studio/panels/controls.h"
 #include "app/studio/panels/event_log.h"
 #include "app/studio/panels/session_status.h"
+#include "app/studio/panels/time_bar.h"
 #include "app/studio/panels/timeline.h"
 #include "app/studio/panels/topology.h"
 #include "app/studio/panels/traffic.h"
 #include "app/studio/panels/view.h"
 #include "app/studio/session.h"
+#include "engine/trace/keyframes.h"
 #include "engine/trace/model.h"
 #include "engine/trace/recording.h"
 
@@ -41,12 +45,15 @@ struct StudioOptions {
     std::vector<std::string> serve_args = {"-k", "sync", "-w", "2"};  // `minicorn serve` flags
     TrafficState traffic;            // the client's settings (traffic.wanted: start it at once)
     bool synthetic = false;          // --bench-synthetic: no engine, a made-up recording
+    std::size_t synthetic_events = 1'000'000;  // --bench-events N: its size
     std::string first_tab = "Traffic";  // which right-hand tab is open first: Traffic, Stats, Event log
     std::string log_filter;             // the Event log's filter to start with
     std::string minicorn_bin;
     std::string lesson;                 // --lesson NAME: open it at once (its serve flags replace the scenario)
     std::size_t lesson_step = 1;        // --lesson-step N: the step shown first, as the panel counts (1: the first)
     bool lesson_picker = false;         // --lessons: open on the lesson picker (lesson 00 selected)
+    std::string open_path;              // FILE.rec: replay this recording, no engine
+    std::string save_path;              // --save FILE: save the recording there on exit
 };
 
 // Where a panel was drawn in the last frame (for --screenshot's sidecar).
@@ -65,15 +72,29 @@ public:
     // Starts the engine (or builds the synthetic recording). False with
     // *error if `minicorn serve` could not be started at all.
     bool start(std::string* error);
-    // Takes the events collected since the last call, folds them into the
-    // TraceModel and the Metrics, keeps traffic going and feeds the gate.
+    // Takes the events collected since the last call into the Recording (the
+    // Keyframes thread folds them) and the Metrics, takes the newest folded
+    // World, keeps traffic going and feeds the gate.
     // Once a frame, before frame(); it is the studio's data work, measured
     // apart from the UI by --bench-frames.
     void ingest();
     // One frame of UI: call between ImGui::NewFrame and ImGui::Render.
     void frame();
-    // Stops every child and the collector.
+    // Stops every child and the collector; with --save, saves the recording
+    // (every event collected, none left behind). Once; later calls do nothing.
     void shutdown();
+
+    // Replaces whatever is shown (the engine is stopped) by the recording in
+    // `path`. False, with *error saying why in plain words, and nothing
+    // changed, when it cannot be read (recording.h: Recording::load).
+    bool open_recording(const std::string& path, std::string* error);
+    // open_recording, and on failure the reason on screen (and on stderr):
+    // File → Open, a file dropped on the window.
+    void open_recording_or_say_why(const std::string& path);
+    // Writes every event recorded so far to `path` (the MCREC001 format).
+    bool save_recording(const std::string& path, std::string* error) const;
+    // A recording opened from a file is shown (no engine runs).
+    bool replaying() const { return !replay_name_.empty(); }
     // Carries out `action` after the next frame, as if a panel had asked
     // (for --then: scripted screenshots and tests).
     void queue(const Action& action) { queued_.push_back(action); }
@@ -86,7 +107,13 @@ public:
     bool warmed_up() const;
     const std::vector<PanelRect>& panels() const { return rects_; }
     const trace::Recording& recording() const { return *rec_; }
-    const trace::World& latest() const { return model_->latest(); }
+    const trace::World& latest() const { return *latest_; }
+    // The World shown: the latest while live, else the one looked back at.
+    const trace::World& shown() const { return live_ ? *latest_ : shown_world_; }
+    bool live() const { return live_; }
+    // The instant shown as a position: events [0, n) have happened.
+    std::size_t shown_events() const { return live_ ? rec_->size() : shown_events_; }
+    const trace::Keyframes& keyframes() const { return *keys_; }
     SessionStatus status() const;
     const GateDriver& gate_driver() const { return gate_; }
     const trace::GateControl* gate_control() const { return session_.gate(); }
@@ -99,6 +126,17 @@ public:
 private:
     void reset_recording();
     void restart_engine();
+    // The Recording shown is `rec` from now on (the folding, the keyframes and the metrics start over).
+    void replace_recording(trace::Recording rec);
+    // --- time travel (studio_time.cpp) ---
+    // Shows the World after events [0, n); n at the end: live (or the end of a recording) again.
+    void show_event(std::size_t n);
+    void show_instant(std::uint64_t t_ns);
+    void step(StepBy by, StepDirection dir);
+    // The arrow keys: ←/→ step (shift: the request's, ctrl: a moment); → while live and paused: a gate step.
+    void handle_step_keys(Actions& actions);
+    // The connection shift+←/→ follows: the one picked, or the event shown's.
+    std::uint64_t followed_conn() const;
     // A lesson's engine: these serve flags, no background client (the lesson brings its own).
     bool launch(std::string* error);
     void stop_and_clear();
@@ -123,11 +161,15 @@ private:
     void draw_tabs(const View& view, const SessionStatus& st, Actions& actions, bool lesson_open, PanelRect at);
     void draw_help();
     void begin_panel(const char* name, float x, float y, float w, float h);
+    // The File menu's choice, carried out.
+    void carry_out(const FileRequest& request);
 
     StudioOptions options_;
     Session session_;
     std::unique_ptr<trace::Recording> rec_;
     std::unique_ptr<trace::TraceModel> model_;
+    std::unique_ptr<trace::Keyframes> keys_;  // folds on its own thread: the World now and at any earlier instant
+    std::shared_ptr<const trace::World> latest_;  // keys_'s newest World, taken once a frame
     Metrics metrics_;
     ControlsState controls_;
     TrafficState traffic_;
@@ -136,9 +178,17 @@ private:
     TimelineState timeline_;
     RequestIndex requests_;              // one name per request in every panel (draw/request_label.h)
 
+    std::string replay_name_;            // the file shown ("" : an engine, or synthetic)
+    std::string replay_class_;           // the worker class that file's engine ran ("" unknown)
+    FileMenuState file_menu_;
+    FileRequest pending_file_;           // the File menu's choice this frame, carried out after it
+    bool shut_down_ = false;
     bool live_ = true;
     std::uint64_t shown_ns_ = 0;
     trace::World shown_world_;           // the World at shown_ns_ when not live
+    std::size_t shown_events_ = 0;       // when not live: events [0, n) make shown_world_
+    std::uint64_t picked_conn_ = 0;      // the request the learner follows (0: the event shown's)
+    TimeBarState time_bar_;
     GateDriver gate_;                    // Pause / Step / Play / the step target
     bool traffic_launched_ = false;      // the client was started for this engine run
     bool show_help_ = false;

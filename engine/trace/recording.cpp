@@ -9,9 +9,8 @@
 namespace minicorn::trace {
 
 void Recording::append(std::span<const Event> sorted) {
-    if (events_.capacity() < events_.size() + sorted.size()) {
-        events_.reserve(std::max(events_.size() + sorted.size(), events_.capacity() * 2));
-    }
+    const std::size_t base = store_.size();
+    store_.append(sorted);
     // Consecutive events mostly share their pid, thread, connection and
     // request: remember the last index list of each (an unordered_map's
     // elements stay put when it rehashes), so most events skip the hashing.
@@ -23,9 +22,9 @@ void Recording::append(std::span<const Event> sorted) {
     pid_t last_tid_key = 0;
     std::uint64_t last_conn_key = 0;
     std::uint64_t last_req_key = 0;
-    for (const Event& e : sorted) {
-        auto pos = static_cast<std::uint32_t>(events_.size());
-        events_.push_back(e);
+    for (std::size_t i = 0; i < sorted.size(); ++i) {
+        const Event& e = sorted[i];
+        const auto pos = static_cast<std::uint32_t>(base + i);
         if (e.kind == EventKind::RingDrops) dropped_ += static_cast<std::uint64_t>(ev::RingDrops::decode(e).dropped.v);
         if (!last_pid || e.pid != last_pid_key) {
             auto [it, fresh] = by_pid_.try_emplace(e.pid);
@@ -59,9 +58,9 @@ void Recording::append(std::span<const Event> sorted) {
 }
 
 std::size_t Recording::lower_bound(std::uint64_t t_ns) const {
-    auto it = std::lower_bound(events_.begin(), events_.end(), t_ns,
-                               [](const Event& e, std::uint64_t t) { return e.t_ns < t; });
-    return static_cast<std::size_t>(it - events_.begin());
+    const std::span<const Event> all = store_.events();
+    auto it = std::lower_bound(all.begin(), all.end(), t_ns, [](const Event& e, std::uint64_t t) { return e.t_ns < t; });
+    return static_cast<std::size_t>(it - all.begin());
 }
 
 namespace {
@@ -86,58 +85,13 @@ bool Recording::save(const std::string& path, std::string* error) const {
         if (error) *error = "cannot write '" + path + "': " + std::strerror(errno);
         return false;
     }
-    std::uint64_t count = events_.size();
+    std::uint64_t count = size();
     bool ok = std::fwrite(kMagic, 1, sizeof kMagic, f) == sizeof kMagic &&
               std::fwrite(&count, sizeof count, 1, f) == 1 && std::fwrite(&dropped_, sizeof dropped_, 1, f) == 1 &&
-              (count == 0 || std::fwrite(events_.data(), sizeof(Event), events_.size(), f) == events_.size());
+              (count == 0 || std::fwrite(store_.data(), sizeof(Event), size(), f) == size());
     ok = (std::fclose(f) == 0) && ok;
     if (!ok && error) *error = "short write to '" + path + "'";
     return ok;
-}
-
-std::optional<Recording> Recording::load(const std::string& path, std::string* error) {
-    FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) {
-        if (error) *error = "cannot open '" + path + "': " + std::strerror(errno);
-        return std::nullopt;
-    }
-    char magic[8] = {};
-    std::uint64_t count = 0;
-    std::uint64_t dropped = 0;
-    bool ok = std::fread(magic, 1, sizeof magic, f) == sizeof magic && std::memcmp(magic, kMagic, 8) == 0 &&
-              std::fread(&count, sizeof count, 1, f) == 1 && std::fread(&dropped, sizeof dropped, 1, f) == 1;
-    if (!ok) {
-        std::fclose(f);
-        if (error) *error = "'" + path + "' is not a minicorn recording (bad header)";
-        return std::nullopt;
-    }
-    // Check the count against the file's size before trusting it with memory.
-    long here = std::ftell(f);
-    std::fseek(f, 0, SEEK_END);
-    long size = std::ftell(f);
-    std::fseek(f, here, SEEK_SET);
-    if (here < 0 || size < here || count > static_cast<std::uint64_t>(size - here) / sizeof(Event)) {
-        std::fclose(f);
-        if (error) *error = "'" + path + "' is truncated or damaged: its header promises " + std::to_string(count) + " events";
-        return std::nullopt;
-    }
-    std::vector<Event> events(count);
-    if (count && std::fread(events.data(), sizeof(Event), count, f) != count) {
-        std::fclose(f);
-        if (error) *error = "'" + path + "' is truncated: expected " + std::to_string(count) + " events";
-        return std::nullopt;
-    }
-    std::fclose(f);
-    for (std::size_t i = 1; i < events.size(); ++i) {
-        if (events[i].t_ns < events[i - 1].t_ns) {
-            if (error) *error = "'" + path + "' is corrupt: events out of time order at #" + std::to_string(i);
-            return std::nullopt;
-        }
-    }
-    Recording rec;
-    rec.append(events);
-    rec.dropped_ = std::max(rec.dropped_, dropped);  // a file from before RingDrops were counted has only the header
-    return rec;
 }
 
 }  // namespace minicorn::trace

@@ -1,7 +1,9 @@
 // engine/trace/recording.h — everything the processes emitted, in time order.
 //
 // Append-only: the Collector appends events already merged in time order
-// (never earlier than the last one appended). Indexed by process, thread,
+// (never earlier than the last one appended). The events live in an
+// EventStore (recording_store.h): they never move or get copied as the
+// recording grows, and another thread may read the published ones. Indexed by process, thread,
 // connection and request: each index lists positions into events(), in time
 // order. Saved to and loaded from a file (a small header, then the raw events).
 //
@@ -12,6 +14,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <optional>
 #include <span>
 #include <string>
@@ -19,6 +22,7 @@
 #include <vector>
 
 #include "engine/trace/event.h"
+#include "engine/trace/recording_store.h"
 
 namespace minicorn::trace {
 
@@ -43,12 +47,14 @@ public:
     // Appends `sorted` (ascending t_ns, none earlier than last_time()).
     void append(std::span<const Event> sorted) override;
 
-    std::span<const Event> events() const { return events_; }
-    std::size_t size() const { return events_.size(); }
-    bool empty() const { return events_.empty(); }
-    const Event& operator[](std::size_t i) const { return events_[i]; }
-    std::uint64_t first_time() const { return events_.empty() ? 0 : events_.front().t_ns; }
-    std::uint64_t last_time() const override { return events_.empty() ? 0 : events_.back().t_ns; }
+    std::span<const Event> events() const { return store_.events(); }
+    std::size_t size() const { return store_.size(); }
+    bool empty() const { return store_.size() == 0; }
+    const Event& operator[](std::size_t i) const { return store_.data()[i]; }
+    std::uint64_t first_time() const { return empty() ? 0 : store_.data()[0].t_ns; }
+    std::uint64_t last_time() const override { return empty() ? 0 : store_.data()[size() - 1].t_ns; }
+    // The events themselves (for a reader on another thread: EventStore::published()).
+    const EventStore& store() const { return store_; }
 
     // The first position whose event is at or after t (size() if none).
     std::size_t lower_bound(std::uint64_t t_ns) const;
@@ -68,10 +74,19 @@ public:
 
     // File format: "MCREC001", u64 count, u64 dropped, then count × 64-byte events.
     bool save(const std::string& path, std::string* error) const;
+    // Reads a recording saved by save() or written by RecordingFile
+    // (recording_load.cpp). Refuses, with *error saying why in plain words, a
+    // file that is not a recording (a JSON trace, anything else), one from
+    // another version of the format, one truncated, or one whose events are
+    // damaged (an unknown kind, out of time order). Never trusts the header's
+    // count with memory before checking it against the file's size.
     static std::optional<Recording> load(const std::string& path, std::string* error);
+    // The same from an open stream (seekable; fmemopen in the fuzzer). `name`
+    // is what the messages call it.
+    static std::optional<Recording> read(std::FILE* f, const std::string& name, std::string* error);
 
 private:
-    std::vector<Event> events_;
+    EventStore store_;
     std::unordered_map<pid_t, Index> by_pid_;
     std::unordered_map<pid_t, Index> by_thread_;
     std::unordered_map<std::uint64_t, Index> by_conn_;

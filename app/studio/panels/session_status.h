@@ -12,13 +12,14 @@
 namespace minicorn::studio {
 
 struct SessionStatus {
-    enum class Engine { Starting, Running, Exited, Synthetic };
+    enum class Engine { Starting, Running, Exited, Synthetic, Replay };
     Engine engine = Engine::Starting;
     pid_t serve_pid = 0;
     int port = 0;
     std::string serve_command;
     std::string serve_exit;    // "exit 1", "killed by SIGKILL" when Exited
     std::string serve_last_line;  // its last log line (why it exited, often)
+    std::string replay_name;   // Replay: the recording's file name
 
     enum class Client { Off, Running, Exited };
     Client client = Client::Off;

@@ -36,13 +36,31 @@ StatusPart engine_part(const View& view, const SessionStatus& st) {
                     IM_COL32(255, 102, 89, 255), st.serve_command, true};
         case SessionStatus::Engine::Synthetic:
             return {{"\u25CF synthetic recording (no engine)", "\u25CF synthetic"}, IM_COL32(153, 178, 255, 255), "", false};
+        case SessionStatus::Engine::Replay:
+            return {{fmt::format("\u25CF recording {} (no engine runs)", st.replay_name), fmt::format("\u25CF {}", st.replay_name)},
+                    IM_COL32(153, 178, 255, 255),
+                    "A recording opened from a file: what the engine did then, replayed. File \u2192 Back to a live engine "
+                    "starts one again.",
+                    false};
     }
     return {};
 }
 
 StatusPart gate_part(const View& view, const SessionStatus& st) {
     const ImU32 amber = IM_COL32(255, 204, 77, 255);
-    if (!st.gate_closed) return {{view.live ? "live" : "replay"}, 0, "", false};
+    if (!view.live) {
+        return {{"\u25C0 looking back: \u2190 \u2192 step, shift: the request's, ctrl: a moment",
+                 "looking back: \u2190 \u2192 step", "looking back"},
+                IM_COL32(153, 178, 255, 255),
+                "The panels show the World at an earlier instant, restored from the recording. The engine keeps "
+                "running and recording meanwhile; \u201Cback to live\u201D in the time bar follows it again.",
+                false};
+    }
+    if (!st.gate_closed) {
+        return {{view.replaying ? "at the end \u00B7 \u2190 steps back" : "live \u00B7 \u2190 looks back",
+                 view.replaying ? "at the end" : "live"},
+                0, "", false};
+    }
     if (st.play_rate > 0) {
         const char* s = st.play_rate == 1 ? "" : "s";
         return {{fmt::format("\u25B6 playing at {:.0f} step{}/s (durations in engine time)", st.play_rate, s),

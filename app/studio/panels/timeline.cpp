@@ -278,8 +278,8 @@ void draw_timeline(const View& view, TimelineState& st, Actions& actions) {
 
     // Header: where we are, and the way back to live.
     if (st.follow && view.live) {
-        ImGui::TextColored(ImVec4(0.5f, 0.9f, 0.6f, 1), "live");
-    } else if (ImGui::SmallButton("back to live")) {
+        ImGui::TextColored(ImVec4(0.5f, 0.9f, 0.6f, 1), "%s", view.replaying ? "the end of the recording" : "live");
+    } else if (ImGui::SmallButton(view.replaying ? "to the end" : "back to live")) {
         st.follow = true;
         actions.push_back({Action::Kind::FollowLive});
     }
@@ -311,7 +311,7 @@ void draw_timeline(const View& view, TimelineState& st, Actions& actions) {
     // events not folded yet): no world_at() per frame.
     if (view.world.now_ns != t1 && !(st.follow && view.live)) {
         if (!st.edge_world || st.edge_world_ns != t1) {
-            st.edge_world = view.model.world_at(t1);
+            st.edge_world = view.keys ? view.keys->world_at(t1) : view.model.world_at(t1);
             st.edge_world_ns = t1;
         }
         edge = &*st.edge_world;

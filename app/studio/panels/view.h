@@ -17,7 +17,9 @@
 #include <string>
 #include <vector>
 
+#include "app/studio/panels/stepping.h"
 #include "engine/trace/gate.h"
+#include "engine/trace/keyframes.h"
 #include "engine/trace/model.h"
 #include "engine/trace/recording.h"
 #include "engine/trace/world.h"
@@ -45,6 +47,12 @@ struct View {
     double play_rate = 0;               // playing slowly: gate steps a second; 0: paused or full speed
     trace::GateTarget step_target{};    // whose decision points the steps go to (anyone: all zero)
     std::string gate_note{};            // who took the last step, or why a step waits ("" when running)
+    // Time travel: the World at any earlier instant from keyframes (keyframes.h),
+    // when the studio keeps them (nullptr: use model.world_at).
+    const trace::Keyframes* keys = nullptr;
+    std::size_t shown_events = 0;       // the instant shown as a position: events [0, n) have happened
+    std::uint64_t followed_conn = 0;    // the request (connection) shift+←/→ steps through (0: none)
+    bool replaying = false;             // a recording opened from a file (no engine)
 };
 
 // What a panel asks the session to do; carried out after the frame.
@@ -57,7 +65,9 @@ struct Action {
         GateTarget,      // pid / tid / conn: steps go only to that worker, thread or connection (all 0: anyone)
         TrafficStart, TrafficStop,
         FollowLive,      // leave replay, follow the newest events again
-        ShowInstant,     // t_ns: show the World at that instant (timeline click)
+        ShowInstant,     // t_ns: show the World at that instant (timeline click, the time bar)
+        ShowEvent,       // index: show the World after events [0, index) (index = the size: back to live)
+        Step,            // step_by, direction: one step through the recording (stepping.h)
     };
     Kind kind;
     int signo = 0;
@@ -65,6 +75,9 @@ struct Action {
     std::uint64_t t_ns = 0;
     pid_t tid = 0;            // GateTarget
     std::uint64_t conn = 0;   // GateTarget
+    std::size_t index = 0;    // ShowEvent
+    StepBy step_by = StepBy::Event;                   // Step
+    StepDirection direction = StepDirection::Forward;  // Step
 };
 using Actions = std::vector<Action>;
 
