@@ -3,6 +3,12 @@
 // computed from figures.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+#include <string>
+
 #include "engine/compare/compare_config.h"
 #include "engine/compare/verdict.h"
 
@@ -159,4 +165,39 @@ TEST_CASE("a latency verdict: the lowest p99 of the good requests wins", "[compa
     Verdict v = judge_scenario(sc, results);
     CHECK(v.winner == "gevent");
     CHECK(v.line.find("sync had 2 WORKER TIMEOUTs") != std::string::npos);
+}
+
+TEST_CASE("--config: each model's server reads the user's gunicorn config file; -k and compare's flags win",
+          "[compare][gconf]") {
+    const std::string path = "/tmp/minicorn-compare-conf-" + std::to_string(::getpid()) + ".py";
+    {
+        std::ofstream f(path);
+        f << "workers = 1 + 2\nworker_class = 'sync'\nthreads = 8\n";
+    }
+    CompareConfig cfg = parse_ok({"--mix", "/", "--config", path});
+    CHECK(cfg.config_file == path);
+    Scenario sc = std::get<Scenario>(resolve_scenario(cfg, ""));
+    RunPlan gevent = std::get<RunPlan>(make_plan(cfg, sc, "gevent", "minicorn"));
+    CHECK(gevent.workers == 3);  // from the file
+    REQUIRE(gevent.serve.size() >= 2);
+    CHECK(gevent.serve[0] == "-c");
+    CHECK(gevent.serve[1] == path);
+    RunPlan gthread = std::get<RunPlan>(make_plan(cfg, sc, "gthread", "minicorn"));
+    CHECK(std::find(gthread.serve.begin(), gthread.serve.end(), "--threads") == gthread.serve.end());  // the file's 8
+
+    CompareConfig over = parse_ok({"--mix", "/", "--config", path, "-w", "2", "--threads", "5"});
+    RunPlan g2 = std::get<RunPlan>(make_plan(over, sc, "gthread", "minicorn"));
+    CHECK(g2.workers == 2);  // the command line over the file
+    auto at = std::find(g2.serve.begin(), g2.serve.end(), "--threads");
+    REQUIRE(at != g2.serve.end());
+    CHECK(*(at + 1) == "5");
+
+    {
+        std::ofstream f(path);
+        f << "workers = (\n";
+    }
+    auto bad = make_plan(cfg, sc, "sync", "minicorn");
+    REQUIRE(std::holds_alternative<std::string>(bad));
+    CHECK(std::get<std::string>(bad).find(path) != std::string::npos);  // the file's name and line
+    ::unlink(path.c_str());
 }

@@ -50,11 +50,12 @@ void pause_and_settle(TracedServer& ts) {
     ts.flush();
 }
 
-// Starts `minicorn load` against `ts` with `users` virtual users on /io?ms=20,
+// Starts `minicorn load` against `ts` with `users` virtual users on `path` (/io?ms=20),
 // waits for `done` answers, then pauses until everyone is at the gate.
-std::unique_ptr<LoadProcess> traffic_then_pause(TracedServer& ts, const char* users, std::size_t done) {
+std::unique_ptr<LoadProcess> traffic_then_pause(TracedServer& ts, const char* users, std::size_t done,
+                                               const char* path = "/io?ms=20") {
     auto load = std::make_unique<LoadProcess>(
-        std::vector<std::string>{url(ts.server().port(), "/io?ms=20"), "-c", users, "-d", "60", "--quiet"}, ts.region_fd());
+        std::vector<std::string>{url(ts.server().port(), path), "-c", users, "-d", "60", "--quiet"}, ts.region_fd());
     REQUIRE(ts.wait_until([&](const Recording& r) { return count_of(r, EventKind::ClientDone) >= done; }, 10s));
     pause_and_settle(ts);
     return load;
@@ -112,7 +113,9 @@ TEST_CASE("no gthread thread holds the GIL while it waits at the closed gate, so
     {
         TracedServer ts({"-k", "gthread", "-w", "1", "--threads", "4"});
         REQUIRE(ts.wait_until([](const Recording& r) { return booted(r) == 1; }, 10s));
-        auto load = traffic_then_pause(ts, "8", 10);
+        // Hello: the pool threads reach the gate holding the GIL (a thread mid-sleep
+        // in /io is frozen there without it).
+        auto load = traffic_then_pause(ts, "8", 10, "/");
         const pid_t worker = ts.server().worker_pids().at(0);
         minicorn::trace::World w = minicorn::trace::TraceModel::fold(ts.recording().events());
         const minicorn::trace::Process* p = w.process(worker);

@@ -9,6 +9,7 @@
 #include <cstdlib>
 
 #include "engine/client/load_config.h"
+#include "engine/config/gunicorn_config.h"
 #include "engine/process/config.h"
 #include "engine/process/settings.h"
 
@@ -119,7 +120,13 @@ CompareParse parse_compare_args(const std::vector<std::string>& args, CompareCon
         else if (flag == "--parallel") out.parallel = true;
         else if (flag == "--json") out.json = true;
         else if (flag == "--markdown") out.markdown = true;
-        else if (flag == "--config") return error("argument --config: a gunicorn config file is not read by compare yet");
+        else if (flag == "--config" || flag.starts_with("--config=")) {
+            // Each model's `minicorn serve -c FILE` reads it, with gunicorn's
+            // precedence: compare's -k and the flags given here win over it.
+            if (flag != "--config") out.config_file = flag.substr(9);
+            else if (i + 1 < args.size()) out.config_file = args[++i];
+            else return error("argument --config: expected a value (a gunicorn config file)");
+        }
         else if (reserved_serve_flag(flag)) {
             return error(fmt::format("argument {}: compare gives each model its own loopback port and trace", flag));
         } else {
@@ -209,17 +216,23 @@ std::variant<RunPlan, std::string> make_plan(const CompareConfig& cfg, const Sce
             --i;
         }
     }
-    if (model == "gthread") flags.insert(flags.end(), {"--threads", std::to_string(threads)});
-    process::Config check;
+    if (!cfg.config_file.empty()) flags.insert(flags.begin(), {"-c", cfg.config_file});
+    // Read as serve will (the file, GUNICORN_CMD_ARGS, the flags), to refuse a
+    // mistake before any server starts; a file's own `threads` stands for gthread.
     std::vector<std::string> all = {"-k", model};
     all.insert(all.end(), flags.begin(), flags.end());
-    process::ParseOutcome parsed = process::parse_serve_args(all, check);
-    if (parsed.status != process::ParseOutcome::Status::Ok) {
-        return parsed.status == process::ParseOutcome::Status::Help ? std::string("serve --help is not a compare flag")
-                                                                   : parsed.message;
+    config::LoadedConfig loaded = config::load_gunicorn_config("", config::Host::current(""), all);
+    if (loaded.status == config::LoadedConfig::Status::Help) return std::string("serve --help is not a compare flag");
+    if (loaded.status == config::LoadedConfig::Status::Error) return loaded.error;
+    const bool file_threads = std::any_of(loaded.origins.begin(), loaded.origins.end(), [](const config::SettingOrigin& o) {
+        return o.setting && o.setting->name == std::string_view("threads") && o.source != config::Source::Default &&
+               o.source != config::Source::CommandLine;
+    });
+    if (model == "gthread" && (cfg.threads || !file_threads)) {
+        flags.insert(flags.end(), {"--threads", std::to_string(threads)});
     }
     plan.serve = std::move(flags);
-    plan.workers = check.workers;
+    plan.workers = loaded.config.workers;
 
     client::LoadConfig& load = plan.load;
     auto mix = client::parse_mix(sc.mix);
@@ -270,7 +283,11 @@ the traffic (each replaces the scenario's own; as `minicorn load` spells them):
 
 the server (every other flag is `minicorn serve`'s, given to every model):
   -w, --workers N, -t/--timeout S, --keep-alive S, --worker-connections N, --gil on|off, ...
-  --threads N              gthread's threads (default 4; the other models ignore it)
+  --threads N              gthread's threads (default 4, or the config file's `threads`;
+                           the other models ignore it)
+  --config FILE            your gunicorn config file (gunicorn.conf.py), read by every model's
+                           server as `minicorn serve -c FILE` would; -k and the flags here win
+                           over it, and GUNICORN_CMD_ARGS is read too (docs/configuration.md)
 
 how it runs and prints:
   --parallel               all models at once (they share the cores: figures are lower)

@@ -40,6 +40,7 @@ struct CompareConfig {
     std::optional<int> slowloris, slowloris_ms, silent, slow_readers, idle;
     std::optional<bool> client_keep_alive;
     std::vector<std::string> serve;       // flags for `minicorn serve`, every model
+    std::string config_file;              // --config FILE: a gunicorn config file, read by each serve (-c)
     std::optional<int> threads;           // --threads: gthread's only (default 4)
     bool parallel = false;
     bool json = false;

@@ -319,26 +319,69 @@ void take_app_step() {
     h.last_step_tid.store(t_ring.tid, std::memory_order_relaxed);
     h.last_step_kind.store(static_cast<std::uint32_t>(EventKind::HandlerStart), std::memory_order_release);
     begin_step(h, EventKind::HandlerStart);  // over at HandlerEnd, or when its window runs out
+    h.gated_passed.fetch_add(1, std::memory_order_relaxed);
 }
 
-bool sleep_engine_until(std::int64_t deadline_ns) {
-    while (true) {
-        if (engine_paused()) take_app_step();
-        const std::int64_t left = deadline_ns - engine_now_ns();
-        if (left <= 0) return true;
-        const std::int64_t nap = g_region ? std::min(left, kEngineRecheckNs) : left;
-        timespec ts{static_cast<time_t>(nap / 1'000'000'000), static_cast<long>(nap % 1'000'000'000)};
-        if (::nanosleep(&ts, nullptr) != 0 && errno == EINTR) return false;
+namespace {
+
+// Whether engine time runs for the calling thread's own waits in the app: the
+// gate is open, or this thread holds the step. (Another thread's step runs
+// the engine clock, but a step aimed at one worker leaves the others frozen.)
+bool app_time_runs() {
+    if (!g_region) return true;
+    const RegionHeader& h = g_region->header();
+    if (engine_paused()) return false;
+    return h.step_owner_pid.load(std::memory_order_acquire) == 0 || owns_step(h);
+}
+
+// Counts the calling thread among those waiting at the gate while its app
+// wait is frozen, as a decision point's wait is counted.
+class FrozenWait {
+public:
+    void frozen(bool now) {
+        if (!g_region || now == counted_) return;
+        if (now) g_region->header().gate_waiting.fetch_add(1, std::memory_order_relaxed);
+        else g_region->header().gate_waiting.fetch_sub(1, std::memory_order_relaxed);
+        counted_ = now;
     }
+    ~FrozenWait() { frozen(false); }
+
+private:
+    bool counted_ = false;
+};
+
+}  // namespace
+
+bool sleep_engine_for(std::int64_t& left_ns) {
+    FrozenWait wait;
+    while (left_ns > 0) {
+        if (!app_time_runs()) take_app_step();
+        const bool runs = app_time_runs();
+        wait.frozen(!runs);
+        const std::int64_t nap = g_region ? std::min(left_ns, kEngineRecheckNs) : left_ns;
+        timespec ts{static_cast<time_t>(nap / 1'000'000'000), static_cast<long>(nap % 1'000'000'000)};
+        const auto start = static_cast<std::int64_t>(now_ns());
+        const int rc = ::nanosleep(&ts, nullptr);
+        if (runs) left_ns -= static_cast<std::int64_t>(now_ns()) - start;
+        if (rc != 0 && errno == EINTR) return false;
+    }
+    return true;
 }
 
 void wait_while_paused() {
-    while (engine_paused()) {
+    if (app_time_runs()) return;
+    FrozenWait wait;
+    GateWaitHook* hook = t_gate_hook;  // CPU work holds the GIL: let a stepped thread have it
+    if (hook) hook->before_gate_wait();
+    while (!app_time_runs()) {
         take_app_step();
-        if (!engine_paused()) return;
+        if (app_time_runs()) break;
+        wait.frozen(true);
         timespec ts{0, 10'000'000};  // 10 ms
         ::nanosleep(&ts, nullptr);
     }
+    wait.frozen(false);
+    if (hook) hook->after_gate_wait();
 }
 
 void set_gate_wait_hook(GateWaitHook* hook) { t_gate_hook = hook; }

@@ -97,12 +97,15 @@ std::int64_t engine_now_ns();
 inline constexpr std::int64_t kEngineRecheckNs = 50'000'000;
 // Whether the gate holds engine time still at this instant.
 bool engine_paused();
-// Sleeps until engine time reaches `deadline_ns` (a closed gate stretches the
-// sleep). Returns false if a signal interrupted it first, for the caller to
-// run its handlers and call again.
-bool sleep_engine_until(std::int64_t deadline_ns);
-// Returns once the gate lets engine time run (at once if it does): a thread
-// burning CPU for the app stops burning while the engine is paused.
+// Sleeps `left_ns` of engine time as this thread sees it: time that runs
+// while the gate is open or while this thread holds the step (a step aimed at
+// another worker leaves this one frozen). Counts itself among the threads
+// waiting at the gate while frozen. Returns false if a signal interrupted it,
+// with `left_ns` what is left, for the caller to run its handlers and call again.
+bool sleep_engine_for(std::int64_t& left_ns);
+// Returns once engine time runs for this thread (at once if it does): a thread
+// burning CPU for the app stops burning while the engine is paused, and lets
+// go of the GIL meanwhile (its GateWaitHook), as a thread at the gate does.
 void wait_while_paused();
 // A thread waiting inside the app (a sleep, a blocking call, a query, CPU
 // work) is at no decision point, yet a learner's step must be able to move

@@ -66,12 +66,12 @@ void ThreadRuntime::require_gil(const char* call) const {
 
 void ThreadRuntime::sleep(Millis ms) {
     require_gil("sleep()");
-    const std::int64_t deadline = trace::engine_now_ns() + std::chrono::nanoseconds(ms).count();
+    std::int64_t left = std::chrono::nanoseconds(ms).count();
     for (;;) {
         bool slept;
         {
             Gil::Released released(gil_);
-            slept = trace::sleep_engine_until(deadline);
+            slept = trace::sleep_engine_for(left);
         }
         if (slept) return;
         // time.sleep() in CPython: run the handlers (with the GIL), then sleep

@@ -35,8 +35,8 @@ void GreenRuntime::sleep(wsgi::Millis ms) { hub::Hub::current().sleep(ms); }
 void GreenRuntime::block(wsgi::Millis ms) {
     // An unpatched C call: the whole OS thread sleeps, hub and all (in engine
     // time, so a paused engine is frozen here too).
-    const std::int64_t deadline = trace::engine_now_ns() + std::chrono::nanoseconds(ms).count();
-    while (!trace::sleep_engine_until(deadline)) check_signals();
+    std::int64_t left = std::chrono::nanoseconds(ms).count();
+    while (!trace::sleep_engine_for(left)) check_signals();
 }
 
 void GreenRuntime::db(wsgi::Millis ms) {
