@@ -17,6 +17,9 @@ int load_command(const std::vector<std::string>& args);
 int lesson_command(const std::vector<std::string>& args);
 int compare_command(const std::vector<std::string>& args);
 
+// Thousands of connections need thousands of descriptors: takes what the hard limit allows (load, compare).
+void raise_fd_limit();
+
 // lesson_run.cpp: one lesson in the terminal (`minicorn lesson run`).
 int run_lesson(const lesson::Lesson& lesson, bool auto_answer);
 

@@ -42,13 +42,6 @@ void install_signals() {
     ::signal(SIGPIPE, SIG_IGN);
 }
 
-void raise_fd_limit() {
-    rlimit rl{};
-    if (::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-        rl.rlim_cur = rl.rlim_max;
-        ::setrlimit(RLIMIT_NOFILE, &rl);
-    }
-}
 
 std::string setup_words(const Scenario& sc, const std::vector<RunPlan>& plans, const CompareConfig& cfg) {
     const RunPlan& plan = plans.front();

@@ -29,6 +29,15 @@
 
 namespace minicorn::cli {
 
+// Thousands of connections need thousands of descriptors: take what the hard limit allows.
+void raise_fd_limit() {
+    rlimit rl{};
+    if (::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
 namespace {
 
 using client::LoadConfig;
@@ -53,14 +62,6 @@ void install_signals() {
     ::signal(SIGPIPE, SIG_IGN);
 }
 
-// Thousands of connections need thousands of descriptors: take what the hard limit allows.
-void raise_fd_limit() {
-    rlimit rl{};
-    if (::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-        rl.rlim_cur = rl.rlim_max;
-        ::setrlimit(RLIMIT_NOFILE, &rl);
-    }
-}
 
 // Splits the work over the engine threads: users and rate evenly, the bad actors on the first.
 std::vector<client::EngineShare> split(const LoadConfig& cfg) {
