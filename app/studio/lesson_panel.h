@@ -18,7 +18,7 @@ namespace minicorn::studio {
 struct LessonCommand {
     enum class Kind { Open, Next, Back, Pick, Resume, Leave, Picker, Select };
     Kind kind;
-    int arg = 0;  // Open, Select: the entry; Pick: the choice
+    int arg = 0;  // Open (-1: the one selected), Select: the entry; Pick: the choice
 };
 using LessonCommands = std::vector<LessonCommand>;
 

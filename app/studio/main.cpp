@@ -97,7 +97,8 @@ constexpr const char* kUsage =
     "                               step-worker:N, step-thread:N, step-anyone, wait:SECONDS,\n"
     "                               snapshot (into the sidecar; see gate_script.h), shot (this\n"
     "                               frame as FILE-1.png, FILE-2.png… with sidecars); a lesson's:\n"
-    "                               pick:a (a choice), continue (after a pause), next, leave;\n"
+    "                               pick:a (a choice), continue (after a pause), next, leave,\n"
+    "                               start (the picker's \"Start this lesson\"), all-lessons;\n"
     "                               the time bar's: back:N, forward:N (events), moment-back,\n"
     "                               moment-forward, request-back, request-forward, scrub:F (0 the\n"
     "                               first event, 1 the last), live\n";
@@ -124,6 +125,8 @@ std::optional<minicorn::studio::LessonCommand> lesson_command_of(const std::stri
     if (name == "next") return minicorn::studio::LessonCommand{Kind::Next};
     if (name == "continue") return minicorn::studio::LessonCommand{Kind::Resume};
     if (name == "leave") return minicorn::studio::LessonCommand{Kind::Leave};
+    if (name == "start") return minicorn::studio::LessonCommand{Kind::Open, -1};  // the picker's selected lesson
+    if (name == "all-lessons") return minicorn::studio::LessonCommand{Kind::Picker};
     if (name.size() == 6 && name.rfind("pick:", 0) == 0 && name[5] >= 'a' && name[5] <= 'z') {
         return minicorn::studio::LessonCommand{Kind::Pick, name[5] - 'a'};
     }

@@ -30,8 +30,9 @@ void Studio::carry_out(const LessonCommands& commands) {
         switch (c.kind) {
             case LessonCommand::Kind::Open: {
                 const auto& entries = lesson_.entries();
-                if (c.arg < 0 || static_cast<std::size_t>(c.arg) >= entries.size()) break;
-                if (!lesson_.open(entries[static_cast<std::size_t>(c.arg)].name, 0, session_, &error)) {
+                const int pick = c.arg < 0 ? lesson_.selected() : c.arg;  // -1: the one selected in the picker
+                if (pick < 0 || static_cast<std::size_t>(pick) >= entries.size()) break;
+                if (!lesson_.open(entries[static_cast<std::size_t>(pick)].name, 0, session_, &error)) {
                     std::fprintf(stderr, "minicorn-studio: lesson: %s\n", error.c_str());
                 }
                 return;  // the engine is new
