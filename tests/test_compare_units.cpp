@@ -106,11 +106,15 @@ TEST_CASE("compare's bad flags give clear errors", "[compare]") {
 }
 
 TEST_CASE("a bad serve flag is refused before any server starts, in serve's words", "[compare]") {
-    CompareConfig cfg = parse_ok({"--mix", "/", "--workers", "many"});
+    CHECK(parse_error({"--mix", "/", "--workers", "many"}).find("--workers") != std::string::npos);
+    // A typo is named first, not after "say what traffic to send".
+    CHECK(parse_error({"--bogus"}) == "unrecognized argument: '--bogus' (see minicorn serve --help)");
+    // make_plan reads the flags again per model (with the config file, once it is known).
+    CompareConfig cfg = parse_ok({"--mix", "/", "--config", "/nonexistent/gunicorn.conf.py"});
     auto sc = resolve_scenario(cfg, "");
     auto plan = make_plan(cfg, std::get<Scenario>(sc), "sync", "minicorn");
     REQUIRE(std::holds_alternative<std::string>(plan));
-    CHECK(std::get<std::string>(plan).find("--workers") != std::string::npos);
+    CHECK(std::get<std::string>(plan).find("gunicorn.conf.py") != std::string::npos);
 }
 
 TEST_CASE("--threads goes to gthread only; the scenario's traffic is overridden by the command line", "[compare]") {

@@ -156,6 +156,14 @@ CompareParse parse_compare_args(const std::vector<std::string>& args, CompareCon
     if (out.models.empty()) out.models = all_models();
     if (out.list_scenarios) return {};
     if (out.scenarios_dir.empty()) out.scenarios_dir = scenarios_dir();
+    if (!out.serve.empty()) {
+        // A flag neither compare's nor serve's (a typo) is named now, before
+        // anything else is asked of the learner; make_plan reads them again per model.
+        std::vector<std::string> flags = {"-k", "sync"};
+        flags.insert(flags.end(), out.serve.begin(), out.serve.end());
+        config::LoadedConfig loaded = config::load_gunicorn_config("", config::Host::current(""), flags);
+        if (loaded.status == config::LoadedConfig::Status::Error) return error(loaded.error);
+    }
     if (out.all_scenarios && !out.scenario.empty()) return error("--scenario and --all-scenarios exclude each other");
     if (!out.all_scenarios && out.scenario.empty() && !out.mix) {
         return error("say what traffic to send: --scenario NAME, --mix SPEC or --all-scenarios");
