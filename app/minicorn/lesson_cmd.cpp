@@ -180,6 +180,15 @@ int check_lessons(const Options& o) {
                 ++failed;
                 std::printf("FAIL %s (%.1f s): %s\n", lessons[i].id.c_str(), r.seconds,
                             (r.error.empty() ? r.failure : r.error).c_str());
+                if (!r.log_tail.empty()) {
+                    std::printf("     the server's last log lines:\n");
+                    for (std::size_t at = 0; at < r.log_tail.size();) {
+                        std::size_t stop = r.log_tail.find('\n', at);
+                        if (stop == std::string::npos) stop = r.log_tail.size();
+                        std::printf("       %.*s\n", static_cast<int>(stop - at), r.log_tail.c_str() + at);
+                        at = stop + 1;
+                    }
+                }
             }
             std::fflush(stdout);
         }

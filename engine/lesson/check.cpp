@@ -14,6 +14,17 @@ namespace minicorn::lesson {
 namespace {
 // A lesson is meant to take ~15 s; past this something hangs.
 constexpr double kLessonLimitS = 90;
+// A failed lesson shows this many of the server's last log lines.
+constexpr std::size_t kLogTailLines = 12;
+
+std::string last_lines(const std::string& text, std::size_t n) {
+    std::size_t from = text.size();
+    if (from > 0 && text[from - 1] == '\n') --from;
+    for (std::size_t seen = 0; from > 0; --from) {
+        if (text[from - 1] == '\n' && ++seen == n) break;
+    }
+    return text.substr(from);
+}
 }  // namespace
 
 std::string describe_failure(const Lesson& lesson, const Claim& c) {
@@ -53,6 +64,7 @@ CheckResult check_lesson(const Lesson& lesson, const std::string& minicorn_bin) 
         if (const Claim* c = runner.failure()) out.failure = describe_failure(lesson, *c);
         runner.stop_requests();
     }
+    if (!out.error.empty() || !out.failure.empty()) out.log_tail = last_lines(engine.log(), kLogTailLines);
     engine.stop();
     // The figures of the claims judged; a lesson that only waits shows its waits'.
     for (const bool waits : {false, true}) {

@@ -21,6 +21,7 @@ struct CheckResult {
     std::string error;      // the engine could not start, or the lesson ran out of time
     std::string failure;    // "step 2 (FILE:LINE): expect latency(B) >= 1.8s — latency(B) = 1.02 s"
     std::string figures;    // the measured figures, "; "-joined
+    std::string log_tail;   // failed: the server's last log lines (what it said happened)
 };
 
 // `minicorn_bin`: the executable to start `serve` from.

@@ -105,6 +105,7 @@ void Worker::init_signals() {
     }
     g_pending_signals.store(0);
     g_wakeup_write_fd = pipe_write_.get();
+    trace::set_signal_probe([] { return g_pending_signals.load(std::memory_order_relaxed) != 0; });
     // siginterrupt(TERM, False) and siginterrupt(USR1, False): these two
     // restart interrupted system calls; QUIT, INT and ABRT interrupt them.
     install(SIGTERM, true);

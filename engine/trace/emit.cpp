@@ -352,9 +352,19 @@ private:
 
 }  // namespace
 
+namespace {
+// Per thread: only the thread that runs the handlers asks (Python runs them in
+// the main thread; a gthread pool thread's time.sleep is never cut short).
+thread_local bool (*t_signal_probe)() = nullptr;
+}  // namespace
+
+void set_signal_probe(bool (*probe)()) { t_signal_probe = probe; }
+
 bool sleep_engine_for(std::int64_t& left_ns) {
     FrozenWait wait;
+    bool (*const signal_waiting)() = t_signal_probe;
     while (left_ns > 0) {
+        if (signal_waiting && signal_waiting()) return false;
         if (!app_time_runs()) take_app_step();
         const bool runs = app_time_runs();
         wait.frozen(!runs);

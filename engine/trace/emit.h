@@ -103,6 +103,13 @@ bool engine_paused();
 // waiting at the gate while frozen. Returns false if a signal interrupted it,
 // with `left_ns` what is left, for the caller to run its handlers and call again.
 bool sleep_engine_for(std::int64_t& left_ns);
+// How sleep_engine_for learns that a signal is waiting for its handlers (the
+// worker's pending set, engine/process/worker.cpp). It asks before each nap:
+// a signal that landed between two naps (not inside nanosleep, so no EINTR)
+// would otherwise wait for the whole sleep — a SIGABRT for the rest of a 6 s
+// /block, long enough for the master to SIGKILL the worker. For the calling
+// thread only: the one that runs the handlers (the worker's main thread). nullptr: none.
+void set_signal_probe(bool (*probe)());
 // Returns once engine time runs for this thread (at once if it does): a thread
 // burning CPU for the app stops burning while the engine is paused, and lets
 // go of the GIL meanwhile (its GateWaitHook), as a thread at the gate does.
