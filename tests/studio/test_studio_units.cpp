@@ -136,6 +136,39 @@ TEST_CASE("Metrics: requests a second and latency from the server's events", "[s
     CHECK(p50 <= 20.0);
 }
 
+TEST_CASE("Metrics: a pause adds nothing to a latency (engine time, as the lessons measure it)", "[studio]") {
+    // Lesson 06 in the studio: three 2 s requests, the learner looked at the
+    // frozen engine for ~5 s; the Traffic panel said p50 7.1 s while the lesson
+    // said latency(C) = 2.02 s.
+    trace::Recording rec;
+    std::vector<trace::Event> events;
+    events.push_back(at_ms(1000, trace::ev::Parsed{.conn = 1, .req = 1}));
+    events.push_back(at_ms(1100, trace::ev::GateClose{}));
+    events.push_back(at_ms(6100, trace::ev::GateOpen{}));
+    events.push_back(at_ms(8000, trace::ev::WriteDone{.conn = 1, .req = 1}));
+    events.push_back(at_ms(9500, trace::ev::Heartbeat{}));
+    rec.append(events);
+    Metrics server;
+    server.update(rec, trace::World{});
+    double p50 = Metrics::percentile_ms(server.latency_histogram(10), 0.5);
+    CHECK(p50 > 1000.0);  // 2 s of engine time, not 7 s of wall time
+    CHECK(p50 <= 2000.0);
+
+    // The client's stopwatch (ClientDone.latency_us) ran through the pause too.
+    trace::Recording crec;
+    const std::vector<trace::Event> client_events = {
+        at_ms(1100, trace::ev::GateClose{}), at_ms(6100, trace::ev::GateOpen{}),
+        at_ms(8000, trace::ev::ClientDone{.conn = 1, .req = 1, .status = 200, .latency_us = 7'000'000}),
+        at_ms(9500, trace::ev::Heartbeat{})};
+    crec.append(client_events);
+    Metrics client;
+    client.update(crec, trace::World{});
+    REQUIRE(client.from_client());
+    p50 = Metrics::percentile_ms(client.latency_histogram(10), 0.5);
+    CHECK(p50 > 1000.0);
+    CHECK(p50 <= 2000.0);
+}
+
 TEST_CASE("Metrics: once the client reports, its latency (accept queue included) is what is shown", "[studio]") {
     trace::Recording rec;
     std::vector<trace::Event> events;

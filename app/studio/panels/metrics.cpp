@@ -51,6 +51,12 @@ void Metrics::update(const trace::Recording& rec, const trace::World& latest) {
         const trace::Event& e = events[folded_];
         newest_ns_ = e.t_ns;
         switch (e.kind) {
+        case EventKind::GateClose:
+            if (!gate_.closed()) gate_.add_close(e.t_ns);
+            break;
+        case EventKind::GateOpen:
+            if (gate_.closed()) gate_.spans.back().opened_ns = std::max<std::uint64_t>(e.t_ns, 1);
+            break;
         case EventKind::Parsed:
             parsed_at_[e.req] = e.t_ns;
             break;
@@ -68,7 +74,12 @@ void Metrics::update(const trace::Recording& rec, const trace::World& latest) {
             SecondBucket& b = bucket(e.t_ns);
             ++b.client.requests;
             ++client_requests_;
-            ++b.client.latency[latency_bin(static_cast<double>(trace::ev::ClientDone::decode(e).latency_us.v) / 1e3)];
+            // Engine time, as the lessons measure it: a pause adds nothing (the
+            // client's stopwatch ran on while the learner looked at a frozen engine).
+            const auto wall_ns = static_cast<std::uint64_t>(std::max<std::int64_t>(
+                0, trace::ev::ClientDone::decode(e).latency_us.v * 1000));
+            const std::uint64_t sent = e.t_ns > wall_ns ? e.t_ns - wall_ns : 0;
+            ++b.client.latency[latency_bin(static_cast<double>(gate_.engine_span(sent, e.t_ns)) / 1e6)];
             break;
         }
         case EventKind::ClientError:
@@ -80,7 +91,7 @@ void Metrics::update(const trace::Recording& rec, const trace::World& latest) {
                 SecondBucket& b = bucket(e.t_ns);
                 ++b.server.requests;
                 ++total_requests_;
-                double ms = static_cast<double>(e.t_ns - it->second) / 1e6;
+                double ms = static_cast<double>(gate_.engine_span(it->second, e.t_ns)) / 1e6;
                 ++b.server.latency[latency_bin(ms)];
                 parsed_at_.erase(it);
             }

@@ -6,7 +6,8 @@
 // any (ClientDone: status and the latency the client measured, ClientError),
 // else from the server's (Parsed → WriteDone is one request's server-side
 // latency; HandlerEnd with status ≥ 500, or an app that raised, and
-// ParseFailed are errors). Both are kept; from_client() says which the
+// ParseFailed are errors). Latencies are engine time: the time the gate was
+// closed is left out, as in the lessons' latency(R). Both are kept; from_client() says which the
 // accessors report. Per-worker
 // series (requests, busy fraction, queue lengths) are sampled every
 // kSampleEvery of trace time from the World.
@@ -92,6 +93,7 @@ private:
 
     std::size_t folded_ = 0;
     std::unordered_map<std::uint64_t, std::uint64_t> parsed_at_;  // req → Parsed time
+    trace::GateClock gate_;  // the gate's closed spans so far: latencies leave paused time out
     std::deque<SecondBucket> seconds_;
     std::uint64_t total_requests_ = 0;
     std::uint64_t total_errors_ = 0;

@@ -50,17 +50,26 @@ void draw_worker(Painter& p, const Process& proc, ImVec2 min, ImVec2 max) {
                {name, worker_name(proc), fmt::format("w{}", proc.worker_age)});
     float y = min.y + p.row_h + 1;
     // What it does now. Its heartbeat only when it says something: the
-    // arbiter's box lists them all. 2 s of silence is already odd (the
-    // default timeout is 30 s) — unless the gate is closed: then the worker
-    // waits for a step, and its engine clock, which the arbiter's timeout
-    // reads, stands still.
+    // arbiter's box lists them all. 2 s of silence while it works is already
+    // odd (the default timeout is 30 s) — unless the gate is closed: then the
+    // worker waits for a step, and its engine clock, which the arbiter's
+    // timeout reads, stands still. A worker waiting in select()/poll() beats
+    // again when the wait returns (an idle sync worker's select() waits
+    // timeout/2, 15 s by default): a long silence there is normal, said in
+    // plain colour — on the tour's first screen an orange "no heartbeat for
+    // 4 s" over two idle workers looked like a fault.
     bool booting = proc.state == trace::ProcessState::Spawned || proc.state == trace::ProcessState::Booting;
     // Engine time: it stands still while paused (the status bar says "paused" once).
     const std::uint64_t silent_ns = proc.silence_ns(w.now_ns, &w.gate);
-    bool silent = !booting && silent_ns > 2'000'000'000;
+    const bool silent = !booting && silent_ns > 2'000'000'000 && !p.view.paused;
+    const bool idle_wait = proc.state == trace::ProcessState::Waiting;
     const char* paused = "";
-    ImU32 col = silent && !p.view.paused ? colors::kTextWarn : colors::kTextDim;
-    std::string silence = silent && !p.view.paused ? fmt::format("no heartbeat for {}  ·  ", Dur(silent_ns).sv()) : "";
+    ImU32 col = silent && !idle_wait ? colors::kTextWarn : colors::kTextDim;
+    std::string silence;
+    if (silent) {
+        silence = idle_wait ? fmt::format("last heartbeat {} ago  ·  ", Dur(silent_ns).sv())
+                            : fmt::format("no heartbeat for {}  ·  ", Dur(silent_ns).sv());
+    }
     const std::string step = loop_step(w, proc).text;  // done/next, as the stage strip shows it
     if (max.y - min.y > 14 * p.row_h) {
         y += p.text_wrapped({min.x + 8, y}, max.x - 6, col, "{}{}{}", silence, step, paused);
