@@ -150,9 +150,8 @@ TEST_CASE("Metrics: a pause adds nothing to a latency (engine time, as the lesso
     rec.append(events);
     Metrics server;
     server.update(rec, trace::World{});
-    double p50 = Metrics::percentile_ms(server.latency_histogram(10), 0.5);
-    CHECK(p50 > 1000.0);  // 2 s of engine time, not 7 s of wall time
-    CHECK(p50 <= 2000.0);
+    // 2 s of engine time, not 7 s of wall time — and 2 s, not somewhere in the 1–2 s bin.
+    CHECK(server.latency_percentile_ms(0.5) == Approx(2000.0).margin(1.0));
 
     // The client's stopwatch (ClientDone.latency_us) ran through the pause too.
     trace::Recording crec;
@@ -164,9 +163,29 @@ TEST_CASE("Metrics: a pause adds nothing to a latency (engine time, as the lesso
     Metrics client;
     client.update(crec, trace::World{});
     REQUIRE(client.from_client());
-    p50 = Metrics::percentile_ms(client.latency_histogram(10), 0.5);
-    CHECK(p50 > 1000.0);
-    CHECK(p50 <= 2000.0);
+    CHECK(client.latency_percentile_ms(0.5) == Approx(2000.0).margin(1.0));
+}
+
+TEST_CASE("Metrics: a percentile lands on the latencies measured, not on a bin's edges", "[studio]") {
+    // Lesson 06: three requests of 2.00 s showed "p50 3.2 s" (the 2–5 s bin, interpolated).
+    trace::Recording rec;
+    std::vector<trace::Event> events;
+    for (std::uint64_t i = 0; i < 3; ++i) {
+        events.push_back(at_ms(1000 + i, trace::ev::Parsed{.conn = 1, .req = i + 1}));
+        events.push_back(at_ms(3003 + i, trace::ev::WriteDone{.conn = 1, .req = i + 1}));
+    }
+    // And 97 of 20 ms: p50 is 20 ms, p99 one of the slow three.
+    for (std::uint64_t i = 0; i < 97; ++i) {
+        events.push_back(at_ms(3100 + i, trace::ev::Parsed{.conn = 2, .req = 100 + i}));
+        events.push_back(at_ms(3120 + i, trace::ev::WriteDone{.conn = 2, .req = 100 + i}));
+    }
+    std::sort(events.begin(), events.end(), [](const trace::Event& a, const trace::Event& b) { return a.t_ns < b.t_ns; });
+    events.push_back(at_ms(5000, trace::ev::Heartbeat{}));
+    rec.append(events);
+    Metrics m;
+    m.update(rec, trace::World{});
+    CHECK(m.latency_percentile_ms(0.5) == Approx(20.0).margin(0.01));
+    CHECK(m.latency_percentile_ms(0.99) == Approx(2003.0).margin(1.0));
 }
 
 TEST_CASE("Metrics: once the client reports, its latency (accept queue included) is what is shown", "[studio]") {

@@ -30,6 +30,17 @@ bool busy(trace::ThreadActivity a) {
 
 }  // namespace
 
+void SecondBucket::Side::add_latency(double ms) {
+    const std::size_t i = latency_bin(ms);
+    const auto v = static_cast<float>(ms);
+    if (latency[i]++ == 0) {
+        lowest[i] = highest[i] = v;
+    } else {
+        lowest[i] = std::min(lowest[i], v);
+        highest[i] = std::max(highest[i], v);
+    }
+}
+
 SecondBucket& Metrics::bucket(std::uint64_t t_ns) {
     auto second = static_cast<std::int64_t>(t_ns / 1'000'000'000ULL);
     if (seconds_.empty() || seconds_.back().second < second) {
@@ -79,7 +90,7 @@ void Metrics::update(const trace::Recording& rec, const trace::World& latest) {
             const auto wall_ns = static_cast<std::uint64_t>(std::max<std::int64_t>(
                 0, trace::ev::ClientDone::decode(e).latency_us.v * 1000));
             const std::uint64_t sent = e.t_ns > wall_ns ? e.t_ns - wall_ns : 0;
-            ++b.client.latency[latency_bin(static_cast<double>(gate_.engine_span(sent, e.t_ns)) / 1e6)];
+            b.client.add_latency(static_cast<double>(gate_.engine_span(sent, e.t_ns)) / 1e6);
             break;
         }
         case EventKind::ClientError:
@@ -91,8 +102,7 @@ void Metrics::update(const trace::Recording& rec, const trace::World& latest) {
                 SecondBucket& b = bucket(e.t_ns);
                 ++b.server.requests;
                 ++total_requests_;
-                double ms = static_cast<double>(gate_.engine_span(it->second, e.t_ns)) / 1e6;
-                ++b.server.latency[latency_bin(ms)];
+                b.server.add_latency(static_cast<double>(gate_.engine_span(it->second, e.t_ns)) / 1e6);
                 parsed_at_.erase(it);
             }
             break;
@@ -192,6 +202,37 @@ double Metrics::percentile_ms(const std::array<std::uint32_t, kLatencyBins>& his
         seen += hist[i];
     }
     return kLatencyEdgesMs[kLatencyBins - 2];
+}
+
+double Metrics::latency_percentile_ms(double p, int seconds) const {
+    std::array<std::uint32_t, kLatencyBins> count{};
+    std::array<float, kLatencyBins> lo{}, hi{};
+    int n = 0;
+    for (auto it = seconds_.rbegin(); it != seconds_.rend() && n < seconds; ++it, ++n) {
+        const SecondBucket::Side& s = side(*it);
+        for (std::size_t i = 0; i < kLatencyBins; ++i) {
+            if (s.latency[i] == 0) continue;
+            lo[i] = count[i] == 0 ? s.lowest[i] : std::min(lo[i], s.lowest[i]);
+            hi[i] = count[i] == 0 ? s.highest[i] : std::max(hi[i], s.highest[i]);
+            count[i] += s.latency[i];
+        }
+    }
+    std::uint64_t total = 0;
+    for (std::uint32_t c : count) total += c;
+    if (total == 0) return 0;
+    const double want = p * static_cast<double>(total);
+    double seen = 0;
+    for (std::size_t i = 0; i < kLatencyBins; ++i) {
+        if (count[i] == 0) continue;
+        if (seen + count[i] >= want) {
+            // Between the smallest and the largest latency measured in the bin (log scale).
+            const double a = std::max<double>(lo[i], 1e-6), b = std::max<double>(hi[i], a);
+            const double frac = count[i] > 1 ? (want - seen) / count[i] : 1.0;
+            return a * std::pow(b / a, frac);
+        }
+        seen += count[i];
+    }
+    return hi[kLatencyBins - 1];
 }
 
 std::vector<float> Metrics::rate_history() const {

@@ -41,6 +41,12 @@ struct SecondBucket {
         std::uint32_t requests = 0;
         std::uint32_t errors = 0;
         std::array<std::uint32_t, kLatencyBins> latency{};
+        // The smallest and largest latency seen in each bin (valid where
+        // latency[i] > 0), so a percentile lands on what was measured: three
+        // 2.0 s requests have p50 2.0 s, not 3.2 s from the 2–5 s bin's edges.
+        std::array<float, kLatencyBins> lowest{};
+        std::array<float, kLatencyBins> highest{};
+        void add_latency(double ms);
     };
     Side server;  // from the server's events
     Side client;  // from the client's events
@@ -79,6 +85,8 @@ public:
     // Latency histogram over the last `seconds` seconds, and a percentile from it (ms).
     std::array<std::uint32_t, kLatencyBins> latency_histogram(int seconds = 10) const;
     static double percentile_ms(const std::array<std::uint32_t, kLatencyBins>& hist, double p);
+    // The p-th latency of the last `seconds`, between the latencies measured in its bin.
+    double latency_percentile_ms(double p, int seconds = 10) const;
     // Requests per second, one value per second, oldest first.
     std::vector<float> rate_history() const;
 

@@ -147,10 +147,9 @@ void draw_traffic(const View& view, TrafficState& s, const Metrics& metrics, con
 
     // --- what it does ---
     section(metrics.from_client() ? "Live (as the client saw it)" : "Live (server-side, from the server's events)");
-    auto hist = metrics.latency_histogram(10);
     labelf_wrapped(0, "{:.0f} req/s   errors {:.0f}/s   p50 {}   p99 {}", metrics.requests_per_second(),
-                   metrics.errors_per_second(), format_ms(Metrics::percentile_ms(hist, 0.5)),
-                   format_ms(Metrics::percentile_ms(hist, 0.99)));
+                   metrics.errors_per_second(), format_ms(metrics.latency_percentile_ms(0.5)),
+                   format_ms(metrics.latency_percentile_ms(0.99)));
     explain(metrics.from_client()
                 ? "Latency as the client measured it (ClientDone): from sending the request to the whole response, "
                   "time in the kernel's accept queue included. Errors: ClientError (connect, read, timeout, …)."
