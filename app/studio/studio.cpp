@@ -205,6 +205,7 @@ SessionStatus Studio::status() const {
     }
     st.backlog = session_.backlog();
     st.gate_closed = gate_.paused();
+    st.lesson_running = lesson_.mode() == LessonPlayer::Mode::Running;
     st.play_rate = gate_.play_rate();
     return st;
 }

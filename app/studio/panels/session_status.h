@@ -28,6 +28,7 @@ struct SessionStatus {
     std::size_t backlog = 0;   // events collected, not yet folded (the studio is behind)
     bool gate_closed = false;
     double play_rate = 0;      // gate tokens a second while playing slowly; 0: full speed
+    bool lesson_running = false;  // a lesson sends its own requests (A, B, …)
 };
 
 }  // namespace minicorn::studio

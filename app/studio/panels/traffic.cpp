@@ -136,7 +136,13 @@ void draw_traffic(const View& view, TrafficState& s, const Metrics& metrics, con
     }
     const bool running = status.client == SessionStatus::Client::Running;
     const bool changed = running && load_args(s) != s.applied;
-    ImGui::BeginDisabled(status.engine != SessionStatus::Engine::Running);
+    // A lesson sends its own requests and measures them: traffic of the
+    // learner's own would change what it measures.
+    if (status.lesson_running) {
+        label_wrapped("The lesson sends its own requests: leave the lesson to send your own traffic.",
+                      colors::kTextDim);
+    }
+    ImGui::BeginDisabled(status.engine != SessionStatus::Engine::Running || status.lesson_running);
     const char* start = changed ? "Restart traffic" : "Start traffic";
     if (ImGui::Button(start)) actions.push_back(make_action(Action::Kind::TrafficStart));
     note_item(start);
