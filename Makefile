@@ -24,7 +24,8 @@ help:
 	@echo "make asan-test  the suite under AddressSanitizer + UBSan (build-asan/)"
 	@echo "make tsan-test  the suite under ThreadSanitizer (build-tsan/)"
 	@echo "make build-types  every CMake build type compiles, warnings as errors (build-<type>/)"
-	@echo "make fuzz       fuzz the HTTP parser for FUZZ_SECONDS (default 60) with clang's libFuzzer ($(FUZZ_BUILD)/)"
+	@echo "make fuzz       fuzz the HTTP parser for FUZZ_SECONDS (default 60), the config reader and the"
+	@echo "                recording reader for half that each, with clang's libFuzzer ($(FUZZ_BUILD)/)"
 	@echo "make bench      speed targets side by side: gunicorn 20.1, nginx, minicorn per model, trace off/on"
 	@echo "make clean      remove build directories"
 
@@ -84,6 +85,10 @@ fuzz: deps
 	cmake -S fuzz -B $(FUZZ_BUILD) -DCMAKE_CXX_COMPILER=clang++
 	cmake --build $(FUZZ_BUILD) -j $(JOBS)
 	./fuzz/run-fuzz $(FUZZ_BUILD)/bin/http_parser_fuzz $(FUZZ_SECONDS) $(FUZZ_BUILD)
+	./fuzz/gconf_run $(FUZZ_BUILD)/bin/gconf_fuzz $$(( $(FUZZ_SECONDS) / 2 )) $(FUZZ_BUILD)/gconf
+	mkdir -p $(FUZZ_BUILD)/rec/corpus
+	$(FUZZ_BUILD)/bin/recording_fuzz -max_total_time=$$(( $(FUZZ_SECONDS) / 2 )) -max_len=4096 -timeout=10 \
+	    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/rec/ $(FUZZ_BUILD)/rec/corpus
 
 # Every build type compiles, warning-free (GCC 12 at -O3 and -Os included).
 build-types: deps
