@@ -67,6 +67,7 @@ bool CompareView::start(std::string* error) {
         const auto& p = std::get<compare::RunPlan>(plan);
         eng->serve_args.insert(eng->serve_args.end(), p.serve.begin(), p.serve.end());
         eng->workers = p.workers;
+        eng->topology.min_height = 200;  // three stacked in 1000 px: each lays out in what it has
         eng->model_of_rec = std::make_unique<trace::TraceModel>(*eng->rec, kNoKeyframes);
         eng->keys = std::make_unique<trace::Keyframes>(*eng->rec);
         eng->latest = eng->keys->latest();

@@ -89,13 +89,17 @@ bool CompareView::frame(Actions actions, std::vector<PanelRect>& rects) {
         models.push_back(eng.model);
         colors.push_back(c);
         metrics.push_back(&eng.metrics);
-        rate.push_back({eng.model, c, eng.metrics.rate_history()});
+        std::vector<float> per_s = eng.metrics.rate_history();
+        if (!per_s.empty()) per_s.pop_back();  // the second under way: not a drop, only unfinished
+        rate.push_back({eng.model, c, std::move(per_s)});
         busy.push_back({eng.model, c, busy_workers(eng.metrics)});
         queue.push_back({eng.model, c, {eng.metrics.accept_queue().begin(), eng.metrics.accept_queue().end()}});
         const auto hist = eng.metrics.latency_histogram(10);
         latency.push_back({eng.model, c, std::vector<float>(hist.begin(), hist.end())});
     }
     draw_compare_table(models, colors, metrics);
+    label_wrapped("The same traffic for all: more requests a second and a lower p99 mean that model copes better "
+                  "with this mix, on this machine.", dim_color());
     ImGui::Spacing();
     const float line = ImGui::GetTextLineHeightWithSpacing();
     const float plot_h = std::max(24.0f, (ImGui::GetContentRegionAvail().y - 4 * line - 2 * line) / 4.0f);

@@ -553,7 +553,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     if (!args.config_error.empty()) {
-        std::fprintf(stderr, "minicorn-studio: %s: %s\n", args.studio.config_file.c_str(), args.config_error.c_str());
+        std::fprintf(stderr, "minicorn-studio: the config file cannot be used: %s\n", args.config_error.c_str());
         return 1;
     }
     if (!args.studio.open_path.empty()) {
