@@ -113,7 +113,11 @@ bool Studio::start(std::string* error) {
 void Studio::compare_frame() {
     Actions actions;
     actions.swap(queued_);
-    if (compare_->frame(std::move(actions), rects_)) return;
+    // --then leave (a lesson's Leave) leaves Compare too, as its button does.
+    const bool leave = std::any_of(lesson_commands_.begin(), lesson_commands_.end(),
+                                   [](const LessonCommand& c) { return c.kind == LessonCommand::Kind::Leave; });
+    lesson_commands_.clear();
+    if (compare_->frame(std::move(actions), rects_) && !leave) return;
     // Left: this studio's one engine, the first model with the same flags (init_controls had them).
     compare_.reset();
     rects_.clear();

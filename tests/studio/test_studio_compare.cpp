@@ -113,6 +113,24 @@ TEST_CASE("studio --compare: Pause holds every engine and a picked request is ri
     CHECK(sidecar["layout"]["faults"].empty());
 }
 
+TEST_CASE("studio --compare: leaving returns to the one-engine studio on the first model", "[studio][process][compare]") {
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    LeakCheck leaks;
+    const std::string png = temp_png("leave");
+    const nlohmann::json sidecar =
+        shoot(studio_cmd(png, "--frames 90 --compare gevent,sync -c 4 --then leave --then wait:3"), png);
+    INFO(sidecar["panels"].dump());
+    CHECK_FALSE(sidecar.contains("compare"));
+    CHECK(panel(sidecar, "Topology") != nullptr);
+    CHECK(panel(sidecar, "Compare gevent") == nullptr);
+    CHECK(sidecar["workers"] == 2);  // -w 2, as the engines in Compare had
+    bool gevent_worker = false;
+    for (const auto& t : sidecar["layout"]["texts"]) {
+        gevent_worker |= t["text"].get<std::string>().starts_with("worker 1 (gevent)");
+    }
+    CHECK(gevent_worker);
+}
+
 TEST_CASE("studio --compare refuses fewer than two models or an unknown one, in words", "[studio][compare]") {
     std::string out = run(std::string(MINICORN_STUDIO_BIN) + " --compare sync");
     CHECK(out.find("2 to 6 worker models") != std::string::npos);
