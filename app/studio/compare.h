@@ -119,6 +119,8 @@ private:
     View view_of(CompareEngine& eng) const;
     void draw_engine(std::size_t i, float x, float y, float w, float h, std::vector<PanelRect>& rects);
     void draw_controls(float x, float y, float w, float h, std::vector<PanelRect>& rects);
+    // The table and the overlaid plots; `in_columns`: side by side (a wide, short strip).
+    void draw_plots(float x, float y, float w, float h, std::vector<PanelRect>& rects, bool in_columns);
     void ring_picked(std::size_t i, const CompareEngine& eng);
     void take_click(const CompareEngine& eng);
     // Picks client request `client_req` of `eng` (its full id: the client's pid in the high bits).

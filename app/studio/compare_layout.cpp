@@ -61,29 +61,44 @@ bool CompareView::frame(Actions actions, std::vector<PanelRect>& rects) {
         if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT, true)) actions.push_back(make_action(Action::Kind::GateStep));
     }
     const ImVec2 display = io.DisplaySize;
-    const float em = ImGui::GetFontSize() / 15.0f;
-    const float right_w = std::clamp(display.x * 0.3f, 380.0f * em, std::max(480.0f * em, display.x * 0.3f));
-    const float left_w = display.x - right_w;
     const std::size_t n = engines_.size();
-    const std::size_t cols = n <= 3 ? 1 : 2;
-    const std::size_t rows = (n + cols - 1) / cols;
-    const float cell_w = std::floor(left_w / static_cast<float>(cols));
-    const float cell_h = std::floor(display.y / static_cast<float>(std::max<std::size_t>(1, rows)));
-    for (std::size_t i = 0; i < n; ++i) {
-        draw_engine(i, cell_w * static_cast<float>(i % cols), cell_h * static_cast<float>(i / cols), cell_w, cell_h,
-                    rects);
+    if (n <= 3) {
+        // One column of engines on the left; the controls above the plots on the right.
+        const float em = ImGui::GetFontSize() / 15.0f;
+        const float right_w = std::clamp(display.x * 0.3f, 380.0f * em, std::max(480.0f * em, display.x * 0.3f));
+        const float left_w = display.x - right_w;
+        const float cell_h = std::floor(display.y / static_cast<float>(std::max<std::size_t>(1, n)));
+        for (std::size_t i = 0; i < n; ++i) draw_engine(i, 0, cell_h * static_cast<float>(i), left_w, cell_h, rects);
+        const float controls_h = std::floor(display.y * 0.40f);
+        draw_controls(left_w, 0, right_w, controls_h, rects);
+        draw_plots(left_w, controls_h, right_w, display.y - controls_h, rects, false);
+    } else {
+        // Four to six: two columns of engines over the whole width (a Topology needs it), and
+        // along the bottom the controls beside the plots, laid out in columns.
+        const float strip_h = std::floor(display.y * 0.34f);
+        const float top_h = display.y - strip_h;
+        const std::size_t rows = (n + 1) / 2;
+        const float cell_w = std::floor(display.x / 2);
+        const float cell_h = std::floor(top_h / static_cast<float>(rows));
+        for (std::size_t i = 0; i < n; ++i) {
+            draw_engine(i, cell_w * static_cast<float>(i % 2), cell_h * static_cast<float>(i / 2), cell_w, cell_h, rects);
+        }
+        const float controls_w = std::floor(display.x * 0.3f);
+        draw_controls(0, top_h, controls_w, strip_h, rects);
+        draw_plots(controls_w, top_h, display.x - controls_w, strip_h, rects, true);
     }
-    const float controls_h = std::floor(display.y * 0.40f);
-    draw_controls(left_w, 0, right_w, controls_h, rects);
+    carry_out(actions);
+    return !leave_;
+}
 
-    begin_panel("Side by side: the same traffic, one colour per model###ComparePlots", left_w, controls_h, right_w,
-                display.y - controls_h);
+void CompareView::draw_plots(float x, float y, float w, float h, std::vector<PanelRect>& rects, bool in_columns) {
+    begin_panel("Side by side: the same traffic, one colour per model###ComparePlots", x, y, w, h);
     record_panel("Compare plots", rects);
     std::vector<PlotSeries> rate, busy, queue, latency;
     std::vector<std::string> models;
     std::vector<std::uint32_t> colors;
     std::vector<const Metrics*> metrics;
-    for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t i = 0; i < engines_.size(); ++i) {
         const CompareEngine& eng = *engines_[i];
         const std::uint32_t c = model_color(i);
         models.push_back(eng.model);
@@ -97,23 +112,27 @@ bool CompareView::frame(Actions actions, std::vector<PanelRect>& rects) {
         const auto hist = eng.metrics.latency_histogram(10);
         latency.push_back({eng.model, c, std::vector<float>(hist.begin(), hist.end())});
     }
+    // In columns (a wide, short strip): the table | two plots | two plots; else one under the other.
+    const bool columns = in_columns && ImGui::BeginTable("##plot-columns", 3, ImGuiTableFlags_SizingStretchSame);
+    if (columns) ImGui::TableNextColumn();
     draw_compare_table(models, colors, metrics);
     label_wrapped("The same traffic for all: more requests a second and a lower p99 mean that model copes better "
                   "with this mix, on this machine.", dim_color());
     ImGui::Spacing();
     const float line = ImGui::GetTextLineHeightWithSpacing();
-    const float plot_h = std::max(24.0f, (ImGui::GetContentRegionAvail().y - 4 * line - 2 * line) / 4.0f);
+    if (columns) ImGui::TableNextColumn();
+    // Titles that may wrap on a narrow screen, and the histogram's labels.
+    const float plot_h = std::max(24.0f, (ImGui::GetContentRegionAvail().y - (columns ? 5 : 7) * line) / (columns ? 2.0f : 4.0f));
     draw_overlaid_lines("requests a second, last 60 s", rate, plot_h, 1.0f);
     draw_overlaid_histogram("latency (ms), last 10 s: share of each model's requests", latency, plot_h + line);
+    if (columns) ImGui::TableNextColumn();
     const int workers = engines_.empty() ? 1 : engines_.front()->workers;
     draw_overlaid_lines(fmt::format("busy workers ({} = all at work)", workers).c_str(), busy, plot_h,
                         1e9f / static_cast<float>(Metrics::kSampleEvery));
-    draw_overlaid_lines("accept queue: connections the kernel holds, not yet accepted", queue, plot_h,
+    draw_overlaid_lines("accept queue: connections no worker has accepted yet", queue, plot_h,
                         1e9f / static_cast<float>(Metrics::kSampleEvery));
+    if (columns) ImGui::EndTable();
     ImGui::End();
-
-    carry_out(actions);
-    return !leave_;
 }
 
 void CompareView::draw_engine(std::size_t i, float x, float y, float w, float h, std::vector<PanelRect>& rects) {
@@ -191,6 +210,8 @@ void CompareView::draw_controls(float x, float y, float w, float h, std::vector<
     Actions actions;
     labelf_wrapped(0, "The same requests go to {} engines, one per worker model, each on its own port with the same "
                       "settings. Watch where the requests wait.", engines_.size());
+    if (ImGui::Button("Leave compare: back to one engine")) leave_ = true;
+    explain("Stops these engines and opens the usual studio with one engine and the same settings.");
     section("Time: every engine together");
     const bool paused = !engines_.empty() && engines_.front()->gate.paused();
     if (ImGui::Button(paused ? "Play all (space)" : "Pause all (space)")) {
@@ -237,9 +258,6 @@ void CompareView::draw_controls(float x, float y, float w, float h, std::vector<
         }
         labelf_wrapped(0, "{} \u2014 {}", picked_name_, where);
     }
-    ImGui::Spacing();
-    if (ImGui::Button("Leave compare: back to one engine")) leave_ = true;
-    explain("Stops these engines and opens the usual studio with one engine and the same settings.");
     ImGui::End();
     carry_out(actions);
 }

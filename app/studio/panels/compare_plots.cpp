@@ -50,7 +50,7 @@ void draw_overlaid_lines(const char* what, const std::vector<PlotSeries>& series
         longest = std::max(longest, s.values.size());
     }
     const float scale_top = top > 0 ? top * 1.1f : 1.0f;
-    label(fmt::format("{} (top: {})", what, short_number(top)), dim_color());
+    label_wrapped(fmt::format("{} (top: {})", what, short_number(top)), dim_color());
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     const float width = ImGui::GetContentRegionAvail().x;
@@ -76,7 +76,7 @@ void draw_overlaid_lines(const char* what, const std::vector<PlotSeries>& series
 }
 
 void draw_overlaid_histogram(const char* what, const std::vector<PlotSeries>& series, float height) {
-    label(what, dim_color());
+    label_wrapped(what, dim_color());
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     const float width = ImGui::GetContentRegionAvail().x;
