@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 
 #include "app/studio/panels/controls.h"
 #include "engine/compare/compare_config.h"
@@ -74,6 +75,17 @@ ConfigOutcome apply_config_file(const std::vector<std::string>& serve_given, Stu
     for (const process::Setting& s : process::settings_table()) state.values[std::string(s.name)] = s.show(loaded.config);
     options.serve_args = serve_args(state);
     return out;
+}
+
+std::string apply_compare_and_config(const std::string& compare_list, const std::vector<std::string>& serve_given,
+                                     StudioOptions& options, std::string& error) {
+    if (!error.empty()) return "";
+    if (!compare_list.empty()) error = apply_compare(compare_list, serve_given, options);
+    if (!error.empty() || options.config_file.empty()) return "";
+    // The file's settings replace the studio's defaults (-k sync -w 2); the flags given win over the file.
+    const ConfigOutcome outcome = apply_config_file(serve_given, options);
+    std::fputs(outcome.warnings.c_str(), stderr);
+    return outcome.error;
 }
 
 }  // namespace minicorn::studio

@@ -32,4 +32,10 @@ struct ConfigOutcome {
 // (make_plan reads it); only checked here.
 ConfigOutcome apply_config_file(const std::vector<std::string>& serve_given, StudioOptions& options);
 
+// Both, after the flags: a usage problem into `error` (exit 2; nothing done
+// when it is set already), the config file's warnings to stderr; returns why
+// the config file cannot be used ("" when it can, or there is none).
+std::string apply_compare_and_config(const std::string& compare_list, const std::vector<std::string>& serve_given,
+                                     StudioOptions& options, std::string& error);
+
 }  // namespace minicorn::studio

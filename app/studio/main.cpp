@@ -216,15 +216,9 @@ Args parse_args(int argc, char** argv) {
         }
     }
     if (a.studio.synthetic) serve = {"-k", "gevent", "-w", "3"};  // the shape synthetic.h makes
-    if (!a.studio.config_file.empty()) serve.clear();  // the file's settings, not the studio's defaults
     serve.insert(serve.end(), serve_given.begin(), serve_given.end());  // later flags win
     a.studio.serve_args = serve;
-    if (!compare_list.empty() && a.error.empty()) a.error = minicorn::studio::apply_compare(compare_list, serve_given, a.studio);
-    if (!a.studio.config_file.empty() && a.error.empty()) {
-        const auto outcome = minicorn::studio::apply_config_file(serve_given, a.studio);
-        std::fputs(outcome.warnings.c_str(), stderr);
-        a.config_error = outcome.error;
-    }
+    a.config_error = minicorn::studio::apply_compare_and_config(compare_list, serve_given, a.studio, a.error);
     return a;
 }
 
