@@ -179,6 +179,30 @@ TEST_CASE("studio -c gunicorn.conf.py runs the engine the file describes and lis
     settle_children();
 }
 
+TEST_CASE("studio --compare with -c gunicorn.conf.py: every model's server reads the file, -k stays the model's",
+          "[studio][process][compare][config]") {
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    LeakCheck leaks;
+    const std::string conf = "/tmp/minicorn-studio-cmpconf-" + std::to_string(::getpid()) + ".py";
+    {
+        std::ofstream f(conf);
+        f << "workers = 3\nworker_class = \"sync\"\nthreads = 2\n";
+    }
+    const std::string png = temp_png("cmpconf");
+    const nlohmann::json sidecar = shoot(studio_cmd(png, "--frames 20 --compare sync,gthread --config " + conf + " -c 4"), png);
+    const auto& engines = sidecar["compare"]["engines"];
+    INFO(engines.dump());
+    REQUIRE(engines.size() == 2);
+    for (const auto& eng : engines) {
+        CHECK(eng["workers_booted"].get<int>() == 3);  // the file's workers, not the studio's -w 2
+        CHECK(has_flag(eng["serve"], conf));
+        CHECK(eng["requests"].get<std::uint64_t>() > 0);
+    }
+    CHECK(engines[1]["model"] == "gthread");  // -k gthread over the file's worker_class
+    CHECK_FALSE(has_flag(engines[1]["serve"], "--threads"));  // the file's threads = 2 stands for gthread
+    ::unlink(conf.c_str());
+}
+
 TEST_CASE("studio -c with a broken config file says where and why, and starts nothing", "[studio][config]") {
     const std::string conf = "/tmp/minicorn-studio-badconf-" + std::to_string(::getpid()) + ".py";
     {
