@@ -105,7 +105,8 @@ constexpr const char* kUsage =
     "                               pick:a (a choice), continue (after a pause), next, leave;\n"
     "                               the time bar's: back:N, forward:N (events), moment-back,\n"
     "                               moment-forward, request-back, request-forward, scrub:F (0 the\n"
-    "                               first event, 1 the last), live\n";
+    "                               first event, 1 the last), live; Compare's: pick-request (the oldest\n"
+    "                               request in flight in the first engine, ringed in every engine)\n";
 
 volatile sig_atomic_t g_stop = 0;
 extern "C" void on_stop_signal(int) { g_stop = 1; }
