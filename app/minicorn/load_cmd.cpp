@@ -105,7 +105,10 @@ int run(const LoadConfig& cfg, const client::Target& target) {
     std::vector<std::unique_ptr<client::LoadEngine>> engines;
     std::random_device seed;
     for (const client::EngineShare& s : shares) {
-        engines.push_back(std::make_unique<client::LoadEngine>(cfg, target, s, shared, (std::uint64_t{seed()} << 32) | seed()));
+        // --seed: thread t draws from seed + t, so thread 0 matches `minicorn compare`'s one engine.
+        const std::uint64_t thread_seed = cfg.seed > 0 ? static_cast<std::uint64_t>(cfg.seed) + engines.size()
+                                                       : (std::uint64_t{seed()} << 32) | seed();
+        engines.push_back(std::make_unique<client::LoadEngine>(cfg, target, s, shared, thread_seed));
     }
     std::atomic<int> running{static_cast<int>(engines.size())};
     std::vector<std::thread> threads;

@@ -27,6 +27,8 @@
 #include <imgui.h>
 #include <nlohmann/json.hpp>
 
+#include "app/studio/compare.h"
+#include "app/studio/compare_args.h"
 #include "app/studio/gate_script.h"
 #include "app/studio/time_script.h"
 #include "app/studio/draw/text_layout.h"
@@ -51,7 +53,7 @@ constexpr const char* kUsage =
     "usage: minicorn-studio [--screenshot OUT.png --frames N | --bench-frames N [--bench-synthetic]]\n"
     "                       [--tab Traffic|Stats|Event log] [--log-filter KIND|PID] [--minicorn PATH]\n"
     "                       [--lessons | --lesson NAME [--lesson-step N]] [--save FILE.rec]\n"
-    "                       [SCENARIO | FILE.rec]\n"
+    "                       [--compare MODELS] [-c gunicorn.conf.py] [SCENARIO | FILE.rec]\n"
     "\n"
     "The studio starts `minicorn serve` and `minicorn load` as child processes and shows\n"
     "what the master, the workers and the client do, live, from their trace.\n"
@@ -71,6 +73,9 @@ constexpr const char* kUsage =
     "  --client-timeout S           the client's --timeout in seconds (engine time; default 30)\n"
     "  --slowloris N, --silent N, --slow-readers N, --aborters N   bad actors (minicorn load)\n"
     "  --no-traffic                 do not start the client\n"
+    "  -c FILE, --config FILE       your gunicorn.conf.py, read as `minicorn serve -c` does (flags win)\n"
+    "  --compare MODELS             2-6 models side by side (sync,gthread,gevent): one engine each, the\n"
+    "                               same flags and client schedule; Pause/Step/Play act on all\n"
     "\n"
     "lessons (lessons/; `minicorn lesson list` lists them):\n"
     "  --lessons                    open on the lesson picker, the tour (00) selected\n"
@@ -101,7 +106,8 @@ constexpr const char* kUsage =
     "                               start (the picker's \"Start this lesson\"), all-lessons;\n"
     "                               the time bar's: back:N, forward:N (events), moment-back,\n"
     "                               moment-forward, request-back, request-forward, scrub:F (0 the\n"
-    "                               first event, 1 the last), live\n";
+    "                               first event, 1 the last), live; Compare's: pick-request (the oldest\n"
+    "                               request in flight in the first engine, ringed in every engine)\n";
 
 volatile sig_atomic_t g_stop = 0;
 extern "C" void on_stop_signal(int) { g_stop = 1; }
@@ -117,6 +123,7 @@ struct Args {
     std::vector<std::string> then;  // --then ACTION, in order
     bool help = false;
     std::string error;
+    std::string config_error;  // -c FILE cannot be used (exit 1, as serve)
 };
 
 // --then pick:a | next | continue → what the Lesson panel would have asked for.
@@ -136,6 +143,7 @@ std::optional<minicorn::studio::LessonCommand> lesson_command_of(const std::stri
 Args parse_args(int argc, char** argv) {
     Args a;
     std::vector<std::string> serve = {"-k", "sync", "-w", "2"};
+    std::string compare_list;
     std::vector<std::string> serve_given;
     TrafficState& traffic = a.studio.traffic;
     for (int i = 1; i < argc; ++i) {
@@ -176,7 +184,10 @@ Args parse_args(int argc, char** argv) {
         else if (arg.ends_with(".rec") && arg[0] != '-') a.studio.open_path = arg;
         else if (arg == "--log-filter") a.studio.log_filter = value();
         else if (arg == "--minicorn") a.studio.minicorn_bin = value();
-        else if (arg == "-c") {
+        else if (arg == "--compare") compare_list = value();
+        else if (arg == "--config" || (arg == "-c" && i + 1 < argc && !minicorn::studio::is_users_count(argv[i + 1]))) {
+            a.studio.config_file = value();
+        } else if (arg == "-c") {
             traffic.mode = TrafficState::Mode::Users;
             traffic.users = std::max(1, std::atoi(value().c_str()));
         } else if (arg == "--rate") {
@@ -201,7 +212,7 @@ Args parse_args(int argc, char** argv) {
     }
     for (const std::string& name : a.then) {
         static const char* const kKnown[] = {"pause", "step", "play",        "ttin",    "ttou",
-                                             "hup",   "term", "kill-worker", "restart", "help", "shot"};
+                                             "hup",   "term", "kill-worker", "restart", "help", "shot", "pick-request"};
         if (std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown) &&
             !minicorn::studio::is_gate_script(name) && !lesson_command_of(name) &&
             !minicorn::studio::is_time_script(name)) {
@@ -211,6 +222,7 @@ Args parse_args(int argc, char** argv) {
     if (a.studio.synthetic) serve = {"-k", "gevent", "-w", "3"};  // the shape synthetic.h makes
     serve.insert(serve.end(), serve_given.begin(), serve_given.end());  // later flags win
     a.studio.serve_args = serve;
+    a.config_error = minicorn::studio::apply_compare_and_config(compare_list, serve_given, a.studio, a.error);
     return a;
 }
 
@@ -324,6 +336,7 @@ bool write_sidecar(const std::string& path, const Platform& platform, const Stud
     }
     j["layout"] = layout_json(layout);
     j["lesson"] = lesson_json(studio);
+    if (studio.compare()) j["compare"] = minicorn::studio::compare_snapshot(*studio.compare());
     std::ofstream out(path);
     out << j.dump(2) << "\n";
     return static_cast<bool>(out);
@@ -457,6 +470,7 @@ nlohmann::json run_then_actions(FrameLoop& loop, const std::vector<std::string>&
             write_shot(loop, screenshot, ++shots);
             continue;
         }
+        if (name == "pick-request" && studio.compare()) studio.compare()->pick_oldest_request();
         if (auto action = scripted_action(name, studio)) studio.queue(*action);
         for (const auto& action : minicorn::studio::time_script_actions(name, studio)) studio.queue(action);
         if (auto action = minicorn::studio::gate_script_action(name, studio)) studio.queue(*action);
@@ -489,10 +503,10 @@ void queue_scrub(Studio& studio, int i) {
 // --screenshot / --bench-frames: warm up, act, draw the counted frames, write
 // what was asked for. Returns the exit status.
 int run_headless(FrameLoop& loop, const Args& args) {
-    // Warm up: until a worker has booted and requests flow (at most 8 s).
+    // Warm up: until a worker has booted and requests flow (at most 8 s; Compare: every engine, 30 s).
     // A lesson: until its step waits for the learner (its earlier steps played first).
     const bool lesson = loop.studio.lesson_player().mode() == minicorn::studio::LessonPlayer::Mode::Running;
-    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(lesson ? 90 : 8);
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(lesson ? 90 : loop.studio.compare() ? 30 : 8);
     while (!g_stop && !loop.studio.warmed_up() && std::chrono::steady_clock::now() < until) loop.frame(true);
     nlohmann::json snapshots = run_then_actions(loop, args.then, args.screenshot);
 
@@ -535,6 +549,10 @@ int main(int argc, char** argv) {
     if (!args.error.empty()) {
         std::fprintf(stderr, "%sminicorn-studio: error: %s\n", kUsage, args.error.c_str());
         return 2;
+    }
+    if (!args.config_error.empty()) {
+        std::fprintf(stderr, "minicorn-studio: the config file cannot be used: %s\n", args.config_error.c_str());
+        return 1;
     }
     if (!args.studio.open_path.empty()) {
         // A recording that cannot be read is refused before any window opens, display or not.

@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <limits>
 
+#include "app/studio/compare.h"
 #include "app/studio/panels/legend.h"
 #include "app/studio/panels/topology_highlights.h"
 #include "app/studio/panels/stats.h"
@@ -101,7 +102,27 @@ bool Studio::start(std::string* error) {
         return lesson_.open(name, options_.lesson_step > 0 ? options_.lesson_step - 1 : 0, session_, error);
     }
     if (std::exchange(options_.lesson_picker, false)) lesson_.show_picker("00");
+    if (!options_.compare.empty()) {
+        compare_ = std::make_unique<CompareView>(CompareOptions{options_.compare, options_.compare_flags,
+                                                                options_.config_file, traffic_, options_.minicorn_bin});
+        return compare_->start(error);
+    }
     return launch(error);
+}
+
+void Studio::compare_frame() {
+    Actions actions;
+    actions.swap(queued_);
+    // --then leave (a lesson's Leave) leaves Compare too, as its button does.
+    const bool leave = std::any_of(lesson_commands_.begin(), lesson_commands_.end(),
+                                   [](const LessonCommand& c) { return c.kind == LessonCommand::Kind::Leave; });
+    lesson_commands_.clear();
+    if (compare_->frame(std::move(actions), rects_) && !leave) return;
+    // Left: this studio's one engine, the first model with the same flags (init_controls had them).
+    compare_.reset();
+    rects_.clear();
+    std::string error;
+    if (!launch(&error)) std::fprintf(stderr, "minicorn-studio: %s\n", error.c_str());
 }
 
 bool Studio::launch(std::string* error) {
@@ -149,6 +170,10 @@ void Studio::keep_traffic_going() {
 }
 
 void Studio::ingest() {
+    if (compare_) {
+        compare_->ingest();
+        return;
+    }
     if (options_.synthetic || replaying()) return;
     // The events go into the Recording here; they are folded on the Keyframes
     // thread, whose newest World this frame shows.
@@ -211,6 +236,7 @@ SessionStatus Studio::status() const {
 }
 
 bool Studio::warmed_up() const {
+    if (compare_) return compare_->warmed_up();
     if (options_.synthetic || replaying()) return true;
     if (lesson_.mode() == LessonPlayer::Mode::Running) {
         // A lesson is ready to look at when its step waits for the learner:
@@ -290,6 +316,10 @@ void Studio::carry_out(const Actions& actions) {
 
 void Studio::frame() {
     ++frame_no_;
+    if (compare_) {
+        compare_frame();
+        return;
+    }
     std::string worker_class = "sync";
     int num_workers = 1;
     {

@@ -41,6 +41,8 @@
 
 namespace minicorn::studio {
 
+class CompareView;
+
 struct StudioOptions {
     std::vector<std::string> serve_args = {"-k", "sync", "-w", "2"};  // `minicorn serve` flags
     TrafficState traffic;            // the client's settings (traffic.wanted: start it at once)
@@ -54,6 +56,9 @@ struct StudioOptions {
     bool lesson_picker = false;         // --lessons: open on the lesson picker (lesson 00 selected)
     std::string open_path;              // FILE.rec: replay this recording, no engine
     std::string save_path;              // --save FILE: save the recording there on exit
+    std::vector<std::string> compare;   // --compare MODELS: open the Compare view (compare.h) with these
+    std::vector<std::string> compare_flags;  // its serve flags, every model's (no -k; -c FILE rides in config_file)
+    std::string config_file;            // -c FILE: a gunicorn config file (Compare: read by every server)
 };
 
 // Where a panel was drawn in the last frame (for --screenshot's sidecar).
@@ -122,6 +127,9 @@ public:
     const LessonPlayer& lesson_player() const { return lesson_; }
     // What a lesson could ring on the last frame, by name (draw/highlight.h).
     const HighlightBoard& highlights() const { return highlights_; }
+    // The Compare view while it is open (--compare), else nullptr.
+    CompareView* compare() { return compare_.get(); }
+    const CompareView* compare() const { return compare_.get(); }
 
 private:
     void reset_recording();
@@ -164,7 +172,11 @@ private:
     // The File menu's choice, carried out.
     void carry_out(const FileRequest& request);
 
+    // Compare (--compare): its frame instead of the usual panels; leaving starts this studio's one engine.
+    void compare_frame();
+
     StudioOptions options_;
+    std::unique_ptr<CompareView> compare_;  // open: it has the screen and the engines
     Session session_;
     std::unique_ptr<trace::Recording> rec_;
     std::unique_ptr<trace::TraceModel> model_;

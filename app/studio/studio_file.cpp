@@ -7,12 +7,15 @@
 #include <utility>
 
 #include "app/studio/studio.h"
+
+#include "app/studio/compare.h"
 #include "engine/trace/ev.h"
 
 namespace minicorn::studio {
 
 void Studio::shutdown() {
     if (std::exchange(shut_down_, true)) return;
+    compare_.reset();  // its engines stop
     session_.stop();
     if (options_.save_path.empty()) return;
     while (session_.update(*rec_) > 0) {}  // every event collected, none left behind

@@ -179,6 +179,9 @@ output:
   --quiet               no progress line, no banner (the results only)
   --trace-fd N          emit events into an observer's trace region (the studio)
   --trace FILE          record the client's own trace into FILE (.json: Chrome JSON)
+  --seed N              the same random numbers every run (arrivals, mix picks): two runs
+                        with one seed send the same request sequence (the studio's Compare
+                        view gives every engine one seed); default: a fresh seed each run
   --allow-remote        allow a host that is not this machine's loopback
   -h, --help            show this help and exit
 
@@ -316,6 +319,7 @@ bool parse_actor_or_output_flag(FlagReader& f, LoadConfig& out, std::string* pro
     else if (arg == "--quiet" || arg == "-q") out.quiet = true;
     else if (arg == "--allow-remote") out.allow_remote = true;
     else if (arg == "--trace-fd") *problem = f.count(out.trace_fd, 0, 1 << 20);
+    else if (arg == "--seed") *problem = f.count(out.seed, 1, 1 << 30);
     else if (arg == "--trace") {
         if (!f.value(v) || v.empty()) *problem = "argument --trace: expected a file name";
         else out.trace_file = v;

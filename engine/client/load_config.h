@@ -73,6 +73,7 @@ struct LoadConfig {
     bool quiet = false;
     bool allow_remote = false;
     int trace_fd = 0;              // --trace-fd: attach to an observer's region
+    int seed = 0;                  // --seed: the random numbers (arrivals, mix picks); 0: a fresh seed each run
     std::string trace_file;        // --trace FILE: record into FILE (a .json name writes Chrome JSON)
 
     bool open_loop() const { return rate > 0; }

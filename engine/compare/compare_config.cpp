@@ -26,27 +26,6 @@ std::optional<int> count_arg(const std::string& s) {
     return v;
 }
 
-std::optional<std::string> parse_models(const std::string& list, std::vector<std::string>& out) {
-    out.clear();
-    std::size_t start = 0;
-    while (start <= list.size()) {
-        std::size_t comma = list.find(',', start);
-        std::string name = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        if (name == "all") {
-            out = all_models();
-        } else if (std::find(all_models().begin(), all_models().end(), name) == all_models().end()) {
-            std::string known;
-            for (const std::string& m : all_models()) known += (known.empty() ? "" : ", ") + m;
-            return fmt::format("argument -k/--worker-class: '{}' is not a worker model (choose from {}, or all)", name,
-                               known);
-        } else if (std::find(out.begin(), out.end(), name) == out.end()) {
-            out.push_back(name);
-        }
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-    }
-    return std::nullopt;
-}
 
 // The flags compare keeps for itself: the engine's address and trace are its own.
 bool reserved_serve_flag(const std::string& flag) {
@@ -104,6 +83,28 @@ std::optional<std::string> apply_flag(CompareConfig& c, const std::string& flag,
 }
 
 }  // namespace
+
+std::optional<std::string> parse_models(const std::string& list, std::vector<std::string>& out) {
+    out.clear();
+    std::size_t start = 0;
+    while (start <= list.size()) {
+        std::size_t comma = list.find(',', start);
+        std::string name = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (name == "all") {
+            out = all_models();
+        } else if (std::find(all_models().begin(), all_models().end(), name) == all_models().end()) {
+            std::string known;
+            for (const std::string& m : all_models()) known += (known.empty() ? "" : ", ") + m;
+            return fmt::format("argument -k/--worker-class: '{}' is not a worker model (choose from {}, or all)", name,
+                               known);
+        } else if (std::find(out.begin(), out.end(), name) == out.end()) {
+            out.push_back(name);
+        }
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    return std::nullopt;
+}
 
 const std::vector<std::string>& all_models() {
     static const std::vector<std::string> models = {"sync", "gthread", "gevent", "eventlet", "tornado", "asyncio"};

@@ -25,6 +25,10 @@ namespace minicorn::compare {
 // The worker models, in the order the table shows them.
 const std::vector<std::string>& all_models();
 
+// "sync,gevent" (or "all") → the models, in the order given, each once; the
+// problem in words when a name is not a model. Also the studio's --compare.
+std::optional<std::string> parse_models(const std::string& list, std::vector<std::string>& out);
+
 struct CompareConfig {
     std::vector<std::string> models;      // -k sync,gevent (default: all six)
     std::string scenario;                 // --scenario NAME

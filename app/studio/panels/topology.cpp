@@ -486,7 +486,7 @@ void draw_topology(const View& view, TopologyState& st, Actions& actions) {
     ImVec2 o = ImGui::GetCursorScreenPos();
     ImVec2 avail = ImGui::GetContentRegionAvail();
     avail.x = std::max(avail.x, 640.0f);
-    avail.y = std::max(avail.y, 320.0f);
+    avail.y = std::max(avail.y, st.min_height);
 
     const float gap = 16;
     // The clients column as wide as its widest row, the listener as its widest line.

@@ -85,6 +85,7 @@ struct TopologyState {
     std::unordered_map<std::uint64_t, TokenAnim> tokens;
     std::uint64_t frame = 0;
     float ease_s = 0.15f;    // how long a token takes to move between places
+    float min_height = 320;  // the least height laid out (below it the window scrolls); Compare's panels take less
 
     // Rebuilt every frame (capacity kept): everything drawn with a hover area.
     std::vector<TopoItem> items;
