@@ -157,7 +157,7 @@ void CompareView::draw_engine(std::size_t i, float x, float y, float w, float h,
     for (auto v : hist) done += v;
     if (done > 0) {
         labelf(model_color(i), "{:.0f} requests a second \u00B7 p99 {} \u00B7 {:.0f} errors a second",
-               eng.metrics.requests_per_second(), format_latency(Metrics::percentile_ms(hist, 0.99)),
+               eng.metrics.requests_per_second(), format_latency(eng.metrics.latency_percentile_ms(0.99)),
                eng.metrics.errors_per_second());
     } else {
         label(eng.booted() ? "no request answered yet" : "starting\u2026", dim_color());

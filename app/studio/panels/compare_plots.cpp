@@ -26,22 +26,6 @@ std::string short_number(float v) {
 
 }  // namespace
 
-std::string format_latency(double ms) {
-    if (ms >= 1000) return fmt::format("{:.1f} s", ms / 1000);
-    if (ms >= 10) return fmt::format("{:.0f} ms", ms);
-    return fmt::format("{:.2g} ms", ms);
-}
-
-namespace {
-
-const char* bin_label(std::size_t i) {
-    static const char* const kLabels[kLatencyBins] = {"0.1", "0.2", "0.5", "1",   "2",  "5",  "10", "20",
-                                                      "50",  "100", "200", "500", "1s", "2s", "5s", ">5s"};
-    return kLabels[i];
-}
-
-}  // namespace
-
 void draw_overlaid_lines(const char* what, const std::vector<PlotSeries>& series, float height, float samples_per_s) {
     float top = 0;
     std::size_t longest = 2;
@@ -99,13 +83,13 @@ void draw_overlaid_histogram(const char* what, const std::vector<PlotSeries>& se
         }
     }
     for (std::size_t i = 0; i < kLatencyBins; i += 2) {
-        draw_text(dl, ImVec2(origin.x + slot * static_cast<float>(i) + 1, origin.y + bars_h + 1), kAxisText, bin_label(i));
+        draw_text(dl, ImVec2(origin.x + slot * static_cast<float>(i) + 1, origin.y + bars_h + 1), kAxisText, latency_bin_label(i));
     }
     ImGui::Dummy(ImVec2(width, height));
     if (ImGui::IsItemHovered()) {
         const float mx = ImGui::GetIO().MousePos.x - origin.x;
         const auto i = static_cast<std::size_t>(std::clamp(mx / slot, 0.0f, static_cast<float>(kLatencyBins - 1)));
-        std::string tip = fmt::format("requests that took up to {} ms, last 10 s, as a share of each model's:", bin_label(i));
+        std::string tip = fmt::format("requests that took up to {} ms, last 10 s, as a share of each model's:", latency_bin_label(i));
         for (const PlotSeries& s : series) {
             float total = 0;
             for (float v : s.values) total += v;
@@ -158,9 +142,9 @@ void draw_compare_table(const std::vector<std::string>& models, const std::vecto
         ImGui::TableNextColumn();
         label(fmt::format("{:.0f}", mx.requests_per_second()));
         ImGui::TableNextColumn();
-        label(n ? format_latency(Metrics::percentile_ms(hist, 0.5)) : "\u2013");
+        label(n ? format_latency(mx.latency_percentile_ms(0.5)) : "\u2013");
         ImGui::TableNextColumn();
-        label(n ? format_latency(Metrics::percentile_ms(hist, 0.99)) : "\u2013");
+        label(n ? format_latency(mx.latency_percentile_ms(0.99)) : "\u2013");
         ImGui::TableNextColumn();
         label(fmt::format("{:.0f}", mx.errors_per_second()));
     }

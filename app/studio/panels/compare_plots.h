@@ -38,8 +38,6 @@ void draw_model_legend(const std::vector<PlotSeries>& series);
 void draw_compare_table(const std::vector<std::string>& models, const std::vector<std::uint32_t>& colors,
                         const std::vector<const Metrics*>& metrics);
 
-// "0.42 ms", "52 ms", "5.9 s".
-std::string format_latency(double ms);
 
 // The sum over a model's live workers of how busy each is (0–1: its threads
 // or greenlets at work), one value per metrics sample, oldest first.

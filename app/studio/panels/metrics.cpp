@@ -2,6 +2,8 @@
 #include "app/studio/panels/metrics.h"
 #include "engine/trace/ev.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -29,6 +31,18 @@ bool busy(trace::ThreadActivity a) {
 }
 
 }  // namespace
+
+const char* latency_bin_label(std::size_t i) {
+    static const char* const kLabels[kLatencyBins] = {"0.1", "0.2", "0.5", "1",   "2",  "5",  "10", "20",
+                                                      "50",  "100", "200", "500", "1s", "2s", "5s", ">5s"};
+    return i < kLatencyBins ? kLabels[i] : "?";
+}
+
+std::string format_latency(double ms) {
+    if (ms >= 1000) return fmt::format("{:.1f} s", ms / 1000);
+    if (ms >= 10) return fmt::format("{:.0f} ms", ms);
+    return fmt::format("{:.2g} ms", ms);
+}
 
 void SecondBucket::Side::add_latency(double ms) {
     const std::size_t i = latency_bin(ms);

@@ -34,6 +34,10 @@ namespace minicorn::studio {
 inline constexpr std::array<double, 16> kLatencyEdgesMs = {0.1, 0.2, 0.5, 1,   2,    5,    10,   20,
                                                            50,  100, 200, 500, 1000, 2000, 5000, 1e18};
 inline constexpr std::size_t kLatencyBins = kLatencyEdgesMs.size();
+// Bin i's upper edge as the histograms label it ("0.1" … "1s", ">5s").
+const char* latency_bin_label(std::size_t i);
+// A latency as the panels write it: "0.42 ms", "52 ms", "5.9 s".
+std::string format_latency(double ms);
 
 struct SecondBucket {
     std::int64_t second = 0;  // trace time / 1 s

@@ -34,25 +34,6 @@ std::vector<std::string> load_args(const TrafficState& s) {
     return args;
 }
 
-namespace {
-
-const char* bin_label(std::size_t i) {
-    static const char* const kLabels[kLatencyBins] = {"0.1", "0.2", "0.5", "1",   "2",  "5",  "10", "20",
-                                                      "50",  "100", "200", "500", "1s", "2s", "5s", ">5s"};
-    return kLabels[i];
-}
-
-// "0.42 ms", "52 ms", "5.9 s".
-std::string format_ms(double ms) {
-    char text[32];
-    if (ms >= 1000) std::snprintf(text, sizeof text, "%.1f s", ms / 1000);
-    else std::snprintf(text, sizeof text, "%.2g ms", ms);
-    if (ms >= 10 && ms < 1000) std::snprintf(text, sizeof text, "%.0f ms", ms);
-    return text;
-}
-
-}  // namespace
-
 void draw_latency_histogram(const Metrics& metrics, float height) {
     auto hist = metrics.latency_histogram(10);
     std::uint32_t peak = *std::max_element(hist.begin(), hist.end());
@@ -71,13 +52,13 @@ void draw_latency_histogram(const Metrics& metrics, float height) {
             dl->AddRectFilled(ImVec2(x0, y1 - std::max(2.0f, frac * (bars_h - 4))), ImVec2(x0 + slot - 2, y1),
                               IM_COL32(230, 180, 40, 255));
         }
-        if (i % 2 == 0) draw_text(dl, ImVec2(x0, y1 + 1), IM_COL32(150, 150, 160, 255), bin_label(i));
+        if (i % 2 == 0) draw_text(dl, ImVec2(x0, y1 + 1), IM_COL32(150, 150, 160, 255), latency_bin_label(i));
     }
     ImGui::Dummy(ImVec2(width, height));
     if (ImGui::IsItemHovered()) {
         float mx = ImGui::GetIO().MousePos.x - origin.x;
         auto i = static_cast<std::size_t>(std::clamp(mx / slot, 0.0f, static_cast<float>(kLatencyBins - 1)));
-        ImGui::SetTooltip("%u requests took up to %s ms in the last 10 s (log scale bins)", hist[i], bin_label(i));
+        ImGui::SetTooltip("%u requests took up to %s ms in the last 10 s (log scale bins)", hist[i], latency_bin_label(i));
     }
 }
 
@@ -154,8 +135,8 @@ void draw_traffic(const View& view, TrafficState& s, const Metrics& metrics, con
     // --- what it does ---
     section(metrics.from_client() ? "Live (as the client saw it)" : "Live (server-side, from the server's events)");
     labelf_wrapped(0, "{:.0f} req/s   errors {:.0f}/s   p50 {}   p99 {}", metrics.requests_per_second(),
-                   metrics.errors_per_second(), format_ms(metrics.latency_percentile_ms(0.5)),
-                   format_ms(metrics.latency_percentile_ms(0.99)));
+                   metrics.errors_per_second(), format_latency(metrics.latency_percentile_ms(0.5)),
+                   format_latency(metrics.latency_percentile_ms(0.99)));
     explain(metrics.from_client()
                 ? "Latency as the client measured it (ClientDone): from sending the request to the whole response, "
                   "time in the kernel's accept queue included. Errors: ClientError (connect, read, timeout, …)."
