@@ -62,28 +62,10 @@ void draw_latency_histogram(const Metrics& metrics, float height) {
     }
 }
 
-void draw_traffic(const View& view, TrafficState& s, const Metrics& metrics, const SessionStatus& status,
-                  Actions& actions) {
-    // --- the client's state ---
-    switch (status.client) {
-    case SessionStatus::Client::Off:
-        label("client stopped", dim_color());
-        break;
-    case SessionStatus::Client::Running:
-        if (status.engine == SessionStatus::Engine::Exited || view.world.arbiter.stopped) {
-            label_wrapped("\u25CF minicorn load running, but the server is gone: every connect fails",
-                          IM_COL32(255, 153, 77, 255));
-        } else {
-            label("\u25CF minicorn load running", IM_COL32(102, 230, 128, 255));
-        }
-        break;
-    case SessionStatus::Client::Exited:
-        labelf_wrapped(IM_COL32(255, 153, 77, 255), "client exited ({})", status.client_exit);
-        break;
-    }
-    if (!status.client_command.empty()) explain(status.client_command);
+namespace {
 
-    // --- settings ---
+// The client's settings: users or rate, the mix, keep-alive, the bad actors.
+void draw_traffic_settings(TrafficState& s) {
     int mode = static_cast<int>(s.mode);
     ImGui::RadioButton("virtual users", &mode, 0);
     ImGui::SameLine();
@@ -115,6 +97,32 @@ void draw_traffic(const View& view, TrafficState& s, const Metrics& metrics, con
         slider("aborters", &s.aborters, 50, "clients that hang up before the response");
         ImGui::TreePop();
     }
+}
+
+}  // namespace
+
+void draw_traffic(const View& view, TrafficState& s, const Metrics& metrics, const SessionStatus& status,
+                  Actions& actions) {
+    // --- the client's state ---
+    switch (status.client) {
+    case SessionStatus::Client::Off:
+        label("client stopped", dim_color());
+        break;
+    case SessionStatus::Client::Running:
+        if (status.engine == SessionStatus::Engine::Exited || view.world.arbiter.stopped) {
+            label_wrapped("\u25CF minicorn load running, but the server is gone: every connect fails",
+                          IM_COL32(255, 153, 77, 255));
+        } else {
+            label("\u25CF minicorn load running", IM_COL32(102, 230, 128, 255));
+        }
+        break;
+    case SessionStatus::Client::Exited:
+        labelf_wrapped(IM_COL32(255, 153, 77, 255), "client exited ({})", status.client_exit);
+        break;
+    }
+    if (!status.client_command.empty()) explain(status.client_command);
+
+    draw_traffic_settings(s);
     const bool running = status.client == SessionStatus::Client::Running;
     const bool changed = running && load_args(s) != s.applied;
     // A lesson sends its own requests and measures them: traffic of the
