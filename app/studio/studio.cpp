@@ -283,6 +283,10 @@ void Studio::carry_out(const Actions& actions) {
         case Action::Kind::Step:
             step(a.step_by, a.direction);
             break;
+        case Action::Kind::SelectRequest:
+            if (select_request(passport_, *rec_, shown(), a.t_ns, a.conn)) picked_conn_ = passport_.ids->server_conn;
+            tab_for_step_ = "Passport";
+            break;
         }
     }
 }
@@ -312,6 +316,13 @@ void Studio::frame() {
     view.shown_events = shown_events();
     view.followed_conn = followed_conn();
     view.replaying = replaying();
+    update_passport(passport_, view);
+    if (passport_.ids) {
+        view.selected_conn = passport_.ids->server_conn;
+        view.selected_req = passport_.ids->server_req;
+        view.selected_client_conn = passport_.ids->client_conn;
+        view.selected_client_req = passport_.ids->client_req;
+    }
     requests_.update(*rec_);
     set_request_naming({&requests_, &view.mix_paths});
     Actions actions;
@@ -400,6 +411,7 @@ void Studio::draw_windows(const View& view, Actions& actions) {
         ImGui::PopStyleColor();
     }
     draw_topology(view, topology_, actions);
+    outline_selected(topology_, view);
     note_topology_highlights(topology_, view.world, request_conns(view.world));
     ImGui::End();
 
@@ -474,6 +486,11 @@ void Studio::draw_tabs(const View& view, const SessionStatus& st, Actions& actio
         if (tab("Event log")) {
             record_panel("Event log");
             draw_event_log(view, log_);
+            ImGui::EndTabItem();
+        }
+        if (tab("Passport")) {
+            record_panel("Passport");
+            draw_passport(view, passport_, requests_, actions);
             ImGui::EndTabItem();
         }
         if (tab("Legend")) {
