@@ -275,9 +275,15 @@ std::string worker_name(const Recording& rec, pid_t pid) {
     return fmt::format("the worker with pid {}", pid);
 }
 
+// What the worker's model calls a green thread: asyncio runs tasks, gevent and eventlet greenlets.
+std::string_view green_word(const Recording& rec, pid_t pid) {
+    const Event* boot = find_in(rec, rec.by_pid(pid), EventKind::WorkerBoot);
+    return boot && static_cast<ModelId>(boot->a1) == ModelId::Asyncio ? "task" : "greenlet";
+}
+
 // ", thread 815" / ", greenlet 3": who in the worker ran an event.
-std::string runner(const Event& e) {
-    if (e.green) return fmt::format(", greenlet {}", e.green);
+std::string runner(const Recording& rec, const Event& e) {
+    if (e.green) return fmt::format(", {} {}", green_word(rec, e.pid), e.green);
     if (e.tid && e.tid != e.pid) return fmt::format(", thread {}", e.tid);
     return {};
 }
@@ -299,7 +305,8 @@ void connection_marks(const Recording& rec, const ClientSide& c, const ServerSid
         const std::uint32_t green = s.spawn ? s.spawn->green : 0;
         Mark m = at(StageKind::Accepted, *s.accepted,
                     "accepted by " + worker_name(rec, s.accepted->pid) +
-                        (green ? fmt::format(", which starts greenlet {} for it", green) : std::string()));
+                        (green ? fmt::format(", which starts {} {} for it", green_word(rec, s.accepted->pid), green)
+                               : std::string()));
         m.green = green;
         marks.push_back(std::move(m));
     } else if (c.send) {
@@ -312,7 +319,7 @@ void connection_marks(const Recording& rec, const ClientSide& c, const ServerSid
 }
 
 void request_marks(const Recording& rec, const ClientSide& c, const ServerSide& s, std::vector<Mark>& marks) {
-    const std::string who = s.handler_start ? worker_name(rec, s.handler_start->pid) + runner(*s.handler_start) : "";
+    const std::string who = s.handler_start ? worker_name(rec, s.handler_start->pid) + runner(rec, *s.handler_start) : "";
     if (s.read_start) marks.push_back(at(StageKind::Read, *s.read_start, "reading the request: " + who));
     if (s.read_done) {
         marks.push_back(at(StageKind::Parse, *s.read_done,
@@ -332,20 +339,24 @@ void request_marks(const Recording& rec, const ClientSide& c, const ServerSide& 
     }
 }
 
-// After the response: kept alive, closed. Returns when the life ends.
+// After the response: kept alive, closed — from the client's last byte on at
+// the earliest (until then the response is on its way, whatever the server
+// did meanwhile). Returns when the life ends.
 std::uint64_t after_marks(const Recording& rec, const ClientSide& c, const ServerSide& s, std::vector<Mark>& marks) {
     std::uint64_t end = rec.last_time();
     const bool kept = s.keepalive_park || s.read_after || s.next_parsed;
     if (s.write_done && kept) {
         const Event& from = s.keepalive_park ? *s.keepalive_park : *s.write_done;
         marks.push_back(at(StageKind::KeptAlive, from, "kept alive: the connection waits for its next request"));
+        if (c.done) marks.back().t_ns = std::max(marks.back().t_ns, c.done->t_ns);
         if (c.next_send) end = c.next_send->t_ns;
         else if (s.next_parsed) end = s.next_parsed->t_ns;
     }
     if (s.close && (!kept || !c.next_send)) {
         marks.push_back(at(StageKind::Closed, *s.close, fmt::format("the connection is closed after {} request{}",
                                                                    s.close->a0, s.close->a0 == 1 ? "" : "s")));
-        end = s.close->t_ns;
+        if (c.done) marks.back().t_ns = std::max(marks.back().t_ns, c.done->t_ns);
+        end = marks.back().t_ns;
     }
     return end;
 }
@@ -392,33 +403,54 @@ void green_waits(const ServerSide& s, std::uint32_t green, std::vector<Wait>& ou
     }
 }
 
-std::string wait_what(const Wait& w) {
+std::string wait_what(const Wait& w, std::string_view green_word) {
     switch (w.kind) {
         case StageKind::GilWait: return fmt::format("thread {} waits for the GIL", w.tid);
-        case StageKind::ParkedTimer:
-            return fmt::format("greenlet {} parks on a timer (a patched sleep); the hub runs others", w.green);
-        default: return fmt::format("greenlet {} parks on fd {} until it is ready", w.green, w.fd);
+        case StageKind::ParkedTimer: return fmt::format("{} {} parks on a timer", green_word, w.green);
+        default: return fmt::format("{} {} parks on fd {} until it is ready", green_word, w.green, w.fd);
     }
 }
 
-// Marks with the waits cut into them: a wait inside a stage splits it into
-// the stage, the wait, and the stage again.
-std::vector<Mark> with_waits(const std::vector<Mark>& marks, std::uint64_t end, std::vector<Wait> waits) {
+// The stages a worker runs, which its waits can split.
+bool in_worker(StageKind kind) {
+    switch (kind) {
+        case StageKind::Accepted:
+        case StageKind::PoolQueue:
+        case StageKind::Read:
+        case StageKind::Parse:
+        case StageKind::Handler:
+        case StageKind::Write: return true;
+        default: return false;
+    }
+}
+
+// Marks with the waits cut into them: a wait inside a worker's stage splits
+// it into the stage, the wait, and the stage again ("continued"); a wait that
+// starts with the stage replaces its first part.
+std::vector<Mark> with_waits(const std::vector<Mark>& marks, std::uint64_t end, std::vector<Wait> waits,
+                             std::string_view green_word) {
     std::sort(waits.begin(), waits.end(), [](const Wait& a, const Wait& b) { return a.from_ns < b.from_ns; });
     std::vector<Mark> out;
     for (std::size_t i = 0; i < marks.size(); ++i) {
         const std::uint64_t from = marks[i].t_ns;
         const std::uint64_t to = i + 1 < marks.size() ? marks[i + 1].t_ns : end;
         out.push_back(marks[i]);
+        if (!in_worker(marks[i].kind)) continue;
+        bool shown = true;  // the stage's own part is on the list
         for (const Wait& w : waits) {
             const std::uint64_t a = std::max(w.from_ns, from), b = std::min(w.to_ns, to);
             if (a >= b || a < out.back().t_ns) continue;
-            out.push_back(Mark{w.kind, a, w.pid, w.tid, w.green, w.fd, wait_what(w)});
+            if (a == out.back().t_ns && out.back().kind == marks[i].kind) {
+                out.pop_back();
+                shown = false;
+            }
+            out.push_back(Mark{w.kind, a, w.pid, w.tid, w.green, w.fd, wait_what(w, green_word)});
             if (b < to) {
                 Mark again = marks[i];
                 again.t_ns = b;
-                again.what = marks[i].what + " (continued)";
+                if (shown) again.what += " (continued)";
                 out.push_back(std::move(again));
+                shown = true;
             }
         }
     }
@@ -440,6 +472,7 @@ std::vector<Stage> cut_stages(const std::vector<Mark>& marks, std::uint64_t end,
     for (std::size_t i = 0; i < marks.size(); ++i) {
         const Mark& m = marks[i];
         const std::uint64_t to = i + 1 < marks.size() ? marks[i + 1].t_ns : end;
+        if (to == m.t_ns && m.kind == StageKind::KeepAliveWait) continue;  // the worker was already reading
         std::vector<std::uint64_t> bounds{m.t_ns};
         for (std::uint64_t cut : {sent, done}) {
             if (cut > bounds.back() && cut < to) bounds.push_back(cut);
@@ -495,7 +528,8 @@ Passport build_passport(const Recording& rec, const RequestIds& ids, const World
     gil_waits(rec, serving.tid, server_from, s.write_done->t_ns, waits);
     if (serving.green) green_waits(s, serving.green, waits);
 
-    p.stages = cut_stages(with_waits(marks, end, std::move(waits)), end, p.sent_ns, p.done_ns);
+    p.stages = cut_stages(with_waits(marks, end, std::move(waits), green_word(rec, serving.pid)), end, p.sent_ns,
+                          p.done_ns);
     for (Stage& st : p.stages) {
         if (!is_wait(st.kind) || st.duration_ns < naming.threshold_ns || !world_at) continue;
         st.reason = wait_reason(world_at(st.start_ns + st.duration_ns / 2), st, ids, naming);

@@ -192,6 +192,10 @@ std::string wait_reason(const World& w, const Stage& st, const RequestIds& ids, 
             return p ? "every pool thread was busy: " + threads_doing(w, *p, naming) : "";
         case StageKind::GilWait: return p ? gil_holder(w, *p, naming) : "";
         case StageKind::ParkedTimer:
+            if (p && p->model == ModelId::Asyncio) {
+                return "the view sleeps (await asyncio.sleep): its task gives the thread back to the event loop, "
+                       "which runs other tasks meanwhile";
+            }
             return "the view sleeps (a patched time.sleep): its greenlet gives the thread back to the hub, which "
                    "runs other greenlets meanwhile";
         case StageKind::ParkedFd: return p ? parked_fd(w, *p, st, ids) : "";
