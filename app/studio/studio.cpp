@@ -322,6 +322,10 @@ void Studio::frame() {
         view.selected_req = passport_.ids->server_req;
         view.selected_client_conn = passport_.ids->client_conn;
         view.selected_client_req = passport_.ids->client_req;
+        if (!passport_.passport.stages.empty()) {
+            view.selected_from_ns = passport_.passport.stages.front().start_ns;
+            view.selected_to_ns = passport_.passport.stages.back().end_ns();
+        }
     }
     requests_.update(*rec_);
     set_request_naming({&requests_, &view.mix_paths});

@@ -44,6 +44,7 @@ std::uint64_t Studio::followed_conn() const {
 
 void Studio::select_request_text(const std::string& text) {
     if (auto id = parse_request(text, *rec_, shown(), requests_)) {
+        passport_.show_when_built = true;  // as the Passport's field does
         queue(Action{Action::Kind::SelectRequest, 0, 0, *id});
     } else {
         passport_.note = "\"" + text + "\" names no request";

@@ -33,6 +33,7 @@ std::string_view to_string(StageKind kind) {
         case StageKind::GilWait: return "waiting for the GIL";
         case StageKind::ParkedTimer: return "parked on a timer";
         case StageKind::ParkedFd: return "parked on an fd";
+        case StageKind::GreenReady: return "ready, waiting its turn";
         case StageKind::Handler: return "handler";
         case StageKind::Write: return "write";
         case StageKind::Delivery: return "on its way to the client";
@@ -389,16 +390,25 @@ void gil_waits(const Recording& rec, pid_t tid, std::uint64_t from, std::uint64_
     }
 }
 
-// The serving greenlet's parks (on a timer or an fd) among the connection's events.
+// The serving greenlet's parks (on a timer or an fd) among the connection's
+// events, and after each wake the wait for its turn: until the next event it
+// emits itself (the hub runs one greenlet at a time).
 void green_waits(const ServerSide& s, std::uint32_t green, std::vector<Wait>& out) {
     const Event* park = nullptr;
+    const Event* wake = nullptr;
     for (const Event* e : s.window) {
         if (e->green != green) continue;
+        if (wake && e->kind != EventKind::GreenWake && e->kind != EventKind::PollUnregister &&
+            e->kind != EventKind::TimerCancel && e->kind != EventKind::CallbackQueued) {
+            out.push_back(Wait{StageKind::GreenReady, wake->t_ns, e->t_ns, e->pid, e->tid, green, -1});
+            wake = nullptr;
+        }
         if (e->kind == EventKind::GreenPark) park = e;
         if (e->kind == EventKind::GreenWake && park) {
             const StageKind kind = park->a0 < 0 ? StageKind::ParkedTimer : StageKind::ParkedFd;
             out.push_back(Wait{kind, park->t_ns, e->t_ns, e->pid, e->tid, green, park->a0});
             park = nullptr;
+            wake = e;
         }
     }
 }
@@ -407,6 +417,7 @@ std::string wait_what(const Wait& w, std::string_view green_word) {
     switch (w.kind) {
         case StageKind::GilWait: return fmt::format("thread {} waits for the GIL", w.tid);
         case StageKind::ParkedTimer: return fmt::format("{} {} parks on a timer", green_word, w.green);
+        case StageKind::GreenReady: return fmt::format("{} {} is ready to run again", green_word, w.green);
         default: return fmt::format("{} {} parks on fd {} until it is ready", green_word, w.green, w.fd);
     }
 }
@@ -434,24 +445,33 @@ std::vector<Mark> with_waits(const std::vector<Mark>& marks, std::uint64_t end, 
     for (std::size_t i = 0; i < marks.size(); ++i) {
         const std::uint64_t from = marks[i].t_ns;
         const std::uint64_t to = i + 1 < marks.size() ? marks[i + 1].t_ns : end;
-        out.push_back(marks[i]);
-        if (!in_worker(marks[i].kind)) continue;
-        bool shown = true;  // the stage's own part is on the list
+        if (!in_worker(marks[i].kind)) {
+            out.push_back(marks[i]);
+            continue;
+        }
+        std::vector<Mark> pieces{marks[i]};
         for (const Wait& w : waits) {
             const std::uint64_t a = std::max(w.from_ns, from), b = std::min(w.to_ns, to);
-            if (a >= b || a < out.back().t_ns) continue;
-            if (a == out.back().t_ns && out.back().kind == marks[i].kind) {
-                out.pop_back();
-                shown = false;
-            }
-            out.push_back(Mark{w.kind, a, w.pid, w.tid, w.green, w.fd, wait_what(w, green_word)});
+            if (a >= b || a < pieces.back().t_ns) continue;
+            pieces.push_back(Mark{w.kind, a, w.pid, w.tid, w.green, w.fd, wait_what(w, green_word)});
             if (b < to) {
-                Mark again = marks[i];
-                again.t_ns = b;
-                if (shown) again.what += " (continued)";
-                out.push_back(std::move(again));
-                shown = true;
+                pieces.push_back(marks[i]);
+                pieces.back().t_ns = b;
             }
+        }
+        // A part of the stage itself that a wait starts with at once is left out;
+        // if the waits took all of it, it still happened: at its end.
+        bool shown = false;
+        for (std::size_t j = 0; j < pieces.size(); ++j) {
+            const bool own = pieces[j].kind == marks[i].kind;
+            if (own && j + 1 < pieces.size() && pieces[j + 1].t_ns == pieces[j].t_ns) continue;
+            if (own && shown) pieces[j].what += " (continued)";
+            shown |= own;
+            out.push_back(std::move(pieces[j]));
+        }
+        if (!shown) {
+            out.push_back(marks[i]);
+            out.back().t_ns = to;
         }
     }
     return out;

@@ -51,6 +51,7 @@ enum class StageKind : std::uint8_t {
     GilWait,        // GilWait .. GilAcquire of the thread serving it
     ParkedTimer,    // its greenlet parked on a timer (a patched sleep) .. GreenWake
     ParkedFd,       // its greenlet parked on an fd (its socket, the /db backend) .. GreenWake
+    GreenReady,     // its greenlet woke (GreenWake) .. its next event: ready, waiting for the hub to run it
     Handler,        // HandlerStart .. WriteStart: the app runs
     Write,          // WriteStart .. WriteDone
     Delivery,       // the response is written; the client has not read all of it yet

@@ -74,6 +74,7 @@ std::string thread_doing(const World& w, const Process& p, const Thread& t, cons
     return serving(w, t.conn, naming);
 }
 
+// "both of its threads were busy — thread 815 handling #8 /io?ms=40 for 26 ms, thread 816 …".
 std::string threads_doing(const World& w, const Process& p, const PassportNaming& naming) {
     std::vector<std::string> busy;
     std::size_t pool = 0;
@@ -84,9 +85,11 @@ std::string threads_doing(const World& w, const Process& p, const PassportNaming
         if (doing != "idle") busy.push_back(fmt::format("thread {} {}", tid, doing));
     }
     if (busy.empty()) return "its threads were idle";
-    const std::size_t shown = std::min<std::size_t>(busy.size(), 2);
-    std::string out = busy.size() == pool ? fmt::format("all {} of its threads busy: ", pool)
-                                          : fmt::format("{} of its {} threads busy: ", busy.size(), pool);
+    const std::size_t shown = std::min<std::size_t>(busy.size(), 3);
+    std::string out = busy.size() < pool ? fmt::format("{} of its {} threads were busy — ", busy.size(), pool)
+                      : pool == 1        ? std::string("its one thread was busy — ")
+                      : pool == 2        ? std::string("both of its threads were busy — ")
+                                         : fmt::format("all {} of its threads were busy — ", pool);
     out += join(std::vector<std::string>(busy.begin(), busy.begin() + static_cast<std::ptrdiff_t>(shown)), ", ");
     if (busy.size() > shown) out += fmt::format(" and {} more", busy.size() - shown);
     return out;
@@ -114,7 +117,7 @@ std::string greenlets_doing(const World& w, const Process& p, const PassportNami
 
 std::string worker_doing(const World& w, const Process& p, const PassportNaming& naming) {
     switch (p.model) {
-        case ModelId::Gthread: return threads_doing(w, p, naming);
+        case ModelId::Gthread: return "(gthread): " + threads_doing(w, p, naming);
         case ModelId::Gevent:
         case ModelId::Eventlet:
         case ModelId::Asyncio: return greenlets_doing(w, p, naming);
@@ -134,14 +137,39 @@ std::string worker_doing(const World& w, const Process& p, const PassportNaming&
 
 namespace {
 
+// The worker cannot call accept() now: its one thread serves a connection, or
+// a greenlet runs (the hub accepts only between them), or every pool thread is taken.
+bool busy(const World& w, const Process& p) {
+    switch (p.model) {
+        case ModelId::Gthread:
+            for (const auto& [tid, t] : p.threads) {
+                if (t.role == ThreadRole::Pool && t.activity == ThreadActivity::Idle) return false;
+            }
+            return true;
+        case ModelId::Gevent:
+        case ModelId::Eventlet:
+        case ModelId::Asyncio: {
+            auto g = p.greenlets.find(p.running_green);
+            return g != p.greenlets.end() && g->second.conn != 0;
+        }
+        default: return p.current_conn != 0 && w.connection(p.current_conn) != nullptr;
+    }
+}
+
 std::string workers_busy(const World& w, const PassportNaming& naming) {
     std::vector<std::string> each;
+    std::size_t busy_n = 0;
     for (const Process* p : w.workers()) {
         if (p->role != ProcessRole::Worker) continue;
+        busy_n += busy(w, *p) ? 1u : 0u;
         each.push_back(fmt::format("worker {} {}", p->worker_age, worker_doing(w, *p, naming)));
     }
     if (each.empty()) return "no worker was running";
-    const std::string lead = each.size() == 1 ? "the only worker was busy" : fmt::format("{} workers", each.size());
+    std::string lead = fmt::format("{} of {} workers were busy", busy_n, each.size());
+    if (busy_n == each.size()) {
+        lead = each.size() == 1 ? "the only worker was busy" : each.size() == 2 ? "both workers were busy"
+                                                                                : fmt::format("all {} workers were busy", each.size());
+    }
     return lead + " — " + join(each, "; ");
 }
 
@@ -154,21 +182,43 @@ std::string gil_holder(const World& w, const Process& p, const PassportNaming& n
     return out + " — only one thread runs Python at a time";
 }
 
-std::string parked_fd(const World& w, const Process& p, const Stage& st, const RequestIds& ids) {
+// The client had sent the whole request by then (its bytes were there to read).
+bool all_sent(const World& w, const RequestIds& ids) {
+    const Connection* conn = w.connection(ids.server_conn);
+    const LoadConn* lc = conn ? w.client_side(*conn) : nullptr;
+    return lc && lc->req == ids.client_req && lc->stage >= ClientStage::Waiting;
+}
+
+std::string parked_fd(const World& w, const Process& p, const Stage& st, const RequestIds& ids,
+                      const PassportNaming& naming) {
     auto it = p.poll.find(st.fd);
-    if (it != p.poll.end() && it->second.conn == ids.server_conn) {
-        return "parked on its own socket: waiting for the client's bytes; the hub serves other greenlets meanwhile";
+    const bool own = it != p.poll.end() && it->second.conn == ids.server_conn;
+    if (own && all_sent(w, ids)) {
+        return "its bytes had arrived, but the hub looks at the sockets only when no greenlet runs: " +
+               greenlets_doing(w, p, naming);
     }
-    (void)w;
+    if (own) return "parked on its own socket: waiting for the client's bytes; the hub serves other greenlets meanwhile";
     return fmt::format("parked on fd {}: waiting for another socket's reply (the /db backend); the hub serves other "
                        "greenlets meanwhile",
                        st.fd);
 }
 
-std::string client_reason(const World& w, const RequestIds& ids, std::string_view otherwise) {
+// A read or a write that lasted: the client, or (green) the greenlet waiting its turn.
+std::string client_reason(const World& w, const Process* p, const Stage& st, const RequestIds& ids,
+                          const PassportNaming& naming, std::string_view otherwise) {
     const Connection* conn = w.connection(ids.server_conn);
     const std::string bad = conn ? bad_client(w, *conn) : "";
-    return bad.empty() ? std::string(otherwise) : "the other end is " + bad;
+    if (!bad.empty()) return "the other end is " + bad;
+    if (p && st.green) {
+        auto g = p->greenlets.find(st.green);
+        if (g != p->greenlets.end() && g->second.state == GreenState::Ready) {
+            return "its greenlet was ready, waiting its turn: " + greenlets_doing(w, *p, naming);
+        }
+    }
+    if (st.kind == StageKind::Read && all_sent(w, ids) && p) {
+        return "the whole request had arrived; the worker was busy: " + worker_doing(w, *p, naming);
+    }
+    return std::string(otherwise);
 }
 
 }  // namespace
@@ -189,7 +239,7 @@ std::string wait_reason(const World& w, const Stage& st, const RequestIds& ids, 
         case StageKind::Parse:
             return p ? fmt::format("worker {} was busy: {}", p->worker_age, worker_doing(w, *p, naming)) : "";
         case StageKind::PoolQueue:
-            return p ? "every pool thread was busy: " + threads_doing(w, *p, naming) : "";
+            return p ? "no thread was free: " + threads_doing(w, *p, naming) : "";
         case StageKind::GilWait: return p ? gil_holder(w, *p, naming) : "";
         case StageKind::ParkedTimer:
             if (p && p->model == ModelId::Asyncio) {
@@ -198,10 +248,15 @@ std::string wait_reason(const World& w, const Stage& st, const RequestIds& ids, 
             }
             return "the view sleeps (a patched time.sleep): its greenlet gives the thread back to the hub, which "
                    "runs other greenlets meanwhile";
-        case StageKind::ParkedFd: return p ? parked_fd(w, *p, st, ids) : "";
-        case StageKind::Read: return client_reason(w, ids, "the request's bytes were slow to arrive");
+        case StageKind::ParkedFd: return p ? parked_fd(w, *p, st, ids, naming) : "";
+        case StageKind::GreenReady:
+            return p ? "the hub runs one at a time, and only when the running one yields: " +
+                           greenlets_doing(w, *p, naming)
+                     : "";
+        case StageKind::Read: return client_reason(w, p, st, ids, naming, "the request's bytes were slow to arrive");
         case StageKind::Write:
-        case StageKind::Delivery: return client_reason(w, ids, "the client had not read the response yet");
+        case StageKind::Delivery:
+            return client_reason(w, p, st, ids, naming, "the client had not read the response yet");
         default: return {};
     }
 }

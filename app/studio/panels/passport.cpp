@@ -54,12 +54,14 @@ bool select_request(PassportState& state, const trace::Recording& rec, const tra
         if (lc != world.clients.end()) id = lc->second.req;
         if (!id) {
             state.note = "that connection has not sent a request yet";
+            state.show_when_built = false;
             return false;
         }
     }
     auto ids = trace::find_request(rec, id);
     if (!ids) {
         state.note = fmt::format("no request {} in this recording", trace::format_id(id));
+        state.show_when_built = false;
         return false;
     }
     state.ids = ids;
@@ -134,9 +136,10 @@ void draw_stage_rows(const View& view, const Passport& p, StagePart part, Action
                            ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) {
         return;
     }
-    ImGui::TableSetupColumn("at", ImGuiTableColumnFlags_WidthFixed);
+    ImGui::TableSetupColumn("when", ImGuiTableColumnFlags_WidthFixed);
     ImGui::TableSetupColumn("took", ImGuiTableColumnFlags_WidthFixed);
-    ImGui::TableSetupColumn("stage", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableSetupColumn("stage (click a row: show that instant)", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableHeadersRow();
     int row = 0;
     for (const Stage& s : p.stages) {
         if (s.part != part) continue;
@@ -144,13 +147,13 @@ void draw_stage_rows(const View& view, const Passport& p, StagePart part, Action
         ImGui::TableNextColumn();
         const bool here = view.now_ns >= s.start_ns && view.now_ns < s.end_ns();
         ImGui::PushID(row++);
-        if (ImGui::Selectable(offset(p, s).c_str(), here, ImGuiSelectableFlags_SpanAllColumns |
-                                                              ImGuiSelectableFlags_AllowItemOverlap)) {
+        if (ImGui::Selectable("##row", here, ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap)) {
             actions.push_back(make_action(Action::Kind::ShowInstant, 0, 0, s.start_ns));
         }
-        note_item(offset(p, s));
-        explain("show the system at this instant");
+        explain("click: show the whole system at this instant");
         ImGui::PopID();
+        ImGui::SameLine(0, 0);
+        label(offset(p, s));
         ImGui::TableNextColumn();
         label(s.kind == StageKind::Closed ? "" : trace::format_duration(s.duration_ns), s.reason.empty() ? 0 : colors::kTextWarn);
         ImGui::TableNextColumn();
@@ -170,7 +173,7 @@ void draw_query(const View& view, PassportState& state, const RequestIndex& name
     ImGui::SameLine();
     if (ImGui::Button("Show") || entered) {
         if (auto id = parse_request(state.query, view.rec, view.world, names)) {
-            select_request(state, view.rec, view.world, *id);
+            state.show_when_built = select_request(state, view.rec, view.world, *id);
         } else {
             state.note = fmt::format("\"{}\" names no request: type #34, 5:12 or a lesson's name", state.query);
         }
@@ -212,6 +215,13 @@ void draw_passport(const View& view, PassportState& state, const RequestIndex& n
     }
     follow(view, state, actions);
     const Passport& p = state.passport;
+    if (state.show_when_built && !p.stages.empty()) {
+        // Typed in: show the system in the middle of the stage where most of its time went.
+        const Stage* longest = &p.stages.front();
+        for (const Stage& s : p.stages) longest = s.duration_ns > longest->duration_ns ? &s : longest;
+        actions.push_back(make_action(Action::Kind::ShowInstant, 0, 0, longest->start_ns + longest->duration_ns / 2));
+        state.show_when_built = false;
+    }
     const std::string name = request_label(state.ids->client_req, state.ids->server_req);
     if (p.stages.empty()) {
         labelf_wrapped(0, "{}: no worker has read it yet (it is still on its way, or was refused)", name);

@@ -37,6 +37,7 @@ struct PassportState {
     bool follow = false;
     double followed_at = 0;      // ImGui time of the last "follow" step
     bool just_selected = false;  // a request was selected this frame (the studio opens the tab)
+    bool show_when_built = false;  // typed in: show its longest stage once the passport is built
 };
 
 // Selects the request `id` names (a server or a client request id; conn != 0

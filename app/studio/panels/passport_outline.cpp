@@ -10,20 +10,34 @@ namespace minicorn::studio {
 
 namespace {
 
+// The server connection carries the selected request at the instant shown
+// (a kept-alive connection carries others before and after it).
+bool carries(const View& view, std::uint64_t conn) {
+    if (conn == 0 || conn != view.selected_conn) return false;
+    const trace::Connection* c = view.world.connection(conn);
+    if (!c) return false;
+    if (c->req == view.selected_req || (c->client_req && c->client_req == view.selected_client_req)) return true;
+    // Not parsed yet: the connection's own life decides (the first request's).
+    return view.now_ns >= view.selected_from_ns && view.now_ns <= view.selected_to_ns;
+}
+
 // Does this drawn item belong to the selected request's path?
 bool on_path(const TopoItem& it, const TopologyState& topo, const View& view) {
-    const std::uint64_t conn = view.selected_conn;
     switch (it.kind) {
         case TopoItemKind::Token:
-        case TopoItemKind::Client: return conn != 0 && it.id == conn;
-        case TopoItemKind::LoadClient: return view.selected_client_conn != 0 && it.id == view.selected_client_conn;
+        case TopoItemKind::Client: return carries(view, it.id);
+        case TopoItemKind::LoadClient: {
+            auto lc = view.world.clients.find(it.id);
+            return it.id == view.selected_client_conn && lc != view.world.clients.end() &&
+                   lc->second.req == view.selected_client_req;
+        }
         case TopoItemKind::Thread: {
             const trace::Process* p = view.world.process(it.pid);
             const trace::Thread* t = p ? p->thread(static_cast<pid_t>(it.id)) : nullptr;
-            return conn != 0 && t && t->conn == conn && t->activity != trace::ThreadActivity::Idle;
+            return t && t->activity != trace::ThreadActivity::Idle && carries(view, t->conn);
         }
         case TopoItemKind::Greenlet:
-            return conn != 0 && topo.green_conns.conn_of(it.pid, static_cast<std::uint32_t>(it.id)) == conn;
+            return carries(view, topo.green_conns.conn_of(it.pid, static_cast<std::uint32_t>(it.id)));
         default: return false;
     }
 }

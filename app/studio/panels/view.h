@@ -57,6 +57,7 @@ struct View {
     // client connections and requests, for the outlines (0: none, or not known).
     std::uint64_t selected_conn = 0, selected_req = 0;
     std::uint64_t selected_client_conn = 0, selected_client_req = 0;
+    std::uint64_t selected_from_ns = 0, selected_to_ns = 0;  // its life, as its passport tells it
 };
 
 // What a panel asks the session to do; carried out after the frame.
