@@ -530,6 +530,8 @@ void Studio::draw_help() {
         {"File", "open a recording (or drop a .rec file on the window), save this one"},
         {"F1", "this help"},
         {"Timeline", "drag or wheel: pan \u00B7 ctrl+wheel: zoom \u00B7 click: show that instant"},
+        {"a request", "click its token, its client row or its span: its passport (the Passport tab), every stage of "
+                      "its life and why it waited"},
     };
     if (ImGui::BeginTable("##keys", 2, ImGuiTableFlags_SizingFixedFit)) {
         for (const auto& row : kKeys) {

@@ -117,7 +117,7 @@ std::string greenlets_doing(const World& w, const Process& p, const PassportNami
 
 std::string worker_doing(const World& w, const Process& p, const PassportNaming& naming) {
     switch (p.model) {
-        case ModelId::Gthread: return "(gthread): " + threads_doing(w, p, naming);
+        case ModelId::Gthread: return threads_doing(w, p, naming);
         case ModelId::Gevent:
         case ModelId::Eventlet:
         case ModelId::Asyncio: return greenlets_doing(w, p, naming);
@@ -162,7 +162,8 @@ std::string workers_busy(const World& w, const PassportNaming& naming) {
     for (const Process* p : w.workers()) {
         if (p->role != ProcessRole::Worker) continue;
         busy_n += busy(w, *p) ? 1u : 0u;
-        each.push_back(fmt::format("worker {} {}", p->worker_age, worker_doing(w, *p, naming)));
+        const std::string_view sep = p->model == ModelId::Gthread ? ": " : " ";  // "worker 2: both of its threads …"
+        each.push_back(fmt::format("worker {}{}{}", p->worker_age, sep, worker_doing(w, *p, naming)));
     }
     if (each.empty()) return "no worker was running";
     std::string lead = fmt::format("{} of {} workers were busy", busy_n, each.size());
@@ -237,7 +238,8 @@ std::string wait_reason(const World& w, const Stage& st, const RequestIds& ids, 
         case StageKind::Accepted:
         case StageKind::KeepAliveWait:
         case StageKind::Parse:
-            return p ? fmt::format("worker {} was busy: {}", p->worker_age, worker_doing(w, *p, naming)) : "";
+            return p ? fmt::format("worker {} had not got to it yet — {}", p->worker_age, worker_doing(w, *p, naming))
+                     : "";
         case StageKind::PoolQueue:
             return p ? "no thread was free: " + threads_doing(w, *p, naming) : "";
         case StageKind::GilWait: return p ? gil_holder(w, *p, naming) : "";
