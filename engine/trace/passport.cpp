@@ -199,18 +199,22 @@ void note_after_parse(ServerSide& s, const Event& e, std::uint64_t req) {
 ServerSide server_side(const Recording& rec, const RequestIds& ids) {
     ServerSide s;
     const Recording::Index* idx = rec.by_conn(ids.server_conn);
-    if (!idx || !ids.server_req) return s;
+    if (!idx) return s;
     std::size_t parsed_at = idx->size();
-    for (std::size_t k = 0; k < idx->size(); ++k) {
+    for (std::size_t k = 0; k < idx->size() && ids.server_req; ++k) {
         const Event& e = rec[(*idx)[k]];
         if (e.kind == EventKind::Parsed && e.req == ids.server_req) parsed_at = k;
     }
-    if (parsed_at == idx->size()) return s;
     std::size_t from = parsed_at;
     while (from > 0 && !ends_previous(rec[(*idx)[from - 1]], ids.server_req)) --from;
     for (std::size_t k = from; k < parsed_at; ++k) {
         s.window.push_back(&rec[(*idx)[k]]);
         note_before_parse(s, rec[(*idx)[k]]);
+    }
+    if (parsed_at == idx->size()) {
+        // Not parsed yet (still being read): what the connection did since its last request.
+        for (const Event* e : s.window) s.close = e->kind == EventKind::Close ? e : s.close;
+        return s;
     }
     s.parsed = &rec[(*idx)[parsed_at]];
     for (std::size_t k = parsed_at; k < idx->size() && !s.close; ++k) {
@@ -223,6 +227,19 @@ ServerSide server_side(const Recording& rec, const RequestIds& ids) {
         note_after_parse(s, e, ids.server_req);
     }
     return s;
+}
+
+// The server connection that accepted the client's connection `client_conn`
+// (Accepted.peer_port is the client's local port), 0 if none has yet.
+std::uint64_t accepted_conn(const Recording& rec, std::uint64_t client_conn) {
+    const Event* connected = find_in(rec, rec.by_conn(client_conn), EventKind::ClientConnected);
+    const Event* start = find_in(rec, rec.by_conn(client_conn), EventKind::ClientConnectStart);
+    if (!connected || !start) return 0;
+    for (std::size_t i = rec.lower_bound(start->t_ns); i < rec.size(); ++i) {
+        const Event& e = rec[i];
+        if (e.kind == EventKind::Accepted && e.a0 == connected->a0) return e.conn;
+    }
+    return 0;
 }
 
 }  // namespace
@@ -247,6 +264,8 @@ std::optional<RequestIds> find_request(const Recording& rec, std::uint64_t id) {
         if (const Event* parsed = find_in(rec, rec.by_req(ids.server_req), EventKind::Parsed)) {
             ids.server_conn = parsed->conn;
         }
+    } else if (ids.client_conn) {
+        ids.server_conn = accepted_conn(rec, ids.client_conn);
     }
     return ids;
 }
@@ -298,11 +317,14 @@ void connection_marks(const Recording& rec, const ClientSide& c, const ServerSid
         marks.push_back(Mark{StageKind::Connect, c.connect->t_ns, 0, 0, 0, -1,
                              "the client connects (the TCP handshake) and sends the request"});
     }
+    if (c.connect) {  // its connection's first request: in the accept queue (still, if nobody accepted it yet)
+        marks.push_back(Mark{StageKind::AcceptQueue, c.send->t_ns, 0, 0, 0, -1,
+                             "the connection waits in the kernel's accept queue until a worker calls accept()"});
+    } else if (c.send) {
+        marks.push_back(Mark{StageKind::KeepAliveWait, c.send->t_ns, 0, 0, 0, -1,
+                             "sent on the kept-alive connection; the worker has not picked it up yet"});
+    }
     if (s.accepted) {
-        if (c.connect) {
-            marks.push_back(Mark{StageKind::AcceptQueue, c.send->t_ns, 0, 0, 0, -1,
-                                 "the connection waits in the kernel's accept queue until a worker calls accept()"});
-        }
         const std::uint32_t green = s.spawn ? s.spawn->green : 0;
         Mark m = at(StageKind::Accepted, *s.accepted,
                     "accepted by " + worker_name(rec, s.accepted->pid) +
@@ -310,9 +332,6 @@ void connection_marks(const Recording& rec, const ClientSide& c, const ServerSid
                                : std::string()));
         m.green = green;
         marks.push_back(std::move(m));
-    } else if (c.send) {
-        marks.push_back(Mark{StageKind::KeepAliveWait, c.send->t_ns, 0, 0, 0, -1,
-                             "sent on the kept-alive connection; the worker has not picked it up yet"});
     }
     if (s.submit) {
         marks.push_back(at(StageKind::PoolQueue, *s.submit, "handed to the thread pool: it waits for a free thread"));
@@ -322,7 +341,7 @@ void connection_marks(const Recording& rec, const ClientSide& c, const ServerSid
 void request_marks(const Recording& rec, const ClientSide& c, const ServerSide& s, std::vector<Mark>& marks) {
     const std::string who = s.handler_start ? worker_name(rec, s.handler_start->pid) + runner(rec, *s.handler_start) : "";
     if (s.read_start) marks.push_back(at(StageKind::Read, *s.read_start, "reading the request: " + who));
-    if (s.read_done) {
+    if (s.read_done && s.parsed) {
         marks.push_back(at(StageKind::Parse, *s.read_done,
                            fmt::format("parsed: an HTTP/{}.{} request of {} bytes", s.parsed->a0 / 10,
                                        s.parsed->a0 % 10, s.read_done->a0)));
@@ -528,27 +547,33 @@ Passport build_passport(const Recording& rec, const RequestIds& ids, const World
     const ServerSide s = server_side(rec, ids);
     p.client_seen = c.send != nullptr;
     if (c.send) p.mix_index = c.send->a1;
-    if (!s.parsed || !s.write_done) return p;
+    if (!c.send && !s.parsed) return p;
 
     std::vector<Mark> marks;
     connection_marks(rec, c, s, marks);
     request_marks(rec, c, s, marks);
     std::uint64_t end = after_marks(rec, c, s, marks);
+    if (marks.empty()) return p;
     for (std::size_t i = 1; i < marks.size(); ++i) marks[i].t_ns = std::max(marks[i].t_ns, marks[i - 1].t_ns);
 
+    // Under way (no response yet): its life so far, up to the last event recorded.
+    p.complete = c.done || (!c.send && s.write_done);
     p.sent_ns = c.send ? c.send->t_ns : marks.front().t_ns;
-    p.done_ns = std::max(c.done ? c.done->t_ns : s.write_done->t_ns, p.sent_ns);
+    p.done_ns = std::max(c.done ? c.done->t_ns : s.write_done && !c.send ? s.write_done->t_ns : rec.last_time(),
+                         p.sent_ns);
     p.status = s.handler_end ? s.handler_end->a0 : 0;
     if (c.done && c.done->kind == EventKind::ClientDone) p.status = c.done->a0;
-    end = std::max({end, p.done_ns, marks.back().t_ns});
+    end = std::max({p.complete ? end : p.done_ns, p.done_ns, marks.back().t_ns});
 
     std::vector<Wait> waits;
-    const Event& serving = s.handler_start ? *s.handler_start : *s.parsed;
-    const std::uint64_t server_from = s.read_start ? s.read_start->t_ns : s.parsed->t_ns;
-    gil_waits(rec, serving.tid, server_from, s.write_done->t_ns, waits);
-    if (serving.green) green_waits(s, serving.green, waits);
+    const Event* serving = s.handler_start ? s.handler_start : s.parsed ? s.parsed : s.read_start;
+    if (serving) {
+        const std::uint64_t server_to = s.write_done ? s.write_done->t_ns : end;
+        gil_waits(rec, serving->tid, s.read_start ? s.read_start->t_ns : serving->t_ns, server_to, waits);
+        if (serving->green) green_waits(s, serving->green, waits);
+    }
 
-    p.stages = cut_stages(with_waits(marks, end, std::move(waits), green_word(rec, serving.pid)), end, p.sent_ns,
+    p.stages = cut_stages(with_waits(marks, end, std::move(waits), green_word(rec, serving ? serving->pid : 0)), end, p.sent_ns,
                           p.done_ns);
     for (Stage& st : p.stages) {
         if (!is_wait(st.kind) || st.duration_ns < naming.threshold_ns || !world_at) continue;

@@ -97,6 +97,10 @@ struct Passport {
     std::int64_t status = 0;        // the HTTP status
     std::int64_t mix_index = -1;    // which path of the client's mix
     bool client_seen = false;       // the client's side is in the recording
+    // The response is in (the client's last byte, or without a client the
+    // server's write). false: under way — the stages are its life so far, up
+    // to the recording's last event, and done_ns is that event's time.
+    bool complete = false;
     std::vector<Stage> stages;      // in order, tiling the life
 
     std::uint64_t latency_ns() const { return done_ns - sent_ns; }
@@ -118,8 +122,9 @@ std::optional<RequestIds> find_request(const Recording& rec, std::uint64_t id);
 
 using WorldAt = std::function<World(std::uint64_t t_ns)>;
 
-// The passport of `ids` (from find_request). Empty stages when the server
-// never parsed it (it is still in the accept queue, or was refused).
+// The passport of `ids` (from find_request): its whole life, or (under way)
+// its life so far. Empty stages when neither the client's send nor the
+// server's parse of it is recorded.
 Passport build_passport(const Recording& rec, const RequestIds& ids, const WorldAt& world_at,
                         const PassportNaming& naming = {});
 

@@ -39,7 +39,7 @@ std::optional<std::uint64_t> number(std::string_view s) {
 
 // The passport's life is over (closed, or kept alive well past its response): no need to rebuild.
 bool complete(const Passport& p, const trace::Recording& rec) {
-    if (p.stages.empty()) return false;
+    if (p.stages.empty() || !p.complete) return false;
     if (p.stages.back().kind == StageKind::Closed) return true;
     return rec.last_time() > p.stages.back().end_ns() + 1'000'000'000;
 }
@@ -224,10 +224,15 @@ void draw_passport(const View& view, PassportState& state, const RequestIndex& n
     }
     const std::string name = request_label(state.ids->client_req, state.ids->server_req);
     if (p.stages.empty()) {
-        labelf_wrapped(0, "{}: no worker has read it yet (it is still on its way, or was refused)", name);
+        labelf_wrapped(0, "{}: nothing recorded of it yet", name);
         return;
     }
-    labelf_wrapped(0, "{} \u2014 {} in {}", name, p.status, trace::format_duration(p.latency_ns()));
+    if (p.complete) {
+        labelf_wrapped(0, "{} \u2014 {} in {}", name, p.status, trace::format_duration(p.latency_ns()));
+    } else {
+        labelf_wrapped(colors::kTextWarn, "{} \u2014 under way for {} so far (no response yet)", name,
+                       trace::format_duration(p.latency_ns()));
+    }
     bool before = false, after = false;
     for (const Stage& s : p.stages) {
         before |= s.part == StagePart::BeforeSend;
@@ -238,8 +243,9 @@ void draw_passport(const View& view, PassportState& state, const RequestIndex& n
         section("before the request was sent");
         draw_stage_rows(view, p, StagePart::BeforeSend, actions);
     }
-    section(fmt::format("the latency: {} from the client's send to its last byte",
-                        trace::format_duration(p.latency_ns())).c_str());
+    section(p.complete ? fmt::format("the latency: {} from the client's send to its last byte",
+                                     trace::format_duration(p.latency_ns())).c_str()
+                       : "since the client sent it");
     draw_stage_rows(view, p, StagePart::Latency, actions);
     if (after) {
         section("after the client had the response");
