@@ -30,6 +30,7 @@
 #include "app/studio/compare.h"
 #include "app/studio/compare_args.h"
 #include "app/studio/gate_script.h"
+#include "app/studio/passport_script.h"
 #include "app/studio/time_script.h"
 #include "app/studio/draw/text_layout.h"
 #include "app/studio/panels/widgets.h"
@@ -106,8 +107,9 @@ constexpr const char* kUsage =
     "                               start (the picker's \"Start this lesson\"), all-lessons;\n"
     "                               the time bar's: back:N, forward:N (events), moment-back,\n"
     "                               moment-forward, request-back, request-forward, scrub:F (0 the\n"
-    "                               first event, 1 the last), live; Compare's: pick-request (the oldest\n"
-    "                               request in flight in the first engine, ringed in every engine)\n";
+    "                               first event, 1 the last), live; the Passport's: select:ID (a\n"
+    "                               request: #34, 5:12 or a lesson's name); Compare's: pick-request\n"
+    "                               (the oldest request in flight in the first engine, ringed in every engine)\n";
 
 volatile sig_atomic_t g_stop = 0;
 extern "C" void on_stop_signal(int) { g_stop = 1; }
@@ -215,7 +217,7 @@ Args parse_args(int argc, char** argv) {
                                              "hup",   "term", "kill-worker", "restart", "help", "shot", "pick-request"};
         if (std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown) &&
             !minicorn::studio::is_gate_script(name) && !lesson_command_of(name) &&
-            !minicorn::studio::is_time_script(name)) {
+            !minicorn::studio::is_time_script(name) && !minicorn::studio::is_passport_script(name)) {
             a.error = "argument --then: unknown action '" + name + "'";
         }
     }
@@ -314,6 +316,7 @@ bool write_sidecar(const std::string& path, const Platform& platform, const Stud
     j["snapshots"] = snapshots;  // --then snapshot
     j["gate"] = minicorn::studio::gate_snapshot(studio);
     j["time"] = minicorn::studio::time_snapshot(studio);
+    j["passport"] = minicorn::studio::passport_snapshot(studio);
     j["width"] = platform.width();
     j["height"] = platform.height();
     j["frames"] = frames;
@@ -473,6 +476,7 @@ nlohmann::json run_then_actions(FrameLoop& loop, const std::vector<std::string>&
         if (name == "pick-request" && studio.compare()) studio.compare()->pick_oldest_request();
         if (auto action = scripted_action(name, studio)) studio.queue(*action);
         for (const auto& action : minicorn::studio::time_script_actions(name, studio)) studio.queue(action);
+        minicorn::studio::run_passport_script(name, studio);
         if (auto action = minicorn::studio::gate_script_action(name, studio)) studio.queue(*action);
         int gap = 30;
         if (auto command = lesson_command_of(name)) {

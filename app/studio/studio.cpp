@@ -310,6 +310,10 @@ void Studio::carry_out(const Actions& actions) {
         case Action::Kind::Step:
             step(a.step_by, a.direction);
             break;
+        case Action::Kind::SelectRequest:
+            if (select_request(passport_, *rec_, shown(), a.t_ns, a.conn)) picked_conn_ = passport_.ids->server_conn;
+            tab_for_step_ = "Passport";
+            break;
         }
     }
 }
@@ -343,6 +347,17 @@ void Studio::frame() {
     view.shown_events = shown_events();
     view.followed_conn = followed_conn();
     view.replaying = replaying();
+    update_passport(passport_, view);
+    if (passport_.ids) {
+        view.selected_conn = passport_.ids->server_conn;
+        view.selected_req = passport_.ids->server_req;
+        view.selected_client_conn = passport_.ids->client_conn;
+        view.selected_client_req = passport_.ids->client_req;
+        if (!passport_.passport.stages.empty()) {
+            view.selected_from_ns = passport_.passport.stages.front().start_ns;
+            view.selected_to_ns = passport_.passport.stages.back().end_ns();
+        }
+    }
     requests_.update(*rec_);
     set_request_naming({&requests_, &view.mix_paths});
     Actions actions;
@@ -431,6 +446,7 @@ void Studio::draw_windows(const View& view, Actions& actions) {
         ImGui::PopStyleColor();
     }
     draw_topology(view, topology_, actions);
+    outline_selected(topology_, view);
     note_topology_highlights(topology_, view.world, request_conns(view.world));
     ImGui::End();
 
@@ -507,6 +523,11 @@ void Studio::draw_tabs(const View& view, const SessionStatus& st, Actions& actio
             draw_event_log(view, log_);
             ImGui::EndTabItem();
         }
+        if (tab("Passport")) {
+            record_panel("Passport");
+            draw_passport(view, passport_, requests_, actions);
+            ImGui::EndTabItem();
+        }
         if (tab("Legend")) {
             record_panel("Legend");
             draw_legend(view);
@@ -540,6 +561,8 @@ void Studio::draw_help() {
         {"File", "open a recording (or drop a .rec file on the window), save this one"},
         {"F1", "this help"},
         {"Timeline", "drag or wheel: pan \u00B7 ctrl+wheel: zoom \u00B7 click: show that instant"},
+        {"a request", "click its token, its client row or its span: its passport (the Passport tab), every stage of "
+                      "its life and why it waited"},
     };
     if (ImGui::BeginTable("##keys", 2, ImGuiTableFlags_SizingFixedFit)) {
         for (const auto& row : kKeys) {

@@ -26,6 +26,7 @@
 #include "app/studio/lesson_player.h"
 #include "app/studio/draw/request_label.h"
 #include "app/studio/panels/metrics.h"
+#include "app/studio/panels/passport.h"
 #include "app/studio/panels/controls.h"
 #include "app/studio/panels/event_log.h"
 #include "app/studio/panels/session_status.h"
@@ -105,6 +106,10 @@ public:
     void queue(const Action& action) { queued_.push_back(action); }
     // Carries out `command` after the next frame, as if the Lesson panel had asked.
     void queue(const LessonCommand& command) { lesson_commands_.push_back(command); }
+    // Selects the request `text` names ("#34", "5:12", a lesson's name) for
+    // the Passport panel, as typing it there would (--then select:ID).
+    void select_request_text(const std::string& text);
+    const PassportState& passport() const { return passport_; }
     // Shows or hides the keys (F1).
     void toggle_help() { show_help_ = !show_help_; }
 
@@ -188,6 +193,7 @@ private:
     EventLogState log_;
     TopologyState topology_;
     TimelineState timeline_;
+    PassportState passport_;             // the request selected and its passport (panels/passport.h)
     RequestIndex requests_;              // one name per request in every panel (draw/request_label.h)
 
     std::string replay_name_;            // the file shown ("" : an engine, or synthetic)

@@ -42,6 +42,15 @@ std::uint64_t Studio::followed_conn() const {
     return 0;
 }
 
+void Studio::select_request_text(const std::string& text) {
+    if (auto id = parse_request(text, *rec_, shown(), requests_)) {
+        passport_.show_when_built = true;  // as the Passport's field does
+        queue(Action{Action::Kind::SelectRequest, 0, 0, *id});
+    } else {
+        passport_.note = "\"" + text + "\" names no request";
+    }
+}
+
 void Studio::step(StepBy by, StepDirection dir) {
     const std::size_t from = shown_events();
     if (auto to = step_from(*rec_, from, by, dir, followed_conn())) show_event(*to);

@@ -70,6 +70,13 @@ const std::string* RequestIndex::name_of(std::uint64_t client_req) const {
 void set_request_naming(RequestNaming naming) { g_naming = naming; }
 RequestNaming request_naming() { return g_naming; }
 
+std::uint64_t RequestIndex::named(std::string_view name) const {
+    for (const auto& [id, n] : names_) {
+        if (n == name) return id;
+    }
+    return 0;
+}
+
 std::string request_label(std::uint64_t client_req, std::uint64_t server_req, LabelForm form) {
     const RequestIndex* index = g_naming.index;
     if (client_req == 0 && index && server_req) client_req = index->client_req_of(server_req);

@@ -32,6 +32,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -59,6 +60,8 @@ public:
     void set_name(std::uint64_t client_req, std::string name) { names_[client_req] = std::move(name); }
     void clear_names() { names_.clear(); }
     const std::string* name_of(std::uint64_t client_req) const;
+    // The client request a lesson named `name`, 0 if none (the Passport's field).
+    std::uint64_t named(std::string_view name) const;
 
 private:
     std::size_t scanned_ = 0;

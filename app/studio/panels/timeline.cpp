@@ -98,6 +98,7 @@ void input(Frame& f, Actions& actions, ImVec2 o, ImVec2 size, int rows) {
         leave_live();
         auto t = static_cast<std::uint64_t>(static_cast<double>(f.t0) + static_cast<double>(mx) * f.ns_per_px);
         actions.push_back({Action::Kind::ShowInstant, 0, 0, t});
+        if (st.hovered_req) actions.push_back({Action::Kind::SelectRequest, 0, 0, st.hovered_req});  // its passport
     }
     if (hovered && io.MouseWheel != 0) {
         if (io.KeyCtrl) {
@@ -124,6 +125,7 @@ void input(Frame& f, Actions& actions, ImVec2 o, ImVec2 size, int rows) {
 // Hover: the burst or span under the mouse (mx: from the span area's left), else the lane.
 void hover(Frame& f, ImVec2 o, int rows, float mx) {
     TimelineState& st = f.st;
+    st.hovered_req = 0;
     float my = ImGui::GetIO().MousePos.y - o.y - f.ruler_h;
     if (my < 0) return;
     int row = static_cast<int>(my / f.lane_h);
@@ -140,6 +142,7 @@ void hover(Frame& f, ImVec2 o, int rows, float mx) {
             if (!best || (is_inset(s.kind) && !is_inset(best->kind))) best = &s;  // the inner span is the more specific
         }
     }
+    if (best && best->count == 1) st.hovered_req = best->req;  // a click selects it (the Passport)
     const World& w = f.edge;
     if (st.lanes[static_cast<std::size_t>(lane)].kind == Lane::Kind::Queue && mx >= 0) {
         const Sample* at = nullptr;

@@ -180,6 +180,7 @@ struct TimelineState {
 
     TimelineStats stats;
     std::string tooltip;                   // the hovered span's or lane's text, "" if none
+    std::uint64_t hovered_req = 0;         // the request of the span under the mouse (a click selects it), 0: none
 
     // Cached World at the right edge when it is not the View's (recomputed when the edge moves).
     std::uint64_t edge_world_ns = 0;

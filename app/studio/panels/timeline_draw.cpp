@@ -25,6 +25,7 @@
 #include "app/studio/draw/highlight.h"
 #include "app/studio/draw/request_label.h"
 #include "app/studio/draw/shapes.h"
+#include "app/studio/panels/passport.h"
 #include "app/studio/panels/timeline_parts.h"
 
 namespace minicorn::studio::timeline_detail {
@@ -379,9 +380,28 @@ void draw_marks(ImDrawList* dl, Frame& f, ImVec2 o, int rows, float height) {
     }
 }
 
+// The selected request's spans (the Passport), outlined over whatever they hold.
+void outline_selected_spans(ImDrawList* dl, Frame& f, ImVec2 o, int rows) {
+    const View& v = f.view;
+    if (!v.selected_conn && !v.selected_client_conn) return;
+    for (const Span& s : f.st.spans) {
+        // A span with a request id is the request's (server and client ids never collide); a read
+        // carries none: it is this request's when it is on its connection, within the request's life.
+        const bool req = s.req != 0 && (s.req == v.selected_req || s.req == v.selected_client_req);
+        const bool conn = s.req == 0 && s.conn != 0 && (s.conn == v.selected_conn || s.conn == v.selected_client_conn) &&
+                          s.t1 > v.selected_from_ns && s.t0 < v.selected_to_ns;
+        const Lane& L = f.st.lanes[s.lane];
+        if ((!conn && !req) || s.count != 1 || L.row < 0 || L.row >= rows) continue;
+        const float y = row_y(f, o, L.row);
+        dl->AddRect({o.x + s.x0 - 1, y}, {o.x + std::max(s.x1, s.x0 + 1.0f) + 1, y + f.lane_h}, kSelectedColor, 2.0f, 0,
+                    2.0f);
+    }
+}
+
 void draw_lanes_content(ImDrawList* dl, Frame& f, ImVec2 o, int rows, float height) {
     draw_spans(dl, f, o, rows);
     draw_bursts(dl, f, o, rows);
+    outline_selected_spans(dl, f, o, rows);
     draw_queue(dl, f, o, rows);
     for (const PhaseMark& m : f.st.phases) {
         int row = f.st.lanes[m.lane].row;

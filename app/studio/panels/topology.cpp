@@ -435,6 +435,13 @@ void hover_and_menus(Painter& p, Actions& actions) {
             ImGui::PopTextWrapPos();
             ImGui::EndTooltip();
         }
+        const bool request_item = hovered->kind == TopoItemKind::Token || hovered->kind == TopoItemKind::Client ||
+                                  hovered->kind == TopoItemKind::LoadClient;
+        if (ImGui::IsMouseClicked(ImGuiMouseButton_Left) && request_item && hovered->id != 0) {
+            Action select{Action::Kind::SelectRequest};
+            select.conn = hovered->id;  // its request's passport
+            actions.push_back(select);
+        }
         if (ImGui::IsMouseClicked(ImGuiMouseButton_Right) &&
             (hovered->kind == TopoItemKind::Worker || hovered->kind == TopoItemKind::Arbiter)) {
             st.menu_pid = hovered->pid;

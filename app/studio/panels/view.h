@@ -53,6 +53,11 @@ struct View {
     std::size_t shown_events = 0;       // the instant shown as a position: events [0, n) have happened
     std::uint64_t followed_conn = 0;    // the request (connection) shift+←/→ steps through (0: none)
     bool replaying = false;             // a recording opened from a file (no engine)
+    // The request the learner selected (the Passport panel): its server and
+    // client connections and requests, for the outlines (0: none, or not known).
+    std::uint64_t selected_conn = 0, selected_req = 0;
+    std::uint64_t selected_client_conn = 0, selected_client_req = 0;
+    std::uint64_t selected_from_ns = 0, selected_to_ns = 0;  // its life, as its passport tells it
 };
 
 // What a panel asks the session to do; carried out after the frame.
@@ -68,6 +73,7 @@ struct Action {
         ShowInstant,     // t_ns: show the World at that instant (timeline click, the time bar)
         ShowEvent,       // index: show the World after events [0, index) (index = the size: back to live)
         Step,            // step_by, direction: one step through the recording (stepping.h)
+        SelectRequest,   // conn: the request a server or client connection carries; else t_ns: a request id (Passport)
     };
     Kind kind;
     int signo = 0;
