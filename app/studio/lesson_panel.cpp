@@ -220,4 +220,18 @@ void draw_lesson_step(const LessonPlayer& player, LessonCommands& out) {
     ImGui::EndChild();
 }
 
+// --then pick:a | next | continue → what the Lesson panel would have asked for.
+std::optional<LessonCommand> lesson_command_of(const std::string& name) {
+    using Kind = LessonCommand::Kind;
+    if (name == "next") return LessonCommand{Kind::Next};
+    if (name == "continue") return LessonCommand{Kind::Resume};
+    if (name == "leave") return LessonCommand{Kind::Leave};
+    if (name == "start") return LessonCommand{Kind::Open, -1};  // the picker's selected lesson
+    if (name == "all-lessons") return LessonCommand{Kind::Picker};
+    if (name.size() == 6 && name.rfind("pick:", 0) == 0 && name[5] >= 'a' && name[5] <= 'z') {
+        return LessonCommand{Kind::Pick, name[5] - 'a'};
+    }
+    return std::nullopt;
+}
+
 }  // namespace minicorn::studio

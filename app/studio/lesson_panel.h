@@ -8,6 +8,7 @@
 // Thread affinity: the studio's main thread, inside an ImGui window.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,10 @@ struct LessonCommand {
     int arg = 0;  // Open (-1: the one selected), Select: the entry; Pick: the choice
 };
 using LessonCommands = std::vector<LessonCommand>;
+
+// --then pick:a | next | continue | leave | start | all-lessons → what the
+// Lesson panel would have asked for (nullopt: not a lesson's action).
+std::optional<LessonCommand> lesson_command_of(const std::string& name);
 
 void draw_lesson_picker(const LessonPlayer& player, LessonCommands& out);
 void draw_lesson_step(const LessonPlayer& player, LessonCommands& out);

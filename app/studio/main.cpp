@@ -128,20 +128,6 @@ struct Args {
     std::string config_error;  // -c FILE cannot be used (exit 1, as serve)
 };
 
-// --then pick:a | next | continue → what the Lesson panel would have asked for.
-std::optional<minicorn::studio::LessonCommand> lesson_command_of(const std::string& name) {
-    using Kind = minicorn::studio::LessonCommand::Kind;
-    if (name == "next") return minicorn::studio::LessonCommand{Kind::Next};
-    if (name == "continue") return minicorn::studio::LessonCommand{Kind::Resume};
-    if (name == "leave") return minicorn::studio::LessonCommand{Kind::Leave};
-    if (name == "start") return minicorn::studio::LessonCommand{Kind::Open, -1};  // the picker's selected lesson
-    if (name == "all-lessons") return minicorn::studio::LessonCommand{Kind::Picker};
-    if (name.size() == 6 && name.rfind("pick:", 0) == 0 && name[5] >= 'a' && name[5] <= 'z') {
-        return minicorn::studio::LessonCommand{Kind::Pick, name[5] - 'a'};
-    }
-    return std::nullopt;
-}
-
 Args parse_args(int argc, char** argv) {
     Args a;
     std::vector<std::string> serve = {"-k", "sync", "-w", "2"};
@@ -216,7 +202,7 @@ Args parse_args(int argc, char** argv) {
         static const char* const kKnown[] = {"pause", "step", "play",        "ttin",    "ttou",
                                              "hup",   "term", "kill-worker", "restart", "help", "shot", "pick-request"};
         if (std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown) &&
-            !minicorn::studio::is_gate_script(name) && !lesson_command_of(name) &&
+            !minicorn::studio::is_gate_script(name) && !minicorn::studio::lesson_command_of(name) &&
             !minicorn::studio::is_time_script(name) && !minicorn::studio::is_passport_script(name)) {
             a.error = "argument --then: unknown action '" + name + "'";
         }
@@ -479,7 +465,7 @@ nlohmann::json run_then_actions(FrameLoop& loop, const std::vector<std::string>&
         minicorn::studio::run_passport_script(name, studio);
         if (auto action = minicorn::studio::gate_script_action(name, studio)) studio.queue(*action);
         int gap = 30;
-        if (auto command = lesson_command_of(name)) {
+        if (auto command = minicorn::studio::lesson_command_of(name)) {
             // A pick starts the step, Next the next one: give it time to be ready to look at.
             studio.queue(*command);
             for (int i = 0; i < 3; ++i) loop.frame(true);
