@@ -22,6 +22,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <imgui.h>
@@ -49,7 +50,7 @@ constexpr int kHeight = 1000;
 
 constexpr const char* kUsage =
     "usage: minicorn-studio [--screenshot OUT.png --frames N | --bench-frames N [--bench-synthetic]]\n"
-    "                       [--tab Traffic|Stats|Event log] [--log-filter KIND|PID] [--minicorn PATH]\n"
+    "                       [--tab Traffic|Stats|Poll set|Event log] [--log-filter KIND|PID] [--minicorn PATH]\n"
     "                       [--lessons | --lesson NAME [--lesson-step N]] [--save FILE.rec]\n"
     "                       [SCENARIO | FILE.rec]\n"
     "\n"
@@ -489,7 +490,8 @@ int run_headless(FrameLoop& loop, const Args& args) {
     // Warm up: until a worker has booted and requests flow (at most 8 s).
     // A lesson: until its step waits for the learner (its earlier steps played first).
     const bool lesson = loop.studio.lesson_player().mode() == minicorn::studio::LessonPlayer::Mode::Running;
-    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(lesson ? 90 : 8);
+    // A recording opened: until it is folded (tens of millions of events take a while).
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(lesson ? 90 : loop.studio.replaying() ? 600 : 8);
     while (!g_stop && !loop.studio.warmed_up() && std::chrono::steady_clock::now() < until) loop.frame(true);
     nlohmann::json snapshots = run_then_actions(loop, args.then, args.screenshot);
 
@@ -533,10 +535,13 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "%sminicorn-studio: error: %s\n", kUsage, args.error.c_str());
         return 2;
     }
-    if (!args.studio.open_path.empty()) {
+    std::optional<minicorn::trace::Recording> opened;
+    const std::string open_path = std::exchange(args.studio.open_path, "");
+    if (!open_path.empty()) {
         // A recording that cannot be read is refused before any window opens, display or not.
         std::string why;
-        if (!minicorn::trace::Recording::load(args.studio.open_path, &why)) {
+        opened = minicorn::trace::Recording::load(open_path, &why);
+        if (!opened) {
             std::fprintf(stderr, "minicorn-studio: %s\n", why.c_str());
             return 1;
         }
@@ -555,7 +560,9 @@ int main(int argc, char** argv) {
         return 1;
     }
     Studio studio(args.studio);
-    if (!studio.start(&error)) {
+    if (opened) {
+        studio.show_recording(std::move(*opened), open_path);  // read once, above: no engine starts
+    } else if (!studio.start(&error)) {
         std::fprintf(stderr, args.studio.open_path.empty() ? "minicorn-studio: cannot start the engine: %s\n"
                                                            : "minicorn-studio: %s\n",
                      error.c_str());

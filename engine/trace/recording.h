@@ -13,6 +13,7 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <optional>
@@ -35,6 +36,15 @@ public:
     virtual void append(std::span<const Event> sorted) = 0;
     // The time of the last event appended (0: none yet).
     virtual std::uint64_t last_time() const = 0;
+};
+
+// How far a Recording::load on another thread has got, for a progress bar;
+// `cancel` set by the watcher makes it give up (it then returns nullopt with
+// *error "cancelled").
+struct ReadProgress {
+    std::atomic<std::uint64_t> events{0};  // events read and indexed so far
+    std::atomic<std::uint64_t> total{0};   // events the file holds (0: not known yet)
+    std::atomic<bool> cancel{false};
 };
 
 // The MCREC001 file: this magic, u64 count, u64 dropped, then count × 64-byte events.
@@ -80,10 +90,12 @@ public:
     // another version of the format, one truncated, or one whose events are
     // damaged (an unknown kind, out of time order). Never trusts the header's
     // count with memory before checking it against the file's size.
-    static std::optional<Recording> load(const std::string& path, std::string* error);
+    // `progress`, if given, follows the reading (another thread may watch it).
+    static std::optional<Recording> load(const std::string& path, std::string* error, ReadProgress* progress = nullptr);
     // The same from an open stream (seekable; fmemopen in the fuzzer). `name`
     // is what the messages call it.
-    static std::optional<Recording> read(std::FILE* f, const std::string& name, std::string* error);
+    static std::optional<Recording> read(std::FILE* f, const std::string& name, std::string* error,
+                                         ReadProgress* progress = nullptr);
 
 private:
     EventStore store_;
