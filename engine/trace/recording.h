@@ -16,6 +16,7 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdio>
+#include <deque>
 #include <optional>
 #include <span>
 #include <string>
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "engine/trace/event.h"
+#include "engine/trace/recording_index.h"
 #include "engine/trace/recording_store.h"
 
 namespace minicorn::trace {
@@ -52,7 +54,7 @@ inline constexpr char kRecordingMagic[8] = {'M', 'C', 'R', 'E', 'C', '0', '0', '
 
 class Recording final : public EventSink {
 public:
-    using Index = std::vector<std::uint32_t>;  // positions into events()
+    using Index = PositionList;  // positions into events(), in time order; never moves as it grows
 
     // Appends `sorted` (ascending t_ns, none earlier than last_time()).
     void append(std::span<const Event> sorted) override;
@@ -101,10 +103,10 @@ private:
     EventStore store_;
     std::unordered_map<pid_t, Index> by_pid_;
     std::unordered_map<pid_t, Index> by_thread_;
-    std::unordered_map<std::uint64_t, Index> by_conn_;
-    std::unordered_map<std::uint64_t, Index> by_req_;
+    IdIndex by_conn_;  // ids by (pid, seq): never rehashed (recording_index.h)
+    IdIndex by_req_;
     std::vector<pid_t> pid_order_;
-    std::vector<std::uint64_t> conn_order_;
+    std::deque<std::uint64_t> conn_order_;  // a deque: a million connections never copied as it grows
     std::uint64_t dropped_ = 0;
 };
 

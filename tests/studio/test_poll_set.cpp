@@ -55,7 +55,7 @@ TEST_CASE("poll set, gthread: the main thread's poller watches the listener, and
     const PollSetSummary s = summary_of(gthread_busy(), kGthread);
     REQUIRE(s.rows.size() == 1);
     CHECK(has(s.rows[0].waiter, "the main thread's poller waits for a new connection"));
-    CHECK(s.now == "Now: asleep in epoll_wait, for at most 1 s");
+    CHECK(s.now == "Now: asleep in epoll_wait, for at most 1.0 s");
 }
 
 TEST_CASE("poll set, sync: no poll set, the panel says why", "[studio][panels]") {

@@ -91,6 +91,11 @@ std::string now_words(const Process& proc, const std::string& call) {
         return fmt::format("Now: asleep in {}, for at most {}", call,
                            format_duration(static_cast<std::uint64_t>(proc.poll_timeout_ms) * 1'000'000));
     }
+    if (proc.poll_ready == 0 && proc.poll_ready_fds.empty()) {
+        return fmt::format("Now: awake. Its last {} came back with nothing ready: its time limit ran out (a timer "
+                           "was due)",
+                           call);
+    }
     return fmt::format("Now: awake, running what its last {} woke", call);
 }
 
