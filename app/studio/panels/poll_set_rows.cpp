@@ -52,9 +52,13 @@ std::string what_fd(const World& world, std::int64_t fd, std::uint64_t conn) {
     }
     if (conn) {
         if (const Connection* c = world.connection(conn)) {
-            const std::string req = request_label(*c);
-            return req.empty() ? fmt::format("the connection from {}, no request yet", client_address(*c))
-                               : fmt::format("the connection from {}, request {}", client_address(*c), req);
+            // The client's name when minicorn load traces ("slowloris 1"), and the request as the Topology names it.
+            const trace::LoadConn* lc = world.client_side(*c);
+            const std::string who = lc ? fmt::format("{} ({})", client_label(*lc), client_address(*c)) : client_address(*c);
+            std::string req = request_label(*c);
+            if (req.empty()) req = connection_label(world, *c);
+            return req.empty() || req[0] == ':' ? fmt::format("the connection from {}, no request yet", who)
+                                                : fmt::format("the connection from {}, request {}", who, req);
         }
         return fmt::format("a socket of connection {} (closed since)", trace::format_id(conn));
     }
