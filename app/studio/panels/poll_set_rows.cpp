@@ -55,8 +55,7 @@ std::string what_fd(const World& world, std::int64_t fd, std::uint64_t conn) {
             // The client's name when minicorn load traces ("slowloris 1"), and the request as the Topology names it.
             const trace::LoadConn* lc = world.client_side(*c);
             const std::string who = lc ? fmt::format("{} ({})", client_label(*lc), client_address(*c)) : client_address(*c);
-            std::string req = request_label(*c);
-            if (req.empty()) req = connection_label(world, *c);
+            const std::string req = connection_label(world, *c);  // the client's current request, as the Topology's rows say
             return req.empty() || req[0] == ':' ? fmt::format("the connection from {}, no request yet", who)
                                                 : fmt::format("the connection from {}, request {}", who, req);
         }
