@@ -101,7 +101,8 @@ constexpr const char* kUsage =
     "                               pick:a (a choice), continue (after a pause), next, leave;\n"
     "                               the time bar's: back:N, forward:N (events), moment-back,\n"
     "                               moment-forward, request-back, request-forward, scrub:F (0 the\n"
-    "                               first event, 1 the last), live\n";
+    "                               first event, 1 the last), live; open:FILE.rec (File → Open:\n"
+    "                               read and folded off the UI thread, frames drawn meanwhile)\n";
 
 volatile sig_atomic_t g_stop = 0;
 extern "C" void on_stop_signal(int) { g_stop = 1; }
@@ -202,7 +203,7 @@ Args parse_args(int argc, char** argv) {
                                              "hup",   "term", "kill-worker", "restart", "help", "shot"};
         if (std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown) &&
             !minicorn::studio::is_gate_script(name) && !lesson_command_of(name) &&
-            !minicorn::studio::is_time_script(name)) {
+            !minicorn::studio::is_time_script(name) && !name.starts_with("open:")) {
             a.error = "argument --then: unknown action '" + name + "'";
         }
     }
@@ -454,6 +455,14 @@ nlohmann::json run_then_actions(FrameLoop& loop, const std::vector<std::string>&
         if (name == "shot") {
             write_shot(loop, screenshot, ++shots);
             continue;
+        }
+        if (name.starts_with("open:")) {
+            // File → Open: the file is read (and folded) off the UI thread while frames go on being drawn.
+            studio.open_recording_or_say_why(name.substr(5));
+            int drawn = 0;
+            const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(600);
+            for (; !g_stop && studio.opening() && std::chrono::steady_clock::now() < until; ++drawn) loop.frame(true);
+            std::printf("minicorn-studio: opened %s while drawing %d frames\n", name.c_str() + 5, drawn);
         }
         if (auto action = scripted_action(name, studio)) studio.queue(*action);
         for (const auto& action : minicorn::studio::time_script_actions(name, studio)) studio.queue(action);
