@@ -29,6 +29,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/studio/gate_script.h"
+#include "app/studio/open_script.h"
 #include "app/studio/time_script.h"
 #include "app/studio/draw/text_layout.h"
 #include "app/studio/panels/widgets.h"
@@ -203,7 +204,7 @@ Args parse_args(int argc, char** argv) {
                                              "hup",   "term", "kill-worker", "restart", "help", "shot"};
         if (std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown) &&
             !minicorn::studio::is_gate_script(name) && !lesson_command_of(name) &&
-            !minicorn::studio::is_time_script(name) && !name.starts_with("open:")) {
+            !minicorn::studio::is_time_script(name) && !minicorn::studio::is_open_script(name)) {
             a.error = "argument --then: unknown action '" + name + "'";
         }
     }
@@ -456,13 +457,8 @@ nlohmann::json run_then_actions(FrameLoop& loop, const std::vector<std::string>&
             write_shot(loop, screenshot, ++shots);
             continue;
         }
-        if (name.starts_with("open:")) {
-            // File → Open: the file is read (and folded) off the UI thread while frames go on being drawn.
-            studio.open_recording_or_say_why(name.substr(5));
-            int drawn = 0;
-            const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(600);
-            for (; !g_stop && studio.opening() && std::chrono::steady_clock::now() < until; ++drawn) loop.frame(true);
-            std::printf("minicorn-studio: opened %s while drawing %d frames\n", name.c_str() + 5, drawn);
+        if (minicorn::studio::is_open_script(name)) {
+            minicorn::studio::run_open_script(studio, name, [&loop] { loop.frame(true); }, [] { return g_stop != 0; });
         }
         if (auto action = scripted_action(name, studio)) studio.queue(*action);
         for (const auto& action : minicorn::studio::time_script_actions(name, studio)) studio.queue(action);

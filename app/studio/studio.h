@@ -96,6 +96,8 @@ public:
     void open_recording_or_say_why(const std::string& path);
     // A file is being read (open_recording_or_say_why), or the recording shown is still being folded into keyframes.
     bool opening() const;
+    // A file is being read (the first part of opening()).
+    bool reading_file() const { return opener_.busy(); }
     // Shows `rec` (read from `path`) in place of the engine, as open_recording does once it has read it.
     void show_recording(trace::Recording rec, const std::string& path) { adopt_recording(std::move(rec), path); }
     // Writes every event recorded so far to `path` (the MCREC001 format).
