@@ -22,6 +22,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <imgui.h>
@@ -31,6 +32,7 @@
 #include "app/studio/compare_args.h"
 #include "app/studio/gate_script.h"
 #include "app/studio/passport_script.h"
+#include "app/studio/open_script.h"
 #include "app/studio/time_script.h"
 #include "app/studio/draw/text_layout.h"
 #include "app/studio/panels/widgets.h"
@@ -52,7 +54,7 @@ constexpr int kHeight = 1000;
 
 constexpr const char* kUsage =
     "usage: minicorn-studio [--screenshot OUT.png --frames N | --bench-frames N [--bench-synthetic]]\n"
-    "                       [--tab Traffic|Stats|Event log] [--log-filter KIND|PID] [--minicorn PATH]\n"
+    "                       [--tab Traffic|Stats|Poll set|Event log] [--log-filter KIND|PID] [--minicorn PATH]\n"
     "                       [--lessons | --lesson NAME [--lesson-step N]] [--save FILE.rec]\n"
     "                       [--compare MODELS] [-c gunicorn.conf.py] [SCENARIO | FILE.rec]\n"
     "\n"
@@ -109,7 +111,7 @@ constexpr const char* kUsage =
     "                               moment-forward, request-back, request-forward, scrub:F (0 the\n"
     "                               first event, 1 the last), live; the Passport's: select:ID (a\n"
     "                               request: #34, 5:12 or a lesson's name); Compare's: pick-request\n"
-    "                               (the oldest request in flight in the first engine, ringed in every engine)\n";
+    "                               (ringed in every engine); open:FILE.rec (File → Open)\n";
 
 volatile sig_atomic_t g_stop = 0;
 extern "C" void on_stop_signal(int) { g_stop = 1; }
@@ -203,7 +205,8 @@ Args parse_args(int argc, char** argv) {
                                              "hup",   "term", "kill-worker", "restart", "help", "shot", "pick-request"};
         if (std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown) &&
             !minicorn::studio::is_gate_script(name) && !minicorn::studio::lesson_command_of(name) &&
-            !minicorn::studio::is_time_script(name) && !minicorn::studio::is_passport_script(name)) {
+            !minicorn::studio::is_time_script(name) && !minicorn::studio::is_passport_script(name) &&
+            !minicorn::studio::is_open_script(name)) {
             a.error = "argument --then: unknown action '" + name + "'";
         }
     }
@@ -460,6 +463,9 @@ nlohmann::json run_then_actions(FrameLoop& loop, const std::vector<std::string>&
             continue;
         }
         if (name == "pick-request" && studio.compare()) studio.compare()->pick_oldest_request();
+        if (minicorn::studio::is_open_script(name)) {
+            minicorn::studio::run_open_script(studio, name, [&loop] { loop.frame(true); }, [] { return g_stop != 0; });
+        }
         if (auto action = scripted_action(name, studio)) studio.queue(*action);
         for (const auto& action : minicorn::studio::time_script_actions(name, studio)) studio.queue(action);
         minicorn::studio::run_passport_script(name, studio);
@@ -496,7 +502,9 @@ int run_headless(FrameLoop& loop, const Args& args) {
     // Warm up: until a worker has booted and requests flow (at most 8 s; Compare: every engine, 30 s).
     // A lesson: until its step waits for the learner (its earlier steps played first).
     const bool lesson = loop.studio.lesson_player().mode() == minicorn::studio::LessonPlayer::Mode::Running;
-    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(lesson ? 90 : loop.studio.compare() ? 30 : 8);
+    // A recording opened: until it is folded (tens of millions of events take a while).
+    auto until = std::chrono::steady_clock::now() +
+                 std::chrono::seconds(lesson ? 90 : loop.studio.compare() ? 30 : loop.studio.replaying() ? 600 : 8);
     while (!g_stop && !loop.studio.warmed_up() && std::chrono::steady_clock::now() < until) loop.frame(true);
     nlohmann::json snapshots = run_then_actions(loop, args.then, args.screenshot);
 
@@ -544,10 +552,13 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "minicorn-studio: the config file cannot be used: %s\n", args.config_error.c_str());
         return 1;
     }
-    if (!args.studio.open_path.empty()) {
+    std::optional<minicorn::trace::Recording> opened;
+    const std::string open_path = std::exchange(args.studio.open_path, "");
+    if (!open_path.empty()) {
         // A recording that cannot be read is refused before any window opens, display or not.
         std::string why;
-        if (!minicorn::trace::Recording::load(args.studio.open_path, &why)) {
+        opened = minicorn::trace::Recording::load(open_path, &why);
+        if (!opened) {
             std::fprintf(stderr, "minicorn-studio: %s\n", why.c_str());
             return 1;
         }
@@ -566,7 +577,9 @@ int main(int argc, char** argv) {
         return 1;
     }
     Studio studio(args.studio);
-    if (!studio.start(&error)) {
+    if (opened) {
+        studio.show_recording(std::move(*opened), open_path);  // read once, above: no engine starts
+    } else if (!studio.start(&error)) {
         std::fprintf(stderr, args.studio.open_path.empty() ? "minicorn-studio: cannot start the engine: %s\n"
                                                            : "minicorn-studio: %s\n",
                      error.c_str());

@@ -76,7 +76,10 @@ void Studio::replace_recording(trace::Recording rec) {
     // World). The View still names a TraceModel, for panels shown without Keyframes.
     model_ = std::make_unique<trace::TraceModel>(*rec_, kNoKeyframes);
     keys_ = std::make_unique<trace::Keyframes>(*rec_);
-    keys_->wait_idle();  // a recording opened whole: folded before it is shown
+    // A recording opened whole is folded on the Keyframes thread while the
+    // window shows how far it got (draw_open_progress); the synthetic
+    // benchmark's is folded before it is measured.
+    if (options_.synthetic) keys_->wait_idle();
     latest_ = keys_->latest();
     metrics_ = Metrics();
     metrics_.update(*rec_, *latest_);
@@ -174,7 +177,11 @@ void Studio::ingest() {
         compare_->ingest();
         return;
     }
-    if (options_.synthetic || replaying()) return;
+    take_opened();
+    if (options_.synthetic || replaying()) {
+        latest_ = keys_->latest();  // a recording being folded: the newest part folded
+        return;
+    }
     // The events go into the Recording here; they are folded on the Keyframes
     // thread, whose newest World this frame shows.
     if (session_.update(*rec_) > 0) keys_->poke();
@@ -237,7 +244,7 @@ SessionStatus Studio::status() const {
 
 bool Studio::warmed_up() const {
     if (compare_) return compare_->warmed_up();
-    if (options_.synthetic || replaying()) return true;
+    if (options_.synthetic || replaying()) return !opening();
     if (lesson_.mode() == LessonPlayer::Mode::Running) {
         // A lesson is ready to look at when its step waits for the learner:
         // a pick to make, a frozen instant, Next.
@@ -376,6 +383,7 @@ void Studio::frame() {
     ring_highlights();
     set_highlight_board(nullptr);
     if (show_help_) draw_help();
+    draw_open_progress();
     set_request_naming({});
     carry_out(actions);
     carry_out(std::exchange(pending_file_, FileRequest{}));
@@ -447,6 +455,7 @@ void Studio::draw_windows(const View& view, Actions& actions) {
     }
     draw_topology(view, topology_, actions);
     outline_selected(topology_, view);
+    pick_worker_from_topology(topology_, poll_set_);
     note_topology_highlights(topology_, view.world, request_conns(view.world));
     ImGui::End();
 
@@ -516,6 +525,11 @@ void Studio::draw_tabs(const View& view, const SessionStatus& st, Actions& actio
         if (tab("Stats")) {
             record_panel("Stats");
             draw_stats(view, metrics_);
+            ImGui::EndTabItem();
+        }
+        if (tab("Poll set")) {
+            record_panel("Poll set");
+            draw_poll_set(view, poll_set_, &topology_.green_conns);
             ImGui::EndTabItem();
         }
         if (tab("Event log")) {

@@ -24,11 +24,13 @@
 #include "app/studio/draw/highlight.h"
 #include "app/studio/lesson_panel.h"
 #include "app/studio/lesson_player.h"
+#include "app/studio/recording_opener.h"
 #include "app/studio/draw/request_label.h"
 #include "app/studio/panels/metrics.h"
 #include "app/studio/panels/passport.h"
 #include "app/studio/panels/controls.h"
 #include "app/studio/panels/event_log.h"
+#include "app/studio/panels/poll_set.h"
 #include "app/studio/panels/session_status.h"
 #include "app/studio/panels/time_bar.h"
 #include "app/studio/panels/timeline.h"
@@ -49,7 +51,7 @@ struct StudioOptions {
     TrafficState traffic;            // the client's settings (traffic.wanted: start it at once)
     bool synthetic = false;          // --bench-synthetic: no engine, a made-up recording
     std::size_t synthetic_events = 1'000'000;  // --bench-events N: its size
-    std::string first_tab = "Traffic";  // which right-hand tab is open first: Traffic, Stats, Event log
+    std::string first_tab = "Traffic";  // which right-hand tab is open first: Traffic, Stats, Poll set, Event log
     std::string log_filter;             // the Event log's filter to start with
     std::string minicorn_bin;
     std::string lesson;                 // --lesson NAME: open it at once (its serve flags replace the scenario)
@@ -94,9 +96,16 @@ public:
     // `path`. False, with *error saying why in plain words, and nothing
     // changed, when it cannot be read (recording.h: Recording::load).
     bool open_recording(const std::string& path, std::string* error);
-    // open_recording, and on failure the reason on screen (and on stderr):
-    // File → Open, a file dropped on the window.
+    // File → Open, a file dropped on the window: reads `path` on a thread of
+    // its own (the window keeps drawing, with a progress bar), then shows it
+    // as open_recording does; on failure the reason on screen (and on stderr).
     void open_recording_or_say_why(const std::string& path);
+    // A file is being read (open_recording_or_say_why), or the recording shown is still being folded into keyframes.
+    bool opening() const;
+    // A file is being read (the first part of opening()).
+    bool reading_file() const { return opener_.busy(); }
+    // Shows `rec` (read from `path`) in place of the engine, as open_recording does once it has read it.
+    void show_recording(trace::Recording rec, const std::string& path) { adopt_recording(std::move(rec), path); }
     // Writes every event recorded so far to `path` (the MCREC001 format).
     bool save_recording(const std::string& path, std::string* error) const;
     // A recording opened from a file is shown (no engine runs).
@@ -138,6 +147,12 @@ public:
 
 private:
     void reset_recording();
+    // Shows `rec`, read from `path`, in place of the engine (open_recording, and a finished RecordingOpener).
+    void adopt_recording(trace::Recording rec, const std::string& path);
+    // A RecordingOpener that finished: its recording shown, or why not said.
+    void take_opened();
+    // While a file is read or folded: how far, in a small window.
+    void draw_open_progress();
     void restart_engine();
     // The Recording shown is `rec` from now on (the folding, the keyframes and the metrics start over).
     void replace_recording(trace::Recording rec);
@@ -145,6 +160,8 @@ private:
     // Shows the World after events [0, n); n at the end: live (or the end of a recording) again.
     void show_event(std::size_t n);
     void show_instant(std::uint64_t t_ns);
+    // n, or as far as the Keyframes have folded a recording just opened.
+    std::size_t showable(std::size_t n) const;
     void step(StepBy by, StepDirection dir);
     // The arrow keys: ←/→ step (shift: the request's, ctrl: a moment); → while live and paused: a gate step.
     void handle_step_keys(Actions& actions);
@@ -194,10 +211,12 @@ private:
     TopologyState topology_;
     TimelineState timeline_;
     PassportState passport_;             // the request selected and its passport (panels/passport.h)
+    PollSetState poll_set_;              // the worker the Poll set tab shows
     RequestIndex requests_;              // one name per request in every panel (draw/request_label.h)
 
     std::string replay_name_;            // the file shown ("" : an engine, or synthetic)
     std::string replay_class_;           // the worker class that file's engine ran ("" unknown)
+    RecordingOpener opener_;             // File → Open / a drop: the file read off the UI thread
     FileMenuState file_menu_;
     FileRequest pending_file_;           // the File menu's choice this frame, carried out after it
     bool shut_down_ = false;

@@ -9,16 +9,26 @@
 #define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
 
+#include <algorithm>
+
 #include "app/studio/panels/widgets.h"
 #include "app/studio/studio.h"
 
 namespace minicorn::studio {
+
+// A recording still being folded (just opened) is shown only as far as it
+// is folded: a later instant would be folded here, on the UI thread, from the
+// newest keyframe — seconds for a long recording.
+std::size_t Studio::showable(std::size_t n) const {
+    return replaying() ? std::min(n, keys_->folded()) : n;
+}
 
 void Studio::show_event(std::size_t n) {
     if (n >= rec_->size()) {
         live_ = true;  // the newest event: follow the recording again
         return;
     }
+    n = showable(n);
     live_ = false;
     shown_events_ = n;
     shown_world_ = keys_->world_after(n);
@@ -26,8 +36,13 @@ void Studio::show_event(std::size_t n) {
 }
 
 void Studio::show_instant(std::uint64_t t_ns) {
+    const std::size_t n = rec_->lower_bound(t_ns + 1);
+    if (showable(n) < n) {
+        show_event(showable(n));
+        return;
+    }
     live_ = false;
-    shown_events_ = rec_->lower_bound(t_ns + 1);
+    shown_events_ = n;
     shown_world_ = keys_->world_at(t_ns);
     shown_ns_ = t_ns;
 }

@@ -12,8 +12,8 @@ void Recording::append(std::span<const Event> sorted) {
     const std::size_t base = store_.size();
     store_.append(sorted);
     // Consecutive events mostly share their pid, thread, connection and
-    // request: remember the last index list of each (an unordered_map's
-    // elements stay put when it rehashes), so most events skip the hashing.
+    // request: remember the last index list of each (lists stay put as the
+    // maps and tables grow), so most events skip the lookup.
     Index* last_pid = nullptr;
     Index* last_tid = nullptr;
     Index* last_conn = nullptr;
@@ -40,16 +40,15 @@ void Recording::append(std::span<const Event> sorted) {
         last_tid->push_back(pos);
         if (e.conn) {
             if (!last_conn || e.conn != last_conn_key) {
-                auto [it, fresh] = by_conn_.try_emplace(e.conn);
-                if (fresh) conn_order_.push_back(e.conn);
-                last_conn = &it->second;
+                last_conn = &by_conn_.at(e.conn);
+                if (last_conn->empty()) conn_order_.push_back(e.conn);
                 last_conn_key = e.conn;
             }
             last_conn->push_back(pos);
         }
         if (e.req) {
             if (!last_req || e.req != last_req_key) {
-                last_req = &by_req_[e.req];
+                last_req = &by_req_.at(e.req);
                 last_req_key = e.req;
             }
             last_req->push_back(pos);
@@ -74,10 +73,10 @@ constexpr const char (&kMagic)[8] = kRecordingMagic;
 
 const Recording::Index* Recording::by_pid(pid_t pid) const { return find_index(by_pid_, pid); }
 const Recording::Index* Recording::by_thread(pid_t tid) const { return find_index(by_thread_, tid); }
-const Recording::Index* Recording::by_conn(std::uint64_t conn) const { return find_index(by_conn_, conn); }
-const Recording::Index* Recording::by_req(std::uint64_t req) const { return find_index(by_req_, req); }
+const Recording::Index* Recording::by_conn(std::uint64_t conn) const { return by_conn_.find(conn); }
+const Recording::Index* Recording::by_req(std::uint64_t req) const { return by_req_.find(req); }
 std::vector<pid_t> Recording::pids() const { return pid_order_; }
-std::vector<std::uint64_t> Recording::conns() const { return conn_order_; }
+std::vector<std::uint64_t> Recording::conns() const { return {conn_order_.begin(), conn_order_.end()}; }
 
 bool Recording::save(const std::string& path, std::string* error) const {
     FILE* f = std::fopen(path.c_str(), "wb");

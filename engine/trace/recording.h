@@ -13,8 +13,10 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <cstdint>
 #include <cstdio>
+#include <deque>
 #include <optional>
 #include <span>
 #include <string>
@@ -22,6 +24,7 @@
 #include <vector>
 
 #include "engine/trace/event.h"
+#include "engine/trace/recording_index.h"
 #include "engine/trace/recording_store.h"
 
 namespace minicorn::trace {
@@ -37,12 +40,21 @@ public:
     virtual std::uint64_t last_time() const = 0;
 };
 
+// How far a Recording::load on another thread has got, for a progress bar;
+// `cancel` set by the watcher makes it give up (it then returns nullopt with
+// *error "cancelled").
+struct ReadProgress {
+    std::atomic<std::uint64_t> events{0};  // events read and indexed so far
+    std::atomic<std::uint64_t> total{0};   // events the file holds (0: not known yet)
+    std::atomic<bool> cancel{false};
+};
+
 // The MCREC001 file: this magic, u64 count, u64 dropped, then count × 64-byte events.
 inline constexpr char kRecordingMagic[8] = {'M', 'C', 'R', 'E', 'C', '0', '0', '1'};
 
 class Recording final : public EventSink {
 public:
-    using Index = std::vector<std::uint32_t>;  // positions into events()
+    using Index = PositionList;  // positions into events(), in time order; never moves as it grows
 
     // Appends `sorted` (ascending t_ns, none earlier than last_time()).
     void append(std::span<const Event> sorted) override;
@@ -80,19 +92,21 @@ public:
     // another version of the format, one truncated, or one whose events are
     // damaged (an unknown kind, out of time order). Never trusts the header's
     // count with memory before checking it against the file's size.
-    static std::optional<Recording> load(const std::string& path, std::string* error);
+    // `progress`, if given, follows the reading (another thread may watch it).
+    static std::optional<Recording> load(const std::string& path, std::string* error, ReadProgress* progress = nullptr);
     // The same from an open stream (seekable; fmemopen in the fuzzer). `name`
     // is what the messages call it.
-    static std::optional<Recording> read(std::FILE* f, const std::string& name, std::string* error);
+    static std::optional<Recording> read(std::FILE* f, const std::string& name, std::string* error,
+                                         ReadProgress* progress = nullptr);
 
 private:
     EventStore store_;
     std::unordered_map<pid_t, Index> by_pid_;
     std::unordered_map<pid_t, Index> by_thread_;
-    std::unordered_map<std::uint64_t, Index> by_conn_;
-    std::unordered_map<std::uint64_t, Index> by_req_;
+    IdIndex by_conn_;  // ids by (pid, seq): never rehashed (recording_index.h)
+    IdIndex by_req_;
     std::vector<pid_t> pid_order_;
-    std::vector<std::uint64_t> conn_order_;
+    std::deque<std::uint64_t> conn_order_;  // a deque: a million connections never copied as it grows
     std::uint64_t dropped_ = 0;
 };
 

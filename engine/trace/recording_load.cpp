@@ -69,18 +69,19 @@ bool check_events(const std::vector<Event>& events, std::size_t first_index, std
 
 }  // namespace
 
-std::optional<Recording> Recording::load(const std::string& path, std::string* error) {
+std::optional<Recording> Recording::load(const std::string& path, std::string* error, ReadProgress* progress) {
     std::FILE* f = std::fopen(path.c_str(), "rbe");
     if (!f) {
         if (error) *error = "cannot open " + quoted(path) + ": " + std::strerror(errno);
         return std::nullopt;
     }
-    std::optional<Recording> rec = read(f, path, error);
+    std::optional<Recording> rec = read(f, path, error, progress);
     std::fclose(f);
     return rec;
 }
 
-std::optional<Recording> Recording::read(std::FILE* f, const std::string& name, std::string* error) {
+std::optional<Recording> Recording::read(std::FILE* f, const std::string& name, std::string* error,
+                                         ReadProgress* progress) {
     auto fail = [error](std::string why) -> std::optional<Recording> {
         if (error) *error = std::move(why);
         return std::nullopt;
@@ -115,6 +116,7 @@ std::optional<Recording> Recording::read(std::FILE* f, const std::string& name, 
                     " bytes follow its last event");
     }
 
+    if (progress) progress->total = count;
     Recording rec;
     std::vector<Event> chunk;
     std::uint64_t last_t = 0;
@@ -127,6 +129,10 @@ std::optional<Recording> Recording::read(std::FILE* f, const std::string& name, 
         if (!check_events(chunk, static_cast<std::size_t>(done), last_t, name, error)) return std::nullopt;
         rec.append(chunk);
         done += n;
+        if (progress) {
+            progress->events = done;
+            if (progress->cancel) return fail("cancelled");
+        }
     }
     rec.dropped_ = std::max(rec.dropped_, dropped);  // a file from before RingDrops were counted has only the header
     return rec;
