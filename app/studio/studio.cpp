@@ -501,7 +501,10 @@ void Studio::draw_windows(const View& view, Actions& actions) {
 // Controls while a lesson takes the upper one, or the Lessons tab when none does.
 void Studio::draw_tabs(const View& view, const SessionStatus& st, Actions& actions, bool lesson_open, PanelRect at) {
     begin_panel("Traffic, stats and log###Right", at.x, at.y, at.w, at.h);
-    if (ImGui::BeginTabBar("##right")) {
+    // Eight tabs do not fit the column's width: shrunk, ImGui cut their names
+    // ("Event l…", "Passpo…"); scrolled, every name stays whole, and the list
+    // button at the left names them all.
+    if (ImGui::BeginTabBar("##right", ImGuiTabBarFlags_FittingPolicyScroll | ImGuiTabBarFlags_TabListPopupButton)) {
         auto tab = [&](const char* name) {
             ImGuiTabItemFlags flags = frame_no_ <= 2 && options_.first_tab == name ? ImGuiTabItemFlags_SetSelected : 0;
             if (tab_for_step_ == name) {
