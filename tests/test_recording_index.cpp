@@ -75,3 +75,21 @@ TEST_CASE("connection and request ids are indexed by their events, near ids and 
     CHECK(rec.by_conn(make_id(303, 1)) == nullptr);
     CHECK(rec.conns() == conns);  // in order of first appearance
 }
+
+TEST_CASE("a moved-from PositionList is empty and takes pushes again", "[trace][recording]") {
+    minicorn::trace::PositionList a;
+    for (std::uint32_t i = 0; i < 20; ++i) a.push_back(i);  // three blocks
+    minicorn::trace::PositionList b(std::move(a));
+    CHECK(b.size() == 20);
+    CHECK(b[19] == 19);
+    CHECK(a.empty());  // NOLINT(bugprone-use-after-move): the state a move leaves is the point
+    for (std::uint32_t i = 0; i < 10; ++i) a.push_back(100 + i);  // wrote past an empty block list before
+    CHECK(a.size() == 10);
+    CHECK(a[9] == 109);
+    minicorn::trace::PositionList c;
+    c = std::move(b);
+    CHECK(c.size() == 20);
+    CHECK(b.empty());
+    b.push_back(7);
+    CHECK(b[0] == 7);
+}

@@ -85,6 +85,10 @@ void Keyframes::run() {
             if (stop_) return;
         }
         const std::size_t end = rec_.store().published();
+        if (end <= done) continue;
+        // Read the store's address only once published() said there is something:
+        // the acquire orders it after the append that reserved it (TSan saw this
+        // read race the first append when nothing had been published yet).
         const Event* events = rec_.store().data();
         while (done < end) {
             TraceModel::apply(world, events[done]);

@@ -32,6 +32,7 @@
 #include <iterator>
 #include <memory>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace minicorn::trace {
@@ -99,8 +100,24 @@ public:
         }
         return *this;
     }
-    PositionList(PositionList&&) noexcept = default;
-    PositionList& operator=(PositionList&&) noexcept = default;
+    // A moved-from list is empty (size and capacity too): the defaults left its
+    // counts behind with no blocks, so a push_back on it wrote through a block
+    // pointer that was not there.
+    PositionList(PositionList&& other) noexcept
+        : blocks_(std::move(other.blocks_)),
+          size_(std::exchange(other.size_, 0)),
+          capacity_(std::exchange(other.capacity_, 0)) {
+        other.blocks_.clear();
+    }
+    PositionList& operator=(PositionList&& other) noexcept {
+        if (this != &other) {
+            blocks_ = std::move(other.blocks_);
+            other.blocks_.clear();
+            size_ = std::exchange(other.size_, 0);
+            capacity_ = std::exchange(other.capacity_, 0);
+        }
+        return *this;
+    }
 
 private:
     static constexpr std::size_t kFirst = 8;          // positions in the first block
