@@ -160,9 +160,14 @@ TEST_CASE("an app of 64 MiB (--app-size-mb): one copy shared copy-on-write with 
         CHECK(w.rss_kb >= 64 * 1024);
         CHECK(w.pss_kb >= 60 * 1024);  // its own copy
     }
+    long apart_least = apart.workers.front().pss_kb;
+    for (const Memory& w : apart.workers) apart_least = std::min(apart_least, static_cast<long>(w.pss_kb));
     for (const Memory& w : shared.workers) {
         CHECK(w.rss_kb >= 64 * 1024);  // it still maps all of it...
-        CHECK(w.pss_kb < 30 * 1024);   // ...shared four ways with the master and the others
+        // ...shared four ways with the master and the others: about 16 MiB of the
+        // app, not 64. Against its unshared twin, not a bound (a TSan build's
+        // private shadow memory puts ~70 MiB in every process: 87 MiB there).
+        CHECK(w.pss_kb + 40 * 1024 <= apart_least);
     }
     CHECK(shared.master.rss_kb >= 64 * 1024);
     CHECK(apart.pss_sum_mib() >= 190);
