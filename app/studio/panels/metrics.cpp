@@ -198,24 +198,38 @@ std::array<std::uint32_t, kLatencyBins> Metrics::latency_histogram(int seconds) 
     return out;
 }
 
-double Metrics::percentile_ms(const std::array<std::uint32_t, kLatencyBins>& hist, double p) {
+namespace {
+
+// The p-th of the latencies counted in `count`, found by walking the bins and
+// interpolating on a log scale inside the bin it falls in, between bounds(i).
+template <class Bounds>
+double percentile_in_bins(const std::array<std::uint32_t, kLatencyBins>& count, double p, Bounds bounds) {
     std::uint64_t total = 0;
-    for (std::uint32_t c : hist) total += c;
+    for (std::uint32_t c : count) total += c;
     if (total == 0) return 0;
     const double want = p * static_cast<double>(total);
     double seen = 0;
     for (std::size_t i = 0; i < kLatencyBins; ++i) {
-        if (hist[i] == 0) continue;
-        if (seen + hist[i] >= want) {
-            // Interpolate inside the bin on a log scale (the bins are roughly 1-2-5 steps).
-            double lo = i == 0 ? kLatencyEdgesMs[0] / 2 : kLatencyEdgesMs[i - 1];
-            double hi = i + 1 < kLatencyBins ? kLatencyEdgesMs[i] : lo * 2;
-            double frac = (want - seen) / hist[i];
+        if (count[i] == 0) continue;
+        if (seen + count[i] >= want) {
+            const auto [lo, hi, frac] = bounds(i, (want - seen) / count[i]);
             return lo * std::pow(hi / lo, frac);
         }
-        seen += hist[i];
+        seen += count[i];
     }
-    return kLatencyEdgesMs[kLatencyBins - 2];
+    // Only with p > 1: the last bin's lower bound.
+    return bounds(kLatencyBins - 1, 0.0)[0];
+}
+
+}  // namespace
+
+double Metrics::percentile_ms(const std::array<std::uint32_t, kLatencyBins>& hist, double p) {
+    // Between the bin's edges (the bins are roughly 1-2-5 steps).
+    return percentile_in_bins(hist, p, [](std::size_t i, double frac) {
+        const double lo = i == 0 ? kLatencyEdgesMs[0] / 2 : kLatencyEdgesMs[i - 1];
+        const double hi = i + 1 < kLatencyBins ? kLatencyEdgesMs[i] : lo * 2;
+        return std::array<double, 3>{lo, hi, frac};
+    });
 }
 
 double Metrics::latency_percentile_ms(double p, int seconds) const {
@@ -231,22 +245,11 @@ double Metrics::latency_percentile_ms(double p, int seconds) const {
             count[i] += s.latency[i];
         }
     }
-    std::uint64_t total = 0;
-    for (std::uint32_t c : count) total += c;
-    if (total == 0) return 0;
-    const double want = p * static_cast<double>(total);
-    double seen = 0;
-    for (std::size_t i = 0; i < kLatencyBins; ++i) {
-        if (count[i] == 0) continue;
-        if (seen + count[i] >= want) {
-            // Between the smallest and the largest latency measured in the bin (log scale).
-            const double a = std::max<double>(lo[i], 1e-6), b = std::max<double>(hi[i], a);
-            const double frac = count[i] > 1 ? (want - seen) / count[i] : 1.0;
-            return a * std::pow(b / a, frac);
-        }
-        seen += count[i];
-    }
-    return hi[kLatencyBins - 1];
+    // Between the smallest and the largest latency measured in the bin.
+    return percentile_in_bins(count, p, [&](std::size_t i, double frac) {
+        const double a = std::max<double>(lo[i], 1e-6), b = std::max<double>(hi[i], a);
+        return std::array<double, 3>{a, b, count[i] > 1 ? frac : 1.0};
+    });
 }
 
 std::vector<float> Metrics::rate_history() const {
