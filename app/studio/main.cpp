@@ -110,7 +110,8 @@ constexpr const char* kUsage =
     "                               the time bar's: back:N, forward:N (events), moment-back,\n"
     "                               moment-forward, request-back, request-forward, scrub:F (0 the\n"
     "                               first event, 1 the last), live; the Passport's: select:ID (a\n"
-    "                               request: #34, 5:12 or a lesson's name); Compare's: pick-request\n"
+    "                               request: #34, 5:12 or a lesson's name); Compare's: compare-menu\n"
+    "                               (opens it), compare (its \"Compare side by side\"), pick-request\n"
     "                               (ringed in every engine); open:FILE.rec (File → Open)\n";
 
 volatile sig_atomic_t g_stop = 0;
@@ -202,7 +203,8 @@ Args parse_args(int argc, char** argv) {
     }
     for (const std::string& name : a.then) {
         static const char* const kKnown[] = {"pause", "step", "play",        "ttin",    "ttou",
-                                             "hup",   "term", "kill-worker", "restart", "help", "shot", "pick-request"};
+                                             "hup",   "term", "kill-worker", "restart", "help", "shot", "pick-request",
+                                             "compare", "compare-menu"};
         if (std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown) &&
             !minicorn::studio::is_gate_script(name) && !minicorn::studio::lesson_command_of(name) &&
             !minicorn::studio::is_time_script(name) && !minicorn::studio::is_passport_script(name) &&
@@ -229,6 +231,7 @@ std::optional<minicorn::studio::Action> scripted_action(const std::string& name,
     if (name == "hup") return make_action(Action::Kind::SignalArbiter, SIGHUP);
     if (name == "term") return make_action(Action::Kind::SignalArbiter, SIGTERM);
     if (name == "restart") return make_action(Action::Kind::Restart);
+    if (name == "compare") return make_action(Action::Kind::Compare);  // the Controls' "Compare side by side"
     if (name == "kill-worker") {
         auto workers = studio.latest().workers();
         if (workers.empty()) return std::nullopt;
@@ -454,6 +457,7 @@ nlohmann::json run_then_actions(FrameLoop& loop, const std::vector<std::string>&
     int shots = 0;
     for (const std::string& name : then) {
         if (name == "help") studio.toggle_help();
+        if (name == "compare-menu") studio.open_compare_menu();
         if (name == "snapshot") {
             snapshots.push_back(minicorn::studio::gate_snapshot(studio));
             continue;

@@ -20,6 +20,7 @@
 #include <limits>
 
 #include "app/studio/compare.h"
+#include "app/studio/compare_args.h"
 #include "app/studio/panels/legend.h"
 #include "app/studio/panels/topology_highlights.h"
 #include "app/studio/panels/stats.h"
@@ -111,6 +112,28 @@ bool Studio::start(std::string* error) {
         return compare_->start(error);
     }
     return launch(error);
+}
+
+// The Controls panel's "Compare side by side": this engine stops, one per
+// ticked model starts with the Controls' settings; leaving comes back to them.
+void Studio::open_compare() {
+    if (replaying() || options_.synthetic || lesson_.mode() == LessonPlayer::Mode::Running) return;
+    std::string list;
+    for (const std::string& m : controls_.compare_models) list += (list.empty() ? "" : ",") + m;
+    StudioOptions picked = options_;
+    if (std::string problem = apply_compare(list, compare_serve_args(controls_), picked); !problem.empty()) {
+        std::fprintf(stderr, "minicorn-studio: %s\n", problem.c_str());
+        return;
+    }
+    session_.stop();
+    reset_recording();
+    compare_ = std::make_unique<CompareView>(CompareOptions{picked.compare, picked.compare_flags, options_.config_file,
+                                                            traffic_, options_.minicorn_bin});
+    std::string error;
+    if (compare_->start(&error)) return;
+    std::fprintf(stderr, "minicorn-studio: compare: %s\n", error.c_str());
+    compare_.reset();
+    restart_engine();
 }
 
 void Studio::compare_frame() {
@@ -321,6 +344,9 @@ void Studio::carry_out(const Actions& actions) {
             if (select_request(passport_, *rec_, shown(), a.t_ns, a.conn)) picked_conn_ = passport_.ids->server_conn;
             tab_for_step_ = "Passport";
             break;
+        case Action::Kind::Compare:
+            open_compare();
+            return;  // this engine is gone; the Compare view has the screen
         }
     }
 }
@@ -419,6 +445,7 @@ void Studio::draw_windows(const View& view, Actions& actions) {
     const float menu_h = draw_file_menu(file_menu_, replaying(), file_request);
     pending_file_ = file_request;
     const SessionStatus st = status();
+    draw_compare_menu(controls_, st, actions);
     // The status bar first: it takes a second line when its parts do not fit one.
     const std::vector<StatusPart> status_line = status_parts(view, st, st.backlog > Session::kMaxEventsPerFrame);
     const float status_h = status_bar_height(status_line, display.x);

@@ -121,6 +121,8 @@ public:
     const PassportState& passport() const { return passport_; }
     // Shows or hides the keys (F1).
     void toggle_help() { show_help_ = !show_help_; }
+    // Opens the menu bar's Compare menu on the next frame, as a click would (--then compare-menu).
+    void open_compare_menu() { controls_.open_compare_menu = true; }
 
     // A worker has booted and, when traffic is wanted, requests are flowing.
     bool warmed_up() const;
@@ -196,6 +198,7 @@ private:
 
     // Compare (--compare): its frame instead of the usual panels; leaving starts this studio's one engine.
     void compare_frame();
+    void open_compare();
 
     StudioOptions options_;
     std::unique_ptr<CompareView> compare_;  // open: it has the screen and the engines

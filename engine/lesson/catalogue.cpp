@@ -71,9 +71,7 @@ const std::vector<PlannedLesson>& planned_lessons() {
         {21, "tornado: one IOLoop, the app on the loop", ""},
         {22, "asyncio (uvicorn): a loop of timers, ready callbacks, poll", ""},
         {23, "Concurrency across requests vs inside one request", ""},
-        {24, "Which worker should I pick?",
-         "lessons that drive several engines at once; meanwhile `minicorn compare --all-scenarios` and "
-         "`minicorn-studio --compare sync,gthread,gevent` show it"},
+        {24, "Which worker should I pick?", ""},
         {25, "--preload: the app loaded once, in the master", ""},
         {26, "HUP does not reload code under --preload", ""},
         {27, "Patched too late: an import-time socket under gevent", ""},

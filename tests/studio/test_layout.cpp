@@ -95,6 +95,21 @@ TEST_CASE("the layout checker finds a cut text, two texts on each other and a do
     CHECK(faults[2].find("dot (conn 7)") != std::string::npos);
 }
 
+TEST_CASE("the layout checker: an open menu covers the panel under it, but two of its own texts still overlap",
+          "[panels][layout]") {
+    studio::TextLayout layout;
+    layout.texts.push_back({"Topology", "Clients (8 connections)", {14, 51, 162, 66}});
+    layout.texts.push_back({"##Menu_00", "the same traffic to all", {47, 46, 368, 61}});  // drawn over it
+    layout.tokens.push_back({"Topology", 7, {200, 50, 208, 58}, false});                 // a dot under the menu
+    CHECK(studio::layout_faults(layout).empty());
+    layout.texts.push_back({"##Menu_00", "sync", {60, 50, 115, 71}});                    // on the menu's own text
+    std::vector<std::string> faults = studio::layout_faults(layout);
+    INFO(joined(faults));
+    REQUIRE(faults.size() == 1);
+    CHECK(faults[0].find("\"the same traffic to all\"") != std::string::npos);
+    CHECK(faults[0].find("\"sync\"") != std::string::npos);
+}
+
 TEST_CASE("the topology of every model is legible with 1 to 8 workers and 1 to 16 threads", "[panels][layout]") {
     using trace::ModelId;
     for (ModelId model : {ModelId::Sync, ModelId::Gthread, ModelId::Gevent, ModelId::Eventlet, ModelId::Asyncio,

@@ -131,6 +131,52 @@ TEST_CASE("studio --compare: leaving returns to the one-engine studio on the fir
     CHECK(gevent_worker);
 }
 
+TEST_CASE("studio: the Compare menu opens the ticked models side by side with the Controls' settings, and leaving "
+          "comes back to them",
+          "[studio][process][compare]") {
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    LeakCheck leaks;
+    {
+        // The menu as a learner sees it: every model offered, the default three ticked.
+        const std::string png = temp_png("menu");
+        const nlohmann::json sidecar = shoot(studio_cmd(png, "--frames 3 --then compare-menu"), png);
+        std::string texts;
+        for (const auto& t : sidecar["layout"]["texts"]) texts += t["text"].get<std::string>() + "\n";
+        for (const char* m : {"sync", "gthread", "eventlet", "gevent", "tornado", "asyncio", "Compare side by side"}) {
+            CHECK(texts.find(std::string(m) + "\n") != std::string::npos);
+        }
+        INFO(faults_of(sidecar));
+        CHECK(sidecar["layout"]["faults"].empty());
+    }
+    {
+        // One worker in the Controls (gunicorn's default, which serve_args leaves out): every engine has one.
+        const std::string png = temp_png("menu-open");
+        const nlohmann::json sidecar = shoot(studio_cmd(png, "--frames 30 -w 1 -c 4 --then compare --then wait:3"), png);
+        REQUIRE(sidecar.contains("compare"));
+        const auto& engines = sidecar["compare"]["engines"];
+        REQUIRE(engines.size() == 3);
+        const char* models[] = {"sync", "gthread", "gevent"};
+        for (std::size_t i = 0; i < 3; ++i) {
+            INFO(engines[i].dump());
+            CHECK(engines[i]["model"] == models[i]);
+            CHECK(engines[i]["workers_booted"].get<int>() == 1);
+            CHECK(engines[i]["requests"].get<std::uint64_t>() > 0);
+        }
+    }
+    {
+        const std::string png = temp_png("menu-leave");
+        const nlohmann::json sidecar =
+            shoot(studio_cmd(png, "--frames 30 -k gevent -w 1 --then compare --then wait:2 --then leave --then wait:3"), png);
+        CHECK_FALSE(sidecar.contains("compare"));
+        CHECK(sidecar["workers"] == 1);
+        bool gevent_worker = false;
+        for (const auto& t : sidecar["layout"]["texts"]) {
+            gevent_worker |= t["text"].get<std::string>().starts_with("worker 1 (gevent)");
+        }
+        CHECK(gevent_worker);  // the Controls' own model, not Compare's first
+    }
+}
+
 TEST_CASE("studio --compare refuses fewer than two models or an unknown one, in words", "[studio][compare]") {
     std::string out = run(std::string(MINICORN_STUDIO_BIN) + " --compare sync");
     CHECK(out.find("2 to 6 worker models") != std::string::npos);

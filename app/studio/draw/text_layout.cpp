@@ -25,6 +25,18 @@ bool intersect(const LayoutRect& a, const LayoutRect& b, float slack) {
     return overlap(a.x0, a.x1, b.x0, b.x1) > slack && overlap(a.y0, a.y1, b.y0, b.y1) > slack;
 }
 
+// ImGui's floating windows — an open menu, a combo's list, a tooltip, a popup —
+// are drawn over the panels: what lies under them is covered, not overlapped.
+bool floats_above(const std::string& panel) {
+    for (std::string_view prefix : {"##Menu_", "##Combo_", "##Tooltip_", "##Popup_"}) {
+        if (panel.starts_with(prefix)) return true;
+    }
+    return false;
+}
+
+// One of the two covers the other (a floating window over a panel).
+bool covers(const std::string& a, const std::string& b) { return floats_above(a) != floats_above(b); }
+
 std::string describe(const LayoutRect& r) { return fmt::format("at ({:.0f}, {:.0f}) {:.0f}×{:.0f}", r.x0, r.y0, r.x1 - r.x0, r.y1 - r.y0); }
 
 }  // namespace
@@ -61,14 +73,14 @@ std::vector<std::string> layout_faults(const TextLayout& layout, float slack) {
     }
     for (std::size_t i = 0; i < texts.size(); ++i) {
         for (std::size_t j = i + 1; j < texts.size(); ++j) {
-            if (!intersect(texts[i].rect, texts[j].rect, slack)) continue;
+            if (!intersect(texts[i].rect, texts[j].rect, slack) || covers(texts[i].panel, texts[j].panel)) continue;
             faults.push_back(fmt::format("{}: texts overlap: \"{}\" {} and \"{}\" {}", texts[i].panel, texts[i].text,
                                          describe(texts[i].rect), texts[j].text, describe(texts[j].rect)));
         }
     }
     for (const NotedToken& k : layout.tokens) {
         for (const NotedText& t : texts) {
-            if (!intersect(k.rect, t.rect, slack)) continue;
+            if (!intersect(k.rect, t.rect, slack) || covers(k.panel, t.panel)) continue;
             faults.push_back(fmt::format("{}: a dot (conn {}{}) lies over \"{}\" {}", k.panel, k.id,
                                          k.moving ? ", in flight" : "", t.text, describe(t.rect)));
         }

@@ -10,9 +10,11 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <utility>
 
 #include "app/studio/panels/gate_controls.h"
 #include "app/studio/panels/widgets.h"
+#include "engine/compare/compare_config.h"
 #include "engine/process/config.h"
 #include "engine/process/settings.h"
 
@@ -161,6 +163,21 @@ std::vector<std::string> serve_args(const ControlsState& state) {
     return args;
 }
 
+std::vector<std::string> compare_serve_args(const ControlsState& state) {
+    std::vector<std::string> args;
+    auto workers = state.values.find("workers");
+    if (workers != state.values.end()) args = {"--workers", workers->second};
+    const std::vector<std::string> all = serve_args(state);
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        if (all[i] == "--worker-class" || all[i] == "--workers") {
+            ++i;  // and its value: each engine has its own model; the count is said first
+            continue;
+        }
+        args.push_back(all[i]);
+    }
+    return args;
+}
+
 void draw_controls(const View& view, ControlsState& state, const SessionStatus& status, Actions& actions) {
     const bool engine_up = status.engine == SessionStatus::Engine::Running;
 
@@ -250,6 +267,54 @@ void draw_controls(const View& view, ControlsState& state, const SessionStatus& 
     draw_gate_controls(view, state, engine_up, actions);
     ImGui::EndGroup();
     note_item_highlight("gate");
+}
+
+// The menu bar's "Compare": a tick per model, then the button that opens them
+// side by side (the Compare view: one engine each, the same traffic to all).
+// Appended to the menu bar File began (ImGui keeps its place).
+void draw_compare_menu(ControlsState& state, const SessionStatus& status, Actions& actions) {
+    if (!ImGui::BeginMainMenuBar()) return;
+    // --then compare-menu: opened as a click would (the same id: inside the bar, before BeginMenu).
+    if (std::exchange(state.open_compare_menu, false)) ImGui::OpenPopup("Compare");
+    if (ImGui::BeginMenu("Compare")) {
+        label("Run several worker models side by side: one engine each,");
+        label("the same traffic to all, with the Controls' settings.");
+        const std::vector<std::string>& models = compare::all_models();
+        auto& picked = state.compare_models;
+        for (std::size_t i = 0; i < models.size(); ++i) {
+            bool on = std::find(picked.begin(), picked.end(), models[i]) != picked.end();
+            if (i % 3 != 0) ImGui::SameLine(ImGui::GetFontSize() * 7.0f * static_cast<float>(i % 3));
+            if (ImGui::Checkbox(models[i].c_str(), &on)) {
+                // Kept in the table's order, whatever the order of the clicks.
+                std::vector<std::string> next;
+                for (std::size_t j = 0; j < models.size(); ++j) {
+                    bool ticked = j == i ? on : std::find(picked.begin(), picked.end(), models[j]) != picked.end();
+                    if (ticked) next.push_back(models[j]);
+                }
+                picked = std::move(next);
+            }
+            note_item(models[i]);
+        }
+        const bool enough = picked.size() >= 2;
+        const bool can = enough && !status.lesson_running && status.engine != SessionStatus::Engine::Replay &&
+                         status.engine != SessionStatus::Engine::Synthetic;
+        ImGui::BeginDisabled(!can);
+        if (ImGui::Button("Compare side by side")) {
+            actions.push_back(make_action(Action::Kind::Compare));
+            ImGui::CloseCurrentPopup();
+        }
+        note_item("Compare side by side");
+        ImGui::EndDisabled();
+        if (!enough) {
+            label("Tick two models or more.", dim_color());
+        } else if (status.lesson_running) {
+            label("Leave the lesson first: it runs its own engine.", dim_color());
+        } else if (!can) {
+            label("Go back to a live engine first (File).", dim_color());
+        }
+        ImGui::EndMenu();
+    }
+    ImGui::EndMainMenuBar();
 }
 
 }  // namespace minicorn::studio

@@ -74,6 +74,7 @@ struct Action {
         ShowEvent,       // index: show the World after events [0, index) (index = the size: back to live)
         Step,            // step_by, direction: one step through the recording (stepping.h)
         SelectRequest,   // conn: the request a server or client connection carries; else t_ns: a request id (Passport)
+        Compare,         // open the Compare view on the models ticked in the Controls panel
     };
     Kind kind;
     int signo = 0;
