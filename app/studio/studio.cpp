@@ -20,7 +20,6 @@
 #include <limits>
 
 #include "app/studio/compare.h"
-#include "app/studio/compare_args.h"
 #include "app/studio/panels/legend.h"
 #include "app/studio/panels/topology_highlights.h"
 #include "app/studio/panels/stats.h"
@@ -112,43 +111,6 @@ bool Studio::start(std::string* error) {
         return compare_->start(error);
     }
     return launch(error);
-}
-
-// The Controls panel's "Compare side by side": this engine stops, one per
-// ticked model starts with the Controls' settings; leaving comes back to them.
-void Studio::open_compare() {
-    if (replaying() || options_.synthetic || lesson_.mode() == LessonPlayer::Mode::Running) return;
-    std::string list;
-    for (const std::string& m : controls_.compare_models) list += (list.empty() ? "" : ",") + m;
-    StudioOptions picked = options_;
-    if (std::string problem = apply_compare(list, compare_serve_args(controls_), picked); !problem.empty()) {
-        std::fprintf(stderr, "minicorn-studio: %s\n", problem.c_str());
-        return;
-    }
-    session_.stop();
-    reset_recording();
-    compare_ = std::make_unique<CompareView>(CompareOptions{picked.compare, picked.compare_flags, options_.config_file,
-                                                            traffic_, options_.minicorn_bin});
-    std::string error;
-    if (compare_->start(&error)) return;
-    std::fprintf(stderr, "minicorn-studio: compare: %s\n", error.c_str());
-    compare_.reset();
-    restart_engine();
-}
-
-void Studio::compare_frame() {
-    Actions actions;
-    actions.swap(queued_);
-    // --then leave (a lesson's Leave) leaves Compare too, as its button does.
-    const bool leave = std::any_of(lesson_commands_.begin(), lesson_commands_.end(),
-                                   [](const LessonCommand& c) { return c.kind == LessonCommand::Kind::Leave; });
-    lesson_commands_.clear();
-    if (compare_->frame(std::move(actions), rects_) && !leave) return;
-    // Left: this studio's one engine, the first model with the same flags (init_controls had them).
-    compare_.reset();
-    rects_.clear();
-    std::string error;
-    if (!launch(&error)) std::fprintf(stderr, "minicorn-studio: %s\n", error.c_str());
 }
 
 bool Studio::launch(std::string* error) {

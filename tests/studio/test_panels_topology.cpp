@@ -344,3 +344,14 @@ TEST_CASE("after TERM the topology shows nothing stale: no queue on a closed lis
     CHECK(has_text(texts, "no workers: the arbiter has shut down"));
     CHECK_FALSE(has_text(texts, "no workers yet"));
 }
+
+TEST_CASE("a new engine whose first events have not come in yet says it is starting, not \"pid 0\"",
+          "[panels][topology]") {
+    trace_script::Script s;  // nothing yet: the studio just restarted the engine (a lesson's scenario)
+    Scene sc(s, "gevent");
+    TopologyState st;
+    std::vector<std::string> texts = topology_texts(sc, st);
+    CHECK(has_text(texts, "the engine is starting"));
+    CHECK_FALSE(has_text(texts, "pid 0"));
+    CHECK(has_text(texts, "no workers yet"));
+}

@@ -334,6 +334,11 @@ void draw_arbiter(Painter& p, ImVec2 min, ImVec2 max) {
                    {"no workers left, so no heartbeats (Restart engine in Controls starts a new arbiter)", "no workers left"});
         return;
     }
+    if (a.pid == 0) {  // a new engine whose first events have not come in yet (a restart, a lesson's scenario)
+        p.text_fit({min.x + 6, min.y + 3}, max.x - 6, colors::kTextDim,
+                   {"arbiter (master): the engine is starting", "arbiter: starting"});
+        return;
+    }
     p.text_fit({min.x + 6, min.y + 3}, max.x - 6, colors::kText,
                {fmt::format("arbiter (master) pid {}  ·  workers {} / {} wanted  ·  spawned {}  reaped {}  timeouts {}",
                             a.pid, a.workers_live, a.workers_wanted, a.spawns, a.reaps, a.timeouts),
