@@ -77,7 +77,7 @@ asan-test: deps
 tsan-test: deps
 	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DMINICORN_SANITIZE=thread $(CMAKE_FLAGS)
 	cmake --build build-tsan -j $(JOBS)
-	TSAN_OPTIONS=halt_on_error=1 build-tsan/bin/minicorn_tests --order lex $(TESTFLAGS)
+	TSAN_OPTIONS=halt_on_error=1:suppressions=$(CURDIR)/tests/tsan.supp build-tsan/bin/minicorn_tests --order lex $(TESTFLAGS)
 
 # The HTTP parser under libFuzzer (clang, its own build directory): each input
 # fed whole, in random pieces and byte by byte must get the same verdict.
