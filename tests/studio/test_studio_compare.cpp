@@ -92,6 +92,17 @@ TEST_CASE("studio --compare sync,gthread,gevent draws every engine with the same
     CHECK(sidecar["layout"]["faults"].empty());
 }
 
+TEST_CASE("studio --compare all: six engines in two columns, every text whole (the accept queue says less, not cut)",
+          "[studio][process][compare]") {
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    LeakCheck leaks;
+    const std::string png = temp_png("six");
+    const nlohmann::json sidecar = shoot(studio_cmd(png, "--frames 40 --compare all -c 8"), png);
+    REQUIRE(sidecar["compare"]["engines"].size() == 6);
+    INFO(faults_of(sidecar));
+    CHECK(sidecar["layout"]["faults"].empty());
+}
+
 TEST_CASE("studio --compare: Pause holds every engine and a picked request is ringed in each",
           "[studio][process][compare]") {
     ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);

@@ -280,7 +280,10 @@ void draw_listener(Painter& p, ImVec2 min, ImVec2 max) {
     }
     ImU32 qcol = l.queue_len > 0 ? colors::kTextWarn : colors::kText;
     if (l.sampled_ns) {
-        p.text({min.x + 8, y}, max.x - 6, qcol, "accept queue  {} / {}", l.queue_len, l.backlog);
+        // Compare's compact boxes are narrower: the backlog goes before the count does.
+        p.text_fit({min.x + 8, y}, max.x - 6, qcol,
+                   {fmt::format("accept queue  {} / {}", l.queue_len, l.backlog),
+                    fmt::format("accept queue  {}", l.queue_len), fmt::format("queue  {}", l.queue_len)});
     } else {
         y += std::max(p.row_h, p.text_wrapped({min.x + 8, y}, max.x - 6, colors::kTextDim, "accept queue  (not sampled)")) -
              p.row_h;  // wrapped in a narrow box
