@@ -354,4 +354,5 @@ TEST_CASE("a new engine whose first events have not come in yet says it is start
     CHECK(has_text(texts, "the engine is starting"));
     CHECK_FALSE(has_text(texts, "pid 0"));
     CHECK(has_text(texts, "no workers yet"));
+    CHECK(find_item(st, TopoItemKind::Arbiter, 0) != nullptr);  // a lesson's "highlight: arbiter" rings its box
 }

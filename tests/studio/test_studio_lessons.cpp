@@ -53,13 +53,31 @@ std::string lesson_texts(const nlohmann::json& sidecar) {
     return all;
 }
 
+// Under ASan or TSan every process carries the sanitizer's shadow memory (TSan:
+// ~87 MiB a worker), so a lesson's claims about memory — rss, pss, pss_sum —
+// cannot hold there. `lesson check` in the plain build (make test) checks them;
+// this walk, under a sanitizer, still checks everything the studio draws.
+bool memory_claim_under_sanitizer(const std::string& failure) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    for (const char* m : {"rss(", "pss(", "pss_sum"}) {
+        if (failure.find(m) != std::string::npos) return true;
+    }
+#endif
+    (void)failure;
+    return false;
+}
+
 void check_lesson_shot(const nlohmann::json& sidecar, int step) {
     const auto& lesson = sidecar["lesson"];
     INFO(lesson.dump());
     CHECK(lesson["mode"] == "running");
     if (lesson["mode"] != "running") return;
     CHECK(lesson["step"] == step);
-    CHECK(!lesson.contains("failure"));
+    if (lesson.contains("failure") && memory_claim_under_sanitizer(lesson["failure"])) {
+        WARN("a memory claim under a sanitizer (its shadow memory counts): " << lesson["failure"].get<std::string>());
+    } else {
+        CHECK(!lesson.contains("failure"));
+    }
     // The Lesson panel is drawn, with words in it.
     bool panel = false;
     for (const auto& p : sidecar["panels"]) panel = panel || p["name"] == "Lesson";

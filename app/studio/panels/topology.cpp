@@ -340,6 +340,7 @@ void draw_arbiter(Painter& p, ImVec2 min, ImVec2 max) {
     if (a.pid == 0) {  // a new engine whose first events have not come in yet (a restart, a lesson's scenario)
         p.text_fit({min.x + 6, min.y + 3}, max.x - 6, colors::kTextDim,
                    {"arbiter (master): the engine is starting", "arbiter: starting"});
+        p.item(TopoItemKind::Arbiter, 0, 0, min, max);  // its box is there: a lesson may point at it already
         return;
     }
     p.text_fit({min.x + 6, min.y + 3}, max.x - 6, colors::kText,
