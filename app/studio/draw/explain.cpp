@@ -188,7 +188,7 @@ std::string_view process_state_phrase(const Process& proc) {
     switch (proc.state) {
         case ProcessState::Spawned: return "just forked by the arbiter";
         case ProcessState::Booting: return "booting: loading the app (no heartbeat yet)";
-        case ProcessState::Idle: return "between steps of its loop";
+        case ProcessState::Idle: return "busy with its own loop (not waiting, no request)";
         case ProcessState::Waiting:
             return proc.model == ModelId::Sync ? "waiting in select() for a connection"
                                                : "waiting in the poller until an fd is ready or a timer is due";
@@ -207,7 +207,7 @@ std::string_view process_state_word(const Process& proc) {
     switch (proc.state) {
         case ProcessState::Spawned: return "forked";
         case ProcessState::Booting: return "booting";
-        case ProcessState::Idle: return "between steps";
+        case ProcessState::Idle: return "in its loop";
         case ProcessState::Waiting: return proc.model == ModelId::Sync ? "in select()" : "polling";
         case ProcessState::Accepting: return "accepting";
         case ProcessState::Reading: return "reading";
