@@ -188,7 +188,7 @@ std::string_view process_state_phrase(const Process& proc) {
     switch (proc.state) {
         case ProcessState::Spawned: return "just forked by the arbiter";
         case ProcessState::Booting: return "booting: loading the app (no heartbeat yet)";
-        case ProcessState::Idle: return "busy with its own loop (not waiting, no request)";
+        case ProcessState::Idle: return "in its loop between two waits, no request in hand";
         case ProcessState::Waiting:
             return proc.model == ModelId::Sync ? "waiting in select() for a connection"
                                                : "waiting in the poller until an fd is ready or a timer is due";
