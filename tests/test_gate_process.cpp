@@ -113,9 +113,11 @@ TEST_CASE("no gthread thread holds the GIL while it waits at the closed gate, so
     {
         TracedServer ts({"-k", "gthread", "-w", "1", "--threads", "4"});
         REQUIRE(ts.wait_until([](const Recording& r) { return booted(r) == 1; }, 10s));
-        // Hello: the pool threads reach the gate holding the GIL (a thread mid-sleep
-        // in /io is frozen there without it).
-        auto load = traffic_then_pause(ts, "8", 10, "/");
+        // CPU work: a pool thread computing holds the GIL and meets the gate
+        // between two slices of its work, so it lets the GIL go there. (Hello
+        // was not enough: its threads mostly meet the gate in recv or send,
+        // where they hold no GIL, and 1 run in 4 saw no release at the gate.)
+        auto load = traffic_then_pause(ts, "8", 10, "/cpu?ms=5");
         const pid_t worker = ts.server().worker_pids().at(0);
         minicorn::trace::World w = minicorn::trace::TraceModel::fold(ts.recording().events());
         const minicorn::trace::Process* p = w.process(worker);
