@@ -59,6 +59,26 @@ bool has_flag(const nlohmann::json& argv, const std::string& flag) {
     return std::any_of(argv.begin(), argv.end(), [&](const nlohmann::json& a) { return a == flag; });
 }
 
+// sync, gthread and gevent, in that order, each with `workers` booted and traffic through it.
+void check_three_engines(const nlohmann::json& engines, int workers) {
+    REQUIRE(engines.size() == 3);
+    const char* models[] = {"sync", "gthread", "gevent"};
+    for (std::size_t i = 0; i < 3; ++i) {
+        INFO(engines[i].dump());
+        CHECK(engines[i]["model"] == models[i]);
+        CHECK(engines[i]["workers_booted"].get<int>() == workers);
+        CHECK(engines[i]["requests"].get<std::uint64_t>() > 0);  // traffic went through each
+    }
+}
+
+// The one-engine studio is back, running a gevent worker.
+bool gevent_worker_shown(const nlohmann::json& sidecar) {
+    for (const auto& t : sidecar["layout"]["texts"]) {
+        if (t["text"].get<std::string>().starts_with("worker 1 (gevent)")) return true;
+    }
+    return false;
+}
+
 }  // namespace
 
 TEST_CASE("studio --compare sync,gthread,gevent draws every engine with the same traffic and no cut text",
@@ -70,13 +90,10 @@ TEST_CASE("studio --compare sync,gthread,gevent draws every engine with the same
         shoot(studio_cmd(png, "--frames 60 --compare sync,gthread,gevent -c 16 --mix '/io?ms=50:60,/cpu?ms=10:20,/:20'"),
               png);
     const auto& engines = sidecar["compare"]["engines"];
-    REQUIRE(engines.size() == 3);
+    check_three_engines(engines, 2);  // the studio's -w 2, every model
     const char* models[] = {"sync", "gthread", "gevent"};
     for (std::size_t i = 0; i < 3; ++i) {
         INFO(engines[i].dump());
-        CHECK(engines[i]["model"] == models[i]);
-        CHECK(engines[i]["workers_booted"].get<int>() == 2);           // the studio's -w 2, every model
-        CHECK(engines[i]["requests"].get<std::uint64_t>() > 0);        // traffic went through each
         CHECK(engines[i]["client"].get<std::string>().find("--seed 1") != std::string::npos);
         CHECK(has_flag(engines[i]["serve"], "--threads") == (models[i] == std::string("gthread")));
         const nlohmann::json* p = panel(sidecar, std::string("Compare ") + models[i]);
@@ -135,11 +152,7 @@ TEST_CASE("studio --compare: leaving returns to the one-engine studio on the fir
     CHECK(panel(sidecar, "Topology") != nullptr);
     CHECK(panel(sidecar, "Compare gevent") == nullptr);
     CHECK(sidecar["workers"] == 2);  // -w 2, as the engines in Compare had
-    bool gevent_worker = false;
-    for (const auto& t : sidecar["layout"]["texts"]) {
-        gevent_worker |= t["text"].get<std::string>().starts_with("worker 1 (gevent)");
-    }
-    CHECK(gevent_worker);
+    CHECK(gevent_worker_shown(sidecar));
 }
 
 TEST_CASE("studio: the Compare menu opens the ticked models side by side with the Controls' settings, and leaving "
@@ -164,15 +177,7 @@ TEST_CASE("studio: the Compare menu opens the ticked models side by side with th
         const std::string png = temp_png("menu-open");
         const nlohmann::json sidecar = shoot(studio_cmd(png, "--frames 30 -w 1 -c 4 --then compare --then wait:3"), png);
         REQUIRE(sidecar.contains("compare"));
-        const auto& engines = sidecar["compare"]["engines"];
-        REQUIRE(engines.size() == 3);
-        const char* models[] = {"sync", "gthread", "gevent"};
-        for (std::size_t i = 0; i < 3; ++i) {
-            INFO(engines[i].dump());
-            CHECK(engines[i]["model"] == models[i]);
-            CHECK(engines[i]["workers_booted"].get<int>() == 1);
-            CHECK(engines[i]["requests"].get<std::uint64_t>() > 0);
-        }
+        check_three_engines(sidecar["compare"]["engines"], 1);
     }
     {
         const std::string png = temp_png("menu-leave");
@@ -180,11 +185,7 @@ TEST_CASE("studio: the Compare menu opens the ticked models side by side with th
             shoot(studio_cmd(png, "--frames 30 -k gevent -w 1 --then compare --then wait:2 --then leave --then wait:3"), png);
         CHECK_FALSE(sidecar.contains("compare"));
         CHECK(sidecar["workers"] == 1);
-        bool gevent_worker = false;
-        for (const auto& t : sidecar["layout"]["texts"]) {
-            gevent_worker |= t["text"].get<std::string>().starts_with("worker 1 (gevent)");
-        }
-        CHECK(gevent_worker);  // the Controls' own model, not Compare's first
+        CHECK(gevent_worker_shown(sidecar));  // the Controls' own model, not Compare's first
     }
 }
 

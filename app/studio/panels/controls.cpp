@@ -169,8 +169,8 @@ std::vector<std::string> compare_serve_args(const ControlsState& state) {
     if (workers != state.values.end()) args = {"--workers", workers->second};
     const std::vector<std::string> all = serve_args(state);
     for (std::size_t i = 0; i < all.size(); ++i) {
-        if (all[i] == "--worker-class" || all[i] == "--workers") {
-            ++i;  // and its value: each engine has its own model; the count is said first
+        if (all[i] == "--workers") {
+            ++i;  // and its value: said first already (apply_compare drops the worker class)
             continue;
         }
         args.push_back(all[i]);
